@@ -1,0 +1,82 @@
+"""The caseload export (CSV, semicolon-separated for a Belgian spreadsheet), built in the
+background with its progress recorded so that the page can show it."""
+
+import csv
+import io
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+
+from .models import Case, CaseloadExport
+
+
+@transaction.atomic
+def caseload_export_request(*, user: User) -> CaseloadExport:
+    from .tasks import build_caseload_export
+
+    export = CaseloadExport.objects.create(
+        organisation_id=user.organisation_id, requested_by=user
+    )
+    transaction.on_commit(lambda: build_caseload_export.delay(export.pk))
+    return export
+
+
+def caseload_export_build(*, export_id: int) -> CaseloadExport:
+    export = CaseloadExport.objects.get(pk=export_id)
+    export.state = CaseloadExport.State.RUNNING
+    export.save(update_fields=["state"])
+    try:
+        cases = (
+            Case.objects.filter(organisation_id=export.organisation_id)
+            .select_related("mediator")
+            .prefetch_related("applicants")
+            .order_by("reference")
+        )
+        total = cases.count()
+        export.total = total
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=";")
+        writer.writerow(
+            [
+                _("Référence"),
+                _("Requérant(s)"),
+                _("Division"),
+                _("N° de rôle"),
+                _("Statut"),
+                _("Admissibilité"),
+                _("Médiateur"),
+                _("Clôture"),
+            ]
+        )
+        for index, case in enumerate(cases.iterator(chunk_size=200), start=1):
+            writer.writerow(
+                [
+                    case.reference,
+                    case.applicants_display,
+                    case.get_division_display(),
+                    case.role_number,
+                    case.get_status_display(),
+                    case.admissibility_date.strftime("%d/%m/%Y"),
+                    str(case.mediator),
+                    case.closure_date.strftime("%d/%m/%Y") if case.closure_date else "",
+                ]
+            )
+            if index % 50 == 0:
+                CaseloadExport.objects.filter(pk=export.pk).update(
+                    progress=int(index * 100 / max(total, 1))
+                )
+        export.content = buffer.getvalue()
+        export.state = CaseloadExport.State.DONE
+        export.progress = 100
+    except Exception as exc:  # recorded for the user, then re-raised for the worker's log
+        export.state = CaseloadExport.State.FAILED
+        export.error = str(exc)
+        export.finished_at = timezone.now()
+        export.save()
+        raise
+    export.finished_at = timezone.now()
+    export.save()
+    return export

@@ -1,0 +1,262 @@
+"""Cases (règlement collectif de dettes), their applicants and their history.
+
+Business rules live in ``cases.services`` (writes) and ``cases.selectors`` (reads); the models
+only hold data and the invariants the database itself can enforce.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation
+from core.divisions import Division
+from fees.policies import PricingMethod, effective_pricing_method
+
+from .status import CaseStatus
+from .validators import (
+    format_national_number,
+    mask_national_number,     validate_iban,
+    validate_national_number,
+)
+
+
+class Case(models.Model):
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="cases", verbose_name=_("organisation")
+    )
+    reference = models.CharField(
+        _("référence du médiateur"),
+        max_length=64,
+        help_text=_("Référence interne, unique dans l'organisation."),
+    )
+    division = models.CharField(_("division du tribunal"), max_length=32, choices=Division.choices)
+    role_number = models.CharField(_("numéro de rôle"), max_length=64, blank=True)
+    status = models.CharField(
+        _("statut"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.AMICABLE_PHASE
+    )
+    petition_date = models.DateField(_("date de la requête"), null=True, blank=True)
+    admissibility_date = models.DateField(_("date de l'ordonnance d'admissibilité"))
+    mediator_designation_date = models.DateField(
+        _("date de désignation du médiateur"), null=True, blank=True
+    )
+    follow_up_start = models.DateField(
+        _("début du suivi (2,3°)"),
+        null=True,
+        blank=True,
+        help_text=_("Par défaut la date d'admissibilité (fees.md §4)."),
+    )
+    homologation_date = models.DateField(_("date d'homologation / du plan"), null=True, blank=True)
+    closure_date = models.DateField(_("date de clôture"), null=True, blank=True)
+    mediator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("médiateur désigné"),
+    )
+    pricing_method = models.CharField(
+        _("méthode de tarification"),
+        max_length=24,
+        choices=PricingMethod.choices(),
+        blank=True,
+        help_text=_("Vide : la méthode par défaut de la division."),
+    )
+    account_iban = models.CharField(
+        _("IBAN du compte de médiation"), max_length=34, blank=True, validators=[validate_iban]
+    )
+    household_adults = models.PositiveSmallIntegerField(_("adultes du ménage"), default=1)
+    dependent_children = models.PositiveSmallIntegerField(_("enfants à charge"), default=0)
+    household_note = models.CharField(_("composition du ménage"), max_length=255, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+
+    class Meta:
+        verbose_name = _("dossier")
+        verbose_name_plural = _("dossiers")
+        ordering = ["-admissibility_date", "reference"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "reference"],
+                name="uniq_case_reference_per_org",
+                violation_error_message=_("Cette référence existe déjà dans l'organisation."),
+            ),
+            models.CheckConstraint(
+                name="case_admissibility_after_petition",
+                condition=Q(petition_date__isnull=True)
+                | Q(admissibility_date__gte=F("petition_date")),
+                violation_error_message=_(
+                    "L'admissibilité ne peut précéder la requête."
+                ),
+            ),
+            models.CheckConstraint(
+                name="case_closure_after_admissibility",
+                condition=Q(closure_date__isnull=True)
+                | Q(closure_date__gte=F("admissibility_date")),
+                violation_error_message=_("La clôture ne peut précéder l'admissibilité."),
+            ),
+            models.CheckConstraint(
+                name="case_homologation_after_admissibility",
+                condition=Q(homologation_date__isnull=True)
+                | Q(homologation_date__gte=F("admissibility_date")),
+                violation_error_message=_("L'homologation ne peut précéder l'admissibilité."),
+            ),
+            models.CheckConstraint(
+                name="case_designation_after_admissibility",
+                condition=Q(mediator_designation_date__isnull=True)
+                | Q(mediator_designation_date__gte=F("admissibility_date")),
+                violation_error_message=_(
+                    "La désignation du médiateur ne peut précéder l'admissibilité."
+                ),
+            ),
+            models.CheckConstraint(
+                name="case_follow_up_after_admissibility",
+                condition=Q(follow_up_start__isnull=True)
+                | Q(follow_up_start__gte=F("admissibility_date")),
+                violation_error_message=_("Le suivi ne peut commencer avant l'admissibilité."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "status"]),
+            models.Index(fields=["division"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def effective_pricing_method(self) -> PricingMethod:
+        return effective_pricing_method(division=self.division, override=self.pricing_method)
+
+    @property
+    def applicants_display(self) -> str:
+        return " & ".join(a.full_name for a in self.applicants.all())
+
+
+class Applicant(models.Model):
+    """One of the (at most two) applicants of a case. ``position`` 1 or 2 makes a third
+    applicant impossible at the database level."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="applicants")
+    position = models.PositiveSmallIntegerField(default=1)
+    last_name = models.CharField(_("nom"), max_length=100)
+    first_name = models.CharField(_("prénom"), max_length=100)
+    national_number = models.CharField(
+        _("numéro de registre national"),
+        max_length=11,
+        blank=True,
+        validators=[validate_national_number],
+        help_text=_("11 chiffres (NN ou BIS), par ex. 85.07.30-033.28"),
+    )
+    birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
+    address = models.TextField(_("adresse"), blank=True)
+    phone = models.CharField(_("téléphone"), max_length=32, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+
+    class Meta:
+        verbose_name = _("requérant")
+        verbose_name_plural = _("requérants")
+        ordering = ["case", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "position"], name="uniq_applicant_position"),
+            models.CheckConstraint(
+                name="applicant_position_1_or_2",
+                condition=Q(position__in=[1, 2]),
+                violation_error_message=_("Un dossier compte un ou deux requérants."),
+            ),
+        ]
+        indexes = [models.Index(fields=["last_name"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.last_name.upper()} {self.first_name}".strip()
+
+    @property
+    def national_number_formatted(self) -> str:
+        return format_national_number(self.national_number)
+
+    @property
+    def national_number_masked(self) -> str:
+        return mask_national_number(self.national_number)
+
+
+class MediatorAssignment(models.Model):
+    """History of the mediators designated in a case (designation, replacements)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
+    mediator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments"
+    )
+    start_date = models.DateField(_("depuis le"))
+    end_date = models.DateField(_("jusqu'au"), null=True, blank=True)
+    reason = models.CharField(_("motif"), max_length=255, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("désignation")
+        verbose_name_plural = _("désignations")
+        ordering = ["case", "start_date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(end_date__isnull=True),
+                name="one_current_assignment_per_case",
+            ),
+            models.CheckConstraint(
+                name="assignment_end_after_start",
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+            ),
+        ]
+
+
+class StatusChange(models.Model):
+    """Every change of status, with the court decision's date."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=CaseStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=CaseStatus.choices)
+    decision_date = models.DateField(_("date de la décision"))
+    note = models.TextField(_("remarque"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("changement de statut")
+        verbose_name_plural = _("changements de statut")
+        ordering = ["case", "decision_date", "id"]
+
+
+class CaseloadExport(models.Model):
+    """A caseload export produced in the background (Celery) for its requester."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("En attente")
+        RUNNING = "running", _("En cours")
+        DONE = "done", _("Terminé")
+        FAILED = "failed", _("Échec")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    progress = models.PositiveSmallIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    content = models.TextField(blank=True)
+    error = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]

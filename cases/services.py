@@ -1,0 +1,320 @@
+"""Write services for cases: keyword-only, typed, atomic. They validate everything first and
+either save the whole change or nothing (issue 2, "Bad input")."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import Organisation, Role, User
+
+from .models import Applicant, Case, MediatorAssignment, StatusChange
+from .status import TRANSITION_LABELS, CaseStatus, allowed_next, is_allowed
+from .validators import national_number_birth_date, normalise_iban, normalise_national_number
+
+MAX_APPLICANTS = 2
+
+
+@dataclass
+class ApplicantData:
+    last_name: str
+    first_name: str
+    national_number: str = ""
+    birth_date: date | None = None
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+@dataclass
+class CaseData:
+    reference: str
+    division: str
+    admissibility_date: date
+    role_number: str = ""
+    petition_date: date | None = None
+    mediator_designation_date: date | None = None
+    follow_up_start: date | None = None
+    homologation_date: date | None = None
+    closure_date: date | None = None
+    pricing_method: str = ""
+    account_iban: str = ""
+    household_adults: int = 1
+    dependent_children: int = 0
+    household_note: str = ""
+    notes: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+CASE_FIELDS = [
+    "reference",
+    "division",
+    "admissibility_date",
+    "role_number",
+    "petition_date",
+    "mediator_designation_date",
+    "follow_up_start",
+    "homologation_date",
+    "closure_date",
+    "pricing_method",
+    "account_iban",
+    "household_adults",
+    "dependent_children",
+    "household_note",
+    "notes",
+]
+
+
+def validate_case_dates(data: CaseData) -> dict[str, str]:
+    """Chronology of the court acts; returns field -> message (empty when consistent)."""
+    errors: dict[str, str] = {}
+    adm = data.admissibility_date
+    if data.petition_date and adm and adm < data.petition_date:
+        errors["admissibility_date"] = _(
+            "L'ordonnance d'admissibilité ne peut précéder la requête (%(date)s)."
+        ) % {"date": data.petition_date.strftime("%d/%m/%Y")}
+    checks = [
+        ("mediator_designation_date", _("La désignation du médiateur ne peut précéder l'admissibilité.")),
+        ("follow_up_start", _("Le suivi ne peut commencer avant l'admissibilité.")),
+        ("homologation_date", _("L'homologation ne peut précéder l'admissibilité.")),
+        ("closure_date", _("La clôture ne peut précéder l'admissibilité.")),
+    ]
+    for name, message in checks:
+        value = getattr(data, name)
+        if value and adm and value < adm:
+            errors[name] = message
+    return errors
+
+
+def validate_applicants(applicants: list[ApplicantData]) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if not applicants:
+        errors.setdefault("applicants", []).append(_("Un dossier compte au moins un requérant."))
+    if len(applicants) > MAX_APPLICANTS:
+        errors.setdefault("applicants", []).append(
+            _("Un dossier compte au plus deux requérants (un couple).")
+        )
+    numbers = [normalise_national_number(a.national_number) for a in applicants if a.national_number]
+    if len(numbers) != len(set(numbers)):
+        errors.setdefault("applicants", []).append(
+            _("Les deux requérants ne peuvent avoir le même numéro de registre national.")
+        )
+    for applicant in applicants:
+        encoded = national_number_birth_date(applicant.national_number)
+        if applicant.birth_date and encoded and encoded != applicant.birth_date:
+            errors.setdefault("applicants", []).append(
+                _(
+                    "La date de naissance de %(name)s ne correspond pas à son numéro de registre "
+                    "national (%(date)s)."
+                )
+                % {"name": applicant.last_name, "date": encoded.strftime("%d/%m/%Y")}
+            )
+    return errors
+
+
+def _check_mediator(*, organisation: Organisation, mediator: User) -> None:
+    if mediator.organisation_id != organisation.pk or mediator.role not in (
+        Role.MEDIATOR,
+        Role.ADMINISTRATOR,
+    ):
+        raise ValidationError(
+            {"mediator": _("Le médiateur désigné doit être un médiateur de l'organisation.")}
+        )
+
+
+def _save_applicants(case: Case, applicants: list[ApplicantData]) -> None:
+    case.applicants.all().delete()
+    for position, data in enumerate(applicants, start=1):
+        applicant = Applicant(
+            case=case,
+            position=position,
+            last_name=data.last_name.strip(),
+            first_name=data.first_name.strip(),
+            national_number=normalise_national_number(data.national_number),
+            birth_date=data.birth_date
+            or national_number_birth_date(data.national_number),
+            address=data.address,
+            phone=data.phone,
+            email=data.email,
+        )
+        applicant.full_clean(exclude=["case"])
+        applicant.save()
+
+
+def _apply(case: Case, data: CaseData) -> None:
+    for name in CASE_FIELDS:
+        setattr(case, name, getattr(data, name))
+    case.reference = case.reference.strip()
+    case.account_iban = normalise_iban(case.account_iban)
+
+
+def _validate_all(case: Case, data: CaseData, applicants: list[ApplicantData]) -> None:
+    errors: dict[str, list[str]] = {}
+    for name, message in validate_case_dates(data).items():
+        errors.setdefault(name, []).append(message)
+    for name, messages in validate_applicants(applicants).items():
+        errors.setdefault(name, []).extend(messages)
+    duplicate = (
+        Case.objects.filter(organisation=case.organisation, reference=data.reference.strip())
+        .exclude(pk=case.pk)
+        .exists()
+    )
+    if duplicate:
+        errors.setdefault("reference", []).append(
+            _("La référence « %(ref)s » existe déjà dans l'organisation.") % {"ref": data.reference}
+        )
+    try:
+        case.full_clean(exclude=["mediator", "organisation", "created_by"])
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            errors.setdefault(name, []).extend(m for m in messages if m not in errors.get(name, []))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _save(case: Case) -> None:
+    try:
+        with transaction.atomic():
+            case.save()
+    except IntegrityError as exc:  # a concurrent insert of the same reference
+        raise ValidationError(
+            {"reference": _("La référence existe déjà dans l'organisation.")}
+        ) from exc
+
+
+@transaction.atomic
+def case_create(
+    *,
+    organisation: Organisation,
+    mediator: User,
+    data: CaseData,
+    applicants: list[ApplicantData],
+    created_by: User,
+) -> Case:
+    """Open a case: the case, its applicants, the mediator's designation and the first status."""
+    _check_mediator(organisation=organisation, mediator=mediator)
+    case = Case(organisation=organisation, mediator=mediator, created_by=created_by)
+    _apply(case, data)
+    case.status = CaseStatus.AMICABLE_PHASE
+    _validate_all(case, data, applicants)
+    _save(case)
+    _save_applicants(case, applicants)
+    MediatorAssignment.objects.create(
+        case=case,
+        mediator=mediator,
+        start_date=case.mediator_designation_date or case.admissibility_date,
+        reason=_("Désignation dans l'ordonnance d'admissibilité"),
+        recorded_by=created_by,
+    )
+    StatusChange.objects.create(
+        case=case,
+        from_status="",
+        to_status=CaseStatus.AMICABLE_PHASE,
+        decision_date=case.admissibility_date,
+        note=_("Ordonnance d'admissibilité"),
+        recorded_by=created_by,
+    )
+    return case
+
+
+@transaction.atomic
+def case_update(
+    *, case: Case, data: CaseData, applicants: list[ApplicantData], updated_by: User
+) -> Case:
+    """Edit a case's data and applicants (status and mediator change through their own
+    services, which keep their history)."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    _apply(case, data)
+    _validate_all(case, data, applicants)
+    _save(case)
+    _save_applicants(case, applicants)
+    return case
+
+
+@transaction.atomic
+def case_change_status(
+    *, case: Case, to_status: str, decision_date: date, note: str = "", by: User
+) -> Case:
+    """Move a case along its legal path (cases.status); an illegal jump is refused."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if not is_allowed(case.status, to_status):
+        allowed = ", ".join(str(CaseStatus(s).label) for s in sorted(allowed_next(case.status)))
+        raise ValidationError(
+            {
+                "to_status": _(
+                    "Passage interdit de « %(from)s » à « %(to)s ». Statuts possibles : %(allowed)s."
+                )
+                % {
+                    "from": CaseStatus(case.status).label,
+                    "to": CaseStatus(to_status).label if to_status in CaseStatus.values else to_status,
+                    "allowed": allowed or _("aucun (dossier terminé)"),
+                }
+            }
+        )
+    if decision_date < case.admissibility_date:
+        raise ValidationError(
+            {"decision_date": _("La décision ne peut précéder l'admissibilité.")}
+        )
+    last = case.status_changes.order_by("-decision_date").first()
+    if last and decision_date < last.decision_date:
+        raise ValidationError(
+            {
+                "decision_date": _(
+                    "La décision ne peut précéder le dernier changement de statut (%(date)s)."
+                )
+                % {"date": last.decision_date.strftime("%d/%m/%Y")}
+            }
+        )
+    from_status = case.status
+    case.status = to_status
+    if to_status in (CaseStatus.AMICABLE_PLAN, CaseStatus.JUDICIAL_PLAN):
+        case.homologation_date = decision_date
+    if to_status in (CaseStatus.CLOSED, CaseStatus.REVOKED):
+        case.closure_date = decision_date
+    case.save()
+    StatusChange.objects.create(
+        case=case,
+        from_status=from_status,
+        to_status=to_status,
+        decision_date=decision_date,
+        note=note or str(TRANSITION_LABELS.get(to_status, "")),
+        recorded_by=by,
+    )
+    return case
+
+
+@transaction.atomic
+def case_replace_mediator(
+    *, case: Case, new_mediator: User, replacement_date: date, reason: str, by: User
+) -> Case:
+    """Record the court's replacement of the mediator; the history keeps every designation."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    _check_mediator(organisation=case.organisation, mediator=new_mediator)
+    if new_mediator.pk == case.mediator_id:
+        raise ValidationError({"new_mediator": _("Ce médiateur est déjà désigné dans le dossier.")})
+    current = case.assignments.filter(end_date__isnull=True).first()
+    if replacement_date < case.admissibility_date or (
+        current and replacement_date < current.start_date
+    ):
+        raise ValidationError(
+            {
+                "replacement_date": _(
+                    "Le remplacement ne peut précéder la désignation en cours ni l'admissibilité."
+                )
+            }
+        )
+    if current:
+        current.end_date = replacement_date
+        current.save(update_fields=["end_date"])
+    MediatorAssignment.objects.create(
+        case=case,
+        mediator=new_mediator,
+        start_date=replacement_date,
+        reason=reason,
+        recorded_by=by,
+    )
+    case.mediator = new_mediator
+    case.save(update_fields=["mediator", "updated_at"])
+    return case

@@ -1,0 +1,289 @@
+"""Case screens. Views are thin: they parse input with forms, call services and selectors."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role
+from core.access import role_required
+from fees.policies import division_policy
+
+from . import selectors, services
+from .exports import caseload_export_request
+from .forms import (
+    ApplicantForm,
+    CaseFilterForm,
+    CaseForm,
+    ReplaceMediatorForm,
+    StatusChangeForm,
+    applicant_formset,
+)
+from .models import CaseloadExport
+from .status import CaseStatus, allowed_next
+
+CASE_ROLES = (Role.MEDIATOR, Role.SUPERVISOR, Role.ADMINISTRATOR)
+PAGE_SIZE = 25
+
+# Tabs of the case page. Those whose module is not delivered yet say so plainly.
+TABS = [
+    ("overview", _("Aperçu")),
+    ("claims", _("Créances")),
+    ("account", _("Compte de médiation")),
+    ("plan", _("Budget et plan")),
+    ("fees", _("Honoraires")),
+    ("documents", _("Documents")),
+]
+
+
+def _apply_errors(error: ValidationError, *forms_) -> None:
+    """Attach a service's ValidationError to the form fields that carry them."""
+    mapping = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+    for field, msgs in mapping.items():
+        target = next((f for f in forms_ if field in f.fields), forms_[0])
+        for msg in msgs:
+            target.add_error(field if field in target.fields else None, msg)
+
+
+@role_required(*CASE_ROLES)
+def case_list(request):
+    user = request.user
+    form = CaseFilterForm(request.GET or None, organisation_id=user.organisation_id)
+    filters = selectors.CaseFilters(sort=request.GET.get("sort", "-admissibility"))
+    if form.is_valid():
+        data = form.cleaned_data
+        filters.q = data.get("q") or ""
+        filters.status = data.get("status") or ""
+        filters.division = data.get("division") or ""
+        filters.mediator = data["mediator"].pk if data.get("mediator") else None
+    queryset = selectors.caseload_list(user, filters)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "sort": filters.sort,
+        "can_create": selectors.can_create_case(user),
+        "columns": [
+            ("reference", _("Référence")),
+            ("applicant", _("Requérant(s)")),
+            ("division", _("Division")),
+            ("status", _("Statut")),
+            ("admissibility", _("Admissibilité")),
+            ("mediator", _("Médiateur")),
+        ],
+    }
+    template = "cases/_case_table.html" if request.headers.get("HX-Request") else "cases/list.html"
+    return render(request, template, context)
+
+
+@role_required(Role.MEDIATOR, Role.ADMINISTRATOR)
+def case_create(request):
+    user = request.user
+    form = CaseForm(
+        request.POST or None,
+        organisation_id=user.organisation_id,
+        initial={"mediator": user.pk if user.role == Role.MEDIATOR else None},
+    )
+    formset = applicant_formset(request.POST or None)
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            case = services.case_create(
+                organisation=user.organisation,
+                mediator=form.cleaned_data["mediator"],
+                data=form.to_data(),
+                applicants=formset.applicants(),
+                created_by=user,
+            )
+        except ValidationError as exc:
+            _attach_case_errors(exc, form, formset)
+        else:
+            messages.success(request, _("Dossier %(ref)s créé.") % {"ref": case.reference})
+            return redirect("cases:detail", pk=case.pk)
+    return render(
+        request,
+        "cases/form.html",
+        {"form": form, "formset": formset, "title": _("Nouveau dossier"), "case": None},
+    )
+
+
+def _attach_case_errors(exc: ValidationError, form, formset) -> None:
+    for field, msgs in exc.message_dict.items():
+        for msg in msgs:
+            if field == "applicants" or field in ApplicantForm.base_fields:
+                formset._non_form_errors = formset.error_class(
+                    list(formset.non_form_errors()) + [msg]
+                )
+            elif field in form.fields:
+                form.add_error(field, msg)
+            else:
+                form.add_error(None, msg)
+
+
+def _case_context(request, case, tab: str) -> dict:
+    user = request.user
+    return {
+        "case": case,
+        "tab": tab,
+        "tabs": TABS,
+        "can_edit": selectors.can_edit_case(user, case),
+        "show_full_nn": selectors.can_see_full_national_number(user, case),
+        "policy": division_policy(case.division),
+        "allowed_next": allowed_next(case.status),
+    }
+
+
+@role_required(*CASE_ROLES)
+def case_detail(request, pk: int):
+    case = selectors.case_get_for_user(request.user, pk)
+    context = _case_context(request, case, "overview")
+    context.update(
+        {
+            "applicants": list(case.applicants.all()),
+            "assignments": case.assignments.select_related("mediator").order_by("start_date", "id"),
+            "status_changes": case.status_changes.select_related("recorded_by"),
+            "report_due": selectors.annual_report_due(case, timezone.localdate(), within_days=365),
+        }
+    )
+    return render(request, "cases/detail.html", context)
+
+
+@role_required(*CASE_ROLES)
+def case_tab(request, pk: int, tab: str):
+    case = selectors.case_get_for_user(request.user, pk)
+    if tab not in {"claims", "account", "plan", "fees"}:
+        raise Http404
+    return render(request, "cases/tab_pending.html", _case_context(request, case, tab))
+
+
+@role_required(Role.MEDIATOR, Role.ADMINISTRATOR)
+def case_edit(request, pk: int):
+    user = request.user
+    case = selectors.case_get_for_user(user, pk)
+    if not selectors.can_edit_case(user, case):
+        raise PermissionDenied
+    applicants = list(case.applicants.all())
+    form = CaseForm(
+        request.POST or None,
+        organisation_id=user.organisation_id,
+        editing=True,
+        initial=CaseForm.initial_from(case),
+    )
+    formset = applicant_formset(
+        request.POST or None, initial=[ApplicantForm.initial_from(a) for a in applicants]
+    )
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            services.case_update(
+                case=case, data=form.to_data(), applicants=formset.applicants(), updated_by=user
+            )
+        except ValidationError as exc:
+            _attach_case_errors(exc, form, formset)
+        else:
+            messages.success(request, _("Dossier enregistré."))
+            return redirect("cases:detail", pk=case.pk)
+    return render(
+        request,
+        "cases/form.html",
+        {"form": form, "formset": formset, "title": _("Modifier le dossier"), "case": case},
+    )
+
+
+@role_required(Role.MEDIATOR, Role.ADMINISTRATOR)
+def case_status(request, pk: int):
+    user = request.user
+    case = selectors.case_get_for_user(user, pk)
+    if not selectors.can_edit_case(user, case):
+        raise PermissionDenied
+    form = StatusChangeForm(request.POST or None, current_status=case.status)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_change_status(
+                case=case,
+                to_status=form.cleaned_data["to_status"],
+                decision_date=form.cleaned_data["decision_date"],
+                note=form.cleaned_data.get("note") or "",
+                by=user,
+            )
+        except ValidationError as exc:
+            _apply_errors(exc, form)
+        else:
+            messages.success(request, _("Statut du dossier mis à jour."))
+            return redirect("cases:detail", pk=case.pk)
+    return render(
+        request,
+        "cases/status_form.html",
+        {"form": form, "case": case, "current": CaseStatus(case.status)},
+    )
+
+
+@role_required(Role.MEDIATOR, Role.ADMINISTRATOR)
+def case_replace_mediator(request, pk: int):
+    user = request.user
+    case = selectors.case_get_for_user(user, pk)
+    if not selectors.can_edit_case(user, case):
+        raise PermissionDenied
+    form = ReplaceMediatorForm(request.POST or None, organisation_id=user.organisation_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_replace_mediator(
+                case=case,
+                new_mediator=form.cleaned_data["new_mediator"],
+                replacement_date=form.cleaned_data["replacement_date"],
+                reason=form.cleaned_data["reason"],
+                by=user,
+            )
+        except ValidationError as exc:
+            _apply_errors(exc, form)
+        else:
+            messages.success(request, _("Remplacement du médiateur enregistré."))
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/replace_form.html", {"form": form, "case": case})
+
+
+@role_required(Role.SUPERVISOR, Role.ADMINISTRATOR)
+def supervisor_overview(request):
+    today = timezone.localdate()
+    rows = selectors.supervisor_overview(request.user, today)
+    return render(
+        request,
+        "cases/overview.html",
+        {
+            "rows": rows,
+            "today": today,
+            "statuses": CaseStatus.choices,
+            "exports": CaseloadExport.objects.filter(requested_by=request.user)[:5],
+        },
+    )
+
+
+@require_POST
+@role_required(*CASE_ROLES)
+def export_request(request):
+    export = caseload_export_request(user=request.user)
+    return redirect("cases:export_status", pk=export.pk)
+
+
+@role_required(*CASE_ROLES)
+def export_status(request, pk: int):
+    export = get_object_or_404(CaseloadExport, pk=pk, requested_by=request.user)
+    template = (
+        "cases/_export_progress.html" if request.headers.get("HX-Request") else "cases/export.html"
+    )
+    return render(request, template, {"export": export})
+
+
+@role_required(*CASE_ROLES)
+def export_download(request, pk: int):
+    export = get_object_or_404(
+        CaseloadExport, pk=pk, requested_by=request.user, state=CaseloadExport.State.DONE
+    )
+    response = HttpResponse(
+        "\ufeff" + export.content, content_type="text/csv; charset=utf-8"
+    )
+    stamp = export.requested_at.strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="dossiers-{stamp}.csv"'
+    return response

@@ -1,0 +1,62 @@
+"""Documents of a case. Taxation statements and annual reports can be *filed* (déposés) with the
+court: a filed document is frozen and becomes visible to the clerks of the case's division."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Case
+
+
+def document_upload_to(instance: "Document", filename: str) -> str:
+    # Never trust the uploaded name in the storage path.
+    return f"cases/{instance.case_id}/{uuid.uuid4().hex}.pdf"
+
+
+class DocumentKind(models.TextChoices):
+    TAXATION_STATEMENT = "taxation_statement", _("État de frais et honoraires")
+    ANNUAL_REPORT = "annual_report", _("Rapport annuel")
+    OTHER = "other", _("Autre document")
+
+
+FILEABLE_KINDS = frozenset({DocumentKind.TAXATION_STATEMENT, DocumentKind.ANNUAL_REPORT})
+
+
+class Document(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(_("type"), max_length=24, choices=DocumentKind.choices)
+    title = models.CharField(_("intitulé"), max_length=200)
+    file = models.FileField(_("fichier PDF"), upload_to=document_upload_to)
+    original_name = models.CharField(max_length=255, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    filed_at = models.DateTimeField(_("déposé le"), null=True, blank=True)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["-uploaded_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="document_only_fileable_kinds_filed",
+                condition=Q(filed_at__isnull=True)
+                | Q(kind__in=["taxation_statement", "annual_report"]),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_filed(self) -> bool:
+        return self.filed_at is not None

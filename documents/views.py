@@ -1,0 +1,106 @@
+"""Documents: the case's documents tab (mediators), and the clerk's screen of filed documents."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role
+from cases import selectors as case_selectors
+from cases.views import CASE_ROLES, _case_context
+from core.access import role_required
+
+from . import selectors, services
+from .forms import DocumentUploadForm
+
+
+@role_required(*CASE_ROLES)
+def case_documents(request, pk: int):
+    user = request.user
+    case = case_selectors.case_get_for_user(user, pk)
+    can_edit = case_selectors.can_edit_case(user, case)
+    form = DocumentUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.document_upload(
+                    case=case,
+                    kind=form.cleaned_data["kind"],
+                    title=form.cleaned_data["title"],
+                    upload=form.cleaned_data["file"],
+                    uploaded_by=user,
+                )
+            except ValidationError as exc:
+                for field, msgs in exc.message_dict.items():
+                    for msg in msgs:
+                        form.add_error(field if field in form.fields else None, msg)
+            else:
+                messages.success(request, _("Document ajouté."))
+                return redirect("documents:case_documents", pk=case.pk)
+    context = _case_context(request, case, "documents")
+    context.update({"documents": selectors.documents_of_case(case), "form": form})
+    return render(request, "documents/case_documents.html", context)
+
+
+def _download(document):
+    filename = f"{document.case.reference}-{document.get_kind_display()}-{document.pk}.pdf"
+    return FileResponse(
+        document.file.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf"
+    )
+
+
+@role_required(*CASE_ROLES)
+def case_document_download(request, pk: int, doc_pk: int):
+    document = selectors.document_get_for_user(request.user, doc_pk, case_pk=pk)
+    return _download(document)
+
+
+@require_POST
+@role_required(Role.MEDIATOR, Role.ADMINISTRATOR)
+def case_document_file(request, pk: int, doc_pk: int):
+    user = request.user
+    document = selectors.document_get_for_user(user, doc_pk, case_pk=pk)
+    if not case_selectors.can_edit_case(user, document.case):
+        raise PermissionDenied
+    try:
+        services.document_file(document=document, filed_by=user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Document déposé : le greffe de la division peut le consulter."))
+    return redirect("documents:case_documents", pk=pk)
+
+
+@require_POST
+@role_required(Role.MEDIATOR, Role.ADMINISTRATOR)
+def case_document_delete(request, pk: int, doc_pk: int):
+    user = request.user
+    document = selectors.document_get_for_user(user, doc_pk, case_pk=pk)
+    if not case_selectors.can_edit_case(user, document.case):
+        raise PermissionDenied
+    try:
+        services.document_delete(document=document)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Document supprimé."))
+    return redirect("documents:case_documents", pk=pk)
+
+
+@role_required(Role.CLERK)
+def clerk_list(request):
+    documents = selectors.filed_documents_for_clerk(request.user)
+    return render(
+        request,
+        "documents/clerk_list.html",
+        {"documents": documents, "divisions": request.user.clerk_divisions.all()},
+    )
+
+
+@role_required(Role.CLERK)
+def clerk_download(request, doc_pk: int):
+    return _download(selectors.document_get_for_user(request.user, doc_pk))

@@ -1,0 +1,65 @@
+from dataclasses import dataclass
+
+import pytest
+
+from accounts.models import Role, User
+from cases.models import Case
+
+from .factories import OrganisationFactory, UserFactory, make_case, make_clerk
+
+
+@dataclass
+class World:
+    """Two organisations, every role, and one case of each organisation."""
+
+    org: object
+    other_org: object
+    mediator: User  # designated mediator of ``case``
+    colleague: User  # another mediator of the same organisation
+    supervisor: User
+    administrator: User
+    other_mediator: User  # mediator of the other organisation
+    other_supervisor: User
+    clerk: User  # clerk of the case's division (namur)
+    other_clerk: User  # clerk of another division (liege)
+    case: Case
+    other_case: Case  # belongs to the other organisation, division liege
+
+
+@pytest.fixture
+def world(db) -> World:
+    org = OrganisationFactory(name="CPAS de Namur", slug="cpas-namur")
+    other_org = OrganisationFactory(name="Cabinet Liège", slug="cabinet-liege")
+    mediator = UserFactory(username="mediator", organisation=org)
+    colleague = UserFactory(username="colleague", organisation=org)
+    supervisor = UserFactory(username="supervisor", organisation=org, role=Role.SUPERVISOR)
+    administrator = UserFactory(username="orgadmin", organisation=org, role=Role.ADMINISTRATOR)
+    other_mediator = UserFactory(username="other_mediator", organisation=other_org)
+    other_supervisor = UserFactory(
+        username="other_supervisor", organisation=other_org, role=Role.SUPERVISOR
+    )
+    clerk = make_clerk("namur", username="clerk_namur")
+    other_clerk = make_clerk("liege", username="clerk_liege")
+    case = make_case(organisation=org, mediator=mediator)
+    other_case = make_case(
+        organisation=other_org, mediator=other_mediator, reference="LIE-2021-0001", division="liege"
+    )
+    return World(
+        org=org,
+        other_org=other_org,
+        mediator=mediator,
+        colleague=colleague,
+        supervisor=supervisor,
+        administrator=administrator,
+        other_mediator=other_mediator,
+        other_supervisor=other_supervisor,
+        clerk=clerk,
+        other_clerk=other_clerk,
+        case=case,
+        other_case=other_case,
+    )
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"

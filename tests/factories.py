@@ -1,0 +1,69 @@
+from datetime import date
+
+import factory
+
+from accounts.models import ClerkDivision, Organisation, Profession, Role, User
+from cases.services import ApplicantData, CaseData, case_create
+
+PASSWORD = "test-pass-123"
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    slug = factory.Sequence(lambda n: f"org-{n}")
+    kind = Organisation.Kind.CPAS
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name", locale="fr_BE")
+    last_name = factory.Faker("last_name", locale="fr_BE")
+    role = Role.MEDIATOR
+    organisation = factory.SubFactory(OrganisationFactory)
+    profession = Profession.CPAS
+
+    @factory.post_generation
+    def password(obj, create, extracted, **kwargs):
+        obj.set_password(extracted or PASSWORD)
+        if create:
+            obj.save()
+
+
+def make_clerk(*divisions: str, **kwargs) -> User:
+    clerk = UserFactory(role=Role.CLERK, organisation=None, **kwargs)
+    for division in divisions:
+        ClerkDivision.objects.create(clerk=clerk, division=division)
+    return clerk
+
+
+def make_case(
+    *,
+    organisation: Organisation,
+    mediator: User,
+    reference: str = "NAM-2022-0042",
+    division: str = "namur",
+    admissibility_date: date = date(2022, 6, 15),
+    applicants: list[ApplicantData] | None = None,
+    **fields,
+):
+    data = CaseData(
+        reference=reference,
+        division=division,
+        admissibility_date=admissibility_date,
+        **fields,
+    )
+    return case_create(
+        organisation=organisation,
+        mediator=mediator,
+        data=data,
+        applicants=applicants
+        or [ApplicantData(last_name="Dubois", first_name="Marie", national_number="85073003328")],
+        created_by=mediator,
+    )
