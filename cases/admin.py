@@ -25,7 +25,14 @@ class StatusChangeInline(admin.TabularInline):
 
 @admin.register(Case)
 class CaseAdmin(admin.ModelAdmin):
-    list_display = ("reference", "organisation", "division", "status", "admissibility_date", "mediator")
+    list_display = (
+        "reference",
+        "organisation",
+        "division",
+        "status",
+        "admissibility_date",
+        "mediator",
+    )
     list_filter = ("organisation", "division", "status")
     search_fields = ("reference", "role_number", "applicants__last_name")
     inlines = [ApplicantInline, AssignmentInline, StatusChangeInline]

@@ -3,22 +3,25 @@ background with its progress recorded so that the page can show it."""
 
 import csv
 import io
+import logging
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 
 from .models import Case, CaseloadExport
 
+logger = logging.getLogger(__name__)
+
 
 @transaction.atomic
-def caseload_export_request(*, user: User) -> CaseloadExport:
+def caseload_export_request(*, user: User, language: str = "fr") -> CaseloadExport:
     from .tasks import build_caseload_export
 
     export = CaseloadExport.objects.create(
-        organisation_id=user.organisation_id, requested_by=user
+        organisation_id=user.organisation_id, requested_by=user, language=language[:8]
     )
     transaction.on_commit(lambda: build_caseload_export.delay(export.pk))
     return export
@@ -26,6 +29,11 @@ def caseload_export_request(*, user: User) -> CaseloadExport:
 
 def caseload_export_build(*, export_id: int) -> CaseloadExport:
     export = CaseloadExport.objects.get(pk=export_id)
+    with translation.override(export.language):
+        return _build(export)
+
+
+def _build(export: CaseloadExport) -> CaseloadExport:
     export.state = CaseloadExport.State.RUNNING
     export.save(update_fields=["state"])
     try:
@@ -71,9 +79,10 @@ def caseload_export_build(*, export_id: int) -> CaseloadExport:
         export.content = buffer.getvalue()
         export.state = CaseloadExport.State.DONE
         export.progress = 100
-    except Exception as exc:  # recorded for the user, then re-raised for the worker's log
+    except Exception:  # the user sees a plain message; the worker's log has the traceback
+        logger.exception("caseload export %s failed", export.pk)
         export.state = CaseloadExport.State.FAILED
-        export.error = str(exc)
+        export.error = _("Erreur interne lors de la préparation du fichier.")
         export.finished_at = timezone.now()
         export.save()
         raise

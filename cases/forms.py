@@ -25,7 +25,10 @@ def date_field(label, required=False, **kwargs):
 
 class CaseForm(forms.Form):
     reference = forms.CharField(label=_("Référence du médiateur"), max_length=64)
-    division = forms.ChoiceField(label=_("Division du tribunal du travail"), choices=Division.choices)
+    division = forms.ChoiceField(
+        label=_("Division du tribunal du travail"),
+        choices=[("", _("— Choisir la division —"))] + list(Division.choices),
+    )
     role_number = forms.CharField(label=_("Numéro de rôle"), max_length=64, required=False)
     mediator = forms.ModelChoiceField(label=_("Médiateur désigné"), queryset=User.objects.none())
     petition_date = date_field(_("Date de la requête"))
@@ -39,7 +42,7 @@ class CaseForm(forms.Form):
     pricing_method = forms.ChoiceField(
         label=_("Méthode de tarification des honoraires"),
         required=False,
-        help_text=_("Vide : la méthode par défaut de la division (fees.md §5)."),
+        help_text=_("Vide : la méthode appliquée par défaut dans la division."),
     )
     account_iban = forms.CharField(
         label=_("IBAN du compte de médiation"),
@@ -52,7 +55,9 @@ class CaseForm(forms.Form):
     household_note = forms.CharField(
         label=_("Composition du ménage"), max_length=255, required=False
     )
-    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, organisation_id: int, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -84,7 +89,11 @@ class CaseForm(forms.Form):
             ),
             Fieldset(
                 _("Ménage"),
-                Row(Column("household_adults"), Column("dependent_children"), Column("household_note")),
+                Row(
+                    Column("household_adults"),
+                    Column("dependent_children"),
+                    Column("household_note"),
+                ),
                 "notes",
             ),
         )
@@ -238,7 +247,9 @@ class StatusChangeForm(forms.Form):
 
 
 class ReplaceMediatorForm(forms.Form):
-    new_mediator = forms.ModelChoiceField(label=_("Nouveau médiateur"), queryset=User.objects.none())
+    new_mediator = forms.ModelChoiceField(
+        label=_("Nouveau médiateur"), queryset=User.objects.none()
+    )
     replacement_date = date_field(_("Date du remplacement (ordonnance)"), required=True)
     reason = forms.CharField(label=_("Motif"), max_length=255)
 

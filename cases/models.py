@@ -16,7 +16,8 @@ from fees.policies import PricingMethod, effective_pricing_method
 from .status import CaseStatus
 from .validators import (
     format_national_number,
-    mask_national_number,     validate_iban,
+    mask_national_number,
+    validate_iban,
     validate_national_number,
 )
 
@@ -88,9 +89,7 @@ class Case(models.Model):
                 name="case_admissibility_after_petition",
                 condition=Q(petition_date__isnull=True)
                 | Q(admissibility_date__gte=F("petition_date")),
-                violation_error_message=_(
-                    "L'admissibilité ne peut précéder la requête."
-                ),
+                violation_error_message=_("L'admissibilité ne peut précéder la requête."),
             ),
             models.CheckConstraint(
                 name="case_closure_after_admissibility",
@@ -217,6 +216,9 @@ class MediatorAssignment(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.mediator} ({self.start_date:%d/%m/%Y})"
+
 
 class StatusChange(models.Model):
     """Every change of status, with the court decision's date."""
@@ -236,6 +238,9 @@ class StatusChange(models.Model):
         verbose_name_plural = _("changements de statut")
         ordering = ["case", "decision_date", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status} ({self.decision_date:%d/%m/%Y})"
+
 
 class CaseloadExport(models.Model):
     """A caseload export produced in the background (Celery) for its requester."""
@@ -252,6 +257,7 @@ class CaseloadExport(models.Model):
     )
     requested_at = models.DateTimeField(auto_now_add=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    language = models.CharField(max_length=8, default="fr")
     progress = models.PositiveSmallIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)
     content = models.TextField(blank=True)
@@ -260,3 +266,6 @@ class CaseloadExport(models.Model):
 
     class Meta:
         ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"Export {self.pk} ({self.state})"

@@ -89,7 +89,9 @@ class CaseFilters:
 
 
 def caseload_list(user: User, filters: CaseFilters) -> QuerySet[Case]:
-    first_applicant = Applicant.objects.filter(case=OuterRef("pk"), position=1).values("last_name")[:1]
+    first_applicant = Applicant.objects.filter(case=OuterRef("pk"), position=1).values("last_name")[
+        :1
+    ]
     qs = (
         case_queryset_for(user)
         .select_related("mediator")
@@ -145,7 +147,7 @@ def supervisor_overview(user: User, today: date) -> list[MediatorCaseload]:
     30 days, running cases older than 7 years since designation."""
     cases = case_queryset_for(user)
     rows: dict[int, MediatorCaseload] = {
-        m.pk: MediatorCaseload(mediator=m, by_status={s: 0 for s in CaseStatus.values})
+        m.pk: MediatorCaseload(mediator=m, by_status=dict.fromkeys(CaseStatus.values, 0))
         for m in mediators_of(user.organisation_id)
     }
     counts = cases.values("mediator_id", "status").annotate(n=Count("id"))
@@ -154,7 +156,7 @@ def supervisor_overview(user: User, today: date) -> list[MediatorCaseload]:
         if entry is None:  # a former member still holding cases
             mediator = User.objects.get(pk=row["mediator_id"])
             entry = rows[mediator.pk] = MediatorCaseload(
-                mediator=mediator, by_status={s: 0 for s in CaseStatus.values}
+                mediator=mediator, by_status=dict.fromkeys(CaseStatus.values, 0)
             )
         entry.by_status[row["status"]] = row["n"]
         entry.total += row["n"]

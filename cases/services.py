@@ -76,7 +76,10 @@ def validate_case_dates(data: CaseData) -> dict[str, str]:
             "L'ordonnance d'admissibilité ne peut précéder la requête (%(date)s)."
         ) % {"date": data.petition_date.strftime("%d/%m/%Y")}
     checks = [
-        ("mediator_designation_date", _("La désignation du médiateur ne peut précéder l'admissibilité.")),
+        (
+            "mediator_designation_date",
+            _("La désignation du médiateur ne peut précéder l'admissibilité."),
+        ),
         ("follow_up_start", _("Le suivi ne peut commencer avant l'admissibilité.")),
         ("homologation_date", _("L'homologation ne peut précéder l'admissibilité.")),
         ("closure_date", _("La clôture ne peut précéder l'admissibilité.")),
@@ -96,7 +99,9 @@ def validate_applicants(applicants: list[ApplicantData]) -> dict[str, list[str]]
         errors.setdefault("applicants", []).append(
             _("Un dossier compte au plus deux requérants (un couple).")
         )
-    numbers = [normalise_national_number(a.national_number) for a in applicants if a.national_number]
+    numbers = [
+        normalise_national_number(a.national_number) for a in applicants if a.national_number
+    ]
     if len(numbers) != len(set(numbers)):
         errors.setdefault("applicants", []).append(
             _("Les deux requérants ne peuvent avoir le même numéro de registre national.")
@@ -133,8 +138,7 @@ def _save_applicants(case: Case, applicants: list[ApplicantData]) -> None:
             last_name=data.last_name.strip(),
             first_name=data.first_name.strip(),
             national_number=normalise_national_number(data.national_number),
-            birth_date=data.birth_date
-            or national_number_birth_date(data.national_number),
+            birth_date=data.birth_date or national_number_birth_date(data.national_number),
             address=data.address,
             phone=data.phone,
             email=data.email,
@@ -244,19 +248,20 @@ def case_change_status(
         raise ValidationError(
             {
                 "to_status": _(
-                    "Passage interdit de « %(from)s » à « %(to)s ». Statuts possibles : %(allowed)s."
+                    "Passage interdit de « %(from)s » à « %(to)s ». "
+                    "Statuts possibles : %(allowed)s."
                 )
                 % {
                     "from": CaseStatus(case.status).label,
-                    "to": CaseStatus(to_status).label if to_status in CaseStatus.values else to_status,
+                    "to": CaseStatus(to_status).label
+                    if to_status in CaseStatus.values
+                    else to_status,
                     "allowed": allowed or _("aucun (dossier terminé)"),
                 }
             }
         )
     if decision_date < case.admissibility_date:
-        raise ValidationError(
-            {"decision_date": _("La décision ne peut précéder l'admissibilité.")}
-        )
+        raise ValidationError({"decision_date": _("La décision ne peut précéder l'admissibilité.")})
     last = case.status_changes.order_by("-decision_date").first()
     if last and decision_date < last.decision_date:
         raise ValidationError(

@@ -19,8 +19,10 @@ def validate_national_number(value: str) -> None:
     if nn.is_valid(number) or bis.is_valid(number):
         return
     raise ValidationError(
-        _("« %(value)s » n'est pas un numéro de registre national valide (11 chiffres, clé de "
-          "contrôle)."),
+        _(
+            "« %(value)s » n'est pas un numéro de registre national valide (11 chiffres, clé de "
+            "contrôle)."
+        ),
         params={"value": value},
         code="invalid_national_number",
     )

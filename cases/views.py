@@ -263,7 +263,7 @@ def supervisor_overview(request):
 @require_POST
 @role_required(*CASE_ROLES)
 def export_request(request):
-    export = caseload_export_request(user=request.user)
+    export = caseload_export_request(user=request.user, language=request.LANGUAGE_CODE)
     return redirect("cases:export_status", pk=export.pk)
 
 
@@ -281,9 +281,7 @@ def export_download(request, pk: int):
     export = get_object_or_404(
         CaseloadExport, pk=pk, requested_by=request.user, state=CaseloadExport.State.DONE
     )
-    response = HttpResponse(
-        "\ufeff" + export.content, content_type="text/csv; charset=utf-8"
-    )
+    response = HttpResponse("\ufeff" + export.content, content_type="text/csv; charset=utf-8")
     stamp = export.requested_at.strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="dossiers-{stamp}.csv"'
     return response

@@ -21,7 +21,10 @@ def validate_pdf_upload(upload: UploadedFile) -> bytes:
     limit = settings.DOCUMENT_MAX_UPLOAD_BYTES
     if upload.size > limit:
         raise ValidationError(
-            {"file": _("Le fichier dépasse la taille maximale de %(mb)s Mo.") % {"mb": limit // 2**20}}
+            {
+                "file": _("Le fichier dépasse la taille maximale de %(mb)s Mo.")
+                % {"mb": limit // 2**20}
+            }
         )
     content = upload.read()
     if not content.startswith(PDF_MAGIC):
@@ -69,6 +72,7 @@ def document_file(*, document: Document, filed_by: User) -> Document:
 
 @transaction.atomic
 def document_delete(*, document: Document) -> None:
+    document = Document.objects.select_for_update().get(pk=document.pk)
     if document.filed_at:
         raise ValidationError(_("Un document déposé ne peut plus être supprimé."))
     storage, name = document.file.storage, document.file.name

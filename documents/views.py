@@ -49,7 +49,10 @@ def case_documents(request, pk: int):
 def _download(document):
     filename = f"{document.case.reference}-{document.get_kind_display()}-{document.pk}.pdf"
     return FileResponse(
-        document.file.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf"
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=filename,
+        content_type="application/pdf",
     )
 
 
@@ -71,7 +74,9 @@ def case_document_file(request, pk: int, doc_pk: int):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("Document déposé : le greffe de la division peut le consulter."))
+        messages.success(
+            request, _("Document déposé : le greffe de la division peut le consulter.")
+        )
     return redirect("documents:case_documents", pk=pk)
 
 

@@ -31,7 +31,9 @@ class PricingMethod(StrEnum):
 PRICING_METHOD_LABELS = {
     PricingMethod.ANNIVERSARY: _("Tarif de la date anniversaire pour toutes les prestations"),
     PricingMethod.BY_YEAR_PRORATA: _("Ventilation par année, forfait 2,3° au prorata temporis"),
-    PricingMethod.BY_YEAR_NEW_FORFAIT: _("Ventilation par année, nouveau forfait 2,3° sans prorata"),
+    PricingMethod.BY_YEAR_NEW_FORFAIT: _(
+        "Ventilation par année, nouveau forfait 2,3° sans prorata"
+    ),
 }
 
 

@@ -64,7 +64,8 @@ class NoTariffInForce(FeeEngineError):
     def in_context(self, what: str) -> "NoTariffInForce":
         """The same error, its message prefixed by the line being priced."""
         message = str(self)
-        return NoTariffInForce(f"{what} : {message[:1].lower()}{message[1:]}", key=self.key, on=self.on)
+        message = f"{what} : {message[:1].lower()}{message[1:]}"
+        return NoTariffInForce(message, key=self.key, on=self.on)
 
 
 class TariffDataError(ValueError):
@@ -245,7 +246,8 @@ def rows_from_json(document: Mapping[str, Any]) -> list[TariffRow]:
             raise TariffDataError(f"{where} : {exc}") from exc
         if raw["start_unknown"] is not (effective_from is None):
             raise TariffDataError(
-                f"{where} : start_unknown doit valoir true si et seulement si effective_from est null."
+                f"{where} : start_unknown doit valoir true si et seulement si effective_from "
+                "est null."
             )
         if not raw["source"]:
             raise TariffDataError(f"{where} : la source de la ligne est obligatoire.")

@@ -1,4 +1,7 @@
-"""fr-BE / nl-BE display helpers: ``{{ amount|eur }}`` -> 1.234,56 €, ``{{ d|dmy }}`` -> 15/06/2023."""
+"""fr-BE / nl-BE display helpers.
+
+``{{ amount|eur }}`` -> 1.234,56 €, ``{{ d|dmy }}`` -> 15/06/2023.
+"""
 
 from decimal import Decimal, InvalidOperation
 

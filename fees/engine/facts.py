@@ -98,7 +98,7 @@ def _money(value: object, what: str) -> Decimal:
         raise TypeError(f"{what}: money must be Decimal, got {type(value).__name__}")
     amount = Decimal(value)
     if amount < 0 or amount != amount.quantize(Decimal("0.01")):
-        raise InvalidFacts(f"{what} : montant invalide ({amount}), attendu un montant positif en €.")
+        raise InvalidFacts(f"{what} : montant invalide ({amount}) ; attendu un montant en €.")
     return amount
 
 
@@ -187,7 +187,8 @@ class ServiceFacts:
 
     @property
     def letters(self) -> int:
-        """Circular letter: letters sent in all (billed per addressee, Cass. 29.02.2008)."""
+        """Letters sent in all: ``quantity``, or for a circular letter with ``addressees``,
+        mailings x addressees (billed per addressee, Cass. 29.02.2008)."""
         return self.quantity if self.addressees is None else self.quantity * self.addressees
 
     def describe(self) -> str:
@@ -252,8 +253,9 @@ class CaseFacts:
         duplicates = sorted(key for key, count in counts.items() if count > 1)
         if duplicates:
             raise InvalidFacts(
-                f"Dossier {self.reference} : créancier(s) repris deux fois ({', '.join(duplicates)}) ;"
-                " un créancier compte une fois, quel que soit le nombre de ses créances."
+                f"Dossier {self.reference} : créancier(s) repris deux fois "
+                f"({', '.join(duplicates)}) ; un créancier compte une fois, "
+                "quel que soit le nombre de ses créances."
             )
         if self.closure_date is not None and self.closure_date < self.admissibility_date:
             raise InvalidFacts(

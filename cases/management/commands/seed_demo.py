@@ -21,16 +21,75 @@ from documents.services import document_file, document_upload
 DEMO_PASSWORD = "demo-rcd-2026"
 
 LAST_NAMES = [
-    "Dubois", "Lambert", "Martin", "Dupont", "Leroy", "Renard", "Simon", "Laurent", "Lefebvre",
-    "Mertens", "Willems", "Claes", "Goossens", "Wouters", "Jacobs", "Maes", "Peeters", "Hermans",
-    "Collignon", "Delvaux", "Francois", "Gilles", "Henrard", "Jadoul", "Lemaire", "Masson",
-    "Noel", "Pirard", "Rousseau", "Servais", "Thiry", "Vandenberghe", "Warnier", "Hubert",
-    "Bodart", "Closset", "Defrance", "Etienne", "Fontaine", "Georges",
+    "Dubois",
+    "Lambert",
+    "Martin",
+    "Dupont",
+    "Leroy",
+    "Renard",
+    "Simon",
+    "Laurent",
+    "Lefebvre",
+    "Mertens",
+    "Willems",
+    "Claes",
+    "Goossens",
+    "Wouters",
+    "Jacobs",
+    "Maes",
+    "Peeters",
+    "Hermans",
+    "Collignon",
+    "Delvaux",
+    "Francois",
+    "Gilles",
+    "Henrard",
+    "Jadoul",
+    "Lemaire",
+    "Masson",
+    "Noel",
+    "Pirard",
+    "Rousseau",
+    "Servais",
+    "Thiry",
+    "Vandenberghe",
+    "Warnier",
+    "Hubert",
+    "Bodart",
+    "Closset",
+    "Defrance",
+    "Etienne",
+    "Fontaine",
+    "Georges",
 ]
 FIRST_NAMES = [
-    "Marie", "Nathalie", "Isabelle", "Sophie", "Julie", "Sarah", "Laura", "Céline", "Aline",
-    "Jean", "Michel", "Philippe", "Thomas", "Nicolas", "David", "Kevin", "Olivier", "Luc",
-    "Patrick", "Marc", "Fatima", "Mehmet", "Youssef", "Ana", "Bogdan", "Élodie", "Jordan",
+    "Marie",
+    "Nathalie",
+    "Isabelle",
+    "Sophie",
+    "Julie",
+    "Sarah",
+    "Laura",
+    "Céline",
+    "Aline",
+    "Jean",
+    "Michel",
+    "Philippe",
+    "Thomas",
+    "Nicolas",
+    "David",
+    "Kevin",
+    "Olivier",
+    "Luc",
+    "Patrick",
+    "Marc",
+    "Fatima",
+    "Mehmet",
+    "Youssef",
+    "Ana",
+    "Bogdan",
+    "Élodie",
+    "Jordan",
 ]
 STREETS = {
     "namur": ("Rue de Fer", "5000 Namur"),
@@ -58,6 +117,15 @@ def national_number(birth: date, sequence: int) -> str:
     base = f"{birth:%y%m%d}{sequence:03d}"
     value = int(("2" if birth.year >= 2000 else "") + base)
     return f"{base}{97 - value % 97:02d}"
+
+
+def belgian_iban(bank_code: str, account: int) -> str:
+    """A valid Belgian IBAN (BBAN mod-97 check, then the IBAN check digits)."""
+    first = f"{bank_code}{account:07d}"
+    check = int(first) % 97 or 97
+    bban = f"{first}{check:02d}"
+    numeric = int(f"{bban}111400")  # B=11, E=14, then "00"
+    return f"BE{98 - numeric % 97:02d}{bban}"
 
 
 class Command(BaseCommand):
@@ -107,29 +175,54 @@ class Command(BaseCommand):
             email="secretariat@demo-renard-maes.be",
         )
         cpas_mediators = [
-            self._user("slambert", "Sophie", "Lambert", Role.MEDIATOR, cpas, profession=Profession.CPAS),
-            self._user("jdupont", "Julien", "Dupont", Role.MEDIATOR, cpas, profession=Profession.CPAS),
+            self._user(
+                "slambert", "Sophie", "Lambert", Role.MEDIATOR, cpas, profession=Profession.CPAS
+            ),
+            self._user(
+                "jdupont", "Julien", "Dupont", Role.MEDIATOR, cpas, profession=Profession.CPAS
+            ),
             self._user("mkaya", "Merve", "Kaya", Role.MEDIATOR, cpas, profession=Profession.CPAS),
         ]
         self._user("acollard", "Anne", "Collard", Role.SUPERVISOR, cpas)
         firm_mediators = [
             self._user(
-                "crenard", "Claire", "Renard", Role.MEDIATOR, firm,
-                profession=Profession.LAWYER, vat_registered=True,
+                "crenard",
+                "Claire",
+                "Renard",
+                Role.MEDIATOR,
+                firm,
+                profession=Profession.LAWYER,
+                vat_registered=True,
             ),
             self._user(
-                "tmaes", "Thomas", "Maes", Role.MEDIATOR, firm,
-                profession=Profession.LAWYER, vat_registered=True,
+                "tmaes",
+                "Thomas",
+                "Maes",
+                Role.MEDIATOR,
+                firm,
+                profession=Profession.LAWYER,
+                vat_registered=True,
             ),
         ]
         self._user(
-            "vhenrard", "Valérie", "Henrard", Role.ADMINISTRATOR, firm,
-            profession=Profession.LAWYER, vat_registered=True,
+            "vhenrard",
+            "Valérie",
+            "Henrard",
+            Role.ADMINISTRATOR,
+            firm,
+            profession=Profession.LAWYER,
+            vat_registered=True,
         )
         clerk = self._user("greffe.namur", "Marc", "Gilson", Role.CLERK)
         ClerkDivision.objects.create(clerk=clerk, division="namur")
         admin = self._user(
-            "admin", "Admin", "Plateforme", Role.ADMINISTRATOR, firm, is_staff=True, is_superuser=True
+            "admin",
+            "Admin",
+            "Plateforme",
+            Role.ADMINISTRATOR,
+            firm,
+            is_staff=True,
+            is_superuser=True,
         )
 
         plans = [
@@ -137,8 +230,12 @@ class Command(BaseCommand):
             (
                 firm,
                 firm_mediators,
-                ["liege"] * 6 + ["namur"] * 3 + ["brabant-wallon"] * 3 + ["charleroi"] * 2
-                + ["bruxelles-fr"] * 2 + ["mons"],
+                ["liege"] * 6
+                + ["namur"] * 3
+                + ["brabant-wallon"] * 3
+                + ["charleroi"] * 2
+                + ["bruxelles-fr"] * 2
+                + ["mons"],
                 "RM",
             ),
         ]
@@ -148,7 +245,9 @@ class Command(BaseCommand):
                 # Spread admissibility over nine years; a few land just before an anniversary.
                 if index % 6 == 0:
                     years_back = rng.randint(1, 6)
-                    admissibility = add_years(today + timedelta(days=rng.randint(3, 25)), -years_back)
+                    admissibility = add_years(
+                        today + timedelta(days=rng.randint(3, 25)), -years_back
+                    )
                 else:
                     admissibility = today - timedelta(days=rng.randint(60, 9 * 365))
                 petition = admissibility - timedelta(days=rng.randint(20, 75))
@@ -166,7 +265,9 @@ class Command(BaseCommand):
                             national_number=national_number(birth, rng.randint(1, 996)),
                             birth_date=birth,
                             address=f"{street} {rng.randint(1, 180)}\n{city}",
-                            phone=f"04{rng.randint(70, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
+                            phone="04{} {} {} {}".format(
+                                rng.randint(70, 99), *(rng.randint(10, 99) for _ in range(3))
+                            ),
                         )
                     )
                 data = CaseData(
@@ -175,6 +276,7 @@ class Command(BaseCommand):
                     admissibility_date=admissibility,
                     role_number=f"{admissibility:%y}/{rng.randint(100, 2999)}/B",
                     petition_date=petition,
+                    account_iban=belgian_iban(rng.choice(["001", "068", "363", "096"]), sequence),
                     mediator_designation_date=admissibility,
                     household_adults=adults,
                     dependent_children=children,
@@ -200,11 +302,17 @@ class Command(BaseCommand):
         decision = case.admissibility_date + timedelta(days=rng.randint(150, 230))
         draw = rng.random()
         if draw < 0.55:
-            case = case_change_status(case=case, to_status=CaseStatus.AMICABLE_PLAN, decision_date=decision, by=by)
+            case = case_change_status(
+                case=case, to_status=CaseStatus.AMICABLE_PLAN, decision_date=decision, by=by
+            )
         elif draw < 0.8:
-            case = case_change_status(case=case, to_status=CaseStatus.JUDICIAL_PLAN, decision_date=decision, by=by)
+            case = case_change_status(
+                case=case, to_status=CaseStatus.JUDICIAL_PLAN, decision_date=decision, by=by
+            )
         elif draw < 0.9:
-            case = case_change_status(case=case, to_status=CaseStatus.TOTAL_REMISSION, decision_date=decision, by=by)
+            case = case_change_status(
+                case=case, to_status=CaseStatus.TOTAL_REMISSION, decision_date=decision, by=by
+            )
             end = decision + timedelta(days=rng.randint(60, 200))
             if end < today:
                 case_change_status(case=case, to_status=CaseStatus.CLOSED, decision_date=end, by=by)
@@ -212,11 +320,15 @@ class Command(BaseCommand):
         else:
             if age > 400:
                 end = decision + timedelta(days=rng.randint(30, 150))
-                case_change_status(case=case, to_status=CaseStatus.REVOKED, decision_date=min(end, today), by=by)
+                case_change_status(
+                    case=case, to_status=CaseStatus.REVOKED, decision_date=min(end, today), by=by
+                )
             return
         plan_end = add_years(case.admissibility_date, 7)
         if plan_end < today and rng.random() < 0.7:
-            case_change_status(case=case, to_status=CaseStatus.CLOSED, decision_date=plan_end, by=by)
+            case_change_status(
+                case=case, to_status=CaseStatus.CLOSED, decision_date=plan_end, by=by
+            )
 
     def _file_demo_documents(self, admin: User) -> None:
         """Two filed annual reports in Namur cases, so that the clerk's screen is not empty."""

@@ -1,0 +1,324 @@
+"""Every URL of the app × every role (anonymous included) → the expected HTTP status.
+
+Object-level rule: another organisation's case (or document) is a 404, never a 403 that would
+confirm it exists. A page a whole role may not use is a 403. Anonymous users are sent to the
+login page (302). ``test_every_url_is_in_the_matrix`` fails when a view is added without its
+row here, so the matrix grows with every later view.
+"""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from cases.exports import caseload_export_request
+from documents.services import document_file, document_upload
+
+ROLES = [
+    "anonymous",
+    "mediator",
+    "colleague",
+    "supervisor",
+    "administrator",
+    "other_mediator",
+    "other_supervisor",
+    "clerk",
+    "other_clerk",
+]
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+# Shorthands for the common rows.
+LOGIN = 302  # anonymous -> login page
+CASE_READ = {  # a page of ``world.case`` (organisation A, division namur)
+    "anonymous": LOGIN,
+    "mediator": 200,
+    "colleague": 200,
+    "supervisor": 200,
+    "administrator": 200,
+    "other_mediator": 404,
+    "other_supervisor": 404,
+    "clerk": 403,
+    "other_clerk": 403,
+}
+CASE_WRITE_PAGE = {
+    "anonymous": LOGIN,
+    "mediator": 200,
+    "colleague": 403,
+    "supervisor": 403,
+    "administrator": 200,
+    "other_mediator": 404,
+    "other_supervisor": 403,
+    "clerk": 403,
+    "other_clerk": 403,
+}
+CASE_WRITE_POST = {**CASE_WRITE_PAGE, "mediator": 302, "administrator": 302}
+OWN_EXPORT = {  # an export requested by ``world.mediator``
+    "anonymous": LOGIN,
+    "mediator": 200,
+    "colleague": 404,
+    "supervisor": 404,
+    "administrator": 404,
+    "other_mediator": 404,
+    "other_supervisor": 404,
+    "clerk": 403,
+    "other_clerk": 403,
+}
+
+# url name -> (method, args builder, expected status per role)
+MATRIX = {
+    "core:home": (
+        "get",
+        lambda o: [],
+        {
+            **dict.fromkeys(ROLES, 302),
+        },
+    ),
+    "core:healthz": ("get", lambda o: [], dict.fromkeys(ROLES, 200)),
+    "accounts:login": (
+        "get",
+        lambda o: [],
+        {
+            **dict.fromkeys(ROLES, 302),
+            "anonymous": 200,
+        },
+    ),
+    "accounts:logout": ("post", lambda o: [], dict.fromkeys(ROLES, 302)),
+    "set_language": ("post", lambda o: [], dict.fromkeys(ROLES, 302)),
+    "cases:list": (
+        "get",
+        lambda o: [],
+        {
+            **dict.fromkeys(ROLES, 200),
+            "anonymous": LOGIN,
+            "clerk": 403,
+            "other_clerk": 403,
+        },
+    ),
+    "cases:create": (
+        "get",
+        lambda o: [],
+        {
+            "anonymous": LOGIN,
+            "mediator": 200,
+            "colleague": 200,
+            "supervisor": 403,
+            "administrator": 200,
+            "other_mediator": 200,
+            "other_supervisor": 403,
+            "clerk": 403,
+            "other_clerk": 403,
+        },
+    ),
+    "cases:overview": (
+        "get",
+        lambda o: [],
+        {
+            "anonymous": LOGIN,
+            "mediator": 403,
+            "colleague": 403,
+            "supervisor": 200,
+            "administrator": 200,
+            "other_mediator": 403,
+            "other_supervisor": 200,
+            "clerk": 403,
+            "other_clerk": 403,
+        },
+    ),
+    "cases:export_request": (
+        "post",
+        lambda o: [],
+        {
+            **dict.fromkeys(ROLES, 302),
+            "clerk": 403,
+            "other_clerk": 403,
+        },
+    ),
+    "cases:export_status": ("get", lambda o: [o["export"].pk], OWN_EXPORT),
+    "cases:export_download": ("get", lambda o: [o["export"].pk], OWN_EXPORT),
+    "cases:detail": ("get", lambda o: [o["case"].pk], CASE_READ),
+    "cases:tab": ("get", lambda o: [o["case"].pk, "claims"], CASE_READ),
+    "cases:edit": ("get", lambda o: [o["case"].pk], CASE_WRITE_PAGE),
+    "cases:status": ("get", lambda o: [o["case"].pk], CASE_WRITE_PAGE),
+    "cases:replace_mediator": ("get", lambda o: [o["case"].pk], CASE_WRITE_PAGE),
+    "documents:case_documents": ("get", lambda o: [o["case"].pk], CASE_READ),
+    "documents:case_document_download": (
+        "get",
+        lambda o: [o["case"].pk, o["draft"].pk],
+        CASE_READ,
+    ),
+    "documents:case_document_file": (
+        "post",
+        lambda o: [o["case"].pk, o["draft"].pk],
+        CASE_WRITE_POST,
+    ),
+    "documents:case_document_delete": (
+        "post",
+        lambda o: [o["case"].pk, o["draft"].pk],
+        CASE_WRITE_POST,
+    ),
+    "documents:clerk_list": (
+        "get",
+        lambda o: [],
+        {
+            **dict.fromkeys(ROLES, 403),
+            "anonymous": LOGIN,
+            "clerk": 200,
+            "other_clerk": 200,
+        },
+    ),
+    "documents:clerk_download": (
+        "get",
+        lambda o: [o["filed"].pk],
+        {
+            **dict.fromkeys(ROLES, 403),
+            "anonymous": LOGIN,
+            "clerk": 200,
+            "other_clerk": 404,
+        },
+    ),
+    "admin:index": ("get", lambda o: [], dict.fromkeys(ROLES, 302)),
+}
+
+# Further rows on the same views: objects a role must not reach even when the page is theirs.
+EXTRA = [
+    # the other organisation's case, seen from organisation A: 404, never 403
+    (
+        "cases:detail",
+        "get",
+        lambda o: [o["other_case"].pk],
+        {
+            **CASE_READ,
+            "mediator": 404,
+            "colleague": 404,
+            "supervisor": 404,
+            "administrator": 404,
+            "other_mediator": 200,
+            "other_supervisor": 200,
+        },
+    ),
+    (
+        "cases:edit",
+        "get",
+        lambda o: [o["other_case"].pk],
+        {
+            **CASE_WRITE_PAGE,
+            "mediator": 404,
+            "colleague": 404,
+            "administrator": 404,
+            "other_mediator": 200,
+        },
+    ),
+    # a document of case A addressed through case B's URL
+    (
+        "documents:case_document_download",
+        "get",
+        lambda o: [o["other_case"].pk, o["draft"].pk],
+        {
+            **CASE_READ,
+            "mediator": 404,
+            "colleague": 404,
+            "supervisor": 404,
+            "administrator": 404,
+            "other_mediator": 404,
+            "other_supervisor": 404,
+        },
+    ),
+    # a document that is not filed is invisible to every clerk
+    (
+        "documents:clerk_download",
+        "get",
+        lambda o: [o["draft"].pk],
+        {
+            **dict.fromkeys(ROLES, 403),
+            "anonymous": LOGIN,
+            "clerk": 404,
+            "other_clerk": 404,
+        },
+    ),
+    (
+        "cases:tab",
+        "get",
+        lambda o: [o["case"].pk, "unknown-tab"],
+        {
+            **CASE_READ,
+            "mediator": 404,
+            "colleague": 404,
+            "supervisor": 404,
+            "administrator": 404,
+        },
+    ),
+]
+
+EXCLUDED_NAMESPACES = {"admin"}  # Django's own admin: only its index is checked here
+
+
+def _url_names(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = pattern.namespace or ""
+            if ns in EXCLUDED_NAMESPACES:
+                continue
+            prefix = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
+            yield from _url_names(pattern, prefix)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def test_every_url_is_in_the_matrix():
+    missing = sorted(set(_url_names()) - set(MATRIX))
+    assert not missing, f"add these URLs to the access matrix: {missing}"
+
+
+@pytest.fixture
+def objects(world, django_capture_on_commit_callbacks):
+    draft = document_upload(
+        case=world.case,
+        kind="annual_report",
+        title="Rapport annuel (brouillon)",
+        upload=SimpleUploadedFile("draft.pdf", PDF),
+        uploaded_by=world.mediator,
+    )
+    filed = document_upload(
+        case=world.case,
+        kind="taxation_statement",
+        title="État de frais",
+        upload=SimpleUploadedFile("etat.pdf", PDF),
+        uploaded_by=world.mediator,
+    )
+    document_file(document=filed, filed_by=world.mediator)
+    with django_capture_on_commit_callbacks(execute=True):  # the export task runs eagerly
+        export = caseload_export_request(user=world.mediator)
+    return {
+        "case": world.case,
+        "other_case": world.other_case,
+        "draft": draft,
+        "filed": filed,
+        "export": export,
+    }
+
+
+def _rows():
+    for name, (method, args, expected) in MATRIX.items():
+        for role in ROLES:
+            yield pytest.param(name, method, args, role, expected[role], id=f"{name}-{role}")
+    for index, (name, method, args, expected) in enumerate(EXTRA):
+        for role in ROLES:
+            yield pytest.param(
+                name, method, args, role, expected[role], id=f"extra{index}-{name}-{role}"
+            )
+
+
+@pytest.mark.django_db(transaction=False)
+@pytest.mark.parametrize("name,method,args,role,expected", list(_rows()))
+def test_access(client, world, objects, name, method, args, role, expected):
+    if role != "anonymous":
+        client.force_login(getattr(world, role))
+    url = reverse(name, args=args(objects))
+    response = getattr(client, method)(url)
+    assert response.status_code == expected, (
+        f"{role} {method.upper()} {url}: {response.status_code} != {expected}"
+    )
+    if expected == 404 and role != "anonymous":
+        # a 404 must not leak the reference of the case that exists
+        assert objects["case"].reference not in response.content.decode()

@@ -1,0 +1,175 @@
+"""End-to-end check in a real browser (the issue's "Browser check").
+
+Playwright drives Debian's Chromium (``/usr/bin/chromium``); no browser is ever downloaded.
+A mediator logs in through the form, is refused an invalid national register number with the
+French message (nothing saved), creates a case, lands on its page and finds it in the
+caseload; a clerk of another division and a mediator of another organisation then open the
+case's URL and are shown nothing of it. Screenshots go to ``test-artifacts/`` (git-ignored).
+"""
+
+from pathlib import Path
+
+import pytest
+
+from accounts.models import Role
+from cases.models import Case
+
+from .factories import PASSWORD, OrganisationFactory, UserFactory, make_case, make_clerk
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+REFERENCE = "NAM-2024-0777"
+APPLICANT_LAST_NAME = "Vandermeulen"
+VALID_NN = "85.07.30-033.28"
+INVALID_NN = "85.07.30-033.29"  # wrong check digits
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)",
+    ),
+]
+
+
+@pytest.fixture
+def browser_page(monkeypatch):
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread, and Django then refuses ORM
+    # calls as "async unsafe". The test is sequential, so the standard opt-out is safe; it is
+    # set for this test only (a module-level os.environ would leak into every later test and
+    # subprocess, e.g. make ``check --deploy`` fail with async.E001).
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    for old in ARTIFACTS.glob("browser-*.png"):
+        old.unlink()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            context = browser.new_context(locale="fr-BE", viewport={"width": 1366, "height": 900})
+            page = context.new_page()
+            page.set_default_timeout(15_000)
+            yield page
+        finally:
+            browser.close()
+
+
+def shot(page, name: str) -> None:
+    page.screenshot(path=str(ARTIFACTS / f"browser-{name}.png"), full_page=True)
+
+
+def log_in(page, base_url: str, username: str) -> None:
+    page.goto(f"{base_url}/compte/connexion/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]:has-text('Se connecter')")
+    page.wait_for_load_state()
+    assert "/compte/connexion/" not in page.url, f"login of {username} failed"
+
+
+def log_out(page) -> None:
+    page.click("button:has-text('Se déconnecter')")
+    page.wait_for_url("**/compte/connexion/**")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_mediator_creates_and_finds_case_other_roles_do_not_see_it(live_server, browser_page):
+    from playwright.sync_api import expect
+
+    # Every database object is created before the browser acts.
+    org = OrganisationFactory(name="CPAS de Namur", slug="cpas-namur")
+    mediator = UserFactory(username="mediatrice", organisation=org)
+    # Another case of the same organisation, which the search must filter out.
+    make_case(organisation=org, mediator=mediator, reference="NAM-2020-0001")
+    make_clerk("liege", username="greffe_liege")
+    UserFactory(username="autre_mediateur", organisation=OrganisationFactory(), role=Role.MEDIATOR)
+
+    page = browser_page
+    base = live_server.url
+    try:
+        # 1. The mediator logs in through the login form.
+        log_in(page, base, "mediatrice")
+        shot(page, "01-logged-in")
+
+        # 2. "Nouveau dossier": an invalid national number is refused with the French message.
+        page.goto(f"{base}/dossiers/")
+        page.click("a:has-text('Nouveau dossier')")
+        page.wait_for_url("**/dossiers/nouveau/")
+        page.fill("#id_reference", REFERENCE)
+        page.select_option("#id_division", "namur")
+        page.fill("#id_admissibility_date", "15/03/2024")
+        page.fill("#id_applicants-0-last_name", APPLICANT_LAST_NAME)
+        page.fill("#id_applicants-0-first_name", "Camille")
+        page.fill("#id_applicants-0-national_number", INVALID_NN)
+        page.click("button[type=submit]:has-text('Enregistrer')")
+        page.wait_for_load_state()
+        expect(page.locator("body")).to_contain_text(
+            "n'est pas un numéro de registre national valide"
+        )
+        assert page.url.endswith("/dossiers/nouveau/")
+        shot(page, "02-invalid-national-number")
+        assert not Case.objects.filter(reference=REFERENCE).exists(), "half-saved case"
+
+        # 3. Corrected, the case is created and the browser lands on its page.
+        page.fill("#id_applicants-0-national_number", VALID_NN)
+        page.click("button[type=submit]:has-text('Enregistrer')")
+        page.wait_for_url("**/dossiers/*/")
+        case = Case.objects.get(reference=REFERENCE)
+        assert page.url == f"{base}/dossiers/{case.pk}/"
+        expect(page.locator("h1")).to_contain_text(REFERENCE)
+        expect(page.locator("body")).to_contain_text(APPLICANT_LAST_NAME, ignore_case=True)
+        shot(page, "03-case-page")
+
+        # 4. The caseload's search finds it (and only it).
+        page.goto(f"{base}/dossiers/")
+        expect(page.locator("#case-table")).to_contain_text("NAM-2020-0001")
+        page.fill("#id_q", REFERENCE)
+        page.press("#id_q", "Enter")
+        expect(page.locator("#case-table")).not_to_contain_text("NAM-2020-0001")
+        row = page.locator("#case-table tbody tr", has_text=REFERENCE)
+        expect(row).to_have_count(1)
+        expect(row).to_contain_text(APPLICANT_LAST_NAME, ignore_case=True)
+        shot(page, "04-caseload-search")
+        log_out(page)
+
+        # 5. A clerk of another division opens the case's URL: nothing of it is shown. Case
+        # pages are refused to the clerk role as a whole (403, see core/access.py and
+        # tests/test_access_matrix.py), the same response as for a case that does not exist,
+        # so the case's existence does not leak either.
+        log_in(page, base, "greffe_liege")
+        response = page.goto(f"{base}/dossiers/{case.pk}/")
+        shot(page, "05-clerk-other-division")
+        assert response.status in (403, 404), response.status
+        body = page.locator("body").inner_text().lower()
+        assert REFERENCE.lower() not in body
+        assert APPLICANT_LAST_NAME.lower() not in body
+        missing = page.goto(f"{base}/dossiers/{case.pk + 10_000}/")
+        assert missing.status == response.status
+        assert page.locator("h1").inner_text().lower() in body
+        log_out(page)
+
+        # 6. A mediator of another organisation gets the 404 page.
+        log_in(page, base, "autre_mediateur")
+        response = page.goto(f"{base}/dossiers/{case.pk}/")
+        shot(page, "06-other-organisation-404")
+        assert response.status == 404
+        expect(page.locator("h1")).to_contain_text("Page introuvable")
+        body = page.locator("body").inner_text().lower()
+        assert REFERENCE.lower() not in body
+        assert APPLICANT_LAST_NAME.lower() not in body
+    except Exception:
+        shot(page, "failure")
+        raise

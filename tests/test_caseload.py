@@ -1,0 +1,160 @@
+"""Caseload list (filters, sort, pagination) and the supervisor's overview."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.selectors import annual_report_due, older_than_plan_limit, supervisor_overview
+from cases.services import ApplicantData, case_change_status
+from cases.status import CaseStatus
+from core.dates import add_years
+
+from .factories import make_case
+
+
+@pytest.fixture
+def caseload(world):
+    cases = {"base": world.case}
+    cases["liege"] = make_case(
+        organisation=world.org,
+        mediator=world.colleague,
+        reference="LIE-2023-0007",
+        division="liege",
+        admissibility_date=date(2023, 3, 1),
+        applicants=[ApplicantData(last_name="Peeters", first_name="Jan")],
+    )
+    cases["closed"] = make_case(
+        organisation=world.org,
+        mediator=world.mediator,
+        reference="NAM-2015-0001",
+        admissibility_date=date(2015, 5, 5),
+        applicants=[ApplicantData(last_name="Zeller", first_name="Ana")],
+    )
+    case_change_status(
+        case=cases["closed"],
+        to_status="amicable_plan",
+        decision_date=date(2015, 12, 1),
+        by=world.mediator,
+    )
+    case_change_status(
+        case=cases["closed"], to_status="closed", decision_date=date(2022, 5, 5), by=world.mediator
+    )
+    return cases
+
+
+def refs(response):
+    return [c.reference for c in response.context["page"]]
+
+
+def test_filters(client, world, caseload):
+    client.force_login(world.mediator)
+    url = reverse("cases:list")
+    assert set(refs(client.get(url))) == {"NAM-2022-0042", "LIE-2023-0007", "NAM-2015-0001"}
+    assert refs(client.get(url, {"status": "closed"})) == ["NAM-2015-0001"]
+    assert refs(client.get(url, {"division": "liege"})) == ["LIE-2023-0007"]
+    assert refs(client.get(url, {"mediator": world.colleague.pk})) == ["LIE-2023-0007"]
+    assert refs(client.get(url, {"q": "peet"})) == ["LIE-2023-0007"]  # applicant's name
+    assert refs(client.get(url, {"q": "2015"})) == ["NAM-2015-0001"]  # reference
+    assert refs(client.get(url, {"q": "nobody"})) == []
+
+
+def test_sorting(client, world, caseload):
+    client.force_login(world.mediator)
+    url = reverse("cases:list")
+    assert refs(client.get(url, {"sort": "reference"})) == [
+        "LIE-2023-0007",
+        "NAM-2015-0001",
+        "NAM-2022-0042",
+    ]
+    assert refs(client.get(url, {"sort": "-reference"}))[0] == "NAM-2022-0042"
+    assert refs(client.get(url, {"sort": "admissibility"}))[0] == "NAM-2015-0001"
+    assert refs(client.get(url, {"sort": "applicant"})) == [
+        "NAM-2022-0042",
+        "LIE-2023-0007",
+        "NAM-2015-0001",  # Dubois, Peeters, Zeller
+    ]
+    # an unknown sort key falls back to the default order instead of failing
+    assert client.get(url, {"sort": "password"}).status_code == 200
+
+
+def test_pagination(client, world):
+    for i in range(30):
+        make_case(organisation=world.org, mediator=world.mediator, reference=f"P-{i:03d}")
+    client.force_login(world.mediator)
+    url = reverse("cases:list")
+    first = client.get(url, {"sort": "reference"})
+    assert len(first.context["page"]) == 25
+    second = client.get(url, {"sort": "reference", "page": 2})
+    assert len(second.context["page"]) == 6  # 30 + the world's case
+    assert client.get(url, {"page": 99}).status_code == 200  # last page, not an error
+
+
+def test_htmx_request_returns_the_table_only(client, world, caseload):
+    client.force_login(world.mediator)
+    response = client.get(reverse("cases:list"), {"q": "LIE"}, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert "LIE-2023-0007" in body and "<html" not in body
+
+
+def test_annual_report_due_and_seven_years():
+    class C:
+        status = CaseStatus.JUDICIAL_PLAN
+        admissibility_date = date(2020, 12, 10)
+        mediator_designation_date = None
+
+    assert annual_report_due(C, date(2026, 11, 24)) == date(2026, 12, 10)
+    assert annual_report_due(C, date(2026, 11, 1)) is None  # 39 days away
+    C.status = CaseStatus.CLOSED
+    assert annual_report_due(C, date(2026, 11, 24)) is None
+    C.status = CaseStatus.AMICABLE_PLAN
+    C.admissibility_date = date(2019, 11, 24)
+    assert older_than_plan_limit(C, date(2026, 11, 24))
+    assert not older_than_plan_limit(C, date(2026, 11, 23))
+
+
+def test_supervisor_overview(client, world, caseload):
+    today = timezone.localdate()
+    due = make_case(
+        organisation=world.org,
+        mediator=world.colleague,
+        reference="DUE-1",
+        admissibility_date=add_years(today + timedelta(days=10), -2),
+    )
+    old = make_case(
+        organisation=world.org,
+        mediator=world.colleague,
+        reference="OLD-1",
+        admissibility_date=add_years(today - timedelta(days=40), -8),
+    )
+    rows = {row.mediator.username: row for row in supervisor_overview(world.supervisor, today)}
+    colleague = rows["colleague"]
+    assert colleague.total == 3
+    assert colleague.by_status["amicable_phase"] == 3
+    assert [c.reference for c, _ in colleague.reports_due] == ["DUE-1"]
+    assert [c.reference for c in colleague.over_seven_years] == ["OLD-1"]
+    mediator = rows["mediator"]
+    assert mediator.by_status["closed"] == 1 and mediator.total == 2
+    # the closed 2015 case is not "older than 7 years": it is no longer running
+    assert mediator.over_seven_years == []
+    client.force_login(world.supervisor)
+    body = client.get(reverse("cases:overview")).content.decode()
+    assert due.reference in body and old.reference in body
+
+
+def test_caseload_export_with_progress(client, world, caseload, django_capture_on_commit_callbacks):
+    client.force_login(world.supervisor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("cases:export_request"))
+    assert response.status_code == 302
+    status = client.get(response["Location"])
+    assert "Télécharger" in status.content.decode()
+    export = status.context["export"]
+    download = client.get(reverse("cases:export_download", args=[export.pk]))
+    content = download.content.decode("utf-8-sig")
+    assert download["Content-Type"].startswith("text/csv")
+    lines = content.strip().splitlines()
+    assert lines[0].startswith("Référence;")
+    assert len(lines) == 4  # header + the organisation's 3 cases, not the other organisation's
+    assert "LIE-2021-0001" not in content

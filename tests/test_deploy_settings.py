@@ -1,0 +1,70 @@
+"""Production settings: ``manage.py check --deploy`` passes without a warning, and production
+refuses to start without its secrets. Each check runs in a fresh process, since the settings
+are read from the environment once, at import."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+# Variables of the developer's or CI's shell that would change what is checked here.
+SETTINGS_VARIABLES = (
+    "DJANGO_ENV",
+    "SECRET_KEY",
+    "DEBUG",
+    "ALLOWED_HOSTS",
+    "CSRF_TRUSTED_ORIGINS",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "DJANGO_SETTINGS_MODULE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser test; an error for check --deploy
+)
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    environ = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES}
+    environ.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_passes_without_warnings():
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_ENV="production",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="rcd.example.be",
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "WARNINGS" not in output, output
+    assert "no issues" in output, output
+
+
+@pytest.mark.parametrize(
+    ("missing", "env"),
+    [
+        ("SECRET_KEY", {"ALLOWED_HOSTS": "rcd.example.be"}),
+        ("ALLOWED_HOSTS", {"SECRET_KEY": "x" * 64}),
+    ],
+)
+def test_production_refuses_to_start_without(missing, env):
+    result = manage("check", DJANGO_ENV="production", **env)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert "ImproperlyConfigured" in output, output
+    assert missing in output, output
