@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -29,15 +30,24 @@ from .status import CaseStatus, allowed_next
 CASE_ROLES = (Role.MEDIATOR, Role.SUPERVISOR, Role.ADMINISTRATOR)
 PAGE_SIZE = 25
 
-# Tabs of the case page. Those whose module is not delivered yet say so plainly.
+# Tabs of the case page: (key, label, url name taking the case pk). A tab whose module is not
+# delivered yet points at ``cases:tab`` and says so plainly.
 TABS = [
-    ("overview", _("Aperçu")),
-    ("claims", _("Créances")),
-    ("account", _("Compte de médiation")),
-    ("plan", _("Budget et plan")),
-    ("fees", _("Honoraires")),
-    ("documents", _("Documents")),
+    ("overview", _("Aperçu"), "cases:detail"),
+    ("claims", _("Créances"), "cases:tab"),
+    ("account", _("Compte de médiation"), "cases:tab"),
+    ("plan", _("Budget et plan"), "cases:tab"),
+    ("fees", _("Honoraires"), "cases:tab"),
+    ("documents", _("Documents"), "documents:case_documents"),
 ]
+PENDING_TABS = {key for key, _label, url in TABS if url == "cases:tab"}
+
+
+def case_tabs(case) -> list[tuple[str, str, str]]:
+    return [
+        (key, label, reverse(url, args=[case.pk, key] if url == "cases:tab" else [case.pk]))
+        for key, label, url in TABS
+    ]
 
 
 def _apply_errors(error: ValidationError, *forms_) -> None:
@@ -128,7 +138,7 @@ def _case_context(request, case, tab: str) -> dict:
     return {
         "case": case,
         "tab": tab,
-        "tabs": TABS,
+        "tabs": case_tabs(case),
         "can_edit": selectors.can_edit_case(user, case),
         "show_full_nn": selectors.can_see_full_national_number(user, case),
         "policy": division_policy(case.division),
@@ -154,7 +164,7 @@ def case_detail(request, pk: int):
 @role_required(*CASE_ROLES)
 def case_tab(request, pk: int, tab: str):
     case = selectors.case_get_for_user(request.user, pk)
-    if tab not in {"claims", "account", "plan", "fees"}:
+    if tab not in PENDING_TABS:
         raise Http404
     return render(request, "cases/tab_pending.html", _case_context(request, case, tab))
 

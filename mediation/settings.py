@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "cases",
     "fees",
     "documents",
+    "claims",
 ]
 
 MIDDLEWARE = [

@@ -6,6 +6,10 @@ login page (302). ``test_every_url_is_in_the_matrix`` fails when a view is added
 row here, so the matrix grows with every later view.
 """
 
+import importlib
+import pkgutil
+from pathlib import Path
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -13,45 +17,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from cases.exports import caseload_export_request
 from documents.services import document_file, document_upload
 
-ROLES = [
-    "anonymous",
-    "mediator",
-    "colleague",
-    "supervisor",
-    "administrator",
-    "other_mediator",
-    "other_supervisor",
-    "clerk",
-    "other_clerk",
-]
+from .access import CASE_READ, CASE_WRITE_PAGE, CASE_WRITE_POST, LOGIN, ROLES
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
-# Shorthands for the common rows.
-LOGIN = 302  # anonymous -> login page
-CASE_READ = {  # a page of ``world.case`` (organisation A, division namur)
-    "anonymous": LOGIN,
-    "mediator": 200,
-    "colleague": 200,
-    "supervisor": 200,
-    "administrator": 200,
-    "other_mediator": 404,
-    "other_supervisor": 404,
-    "clerk": 403,
-    "other_clerk": 403,
-}
-CASE_WRITE_PAGE = {
-    "anonymous": LOGIN,
-    "mediator": 200,
-    "colleague": 403,
-    "supervisor": 403,
-    "administrator": 200,
-    "other_mediator": 404,
-    "other_supervisor": 403,
-    "clerk": 403,
-    "other_clerk": 403,
-}
-CASE_WRITE_POST = {**CASE_WRITE_PAGE, "mediator": 302, "administrator": 302}
 OWN_EXPORT = {  # an export requested by ``world.mediator``
     "anonymous": LOGIN,
     "mediator": 200,
@@ -249,6 +218,14 @@ EXTRA = [
     ),
 ]
 
+APP_MODULES = [
+    importlib.import_module(f"tests.access.{m.name}")
+    for m in pkgutil.iter_modules([str(Path(__file__).parent / "access")])
+]
+for _module in APP_MODULES:
+    MATRIX.update(getattr(_module, "MATRIX", {}))
+    EXTRA.extend(getattr(_module, "EXTRA", []))
+
 EXCLUDED_NAMESPACES = {"admin"}  # Django's own admin: only its index is checked here
 
 
@@ -289,13 +266,17 @@ def objects(world, django_capture_on_commit_callbacks):
     document_file(document=filed, filed_by=world.mediator)
     with django_capture_on_commit_callbacks(execute=True):  # the export task runs eagerly
         export = caseload_export_request(user=world.mediator)
-    return {
+    result = {
         "case": world.case,
         "other_case": world.other_case,
         "draft": draft,
         "filed": filed,
         "export": export,
     }
+    for module in APP_MODULES:
+        if hasattr(module, "objects"):
+            result.update(module.objects(world))
+    return result
 
 
 def _rows():

@@ -98,7 +98,8 @@ def test_real_worker_builds_caseload_export(tmp_path):
     ok = False
     try:
         # Committed at once (transaction=True), so on_commit enqueues the task right away.
-        export = caseload_export_request(user=mediator)
+        # Requested in Dutch: the worker process builds it in the requester's language.
+        export = caseload_export_request(user=mediator, language="nl")
         deadline = time.monotonic() + WORKER_TIMEOUT
         while time.monotonic() < deadline:
             export.refresh_from_db()
@@ -110,7 +111,7 @@ def test_real_worker_builds_caseload_export(tmp_path):
             f"export is {export.state!r} after {WORKER_TIMEOUT} s; error: {export.error!r}"
         )
         assert "NAM-2023-0815" in export.content
-        assert export.content.splitlines()[0].startswith("Référence;")
+        assert export.content.splitlines()[0].startswith("Referentie;")
         assert export.progress == 100
         # Built by the worker process, not in this one (its log line may lag the commit).
         log_deadline = time.monotonic() + 10

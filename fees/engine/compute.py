@@ -552,12 +552,16 @@ def _follow_up_explanation(
         for segment, base, supplement, _ in priced
     ]
     terms = " + ".join(f"{eur(value)} × {segment.days}" for segment, _, _, value in priced)
-    formula = f"({terms}) / {year.days}" if len(priced) > 1 else f"{terms} / {year.days}"
+    if len(priced) > 1:
+        result = f" ({terms}) / {year.days} = {eur(amount)}."
+    elif part.whole_year:
+        result = ""  # one row for the whole year: the forfait itself
+    else:
+        result = f" {terms} / {year.days} = {eur(amount)}."
     return (
         f"Année de suivi {year.index} ({fr_date(year.start)}–{fr_date(year.last_day)}, "
         f"{year.days} jours), {coverage} ; {counted}. "
-        f"{_sentence(ctx.pricer.follow_up_basis(part))} : {' ; '.join(pieces)}. "
-        f"{formula} = {eur(amount)}."
+        f"{_sentence(ctx.pricer.follow_up_basis(part))} : {' ; '.join(pieces)}.{result}"
     )
 
 

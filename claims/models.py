@@ -1,0 +1,286 @@
+"""Creditors, their representatives and the claims declared in a case.
+
+Domain: ``../shared/domain/README.md`` (step 3, claim declarations; time-barred and paid-off
+creditors), ``fees.md`` §3 (creditors are counted, not claims), seeds 000/001/004 (bailiffs and
+collection agencies acting for a creditor; several files of one creditor joined into one plan).
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation, validate_enterprise_number
+from cases.models import Applicant, Case
+from cases.validators import validate_iban
+
+
+class ContactFields(models.Model):
+    """Address book fields shared by creditors and representatives."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    name = models.CharField(_("nom"), max_length=200)
+    enterprise_number = models.CharField(
+        _("numéro d'entreprise (BCE)"),
+        max_length=10,
+        blank=True,
+        validators=[validate_enterprise_number],
+    )
+    address = models.TextField(_("adresse"), blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("téléphone"), max_length=32, blank=True)
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True, validators=[validate_iban])
+    bic = models.CharField(_("BIC"), max_length=11, blank=True)
+    contact_person = models.CharField(_("personne de contact"), max_length=200, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Creditor(ContactFields):
+    """A creditor of the organisation's directory, reused across cases."""
+
+    class Meta:
+        verbose_name = _("créancier")
+        verbose_name_plural = _("créanciers")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "enterprise_number"],
+                condition=~Q(enterprise_number=""),
+                name="uniq_creditor_enterprise_per_org",
+                violation_error_message=_("Un créancier de l'annuaire a déjà ce numéro BCE."),
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "iban"],
+                condition=~Q(iban=""),
+                name="uniq_creditor_iban_per_org",
+                violation_error_message=_("Un créancier de l'annuaire a déjà cet IBAN."),
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "name"])]
+
+
+class RepresentativeRole(models.TextChoices):
+    BAILIFF = "bailiff", _("Huissier de justice")
+    COLLECTION_AGENCY = "collection_agency", _("Bureau de recouvrement")
+    LAWYER = "lawyer", _("Avocat")
+    OTHER = "other", _("Autre")
+
+
+class Representative(ContactFields):
+    """A bailiff, collection agency or lawyer who may act for creditors."""
+
+    role = models.CharField(_("qualité"), max_length=20, choices=RepresentativeRole.choices)
+
+    class Meta:
+        verbose_name = _("intermédiaire")
+        verbose_name_plural = _("intermédiaires")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "enterprise_number"],
+                condition=~Q(enterprise_number=""),
+                name="uniq_representative_enterprise_per_org",
+                violation_error_message=_("Un intermédiaire de l'annuaire a déjà ce numéro BCE."),
+            ),
+        ]
+
+
+class Representation(models.Model):
+    """A representative acting for a creditor in one case, under its own file reference."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="representations")
+    creditor = models.ForeignKey(Creditor, on_delete=models.PROTECT, related_name="+")
+    representative = models.ForeignKey(
+        Representative, on_delete=models.PROTECT, related_name="representations"
+    )
+    file_reference = models.CharField(_("référence du dossier"), max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("représentation")
+        verbose_name_plural = _("représentations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "creditor", "representative", "file_reference"],
+                name="uniq_representation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        ref = f" ({self.file_reference})" if self.file_reference else ""
+        return f"{self.representative} pour {self.creditor}{ref}"
+
+
+class ClaimNature(models.TextChoices):
+    # Codes of case-bundle.schema.json ``claims[].nature`` (public interface).
+    CONSUMER_CREDIT = "consumer_credit", _("Crédit à la consommation")
+    MORTGAGE_CREDIT = "mortgage_credit", _("Crédit hypothécaire")
+    ENERGY = "energy", _("Énergie")
+    TELECOM = "telecom", _("Télécommunications")
+    RENT = "rent", _("Loyer")
+    TAX = "tax", _("Impôts")
+    SOCIAL_CONTRIBUTIONS = "social_contributions", _("Cotisations sociales")
+    HEALTH_CARE = "health_care", _("Soins de santé")
+    MAINTENANCE = "maintenance", _("Pension alimentaire")
+    CRIMINAL_FINE = "criminal_fine", _("Amende pénale")
+    BODILY_INJURY_COMPENSATION = (
+        "bodily_injury_compensation",
+        _("Indemnisation d'un préjudice corporel (infraction)"),
+    )
+    POST_BANKRUPTCY = "post_bankruptcy", _("Dette subsistant après faillite")
+    OTHER = "other", _("Autre")
+
+
+# Debts that can never be remitted (domain/README.md, step 5; art. 1675/13 §3 C.J.).
+NON_REMISSIBLE_NATURES = frozenset(
+    {
+        ClaimNature.MAINTENANCE,
+        ClaimNature.CRIMINAL_FINE,
+        ClaimNature.BODILY_INJURY_COMPENSATION,
+        ClaimNature.POST_BANKRUPTCY,
+    }
+)
+
+
+class ClaimStatus(models.TextChoices):
+    PENDING = "pending", _("En attente de vérification")
+    ACCEPTED = "accepted", _("Admise")
+    CONTESTED = "contested", _("Contestée")
+    REJECTED = "rejected", _("Rejetée")
+
+
+class Privilege(models.TextChoices):
+    NONE = "none", _("Chirographaire")
+    GENERAL = "general", _("Privilège général")
+    SPECIAL = "special", _("Privilège spécial")
+    MORTGAGE = "mortgage", _("Hypothèque")
+
+
+class Position(models.Model):
+    """Several claims of ONE creditor joined into one position (seed 000: three bailiff files
+    of one creditor joined into one payment plan). The claims stay visible under it."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="positions")
+    creditor = models.ForeignKey(Creditor, on_delete=models.PROTECT, related_name="+")
+    label = models.CharField(_("intitulé"), max_length=200)
+    note = models.TextField(_("remarque"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("position jointe")
+        verbose_name_plural = _("positions jointes")
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def declaration_upload_to(instance: "Claim", filename: str) -> str:
+    import uuid
+    from pathlib import Path
+
+    suffix = Path(filename).suffix.lower()[:5]
+    return f"cases/{instance.case_id}/declarations/{uuid.uuid4().hex}{suffix}"
+
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class Claim(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="claims")
+    creditor = models.ForeignKey(Creditor, on_delete=models.PROTECT, related_name="claims")
+    representation = models.ForeignKey(
+        Representation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="claims",
+        verbose_name=_("représenté par"),
+    )
+    key = models.CharField(
+        _("clé"), max_length=64, blank=True, help_text=_("Identifiant dans un export du dossier.")
+    )
+    creditor_reference = models.CharField(_("référence du créancier"), max_length=100, blank=True)
+    nature = models.CharField(
+        _("nature"), max_length=32, choices=ClaimNature.choices, default=ClaimNature.OTHER
+    )
+    principal = models.DecimalField(_("principal"), **MONEY)
+    interest = models.DecimalField(_("intérêts"), default=Decimal("0.00"), **MONEY)
+    costs = models.DecimalField(_("frais"), default=Decimal("0.00"), **MONEY)
+    declared_on = models.DateField(_("date de la déclaration"))
+    declaration_file = models.FileField(
+        _("déclaration (PDF ou image)"), upload_to=declaration_upload_to, blank=True
+    )
+    status = models.CharField(
+        _("statut"), max_length=12, choices=ClaimStatus.choices, default=ClaimStatus.PENDING
+    )
+    time_barred = models.BooleanField(
+        _("forclose"),
+        default=False,
+        help_text=_("Déclaration tardive : comptée pour le 2,1°, hors du plan."),
+    )
+    privilege = models.CharField(
+        _("privilège"), max_length=10, choices=Privilege.choices, default=Privilege.NONE
+    )
+    debtors = models.ManyToManyField(
+        Applicant, related_name="claims", verbose_name=_("débiteur(s)"), blank=True
+    )
+    paid_off_on = models.DateField(_("soldée le"), null=True, blank=True)
+    position = models.ForeignKey(
+        Position,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="claims",
+        verbose_name=_("position jointe"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("créance")
+        verbose_name_plural = _("créances")
+        ordering = ["case", "creditor__name", "declared_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="claim_amounts_not_negative",
+                condition=Q(principal__gte=0) & Q(interest__gte=0) & Q(costs__gte=0),
+                violation_error_message=_("Les montants d'une créance ne peuvent être négatifs."),
+            ),
+            models.CheckConstraint(
+                name="claim_paid_off_after_declaration",
+                condition=Q(paid_off_on__isnull=True) | Q(paid_off_on__gte=F("declared_on")),
+                violation_error_message=_("Une créance ne peut être soldée avant sa déclaration."),
+            ),
+            models.UniqueConstraint(
+                fields=["case", "key"], condition=~Q(key=""), name="uniq_claim_key_per_case"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.creditor} {self.creditor_reference}".strip()
+
+    @property
+    def total(self) -> Decimal:
+        return self.principal + self.interest + self.costs
+
+    @property
+    def non_remissible(self) -> bool:
+        return self.nature in NON_REMISSIBLE_NATURES
+
+    @property
+    def participates(self) -> bool:
+        """Takes part in the plan: not time-barred, not rejected."""
+        return not self.time_barred and self.status != ClaimStatus.REJECTED
