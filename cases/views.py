@@ -37,6 +37,7 @@ TABS = [
     ("claims", _("Créances"), "cases:tab"),
     ("account", _("Compte de médiation"), "cases:tab"),
     ("plan", _("Budget et plan"), "cases:tab"),
+    ("contacts", _("Négociations"), "cases:tab"),
     ("fees", _("Honoraires"), "cases:tab"),
     ("documents", _("Documents"), "documents:case_documents"),
 ]

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "fees",
     "documents",
     "claims",
+    "contacts",
+    "letters",
 ]
 
 MIDDLEWARE = [

@@ -4,7 +4,11 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("core.urls")),
     path("compte/", include("accounts.urls")),
-    path("", include("documents.urls")),  # before cases: /dossiers/<pk>/documents/
+    # App routes under /dossiers/<pk>/... come before cases' catch-all tab route.
+    path("", include("documents.urls")),
+    path("", include("claims.urls")),
+    path("", include("contacts.urls")),
+    path("", include("letters.urls")),
     path("dossiers/", include("cases.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
