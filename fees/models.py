@@ -5,11 +5,13 @@ create them; the fee engine prices them."""
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
+from fees.tariffs import KEY_LABELS
 
 
 class ServiceKind(models.TextChoices):
@@ -91,3 +93,59 @@ class Service(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.date:%d/%m/%Y}"
+
+
+class TariffRowRecord(models.Model):
+    """A dated tariff row in the database: the rows of ``fees/data/tariffs.json`` are loaded by
+    migration (and ``manage.py load_tariffs``); an administrator adds the next notice's rows in
+    the admin without a release (fees.md §2). The engine never reads this model directly: the
+    selector ``fees.selectors.tariff_table`` turns the rows into a pure ``TariffTable``."""
+
+    row_id = models.CharField(_("identifiant"), max_length=64, unique=True)
+    key = models.CharField(_("clé du barème"), max_length=16, choices=list(KEY_LABELS.items()))
+    effective_from = models.DateField(
+        _("en vigueur depuis"),
+        null=True,
+        blank=True,
+        help_text=_("Vide : date de début inconnue — la ligne ne tarife alors aucune date."),
+    )
+    amount = models.DecimalField(
+        _("montant (EUR) ou taux"),
+        max_digits=12,
+        decimal_places=4,
+        help_text=_("Pour la clé « vat », un taux en fraction : 0.21 = 21 %."),
+    )
+    source = models.TextField(_("source (Moniteur belge)"))
+    shipped = models.BooleanField(
+        _("livrée avec l'application"),
+        default=False,
+        help_text=_("Ligne chargée depuis fees/data/tariffs.json."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ligne tarifaire")
+        verbose_name_plural = _("lignes tarifaires")
+        ordering = ["key", "effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "effective_from"],
+                name="uniq_tariff_key_start",
+                violation_error_message=_("Une ligne de cette clé commence déjà à cette date."),
+            ),
+            models.CheckConstraint(
+                name="tariff_amount_not_negative", condition=Q(amount__gte=Decimal("0"))
+            ),
+        ]
+
+    def __str__(self) -> str:
+        start = self.effective_from.strftime("%d/%m/%Y") if self.effective_from else "?"
+        return f"{self.key} @ {start}: {self.amount}"
+
+    def clean(self) -> None:
+        if (
+            self.amount is not None
+            and self.key != "vat"
+            and self.amount != self.amount.quantize(Decimal("0.01"))
+        ):
+            raise ValidationError({"amount": _("Un montant a au plus deux décimales.")})
