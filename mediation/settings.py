@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "claims",
     "contacts",
     "letters",
+    "ledger",
 ]
 
 MIDDLEWARE = [

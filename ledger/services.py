@@ -1,0 +1,273 @@
+"""Posting to the mediation account. The database has the last word (triggers and checks, see
+migration 0002); these services give the clear message first and keep the hash chain."""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from stdnum import iban as std_iban
+
+from accounts.models import User
+from cases.models import Case
+from core.money import format_eur
+
+from .models import Account, Category, Direction, Entry
+
+CENT = Decimal("0.01")
+# A value date may not lie further in the future than this (a payment prepared for next week).
+FUTURE_HORIZON = timedelta(days=31)
+GENESIS_HASH = "0" * 64
+
+
+@dataclass
+class EntryData:
+    value_date: date
+    direction: str
+    amount: Decimal
+    category: str
+    counterparty: str = ""
+    counterparty_iban: str = ""
+    communication: str = ""
+    standing_order: bool = False
+    creditor_id: int | None = None
+    authorisation: str = ""
+    bank_reference: str = ""
+    note: str = ""
+
+
+def fee_payment_allowance(case: Case) -> Decimal:
+    """What the court has taxed and is still unpaid (fees.md §8). The taxation orders are
+    recorded by the fees module; until one exists no fee payment is possible at all."""
+    from fees.selectors import taxed_unpaid_amount  # the fees module owns taxation orders
+
+    return taxed_unpaid_amount(case)
+
+
+@transaction.atomic
+def account_open(*, case: Case, iban: str = "", opened_on: date | None = None) -> Account:
+    account, _created = Account.objects.get_or_create(
+        case=case,
+        defaults={
+            "iban": std_iban.compact(iban) if iban else case.account_iban,
+            "opened_on": opened_on or case.admissibility_date,
+        },
+    )
+    return account
+
+
+def entry_hash(previous_hash: str, account_id: int, sequence: int, data: EntryData) -> str:
+    """sha256 over the previous hash and the entry's legal content (canonical text)."""
+    canonical = "|".join(
+        [
+            previous_hash,
+            str(account_id),
+            str(sequence),
+            data.value_date.isoformat(),
+            data.direction,
+            f"{data.amount:.2f}",
+            data.category,
+            data.counterparty,
+            data.counterparty_iban,
+            data.communication,
+            "1" if data.standing_order else "0",
+            str(data.creditor_id or ""),
+            data.authorisation,
+            data.bank_reference,
+        ]
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _validate(case: Case, account: Account, data: EntryData, *, today: date, reversal: bool):
+    errors: dict[str, str] = {}
+    amount = data.amount
+    if amount is None or amount <= 0:
+        errors["amount"] = _("Le montant doit être strictement positif.")
+    elif amount != amount.quantize(CENT):
+        errors["amount"] = _("Le montant a au plus deux décimales.")
+    if data.direction not in Direction.values:
+        errors["direction"] = _("Sens inconnu.")
+    if data.category not in Category.values:
+        errors["category"] = _("Catégorie inconnue.")
+    if data.value_date > today + FUTURE_HORIZON:
+        errors["value_date"] = _(
+            "La date valeur ne peut dépasser de plus de %(days)s jours la date du jour."
+        ) % {"days": FUTURE_HORIZON.days}
+    if data.value_date < account.opened_on:
+        errors["value_date"] = _("La date valeur précède l'ouverture du compte (%(date)s).") % {
+            "date": account.opened_on.strftime("%d/%m/%Y")
+        }
+    if data.counterparty_iban:
+        try:
+            std_iban.validate(data.counterparty_iban)
+        except Exception:
+            errors["counterparty_iban"] = _("IBAN de la contrepartie invalide.")
+    if reversal or errors:
+        return errors
+    outgoing = data.direction == Direction.OUT
+    if data.category == Category.EXCEPTIONAL_EXPENSE and outgoing and not data.authorisation:
+        errors["authorisation"] = _(
+            "Une dépense exceptionnelle exige la référence de l'autorisation du tribunal."
+        )
+    if data.category == Category.DIVIDEND:
+        errors.update(_dividend_errors(case, data))
+    if data.category == Category.FEE_PAYMENT and outgoing:
+        allowance = fee_payment_allowance(case)
+        if data.amount > allowance:
+            errors["amount"] = _(
+                "Paiement d'honoraires refusé : le montant taxé et non encore payé est de "
+                "%(allowed)s."
+            ) % {"allowed": format_eur(allowance)}
+    if data.category == Category.RESERVE_TRANSFER:
+        delta = data.amount if data.direction == Direction.IN else -data.amount
+        if account.reserve + delta < 0:
+            errors["amount"] = _("La réserve pour honoraires n'est que de %(r)s.") % {
+                "r": format_eur(account.reserve)
+            }
+        elif account.reserve + delta > account.balance:
+            errors["amount"] = _("La réserve ne peut dépasser le solde (%(b)s).") % {
+                "b": format_eur(account.balance)
+            }
+    elif outgoing and "amount" not in errors:
+        spendable = account.balance - (
+            Decimal("0") if data.category == Category.FEE_PAYMENT else account.reserve
+        )
+        if data.amount > spendable:
+            errors["amount"] = _(
+                "Ce paiement mettrait le compte en négatif : disponible %(available)s "
+                "(solde %(balance)s dont réserve pour honoraires %(reserve)s)."
+            ) % {
+                "available": format_eur(spendable),
+                "balance": format_eur(account.balance),
+                "reserve": format_eur(account.reserve),
+            }
+    return errors
+
+
+def _dividend_errors(case: Case, data: EntryData) -> dict[str, str]:
+    from claims.models import Claim
+
+    if data.direction != Direction.OUT:
+        return {"direction": _("Un dividende est un paiement sortant.")}
+    if not data.creditor_id:
+        return {"creditor_id": _("Un dividende désigne le créancier payé.")}
+    claims = Claim.objects.filter(case=case, creditor_id=data.creditor_id)
+    if not claims.exists():
+        return {"creditor_id": _("Ce créancier n'a pas déclaré de créance dans le dossier.")}
+    if not claims.filter(time_barred=False).exclude(status="rejected").exists():
+        return {
+            "creditor_id": _(
+                "Ce créancier est forclos ou ses créances sont rejetées : il ne reçoit pas de "
+                "dividende."
+            )
+        }
+    return {}
+
+
+def _insert(account: Account, data: EntryData, *, by: User | None, reverses: Entry | None):
+    last = account.entries.order_by("-sequence").values_list("hash", flat=True).first()
+    previous_hash = last or GENESIS_HASH
+    sequence = account.entry_count + 1
+    entry = Entry(
+        account=account,
+        sequence=sequence,
+        value_date=data.value_date,
+        direction=data.direction,
+        amount=data.amount,
+        category=data.category,
+        counterparty=data.counterparty,
+        counterparty_iban=std_iban.compact(data.counterparty_iban)
+        if data.counterparty_iban
+        else "",
+        communication=data.communication,
+        standing_order=data.standing_order,
+        creditor_id=data.creditor_id,
+        authorisation=data.authorisation,
+        bank_reference=data.bank_reference,
+        note=data.note,
+        reverses=reverses,
+        posted_by=by,
+        previous_hash=previous_hash,
+        hash=entry_hash(previous_hash, account.pk, sequence, data),
+    )
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError as exc:
+        # The database refused it (overdraft under a concurrent posting, duplicate bank movement)
+        raise ValidationError(
+            {"amount": _("Écriture refusée par la base de données : %(reason)s") % {"reason": exc}}
+        ) from exc
+    return entry
+
+
+@transaction.atomic
+def entry_post(*, case: Case, data: EntryData, by: User | None, today: date) -> Entry:
+    """Post one entry to the case's account (``today`` is the posting day, for the horizon)."""
+    account = Account.objects.select_for_update().get(case=case)
+    errors = _validate(case, account, data, today=today, reversal=False)
+    if errors:
+        raise ValidationError(errors)
+    return _insert(account, data, by=by, reverses=None)
+
+
+@transaction.atomic
+def entry_reverse(*, entry: Entry, by: User | None, today: date, note: str = "") -> Entry:
+    """Correct a mistake: post the opposite entry, linked to the original (never edit it)."""
+    account = Account.objects.select_for_update().get(pk=entry.account_id)
+    entry = Entry.objects.get(pk=entry.pk)
+    if entry.reverses_id:
+        raise ValidationError(_("Une extourne ne s'extourne pas : postez une nouvelle écriture."))
+    if Entry.objects.filter(reverses=entry).exists():
+        raise ValidationError(_("Cette écriture a déjà été extournée."))
+    data = EntryData(
+        value_date=today,
+        direction=Direction.OUT if entry.direction == Direction.IN else Direction.IN,
+        amount=entry.amount,
+        category=entry.category,
+        counterparty=entry.counterparty,
+        counterparty_iban=entry.counterparty_iban,
+        communication=entry.communication,
+        creditor_id=entry.creditor_id,
+        authorisation=entry.authorisation,
+        note=note or _("Extourne de l'écriture n° %(n)s") % {"n": entry.sequence},
+    )
+    errors = _validate(account.case, account, data, today=today, reversal=True)
+    if (
+        data.direction == Direction.OUT
+        and entry.category != Category.RESERVE_TRANSFER
+        and data.amount > account.balance - account.reserve
+    ):
+        errors["amount"] = _("L'extourne mettrait le compte en négatif.")
+    if errors:
+        raise ValidationError(errors)
+    return _insert(account, data, by=by, reverses=entry)
+
+
+def verify_chain(account: Account) -> list[int]:
+    """Sequence numbers whose hash does not match the chain (empty when intact)."""
+    broken = []
+    previous = GENESIS_HASH
+    for entry in account.entries.order_by("sequence"):
+        data = EntryData(
+            value_date=entry.value_date,
+            direction=entry.direction,
+            amount=entry.amount,
+            category=entry.category,
+            counterparty=entry.counterparty,
+            counterparty_iban=entry.counterparty_iban,
+            communication=entry.communication,
+            standing_order=entry.standing_order,
+            creditor_id=entry.creditor_id,
+            authorisation=entry.authorisation,
+            bank_reference=entry.bank_reference,
+        )
+        expected = entry_hash(previous, account.pk, entry.sequence, data)
+        if entry.previous_hash != previous or entry.hash != expected:
+            broken.append(entry.sequence)
+        previous = entry.hash
+    return broken
