@@ -35,7 +35,7 @@ PAGE_SIZE = 25
 TABS = [
     ("overview", _("Aperçu"), "cases:detail"),
     ("claims", _("Créances"), "cases:tab"),
-    ("account", _("Compte de médiation"), "cases:tab"),
+    ("account", _("Compte de médiation"), "ledger:journal"),
     ("plan", _("Budget et plan"), "cases:tab"),
     ("contacts", _("Négociations"), "cases:tab"),
     ("fees", _("Honoraires"), "cases:tab"),

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "contacts",
     "letters",
     "ledger",
+    "banking",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,8 @@ urlpatterns = [
     path("", include("claims.urls")),
     path("", include("contacts.urls")),
     path("", include("letters.urls")),
+    path("", include("ledger.urls")),
+    path("", include("banking.urls")),
     path("dossiers/", include("cases.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
