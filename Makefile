@@ -42,6 +42,10 @@ messages: install
 	$(PY) manage.py makemessages -l fr -l nl --ignore=.venv --ignore=staticfiles
 	$(PY) manage.py compilemessages --ignore=.venv
 
+check-deploy: install
+	DJANGO_ENV=production SECRET_KEY=$${SECRET_KEY:-check-only-0123456789abcdefghijklmnopqrstuvwxyzABCDEF} \
+	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-rcd.example.be} $(PY) manage.py check --deploy --fail-level WARNING
+
 worker: install
 	$(BIN)/celery -A mediation worker -l info
 

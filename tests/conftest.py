@@ -65,3 +65,18 @@ def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # Fast hashing for test users (production keeps Django's default PBKDF2).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _celery_tasks_in_process(request):
+    """Tasks run in-process in tests, even when a broker is configured (CI's PostgreSQL + Redis
+    pass), so that no test depends on a worker; except the real-worker test (``worker``)."""
+    from mediation.celery import app
+
+    if request.node.get_closest_marker("worker"):
+        yield
+        return
+    saved = (app.conf.task_always_eager, app.conf.task_eager_propagates)
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = saved

@@ -10,6 +10,7 @@ case's URL and are shown nothing of it. Screenshots go to ``test-artifacts/`` (g
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from accounts.models import Role
 from cases.models import Case
@@ -65,6 +66,9 @@ def browser_page(monkeypatch):
             yield page
         finally:
             browser.close()
+            # While Playwright runs, the ORM uses connections of its own (another context):
+            # close them here, or PostgreSQL refuses to drop the test database at the end.
+            connections.close_all()
 
 
 def shot(page, name: str) -> None:
