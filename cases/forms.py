@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core.divisions import Division
-from fees.policies import PricingMethod, division_policy
+from fees.policies import PricingMethod
 
 from .selectors import mediators_of
 from .services import MAX_APPLICANTS, ApplicantData, CaseData
@@ -97,13 +97,6 @@ class CaseForm(forms.Form):
                 "notes",
             ),
         )
-
-    def clean(self):
-        cleaned = super().clean()
-        division = cleaned.get("division")
-        if division and not cleaned.get("pricing_method"):
-            self.default_method = division_policy(division).default_method
-        return cleaned
 
     def to_data(self) -> CaseData:
         c = self.cleaned_data
