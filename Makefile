@@ -36,7 +36,7 @@ format: install
 
 test: install lint
 	$(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
 messages: install
 	$(PY) manage.py makemessages -l fr -l nl --ignore=.venv --ignore=staticfiles

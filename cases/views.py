@@ -8,9 +8,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
+from contacts.selectors import case_contacts_summary
 from core.access import role_required
 from fees.policies import division_policy
 
@@ -33,13 +35,15 @@ PAGE_SIZE = 25
 # Tabs of the case page: (key, label, url name taking the case pk). A tab whose module is not
 # delivered yet points at ``cases:tab`` and says so plainly.
 TABS = [
-    ("overview", _("Aperçu"), "cases:detail"),
-    ("claims", _("Créances"), "cases:tab"),
-    ("account", _("Compte de médiation"), "ledger:journal"),
-    ("plan", _("Budget et plan"), "cases:tab"),
-    ("contacts", _("Négociations"), "cases:tab"),
-    ("fees", _("Honoraires"), "cases:tab"),
-    ("documents", _("Documents"), "documents:case_documents"),
+    ("overview", _lazy("Aperçu"), "cases:detail"),
+    ("claims", _lazy("Créances"), "claims:case_claims"),
+    ("account", _lazy("Compte de médiation"), "ledger:journal"),
+    ("budget", _lazy("Budget et pécule"), "budget:case_budget"),
+    ("plan", _lazy("Plan"), "plans:case_plan"),
+    ("contacts", _lazy("Négociations"), "contacts:case_contacts"),
+    ("letters", _lazy("Courriers"), "letters:case_letters"),
+    ("fees", _lazy("Honoraires"), "fees:case_services"),
+    ("documents", _lazy("Documents"), "documents:case_documents"),
 ]
 PENDING_TABS = {key for key, _label, url in TABS if url == "cases:tab"}
 
@@ -157,6 +161,7 @@ def case_detail(request, pk: int):
             "assignments": case.assignments.select_related("mediator").order_by("start_date", "id"),
             "status_changes": case.status_changes.select_related("recorded_by"),
             "report_due": selectors.annual_report_due(case, timezone.localdate(), within_days=365),
+            "contacts_summary": case_contacts_summary(case, timezone.localdate()),
         }
     )
     return render(request, "cases/detail.html", context)

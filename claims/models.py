@@ -8,13 +8,31 @@ collection agencies acting for a creditor; several files of one creditor joined 
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from stdnum import bic as std_bic
+from stdnum import iban as std_iban
+from stdnum.exceptions import ValidationError as StdnumError
 
 from accounts.models import Organisation, validate_enterprise_number
 from cases.models import Applicant, Case
 from cases.validators import validate_iban
+
+
+def validate_bic(value: str) -> None:
+    """A BIC (SWIFT code) of 8 or 11 characters, python-stdnum's format check."""
+    if not value:
+        return
+    try:
+        std_bic.validate(value)
+    except StdnumError:
+        raise ValidationError(
+            _("« %(value)s » n'est pas un BIC valide (8 ou 11 caractères, par ex. GKCCBEBB)."),
+            params={"value": value},
+            code="invalid_bic",
+        ) from None
 
 
 class ContactFields(models.Model):
@@ -34,7 +52,7 @@ class ContactFields(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("téléphone"), max_length=32, blank=True)
     iban = models.CharField(_("IBAN"), max_length=34, blank=True, validators=[validate_iban])
-    bic = models.CharField(_("BIC"), max_length=11, blank=True)
+    bic = models.CharField(_("BIC"), max_length=11, blank=True, validators=[validate_bic])
     contact_person = models.CharField(_("personne de contact"), max_length=200, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -44,6 +62,21 @@ class ContactFields(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def enterprise_number_display(self) -> str:
+        """0403170701 -> 0403.170.701 (the BCE/KBO notation)."""
+        n = self.enterprise_number
+        return f"{n[:4]}.{n[4:7]}.{n[7:]}" if len(n) == 10 else n
+
+    @property
+    def iban_display(self) -> str:
+        if not self.iban:
+            return ""
+        try:
+            return std_iban.format(self.iban)
+        except StdnumError:
+            return self.iban
 
 
 class Creditor(ContactFields):
@@ -93,7 +126,14 @@ class Representative(ContactFields):
                 name="uniq_representative_enterprise_per_org",
                 violation_error_message=_("Un intermédiaire de l'annuaire a déjà ce numéro BCE."),
             ),
+            models.UniqueConstraint(
+                fields=["organisation", "iban"],
+                condition=~Q(iban=""),
+                name="uniq_representative_iban_per_org",
+                violation_error_message=_("Un intermédiaire de l'annuaire a déjà cet IBAN."),
+            ),
         ]
+        indexes = [models.Index(fields=["organisation", "name"])]
 
 
 class Representation(models.Model):
@@ -180,6 +220,7 @@ class Position(models.Model):
     class Meta:
         verbose_name = _("position jointe")
         verbose_name_plural = _("positions jointes")
+        ordering = ["case", "created_at", "id"]
 
     def __str__(self) -> str:
         return self.label
@@ -220,6 +261,9 @@ class Claim(models.Model):
     declared_on = models.DateField(_("date de la déclaration"))
     declaration_file = models.FileField(
         _("déclaration (PDF ou image)"), upload_to=declaration_upload_to, blank=True
+    )
+    declaration_name = models.CharField(
+        _("nom du fichier de la déclaration"), max_length=255, blank=True
     )
     status = models.CharField(
         _("statut"), max_length=12, choices=ClaimStatus.choices, default=ClaimStatus.PENDING
@@ -279,6 +323,10 @@ class Claim(models.Model):
     @property
     def non_remissible(self) -> bool:
         return self.nature in NON_REMISSIBLE_NATURES
+
+    @property
+    def declaration_is_pdf(self) -> bool:
+        return self.declaration_file.name.lower().endswith(".pdf")
 
     @property
     def participates(self) -> bool:

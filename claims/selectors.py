@@ -1,22 +1,33 @@
-"""Read selectors for claims: the claims table of a case and the counts the fee engine needs.
+"""Read selectors for claims: the directory, the claims table of a case and the counts the fee
+engine needs.
 
 Creditors are counted, not claims (fees.md §3): a creditor is a party that filed at least one
 declaration in the case. The share of each creditor is its part of the *participating* total
 (claims neither time-barred nor rejected), used by the plan (au marc le franc).
+
+Every read is scoped to the user's organisation: another organisation's creditor, claim or
+position is not in the queryset, hence a 404.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from cases.models import Case
+from cases.models import Applicant, Case
+from cases.selectors import case_queryset_for
 
-from .models import Claim, Creditor, Representative
+from .models import Claim, Creditor, Position, Representation, Representative
 
 ZERO = Decimal("0.00")
+HUNDRED = Decimal(100)
+
+
+# Directory ------------------------------------------------------------------------------
 
 
 def creditors_of_organisation(user: User) -> QuerySet[Creditor]:
@@ -31,28 +42,172 @@ def representatives_of_organisation(user: User) -> QuerySet[Representative]:
     return Representative.objects.filter(organisation_id=user.organisation_id)
 
 
+def _contact_search(qs: QuerySet, q: str) -> QuerySet:
+    """Name (or contact person), enterprise number in any notation, IBAN with or without
+    spaces."""
+    term = (q or "").strip()
+    if not term:
+        return qs
+    condition = Q(name__icontains=term) | Q(contact_person__icontains=term)
+    digits = re.sub(r"\D", "", term)
+    if len(digits) >= 3:
+        condition |= Q(enterprise_number__contains=digits)
+    compact = re.sub(r"[\s.\-/]", "", term).upper()
+    if len(compact) >= 4:
+        condition |= Q(iban__contains=compact)
+    return qs.filter(condition)
+
+
+def creditor_search(user: User, q: str = "") -> QuerySet[Creditor]:
+    """The organisation's creditors matching ``q``, with the number of cases each declared in."""
+    return (
+        _contact_search(creditors_of_organisation(user), q)
+        .annotate(case_count=Count("claims__case", distinct=True))
+        .order_by("name", "pk")
+    )
+
+
+def representative_search(user: User, q: str = "") -> QuerySet[Representative]:
+    return (
+        _contact_search(representatives_of_organisation(user), q)
+        .annotate(case_count=Count("representations__case", distinct=True))
+        .order_by("name", "pk")
+    )
+
+
+def creditor_get_for_user(user: User, pk: int) -> Creditor:
+    return get_object_or_404(creditors_of_organisation(user), pk=pk)
+
+
+def representative_get_for_user(user: User, pk: int) -> Representative:
+    return get_object_or_404(representatives_of_organisation(user), pk=pk)
+
+
+@dataclass
+class CreditorCase:
+    """A case of the organisation in which a creditor declared."""
+
+    case: Case
+    claims: int
+    total: Decimal
+    time_barred: bool
+    representatives: list[str] = field(default_factory=list)
+
+
+def creditor_cases(user: User, creditor: Creditor) -> list[CreditorCase]:
+    """The cases (visible to the user) where the creditor declared, with its claims' totals."""
+    claims = (
+        Claim.objects.filter(creditor=creditor, case__in=case_queryset_for(user))
+        .select_related("case", "case__mediator", "representation__representative")
+        .prefetch_related(
+            Prefetch("case__applicants", queryset=Applicant.objects.order_by("position"))
+        )
+        .order_by("-case__admissibility_date", "case__reference", "id")
+    )
+    rows: dict[int, CreditorCase] = {}
+    for claim in claims:
+        row = rows.setdefault(
+            claim.case_id,
+            CreditorCase(case=claim.case, claims=0, total=ZERO, time_barred=True),
+        )
+        row.claims += 1
+        row.total += claim.total
+        row.time_barred = row.time_barred and claim.time_barred
+        if claim.representation_id:
+            name = str(claim.representation.representative)
+            if name not in row.representatives:
+                row.representatives.append(name)
+    return list(rows.values())
+
+
+def representative_cases(user: User, representative: Representative) -> QuerySet:
+    """The files the representative holds in the user's cases."""
+    return (
+        Representation.objects.filter(
+            representative=representative, case__in=case_queryset_for(user)
+        )
+        .select_related("case", "creditor")
+        .order_by("-case__admissibility_date", "case__reference", "creditor__name")
+    )
+
+
+# A case's claims ------------------------------------------------------------------------
+
+
 def claims_of_case(case: Case) -> QuerySet[Claim]:
     return (
         Claim.objects.filter(case=case)
         .select_related("creditor", "representation__representative", "position")
-        .prefetch_related("debtors")
+        .prefetch_related(Prefetch("debtors", queryset=Applicant.objects.order_by("position")))
         .order_by("creditor__name", "declared_on", "id")
     )
+
+
+def claim_get_for_case(case: Case, pk: int) -> Claim:
+    """A claim of this case (the case itself comes from ``case_get_for_user``): 404 else."""
+    return get_object_or_404(
+        Claim.objects.select_related("creditor", "representation", "position"), case=case, pk=pk
+    )
+
+
+def position_get_for_case(case: Case, pk: int) -> Position:
+    return get_object_or_404(Position, case=case, pk=pk)
+
+
+def representations_of_case(case: Case) -> QuerySet[Representation]:
+    return (
+        Representation.objects.filter(case=case)
+        .select_related("creditor", "representative")
+        .annotate(claim_count=Count("claims"))
+        .order_by("creditor__name", "representative__name", "file_reference")
+    )
+
+
+@dataclass
+class ClaimGroup:
+    """Either one claim on its own (``position`` None) or a joined position with its original
+    claims, which stay visible under it."""
+
+    position: Position | None
+    claims: list[Claim] = field(default_factory=list)
+    principal: Decimal = ZERO
+    interest: Decimal = ZERO
+    costs: Decimal = ZERO
+    total: Decimal = ZERO
 
 
 @dataclass
 class CreditorRow:
     creditor: Creditor
     claims: list[Claim] = field(default_factory=list)
+    groups: list[ClaimGroup] = field(default_factory=list)
     principal: Decimal = ZERO
     interest: Decimal = ZERO
     costs: Decimal = ZERO
     total: Decimal = ZERO
     participating_total: Decimal = ZERO
-    share: Decimal = ZERO  # percentage of the participating total, 4 decimals
+    share: Decimal = ZERO  # percentage of the participating total, 4 decimals (sum: 100)
+    share_pct: Decimal = ZERO  # the same with 2 decimals, for display (sum: 100.00)
     all_time_barred: bool = False
     paid_off_on: date | None = None
     non_remissible: bool = False
+    representations: list[Representation] = field(default_factory=list)
+
+    @property
+    def participates(self) -> bool:
+        """Counted for 2,3°: not every claim of it is time-barred (fees.md §3)."""
+        return not self.all_time_barred
+
+    @property
+    def representatives(self) -> list[tuple[Representative, list[str]]]:
+        """Each representative acting for the creditor here, with its file references."""
+        grouped: dict[int, tuple[Representative, list[str]]] = {}
+        for representation in self.representations:
+            rep = representation.representative
+            _rep, references = grouped.setdefault(rep.pk, (rep, []))
+            if representation.file_reference:
+                references.append(representation.file_reference)
+        return list(grouped.values())
 
 
 @dataclass
@@ -65,11 +220,37 @@ class ClaimsTable:
     participating_total: Decimal
     declared_creditors: int  # fee 2,1°: every creditor that declared, time-barred included
     participating_creditors: int  # fee 2,3°: creditors taking part in the plan
+    claim_count: int = 0
+    non_remissible_total: Decimal = ZERO
+
+    @property
+    def share_total(self) -> Decimal:
+        return sum((r.share_pct for r in self.rows), ZERO)
+
+
+def distribute_shares(amounts: list[Decimal], places: int) -> list[Decimal]:
+    """Percentages of ``amounts`` rounded to ``places`` decimals whose sum is exactly 100
+    (largest remainder: the units lost by rounding down go to the largest remainders)."""
+    total = sum(amounts, ZERO)
+    if not total:
+        return [Decimal(0).quantize(Decimal(1).scaleb(-places)) for _ in amounts]
+    unit = Decimal(1).scaleb(-places)
+    exact = [a * HUNDRED / total for a in amounts]
+    floors = [e.quantize(unit, rounding=ROUND_DOWN) for e in exact]
+    missing = int((HUNDRED - sum(floors, ZERO)) / unit)
+    order = sorted(range(len(amounts)), key=lambda i: (exact[i] - floors[i], amounts[i]))
+    for i in reversed(order[-missing:] if missing else []):
+        floors[i] += unit
+    return floors
 
 
 def claims_table(case: Case) -> ClaimsTable:
     rows: dict[int, CreditorRow] = {}
+    positions: dict[int, ClaimGroup] = {}
+    claim_count = 0
+    non_remissible_total = ZERO
     for claim in claims_of_case(case):
+        claim_count += 1
         row = rows.setdefault(claim.creditor_id, CreditorRow(creditor=claim.creditor))
         row.claims.append(claim)
         row.principal += claim.principal
@@ -78,18 +259,36 @@ def claims_table(case: Case) -> ClaimsTable:
         row.total += claim.total
         if claim.participates:
             row.participating_total += claim.total
-        row.non_remissible = row.non_remissible or claim.non_remissible
-    participating_total = sum((r.participating_total for r in rows.values()), ZERO)
-    for row in rows.values():
+        if claim.non_remissible:
+            row.non_remissible = True
+            non_remissible_total += claim.total
+        if claim.representation_id and claim.representation not in row.representations:
+            row.representations.append(claim.representation)
+        if claim.position_id:
+            group = positions.get(claim.position_id)
+            if group is None:
+                group = positions[claim.position_id] = ClaimGroup(position=claim.position)
+                row.groups.append(group)
+        else:
+            group = ClaimGroup(position=None)
+            row.groups.append(group)
+        group.claims.append(claim)
+        group.principal += claim.principal
+        group.interest += claim.interest
+        group.costs += claim.costs
+        group.total += claim.total
+    ordered = sorted(rows.values(), key=lambda r: (r.creditor.name.lower(), r.creditor.pk))
+    participating_total = sum((r.participating_total for r in ordered), ZERO)
+    amounts = [r.participating_total for r in ordered]
+    for row, share, pct in zip(
+        ordered, distribute_shares(amounts, 4), distribute_shares(amounts, 2), strict=True
+    ):
+        row.share, row.share_pct = share, pct
         row.all_time_barred = all(c.time_barred for c in row.claims)
-        taking_part = [c for c in row.claims if not c.time_barred]
+        # Paid off when every claim taking part in the plan is (fees.md §3): the latest date.
+        taking_part = [c for c in row.claims if c.participates]
         if taking_part and all(c.paid_off_on for c in taking_part):
             row.paid_off_on = max(c.paid_off_on for c in taking_part)
-        if participating_total:
-            row.share = (row.participating_total * 100 / participating_total).quantize(
-                Decimal("0.0001"), rounding=ROUND_HALF_UP
-            )
-    ordered = sorted(rows.values(), key=lambda r: r.creditor.name.lower())
     return ClaimsTable(
         rows=ordered,
         principal=sum((r.principal for r in ordered), ZERO),
@@ -98,5 +297,11 @@ def claims_table(case: Case) -> ClaimsTable:
         total=sum((r.total for r in ordered), ZERO),
         participating_total=participating_total,
         declared_creditors=len(ordered),
-        participating_creditors=sum(1 for r in ordered if not r.all_time_barred),
+        participating_creditors=sum(1 for r in ordered if r.participates),
+        claim_count=claim_count,
+        non_remissible_total=non_remissible_total,
     )
+
+
+def representation_get_for_case(case: Case, pk: int) -> Representation:
+    return get_object_or_404(Representation, case=case, pk=pk)

@@ -1,13 +1,22 @@
-"""Write services for creditors, representatives and claims (keyword-only, atomic)."""
+"""Write services for creditors, representatives and claims (keyword-only, typed, atomic).
+
+Every service validates everything first and raises a ``ValidationError`` keyed by field, in
+French, before anything is written; a refused declaration upload leaves no file behind.
+"""
 
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum import iban as std_iban
+from stdnum.be import iban as be_iban
 from stdnum.be import vat as be_vat
 
 from accounts.models import Organisation, User
@@ -24,19 +33,35 @@ from .models import (
 )
 
 CENT = Decimal("0.01")
+MAX_AMOUNT = Decimal("9999999999.99")  # MONEY: 12 digits, 2 decimals
+
+# Declarations are PDFs or scans: recognised by their first bytes, never by their name.
+DECLARATION_SIGNATURES = (
+    (b"%PDF-", ".pdf"),
+    (b"\x89PNG\r\n\x1a\n", ".png"),
+    (b"\xff\xd8\xff", ".jpg"),
+)
 
 
 class DuplicateContact(ValidationError):
     """A creditor/representative with the same enterprise number or IBAN already exists: the
-    caller offers ``existing`` instead of creating a duplicate."""
+    caller offers ``existing`` instead of creating a duplicate. The message is keyed by the
+    field that matched (``enterprise_number`` or ``iban``)."""
 
-    def __init__(self, message, existing):
-        super().__init__(message, code="duplicate")
+    def __init__(self, message, existing, field: str = "enterprise_number"):
+        super().__init__({field: [ValidationError(message, code="duplicate")]})
         self.existing = existing
+        self.field = field
 
 
 def normalise_enterprise_number(value: str) -> str:
-    return be_vat.compact(value)[-10:] if value else ""
+    """'BE 0403.170.701' -> '0403170701'. An unparsable value is kept (compacted) so that the
+    validator rejects it; it is never truncated into another, valid-looking number."""
+    return be_vat.compact(value) if value else ""
+
+
+def normalise_bic(value: str) -> str:
+    return value.replace(" ", "").upper() if value else ""
 
 
 @dataclass
@@ -54,103 +79,131 @@ class ContactData:
 
 
 def _contact_fields(data: ContactData) -> dict:
+    account = std_iban.compact(data.iban) if data.iban else ""
+    bic = normalise_bic(data.bic)
+    if account and not bic and be_iban.is_valid(account):
+        bic = be_iban.to_bic(account) or ""  # the NBB register gives a Belgian bank's BIC
     return {
-        "name": data.name.strip(),
+        "name": (data.name or "").strip(),
         "enterprise_number": normalise_enterprise_number(data.enterprise_number),
-        "address": data.address,
-        "email": data.email,
-        "phone": data.phone,
-        "iban": std_iban.compact(data.iban) if data.iban else "",
-        "bic": data.bic.replace(" ", "").upper(),
-        "contact_person": data.contact_person,
-        "notes": data.notes,
+        "address": (data.address or "").strip(),
+        "email": (data.email or "").strip(),
+        "phone": (data.phone or "").strip(),
+        "iban": account,
+        "bic": bic,
+        "contact_person": (data.contact_person or "").strip(),
+        "notes": data.notes or "",
     }
+
+
+def _check_bic_country(fields: dict) -> None:
+    account, bic = fields["iban"], fields["bic"]
+    if account and len(bic) >= 6 and std_iban.is_valid(account) and bic[4:6] != account[:2]:
+        raise ValidationError(
+            {
+                "bic": _("Ce BIC (pays %(bic)s) ne correspond pas à l'IBAN (pays %(iban)s).")
+                % {"bic": bic[4:6], "iban": account[:2]}
+            }
+        )
+
+
+def _find_existing(model, *, organisation: Organisation, enterprise_number: str, iban: str):
+    """(existing contact, matching field) among the organisation's directory, or (None, "")."""
+    qs = model.objects.filter(organisation=organisation)
+    if enterprise_number:
+        found = qs.filter(enterprise_number=enterprise_number).first()
+        if found:
+            return found, "enterprise_number"
+    if iban:
+        found = qs.filter(iban=iban).first()
+        if found:
+            return found, "iban"
+    return None, ""
 
 
 def creditor_find_existing(
     *, organisation: Organisation, enterprise_number: str = "", iban: str = ""
 ) -> Creditor | None:
     """The directory's creditor with this enterprise number or IBAN, if any."""
-    number = normalise_enterprise_number(enterprise_number) if enterprise_number else ""
-    account = std_iban.compact(iban) if iban else ""
-    qs = Creditor.objects.filter(organisation=organisation)
-    if number:
-        found = qs.filter(enterprise_number=number).first()
-        if found:
-            return found
-    if account:
-        return qs.filter(iban=account).first()
-    return None
+    found, _field = _find_existing(
+        Creditor,
+        organisation=organisation,
+        enterprise_number=normalise_enterprise_number(enterprise_number),
+        iban=std_iban.compact(iban) if iban else "",
+    )
+    return found
 
 
-def _validate_and_save(instance, exclude=("organisation",)) -> None:
-    try:
-        instance.full_clean(exclude=list(exclude))
-    except ValidationError:
-        raise
+def _raise_if_duplicate(instance, fields: dict) -> None:
+    model = type(instance)
+    found, matched = _find_existing(
+        model,
+        organisation=instance.organisation,
+        enterprise_number=fields["enterprise_number"],
+        iban=fields["iban"],
+    )
+    if found is None or found.pk == instance.pk:
+        return
+    if model is Creditor:
+        message = (
+            _("Le créancier « %(name)s » de l'annuaire a déjà ce numéro d'entreprise.")
+            if matched == "enterprise_number"
+            else _("Le créancier « %(name)s » de l'annuaire a déjà cet IBAN.")
+        )
+    else:
+        message = (
+            _("L'intermédiaire « %(name)s » de l'annuaire a déjà ce numéro d'entreprise.")
+            if matched == "enterprise_number"
+            else _("L'intermédiaire « %(name)s » de l'annuaire a déjà cet IBAN.")
+        )
+    raise DuplicateContact(message % {"name": found.name}, found, field=matched)
+
+
+def _save_contact(instance, fields: dict) -> None:
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    # Field validators first (BCE, IBAN, BIC, e-mail...), then the duplicate check, which
+    # offers the existing contact instead of the constraints' bare message.
+    instance.full_clean(exclude=["organisation"], validate_constraints=False)
+    _check_bic_country(fields)
+    _raise_if_duplicate(instance, fields)
     try:
         with transaction.atomic():
             instance.save()
     except IntegrityError as exc:  # a concurrent duplicate
-        raise ValidationError(_("Ce contact existe déjà dans l'annuaire.")) from exc
+        raise ValidationError({"name": _("Ce contact existe déjà dans l'annuaire.")}) from exc
 
 
 @transaction.atomic
 def creditor_create(*, organisation: Organisation, data: ContactData) -> Creditor:
     """Add a creditor to the directory; an existing one with the same enterprise number or
     IBAN is offered instead (raises DuplicateContact carrying it)."""
-    fields = _contact_fields(data)
-    existing = creditor_find_existing(
-        organisation=organisation,
-        enterprise_number=fields["enterprise_number"],
-        iban=fields["iban"],
-    )
-    if existing:
-        raise DuplicateContact(
-            _("Le créancier « %(name)s » a déjà ce numéro d'entreprise ou cet IBAN.")
-            % {"name": existing.name},
-            existing,
-        )
-    creditor = Creditor(organisation=organisation, **fields)
-    _validate_and_save(creditor)
+    creditor = Creditor(organisation=organisation)
+    _save_contact(creditor, _contact_fields(data))
     return creditor
 
 
 @transaction.atomic
 def creditor_update(*, creditor: Creditor, data: ContactData) -> Creditor:
-    fields = _contact_fields(data)
-    existing = creditor_find_existing(
-        organisation=creditor.organisation,
-        enterprise_number=fields["enterprise_number"],
-        iban=fields["iban"],
-    )
-    if existing and existing.pk != creditor.pk:
-        raise DuplicateContact(
-            _("Le créancier « %(name)s » a déjà ce numéro d'entreprise ou cet IBAN.")
-            % {"name": existing.name},
-            existing,
-        )
-    for name, value in fields.items():
-        setattr(creditor, name, value)
-    _validate_and_save(creditor)
+    creditor = Creditor.objects.select_for_update().get(pk=creditor.pk)
+    _save_contact(creditor, _contact_fields(data))
     return creditor
 
 
 @transaction.atomic
 def representative_create(*, organisation: Organisation, data: ContactData) -> Representative:
-    fields = _contact_fields(data)
-    if fields["enterprise_number"]:
-        existing = Representative.objects.filter(
-            organisation=organisation, enterprise_number=fields["enterprise_number"]
-        ).first()
-        if existing:
-            raise DuplicateContact(
-                _("L'intermédiaire « %(name)s » a déjà ce numéro d'entreprise.")
-                % {"name": existing.name},
-                existing,
-            )
-    representative = Representative(organisation=organisation, role=data.role, **fields)
-    _validate_and_save(representative)
+    """Add a bailiff, collection agency or lawyer to the directory (same duplicate rule as
+    creditors: enterprise number or IBAN)."""
+    representative = Representative(organisation=organisation, role=data.role)
+    _save_contact(representative, _contact_fields(data))
+    return representative
+
+
+@transaction.atomic
+def representative_update(*, representative: Representative, data: ContactData) -> Representative:
+    representative = Representative.objects.select_for_update().get(pk=representative.pk)
+    representative.role = data.role
+    _save_contact(representative, _contact_fields(data))
     return representative
 
 
@@ -158,17 +211,34 @@ def representative_create(*, organisation: Organisation, data: ContactData) -> R
 def representation_add(
     *, case: Case, creditor: Creditor, representative: Representative, file_reference: str = ""
 ) -> Representation:
+    """A representative acting for a creditor in the case, under its own file reference (the
+    same representative may hold several files of one creditor: seed 000)."""
+    errors = {}
     if creditor.organisation_id != case.organisation_id:
-        raise ValidationError({"creditor": _("Ce créancier n'est pas dans l'annuaire.")})
+        errors["creditor"] = _("Ce créancier n'est pas dans l'annuaire de l'organisation.")
     if representative.organisation_id != case.organisation_id:
-        raise ValidationError({"representative": _("Cet intermédiaire n'est pas dans l'annuaire.")})
+        errors["representative"] = _("Cet intermédiaire n'est pas dans l'annuaire.")
+    file_reference = (file_reference or "").strip()
+    if len(file_reference) > 100:
+        errors["file_reference"] = _("La référence du dossier compte au plus 100 caractères.")
+    if errors:
+        raise ValidationError(errors)
     representation, _created = Representation.objects.get_or_create(
         case=case,
         creditor=creditor,
         representative=representative,
-        file_reference=file_reference.strip(),
+        file_reference=file_reference,
     )
     return representation
+
+
+@transaction.atomic
+def representation_remove(*, representation: Representation) -> None:
+    """Remove a representative from the case; its claims simply lose the link."""
+    representation.delete()
+
+
+# Claims ---------------------------------------------------------------------------------
 
 
 @dataclass
@@ -189,29 +259,44 @@ class ClaimData:
     key: str = ""
 
 
-def _check_money(errors: dict, name: str, value: Decimal) -> None:
+def _check_money(errors: dict, name: str, value: Decimal | None) -> None:
     if value is None:
         errors[name] = _("Montant requis.")
+    elif not isinstance(value, Decimal) or not value.is_finite():
+        errors[name] = _("Saisissez un montant, par exemple 1.234,56.")
     elif value < 0:
         errors[name] = _("Le montant ne peut être négatif.")
     elif value != value.quantize(CENT):
         errors[name] = _("Le montant a au plus deux décimales.")
+    elif value > MAX_AMOUNT:
+        errors[name] = _("Ce montant est trop élevé.")
 
 
 def validate_claim(case: Case, data: ClaimData) -> dict[str, str]:
     errors: dict[str, str] = {}
     for name in ("principal", "interest", "costs"):
         _check_money(errors, name, getattr(data, name))
-    if data.declared_on and data.declared_on < case.admissibility_date:
+    today = timezone.localdate()
+    if data.declared_on is None:
+        errors["declared_on"] = _("Indiquez la date de la déclaration.")
+    elif data.declared_on < case.admissibility_date:
         errors["declared_on"] = _(
             "Une créance ne peut être déclarée avant l'admissibilité (%(date)s)."
         ) % {"date": case.admissibility_date.strftime("%d/%m/%Y")}
-    if data.paid_off_on and data.declared_on and data.paid_off_on < data.declared_on:
-        errors["paid_off_on"] = _("Une créance ne peut être soldée avant sa déclaration.")
-    if data.creditor.organisation_id != case.organisation_id:
+    elif data.declared_on > today:
+        errors["declared_on"] = _("La date de la déclaration ne peut être dans le futur.")
+    if data.paid_off_on:
+        if data.declared_on and data.paid_off_on < data.declared_on:
+            errors["paid_off_on"] = _("Une créance ne peut être soldée avant sa déclaration.")
+        elif data.paid_off_on > today:
+            errors["paid_off_on"] = _("La date de solde ne peut être dans le futur.")
+    if data.creditor is None:
+        errors["creditor"] = _("Choisissez le créancier.")
+    elif data.creditor.organisation_id != case.organisation_id:
         errors["creditor"] = _("Ce créancier n'est pas dans l'annuaire de l'organisation.")
     if data.representation and (
         data.representation.case_id != case.pk
+        or data.creditor is None
         or data.representation.creditor_id != data.creditor.pk
     ):
         errors["representation"] = _("Cet intermédiaire n'agit pas pour ce créancier ici.")
@@ -220,76 +305,176 @@ def validate_claim(case: Case, data: ClaimData) -> dict[str, str]:
     return errors
 
 
+def size_label(size: int) -> str:
+    """10485760 -> '10 Mo' (Belgian usage), else Django's file size format."""
+    if size >= 2**20 and size % 2**20 == 0:
+        return _("%(n)s Mo") % {"n": size // 2**20}
+    return filesizeformat(size)
+
+
+def declaration_suffix(upload: UploadedFile) -> str:
+    """'.pdf', '.png' or '.jpg' from the file's first bytes and size; a ValidationError keyed
+    ``declaration_file`` otherwise. Nothing is stored here."""
+    limit = settings.DOCUMENT_MAX_UPLOAD_BYTES
+    if upload.size is None or upload.size > limit:
+        raise ValidationError(
+            {
+                "declaration_file": _("Le fichier dépasse la taille maximale (%(size)s).")
+                % {"size": size_label(limit)}
+            }
+        )
+    if upload.size == 0:
+        raise ValidationError({"declaration_file": _("Le fichier est vide.")})
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    for signature, suffix in DECLARATION_SIGNATURES:
+        if head.startswith(signature):
+            return suffix
+    raise ValidationError(
+        {"declaration_file": _("La déclaration doit être un PDF ou une image (PNG ou JPEG).")}
+    )
+
+
+CLAIM_FIELDS = (
+    "creditor",
+    "principal",
+    "interest",
+    "costs",
+    "nature",
+    "creditor_reference",
+    "status",
+    "time_barred",
+    "privilege",
+    "paid_off_on",
+    "representation",
+    "declared_on",
+    "key",
+)
+
+
 def _apply_claim(claim: Claim, data: ClaimData) -> None:
-    for name in (
-        "creditor",
-        "principal",
-        "interest",
-        "costs",
-        "nature",
-        "creditor_reference",
-        "status",
-        "time_barred",
-        "privilege",
-        "paid_off_on",
-        "representation",
-        "declared_on",
-        "key",
-    ):
+    for name in CLAIM_FIELDS:
         setattr(claim, name, getattr(data, name))
+    claim.creditor_reference = (claim.creditor_reference or "").strip()
+
+
+def _validate_all(case: Case, data: ClaimData, declaration) -> str | None:
+    errors = validate_claim(case, data)
+    suffix = None
+    if declaration is not None:
+        try:
+            suffix = declaration_suffix(declaration)
+        except ValidationError as exc:
+            errors.update({k: v[0] for k, v in exc.message_dict.items()})
+    if errors:
+        raise ValidationError(errors)
+    return suffix
+
+
+def _save_claim(claim: Claim, debtors: list[Applicant], declaration, suffix) -> None:
+    """Store the declaration (if any) then the row; a failure after the file was written
+    removes the file so that nothing of a refused claim stays in MEDIA_ROOT."""
+    claim.full_clean(exclude=["declaration_file", "position", "created_by", "declaration_name"])
+    old_name = claim.declaration_file.name if declaration is not None else ""
+    if declaration is not None:
+        claim.declaration_name = (declaration.name or "")[-255:]
+        claim.declaration_file.save(f"declaration{suffix}", declaration, save=False)
+    try:
+        claim.save()
+        claim.debtors.set(debtors)
+    except Exception:
+        if declaration is not None:
+            claim.declaration_file.storage.delete(claim.declaration_file.name)
+        raise
+    if old_name and old_name != claim.declaration_file.name:
+        storage = claim.declaration_file.storage
+        transaction.on_commit(lambda: storage.delete(old_name))
 
 
 @transaction.atomic
 def claim_create(*, case: Case, data: ClaimData, by: User | None = None, declaration=None) -> Claim:
-    errors = validate_claim(case, data)
-    if errors:
-        raise ValidationError(errors)
+    """Record a claim declaration (and its document, a PDF or an image)."""
+    suffix = _validate_all(case, data, declaration)
     claim = Claim(case=case, created_by=by)
     _apply_claim(claim, data)
-    claim.full_clean(exclude=["declaration_file", "position", "created_by"])
-    if declaration is not None:
-        claim.declaration_file.save(declaration.name, declaration, save=False)
-    claim.save()
-    claim.debtors.set(data.debtors or list(case.applicants.all()))
+    _save_claim(claim, data.debtors or list(case.applicants.all()), declaration, suffix)
     return claim
 
 
 @transaction.atomic
 def claim_update(*, claim: Claim, data: ClaimData, declaration=None) -> Claim:
-    claim = Claim.objects.select_for_update().get(pk=claim.pk)
-    errors = validate_claim(claim.case, data)
-    if claim.position_id and data.creditor.pk != claim.creditor_id:
+    """Change a claim; a new declaration document replaces the previous one."""
+    claim = Claim.objects.select_for_update().select_related("case").get(pk=claim.pk)
+    try:
+        suffix = _validate_all(claim.case, data, declaration)
+        errors = {}
+    except ValidationError as exc:
+        errors = {k: v[0] for k, v in exc.message_dict.items()}
+        suffix = None
+    if claim.position_id and data.creditor and data.creditor.pk != claim.creditor_id:
         errors["creditor"] = _(
-            "Cette créance fait partie d'une position jointe : retirez-la d'abord de la position."
+            "Cette créance fait partie d'une position jointe : dissolvez d'abord la position."
         )
     if errors:
         raise ValidationError(errors)
     _apply_claim(claim, data)
-    claim.full_clean(exclude=["declaration_file", "position", "created_by"])
-    if declaration is not None:
-        claim.declaration_file.save(declaration.name, declaration, save=False)
-    claim.save()
-    claim.debtors.set(data.debtors or list(claim.case.applicants.all()))
+    _save_claim(claim, data.debtors or list(claim.case.applicants.all()), declaration, suffix)
     return claim
 
 
 @transaction.atomic
-def position_join(*, case: Case, claims: list[Claim], label: str, note: str = "") -> Position:
-    """Join several claims of one creditor into one position; the claims stay visible."""
-    claims = list(Claim.objects.select_for_update().filter(pk__in=[c.pk for c in claims]))
-    if len(claims) < 2:
-        raise ValidationError(_("Une position jointe réunit au moins deux créances."))
-    if any(c.case_id != case.pk for c in claims):
-        raise ValidationError(_("Toutes les créances doivent appartenir au dossier."))
-    creditors = {c.creditor_id for c in claims}
-    if len(creditors) > 1:
+def claim_delete(*, claim: Claim) -> None:
+    """Delete a claim recorded by mistake (and its declaration document)."""
+    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    if claim.position_id:
         raise ValidationError(
-            _("Une position jointe ne peut réunir les créances de plusieurs créanciers.")
+            {
+                "position": _(
+                    "Cette créance fait partie d'une position jointe : dissolvez d'abord la "
+                    "position."
+                )
+            }
         )
-    if any(c.position_id for c in claims):
-        raise ValidationError(_("Une de ces créances fait déjà partie d'une position jointe."))
+    name = claim.declaration_file.name
+    storage = claim.declaration_file.storage
+    claim.delete()
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
+def position_join(*, case: Case, claims: list[Claim], label: str, note: str = "") -> Position:
+    """Join several claims of ONE creditor into one position (seed 000: three bailiff files of
+    one creditor joined into one payment plan); the claims stay visible under it."""
+    claims = list(
+        Claim.objects.select_for_update()
+        .filter(pk__in=[c.pk for c in claims])
+        .select_related("creditor")
+    )
+    errors: dict[str, str] = {}
+    label = (label or "").strip()
+    if not label:
+        errors["label"] = _("Donnez un intitulé à la position jointe.")
+    elif len(label) > 200:
+        errors["label"] = _("L'intitulé compte au plus 200 caractères.")
+    creditors = {c.creditor_id for c in claims}
+    if len(claims) < 2:
+        errors["claims"] = _("Une position jointe réunit au moins deux créances.")
+    elif any(c.case_id != case.pk for c in claims):
+        errors["claims"] = _("Toutes les créances doivent appartenir au dossier.")
+    elif len(creditors) > 1:
+        names = sorted({c.creditor.name for c in claims})
+        errors["claims"] = _(
+            "Une position jointe ne peut réunir les créances de plusieurs créanciers "
+            "(%(names)s) : cochez les créances d'un seul créancier."
+        ) % {"names": ", ".join(names)}
+    elif any(c.position_id for c in claims):
+        errors["claims"] = _("Une de ces créances fait déjà partie d'une position jointe.")
+    if errors:
+        raise ValidationError(errors)
     position = Position.objects.create(
-        case=case, creditor_id=creditors.pop(), label=label.strip(), note=note
+        case=case, creditor_id=creditors.pop(), label=label, note=(note or "").strip()
     )
     Claim.objects.filter(pk__in=[c.pk for c in claims]).update(position=position)
     return position
@@ -297,5 +482,6 @@ def position_join(*, case: Case, claims: list[Claim], label: str, note: str = ""
 
 @transaction.atomic
 def position_dissolve(*, position: Position) -> None:
+    """Undo a joining: the claims become separate again."""
     position.claims.update(position=None)
     position.delete()

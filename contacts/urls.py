@@ -1,4 +1,25 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "contacts"
-urlpatterns: list = []
+urlpatterns = [
+    path("dossiers/<int:pk>/negociations/", views.case_contacts, name="case_contacts"),
+    path(
+        "dossiers/<int:pk>/negociations/<int:entry_pk>/modifier/",
+        views.entry_edit,
+        name="entry_edit",
+    ),
+    path(
+        "dossiers/<int:pk>/negociations/<int:entry_pk>/rappel-fait/",
+        views.follow_up_done,
+        name="follow_up_done",
+    ),
+    path(
+        "dossiers/<int:pk>/negociations/<int:entry_pk>/rappel-a-faire/",
+        views.follow_up_reopen,
+        name="follow_up_reopen",
+    ),
+    path("a-faire/", views.todo, name="todo"),
+    path("a-faire/retards/", views.overdue_overview, name="overdue_overview"),
+]

@@ -27,3 +27,29 @@ def load_shipped_tariffs(record_model) -> tuple[int, int]:
         )
         added += 1
     return added, len(rows) - added
+
+
+LEGAL_AMOUNTS_FILE = DATA_FILE.parent / "legal_amounts.json"
+LEGAL_AMOUNTS_FORMAT = "rcd-legal-amounts/1"
+
+
+def load_shipped_legal_amounts(record_model) -> tuple[int, int]:
+    """Insert the rows of ``fees/data/legal_amounts.json`` missing from the database (by key and
+    start date); never overwrite a row. Returns (added, already present)."""
+    import json
+    from datetime import date
+    from decimal import Decimal
+
+    document = json.loads(LEGAL_AMOUNTS_FILE.read_text(encoding="utf-8"))
+    if document.get("format") != LEGAL_AMOUNTS_FORMAT:
+        raise ValueError(f"{LEGAL_AMOUNTS_FILE.name}: format attendu {LEGAL_AMOUNTS_FORMAT!r}")
+    added = present = 0
+    for raw in document["rows"]:
+        _row, created = record_model.objects.get_or_create(
+            key=raw["key"],
+            effective_from=date.fromisoformat(raw["effective_from"]),
+            defaults={"amount": Decimal(raw["amount"]), "source": raw["source"], "shipped": True},
+        )
+        added += created
+        present += not created
+    return added, present

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
@@ -149,3 +149,329 @@ class TariffRowRecord(models.Model):
             and self.amount != self.amount.quantize(Decimal("0.01"))
         ):
             raise ValidationError({"amount": _("Un montant a au plus deux décimales.")})
+
+
+# --- fee statements (états de frais et honoraires), fees.md §8 ------------------------------
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class Occasion(models.TextChoices):
+    """When a taxation is requested (fees.md §8)."""
+
+    HOMOLOGATION_REQUEST = "homologation_request", _("Demande d'homologation du plan amiable")
+    JUDICIAL_PLAN_HEARING = "judicial_plan_hearing", _("Audience relative au plan judiciaire")
+    ANNUAL_REPORT = "annual_report", _("Rapport annuel")
+    REVISION_REVOCATION = "revision_revocation", _("Audience de révision ou de révocation")
+    CLOSURE = "closure", _("Demande de clôture")
+    PROVISION = "provision", _("Demande de provision")
+
+
+class StatementState(models.TextChoices):
+    DRAFT = "draft", _("Brouillon")
+    FILED = "filed", _("Déposé")
+
+
+class FeeStatement(models.Model):
+    """A fee statement of a case for the taxation period ``[period_from, period_to)``.
+
+    A draft can be recomputed; filing freezes it: the database refuses any change to a filed
+    statement and to its lines (triggers, migration 0005), its services are marked ``taxed`` and
+    its PDF becomes a filed ``documents.Document`` that the clerks of the division download."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="fee_statements")
+    period_from = models.DateField(_("du"))
+    period_to = models.DateField(_("au (exclu)"))
+    occasion = models.CharField(_("occasion"), max_length=24, choices=Occasion.choices)
+    reason = models.TextField(
+        _("motivation"),
+        blank=True,
+        help_text=_("Une provision ne se demande que sur requête expresse et motivée."),
+    )
+    state = models.CharField(
+        _("état"), max_length=8, choices=StatementState.choices, default=StatementState.DRAFT
+    )
+    pricing_method = models.CharField(_("méthode de tarification"), max_length=24)
+    reference_anniversary = models.DateField(null=True, blank=True)
+    fees = models.DecimalField(_("honoraires HTVA"), **MONEY)
+    vat_rate = models.DecimalField(_("taux de TVA"), max_digits=6, decimal_places=4, null=True)
+    vat = models.DecimalField(_("TVA"), **MONEY)
+    disbursements = models.DecimalField(_("frais"), **MONEY)
+    total = models.DecimalField(_("total"), **MONEY)
+    snapshot = models.JSONField(_("état au format rcd-taxation/1"))
+    # The mediator's identity, frozen with the statement.
+    mediator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    mediator_name = models.CharField(max_length=200)
+    mediator_profession = models.CharField(max_length=20, blank=True)
+    mediator_organisation = models.CharField(max_length=200)
+    mediator_address = models.TextField(blank=True)
+    mediator_enterprise_number = models.CharField(max_length=16, blank=True)
+    mediator_vat_registered = models.BooleanField(default=False)
+    document = models.OneToOneField(
+        "documents.Document",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="fee_statement",
+        verbose_name=_("document déposé"),
+    )
+    computed_at = models.DateTimeField(_("calculé le"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    filed_at = models.DateTimeField(_("déposé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("état de frais et honoraires")
+        verbose_name_plural = _("états de frais et honoraires")
+        ordering = ["case", "-period_from", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="fee_statement_period_not_empty",
+                condition=Q(period_to__gt=F("period_from")),
+                violation_error_message=_("La fin de la période doit suivre son début."),
+            ),
+            models.CheckConstraint(
+                name="fee_statement_filed_consistent",
+                condition=(
+                    Q(state="draft", filed_at__isnull=True, document__isnull=True)
+                    | Q(state="filed", filed_at__isnull=False, document__isnull=False)
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case.reference} {self.period_label}"
+
+    @property
+    def is_filed(self) -> bool:
+        return self.state == StatementState.FILED
+
+    @property
+    def last_day(self):
+        from datetime import timedelta
+
+        return self.period_to - timedelta(days=1)
+
+    @property
+    def period_label(self) -> str:
+        """fees.md §7: "du <from> au <to - 1 day>"."""
+        return f"du {self.period_from:%d/%m/%Y} au {self.last_day:%d/%m/%Y}"
+
+
+class StatementLine(models.Model):
+    """One line of a statement, as the engine computed it (fees.md §8: article, date, quantity,
+    unit amount, amount, the tariff rows used with their sources, the rule and why)."""
+
+    statement = models.ForeignKey(FeeStatement, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField()
+    article = models.CharField(_("article"), max_length=8)
+    label = models.CharField(_("libellé"), max_length=300)
+    date = models.DateField(_("date"), null=True, blank=True)
+    quantity = models.DecimalField(_("quantité"), max_digits=12, decimal_places=3)
+    unit_amount = models.DecimalField(_("montant unitaire"), **MONEY)
+    amount = models.DecimalField(_("montant"), **MONEY)
+    # [{"id", "key", "effective_from", "amount", "source"}]: a copy, the rows may change later.
+    tariff_rows = models.JSONField(_("lignes tarifaires"), default=list)
+    rule = models.CharField(_("règle"), max_length=64)
+    explanation = models.TextField(_("explication"))
+    origin = models.CharField(_("origine"), max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("ligne d'état")
+        verbose_name_plural = _("lignes d'état")
+        ordering = ["statement", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["statement", "position"], name="uniq_statement_line")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article} {self.label}"
+
+    @property
+    def is_fee(self) -> bool:
+        from fees.engine.statement import FEE_ARTICLES
+
+        return self.article in FEE_ARTICLES
+
+
+class TaxationOrder(models.Model):
+    """The judge's taxation of a FILED statement (fees.md §8): the overall amount allowed is what
+    the mediator may take from the mediation account; reductions by line are kept for the
+    record (``TaxationOrderLine``)."""
+
+    statement = models.OneToOneField(
+        FeeStatement, on_delete=models.PROTECT, related_name="taxation_order"
+    )
+    order_date = models.DateField(_("date de l'ordonnance"))
+    reference = models.CharField(_("référence de l'ordonnance"), max_length=100, blank=True)
+    allowed_amount = models.DecimalField(_("montant taxé (TVAC)"), **MONEY)
+    judge_note = models.TextField(_("motivation du juge"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ordonnance de taxation")
+        verbose_name_plural = _("ordonnances de taxation")
+        ordering = ["order_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="taxation_order_allowed_not_negative",
+                condition=Q(allowed_amount__gte=0),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.statement} : {self.allowed_amount}"
+
+    @property
+    def reduction(self) -> Decimal:
+        return self.statement.total - self.allowed_amount
+
+
+class TaxationOrderLine(models.Model):
+    """A line the judge reduced (or refused): its allowed amount, HTVA like the line."""
+
+    order = models.ForeignKey(TaxationOrder, on_delete=models.CASCADE, related_name="lines")
+    line = models.ForeignKey(StatementLine, on_delete=models.PROTECT, related_name="+")
+    allowed_amount = models.DecimalField(_("montant admis"), **MONEY)
+
+    class Meta:
+        verbose_name = _("réduction d'une ligne")
+        verbose_name_plural = _("réductions de lignes")
+        constraints = [
+            models.UniqueConstraint(fields=["order", "line"], name="uniq_order_line"),
+            models.CheckConstraint(
+                name="taxation_line_allowed_not_negative", condition=Q(allowed_amount__gte=0)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.line} : {self.allowed_amount}"
+
+
+# --- state intervention (SPF Economie, art. 1675/19 C.J.), fees.md §9 -----------------------
+
+
+class LegalAmountKey(models.TextChoices):
+    STATE_INTERVENTION_CAP = (
+        "state_intervention_cap",
+        _("Plafond de l'intervention du SPF Economie sans remise de dettes, par dossier"),
+    )
+
+
+class LegalAmount(models.Model):
+    """A dated legal amount other than the barème (e.g. the 1.200 EUR cap of art. 1675/19
+    C.J.), with its source; shipped in ``fees/data/legal_amounts.json`` and loaded by
+    migration; an administrator adds a new row when the law changes."""
+
+    key = models.CharField(_("clé"), max_length=32, choices=LegalAmountKey.choices)
+    effective_from = models.DateField(_("en vigueur depuis"))
+    amount = models.DecimalField(_("montant (EUR)"), **MONEY)
+    source = models.TextField(_("source"))
+    shipped = models.BooleanField(_("livrée avec l'application"), default=False)
+
+    class Meta:
+        verbose_name = _("montant légal")
+        verbose_name_plural = _("montants légaux")
+        ordering = ["key", "effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "effective_from"], name="uniq_legal_amount"),
+            models.CheckConstraint(name="legal_amount_positive", condition=Q(amount__gt=0)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} @ {self.effective_from:%d/%m/%Y}: {self.amount}"
+
+
+class InterventionReason(models.TextChoices):
+    """Why the mediation account cannot pay the taxed fees in reasonable time (fees.md §9)."""
+
+    INSUFFICIENT_BALANCE = "insufficient_balance", _("Solde du compte de médiation insuffisant")
+    LIVING_ALLOWANCE = "living_allowance", _("Sommes destinées au pécule de médiation")
+    CPAS_ADVANCES = "cpas_advances", _("Sommes destinées au remboursement d'avances du CPAS")
+    MEDICAL_COSTS = "medical_costs", _("Sommes destinées à des frais médicaux")
+    OTHER = "other", _("Autre motif")
+
+
+class RemissionType(models.TextChoices):
+    TOTAL = "total", _("Remise totale de dettes")
+    PARTIAL_CAPITAL = "partial_capital", _("Remise partielle de dettes en capital")
+    NONE = "none", _("Pas de remise de dettes")
+
+
+class InterventionStatus(models.TextChoices):
+    DRAFT = "draft", _("En préparation")
+    SUBMITTED = "submitted", _("Introduite sur DebtMediation")
+    GRANTED = "granted", _("Accordée")
+    REFUSED = "refused", _("Refusée")
+    PAID = "paid", _("Payée")
+
+
+class StateIntervention(models.Model):
+    """A request to the SPF Economie to bear unpaid taxed fees (art. 1675/19 C.J., fees.md §9),
+    made on the DebtMediation platform; the application prepares the figures and tracks it."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="state_interventions")
+    prepared_on = models.DateField(_("préparée le"))
+    reason = models.CharField(
+        _("motif de l'impossibilité de payer"), max_length=24, choices=InterventionReason.choices
+    )
+    explanation = models.TextField(_("explication"))
+    remission_type = models.CharField(
+        _("remise de dettes"), max_length=16, choices=RemissionType.choices
+    )
+    amount_requested = models.DecimalField(_("montant demandé"), **MONEY)
+    # Snapshot of the figures when the request was prepared.
+    taxed_unpaid = models.DecimalField(_("honoraires taxés impayés"), **MONEY)
+    account_balance = models.DecimalField(_("solde du compte"), **MONEY)
+    account_reserve = models.DecimalField(_("réserve pour honoraires"), **MONEY)
+    # The judge's decision putting the fees at the SPF's charge, and the special reasoning
+    # needed beyond the cap (no remission: 1.200 EUR per case).
+    decision_date = models.DateField(_("date de la décision du juge"), null=True, blank=True)
+    decision_reference = models.CharField(_("référence de la décision"), max_length=100, blank=True)
+    special_reasoning = models.TextField(
+        _("motivation spéciale du juge (dépassement du plafond)"), blank=True
+    )
+    cap_amount = models.DecimalField(_("plafond applicable"), null=True, blank=True, **MONEY)
+    status = models.CharField(
+        _("statut"),
+        max_length=12,
+        choices=InterventionStatus.choices,
+        default=InterventionStatus.DRAFT,
+    )
+    platform_reference = models.CharField(_("référence DebtMediation"), max_length=100, blank=True)
+    submitted_on = models.DateField(_("introduite le"), null=True, blank=True)
+    decided_on = models.DateField(_("décision du SPF le"), null=True, blank=True)
+    amount_granted = models.DecimalField(_("montant accordé"), null=True, blank=True, **MONEY)
+    paid_on = models.DateField(_("payée le"), null=True, blank=True)
+    amount_paid = models.DecimalField(_("montant payé"), null=True, blank=True, **MONEY)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("intervention du SPF Economie")
+        verbose_name_plural = _("interventions du SPF Economie")
+        ordering = ["case", "-prepared_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="intervention_amount_positive", condition=Q(amount_requested__gt=0)
+            ),
+            models.CheckConstraint(
+                name="intervention_paid_has_amount",
+                condition=~Q(status="paid") | Q(amount_paid__isnull=False, paid_on__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case.reference} SPF {self.amount_requested}"

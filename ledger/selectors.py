@@ -1,24 +1,67 @@
-"""Read selectors of the mediation account."""
+"""Read selectors of the mediation account.
 
-from dataclasses import dataclass
-from datetime import date
+Every function takes a case or an account already obtained through the organisation-scoped case
+selectors (``cases.selectors.case_get_for_user``): another organisation's case is a 404 before
+any of these runs, and an entry is only ever looked up inside its case's account.
+
+Money is ``Decimal`` throughout. Periods are half-open, ``[start, end)`` on the value date, like
+the fee periods (fees.md §7): an entry dated ``start`` is in, one dated ``end`` is not. The
+balance and the reserve follow the rules of the posting trigger (migration 0002): a
+``reserve_transfer`` moves money between the available part and the reserve without changing the
+balance (in = set aside, out = released); a ``fee_payment`` out is drawn from the reserve first.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Case as CaseWhen
+from django.db.models import DecimalField, Exists, F, OuterRef, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce
+from django.http import Http404
 
 from cases.models import Case
+from claims.models import Claim, ClaimStatus, Creditor
+from core.dates import add_years
+from fees.engine.facts import PaymentFacts
 
-from .models import Account, Entry
+from .models import (
+    BILLABLE_PAYMENT_CATEGORIES,
+    MONEY,
+    Account,
+    Category,
+    Direction,
+    Entry,
+)
+
+ZERO = Decimal("0.00")
+JOURNAL_PAGE_SIZE = 50
 
 
 def account_of(case: Case) -> Account | None:
     return Account.objects.filter(case=case).first()
 
 
+def entry_get_for_case(case: Case, pk: int) -> Entry:
+    """An entry of the case's account; anything else (another case's entry) is a 404."""
+    entry = (
+        Entry.objects.filter(pk=pk, account__case=case)
+        .select_related("account", "creditor", "reverses", "reversed_by", "posted_by")
+        .first()
+    )
+    if entry is None:
+        raise Http404
+    return entry
+
+
 def journal(
     account: Account, *, start: date | None = None, end: date | None = None, category: str = ""
 ) -> QuerySet[Entry]:
-    qs = account.entries.select_related("creditor", "reverses", "posted_by").order_by("sequence")
+    qs = account.entries.select_related(
+        "creditor", "reverses", "reversed_by", "posted_by"
+    ).order_by("sequence")
     if start:
         qs = qs.filter(value_date__gte=start)
     if end:
@@ -32,6 +75,7 @@ def journal(
 class JournalLine:
     entry: Entry
     balance: Decimal  # running balance after the entry (in posting order)
+    reserve: Decimal | None = None  # fee reserve after the entry
 
 
 def journal_with_running_balance(account: Account) -> list[JournalLine]:
@@ -44,3 +88,347 @@ def journal_with_running_balance(account: Account) -> list[JournalLine]:
             running += entry.signed_amount
         lines.append(JournalLine(entry=entry, balance=running))
     return lines
+
+
+# Balance and reserve -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Position:
+    """The state of the account at a point: balance, and the part of it set aside for fees."""
+
+    balance: Decimal = ZERO
+    reserve: Decimal = ZERO
+
+    @property
+    def available(self) -> Decimal:
+        return self.balance - self.reserve
+
+    def after(self, direction: str, amount: Decimal, category: str) -> "Position":
+        """The position after one entry (the posting trigger's rules)."""
+        signed = amount if direction == Direction.IN else -amount
+        if category == Category.RESERVE_TRANSFER:
+            return Position(self.balance, self.reserve + signed)
+        reserve = self.reserve
+        if category == Category.FEE_PAYMENT and direction == Direction.OUT:
+            reserve = max(reserve - amount, ZERO)
+        return Position(self.balance + signed, reserve)
+
+
+@dataclass(frozen=True)
+class Movement:
+    """The figures of one entry, without its texts (cheap to load by the thousand)."""
+
+    sequence: int
+    value_date: date
+    direction: str
+    amount: Decimal
+    category: str
+
+
+def _signed_amount():
+    return CaseWhen(
+        When(direction=Direction.IN, then=F("amount")),
+        default=-F("amount"),
+        output_field=DecimalField(**MONEY),
+    )
+
+
+def position_before(account: Account, day: date | None) -> Position:
+    """The account's position from the entries value-dated before ``day`` (the opening position
+    of a period starting on ``day``). ``None``: the very beginning (zero)."""
+    if day is None:
+        return Position()
+    dated = account.entries.filter(value_date__lt=day)
+    balance = dated.exclude(category=Category.RESERVE_TRANSFER).aggregate(
+        total=Coalesce(Sum(_signed_amount()), Value(ZERO), output_field=DecimalField(**MONEY))
+    )["total"]
+    # The reserve is not a plain sum (a fee payment takes it down to zero at most): replay the
+    # few entries that move it, in posting order.
+    position = Position(balance=ZERO, reserve=ZERO)
+    for direction, amount, category in (
+        dated.filter(
+            Q(category=Category.RESERVE_TRANSFER)
+            | Q(category=Category.FEE_PAYMENT, direction=Direction.OUT)
+        )
+        .order_by("sequence")
+        .values_list("direction", "amount", "category")
+    ):
+        position = position.after(direction, amount, category)
+    return Position(balance=balance, reserve=position.reserve)
+
+
+def movements(account: Account, start: date | None, end: date | None) -> list[Movement]:
+    """The entries of ``[start, end)`` in posting order, figures only (one query)."""
+    qs = account.entries.all()
+    if start:
+        qs = qs.filter(value_date__gte=start)
+    if end:
+        qs = qs.filter(value_date__lt=end)
+    return [
+        Movement(*row)
+        for row in qs.order_by("sequence").values_list(
+            "sequence", "value_date", "direction", "amount", "category"
+        )
+    ]
+
+
+@dataclass
+class CategoryTotal:
+    category: str
+    label: str
+    total_in: Decimal = ZERO
+    total_out: Decimal = ZERO
+    count: int = 0
+
+
+@dataclass
+class PeriodSummary:
+    """Opening and closing position of a period ``[start, end)`` and its totals. The totals in
+    and out leave out the reserve transfers (they do not move money), which are summed apart.
+    A reversal counts in its original's category, in the opposite direction."""
+
+    start: date | None
+    end: date | None
+    opening: Position
+    closing: Position
+    total_in: Decimal = ZERO
+    total_out: Decimal = ZERO
+    reserve_set_aside: Decimal = ZERO
+    reserve_released: Decimal = ZERO
+    count: int = 0
+    categories: list[CategoryTotal] = field(default_factory=list)
+
+    @property
+    def last_day(self) -> date | None:
+        """The period's last day, as printed: "du <start> au <end - 1 day>"."""
+        return self.end - timedelta(days=1) if self.end else None
+
+    @property
+    def balanced(self) -> bool:
+        return self.opening.balance + self.total_in - self.total_out == self.closing.balance
+
+
+def summarise(
+    opening: Position, rows: Iterable[Movement], *, start: date | None, end: date | None
+) -> tuple[PeriodSummary, dict[int, Position]]:
+    """The period's summary and the position after each entry (by sequence), from its opening
+    position and its movements in posting order."""
+    labels = dict(Category.choices)
+    by_category = {code: CategoryTotal(code, str(labels[code])) for code in Category.values}
+    summary = PeriodSummary(start=start, end=end, opening=opening, closing=opening)
+    after: dict[int, Position] = {}
+    position = opening
+    for row in rows:
+        position = position.after(row.direction, row.amount, row.category)
+        after[row.sequence] = position
+        total = by_category[row.category]
+        total.count += 1
+        summary.count += 1
+        if row.direction == Direction.IN:
+            total.total_in += row.amount
+        else:
+            total.total_out += row.amount
+        if row.category == Category.RESERVE_TRANSFER:
+            if row.direction == Direction.IN:
+                summary.reserve_set_aside += row.amount
+            else:
+                summary.reserve_released += row.amount
+        elif row.direction == Direction.IN:
+            summary.total_in += row.amount
+        else:
+            summary.total_out += row.amount
+    summary.closing = position
+    summary.categories = [t for t in by_category.values() if t.count]
+    return summary, after
+
+
+def period_summary(account: Account, start: date | None, end: date | None) -> PeriodSummary:
+    """Opening position at ``start``, totals in and out per category, closing position at
+    ``end`` (exclusive) — the figures of the journal export."""
+    summary, _after = summarise(
+        position_before(account, start), movements(account, start, end), start=start, end=end
+    )
+    return summary
+
+
+# The journal tab ----------------------------------------------------------------------------
+
+
+@dataclass
+class ChartPoint:
+    day: date
+    balance: Decimal
+    reserve: Decimal
+
+
+@dataclass
+class JournalPage:
+    summary: PeriodSummary
+    page: Page  # object_list: JournalLine, most recent first
+    selected_in: Decimal  # totals of the rows matching the filters (category included)
+    selected_out: Decimal
+    chart: list[ChartPoint]  # end-of-day position, value-date order, from the opening
+
+
+def daily_positions(opening: Position, rows: Iterable[Movement]) -> list[ChartPoint]:
+    """End-of-day balance and reserve on each value date with entries, in date order."""
+    points: list[ChartPoint] = []
+    position = opening
+    for row in sorted(rows, key=lambda r: (r.value_date, r.sequence)):
+        position = position.after(row.direction, row.amount, row.category)
+        if points and points[-1].day == row.value_date:
+            points[-1] = ChartPoint(row.value_date, position.balance, position.reserve)
+        else:
+            points.append(ChartPoint(row.value_date, position.balance, position.reserve))
+    return points
+
+
+def journal_page(
+    account: Account,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    category: str = "",
+    page: int | str | None = 1,
+    per_page: int = JOURNAL_PAGE_SIZE,
+) -> JournalPage:
+    """One page of the journal (most recent first) with the balance after each entry. A fixed
+    number of queries whatever the size of the journal: the figures of the period are loaded
+    once, the full rows only for the page shown."""
+    opening = position_before(account, start)
+    rows = movements(account, start, end)
+    summary, after = summarise(opening, rows, start=start, end=end)
+    selected = [row for row in rows if not category or row.category == category]
+    selected_in = sum((r.amount for r in selected if r.direction == Direction.IN), ZERO)
+    selected_out = sum((r.amount for r in selected if r.direction == Direction.OUT), ZERO)
+    paginator = Paginator([row.sequence for row in reversed(selected)], per_page)
+    current = paginator.get_page(page)
+    sequences = list(current.object_list)
+    entries = {
+        e.sequence: e
+        for e in account.entries.filter(sequence__in=sequences).select_related(
+            "creditor", "reverses", "reversed_by", "posted_by"
+        )
+    }
+    current.object_list = [
+        JournalLine(entries[s], after[s].balance, after[s].reserve) for s in sequences
+    ]
+    return JournalPage(
+        summary=summary,
+        page=current,
+        selected_in=selected_in,
+        selected_out=selected_out,
+        chart=daily_positions(opening, rows),
+    )
+
+
+# The journal export --------------------------------------------------------------------------
+
+
+@dataclass
+class JournalExport:
+    summary: PeriodSummary
+    lines: list[JournalLine]  # posting order
+
+
+def journal_export(account: Account, start: date | None, end: date | None) -> JournalExport:
+    """Every entry of ``[start, end)`` in posting order, with the balance and reserve after it,
+    and the period's summary (three queries)."""
+    opening = position_before(account, start)
+    entries = list(journal(account, start=start, end=end))
+    rows = [Movement(e.sequence, e.value_date, e.direction, e.amount, e.category) for e in entries]
+    summary, after = summarise(opening, rows, start=start, end=end)
+    lines = [JournalLine(e, after[e.sequence].balance, after[e.sequence].reserve) for e in entries]
+    return JournalExport(summary=summary, lines=lines)
+
+
+def default_export_end(account: Account, today: date) -> date:
+    """The exclusive end of "everything so far": the day after today or after the last value
+    date (a payment prepared for next week), whichever is later."""
+    last = account.entries.order_by("-value_date").values_list("value_date", flat=True).first()
+    return max(today, last or today) + timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class PeriodPreset:
+    index: int
+    start: date
+    end: date  # exclusive
+
+    @property
+    def last_day(self) -> date:
+        return self.end - timedelta(days=1)
+
+
+def anniversary_periods(case: Case, account: Account, today: date) -> list[PeriodPreset]:
+    """The years between anniversaries of the admissibility order (the annual report's
+    periods), from the account's opening to the year containing today, most recent first."""
+    presets = []
+    k = 1
+    while True:
+        start = add_years(case.admissibility_date, k - 1)
+        end = add_years(case.admissibility_date, k)
+        if start > today:
+            break
+        if end > account.opened_on:
+            presets.append(PeriodPreset(k, start, end))
+        k += 1
+    return list(reversed(presets))
+
+
+# For the posting form and the fee engine ----------------------------------------------------
+
+
+def dividend_creditors(case: Case) -> QuerySet[Creditor]:
+    """Creditors that may receive a dividend: at least one claim in the case that is neither
+    time-barred nor rejected (the rule of ``ledger.services``)."""
+    taking_part = Claim.objects.filter(
+        case=case, creditor=OuterRef("pk"), time_barred=False
+    ).exclude(status=ClaimStatus.REJECTED)
+    unpaid = taking_part.filter(paid_off_on__isnull=True)
+    return (
+        Creditor.objects.filter(organisation_id=case.organisation_id)
+        .filter(Exists(taking_part))
+        .annotate(has_unpaid=Exists(unpaid))
+        .order_by("name", "pk")
+    )
+
+
+def billable_payments(
+    case: Case, start: date | None = None, end: date | None = None
+) -> list[PaymentFacts]:
+    """The outgoing entries of the billable categories (fees.md §6, 2,2°) value-dated in
+    ``[start, end)`` (``None``: unbounded), as the fee engine's ``PaymentFacts``.
+
+    A reversed payment did not happen and a reversal is a correction: neither is a prestation,
+    so both are left out. ``id`` is the entry's number in the journal (``n°``, unique in the
+    case's account), so a statement line can be found in the journal excerpt.
+
+    The engine finds the first standing-order living allowance of each follow-up year among
+    *all* the payments of the case: give it the unbounded list (the default) and let it filter
+    by period.
+    """
+    qs = Entry.objects.filter(
+        account__case=case,
+        direction=Direction.OUT,
+        category__in=[str(c) for c in BILLABLE_PAYMENT_CATEGORIES],
+        reverses__isnull=True,
+        reversed_by__isnull=True,
+    )
+    if start:
+        qs = qs.filter(value_date__gte=start)
+    if end:
+        qs = qs.filter(value_date__lt=end)
+    return [
+        PaymentFacts(
+            id=sequence,
+            date=value_date,
+            category=category,
+            amount=amount,
+            standing_order=standing_order,
+        )
+        for sequence, value_date, category, amount, standing_order in qs.order_by(
+            "value_date", "sequence"
+        ).values_list("sequence", "value_date", "category", "amount", "standing_order")
+    ]

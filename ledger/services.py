@@ -18,6 +18,8 @@ from core.money import format_eur
 from .models import Account, Category, Direction, Entry
 
 CENT = Decimal("0.01")
+# The largest amount an entry (and a balance) can hold: numeric(12, 2) in the database.
+MAX_AMOUNT = Decimal("9999999999.99")
 # A value date may not lie further in the future than this (a payment prepared for next week).
 FUTURE_HORIZON = timedelta(days=31)
 GENESIS_HASH = "0" * 64
@@ -49,12 +51,33 @@ def fee_payment_allowance(case: Case) -> Decimal:
 
 @transaction.atomic
 def account_open(*, case: Case, iban: str = "", opened_on: date | None = None) -> Account:
+    """Open the case's mediation account (one per case). Idempotent: when the account exists it
+    is returned unchanged. ``iban`` is the bank sub-account (default: the case's IBAN)."""
+    existing = Account.objects.filter(case=case).first()
+    if existing is not None:
+        return existing
+    iban = std_iban.compact(iban or case.account_iban or "")
+    opened_on = opened_on or case.admissibility_date
+    errors: dict[str, str] = {}
+    if iban:
+        try:
+            std_iban.validate(iban)
+        except Exception:
+            errors["iban"] = _("« %(iban)s » n'est pas un IBAN valide.") % {"iban": iban}
+        else:
+            if Account.objects.filter(iban=iban).exists():
+                errors["iban"] = _(
+                    "Cet IBAN est déjà celui du compte de médiation d'un autre dossier."
+                )
+    if opened_on < case.admissibility_date:
+        errors["opened_on"] = _(
+            "Le compte de médiation ne peut être ouvert avant l'ordonnance d'admissibilité "
+            "(%(date)s)."
+        ) % {"date": case.admissibility_date.strftime("%d/%m/%Y")}
+    if errors:
+        raise ValidationError(errors)
     account, _created = Account.objects.get_or_create(
-        case=case,
-        defaults={
-            "iban": std_iban.compact(iban) if iban else case.account_iban,
-            "opened_on": opened_on or case.admissibility_date,
-        },
+        case=case, defaults={"iban": iban, "opened_on": opened_on}
     )
     return account
 
@@ -85,19 +108,27 @@ def entry_hash(previous_hash: str, account_id: int, sequence: int, data: EntryDa
 def _validate(case: Case, account: Account, data: EntryData, *, today: date, reversal: bool):
     errors: dict[str, str] = {}
     amount = data.amount
-    if amount is None or amount <= 0:
+    if not isinstance(amount, Decimal) or not amount.is_finite():
+        errors["amount"] = _("Le montant est obligatoire (en euros, par exemple 1.234,56).")
+    elif amount <= 0:
         errors["amount"] = _("Le montant doit être strictement positif.")
     elif amount != amount.quantize(CENT):
         errors["amount"] = _("Le montant a au plus deux décimales.")
+    elif amount > MAX_AMOUNT:
+        errors["amount"] = _("Le montant dépasse le maximum admis (%(max)s).") % {
+            "max": format_eur(MAX_AMOUNT)
+        }
     if data.direction not in Direction.values:
         errors["direction"] = _("Sens inconnu.")
     if data.category not in Category.values:
         errors["category"] = _("Catégorie inconnue.")
-    if data.value_date > today + FUTURE_HORIZON:
+    if data.value_date is None:
+        errors["value_date"] = _("La date valeur est obligatoire.")
+    elif data.value_date > today + FUTURE_HORIZON:
         errors["value_date"] = _(
             "La date valeur ne peut dépasser de plus de %(days)s jours la date du jour."
         ) % {"days": FUTURE_HORIZON.days}
-    if data.value_date < account.opened_on:
+    elif data.value_date < account.opened_on:
         errors["value_date"] = _("La date valeur précède l'ouverture du compte (%(date)s).") % {
             "date": account.opened_on.strftime("%d/%m/%Y")
         }
@@ -106,15 +137,19 @@ def _validate(case: Case, account: Account, data: EntryData, *, today: date, rev
             std_iban.validate(data.counterparty_iban)
         except Exception:
             errors["counterparty_iban"] = _("IBAN de la contrepartie invalide.")
-    if reversal or errors:
+    if reversal:
         return errors
     outgoing = data.direction == Direction.OUT
+    # The rules of the category are reported together with the errors above (one round trip
+    # for the user); the balance checks below need a valid amount and category.
     if data.category == Category.EXCEPTIONAL_EXPENSE and outgoing and not data.authorisation:
         errors["authorisation"] = _(
             "Une dépense exceptionnelle exige la référence de l'autorisation du tribunal."
         )
     if data.category == Category.DIVIDEND:
         errors.update(_dividend_errors(case, data))
+    if errors:
+        return errors
     if data.category == Category.FEE_PAYMENT and outgoing:
         allowance = fee_payment_allowance(case)
         if data.amount > allowance:
@@ -145,7 +180,36 @@ def _validate(case: Case, account: Account, data: EntryData, *, today: date, rev
                 "balance": format_eur(account.balance),
                 "reserve": format_eur(account.reserve),
             }
+    if data.category == Category.DIVIDEND and outgoing and "amount" not in errors:
+        errors.update(_fees_first_errors(case, account, data))
     return errors
+
+
+def _fees_first_errors(case: Case, account: Account, data: EntryData) -> dict[str, str]:
+    """Fees are a debt of the mass, paid by preference before any creditor (fees.md §8, art.
+    1675/19 C.J.): a dividend may not take the money the taxed and unpaid fees need. The fee
+    reserve is already out of a dividend's reach; so is, beyond it, what the taxed unpaid fees
+    need. Other outgoing payments (living allowance, payments for the applicant, authorised
+    expenses) are not creditors of the mass and are not held back."""
+    unpaid = fee_payment_allowance(case)
+    if unpaid <= 0:
+        return {}
+    room = account.balance - max(account.reserve, unpaid)
+    if data.amount <= room:
+        return {}
+    return {
+        "amount": _(
+            "Dividende refusé : les honoraires taxés et impayés (%(unpaid)s) se paient par "
+            "préférence, avant les créanciers, et le solde du compte (%(balance)s) ne pourrait "
+            "plus les payer. Payez d'abord les honoraires taxés ; au plus %(room)s peuvent "
+            "aller aux créanciers."
+        )
+        % {
+            "unpaid": format_eur(unpaid),
+            "balance": format_eur(account.balance),
+            "room": format_eur(max(room, Decimal("0.00"))),
+        }
+    }
 
 
 def _dividend_errors(case: Case, data: EntryData) -> dict[str, str]:
@@ -208,7 +272,9 @@ def _insert(account: Account, data: EntryData, *, by: User | None, reverses: Ent
 @transaction.atomic
 def entry_post(*, case: Case, data: EntryData, by: User | None, today: date) -> Entry:
     """Post one entry to the case's account (``today`` is the posting day, for the horizon)."""
-    account = Account.objects.select_for_update().get(case=case)
+    account = Account.objects.select_for_update().filter(case=case).first()
+    if account is None:
+        raise ValidationError(_("Aucun compte de médiation n'est ouvert pour ce dossier."))
     errors = _validate(case, account, data, today=today, reversal=False)
     if errors:
         raise ValidationError(errors)
@@ -237,12 +303,26 @@ def entry_reverse(*, entry: Entry, by: User | None, today: date, note: str = "")
         note=note or _("Extourne de l'écriture n° %(n)s") % {"n": entry.sequence},
     )
     errors = _validate(account.case, account, data, today=today, reversal=True)
-    if (
-        data.direction == Direction.OUT
-        and entry.category != Category.RESERVE_TRANSFER
-        and data.amount > account.balance - account.reserve
-    ):
-        errors["amount"] = _("L'extourne mettrait le compte en négatif.")
+    if entry.category == Category.RESERVE_TRANSFER:
+        if data.direction == Direction.OUT and data.amount > account.reserve:
+            errors["amount"] = _(
+                "La réserve pour honoraires n'est plus que de %(r)s : cette mise en réserve ne "
+                "peut être extournée."
+            ) % {"r": format_eur(account.reserve)}
+        elif data.direction == Direction.IN and account.reserve + data.amount > account.balance:
+            errors["amount"] = _(
+                "La réserve ne peut dépasser le solde (%(b)s) : cette libération ne peut être "
+                "extournée."
+            ) % {"b": format_eur(account.balance)}
+    elif data.direction == Direction.OUT and data.amount > account.balance - account.reserve:
+        errors["amount"] = _(
+            "L'extourne mettrait le compte en négatif : disponible %(available)s (solde "
+            "%(balance)s dont réserve pour honoraires %(reserve)s)."
+        ) % {
+            "available": format_eur(account.balance - account.reserve),
+            "balance": format_eur(account.balance),
+            "reserve": format_eur(account.reserve),
+        }
     if errors:
         raise ValidationError(errors)
     return _insert(account, data, by=by, reverses=entry)

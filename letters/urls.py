@@ -1,4 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "letters"
-urlpatterns: list = []
+urlpatterns = [
+    path("dossiers/<int:pk>/courriers/", views.case_letters, name="case_letters"),
+    path("dossiers/<int:pk>/courriers/nouveau/", views.letter_compose, name="compose"),
+    path(
+        "dossiers/<int:pk>/courriers/<int:letter_pk>/pdf/",
+        views.letter_download,
+        name="download",
+    ),
+    path("courriers/modeles/", views.template_list, name="template_list"),
+    path("courriers/modeles/nouveau/", views.template_create, name="template_create"),
+    path("courriers/modeles/<int:tpl_pk>/", views.template_edit, name="template_edit"),
+]

@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "letters",
     "ledger",
     "banking",
+    "budget",
+    "plans",
+    "bundles",
 ]
 
 MIDDLEWARE = [

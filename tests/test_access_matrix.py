@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cases.exports import caseload_export_request
@@ -218,6 +220,7 @@ EXTRA = [
     ),
 ]
 
+CORE_EXTRA_COUNT = len(EXTRA)
 APP_MODULES = [
     importlib.import_module(f"tests.access.{m.name}")
     for m in pkgutil.iter_modules([str(Path(__file__).parent / "access")])
@@ -279,27 +282,56 @@ def objects(world, django_capture_on_commit_callbacks):
     return result
 
 
-def _rows():
+def _groups() -> dict[str, list[tuple]]:
+    """The rows, grouped by the module that declares them: (name, method, args, expected)."""
+    groups: dict[str, list[tuple]] = {"core": [], "core-extra": []}
+    own = {name for module in APP_MODULES for name in getattr(module, "MATRIX", {})}
     for name, (method, args, expected) in MATRIX.items():
-        for role in ROLES:
-            yield pytest.param(name, method, args, role, expected[role], id=f"{name}-{role}")
-    for index, (name, method, args, expected) in enumerate(EXTRA):
-        for role in ROLES:
-            yield pytest.param(
-                name, method, args, role, expected[role], id=f"extra{index}-{name}-{role}"
-            )
+        if name not in own:
+            groups["core"].append((name, method, args, expected))
+    groups["core-extra"].extend(EXTRA[:CORE_EXTRA_COUNT])
+    for module in APP_MODULES:
+        label = module.__name__.rsplit(".", 1)[-1]
+        rows = [(name, *MATRIX[name]) for name in getattr(module, "MATRIX", {})]
+        rows += list(getattr(module, "EXTRA", []))
+        groups[label] = rows
+    return groups
+
+
+GROUPS = _groups()
 
 
 @pytest.mark.django_db(transaction=False)
-@pytest.mark.parametrize("name,method,args,role,expected", list(_rows()))
-def test_access(client, world, objects, name, method, args, role, expected):
-    if role != "anonymous":
-        client.force_login(getattr(world, role))
-    url = reverse(name, args=args(objects))
-    response = getattr(client, method)(url)
-    assert response.status_code == expected, (
-        f"{role} {method.upper()} {url}: {response.status_code} != {expected}"
-    )
-    if expected == 404 and role != "anonymous":
-        # a 404 must not leak the reference of the case that exists
-        assert objects["case"].reference not in response.content.decode()
+@pytest.mark.parametrize("group", sorted(GROUPS))
+def test_access(world, objects, group):
+    """One world per group; every (row, role) request runs inside a savepoint rolled back
+    afterwards, so that a POST (delete, file…) does not change what the next request sees.
+    All mismatches are reported together."""
+    failures = []
+    for name, method, args, expected in GROUPS[group]:
+        url = reverse(name, args=args(objects))
+        for role in ROLES:
+            client = Client()
+            if role != "anonymous":
+                client.force_login(getattr(world, role))
+            savepoint = transaction.savepoint()
+            try:
+                response = getattr(client, method)(url)
+            except Exception as exc:  # reported with the others
+                failures.append(f"{role} {method.upper()} {url} ({name}): raised {exc!r}")
+                continue
+            finally:
+                transaction.savepoint_rollback(savepoint)
+            if response.status_code != expected[role]:
+                failures.append(
+                    f"{role} {method.upper()} {url} ({name}): "
+                    f"{response.status_code} != {expected[role]}"
+                )
+            elif (
+                expected[role] == 404
+                and role != "anonymous"
+                and objects["case"].reference in response.content.decode()
+            ):
+                # a 404 must not leak the reference of the case that exists
+                failures.append(f"{role} {url} ({name}): 404 page leaks the reference")
+    assert not failures, "\n".join(failures)

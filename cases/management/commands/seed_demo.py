@@ -6,6 +6,7 @@ import random
 from datetime import date, timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -19,6 +20,15 @@ from core.dates import add_years
 from documents.services import document_file, document_upload
 
 DEMO_PASSWORD = "demo-rcd-2026"
+APP_SEEDS = [
+    "seed_demo_claims",
+    "seed_demo_contacts",
+    "seed_demo_letters",
+    "seed_demo_ledger",
+    "seed_demo_budget",
+    "seed_demo_plans",
+    "seed_demo_fees",
+]
 
 LAST_NAMES = [
     "Dubois",
@@ -138,6 +148,10 @@ class Command(BaseCommand):
             with transaction.atomic():
                 self._seed()
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        # Each module adds its own demo data (all idempotent), in dependency order.
+        for command in APP_SEEDS:
+            if command in get_commands():
+                call_command(command, verbosity=0, stdout=self.stdout, stderr=self.stderr)
         self._print_logins()
 
     def _user(self, username, first, last, role, organisation=None, **extra) -> User:
@@ -184,6 +198,7 @@ class Command(BaseCommand):
             self._user("mkaya", "Merve", "Kaya", Role.MEDIATOR, cpas, profession=Profession.CPAS),
         ]
         self._user("acollard", "Anne", "Collard", Role.SUPERVISOR, cpas)
+        self._user("pgodart", "Pierre", "Godart", Role.ADMINISTRATOR, cpas)
         firm_mediators = [
             self._user(
                 "crenard",
@@ -354,6 +369,7 @@ class Command(BaseCommand):
             ("slambert", "médiatrice, CPAS de Namur"),
             ("jdupont", "médiateur, CPAS de Namur"),
             ("acollard", "superviseuse, CPAS de Namur"),
+            ("pgodart", "administrateur, CPAS de Namur (modèles de courriers)"),
             ("crenard", "médiatrice (avocate), Cabinet Renard & Maes"),
             ("vhenrard", "administratrice, Cabinet Renard & Maes"),
             ("greffe.namur", "greffier, division de Namur"),

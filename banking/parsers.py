@@ -1,0 +1,766 @@
+"""Bank statements in: CODA (Febelfin, pycoda) and CAMT.053 (ISO 20022, pycamt) files read into
+plain movement objects (``shared/domain/banking.md``).
+
+A file is checked whole before anything is returned: the first record (CODA line) or XML element
+at fault is named in a ``StatementFileError`` and nothing of the file is used. Amounts are
+``Decimal`` read from the bank's own digits (CODA: 15 digits, three implied decimals; CAMT: the
+decimal text), never from the libraries' floats.
+
+A movement's identity comes from the bank's own data only, so that re-importing the same or an
+overlapping file finds the same identities:
+
+- CODA: the account IBAN, the statement number (record 1), the movement's continuous sequence
+  and detail numbers (record 2.1), its booking and value dates and its signed amount;
+- CAMT.053: the account IBAN, the bank's reference of the entry (``AcctSvcrRef``) — or, when the
+  bank gives none, the statement's sequence number and the entry's reference or position —, the
+  value date and the signed amount (plus the detail's position inside a batch entry).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from stdnum import iban as std_iban
+from stdnum.be import iban as be_iban
+from stdnum.be import ogm_vcs
+
+CODA = "coda"
+CAMT053 = "camt053"
+
+THOUSANDTH = Decimal("0.001")
+CENT = Decimal("0.01")
+
+
+class StatementFileError(ValidationError):
+    """The file is malformed: rejected whole. The message names the record or element."""
+
+
+@dataclass
+class ParsedMovement:
+    account_iban: str
+    statement_number: str
+    sequence: str
+    value_date: date
+    booking_date: date | None
+    amount: Decimal  # signed: credit > 0, debit < 0
+    identity: str
+    currency: str = "EUR"
+    bank_reference: str = ""
+    counterparty_name: str = ""
+    counterparty_iban: str = ""
+    counterparty_bic: str = ""
+    communication: str = ""  # free text, or the structured one as +++123/4567/89012+++
+    structured_communication: str = ""  # the 12 digits of a valid structured communication
+    end_to_end_id: str = ""
+    source: str = ""  # where it is in the file ("ligne 5", "<Ntry> ligne 40")
+
+    @property
+    def is_credit(self) -> bool:
+        return self.amount > 0
+
+
+@dataclass
+class ParsedStatement:
+    account_iban: str
+    number: str
+    old_balance: Decimal | None
+    new_balance: Decimal | None
+    new_balance_date: date | None
+    movements: list[ParsedMovement] = field(default_factory=list)
+
+
+@dataclass
+class ParsedFile:
+    format: str
+    statements: list[ParsedStatement]
+
+    @property
+    def movements(self) -> list[ParsedMovement]:
+        return [m for s in self.statements for m in s.movements]
+
+
+def detect_format(content: bytes) -> str:
+    head = content.lstrip(b"\xef\xbb\xbf \t\r\n")[:64]
+    if head.startswith(b"<"):
+        return CAMT053
+    if re.match(rb"0{5}\d{9}05[ D] {7}", head):
+        return CODA
+    raise StatementFileError(
+        _("Format de fichier non reconnu : ce n'est ni un extrait CODA ni un relevé CAMT.053.")
+    )
+
+
+def parse_statement_file(content: bytes) -> ParsedFile:
+    if not content.strip():
+        raise StatementFileError(_("Le fichier est vide."))
+    kind = detect_format(content)
+    return parse_coda(content) if kind == CODA else parse_camt053(content)
+
+
+# Structured communications --------------------------------------------------------------------
+
+
+def structured_digits(text: str) -> str:
+    """The 12 digits of a valid Belgian structured communication in ``text``, else ''."""
+    if not text:
+        return ""
+    candidate = text.strip()
+    if not re.fullmatch(r"[+*]{0,3}\s*\d{3}\s*/?\s*\d{4}\s*/?\s*\d{5}\s*[+*]{0,3}", candidate):
+        return ""
+    digits = re.sub(r"\D", "", candidate)
+    return digits if ogm_vcs.is_valid(digits) else ""
+
+
+def format_structured(digits: str) -> str:
+    return f"+++{ogm_vcs.format(digits)}+++"
+
+
+def normalise_account(value: str) -> str:
+    """A counterparty account as an IBAN when it is one (or a Belgian BBAN turned into one)."""
+    value = (value or "").replace(" ", "").replace("-", "").upper()
+    if not value:
+        return ""
+    if std_iban.is_valid(value):
+        return value
+    if re.fullmatch(r"\d{12}", value):  # an old Belgian account number (BBAN)
+        candidate = "BE" + std_iban.calc_check_digits("BE00" + value) + value
+        if be_iban.is_valid(candidate):
+            return candidate
+    return value
+
+
+# CODA ------------------------------------------------------------------------------------------
+
+RECORD_NAMES = {
+    "0": "0 (en-tête)",
+    "1": "1 (ancien solde)",
+    "21": "2.1 (mouvement)",
+    "22": "2.2 (mouvement, suite)",
+    "23": "2.3 (contrepartie)",
+    "31": "3.1 (information)",
+    "32": "3.2 (information, suite)",
+    "33": "3.3 (information, suite)",
+    "4": "4 (communication libre)",
+    "8": "8 (nouveau solde)",
+    "9": "9 (fin)",
+}
+# Movement types (record 2.1, position 54) that change the balance; 5 to 9 are the details of
+# a globalised movement, already counted in its total.
+BALANCE_TYPES = "0123"
+
+
+def _coda_error(number: int, record: str, message: str) -> StatementFileError:
+    return StatementFileError(
+        _("Ligne %(line)s, enregistrement %(record)s : %(message)s")
+        % {"line": number, "record": RECORD_NAMES.get(record, record), "message": message}
+    )
+
+
+def _coda_date(number: int, record: str, text: str, label: str) -> date:
+    try:
+        return datetime.strptime(text, "%d%m%y").date()
+    except ValueError:
+        raise _coda_error(
+            number,
+            record,
+            _("%(label)s invalide « %(value)s » (JJMMAA).") % {"label": label, "value": text},
+        ) from None
+
+
+def _coda_amount(number: int, record: str, sign: str, digits: str, label: str) -> Decimal:
+    if sign not in ("0", "1"):
+        raise _coda_error(
+            number,
+            record,
+            _("signe du %(label)s invalide « %(value)s » (0 ou 1).")
+            % {"label": label, "value": sign},
+        )
+    if not re.fullmatch(r"\d{15}", digits):
+        raise _coda_error(
+            number,
+            record,
+            _("%(label)s non numérique « %(value)s » (15 chiffres).")
+            % {"label": label, "value": digits},
+        )
+    amount = Decimal(int(digits)) * THOUSANDTH
+    if amount != amount.quantize(CENT):
+        raise _coda_error(
+            number,
+            record,
+            _("%(label)s avec plus de deux décimales « %(value)s ».")
+            % {"label": label, "value": digits},
+        )
+    amount = amount.quantize(CENT)
+    return -amount if sign == "1" else amount
+
+
+def _digits(number: int, record: str, text: str, label: str) -> str:
+    if not text.isdigit():
+        raise _coda_error(
+            number,
+            record,
+            _("%(label)s non numérique « %(value)s ».") % {"label": label, "value": text},
+        )
+    return text
+
+
+@dataclass
+class _CodaStatement:
+    header_line: int
+    account_iban: str = ""
+    currency: str = ""
+    number: str = ""
+    old_balance: Decimal = Decimal("0")
+    new_balance: Decimal | None = None
+    new_balance_date: date | None = None
+    records: int = 0  # records 1, 2.x, 3.x and 8 (the trailer counts them)
+    free_records: int = 0  # records 4 (some banks count them too)
+    movement_lines: list[tuple[int, str]] = field(default_factory=list)  # every 2.1 record
+    debit: Decimal = Decimal("0")
+    credit: Decimal = Decimal("0")
+    closed: bool = False
+
+
+def _check_coda_records(lines: list[tuple[int, str]]) -> list[_CodaStatement]:
+    """Check every record: length, type, order, numeric fields, dates, balances and trailer."""
+    statements: list[_CodaStatement] = []
+    current: _CodaStatement | None = None
+    previous = ""  # the record code of the previous line
+    last_movement_seq = ""
+    for number, line in lines:
+        if len(line) != 128:
+            raise StatementFileError(
+                _(
+                    "Ligne %(line)s : un enregistrement CODA compte 128 caractères, celui-ci en "
+                    "compte %(length)s."
+                )
+                % {"line": number, "length": len(line)}
+            )
+        kind = line[0]
+        record = line[:2] if kind in "23" else kind
+        if record not in RECORD_NAMES:
+            raise StatementFileError(
+                _("Ligne %(line)s : type d'enregistrement CODA inconnu « %(code)s ».")
+                % {"line": number, "code": line[:2]}
+            )
+        if kind == "0":
+            if current is not None and not current.closed:
+                raise _coda_error(
+                    number, record, _("l'extrait précédent n'est pas clos (enregistrement 9).")
+                )
+            if not re.match(r"0{5}\d{9}05[ D] {7}", line):
+                raise _coda_error(number, record, _("en-tête CODA invalide."))
+            _coda_date(number, record, line[5:11], _("date de création"))
+            if line[127] != "2":
+                raise _coda_error(
+                    number,
+                    record,
+                    _("version CODA « %(v)s » non prise en charge (version 2).") % {"v": line[127]},
+                )
+            current = _CodaStatement(header_line=number)
+            statements.append(current)
+        elif current is None or current.closed:
+            raise _coda_error(
+                number, record, _("enregistrement hors d'un extrait (en-tête 0 attendu).")
+            )
+        elif kind == "1":
+            if previous != "0":
+                raise _coda_error(number, record, _("doit suivre l'en-tête (enregistrement 0)."))
+            structure = line[1]
+            if structure == "2":
+                account = line[5:21]
+                current.currency = line[39:42]
+            elif structure == "3":
+                account = line[5:39].strip()
+                current.currency = line[39:42]
+            elif structure == "0":
+                account = normalise_account(line[5:17])
+                current.currency = line[18:21]
+            else:
+                raise _coda_error(
+                    number,
+                    record,
+                    _("structure de compte « %(s)s » non prise en charge.") % {"s": structure},
+                )
+            account = account.replace(" ", "").upper()
+            if not re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{1,30}", account):
+                raise _coda_error(
+                    number, record, _("numéro de compte invalide « %(a)s ».") % {"a": account}
+                )
+            current.account_iban = account
+            current.number = _digits(number, record, line[2:5], _("numéro d'extrait"))
+            current.old_balance = _coda_amount(
+                number, record, line[42], line[43:58], _("ancien solde")
+            )
+            _coda_date(number, record, line[58:64], _("date de l'ancien solde"))
+            current.records += 1
+        elif kind == "2":
+            if previous == "0" or not current.account_iban:
+                raise _coda_error(number, record, _("l'ancien solde (enregistrement 1) manque."))
+            if current.new_balance is not None:
+                raise _coda_error(number, record, _("mouvement après le nouveau solde."))
+            seq = _digits(number, record, line[2:6], _("numéro de séquence"))
+            _digits(number, record, line[6:10], _("numéro de détail"))
+            if record == "21":
+                amount = _coda_amount(number, record, line[31], line[32:47], _("montant"))
+                _coda_date(number, record, line[47:53], _("date valeur"))
+                if not line[53].isdigit():
+                    raise _coda_error(
+                        number, record, _("type de mouvement invalide « %(t)s ».") % {"t": line[53]}
+                    )
+                if line[61] not in ("0", "1"):
+                    raise _coda_error(
+                        number,
+                        record,
+                        _("type de communication invalide « %(t)s ».") % {"t": line[61]},
+                    )
+                _coda_date(number, record, line[115:121], _("date de comptabilisation"))
+                if line[53] in BALANCE_TYPES:
+                    if amount < 0:
+                        current.debit -= amount
+                    else:
+                        current.credit += amount
+                current.movement_lines.append((number, line))
+                last_movement_seq = seq
+            else:
+                if previous not in ("21", "22") or seq != last_movement_seq:
+                    raise _coda_error(
+                        number,
+                        record,
+                        _("ne suit pas le mouvement n° %(seq)s auquel il se rapporte.")
+                        % {"seq": seq},
+                    )
+            current.records += 1
+        elif kind == "3":
+            if not current.movement_lines:
+                raise _coda_error(number, record, _("information sans mouvement."))
+            if record != "31" and previous[:1] != "3":
+                raise _coda_error(number, record, _("ne suit pas une information 3.1."))
+            _digits(number, record, line[2:6], _("numéro de séquence"))
+            current.records += 1
+        elif kind == "4":
+            current.free_records += 1
+        elif kind == "8":
+            if not current.account_iban:
+                raise _coda_error(number, record, _("l'ancien solde (enregistrement 1) manque."))
+            current.new_balance = _coda_amount(
+                number, record, line[41], line[42:57], _("nouveau solde")
+            )
+            current.new_balance_date = _coda_date(
+                number, record, line[57:63], _("date du nouveau solde")
+            )
+            current.records += 1
+            expected = current.old_balance + current.credit - current.debit
+            if expected != current.new_balance:
+                raise _coda_error(
+                    number,
+                    record,
+                    _(
+                        "le nouveau solde %(new)s ne correspond pas à l'ancien solde %(old)s "
+                        "augmenté des mouvements de l'extrait (%(expected)s)."
+                    )
+                    % {
+                        "new": current.new_balance,
+                        "old": current.old_balance,
+                        "expected": expected,
+                    },
+                )
+        elif kind == "9":
+            if current.new_balance is None:
+                raise _coda_error(number, record, _("le nouveau solde (enregistrement 8) manque."))
+            count = _digits(number, record, line[16:22], _("nombre d'enregistrements"))
+            debit = _coda_amount(number, record, "0", line[22:37], _("total des débits"))
+            credit = _coda_amount(number, record, "0", line[37:52], _("total des crédits"))
+            if int(count) not in (current.records, current.records + current.free_records):
+                raise _coda_error(
+                    number,
+                    record,
+                    _("annonce %(n)s enregistrements, l'extrait en compte %(m)s.")
+                    % {"n": int(count), "m": current.records},
+                )
+            if debit != current.debit or credit != current.credit:
+                raise _coda_error(
+                    number,
+                    record,
+                    _(
+                        "les totaux annoncés (débits %(d)s, crédits %(c)s) ne correspondent pas "
+                        "aux mouvements (débits %(md)s, crédits %(mc)s)."
+                    )
+                    % {"d": debit, "c": credit, "md": current.debit, "mc": current.credit},
+                )
+            current.closed = True
+        previous = record
+    if not statements:
+        raise StatementFileError(_("Le fichier ne contient aucun extrait CODA."))
+    if not statements[-1].closed:
+        raise StatementFileError(
+            _("Fichier CODA incomplet : l'enregistrement 9 (fin) de l'extrait manque.")
+        )
+    return statements
+
+
+def _pycoda_parse(content: bytes, lines: list[tuple[int, str]]):
+    """Parse with pycoda; on a parser error, find the first line that makes it fail."""
+    from coda.parser import Parser
+
+    def run(upto: int):
+        text = "\n".join(line for _n, line in lines[:upto]).encode("windows-1252")
+        return Parser().parse(text)
+
+    try:
+        return run(len(lines))
+    except Exception as exc:  # pycoda raises ValueError, CodaParserException, IndexError…
+        low, high = 1, len(lines)
+        while low < high:  # smallest prefix that fails: the line at fault
+            middle = (low + high) // 2
+            try:
+                run(middle)
+            except Exception:
+                high = middle
+            else:
+                low = middle + 1
+        number, _line = lines[low - 1]
+        reason = getattr(exc, "msg", None) or str(exc) or exc.__class__.__name__
+        raise StatementFileError(
+            _("Ligne %(line)s : le fichier CODA est illisible (%(reason)s).")
+            % {"line": number, "reason": reason.strip()}
+        ) from exc
+
+
+def parse_coda(content: bytes) -> ParsedFile:
+    try:
+        text = content.decode("windows-1252")
+    except UnicodeDecodeError as exc:
+        line = content[: exc.start].count(b"\n") + 1
+        raise StatementFileError(
+            _("Ligne %(line)s : caractère invalide dans un fichier CODA (octet %(byte)s).")
+            % {"line": line, "byte": hex(content[exc.start])}
+        ) from None
+    lines = [
+        (index, raw.rstrip("\r"))
+        for index, raw in enumerate(text.lstrip("\ufeff").split("\n"), start=1)
+        if raw.strip()
+    ]
+    checked = _check_coda_records(lines)
+    parsed = _pycoda_parse(content, lines)
+    if len(parsed) != len(checked):
+        raise StatementFileError(_("Le fichier CODA est illisible (extraits incohérents)."))
+    statements = []
+    for raw, info in zip(parsed, checked, strict=True):
+        if len(raw.movements) != len(info.movement_lines):
+            raise StatementFileError(
+                _("Ligne %(line)s : mouvements incohérents dans l'extrait.")
+                % {"line": info.header_line}
+            )
+        statement = ParsedStatement(
+            account_iban=info.account_iban,
+            number=info.number,
+            old_balance=info.old_balance,
+            new_balance=info.new_balance,
+            new_balance_date=info.new_balance_date,
+        )
+        for record, (number, line) in zip(raw.movements, info.movement_lines, strict=True):
+            if line[53] not in BALANCE_TYPES:
+                continue  # detail of a globalised movement: its total is the movement
+            statement.movements.append(_coda_movement(info, record, number, line))
+        statements.append(statement)
+    return ParsedFile(format=CODA, statements=statements)
+
+
+def _coda_movement(info: _CodaStatement, record, number: int, line: str) -> ParsedMovement:
+    # Amount and dates from the record's own digits (pycoda's amount is a float).
+    amount = _coda_amount(number, "21", line[31], line[32:47], _("montant"))
+    value_date = _coda_date(number, "21", line[47:53], _("date valeur"))
+    booking_date = _coda_date(number, "21", line[115:121], _("date de comptabilisation"))
+    structured = ""
+    communication = (record.communication or "").strip()
+    if line[61] == "1":
+        if line[62:65] in ("101", "102"):
+            structured = structured_digits(line[65:77])
+        if structured:
+            communication = format_structured(structured)
+        else:  # another structured format (or an invalid check): keep its text as given
+            communication = " ".join(line[65:115].split())
+    seq, detail = line[2:6], line[6:10]
+    identity = "|".join(
+        [
+            "CODA",
+            info.account_iban,
+            info.number,
+            f"{seq}.{detail}",
+            booking_date.isoformat(),
+            value_date.isoformat(),
+            f"{amount:.2f}",
+        ]
+    )
+    return ParsedMovement(
+        account_iban=info.account_iban,
+        statement_number=info.number,
+        sequence=seq,
+        value_date=value_date,
+        booking_date=booking_date,
+        amount=amount,
+        identity=identity,
+        currency=info.currency or "EUR",
+        bank_reference=(record.transaction_ref or "").strip(),
+        counterparty_name=(record.counterparty_name or "").strip()[:200],
+        counterparty_iban=normalise_account(record.counterparty_number or ""),
+        counterparty_bic=(record.counterparty_bic or "").strip(),
+        communication=communication[:500],
+        structured_communication=structured,
+        end_to_end_id=(record.payment_reference or "").strip(),
+        source=_("ligne %(line)s") % {"line": number},
+    )
+
+
+# CAMT.053 ----------------------------------------------------------------------------------------
+
+
+def _local(element) -> str:
+    tag = element.tag
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _child(element, *path):
+    node = element
+    for name in path:
+        if node is None:
+            return None
+        node = next((c for c in node if _local(c) == name), None)
+    return node
+
+
+def _children(element, name):
+    return [c for c in element if _local(c) == name]
+
+
+def _text(element, *path) -> str:
+    node = _child(element, *path)
+    return (node.text or "").strip() if node is not None else ""
+
+
+def _camt_error(element, message: str) -> StatementFileError:
+    return StatementFileError(
+        _("Élément <%(tag)s> (ligne %(line)s) : %(message)s")
+        % {"tag": _local(element), "line": element.sourceline, "message": message}
+    )
+
+
+def _camt_amount(element, indicator: str | None = None) -> Decimal:
+    text = (element.text or "").strip() if element is not None else ""
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise _camt_error(element, _("montant invalide « %(v)s ».") % {"v": text}) from None
+    if not amount.is_finite() or amount < 0 or amount != amount.quantize(CENT):
+        raise _camt_error(
+            element,
+            _("montant invalide « %(v)s » (positif, deux décimales au plus).") % {"v": text},
+        )
+    amount = amount.quantize(CENT)
+    return -amount if indicator == "DBIT" else amount
+
+
+def _camt_date(parent, name: str, required: bool) -> date | None:
+    node = _child(parent, name)
+    if node is None:
+        if required:
+            raise _camt_error(parent, _("la date <%(n)s> manque.") % {"n": name})
+        return None
+    text = _text(node, "Dt") or _text(node, "DtTm")[:10]
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise _camt_error(node, _("date invalide « %(v)s ».") % {"v": text}) from None
+
+
+def _camt_indicator(element) -> str:
+    value = _text(element, "CdtDbtInd")
+    if value not in ("CRDT", "DBIT"):
+        raise _camt_error(
+            element, _("indicateur crédit/débit invalide « %(v)s » (CRDT ou DBIT).") % {"v": value}
+        )
+    return value
+
+
+def _camt_balance(statement, codes) -> tuple[Decimal | None, date | None]:
+    for balance in _children(statement, "Bal"):
+        code = _text(balance, "Tp", "CdOrPrtry", "Cd")
+        if code in codes:
+            amount = _camt_amount(_child(balance, "Amt"), _camt_indicator(balance))
+            return amount, _camt_date(balance, "Dt", required=False)
+    return None, None
+
+
+def _entry_status(entry) -> str:
+    status = _child(entry, "Sts")
+    if status is None:
+        return "BOOK"
+    return (_text(status, "Cd") or (status.text or "")).strip() or "BOOK"
+
+
+def parse_camt053(content: bytes) -> ParsedFile:
+    from lxml import etree
+    from pycamt.parser import Camt053Parser
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        root = etree.fromstring(content, parser=parser)
+    except etree.XMLSyntaxError as exc:
+        line = exc.lineno or (exc.position[0] if exc.position else "?")
+        raise StatementFileError(
+            _("XML mal formé à la ligne %(line)s : %(reason)s") % {"line": line, "reason": exc.msg}
+        ) from None
+    if _local(root) != "Document" or "camt.053" not in (root.nsmap.get(None) or ""):
+        raise StatementFileError(
+            _("Ce fichier XML n'est pas un relevé CAMT.053 (élément racine <%(tag)s>, %(ns)s).")
+            % {"tag": _local(root), "ns": root.nsmap.get(None) or _("sans espace de noms")}
+        )
+    container = _child(root, "BkToCstmrStmt")
+    statements_xml = _children(container, "Stmt") if container is not None else []
+    if not statements_xml:
+        raise _camt_error(root, _("aucun relevé <Stmt> dans <BkToCstmrStmt>."))
+    try:
+        transactions = Camt053Parser(content).get_transactions()
+    except Exception as exc:
+        raise StatementFileError(
+            _("Le relevé CAMT.053 est illisible (%(reason)s).") % {"reason": exc}
+        ) from exc
+    statements = []
+    position = 0  # in pycamt's flat list: one item per entry, or per detail of a batch entry
+    for stmt in statements_xml:
+        account = _text(stmt, "Acct", "Id", "IBAN").replace(" ", "").upper()
+        if not std_iban.is_valid(account):
+            raise _camt_error(
+                _child(stmt, "Acct") if _child(stmt, "Acct") is not None else stmt,
+                _("IBAN du compte invalide ou absent « %(v)s ».") % {"v": account},
+            )
+        number = _text(stmt, "LglSeqNb") or _text(stmt, "ElctrncSeqNb") or _text(stmt, "Id")
+        opening, _opening_date = _camt_balance(stmt, ("OPBD", "PRCD"))
+        closing, closing_date = _camt_balance(stmt, ("CLBD",))
+        statement = ParsedStatement(
+            account_iban=account,
+            number=number,
+            old_balance=opening,
+            new_balance=closing,
+            new_balance_date=closing_date,
+        )
+        booked_total = Decimal("0.00")
+        for index, entry in enumerate(_children(stmt, "Ntry"), start=1):
+            details = [
+                tx for dtls in _children(entry, "NtryDtls") for tx in _children(dtls, "TxDtls")
+            ]
+            count = max(1, len(details))
+            flat = transactions[position : position + count]
+            position += count
+            if len(flat) != count:
+                raise _camt_error(entry, _("écriture illisible."))
+            indicator = _camt_indicator(entry)
+            total = _camt_amount(_child(entry, "Amt"), indicator)
+            value_date = _camt_date(entry, "ValDt", required=False)
+            booking_date = _camt_date(entry, "BookgDt", required=False)
+            if value_date is None and booking_date is None:
+                raise _camt_error(entry, _("ni date valeur <ValDt> ni date de comptabilisation."))
+            if _entry_status(entry) != "BOOK":
+                continue  # pending or informative entries do not change the balance
+            booked_total += total
+            statement.movements.extend(
+                _camt_movements(
+                    statement,
+                    entry,
+                    index,
+                    details,
+                    flat,
+                    total,
+                    value_date or booking_date,
+                    booking_date,
+                )
+            )
+        if opening is not None and closing is not None and opening + booked_total != closing:
+            raise _camt_error(
+                stmt,
+                _(
+                    "le solde de clôture %(new)s ne correspond pas au solde d'ouverture %(old)s "
+                    "augmenté des écritures (%(expected)s)."
+                )
+                % {"new": closing, "old": opening, "expected": opening + booked_total},
+            )
+        statements.append(statement)
+    return ParsedFile(format=CAMT053, statements=statements)
+
+
+def _camt_movements(statement, entry, index, details, flat, total, value_date, booking_date):
+    reference = _text(entry, "AcctSvcrRef")
+    movements = []
+    parts = details or [None]
+    amounts = []
+    for tx in parts:
+        if tx is None or len(parts) == 1:
+            amounts.append(total)
+            continue
+        amount_node = _child(tx, "Amt")
+        if amount_node is None:
+            amount_node = _child(tx, "AmtDtls", "TxAmt", "Amt")
+        if amount_node is None:
+            raise _camt_error(tx, _("le montant du détail manque."))
+        indicator = _text(tx, "CdtDbtInd") or ("DBIT" if total < 0 else "CRDT")
+        amounts.append(_camt_amount(amount_node, indicator))
+    if sum(amounts) != total:
+        raise _camt_error(
+            entry,
+            _("la somme des détails (%(s)s) diffère du montant de l'écriture (%(t)s).")
+            % {"s": sum(amounts), "t": total},
+        )
+    for position, (tx, data, amount) in enumerate(zip(parts, flat, amounts, strict=True), 1):
+        credit = amount > 0
+        name = data.get("DebtorName") if credit else data.get("CreditorName")
+        account = data.get("DebtorIBAN") if credit else data.get("CreditorIBAN")
+        remittance = (data.get("RemittanceInformationFull") or "").strip()
+        strd = (data.get("RemittanceInformation") or "").strip() if tx is not None else ""
+        structured = structured_digits(strd) if tx is not None and _has_strd(tx) else ""
+        structured = structured or structured_digits(remittance)
+        communication = format_structured(structured) if structured else remittance
+        if not communication:
+            communication = (data.get("AdditionalEntryInformation") or "").strip()
+        if reference:
+            key = [reference]
+        else:
+            key = [statement.number, _text(entry, "NtryRef") or f"#{index}"]
+        if len(parts) > 1:
+            key.append(_text(tx, "Refs", "AcctSvcrRef") or f"{position}")
+        identity = "|".join(
+            ["CAMT", statement.account_iban, *key, value_date.isoformat(), f"{amount:.2f}"]
+        )
+        movements.append(
+            ParsedMovement(
+                account_iban=statement.account_iban,
+                statement_number=statement.number,
+                sequence=_text(entry, "NtryRef") or str(index),
+                value_date=value_date,
+                booking_date=booking_date,
+                amount=amount,
+                identity=identity[:200],
+                currency=data.get("Currency") or "EUR",
+                bank_reference=reference,
+                counterparty_name=(name or "").strip()[:200],
+                counterparty_iban=normalise_account(account or ""),
+                communication=communication[:500],
+                structured_communication=structured,
+                end_to_end_id=(data.get("EndToEndId") or "").strip()
+                if (data.get("EndToEndId") or "").strip() != "NOTPROVIDED"
+                else "",
+                source=_("<Ntry> ligne %(line)s")
+                % {"line": (tx if tx is not None else entry).sourceline},
+            )
+        )
+    return movements
+
+
+def _has_strd(tx) -> bool:
+    remittance = _child(tx, "RmtInf")
+    return remittance is not None and _child(remittance, "Strd") is not None

@@ -1,0 +1,401 @@
+"""Read selectors of the budget app.
+
+Every object is reached through a case obtained with ``cases.selectors.case_get_for_user``
+(scoped by organisation: another organisation's case is a 404), then filtered by that case:
+a version or a decision of another case is a 404 too.
+
+Two selectors are read by other apps:
+
+``available_for_creditors(case, on) -> Decimal`` (the ``plans`` app)
+    The **monthly amount available for the plan** on ``on``, before fees: the monthly
+    resources of the budget version in force on ``on`` (every income of the household, the
+    non-seizable ones included, since all income is paid into the mediation account) minus the
+    living allowance fixed on that version (what is left to the household, charges the
+    mediator pays on its behalf included). Fees are paid first out of this amount (they are a
+    debt of the estate, *dette de la masse*): the plan deducts its fee provision, then shares
+    the rest among creditors. The account's balance and one-off receipts (tax refund,
+    arrears, sale of an asset) are not in it: the plan handles them as lump sums. The version
+    in force is the newest version dated on or before ``on``; its allowance is the latest
+    decision of that version. Raises :class:`BudgetNotReady` (a French message to show) when
+    no version is in force on ``on`` or when the allowance of that version is not fixed —
+    never a silent zero. ``available_for_creditors_detail`` returns the same figure with what
+    it is made of, for the plan to show and to cite (version n°, date, decision).
+
+``living_allowance_schedule(case, on) -> AllowanceSchedule | None`` (the ledger's payments)
+    The allowance being paid on ``on``: the latest decision of the newest version dated on or
+    before ``on`` that has a decision (until a new budget's allowance is fixed, the previous
+    one goes on being paid); ``None`` when no allowance was ever fixed by then.
+"""
+
+from calendar import monthrange
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet, Sum
+from django.http import Http404
+
+from cases.models import Case
+from core.money import format_eur, round_cents
+
+from .allowance import (
+    AllowanceFloors,
+    Household,
+    Income,
+    IncomeKind,
+    LegalTables,
+    RisCategory,
+    RisRow,
+    ScaleRow,
+    compute_floors,
+)
+from .models import (
+    AllowanceDecision,
+    BudgetVersion,
+    ChargeLine,
+    Frequency,
+    IncomeLine,
+    IntegrationIncomeRecord,
+    SeizureScaleRecord,
+)
+
+ZERO = Decimal("0.00")
+
+
+class BudgetNotReady(Exception):
+    """No budget version in force on the date, or its living allowance is not fixed. The
+    message is French, for the user."""
+
+    def __init__(self, message: str, *, case_id: int, on: date) -> None:
+        super().__init__(message)
+        self.case_id = case_id
+        self.on = on
+
+
+# --- legal rows ----------------------------------------------------------------------------
+
+
+def legal_tables() -> LegalTables:
+    """The legal rows of the database, as the pure ``LegalTables``."""
+    scales = [
+        ScaleRow(
+            id=r.row_id,
+            effective_from=r.effective_from,
+            limits=(r.limit_1, r.limit_2, r.limit_3, r.limit_4),
+            earned_rates=(
+                r.earned_rate_2.normalize(),
+                r.earned_rate_3.normalize(),
+                r.earned_rate_4.normalize(),
+            ),
+            replacement_rates=(
+                r.replacement_rate_2.normalize(),
+                r.replacement_rate_3.normalize(),
+                r.replacement_rate_4.normalize(),
+            ),
+            child_reduction=r.child_reduction,
+            source=r.source,
+            note=r.note,
+        )
+        for r in SeizureScaleRecord.objects.order_by("effective_from")
+    ]
+    ris = [
+        RisRow(
+            id=r.row_id,
+            category=RisCategory(r.category),
+            effective_from=r.effective_from,
+            amount=r.amount,
+            source=r.source,
+        )
+        for r in IntegrationIncomeRecord.objects.order_by("category", "effective_from")
+    ]
+    return LegalTables(scales, ris)
+
+
+# --- versions ------------------------------------------------------------------------------
+
+
+def _versions(case: Case) -> QuerySet[BudgetVersion]:
+    return BudgetVersion.objects.filter(case=case)
+
+
+def versions_of(case: Case) -> list[BudgetVersion]:
+    """The versions of the case, newest first, with their totals and latest decision."""
+    versions = list(
+        _versions(case)
+        .select_related("created_by")
+        .annotate(total_incomes=Sum("incomes__amount", default=ZERO))
+        .order_by("-number")
+    )
+    charges = dict(
+        ChargeLine.objects.filter(version__case=case)
+        .values_list("version_id")
+        .annotate(total=Sum("amount"))
+    )
+    decisions: dict[int, AllowanceDecision] = {}
+    for decision in AllowanceDecision.objects.filter(version__case=case).order_by(
+        "decided_at", "id"
+    ):
+        decisions[decision.version_id] = decision
+    for version in versions:
+        version.total_charges = charges.get(version.pk, ZERO)
+        version.decision = decisions.get(version.pk)
+    return versions
+
+
+def version_get(case: Case, pk: int) -> BudgetVersion:
+    version = (
+        _versions(case)
+        .filter(pk=pk)
+        .select_related("case", "created_by")
+        .prefetch_related(*_lines())
+        .first()
+    )
+    if version is None:
+        raise Http404
+    return version
+
+
+def _lines() -> tuple[Prefetch, Prefetch]:
+    return (
+        Prefetch("incomes", queryset=IncomeLine.objects.order_by("position", "id")),
+        Prefetch("charges", queryset=ChargeLine.objects.order_by("position", "id")),
+    )
+
+
+def current_version(case: Case) -> BudgetVersion | None:
+    return _versions(case).order_by("-number").prefetch_related(*_lines()).first()
+
+
+def version_in_force(case: Case, on: date) -> BudgetVersion | None:
+    """The newest version dated on or before ``on``."""
+    return (
+        _versions(case)
+        .filter(date__lte=on)
+        .order_by("-date", "-number")
+        .prefetch_related(*_lines())
+        .first()
+    )
+
+
+def decisions_of(version: BudgetVersion) -> list[AllowanceDecision]:
+    """The allowance decisions of a version, newest first."""
+    return list(
+        version.allowance_decisions.select_related("decided_by").order_by("-decided_at", "-id")
+    )
+
+
+def latest_decision(version: BudgetVersion) -> AllowanceDecision | None:
+    return version.allowance_decisions.order_by("-decided_at", "-id").first()
+
+
+def decision_get(case: Case, pk: int) -> AllowanceDecision:
+    decision = (
+        AllowanceDecision.objects.filter(pk=pk, version__case=case)
+        .select_related("version", "version__case")
+        .first()
+    )
+    if decision is None:
+        raise Http404
+    return decision
+
+
+# --- the computation's inputs --------------------------------------------------------------
+
+
+def incomes_of(version: BudgetVersion) -> list[Income]:
+    """The version's incomes for the pure computation (a line of no applicant counts for
+    applicant 1: the only applicant, or the household's shared income)."""
+    return [
+        Income(
+            kind=IncomeKind(line.kind),
+            amount=line.amount,
+            person=line.person or 1,
+            label=line.label,
+        )
+        for line in version.incomes.all()
+    ]
+
+
+def household_of(version: BudgetVersion) -> Household:
+    return Household(
+        ris_category=RisCategory(version.ris_category),
+        dependent_children=version.dependent_children,
+        adults=version.adults,
+    )
+
+
+def floors_for(version: BudgetVersion, tables: LegalTables | None = None) -> AllowanceFloors:
+    """Both floors of the version's living allowance, on the version's own date. Raises
+    ``budget.allowance.NoRowInForce`` when the legal rows do not cover that date."""
+    names = {a.position: a.full_name for a in version.case.applicants.all()}
+    return compute_floors(
+        incomes_of(version),
+        household_of(version),
+        version.date,
+        tables or legal_tables(),
+        names,
+    )
+
+
+@dataclass(frozen=True)
+class BudgetTotals:
+    resources: Decimal
+    charges: Decimal
+    charges_paid_from_account: Decimal
+
+    @property
+    def balance(self) -> Decimal:
+        return self.resources - self.charges
+
+
+def totals_of(version: BudgetVersion) -> BudgetTotals:
+    incomes = list(version.incomes.all())
+    charges = list(version.charges.all())
+    return BudgetTotals(
+        resources=sum((line.amount for line in incomes), ZERO),
+        charges=sum((line.amount for line in charges), ZERO),
+        charges_paid_from_account=sum(
+            (line.amount for line in charges if line.paid_from_account), ZERO
+        ),
+    )
+
+
+# --- read by the plan ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AvailableForCreditors:
+    """What the plan may share on ``on`` (before fees), and what it is made of."""
+
+    case_id: int
+    on: date
+    version_id: int
+    version_number: int
+    version_date: date
+    decision_id: int
+    resources: Decimal
+    allowance: Decimal
+    amount: Decimal
+
+    @property
+    def explanation(self) -> str:
+        return (
+            f"Budget n° {self.version_number} du {self.version_date:%d/%m/%Y} : ressources "
+            f"mensuelles {format_eur(self.resources)} − pécule de médiation "
+            f"{format_eur(self.allowance)} = {format_eur(self.amount)} par mois, avant "
+            "honoraires."
+        )
+
+
+def available_for_creditors_detail(case: Case, on: date) -> AvailableForCreditors:
+    version = version_in_force(case, on)
+    if version is None:
+        raise BudgetNotReady(
+            f"Aucun budget du dossier {case.reference} n'est en vigueur le {on:%d/%m/%Y} : "
+            "établissez le budget du ménage (onglet Budget et pécule).",
+            case_id=case.pk,
+            on=on,
+        )
+    decision = latest_decision(version)
+    if decision is None:
+        raise BudgetNotReady(
+            f"Le pécule de médiation du budget n° {version.number} du {version.date:%d/%m/%Y} "
+            f"(dossier {case.reference}) n'est pas encore fixé.",
+            case_id=case.pk,
+            on=on,
+        )
+    resources = totals_of(version).resources
+    return AvailableForCreditors(
+        case_id=case.pk,
+        on=on,
+        version_id=version.pk,
+        version_number=version.number,
+        version_date=version.date,
+        decision_id=decision.pk,
+        resources=resources,
+        allowance=decision.amount,
+        amount=round_cents(resources - decision.amount),
+    )
+
+
+def available_for_creditors(case: Case, on: date) -> Decimal:
+    """The monthly amount available for the plan on ``on`` (fees first, then creditors); see
+    the module's docstring. Raises :class:`BudgetNotReady`."""
+    return available_for_creditors_detail(case, on).amount
+
+
+# --- read by the ledger --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Installment:
+    day: int
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class AllowanceSchedule:
+    """How the living allowance is paid from ``starts_on``: ``paid_to_applicant`` each month
+    (the allowance minus the charges the mediator pays for the household), in one or two
+    installments; ``standing_order`` when the bank pays it by standing order (the fee barème
+    counts such a payment once a year, fees.md)."""
+
+    case_id: int
+    decision_id: int
+    version_number: int
+    starts_on: date
+    allowance: Decimal
+    paid_to_applicant: Decimal
+    charges_paid_from_account: Decimal
+    frequency: str
+    standing_order: bool
+    installments: tuple[Installment, ...]
+
+    def payments_in_month(self, year: int, month: int) -> list[tuple[date, Decimal]]:
+        """The dated payments of a month (a day past the month's end moves to its last day;
+        nothing before ``starts_on``)."""
+        last = monthrange(year, month)[1]
+        payments = []
+        for installment in self.installments:
+            day = date(year, month, min(installment.day, last))
+            if day >= self.starts_on:
+                payments.append((day, installment.amount))
+        return payments
+
+
+def installments_for(frequency: str, paid: Decimal, first: int, second: int | None):
+    if frequency == Frequency.TWICE_MONTHLY:
+        half = round_cents(paid / 2)
+        return (Installment(first, half), Installment(second or 15, paid - half))
+    return (Installment(first, paid),)
+
+
+def living_allowance_schedule(case: Case, on: date) -> AllowanceSchedule | None:
+    decision = (
+        AllowanceDecision.objects.filter(version__case=case, version__date__lte=on)
+        .select_related("version")
+        .order_by("-version__date", "-version__number", "-decided_at", "-id")
+        .first()
+    )
+    return None if decision is None else schedule_of(decision)
+
+
+def schedule_of(decision: AllowanceDecision) -> AllowanceSchedule:
+    """The payment schedule of one allowance decision."""
+    return AllowanceSchedule(
+        case_id=decision.version.case_id,
+        decision_id=decision.pk,
+        version_number=decision.version.number,
+        starts_on=decision.version.date,
+        allowance=decision.amount,
+        paid_to_applicant=decision.paid_to_applicant,
+        charges_paid_from_account=decision.amount - decision.paid_to_applicant,
+        frequency=decision.frequency,
+        standing_order=decision.frequency == Frequency.STANDING_ORDER,
+        installments=installments_for(
+            decision.frequency,
+            decision.paid_to_applicant,
+            decision.day_of_month,
+            decision.second_day_of_month,
+        ),
+    )

@@ -1,0 +1,1506 @@
+"""``rcd-case-bundle/1`` document → a new case, or nothing.
+
+``bundle_import`` validates the WHOLE document first — the schema (``jsonschema``, Draft
+2020-12), then its meaning — and lists every problem with its JSON path
+(``$.creditors[2].claims[0].declared_on``). Only a document without any problem is written,
+through the other apps' services (``cases.services.case_create``, ``claims.services``,
+``fees.services.service_record``, ``ledger.services`` whose database triggers hold), in one
+transaction: a refusal by one of those services is mapped to its JSON path too, and the whole
+import is rolled back. Choices are documented in ``bundles/README.md``.
+"""
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from stdnum import iban as std_iban
+
+from accounts.models import Organisation, Profession, Role, User, validate_enterprise_number
+from cases.models import Case
+from cases.services import (
+    ApplicantData,
+    CaseData,
+    case_change_status,
+    case_create,
+    case_update,
+    validate_case_dates,
+)
+from cases.status import CaseStatus, is_allowed
+from cases.validators import (
+    national_number_birth_date,
+    normalise_national_number,
+    validate_iban,
+    validate_national_number,
+)
+from claims.models import Creditor, Representative, validate_bic
+from claims.services import (
+    ClaimData,
+    ContactData,
+    claim_create,
+    creditor_create,
+    creditor_find_existing,
+    normalise_enterprise_number,
+    position_join,
+    representation_add,
+    representative_create,
+)
+from fees.models import ONCE_PER_CASE_KINDS, ServiceKind
+from fees.services import POSTAGE_KINDS, SINGLE_OCCURRENCE_KINDS, service_record
+from ledger.models import Account, Category, Direction
+from ledger.services import FUTURE_HORIZON, EntryData, account_open, entry_post, entry_reverse
+
+from .exporter import mediator_name
+from .models import CaseCreditorKey
+from .schema import (
+    EXTENSIONS_LAYOUT,
+    Problem,
+    extensions_problems,
+    json_path,
+    schema_problems,
+)
+
+MAX_AMOUNT = Decimal("9999999999.99")  # numeric(12, 2)
+MAX_KM = Decimal("9999999.9")  # numeric(8, 1)
+CENT = Decimal("0.01")
+DEFAULT_ORGANISATION_SLUG = "dossiers-importes"
+ORGANISATION_KIND_BY_PROFESSION = {
+    Profession.CPAS: Organisation.Kind.CPAS,
+    Profession.LAWYER: Organisation.Kind.LAW_FIRM,
+    Profession.APPROVED_SERVICE: Organisation.Kind.ASBL,
+}
+
+
+class BundleInvalid(Exception):
+    """The bundle cannot be imported; ``problems`` lists every problem with its JSON path."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+class _Members(dict):
+    """A JSON object that remembers the member names it had twice (json keeps the last)."""
+
+    repeated: tuple = ()
+
+
+def _members(pairs: list[tuple]) -> _Members:
+    obj = _Members(pairs)
+    if len(obj) != len(pairs):
+        names = [name for name, _value in pairs]
+        obj.repeated = tuple(dict.fromkeys(n for n in names if names.count(n) > 1))
+    return obj
+
+
+def _text_problems(value, parts: tuple):
+    """Members repeated inside one object, and NUL characters (no database stores them)."""
+    if isinstance(value, dict):
+        for name in getattr(value, "repeated", ()):
+            yield Problem(json_path(parts + (name,)), _("Membre répété dans le même objet."))
+        for name, item in value.items():
+            yield from _text_problems(item, parts + (name,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _text_problems(item, parts + (index,))
+    elif isinstance(value, str) and "\x00" in value:
+        yield Problem(json_path(parts), _("Caractère nul interdit."))
+
+
+def load_document(raw: bytes | str) -> dict:
+    """Parse a bundle file: UTF-8 JSON whose numbers with a fraction become ``Decimal`` (never
+    a float). A file that is not a JSON object, or that repeats a member inside one object,
+    raises ``BundleInvalid``."""
+    try:
+        text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
+        document = json.loads(text, parse_float=Decimal, object_pairs_hook=_members)
+    except UnicodeDecodeError:
+        raise BundleInvalid([Problem("$", _("Le fichier n'est pas encodé en UTF-8."))]) from None
+    except json.JSONDecodeError as exc:
+        raise BundleInvalid(
+            [
+                Problem(
+                    "$",
+                    _("JSON illisible (ligne %(line)s, colonne %(col)s) : %(msg)s")
+                    % {"line": exc.lineno, "col": exc.colno, "msg": exc.msg},
+                )
+            ]
+        ) from None
+    if not isinstance(document, dict):
+        raise BundleInvalid([Problem("$", _("Un dossier est un objet JSON."))])
+    problems = list(_text_problems(document, ()))
+    if problems:
+        raise BundleInvalid(problems)
+    return document
+
+
+# --- the validated plan of an import -------------------------------------------------------
+
+
+def _norm(name: str) -> str:
+    return " ".join((name or "").split()).casefold()
+
+
+@dataclass
+class MediatorRef:
+    name: str
+    profession: str
+    vat_registered: bool
+    user: User | None = None  # an existing user; None: created at import
+
+    @property
+    def identity(self):
+        return ("user", self.user.pk) if self.user else ("new", _norm(self.name))
+
+
+@dataclass
+class RepresentationPlan:
+    path: str
+    name: str
+    role: str
+    enterprise_number: str = ""
+    iban: str = ""
+    file_reference: str = ""
+
+
+@dataclass
+class ClaimPlan:
+    path: str
+    key: str
+    data: dict
+    debtors: list[int] = field(default_factory=list)
+    representation: int | None = None
+
+
+@dataclass
+class CreditorPlan:
+    path: str
+    key: str
+    name: str
+    enterprise_number: str
+    iban: str
+    details: dict
+    representations: list[RepresentationPlan]
+    claims: list[ClaimPlan]
+    existing: Creditor | None = None
+
+
+@dataclass
+class EntryPlan:
+    path: str
+    data: EntryData
+    creditor_key: str = ""
+    reverses: int | None = None
+    note: str = ""
+
+
+@dataclass
+class Plan:
+    organisation: Organisation | None
+    organisation_slug: str
+    case: CaseData
+    status_steps: list[tuple[str, date, str]]
+    status_from_history: bool
+    applicants: list[ApplicantData]
+    mediator: MediatorRef
+    creditors: list[CreditorPlan]
+    positions: list[dict]
+    services: list[dict]
+    open_account: bool
+    opened_on: date | None
+    entries: list[EntryPlan]
+    contacts: list[dict]
+
+
+# --- validation ------------------------------------------------------------------------------
+
+
+class _Checker:
+    """Reads the document into a ``Plan`` and collects every problem of meaning."""
+
+    def __init__(self, document, *, organisation, organisation_slug, uploaded_by, today):
+        self.doc = document
+        extensions = document.get("extensions") or {}
+        self.ext = extensions if extensions.get("layout") == EXTENSIONS_LAYOUT else {}
+        self.organisation = organisation
+        self.organisation_slug = organisation_slug
+        self.uploaded_by = uploaded_by
+        self.today = today
+        self.problems: list[Problem] = []
+        self.mediators: dict[str, MediatorRef] = {}
+
+    def add(self, path: str, message: str) -> None:
+        self.problems.append(Problem(path, str(message)))
+
+    # values ----------------------------------------------------------------------------
+    def day(self, value, path: str) -> date | None:
+        if value is None:
+            return None
+        try:
+            return date.fromisoformat(value)
+        except (TypeError, ValueError):
+            self.add(path, _("« %(value)s » n'est pas une date qui existe.") % {"value": value})
+            return None
+
+    def money(self, value, path: str, *, positive: bool = False) -> Decimal | None:
+        if value is None:
+            return None
+        try:
+            amount = Decimal(value)
+        except (InvalidOperation, TypeError):
+            self.add(path, _("Montant illisible."))
+            return None
+        if positive and amount <= 0:
+            self.add(path, _("Le montant doit être strictement positif."))
+            return None
+        if amount < 0:
+            self.add(path, _("Le montant ne peut être négatif."))
+            return None
+        if amount > MAX_AMOUNT:
+            self.add(path, _("Ce montant est trop élevé."))
+            return None
+        return amount.quantize(CENT)
+
+    def text(self, value, path: str, max_length: int, *, required: bool = False) -> str:
+        value = (value or "").strip()
+        if required and not value:
+            self.add(path, _("Ce champ ne peut être vide."))
+        elif len(value) > max_length:
+            self.add(path, _("Au plus %(n)s caractères.") % {"n": max_length})
+        return value
+
+    def validator(self, function, value: str, path: str) -> bool:
+        try:
+            function(value)
+        except ValidationError as exc:
+            for message in exc.messages:
+                self.add(path, message)
+            return False
+        return True
+
+    def iban(self, value, path: str) -> str:
+        account = std_iban.compact(value or "")
+        if account:
+            self.validator(validate_iban, account, path)
+        return account
+
+    def enterprise_number(self, value, path: str) -> str:
+        number = normalise_enterprise_number(value or "")
+        if number:
+            self.validator(validate_enterprise_number, number, path)
+        return number
+
+    # the document -------------------------------------------------------------------------
+    def check(self) -> Plan:
+        case = self.check_case()
+        applicants = self.check_applicants()
+        mediator = self.resolve_mediator(self.doc["mediator"], "$.mediator")
+        adm = case.admissibility_date
+        status_steps = self.check_status(case) if adm else []
+        creditors = self.check_creditors(adm, len(applicants))
+        positions = self.check_positions(creditors)
+        services = self.check_services(adm, mediator)
+        open_account, opened_on, entries = self.check_ledger(case, creditors)
+        contacts = self.check_contacts(adm, creditors)
+        if self.problems:
+            raise BundleInvalid(self.problems)
+        return Plan(
+            organisation=self.organisation,
+            organisation_slug=self.organisation_slug,
+            case=case,
+            status_steps=status_steps,
+            status_from_history="status_history" in self.ext,
+            applicants=applicants,
+            mediator=mediator,
+            creditors=creditors,
+            positions=positions,
+            services=services,
+            open_account=open_account,
+            opened_on=opened_on,
+            entries=entries,
+            contacts=contacts,
+        )
+
+    def check_case(self) -> CaseData:
+        block = self.doc["case"]
+        ext = self.ext.get("case", {})
+        household = ext.get("household", {})
+        reference = self.text(block["reference"], "$.case.reference", 64, required=True)
+        data = CaseData(
+            reference=reference,
+            division=block["division"],
+            admissibility_date=self.day(block["admissibility_date"], "$.case.admissibility_date"),
+            role_number=self.text(block.get("role_number"), "$.case.role_number", 64),
+            petition_date=self.day(block.get("petition_date"), "$.case.petition_date"),
+            mediator_designation_date=self.day(
+                block.get("mediator_designation_date"), "$.case.mediator_designation_date"
+            ),
+            follow_up_start=self.day(block.get("follow_up_start"), "$.case.follow_up_start"),
+            homologation_date=self.day(
+                ext.get("homologation_date"), "$.extensions.case.homologation_date"
+            ),
+            closure_date=self.day(block.get("closure_date"), "$.case.closure_date"),
+            pricing_method=block.get("pricing_method", ""),
+            account_iban=self.iban(block.get("account_iban"), "$.case.account_iban"),
+            household_adults=household.get("adults", 1),
+            dependent_children=household.get("dependent_children", 0),
+            household_note=household.get("note", ""),
+            notes=ext.get("notes", ""),
+        )
+        if data.admissibility_date:
+            for name, message in validate_case_dates(data).items():
+                where = "extensions.case" if name == "homologation_date" else "case"
+                self.add(f"$.{where}.{name}", message)
+        if (
+            reference
+            and self.organisation
+            and Case.objects.filter(organisation=self.organisation, reference=reference).exists()
+        ):
+            self.add(
+                "$.case.reference",
+                _("La référence « %(ref)s » existe déjà dans l'organisation.") % {"ref": reference},
+            )
+        return data
+
+    def check_status(self, case: CaseData) -> list[tuple[str, date, str]]:
+        """The status changes to replay after the case is opened (in ``amicable_phase``)."""
+        target = self.doc["case"].get("status", CaseStatus.AMICABLE_PHASE)
+        history = self.ext.get("status_history")
+        if history is None:
+            return self._reconstructed_steps(case, target)
+        steps, current, last = [], CaseStatus.AMICABLE_PHASE, case.admissibility_date
+        for k, change in enumerate(history):
+            path = f"$.extensions.status_history[{k}]"
+            when = self.day(change["date"], f"{path}.date")
+            if change.get("from", current) != current:
+                self.add(f"{path}.from", _("Le statut précédent est « %(s)s ».") % {"s": current})
+            if not is_allowed(current, change["to"]):
+                self.add(
+                    f"{path}.to",
+                    _("Passage interdit de « %(a)s » à « %(b)s ».")
+                    % {"a": current, "b": change["to"]},
+                )
+            if when and when < last:
+                self.add(
+                    f"{path}.date",
+                    _(
+                        "Les décisions se suivent dans l'ordre des dates (et pas avant "
+                        "l'admissibilité)."
+                    ),
+                )
+            current, last = change["to"], when or last
+            steps.append((change["to"], when, change.get("note", "")))
+        if current != target:
+            self.add(
+                "$.case.status",
+                _("Le statut « %(s)s » n'est pas celui où mène l'historique (« %(h)s »).")
+                % {"s": target, "h": current},
+            )
+        return steps
+
+    def _reconstructed_steps(self, case: CaseData, target: str) -> list[tuple[str, date, str]]:
+        """A bundle without history: the shortest legal path to its status, dated by the
+        bundle's own dates (homologation, closure) or the admissibility order."""
+        note = _("Statut repris d'un dossier importé (historique non fourni)")
+        plan_date = case.homologation_date or case.admissibility_date
+        end_date = case.closure_date or plan_date
+        if target == CaseStatus.AMICABLE_PHASE:
+            return []
+        if target in (
+            CaseStatus.AMICABLE_PLAN,
+            CaseStatus.JUDICIAL_PLAN,
+            CaseStatus.TOTAL_REMISSION,
+        ):
+            return [(target, plan_date, note)]
+        if target == CaseStatus.REVOKED:
+            return [(target, end_date, note)]
+        return [(CaseStatus.AMICABLE_PLAN, plan_date, note), (CaseStatus.CLOSED, end_date, note)]
+
+    def check_applicants(self) -> list[ApplicantData]:
+        result, numbers = [], {}
+        extra = self.ext.get("applicants", [])
+        for i, row in enumerate(self.doc["applicants"]):
+            path = f"$.applicants[{i}]"
+            more = extra[i] if i < len(extra) else {}
+            number = normalise_national_number(row.get("national_number", ""))
+            if number and self.validator(
+                validate_national_number, number, f"{path}.national_number"
+            ):
+                if number in numbers:
+                    self.add(
+                        f"{path}.national_number",
+                        _("Même numéro de registre national que %(p)s.") % {"p": numbers[number]},
+                    )
+                numbers.setdefault(number, f"{path}.national_number")
+            birth = self.day(row.get("birth_date"), f"{path}.birth_date")
+            encoded = national_number_birth_date(number)
+            if birth and encoded and birth != encoded:
+                self.add(
+                    f"{path}.birth_date",
+                    _("Ne correspond pas au numéro de registre national (%(d)s).")
+                    % {"d": encoded.isoformat()},
+                )
+            email = (more.get("email") or "").strip()
+            if email:
+                self.validator(validate_email, email, f"$.extensions.applicants[{i}].email")
+            result.append(
+                ApplicantData(
+                    last_name=self.text(row["last_name"], f"{path}.last_name", 100, required=True),
+                    first_name=self.text(
+                        row["first_name"], f"{path}.first_name", 100, required=True
+                    ),
+                    national_number=number,
+                    birth_date=birth,
+                    address=row.get("address", ""),
+                    phone=more.get("phone", ""),
+                    email=email,
+                )
+            )
+        return result
+
+    def resolve_mediator(self, block: dict, path: str) -> MediatorRef:
+        """A mediator of the organisation with this name; otherwise one created at import
+        (command line), or the uploading user (web). Existing users are never changed."""
+        name = " ".join((block.get("name") or "").split())
+        if not name:
+            self.add(f"{path}.name", _("Le nom du médiateur est requis."))
+        known = self.mediators.get(_norm(name))
+        if known is not None:
+            return known
+        ref = MediatorRef(
+            name=name[:300],
+            profession=block["profession"],
+            vat_registered=bool(block.get("vat_registered", False)),
+        )
+        matches = []
+        if self.organisation is not None and name:
+            matches = [
+                user
+                for user in User.objects.filter(
+                    organisation=self.organisation, role__in=[Role.MEDIATOR, Role.ADMINISTRATOR]
+                )
+                if _norm(mediator_name(user)) == _norm(name)
+            ]
+        if len(matches) > 1:
+            self.add(
+                f"{path}.name",
+                _("Plusieurs médiateurs de l'organisation s'appellent « %(n)s ».") % {"n": name},
+            )
+        elif matches:
+            ref.user = matches[0]
+            if ref.user.profession and ref.user.profession != ref.profession:
+                self.add(
+                    f"{path}.profession",
+                    _("%(n)s est enregistré(e) comme « %(p)s » dans l'organisation.")
+                    % {"n": name, "p": ref.user.profession},
+                )
+            if ref.user.vat_registered != ref.vat_registered:
+                self.add(
+                    f"{path}.vat_registered",
+                    _(
+                        "%(n)s est enregistré(e) dans l'organisation avec assujetti à la TVA = "
+                        "%(v)s."
+                    )
+                    % {"n": name, "v": "true" if ref.user.vat_registered else "false"},
+                )
+        elif self.uploaded_by is not None:
+            ref.user = self.uploaded_by
+        if name:
+            self.mediators[_norm(name)] = ref
+        return ref
+
+    # creditors and claims -------------------------------------------------------------------
+    def check_creditors(self, adm: date | None, applicant_count: int) -> list[CreditorPlan]:
+        details_by_key = self.ext.get("creditors", {})
+        claims_ext = self.ext.get("claims", {})
+        plans: list[CreditorPlan] = []
+        keys: dict[str, str] = {}
+        claim_keys: dict[str, str] = {}
+        identities: dict[tuple, str] = {}
+        matched: dict[int, str] = {}
+        rows = [(f"$.creditors[{i}]", row) for i, row in enumerate(self.doc["creditors"])]
+        rows += [
+            (f"$.extensions.other_creditors[{i}]", row | {"claims": []})
+            for i, row in enumerate(self.ext.get("other_creditors", []))
+        ]
+        for path, row in rows:
+            key = row["key"]
+            if not key.strip():
+                self.add(f"{path}.key", _("La clé ne peut être vide."))
+            elif len(key) > 64:
+                self.add(f"{path}.key", _("Une clé compte au plus 64 caractères."))
+            elif key in keys:
+                self.add(f"{path}.key", _("Clé répétée (déjà %(p)s).") % {"p": keys[key]})
+            keys.setdefault(key, f"{path}.key")
+            name = self.text(row["name"], f"{path}.name", 200, required=True)
+            number = self.enterprise_number(
+                row.get("enterprise_number"), f"{path}.enterprise_number"
+            )
+            account = self.iban(row.get("iban"), f"{path}.iban")
+            for kind, value in (("enterprise_number", number), ("iban", account), ("name", name)):
+                if not value or (kind == "name" and (number or account)):
+                    continue
+                ident = (kind, value.casefold() if kind == "name" else value)
+                if ident in identities:
+                    self.add(
+                        f"{path}.{kind}",
+                        _("Même créancier que %(p)s : un créancier n'apparaît qu'une fois.")
+                        % {"p": identities[ident]},
+                    )
+                identities.setdefault(ident, path)
+            details = dict(details_by_key.get(key, {}))
+            ext_path = json_path(("extensions", "creditors", key))
+            if details.get("bic"):
+                self.validator(
+                    validate_bic, details["bic"].replace(" ", "").upper(), f"{ext_path}.bic"
+                )
+            if details.get("email"):
+                self.validator(validate_email, details["email"].strip(), f"{ext_path}.email")
+            representations = self.check_representations(row, details, path, ext_path)
+            existing = None
+            if self.organisation is not None and name:
+                existing = creditor_find_existing(
+                    organisation=self.organisation, enterprise_number=number, iban=account
+                ) or (
+                    Creditor.objects.filter(organisation=self.organisation, name=name)
+                    .order_by("pk")
+                    .first()
+                )
+                if existing is not None:
+                    if existing.pk in matched:
+                        self.add(
+                            path,
+                            _("Désigne le même créancier de l'annuaire (« %(n)s ») que %(p)s.")
+                            % {"n": existing.name, "p": matched[existing.pk]},
+                        )
+                    matched.setdefault(existing.pk, path)
+            claims = []
+            for j, claim in enumerate(row["claims"]):
+                claims.append(
+                    self.check_claim(
+                        claim,
+                        f"{path}.claims[{j}]",
+                        adm,
+                        claim_keys,
+                        claims_ext,
+                        len(representations),
+                        applicant_count,
+                        "representations" not in details,
+                    )
+                )
+            plans.append(
+                CreditorPlan(
+                    path=path,
+                    key=key,
+                    name=name,
+                    enterprise_number=number,
+                    iban=account,
+                    details={k: v for k, v in details.items() if k != "representations"},
+                    representations=representations,
+                    claims=claims,
+                    existing=existing,
+                )
+            )
+        for key in claims_ext:
+            if key not in claim_keys:
+                self.add(
+                    json_path(("extensions", "claims", key)), _("Aucune créance n'a cette clé.")
+                )
+        for key in details_by_key:
+            if key not in keys:
+                self.add(
+                    json_path(("extensions", "creditors", key)), _("Aucun créancier n'a cette clé.")
+                )
+        return plans
+
+    def check_representations(self, row, details, path, ext_path) -> list[RepresentationPlan]:
+        listed = details.get("representations")
+        head = row.get("representative")
+        result: list[RepresentationPlan] = []
+        if listed is None:
+            if head:
+                result.append(
+                    RepresentationPlan(
+                        path=f"{path}.representative",
+                        name=self.text(
+                            head["name"], f"{path}.representative.name", 200, required=True
+                        ),
+                        role=head["role"],
+                    )
+                )
+            return result
+        seen = {}
+        for k, item in enumerate(listed):
+            where = f"{ext_path}.representations[{k}]"
+            plan = RepresentationPlan(
+                path=where,
+                name=self.text(item["name"], f"{where}.name", 200, required=True),
+                role=item["role"],
+                enterprise_number=self.enterprise_number(
+                    item.get("enterprise_number"), f"{where}.enterprise_number"
+                ),
+                iban=self.iban(item.get("iban"), f"{where}.iban"),
+                file_reference=(item.get("file_reference") or "").strip(),
+            )
+            ident = (plan.enterprise_number or plan.iban or _norm(plan.name), plan.file_reference)
+            if ident in seen:
+                self.add(where, _("Représentation répétée (déjà %(p)s).") % {"p": seen[ident]})
+            seen.setdefault(ident, where)
+            result.append(plan)
+        if head and (
+            not result
+            or (_norm(head["name"]), head["role"]) != (_norm(result[0].name), result[0].role)
+        ):
+            self.add(
+                f"{path}.representative",
+                _("Diffère de la première représentation de %(p)s.")
+                % {"p": f"{ext_path}.representations"},
+            )
+        if not head and result and path.startswith("$.creditors"):
+            self.add(
+                f"{path}.representative",
+                _("Absent alors que %(p)s en énumère.") % {"p": f"{ext_path}.representations"},
+            )
+        return result
+
+    def check_claim(
+        self,
+        row,
+        path,
+        adm,
+        claim_keys,
+        claims_ext,
+        representation_count,
+        applicant_count,
+        only_representative: bool,
+    ) -> ClaimPlan:
+        key = row["key"]
+        if not key.strip():
+            self.add(f"{path}.key", _("La clé ne peut être vide."))
+        elif len(key) > 64:
+            self.add(f"{path}.key", _("Une clé compte au plus 64 caractères."))
+        elif key in claim_keys:
+            self.add(
+                f"{path}.key", _("Clé de créance répétée (déjà %(p)s).") % {"p": claim_keys[key]}
+            )
+        claim_keys.setdefault(key, f"{path}.key")
+        declared = self.day(row["declared_on"], f"{path}.declared_on")
+        if declared and adm and declared < adm:
+            self.add(
+                f"{path}.declared_on",
+                _("Une créance ne peut être déclarée avant l'admissibilité (%(d)s).")
+                % {"d": adm.isoformat()},
+            )
+        elif declared and declared > self.today:
+            self.add(f"{path}.declared_on", _("La date de la déclaration est dans le futur."))
+        paid = self.day(row.get("paid_off_on"), f"{path}.paid_off_on")
+        if paid and declared and paid < declared:
+            self.add(
+                f"{path}.paid_off_on", _("Une créance ne peut être soldée avant sa déclaration.")
+            )
+        elif paid and paid > self.today:
+            self.add(f"{path}.paid_off_on", _("La date de solde est dans le futur."))
+        more = claims_ext.get(key, {})
+        debtors = more.get("debtors", [])
+        if any(d > applicant_count for d in debtors):
+            self.add(
+                json_path(("extensions", "claims", key, "debtors")),
+                _("Le dossier ne compte que %(n)s requérant(s).") % {"n": applicant_count},
+            )
+        representation = more.get("representation")
+        if representation is not None and representation >= representation_count:
+            self.add(
+                json_path(("extensions", "claims", key, "representation")),
+                _("Le créancier n'a pas de représentation n° %(i)s.") % {"i": representation},
+            )
+        elif representation is None and representation_count and only_representative:
+            # Only ``creditors[].representative`` names an intermediary (no list of
+            # representations in the extensions): it acts for every claim of the creditor.
+            representation = 0
+        return ClaimPlan(
+            path=path,
+            key=key,
+            debtors=debtors,
+            representation=representation,
+            data={
+                "principal": self.money(row["principal"], f"{path}.principal"),
+                "interest": self.money(row.get("interest", "0"), f"{path}.interest"),
+                "costs": self.money(row.get("costs", "0"), f"{path}.costs"),
+                "declared_on": declared,
+                "nature": row.get("nature", "other"),
+                "creditor_reference": self.text(row.get("reference"), f"{path}.reference", 100),
+                "status": row.get("status", "pending"),
+                "time_barred": bool(row.get("time_barred", False)),
+                "privilege": row.get("privilege", "none"),
+                "paid_off_on": paid,
+            },
+        )
+
+    def check_positions(self, creditors: list[CreditorPlan]) -> list[dict]:
+        owner = {c.key: cr.key for cr in creditors for c in cr.claims}
+        used: dict[str, str] = {}
+        result = []
+        for k, item in enumerate(self.ext.get("positions", [])):
+            path = f"$.extensions.positions[{k}]"
+            if item["creditor_key"] not in {c.key for c in creditors}:
+                self.add(f"{path}.creditor_key", _("Aucun créancier n'a cette clé."))
+            for m, key in enumerate(item["claims"]):
+                where = f"{path}.claims[{m}]"
+                if key not in owner:
+                    self.add(where, _("Aucune créance n'a cette clé."))
+                elif owner[key] != item["creditor_key"]:
+                    self.add(where, _("Cette créance est celle d'un autre créancier."))
+                elif key in used:
+                    self.add(where, _("Créance déjà jointe (%(p)s).") % {"p": used[key]})
+                used.setdefault(key, where)
+            result.append(item | {"path": path})
+        return result
+
+    # services -------------------------------------------------------------------------------
+    def check_services(self, adm: date | None, main: MediatorRef) -> list[dict]:
+        rows = self.doc.get("services", [])
+        by_index: dict[int, MediatorRef] = {}
+        for k, item in enumerate(self.ext.get("services", [])):
+            path = f"$.extensions.services[{k}]"
+            if item["index"] >= len(rows):
+                self.add(f"{path}.index", _("Il n'y a pas de prestation n° %(i)s.") % item)
+            elif item["index"] in by_index:
+                self.add(f"{path}.index", _("Prestation déjà décrite plus haut."))
+            else:
+                by_index[item["index"]] = self.resolve_mediator(
+                    item["mediator"], f"{path}.mediator"
+                )
+        result = []
+        first_21: str | None = None
+        forfaits: dict = {}
+        for i, row in enumerate(rows):
+            path = f"$.services[{i}]"
+            kind = row["kind"]
+            when = self.day(row["date"], f"{path}.date")
+            if when and adm and when < adm:
+                self.add(
+                    f"{path}.date",
+                    _("Une prestation ne peut précéder l'admissibilité (%(d)s).")
+                    % {"d": adm.isoformat()},
+                )
+            quantity = row.get("quantity", 1)
+            if kind in SINGLE_OCCURRENCE_KINDS and quantity != 1:
+                self.add(
+                    f"{path}.quantity", _("Un forfait unique (2,1° ou 4.3) a une quantité de 1.")
+                )
+            km = None
+            if "km" in row:
+                km = Decimal(str(row["km"]))
+                if km != km.quantize(Decimal("0.1")) or km > MAX_KM:
+                    self.add(f"{path}.km", _("Kilomètres : au plus une décimale (max 9999999,9)."))
+                    km = None
+            if kind == ServiceKind.TRAVEL and "km" not in row:
+                self.add(f"{path}.km", _("Un déplacement (4.4) indique ses kilomètres."))
+            elif kind != ServiceKind.TRAVEL and "km" in row:
+                self.add(f"{path}.km", _("Les kilomètres ne s'indiquent que pour un déplacement."))
+            amount = self.money(row.get("amount"), f"{path}.amount")
+            if kind == ServiceKind.ADMIN_COST and not amount:
+                self.add(f"{path}.amount", _("Des frais administratifs indiquent leur montant."))
+            elif kind != ServiceKind.ADMIN_COST and "amount" in row:
+                self.add(
+                    f"{path}.amount", _("Un montant ne s'indique que pour des frais (art. 6).")
+                )
+            postage = self.money(row.get("registered_postage"), f"{path}.registered_postage")
+            if "registered_postage" in row and kind not in POSTAGE_KINDS:
+                self.add(
+                    f"{path}.registered_postage",
+                    _("Le port recommandé ne s'ajoute qu'à une lettre (art. 4)."),
+                )
+            mediator = by_index.get(i, main)
+            if kind in ONCE_PER_CASE_KINDS:
+                if first_21 is not None:
+                    self.add(
+                        f"{path}.kind",
+                        _("Second forfait 2,1° (homologation ou carence) : déjà %(p)s.")
+                        % {"p": first_21},
+                    )
+                first_21 = first_21 or path
+            if kind == ServiceKind.PHONE_COPIES_FORFAIT:
+                if mediator.identity in forfaits:
+                    self.add(
+                        f"{path}.kind",
+                        _("Second forfait 4.3 du même médiateur (%(n)s) : déjà %(p)s.")
+                        % {"n": mediator.name, "p": forfaits[mediator.identity]},
+                    )
+                forfaits.setdefault(mediator.identity, path)
+            result.append(
+                {
+                    "path": path,
+                    "kind": kind,
+                    "service_date": when,
+                    "mediator": mediator,
+                    "quantity": quantity,
+                    "km": km,
+                    "amount": amount,
+                    "registered_postage": postage,
+                    "note": self.text(row.get("note"), f"{path}.note", 255),
+                }
+            )
+        return result
+
+    # ledger -------------------------------------------------------------------------------
+    def check_ledger(self, case: CaseData, creditors: list[CreditorPlan]):
+        rows = self.doc.get("ledger", [])
+        ext = self.ext.get("ledger")
+        open_account = bool(rows) or ext is not None
+        adm = case.admissibility_date
+        opened_on = adm
+        if ext and "opened_on" in ext:
+            opened_on = self.day(ext["opened_on"], "$.extensions.ledger.opened_on")
+            if opened_on and adm and opened_on < adm:
+                self.add(
+                    "$.extensions.ledger.opened_on",
+                    _("Le compte ne peut être ouvert avant l'admissibilité."),
+                )
+        if (
+            open_account
+            and case.account_iban
+            and Account.objects.filter(iban=case.account_iban).exists()
+        ):
+            self.add(
+                "$.case.account_iban",
+                _("Cet IBAN est déjà celui du compte de médiation d'un autre dossier."),
+            )
+        more: dict[int, dict] = {}
+        for k, item in enumerate((ext or {}).get("entries", [])):
+            path = f"$.extensions.ledger.entries[{k}]"
+            if item["index"] >= len(rows):
+                self.add(
+                    f"{path}.index", _("Il n'y a pas d'écriture n° %(i)s.") % {"i": item["index"]}
+                )
+            elif item["index"] in more:
+                self.add(f"{path}.index", _("Écriture déjà décrite plus haut."))
+            else:
+                more[item["index"]] = item | {"path": path}
+        by_key = {c.key: c for c in creditors}
+        plans: list[EntryPlan] = []
+        balance = reserve = Decimal("0.00")
+        previous: date | None = None
+        reversed_by: dict[int, str] = {}
+        bank_refs: dict[str, str] = {}
+        for i, row in enumerate(rows):
+            path = f"$.ledger[{i}]"
+            before = len(self.problems)
+            extra = more.get(i, {})
+            when = self.day(row["date"], f"{path}.date")
+            if when and previous and when < previous:
+                self.add(
+                    f"{path}.date",
+                    _(
+                        "Le journal est dans l'ordre des dates : cette écriture précède la "
+                        "précédente (%(d)s)."
+                    )
+                    % {"d": previous.isoformat()},
+                )
+            previous = max(previous, when) if previous and when else (when or previous)
+            if when and opened_on and when < opened_on:
+                self.add(
+                    f"{path}.date",
+                    _("La date précède l'ouverture du compte (%(d)s).")
+                    % {"d": opened_on.isoformat()},
+                )
+            elif when and when > self.today + FUTURE_HORIZON:
+                self.add(
+                    f"{path}.date",
+                    _("La date dépasse de plus de %(n)s jours la date de l'import.")
+                    % {"n": FUTURE_HORIZON.days},
+                )
+            amount = self.money(row["amount"], f"{path}.amount", positive=True)
+            direction, category = row["direction"], row["category"]
+            outgoing = direction == Direction.OUT
+            counterparty_iban = self.iban(row.get("counterparty_iban"), f"{path}.counterparty_iban")
+            creditor_key = row.get("creditor_key", "")
+            creditor = by_key.get(creditor_key) if creditor_key else None
+            if creditor_key and creditor is None:
+                self.add(
+                    f"{path}.creditor_key",
+                    _("Aucun créancier du dossier n'a la clé « %(k)s ».") % {"k": creditor_key},
+                )
+            bank_reference = (extra.get("bank_reference") or "").strip()
+            if bank_reference:
+                if bank_reference in bank_refs:
+                    self.add(
+                        f"{extra['path']}.bank_reference",
+                        _("Mouvement bancaire répété (déjà %(p)s).")
+                        % {"p": bank_refs[bank_reference]},
+                    )
+                bank_refs.setdefault(bank_reference, f"{extra['path']}.bank_reference")
+            data = EntryData(
+                value_date=when,
+                direction=direction,
+                amount=amount,
+                category=category,
+                counterparty=self.text(row.get("counterparty"), f"{path}.counterparty", 200),
+                counterparty_iban=counterparty_iban,
+                communication=self.text(row.get("communication"), f"{path}.communication", 140),
+                standing_order=bool(row.get("standing_order", False)),
+                authorisation=self.text(row.get("authorisation"), f"{path}.authorisation", 100),
+                bank_reference=bank_reference,
+            )
+            plan = EntryPlan(
+                path=path,
+                data=data,
+                creditor_key=creditor_key,
+                reverses=extra.get("reverses"),
+                note=extra.get("note", ""),
+            )
+            plans.append(plan)
+            if plan.reverses is not None:
+                self._check_reversal(plan, i, plans, reversed_by, extra["path"])
+            else:
+                if category == Category.EXCEPTIONAL_EXPENSE and outgoing and not data.authorisation:
+                    self.add(
+                        f"{path}.authorisation",
+                        _(
+                            "Une dépense exceptionnelle exige la référence de l'autorisation du "
+                            "tribunal."
+                        ),
+                    )
+                if category == Category.DIVIDEND:
+                    self._check_dividend(row, path, creditor, outgoing)
+                if category == Category.FEE_PAYMENT and outgoing and amount:
+                    self.add(
+                        f"{path}.amount",
+                        _(
+                            "Un paiement d'honoraires exige une taxation enregistrée, que ce "
+                            "format ne transporte pas : aucun montant taxé n'est à payer."
+                        ),
+                    )
+            if len(self.problems) > before or amount is None or when is None:
+                continue  # the database would not post it either
+            delta = amount if direction == Direction.IN else -amount
+            error = None
+            if category == Category.RESERVE_TRANSFER:
+                if reserve + delta < 0:
+                    error = _("La réserve pour honoraires n'est que de %(r)s.")
+                elif reserve + delta > balance:
+                    error = _("La réserve ne peut dépasser le solde (%(b)s).")
+            elif outgoing:
+                spendable = balance - (
+                    Decimal("0") if category == Category.FEE_PAYMENT else reserve
+                )
+                if amount > spendable:
+                    error = _(
+                        "Cette sortie du %(d)s met le compte en négatif : disponible %(a)s (solde "
+                        "%(b)s dont réserve pour honoraires %(r)s)."
+                    )
+            if error:
+                self.add(
+                    f"{path}.amount",
+                    error
+                    % {
+                        "d": when.isoformat(),
+                        "a": f"{balance - reserve:.2f}",
+                        "b": f"{balance:.2f}",
+                        "r": f"{reserve:.2f}",
+                    },
+                )
+                continue
+            if category == Category.RESERVE_TRANSFER:
+                reserve += delta
+            else:
+                balance += delta
+                if category == Category.FEE_PAYMENT and outgoing:
+                    reserve = max(reserve - amount, Decimal("0"))
+        return open_account, opened_on, plans
+
+    def _check_dividend(self, row, path, creditor: CreditorPlan | None, outgoing: bool) -> None:
+        if not outgoing:
+            self.add(f"{path}.direction", _("Un dividende est un paiement sortant."))
+        if "creditor_key" not in row:
+            self.add(f"{path}.creditor_key", _("Un dividende désigne le créancier payé."))
+        elif creditor is not None:
+            if not creditor.claims:
+                self.add(
+                    f"{path}.creditor_key",
+                    _("Ce créancier n'a pas déclaré de créance dans le dossier."),
+                )
+            elif not any(
+                not c.data["time_barred"] and c.data["status"] != "rejected"
+                for c in creditor.claims
+            ):
+                self.add(
+                    f"{path}.creditor_key",
+                    _(
+                        "Ce créancier est forclos ou ses créances sont rejetées : il ne reçoit pas "
+                        "de dividende."
+                    ),
+                )
+
+    def _check_reversal(self, plan: EntryPlan, i: int, plans, reversed_by, ext_path) -> None:
+        j = plan.reverses
+        where = f"{ext_path}.reverses"
+        if j >= i:
+            self.add(where, _("Une extourne suit l'écriture qu'elle extourne."))
+            return
+        original = plans[j]
+        if original.reverses is not None:
+            self.add(where, _("Une extourne ne s'extourne pas."))
+        if j in reversed_by:
+            self.add(where, _("Écriture déjà extournée (%(p)s).") % {"p": reversed_by[j]})
+        reversed_by.setdefault(j, plan.path)
+        a, b = original.data, plan.data
+        mirrored = (
+            a.direction != b.direction
+            and a.amount == b.amount
+            and a.category == b.category
+            and original.creditor_key == plan.creditor_key
+            and a.counterparty == b.counterparty
+            and a.counterparty_iban == b.counterparty_iban
+            and a.communication == b.communication
+            and a.authorisation == b.authorisation
+            and not b.standing_order
+            and not b.bank_reference
+        )
+        if not mirrored:
+            self.add(
+                plan.path,
+                _(
+                    "Une extourne reprend l'écriture %(p)s en sens inverse (même montant, "
+                    "catégorie, créancier, contrepartie, communication et autorisation)."
+                )
+                % {"p": original.path},
+            )
+
+    # contact log ---------------------------------------------------------------------------
+    def check_contacts(self, adm: date | None, creditors: list[CreditorPlan]) -> list[dict]:
+        by_key = {c.key: c for c in creditors}
+        result = []
+        for k, row in enumerate(self.ext.get("contacts", [])):
+            path = f"$.extensions.contacts[{k}]"
+            creditor = by_key.get(row["creditor_key"])
+            if creditor is None:
+                self.add(f"{path}.creditor_key", _("Aucun créancier n'a cette clé."))
+            representation = row.get("representation")
+            if (
+                creditor
+                and representation is not None
+                and representation >= len(creditor.representations)
+            ):
+                self.add(f"{path}.representation", _("Ce créancier n'a pas cette représentation."))
+            when = self.day(row["date"], f"{path}.date")
+            if when and adm and when < adm:
+                self.add(f"{path}.date", _("Un contact ne peut précéder l'admissibilité."))
+            elif when and when > self.today:
+                self.add(f"{path}.date", _("La date du contact est dans le futur."))
+            follow_up = self.day(row.get("follow_up_on"), f"{path}.follow_up_on")
+            if follow_up and when and follow_up < when:
+                self.add(f"{path}.follow_up_on", _("Le rappel ne peut précéder le contact."))
+            if row.get("follow_up_done") and not row.get("follow_up_on"):
+                self.add(f"{path}.follow_up_done", _("Seul un rappel daté peut être fait."))
+            result.append(row | {"path": path, "date": when, "follow_up_on": follow_up})
+        return result
+
+
+# --- creation --------------------------------------------------------------------------------
+
+CLAIM_FIELDS = {
+    "principal": "principal",
+    "interest": "interest",
+    "costs": "costs",
+    "declared_on": "declared_on",
+    "paid_off_on": "paid_off_on",
+    "creditor_reference": "reference",
+    "status": "status",
+    "nature": "nature",
+    "privilege": "privilege",
+    "time_barred": "time_barred",
+    "key": "key",
+}
+ENTRY_FIELDS = {
+    "value_date": "date",
+    "amount": "amount",
+    "direction": "direction",
+    "category": "category",
+    "counterparty_iban": "counterparty_iban",
+    "authorisation": "authorisation",
+    "creditor_id": "creditor_key",
+}
+SERVICE_FIELDS = {
+    "date": "date",
+    "kind": "kind",
+    "quantity": "quantity",
+    "km": "km",
+    "amount": "amount",
+    "registered_postage": "registered_postage",
+}
+
+
+class _Builder:
+    def __init__(self, plan: Plan, *, uploaded_by: User | None, today: date):
+        self.plan = plan
+        self.uploaded_by = uploaded_by
+        self.today = today
+        self.problems: list[Problem] = []
+        self.representations: dict[str, list] = {}
+
+    def call(self, path: str, fields: dict, function, **kwargs):
+        """Run one service in a savepoint; its refusal becomes problems at ``path``."""
+        try:
+            with transaction.atomic():
+                return function(**kwargs)
+        except ValidationError as exc:
+            mapping = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+            for name, messages in mapping.items():
+                where = f"{path}.{fields[name]}" if name in fields else path
+                for message in messages:
+                    self.problems.append(Problem(where, message))
+            return None
+
+    def user(self, ref: MediatorRef, organisation: Organisation) -> User:
+        if ref.user is None:
+            parts = ref.name.split()
+            base = slugify(ref.name) or "mediateur"
+            username, n = base[:140], 2
+            while User.objects.filter(username=username).exists():
+                username, n = f"{base[:140]}-{n}", n + 1
+            user = User(
+                username=username,
+                first_name=" ".join(parts[:1]) if len(parts) > 1 else "",
+                last_name=" ".join(parts[1:]) if len(parts) > 1 else ref.name,
+                role=Role.MEDIATOR,
+                organisation=organisation,
+                profession=ref.profession,
+                vat_registered=ref.vat_registered,
+            )
+            user.set_unusable_password()
+            user.save()
+            ref.user = user
+        return ref.user
+
+    def organisation(self) -> Organisation:
+        if self.plan.organisation is not None:
+            return self.plan.organisation
+        slug = self.plan.organisation_slug
+        organisation, _created = Organisation.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "name": slug.replace("-", " ").capitalize(),
+                "kind": ORGANISATION_KIND_BY_PROFESSION.get(
+                    self.plan.mediator.profession, Organisation.Kind.OTHER
+                ),
+            },
+        )
+        return organisation
+
+    def build(self) -> Case:
+        plan = self.plan
+        organisation = self.organisation()
+        mediator = self.user(plan.mediator, organisation)
+        by = self.uploaded_by or mediator
+        case = self.call(
+            "$.case",
+            {},
+            case_create,
+            organisation=organisation,
+            mediator=mediator,
+            data=plan.case,
+            applicants=plan.applicants,
+            created_by=by,
+        )
+        if case is None:
+            raise BundleInvalid(self.problems)
+        self.replay_status(case, by)
+        keys = self.creditors(case, organisation, by)
+        self.services(case, organisation, by)
+        self.ledger(case, keys, by)
+        self.contacts(case, keys, by)
+        if self.problems:
+            raise BundleInvalid(self.problems)
+        case.refresh_from_db()
+        return case
+
+    def replay_status(self, case: Case, by: User) -> None:
+        for k, (to_status, when, note) in enumerate(self.plan.status_steps):
+            self.call(
+                f"$.extensions.status_history[{k}]"
+                if self.plan.status_from_history
+                else "$.case.status",
+                {"decision_date": "date", "to_status": "to"},
+                case_change_status,
+                case=case,
+                to_status=to_status,
+                decision_date=when,
+                note=note,
+                by=by,
+            )
+        case.refresh_from_db()
+        data = self.plan.case
+        if (case.homologation_date, case.closure_date) != (
+            data.homologation_date,
+            data.closure_date,
+        ):
+            # the decisions set these dates; the bundle's own values have the last word
+            self.call(
+                "$.case",
+                {},
+                case_update,
+                case=case,
+                data=data,
+                applicants=self.plan.applicants,
+                updated_by=by,
+            )
+
+    def creditors(self, case: Case, organisation: Organisation, by: User) -> dict[str, Creditor]:
+        keys: dict[str, Creditor] = {}
+        applicants = {a.position: a for a in case.applicants.all()}
+        claims_by_key = {}
+        for position, plan in enumerate(self.plan.creditors):
+            creditor = plan.existing
+            if creditor is None:
+                details = plan.details
+                creditor = self.call(
+                    plan.path,
+                    {"name": "name", "enterprise_number": "enterprise_number", "iban": "iban"},
+                    creditor_create,
+                    organisation=organisation,
+                    data=ContactData(
+                        name=plan.name,
+                        enterprise_number=plan.enterprise_number,
+                        iban=plan.iban,
+                        address=details.get("address", ""),
+                        email=details.get("email", ""),
+                        phone=details.get("phone", ""),
+                        bic=details.get("bic", ""),
+                        contact_person=details.get("contact_person", ""),
+                        notes=details.get("notes", ""),
+                    ),
+                )
+                if creditor is None:
+                    continue
+            keys[plan.key] = creditor
+            CaseCreditorKey.objects.create(
+                case=case, creditor=creditor, key=plan.key, position=position
+            )
+            representations = [
+                self.representation(case, organisation, creditor, item)
+                for item in plan.representations
+            ]
+            self.representations[plan.key] = representations
+            for claim in plan.claims:
+                index = claim.representation
+                made = self.call(
+                    claim.path,
+                    CLAIM_FIELDS,
+                    claim_create,
+                    case=case,
+                    data=ClaimData(
+                        creditor=creditor,
+                        key=claim.key,
+                        representation=representations[index] if index is not None else None,
+                        debtors=[applicants[d] for d in claim.debtors],
+                        **claim.data,
+                    ),
+                    by=by,
+                )
+                claims_by_key[claim.key] = made
+        for item in self.plan.positions:
+            members = [claims_by_key.get(key) for key in item["claims"]]
+            if None in members:
+                continue
+            self.call(
+                item["path"],
+                {"label": "label", "claims": "claims"},
+                position_join,
+                case=case,
+                claims=members,
+                label=item["label"],
+                note=item.get("note", ""),
+            )
+        return keys
+
+    def representation(self, case, organisation, creditor, item: RepresentationPlan):
+        qs = Representative.objects.filter(organisation=organisation)
+        representative = (
+            (item.enterprise_number and qs.filter(enterprise_number=item.enterprise_number).first())
+            or (item.iban and qs.filter(iban=item.iban).first())
+            or qs.filter(name=item.name, role=item.role).order_by("pk").first()
+        )
+        if not representative:
+            representative = self.call(
+                item.path,
+                {"name": "name", "enterprise_number": "enterprise_number", "iban": "iban"},
+                representative_create,
+                organisation=organisation,
+                data=ContactData(
+                    name=item.name,
+                    role=item.role,
+                    enterprise_number=item.enterprise_number,
+                    iban=item.iban,
+                ),
+            )
+        if not representative:
+            return None
+        return self.call(
+            item.path,
+            {"file_reference": "file_reference"},
+            representation_add,
+            case=case,
+            creditor=creditor,
+            representative=representative,
+            file_reference=item.file_reference,
+        )
+
+    def services(self, case: Case, organisation: Organisation, by: User) -> None:
+        for item in self.plan.services:
+            self.call(
+                item["path"],
+                SERVICE_FIELDS,
+                service_record,
+                case=case,
+                kind=item["kind"],
+                service_date=item["service_date"],
+                mediator=self.user(item["mediator"], organisation),
+                by=by,
+                quantity=item["quantity"],
+                km=item["km"],
+                amount=item["amount"],
+                registered_postage=item["registered_postage"],
+                note=item["note"],
+                origin="import",
+            )
+
+    def ledger(self, case: Case, keys: dict[str, Creditor], by: User) -> None:
+        plan = self.plan
+        if not plan.open_account:
+            return
+        account = self.call(
+            "$.extensions.ledger",
+            {"iban": "iban", "opened_on": "opened_on"},
+            account_open,
+            case=case,
+            opened_on=plan.opened_on,
+        )
+        if account is None:
+            return
+        posted = []
+        for entry in plan.entries:
+            if entry.reverses is not None:
+                original = posted[entry.reverses]
+                made = original and self.call(
+                    entry.path,
+                    ENTRY_FIELDS,
+                    entry_reverse,
+                    entry=original,
+                    by=by,
+                    today=entry.data.value_date,
+                    note=entry.note,
+                )
+            else:
+                creditor = keys.get(entry.creditor_key)
+                entry.data.creditor_id = creditor.pk if creditor else None
+                entry.data.note = entry.note
+                made = self.call(
+                    entry.path,
+                    ENTRY_FIELDS,
+                    entry_post,
+                    case=case,
+                    data=entry.data,
+                    by=by,
+                    today=self.today,
+                )
+            posted.append(made)
+
+    def representative_at(self, key: str, index: int | None):
+        if index is None:
+            return None
+        representation = self.representations.get(key, [])[index]
+        return representation.representative if representation else None
+
+    def contacts(self, case: Case, keys: dict[str, Creditor], by: User) -> None:
+        from contacts.models import ContactEntry
+        from contacts.services import ContactData as LogData
+        from contacts.services import contact_record, follow_up_mark_done
+
+        for row in self.plan.contacts:
+            creditor = keys.get(row["creditor_key"])
+            if creditor is None:
+                continue
+            index = row.get("representation")
+            entry: ContactEntry | None = self.call(
+                row["path"],
+                {
+                    "date": "date",
+                    "follow_up_on": "follow_up_on",
+                    "representative": "representation",
+                },
+                contact_record,
+                case=case,
+                data=LogData(
+                    creditor=creditor,
+                    date=row["date"],
+                    channel=row["channel"],
+                    summary=row["summary"],
+                    outcome=row["outcome"],
+                    representative=self.representative_at(row["creditor_key"], index),
+                    interlocutor=row.get("interlocutor", ""),
+                    follow_up_on=row["follow_up_on"],
+                ),
+                by=by,
+                today=self.today,
+            )
+            if entry is not None and row.get("follow_up_done"):
+                self.call(row["path"], {}, follow_up_mark_done, entry=entry, by=by)
+
+
+# --- the service -------------------------------------------------------------------------
+
+
+def bundle_import(
+    *,
+    document: dict,
+    organisation: Organisation | None = None,
+    organisation_slug: str = "",
+    uploaded_by: User | None = None,
+    today: date | None = None,
+) -> Case:
+    """Create the case a bundle describes, or nothing (``BundleInvalid`` lists every problem).
+
+    Command line: ``organisation_slug`` (created if absent); the bundle's mediators are found
+    by name among the organisation's mediators, or created. Web: ``organisation`` and
+    ``uploaded_by``; a mediator the organisation does not have is replaced by the uploader.
+    ``today`` (default: the import date) bounds the dates as in the app: declarations and
+    contacts not in the future, ledger entries at most 31 days ahead."""
+    today = today or timezone.localdate()
+    problems = schema_problems(document)
+    extensions = document.get("extensions") if isinstance(document, dict) else None
+    if (
+        not problems
+        and isinstance(extensions, dict)
+        and extensions.get("layout") == EXTENSIONS_LAYOUT
+    ):
+        problems = extensions_problems(extensions)
+    if problems:
+        raise BundleInvalid(problems)
+    if organisation is None:
+        organisation_slug = organisation_slug or DEFAULT_ORGANISATION_SLUG
+        if slugify(organisation_slug) != organisation_slug:
+            raise BundleInvalid(
+                [
+                    Problem(
+                        "--organisation",
+                        _("« %(s)s » n'est pas un identifiant (slug).") % {"s": organisation_slug},
+                    )
+                ]
+            )
+        organisation = Organisation.objects.filter(slug=organisation_slug).first()
+    plan = _Checker(
+        document,
+        organisation=organisation,
+        organisation_slug=organisation_slug,
+        uploaded_by=uploaded_by,
+        today=today,
+    ).check()
+    with transaction.atomic():
+        return _Builder(plan, uploaded_by=uploaded_by, today=today).build()

@@ -1,0 +1,341 @@
+"""Forms of the claims app (crispy-forms, Bootstrap 5). They only parse input: the rules (BCE,
+IBAN, duplicates, dates, amounts, upload type and size, joining) are the services'."""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import validate_enterprise_number
+from cases.forms import date_field
+from cases.models import Applicant, Case
+from cases.validators import validate_iban
+
+from .models import (
+    ClaimNature,
+    ClaimStatus,
+    Creditor,
+    Privilege,
+    Representation,
+    Representative,
+    RepresentativeRole,
+    validate_bic,
+)
+from .services import ClaimData, ContactData
+
+
+def _helper() -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    return helper
+
+
+def parse_amount(value: str) -> Decimal:
+    """'1.234,56', '1234,56', '1 234,56 €' or '1234.56' -> Decimal('1234.56'). The number of
+    decimals is kept as typed: the service refuses more than two."""
+    text = re.sub(r"[\s\u00a0\u202f€]", "", value or "")
+    if "," in text:  # fr-BE: dot thousands, comma decimals
+        if not re.fullmatch(r"-?(\d{1,3}(\.\d{3})+|\d+),\d*", text):
+            raise InvalidOperation(value)
+        text = text.replace(".", "").replace(",", ".").rstrip(".")
+    elif re.fullmatch(r"-?[1-9]\d{0,2}(\.\d{3})+", text):
+        text = text.replace(".", "")  # 1.234 or 1.234.567: thousands separators
+    if not re.fullmatch(r"-?\d+(\.\d+)?", text):
+        raise InvalidOperation(value)
+    return Decimal(text)
+
+
+class MoneyField(forms.Field):
+    """An amount typed the Belgian way. Sign and decimals are checked by the service, whose
+    messages are the ones shown (field-keyed)."""
+
+    widget = forms.TextInput
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "inputmode": "decimal", "maxlength": "32"}
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal):
+            return f"{value:.2f}".replace(".", ",")
+        return value
+
+    def to_python(self, value):
+        value = (value or "").strip() if isinstance(value, str) else value
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Decimal):
+            return value
+        if len(value) > 32:
+            raise forms.ValidationError(_("Saisissez un montant, par exemple 1.234,56."))
+        try:
+            return parse_amount(value)
+        except (InvalidOperation, ValueError):
+            raise forms.ValidationError(
+                _("Saisissez un montant, par exemple 1.234,56."), code="invalid"
+            ) from None
+
+
+# Directory ------------------------------------------------------------------------------
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Rechercher"), required=False, max_length=100)
+
+
+class ContactForm(forms.Form):
+    name = forms.CharField(label=_("Nom"), max_length=200)
+    enterprise_number = forms.CharField(
+        label=_("Numéro d'entreprise (BCE)"),
+        max_length=20,
+        required=False,
+        validators=[validate_enterprise_number],
+        help_text=_("Par exemple 0202.239.951"),
+    )
+    contact_person = forms.CharField(label=_("Personne de contact"), max_length=200, required=False)
+    address = forms.CharField(
+        label=_("Adresse"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    phone = forms.CharField(label=_("Téléphone"), max_length=32, required=False)
+    iban = forms.CharField(
+        label=_("IBAN"), max_length=42, required=False, validators=[validate_iban]
+    )
+    bic = forms.CharField(
+        label=_("BIC"),
+        max_length=14,
+        required=False,
+        validators=[validate_bic],
+        help_text=_("Vide pour un IBAN belge : complété d'après la banque."),
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+        self.helper.layout = Layout(*self._layout())
+
+    def _layout(self):
+        return [
+            Row(Column("name", css_class="col-md-8"), Column("enterprise_number")),
+            Row(Column("contact_person"), Column("email"), Column("phone")),
+            "address",
+            Row(Column("iban", css_class="col-md-8"), Column("bic")),
+            "notes",
+        ]
+
+    def to_data(self) -> ContactData:
+        c = self.cleaned_data
+        return ContactData(
+            name=c["name"],
+            enterprise_number=c.get("enterprise_number") or "",
+            address=c.get("address") or "",
+            email=c.get("email") or "",
+            phone=c.get("phone") or "",
+            iban=c.get("iban") or "",
+            bic=c.get("bic") or "",
+            contact_person=c.get("contact_person") or "",
+            notes=c.get("notes") or "",
+            role=c.get("role") or "",
+        )
+
+    @classmethod
+    def initial_from(cls, contact) -> dict:
+        return {name: getattr(contact, name) for name in cls.base_fields}
+
+
+class CreditorForm(ContactForm):
+    pass
+
+
+class RepresentativeForm(ContactForm):
+    role = forms.ChoiceField(label=_("Qualité"), choices=RepresentativeRole.choices)
+
+    def _layout(self):
+        return [
+            Row(Column("name", css_class="col-md-6"), Column("role"), Column("enterprise_number")),
+            *super()._layout()[1:],
+        ]
+
+
+# Claims ---------------------------------------------------------------------------------
+
+
+class ApplicantChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Applicant) -> str:
+        return obj.full_name
+
+
+class RepresentationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Representation) -> str:
+        label = f"{obj.representative.name} — {obj.creditor.name}"
+        return f"{label} ({obj.file_reference})" if obj.file_reference else label
+
+
+class ClaimForm(forms.Form):
+    creditor = forms.ModelChoiceField(
+        label=_("Créancier"),
+        queryset=Creditor.objects.none(),
+        empty_label=_("— Choisir dans l'annuaire —"),
+    )
+    creditor_reference = forms.CharField(
+        label=_("Référence du créancier"), max_length=100, required=False
+    )
+    nature = forms.ChoiceField(
+        label=_("Nature"), choices=[("", _("— Choisir la nature —"))] + ClaimNature.choices
+    )
+    principal = MoneyField(label=_("Principal (€)"))
+    interest = MoneyField(label=_("Intérêts (€)"), required=False)
+    costs = MoneyField(label=_("Frais (€)"), required=False)
+    declared_on = date_field(_("Déclarée le"), required=True)
+    status = forms.ChoiceField(label=_("Statut"), choices=ClaimStatus.choices)
+    privilege = forms.ChoiceField(label=_("Privilège"), choices=Privilege.choices)
+    time_barred = forms.BooleanField(
+        label=_("Créancier forclos pour cette créance (déclaration tardive)"),
+        required=False,
+        help_text=_("Compte pour le 2,1°, ne participe pas au plan."),
+    )
+    debtors = ApplicantChoiceField(
+        label=_("Débiteur(s)"),
+        queryset=Applicant.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Aucun coché : tous les requérants."),
+    )
+    paid_off_on = date_field(_("Soldée le"))
+    representation = RepresentationChoiceField(
+        label=_("Intermédiaire (huissier, bureau de recouvrement…)"),
+        queryset=Representation.objects.none(),
+        required=False,
+        empty_label=_("— Aucun : le créancier lui-même —"),
+    )
+    declaration_file = forms.FileField(
+        label=_("Déclaration (PDF ou image)"),
+        required=False,
+        widget=forms.FileInput(
+            attrs={"accept": "application/pdf,image/png,image/jpeg,.pdf,.png,.jpg,.jpeg"}
+        ),
+    )
+
+    def __init__(self, *args, case: Case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case = case
+        self.fields["creditor"].queryset = Creditor.objects.filter(
+            organisation_id=case.organisation_id
+        ).order_by("name")
+        self.fields["debtors"].queryset = case.applicants.order_by("position")
+        self.fields["representation"].queryset = (
+            Representation.objects.filter(case=case)
+            .select_related("representative", "creditor")
+            .order_by("creditor__name", "representative__name")
+        )
+        self.helper = _helper()  # laid out in claims/claim_form.html (links beside fields)
+
+    def clean_interest(self):
+        value = self.cleaned_data.get("interest")
+        return Decimal("0.00") if value is None else value
+
+    def clean_costs(self):
+        value = self.cleaned_data.get("costs")
+        return Decimal("0.00") if value is None else value
+
+    def to_data(self) -> ClaimData:
+        c = self.cleaned_data
+        return ClaimData(
+            creditor=c["creditor"],
+            principal=c["principal"],
+            interest=c["interest"],
+            costs=c["costs"],
+            declared_on=c["declared_on"],
+            nature=c["nature"],
+            creditor_reference=c.get("creditor_reference") or "",
+            status=c["status"],
+            time_barred=bool(c.get("time_barred")),
+            privilege=c["privilege"],
+            paid_off_on=c.get("paid_off_on"),
+            representation=c.get("representation"),
+            debtors=list(c.get("debtors") or []),
+        )
+
+    @staticmethod
+    def initial_from(claim) -> dict:
+        return {
+            "creditor": claim.creditor_id,
+            "creditor_reference": claim.creditor_reference,
+            "nature": claim.nature,
+            "principal": claim.principal,
+            "interest": claim.interest,
+            "costs": claim.costs,
+            "declared_on": claim.declared_on,
+            "status": claim.status,
+            "privilege": claim.privilege,
+            "time_barred": claim.time_barred,
+            "debtors": list(claim.debtors.all()),
+            "paid_off_on": claim.paid_off_on,
+            "representation": claim.representation_id,
+        }
+
+
+class RepresentationForm(forms.Form):
+    creditor = forms.ModelChoiceField(
+        label=_("Pour le créancier"),
+        queryset=Creditor.objects.none(),
+        empty_label=_("— Choisir dans l'annuaire —"),
+    )
+    representative = forms.ModelChoiceField(
+        label=_("Intermédiaire"),
+        queryset=Representative.objects.none(),
+        empty_label=_("— Choisir dans l'annuaire —"),
+    )
+    file_reference = forms.CharField(
+        label=_("Référence du dossier chez l'intermédiaire"), max_length=100, required=False
+    )
+
+    def __init__(self, *args, case: Case, **kwargs):
+        super().__init__(*args, **kwargs)
+        org = case.organisation_id
+        self.fields["creditor"].queryset = Creditor.objects.filter(organisation_id=org).order_by(
+            "name"
+        )
+        self.fields["representative"].queryset = Representative.objects.filter(
+            organisation_id=org
+        ).order_by("name")
+        self.helper = _helper()
+        self.helper.layout = Layout(
+            Row(Column("creditor"), Column("representative"), Column("file_reference"))
+        )
+
+
+class ClaimChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.creditor.name} {obj.creditor_reference}".strip()
+
+
+class JoinForm(forms.Form):
+    claims = ClaimChoiceField(
+        label=_("Créances à joindre"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    label = forms.CharField(
+        label=_("Intitulé de la position jointe"),
+        max_length=200,
+        required=False,
+        help_text=_("Par exemple : Partena — 3 dossiers de l'huissier joints en un plan"),
+    )
+    note = forms.CharField(
+        label=_("Remarque"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, case: Case, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .selectors import claims_of_case
+
+        self.fields["claims"].queryset = claims_of_case(case)
+        self.helper = _helper()

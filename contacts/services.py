@@ -1,0 +1,173 @@
+"""Write services for the negotiation log: keyword-only, typed, atomic. They validate
+everything first and either save the whole change or nothing."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from cases.models import Case
+from claims.models import Creditor, Representation, Representative
+
+from .models import Channel, ContactEntry, Outcome
+
+
+@dataclass
+class ContactData:
+    creditor: Creditor
+    date: date
+    channel: str
+    summary: str
+    outcome: str
+    representative: Representative | None = None
+    interlocutor: str = ""
+    follow_up_on: date | None = None
+
+
+def _dmy(value: date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+def validate_contact(
+    case: Case, data: ContactData, today: date, unchanged: ContactEntry | None = None
+) -> dict[str, str]:
+    """The rules of a contact entry; returns field -> message (empty when valid).
+
+    - the creditor is in the organisation's directory (it need not have declared yet: the
+      mediator contacts creditors to obtain their declaration);
+    - the representative, when given, acts for that creditor in this case (when a contact is
+      corrected without changing whom it was with, a representation removed since is kept);
+    - the contact is dated between the admissibility order (the order designates the mediator:
+      there is no mediator's contact before it) and today;
+    - the follow-up date does not precede the contact.
+    """
+    errors: dict[str, str] = {}
+    if data.creditor is None or data.creditor.organisation_id != case.organisation_id:
+        errors["creditor"] = _("Choisissez un créancier de l'annuaire de l'organisation.")
+    elif (
+        data.representative is not None
+        and not (
+            unchanged is not None
+            and unchanged.creditor_id == data.creditor.pk
+            and unchanged.representative_id == data.representative.pk
+        )
+        and not Representation.objects.filter(
+            case=case, creditor=data.creditor, representative=data.representative
+        ).exists()
+    ):
+        errors["representative"] = _(
+            "%(representative)s n'agit pas pour %(creditor)s dans ce dossier : enregistrez "
+            "d'abord la représentation dans l'onglet Créances, ou choisissez le créancier seul."
+        ) % {"representative": data.representative.name, "creditor": data.creditor.name}
+    if data.date is None:
+        errors["date"] = _("Indiquez la date du contact.")
+    elif data.date > today:
+        errors["date"] = _(
+            "La date du contact ne peut être dans le futur (aujourd'hui : %(d)s)."
+        ) % {"d": _dmy(today)}
+    elif data.date < case.admissibility_date:
+        errors["date"] = _(
+            "Un contact ne peut précéder l'ordonnance d'admissibilité du %(d)s, qui désigne le "
+            "médiateur."
+        ) % {"d": _dmy(case.admissibility_date)}
+    if data.follow_up_on and data.date and data.follow_up_on < data.date:
+        errors["follow_up_on"] = _(
+            "La date de rappel ne peut précéder la date du contact (%(d)s)."
+        ) % {"d": _dmy(data.date)}
+    if data.channel not in Channel.values:
+        errors["channel"] = _("Choisissez le moyen de contact.")
+    if data.outcome not in Outcome.values:
+        errors["outcome"] = _("Choisissez le résultat du contact.")
+    if not (data.summary or "").strip():
+        errors["summary"] = _("Résumez le contact en quelques mots.")
+    return errors
+
+
+def _apply(entry: ContactEntry, data: ContactData) -> None:
+    entry.creditor = data.creditor
+    entry.representative = data.representative
+    entry.date = data.date
+    entry.channel = data.channel
+    entry.interlocutor = (data.interlocutor or "").strip()
+    entry.summary = data.summary.strip()
+    entry.outcome = data.outcome
+    entry.follow_up_on = data.follow_up_on
+
+
+def _save(entry: ContactEntry) -> None:
+    entry.full_clean(exclude=["case", "recorded_by", "follow_up_done_by"])
+    entry.save()
+
+
+@transaction.atomic
+def contact_record(
+    *,
+    case: Case,
+    data: ContactData,
+    by: User,
+    close_open_follow_ups: bool = False,
+    today: date | None = None,
+) -> ContactEntry:
+    """Record a contact. With ``close_open_follow_ups`` the follow-ups still open for the same
+    creditor in the case are marked done: this contact is the follow-up they asked for."""
+    errors = validate_contact(case, data, today or timezone.localdate())
+    if errors:
+        raise ValidationError(errors)
+    if close_open_follow_ups:
+        ContactEntry.objects.filter(
+            case=case,
+            creditor=data.creditor,
+            follow_up_on__isnull=False,
+            follow_up_done_at__isnull=True,
+        ).update(follow_up_done_at=timezone.now(), follow_up_done_by=by)
+    entry = ContactEntry(case=case, recorded_by=by)
+    _apply(entry, data)
+    _save(entry)
+    return entry
+
+
+@transaction.atomic
+def contact_update(
+    *, entry: ContactEntry, data: ContactData, today: date | None = None
+) -> ContactEntry:
+    """Correct a contact. Moving or removing its follow-up date reopens the follow-up (a new
+    date is a new reminder); keeping the date keeps it done or open as it was."""
+    entry = ContactEntry.objects.select_for_update().select_related("case").get(pk=entry.pk)
+    errors = validate_contact(entry.case, data, today or timezone.localdate(), unchanged=entry)
+    if errors:
+        raise ValidationError(errors)
+    if data.follow_up_on != entry.follow_up_on:
+        entry.follow_up_done_at = None
+        entry.follow_up_done_by = None
+    _apply(entry, data)
+    _save(entry)
+    return entry
+
+
+@transaction.atomic
+def follow_up_mark_done(*, entry: ContactEntry, by: User) -> ContactEntry:
+    entry = ContactEntry.objects.select_for_update().get(pk=entry.pk)
+    if entry.follow_up_on is None:
+        raise ValidationError({"follow_up_on": _("Ce contact n'a pas de date de rappel.")})
+    if entry.follow_up_done_at is not None:
+        raise ValidationError({"follow_up_on": _("Ce rappel est déjà marqué comme fait.")})
+    entry.follow_up_done_at = timezone.now()
+    entry.follow_up_done_by = by
+    entry.save(update_fields=["follow_up_done_at", "follow_up_done_by", "updated_at"])
+    return entry
+
+
+@transaction.atomic
+def follow_up_reopen(*, entry: ContactEntry) -> ContactEntry:
+    """Undo ``follow_up_mark_done``: the follow-up is back in the to-do list."""
+    entry = ContactEntry.objects.select_for_update().get(pk=entry.pk)
+    if entry.follow_up_done_at is None:
+        raise ValidationError({"follow_up_on": _("Ce rappel n'est pas marqué comme fait.")})
+    entry.follow_up_done_at = None
+    entry.follow_up_done_by = None
+    entry.save(update_fields=["follow_up_done_at", "follow_up_done_by", "updated_at"])
+    return entry

@@ -1,0 +1,202 @@
+"""Negotiation log screens: the case's "Négociations" tab, the correction of a contact, the
+follow-up buttons, the mediator's to-do list and the supervisors' overdue follow-ups. Views
+are thin: forms parse, services write, selectors read (and scope: 404 outside the user's
+organisation)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role
+from cases import selectors as case_selectors
+from cases.views import CASE_ROLES, _apply_errors, _case_context
+from core.access import role_required
+
+from . import selectors, services
+from .forms import ContactEntryForm, HistoryFilterForm
+
+WRITE_ROLES = (Role.MEDIATOR, Role.ADMINISTRATOR)
+
+
+def _tab_url(case_pk: int, anchor: str = "") -> str:
+    url = reverse("contacts:case_contacts", args=[case_pk])
+    return f"{url}#{anchor}" if anchor else url
+
+
+@role_required(*CASE_ROLES)
+def case_contacts(request, pk: int):
+    """The case's negotiation history per creditor, its filters, and the form to record a
+    contact (for the designated mediator and the organisation's administrator)."""
+    user = request.user
+    case = case_selectors.case_get_for_user(user, pk)
+    can_edit = case_selectors.can_edit_case(user, case)
+    today = timezone.localdate()
+    form = None
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        form = ContactEntryForm(request.POST, case=case)
+        if form.is_valid():
+            data = form.to_data()
+            try:
+                entry = services.contact_record(
+                    case=case,
+                    data=data,
+                    by=user,
+                    close_open_follow_ups=form.cleaned_data.get("close_open_follow_ups", False),
+                )
+            except ValidationError as exc:
+                _apply_errors(exc, form)
+            else:
+                messages.success(
+                    request,
+                    _("Contact avec %(creditor)s enregistré.") % {"creditor": entry.creditor.name},
+                )
+                return redirect(_tab_url(case.pk, f"creancier-{entry.creditor_id}"))
+        messages.error(request, _("Le contact n'a pas été enregistré : corrigez le formulaire."))
+    elif can_edit:
+        initial = {"date": today, "close_open_follow_ups": True}
+        preset = request.GET.get("pour", "")
+        if preset.isdigit():
+            initial["creditor"] = int(preset)
+        form = ContactEntryForm(case=case, initial=initial)
+    filter_form = HistoryFilterForm(request.GET or None, case=case)
+    filters = filter_form.filters()
+    context = _case_context(request, case, "contacts")
+    history = selectors.case_negotiation_history(case, today, filters)
+    context.update(
+        {
+            "contacted": [g for g in history if g.entries],
+            "not_contacted": [g for g in history if not g.entries],
+            "filters": filters,
+            "filter_form": filter_form,
+            "form": form,
+            "today": today,
+        }
+    )
+    return render(request, "contacts/case_contacts.html", context)
+
+
+@role_required(*WRITE_ROLES)
+def entry_edit(request, pk: int, entry_pk: int):
+    user = request.user
+    case = case_selectors.case_get_for_user(user, pk)
+    entry = selectors.entry_get_for_user(user, entry_pk, case_pk=case.pk)
+    if not case_selectors.can_edit_case(user, case):
+        raise PermissionDenied
+    form = ContactEntryForm(
+        request.POST or None,
+        case=case,
+        entry=entry,
+        initial=ContactEntryForm.initial_from(entry),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_update(entry=entry, data=form.to_data())
+        except ValidationError as exc:
+            _apply_errors(exc, form)
+        else:
+            messages.success(request, _("Contact corrigé."))
+            return redirect(_tab_url(case.pk, f"contact-{entry.pk}"))
+    context = _case_context(request, case, "contacts")
+    context.update({"form": form, "entry": entry})
+    return render(request, "contacts/entry_form.html", context)
+
+
+def _follow_up_action(request, pk: int, entry_pk: int, action, success: str):
+    """Run ``action(entry)`` on a follow-up; answer an htmx request with the refreshed to-do
+    row (and the navigation badge, out of band), any other with a redirect."""
+    user = request.user
+    case = case_selectors.case_get_for_user(user, pk)
+    entry = selectors.entry_get_for_user(user, entry_pk, case_pk=case.pk)
+    if not case_selectors.can_edit_case(user, case):
+        raise PermissionDenied
+    error = ""
+    try:
+        action(entry)
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+    if request.headers.get("HX-Request"):
+        today = timezone.localdate()
+        counts = selectors.todo_counts(user, today)
+        return render(
+            request,
+            "contacts/_todo_row.html",
+            {
+                "entry": selectors.todo_entry(user, entry.pk, today),
+                "today": today,
+                "show_mediator": user.role == Role.ADMINISTRATOR,
+                "error": error,
+                "swap_oob": True,
+                "counts": counts,
+                "nav_todo_count": counts.urgent,
+            },
+        )
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, success)
+    next_url = request.POST.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(next_url)
+    return redirect(_tab_url(case.pk, f"contact-{entry.pk}"))
+
+
+@require_POST
+@role_required(*WRITE_ROLES)
+def follow_up_done(request, pk: int, entry_pk: int):
+    return _follow_up_action(
+        request,
+        pk,
+        entry_pk,
+        lambda entry: services.follow_up_mark_done(entry=entry, by=request.user),
+        _("Rappel marqué comme fait."),
+    )
+
+
+@require_POST
+@role_required(*WRITE_ROLES)
+def follow_up_reopen(request, pk: int, entry_pk: int):
+    return _follow_up_action(
+        request,
+        pk,
+        entry_pk,
+        lambda entry: services.follow_up_reopen(entry=entry),
+        _("Rappel remis dans la liste « À faire »."),
+    )
+
+
+@role_required(*WRITE_ROLES)
+def todo(request):
+    """The open follow-ups of the cases the user works on: overdue, today, upcoming."""
+    today = timezone.localdate()
+    todo_list = selectors.todo_list(request.user, today)
+    return render(
+        request,
+        "contacts/todo.html",
+        {
+            "todo": todo_list,
+            "counts": todo_list.counts,
+            "today": today,
+            "show_mediator": request.user.role == Role.ADMINISTRATOR,
+        },
+    )
+
+
+@role_required(Role.SUPERVISOR, Role.ADMINISTRATOR)
+def overdue_overview(request):
+    """Read-only: the organisation's overdue follow-ups per mediator."""
+    today = timezone.localdate()
+    rows = selectors.overdue_by_mediator(request.user, today)
+    return render(
+        request,
+        "contacts/overdue_overview.html",
+        {"rows": rows, "today": today, "total": sum(len(r.entries) for r in rows)},
+    )

@@ -1,0 +1,154 @@
+"""The PDF of a fee statement (état de frais et honoraires du médiateur de dettes), WeasyPrint,
+A4 portrait, laid out as a court document: the court and the case's references, the parties,
+the occasion and the period, the lines grouped by article of the royal decree of 18 December 1998
+with their explanation and the tariff rows (and their Moniteur belge sources) that priced them,
+subtotals, fees, VAT, disbursements and total, the journal excerpt of the period, place, date and
+signature, "Page x / y".
+
+A statement that is not filed prints as a draft ("PROJET", no date under the signature): only
+filing gives the document its date (``filed_on``).
+"""
+
+import re
+from datetime import date, timedelta
+
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.text import capfirst
+
+from cases.models import Case
+from fees.policies import PricingMethod
+
+from .models import FeeStatement, Occasion, StatementLine
+from .presentation import identity_of, present
+from .selectors import payees
+
+
+def _css_string(text: str) -> str:
+    """Text safe inside a CSS double-quoted string (page margin boxes)."""
+    return text.replace("\\", "").replace('"', "”").replace("\n", " ")
+
+
+def _place(address: str) -> str:
+    """The town of a Belgian postal address: its last line without the postcode."""
+    lines = [line.strip() for line in (address or "").splitlines() if line.strip()]
+    if not lines:
+        return ""
+    return re.sub(r"^(?:B-?\s*)?\d{4}\s+", "", lines[-1]).strip()
+
+
+def tribunal_label(case: Case) -> str:
+    """ "Tribunal du travail de Liège" for the Namur division (its court)."""
+    from letters.placeholders import tribunal_of
+
+    return capfirst(tribunal_of(case.division))
+
+
+def _journal(case: Case, start: date, end: date) -> dict | None:
+    """The journal excerpt of the period, with its opening and closing positions."""
+    from ledger.exports import entry_label, iban_display
+    from ledger.selectors import account_of, journal_export
+
+    account = account_of(case)
+    if account is None:
+        return None
+    export = journal_export(account, start, end)
+    return {
+        "account": account,
+        "iban": iban_display(account.iban),
+        "summary": export.summary,
+        "lines": [(line, entry_label(line.entry)) for line in export.lines],
+    }
+
+
+def statement_html(
+    statement: FeeStatement, lines: list[StatementLine], *, filed_on: date | None = None
+) -> str:
+    # The legal content (the engine's labels and explanations) is French: so is the document.
+    with translation.override("fr"):
+        return _statement_html(statement, lines, filed_on=filed_on)
+
+
+def _statement_html(
+    statement: FeeStatement, lines: list[StatementLine], *, filed_on: date | None
+) -> str:
+    case = statement.case
+    identity = identity_of(statement)
+    presented = present(
+        lines,
+        pricing_method=statement.pricing_method,
+        reference_anniversary=statement.reference_anniversary,
+        entries=payees(case, statement.period_from, statement.period_to),
+    )
+    last_day = statement.period_to - timedelta(days=1)
+    period = f"du {statement.period_from:%d/%m/%Y} au {last_day:%d/%m/%Y}"
+    role = case.role_number or "—"
+    footer = f"État de frais et honoraires — R.G. {role} — {case.reference} — {period}"
+    return render_to_string(
+        "fees/statement_pdf.html",
+        {
+            "statement": statement,
+            "case": case,
+            "applicants": list(case.applicants.order_by("position")),
+            "tribunal": tribunal_label(case),
+            "division": case.get_division_display(),
+            "identity": identity,
+            "occasion": Occasion(statement.occasion).label,
+            "period": period,
+            "last_day": last_day,
+            "method": PricingMethod(statement.pricing_method).label,
+            "presented": presented,
+            "vat_percent": (statement.vat_rate * 100).normalize() if statement.vat_rate else None,
+            "journal": _journal(case, statement.period_from, statement.period_to),
+            "draft": filed_on is None,
+            "filed_on": filed_on,
+            "place": _place(identity.address),
+            "footer": _css_string(footer),
+        },
+    )
+
+
+def statement_pdf(
+    statement: FeeStatement, lines: list[StatementLine], *, filed_on: date | None = None
+) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=statement_html(statement, lines, filed_on=filed_on)).write_pdf()
+
+
+def statement_filename(statement: FeeStatement, extension: str = "pdf") -> str:
+    reference = re.sub(r"[^A-Za-z0-9_-]+", "-", statement.case.reference).strip("-") or "dossier"
+    return (
+        f"etat-honoraires-{reference}-{statement.period_from:%Y%m%d}-"
+        f"{statement.period_to:%Y%m%d}.{extension}"
+    )
+
+
+def intervention_pdf(intervention, *, position) -> bytes:
+    """A one-page summary of a request to the SPF Economie (for the file, and to copy its figures
+    on the DebtMediation platform)."""
+    from weasyprint import HTML
+
+    case = intervention.case
+    with translation.override("fr"):
+        html = _intervention_html(intervention, case, position)
+    return HTML(string=html).write_pdf()
+
+
+def _intervention_html(intervention, case: Case, position) -> str:
+    return render_to_string(
+        "fees/intervention_pdf.html",
+        {
+            "intervention": intervention,
+            "case": case,
+            "applicants": list(case.applicants.order_by("position")),
+            "tribunal": tribunal_label(case),
+            "division": case.get_division_display(),
+            "mediator": case.mediator,
+            "organisation": case.organisation,
+            "orders": position.orders,
+            "footer": _css_string(
+                f"Intervention du SPF Economie — R.G. {case.role_number or '—'} — {case.reference}"
+            ),
+        },
+    )

@@ -1,0 +1,544 @@
+"""The case's "Honoraires" tab: the billable services (prestations) of the case, recorded by the
+app (letters) or by hand, with totals per kind; adding and deleting a service; the fee statements
+(états de frais et honoraires): compute and preview, save as a draft, recompute, file with the
+court, download as PDF and JSON; the taxation orders; the SPF Economie intervention requests.
+
+Views are thin: the form parses, ``fees.services`` writes and checks the rules, ``fees.facts``
+and ``fees.selectors`` read. Every read is scoped by the case, itself obtained through
+``cases.selectors`` (another organisation's case, service, statement or request is a 404).
+Clerks never reach these screens (403): they download filed statements through ``documents``."""
+
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q, QuerySet
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role, User
+from cases import selectors as case_selectors
+from cases.models import Case
+from cases.views import CASE_ROLES, _apply_errors, _case_context
+from core.access import role_required
+from fees.engine import FeeEngineError
+
+from . import selectors, services
+from .facts import compute_case_statement
+from .forms import (
+    InterventionForm,
+    InterventionStatusForm,
+    ServiceForm,
+    StatementForm,
+    TaxationOrderForm,
+)
+from .models import InterventionStatus, RemissionType, Service, ServiceKind
+from .pdf import intervention_pdf, statement_filename, statement_pdf
+from .presentation import identity_of, present
+
+ZERO = Decimal("0")
+
+
+# --- reads (to move to fees/selectors.py) -------------------------------------------------
+
+
+def services_of_case(case: Case) -> QuerySet[Service]:
+    return (
+        Service.objects.filter(case=case)
+        .select_related("mediator")
+        .prefetch_related("letters")
+        .order_by("date", "id")
+    )
+
+
+def service_get(case: Case, pk: int) -> Service:
+    service = Service.objects.filter(pk=pk, case=case).first()
+    if service is None:
+        raise Http404
+    return service
+
+
+def case_mediators(case: Case) -> QuerySet[User]:
+    """Mediators who worked on the case (current and former designations)."""
+    return (
+        User.objects.filter(Q(assignments__case=case) | Q(pk=case.mediator_id))
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+@dataclass
+class KindTotal:
+    """Totals of one kind, in the engine's terms (fees.engine.facts.ServiceFacts): km, cost
+    and postage are per occurrence and multiplied by the quantity."""
+
+    kind: str
+    label: str
+    records: int = 0
+    quantity: int = 0
+    km: Decimal = ZERO
+    amount: Decimal = ZERO
+    postage: Decimal = ZERO
+    has_km: bool = False
+    has_amount: bool = False
+    has_postage: bool = False
+
+
+@dataclass
+class Totals:
+    rows: list[KindTotal] = field(default_factory=list)
+    km: Decimal = ZERO
+    amount: Decimal = ZERO
+    postage: Decimal = ZERO
+
+
+def service_totals(items) -> Totals:
+    by_kind: dict[str, KindTotal] = {}
+    for service in items:
+        row = by_kind.setdefault(
+            service.kind, KindTotal(kind=service.kind, label=service.get_kind_display())
+        )
+        row.records += 1
+        row.quantity += service.quantity
+        if service.km is not None:
+            row.km += service.km * service.quantity
+            row.has_km = True
+        if service.amount is not None:
+            row.amount += service.amount * service.quantity
+            row.has_amount = True
+        if service.registered_postage is not None:
+            row.postage += service.registered_postage * service.quantity
+            row.has_postage = True
+    order = {kind: index for index, kind in enumerate(ServiceKind.values)}
+    rows = sorted(by_kind.values(), key=lambda r: order.get(r.kind, len(order)))
+    return Totals(
+        rows=rows,
+        km=sum((r.km for r in rows), ZERO),
+        amount=sum((r.amount for r in rows), ZERO),
+        postage=sum((r.postage for r in rows), ZERO),
+    )
+
+
+# --- views ---------------------------------------------------------------------------------
+
+
+def _page(request, case, form):
+    items = list(services_of_case(case))
+    context = _case_context(request, case, "fees")
+    context.update(
+        {
+            "services": items,
+            "totals": service_totals(items),
+            "form": form,
+            "statements": list(selectors.statements_of_case(case)),
+            "position": selectors.fee_position(case),
+            "interventions": list(selectors.interventions_of_case(case)),
+            "untaxed_in_filed": selectors.untaxed_services_in_filed_periods(case),
+        }
+    )
+    return render(request, "fees/case_services.html", context)
+
+
+@role_required(*CASE_ROLES)
+def case_services(request, pk: int):
+    user = request.user
+    case = case_selectors.case_get_for_user(user, pk)
+    form = None
+    if case_selectors.can_edit_case(user, case):
+        form = ServiceForm(mediators=case_mediators(case), initial={"mediator": case.mediator_id})
+    return _page(request, case, form)
+
+
+@role_required(Role.MEDIATOR, Role.ADMINISTRATOR)
+def service_add(request, pk: int):
+    user = request.user
+    case = case_selectors.case_get_for_user(user, pk)
+    if not case_selectors.can_edit_case(user, case):
+        raise PermissionDenied
+    form = ServiceForm(
+        request.POST or None,
+        mediators=case_mediators(case),
+        initial={"mediator": case.mediator_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            service = services.service_record(
+                case=case,
+                kind=data["kind"],
+                service_date=data["date"],
+                mediator=data["mediator"],
+                by=user,
+                quantity=data["quantity"],
+                km=data["km"],
+                amount=data["amount"],
+                registered_postage=data["registered_postage"],
+                note=data["note"],
+                origin="manual",
+            )
+        except ValidationError as exc:
+            _apply_errors(exc, form)
+        else:
+            messages.success(
+                request,
+                _("Prestation enregistrée : %(service)s.") % {"service": str(service)},
+            )
+            return redirect("fees:case_services", pk=case.pk)
+    return _page(request, case, form)
+
+
+@require_POST
+@role_required(Role.MEDIATOR, Role.ADMINISTRATOR)
+def service_delete(request, pk: int, service_pk: int):
+    user = request.user
+    case = case_selectors.case_get_for_user(user, pk)
+    service = service_get(case, service_pk)
+    if not case_selectors.can_edit_case(user, case):
+        raise PermissionDenied
+    try:
+        services.service_delete(service=service)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("Prestation supprimée : %(service)s.") % {"service": str(service)}
+        )
+    return redirect("fees:case_services", pk=case.pk)
+
+
+# --- fee statements ----------------------------------------------------------------------------
+
+
+def _editable_case(request, pk: int) -> Case:
+    """The case, for the designated mediator or the organisation's administrator (403 else)."""
+    case = case_selectors.case_get_for_user(request.user, pk)
+    if not case_selectors.can_edit_case(request.user, case):
+        raise PermissionDenied
+    return case
+
+
+def _presented(statement, lines):
+    return present(
+        lines,
+        pricing_method=statement.pricing_method,
+        reference_anniversary=statement.reference_anniversary,
+        entries=selectors.payees(statement.case, statement.period_from, statement.period_to),
+    )
+
+
+@role_required(Role.MEDIATOR, Role.ADMINISTRATOR)
+def statement_new(request, pk: int):
+    """Compute a statement for a period and an occasion: the preview shows every line with its
+    explanation (nothing is saved); "save as draft" posts the same form."""
+    user = request.user
+    case = _editable_case(request, pk)
+    preview = None
+    if request.method == "POST":
+        form = StatementForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                statement = services.statement_create(
+                    case=case,
+                    period_from=data["period_from"],
+                    period_to=data["period_to"],
+                    occasion=data["occasion"],
+                    reason=data["reason"],
+                    by=user,
+                )
+            except ValidationError as exc:
+                _apply_errors(exc, form)
+            else:
+                messages.success(request, _("Brouillon d'état de frais enregistré."))
+                return redirect("fees:statement_detail", pk=case.pk, statement_pk=statement.pk)
+    elif "period_from" in request.GET:
+        form = StatementForm(request.GET)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                computed = compute_case_statement(case, data["period_from"], data["period_to"])
+            except FeeEngineError as exc:
+                _apply_errors(services.engine_error(exc), form)
+            else:
+                statement, lines = services.build_statement(
+                    case=case,
+                    computed=computed,
+                    occasion=data["occasion"],
+                    reason=data["reason"],
+                    by=user,
+                )
+                overlap = selectors.filed_overlapping(case, data["period_from"], data["period_to"])
+                preview = {
+                    "statement": statement,
+                    "presented": _presented(statement, lines),
+                    "identity": identity_of(statement),
+                    "overlap": overlap,
+                }
+    else:
+        start, end = selectors.suggested_period(case, timezone.localdate())
+        form = StatementForm(
+            initial={"period_from": start, "period_to": end, "occasion": "annual_report"}
+        )
+    context = _case_context(request, case, "fees")
+    context.update({"form": form, "preview": preview})
+    return render(request, "fees/statement_new.html", context)
+
+
+@role_required(*CASE_ROLES)
+def statement_detail(request, pk: int, statement_pk: int):
+    case = case_selectors.case_get_for_user(request.user, pk)
+    statement = selectors.statement_get(case, statement_pk)
+    lines = list(statement.lines.order_by("position"))
+    order = getattr(statement, "taxation_order", None)
+    reductions = {}
+    if order is not None:
+        reductions = {r.line_id: r.allowed_amount for r in order.lines.all()}
+    context = _case_context(request, case, "fees")
+    context.update(
+        {
+            "statement": statement,
+            "presented": _presented(statement, lines),
+            "identity": identity_of(statement),
+            "order": order,
+            "reductions": reductions,
+        }
+    )
+    return render(request, "fees/statement_detail.html", context)
+
+
+def _require_edit(request, case: Case) -> None:
+    """After the object lookup (another organisation's object is a 404, never a 403)."""
+    if not case_selectors.can_edit_case(request.user, case):
+        raise PermissionDenied
+
+
+def _statement_action(request, pk: int, statement_pk: int, action, success: str):
+    case = case_selectors.case_get_for_user(request.user, pk)
+    statement = selectors.statement_get(case, statement_pk)
+    _require_edit(request, case)
+    try:
+        action(statement)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, success)
+    return statement
+
+
+@require_POST
+@role_required(Role.MEDIATOR, Role.ADMINISTRATOR)
+def statement_recompute(request, pk: int, statement_pk: int):
+    _statement_action(
+        request,
+        pk,
+        statement_pk,
+        lambda s: services.statement_recompute(statement=s, by=request.user),
+        _("Brouillon recalculé sur les données actuelles du dossier."),
+    )
+    return redirect("fees:statement_detail", pk=pk, statement_pk=statement_pk)
+
+
+@require_POST
+@role_required(Role.MEDIATOR, Role.ADMINISTRATOR)
+def statement_file(request, pk: int, statement_pk: int):
+    _statement_action(
+        request,
+        pk,
+        statement_pk,
+        lambda s: services.statement_file(statement=s, by=request.user),
+        _(
+            "État déposé : il est figé, ses prestations sont taxées et le greffe de la division "
+            "peut le télécharger."
+        ),
+    )
+    return redirect("fees:statement_detail", pk=pk, statement_pk=statement_pk)
+
+
+@require_POST
+@role_required(Role.MEDIATOR, Role.ADMINISTRATOR)
+def statement_delete(request, pk: int, statement_pk: int):
+    statement = _statement_action(
+        request,
+        pk,
+        statement_pk,
+        lambda s: services.statement_delete(statement=s),
+        _("Brouillon supprimé."),
+    )
+    if statement.is_filed:
+        return redirect("fees:statement_detail", pk=pk, statement_pk=statement_pk)
+    return redirect("fees:case_services", pk=pk)
+
+
+@role_required(*CASE_ROLES)
+def statement_pdf_download(request, pk: int, statement_pk: int):
+    """A filed statement: exactly the PDF filed with the court. A draft: printed now, marked
+    "PROJET"."""
+    case = case_selectors.case_get_for_user(request.user, pk)
+    statement = selectors.statement_get(case, statement_pk)
+    filename = statement_filename(statement)
+    if statement.is_filed:
+        return FileResponse(
+            statement.document.file.open("rb"),
+            as_attachment=True,
+            filename=filename,
+            content_type="application/pdf",
+        )
+    content = statement_pdf(statement, list(statement.lines.order_by("position")))
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@role_required(*CASE_ROLES)
+def statement_json(request, pk: int, statement_pk: int):
+    """The statement's ``rcd-taxation/1`` JSON, as computed (and, once filed, as filed)."""
+    case = case_selectors.case_get_for_user(request.user, pk)
+    statement = selectors.statement_get(case, statement_pk)
+    body = json.dumps(statement.snapshot, ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    filename = statement_filename(statement, "json")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@role_required(Role.MEDIATOR, Role.ADMINISTRATOR)
+def taxation_order_add(request, pk: int, statement_pk: int):
+    case = case_selectors.case_get_for_user(request.user, pk)
+    statement = selectors.statement_get(case, statement_pk)
+    _require_edit(request, case)
+    lines = list(statement.lines.order_by("position"))
+    form = TaxationOrderForm(
+        request.POST or None,
+        lines=lines,
+        initial={"allowed_amount": statement.total},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.taxation_order_record(
+                statement=statement,
+                order_date=data["order_date"],
+                allowed_amount=data["allowed_amount"],
+                reference=data["reference"],
+                judge_note=data["judge_note"],
+                line_amounts=form.line_amounts(),
+                by=request.user,
+            )
+        except ValidationError as exc:
+            _apply_errors(exc, form)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Ordonnance de taxation enregistrée : les honoraires taxés peuvent être "
+                    "prélevés sur le compte de médiation."
+                ),
+            )
+            return redirect("fees:statement_detail", pk=case.pk, statement_pk=statement.pk)
+    context = _case_context(request, case, "fees")
+    context.update({"statement": statement, "form": form})
+    return render(request, "fees/taxation_order_form.html", context)
+
+
+# --- SPF Economie intervention ----------------------------------------------------------------
+
+
+@role_required(Role.MEDIATOR, Role.ADMINISTRATOR)
+def intervention_add(request, pk: int):
+    case = _editable_case(request, pk)
+    position = selectors.fee_position(case)
+    pending = selectors.open_intervention_amount(case)
+    form = InterventionForm(
+        request.POST or None,
+        initial={
+            "prepared_on": timezone.localdate(),
+            "amount_requested": max(position.shortfall - pending, 0) or None,
+            "remission_type": RemissionType.NONE,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            intervention = services.intervention_prepare(case=case, by=request.user, **data)
+        except ValidationError as exc:
+            _apply_errors(exc, form)
+        else:
+            messages.success(request, _("Demande d'intervention du SPF Economie préparée."))
+            return redirect("fees:intervention_detail", pk=case.pk, intervention_pk=intervention.pk)
+    cap = selectors.intervention_cap(timezone.localdate())
+    context = _case_context(request, case, "fees")
+    context.update(
+        {
+            "form": form,
+            "position": position,
+            "pending": pending,
+            "cap": cap,
+            "capped_already": selectors.capped_amount_requested(case),
+        }
+    )
+    return render(request, "fees/intervention_form.html", context)
+
+
+def _status_choices(intervention):
+    allowed = services.INTERVENTION_TRANSITIONS[InterventionStatus(intervention.status)]
+    return [(s.value, s.label) for s in InterventionStatus if s in allowed]
+
+
+@role_required(*CASE_ROLES)
+def intervention_detail(request, pk: int, intervention_pk: int):
+    case = case_selectors.case_get_for_user(request.user, pk)
+    intervention = selectors.intervention_get(case, intervention_pk)
+    choices = _status_choices(intervention)
+    form = None
+    if choices and case_selectors.can_edit_case(request.user, case):
+        form = InterventionStatusForm(choices=choices, initial={"on": timezone.localdate()})
+    return _intervention_page(request, case, intervention, form)
+
+
+def _intervention_page(request, case, intervention, form):
+    context = _case_context(request, case, "fees")
+    context.update({"intervention": intervention, "status_form": form})
+    return render(request, "fees/intervention_detail.html", context)
+
+
+@require_POST
+@role_required(Role.MEDIATOR, Role.ADMINISTRATOR)
+def intervention_status(request, pk: int, intervention_pk: int):
+    case = case_selectors.case_get_for_user(request.user, pk)
+    intervention = selectors.intervention_get(case, intervention_pk)
+    _require_edit(request, case)
+    form = InterventionStatusForm(request.POST, choices=_status_choices(intervention))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.intervention_set_status(
+                intervention=intervention,
+                status=data["status"],
+                on=data["on"],
+                amount=data["amount"],
+                platform_reference=data["platform_reference"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            _apply_errors(exc, form)
+        else:
+            messages.success(request, _("Statut de la demande mis à jour."))
+            return redirect("fees:intervention_detail", pk=pk, intervention_pk=intervention_pk)
+    return _intervention_page(request, case, intervention, form)
+
+
+@role_required(*CASE_ROLES)
+def intervention_summary_pdf(request, pk: int, intervention_pk: int):
+    case = case_selectors.case_get_for_user(request.user, pk)
+    intervention = selectors.intervention_get(case, intervention_pk)
+    content = intervention_pdf(intervention, position=selectors.fee_position(case))
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="intervention-spf-{intervention.pk}.pdf"'
+    )
+    return response

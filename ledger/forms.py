@@ -1,0 +1,381 @@
+"""Forms of the mediation account (crispy-forms, Bootstrap 5). They only parse what is typed:
+the rules (amount, value date horizon, authorisation, dividend creditor, overdraft, IBAN) are the
+services', whose field-keyed messages are attached to the fields here. A form must not refuse
+those inputs first with a generic message."""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Div, Layout, Row
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from cases.forms import DATE_WIDGET
+from claims.models import Creditor
+
+from .models import Category, Direction
+from .services import EntryData
+
+DATE_INVALID = _("Saisissez une date au format jj/mm/aaaa.")
+
+
+def date_input(label, required=False, **kwargs):
+    messages = {"invalid": DATE_INVALID}
+    if required:
+        messages["required"] = _("La date est obligatoire (jj/mm/aaaa).")
+    return forms.DateField(
+        label=label, required=required, widget=DATE_WIDGET, error_messages=messages, **kwargs
+    )
+
+
+class AmbiguousAmount(ValueError):
+    pass
+
+
+def parse_amount(value: str) -> Decimal:
+    """'1.234,56', '1234,56', '1 234,56 €', '1234.56', '1.234.567' -> Decimal. The decimals are
+    kept as typed (the service refuses more than two) and so is the sign (it refuses zero and
+    negative amounts).
+
+    '10.005' is ambiguous in a journal that cannot be edited afterwards: ten thousand and five
+    euros (Belgian thousands separator) or ten euros with three decimals (a typing error). It is
+    refused with a message asking for an unambiguous form rather than guessed."""
+    text = re.sub(r"[\s\u00a0\u202f€]", "", value or "")
+    if "," in text:  # fr-BE: dot thousands, comma decimals
+        if not re.fullmatch(r"[-+]?(\d{1,3}(\.\d{3})+|\d+),\d*", text):
+            raise InvalidOperation(value)
+        text = text.replace(".", "").replace(",", ".").rstrip(".")
+    elif re.fullmatch(r"[-+]?\d{1,3}\.\d{3}", text):
+        raise AmbiguousAmount(value)
+    elif re.fullmatch(r"[-+]?[1-9]\d{0,2}(\.\d{3}){2,}", text):
+        text = text.replace(".", "")  # 1.234.567: thousands separators
+    if not re.fullmatch(r"[-+]?\d+(\.\d+)?", text):
+        raise InvalidOperation(value)
+    return Decimal(text)
+
+
+class AmountField(forms.CharField):
+    """An amount typed the Belgian way. Only an unreadable text is refused here."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "0,00", "maxlength": 32}),
+        )
+        kwargs.setdefault(
+            "error_messages",
+            {"required": _("Le montant est obligatoire (en euros, par exemple 1.234,56).")},
+        )
+        super().__init__(*args, **kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal):
+            return f"{value:.2f}".replace(".", ",")
+        return value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            if len(value) > 32:
+                raise InvalidOperation(value)
+            return parse_amount(value)
+        except AmbiguousAmount:
+            whole, _dot, part = value.strip().partition(".")
+            raise ValidationError(
+                _(
+                    "« %(value)s » est ambigu : écrivez %(thousands)s pour %(value)s euros, ou "
+                    "%(decimals)s ; un montant a au plus deux décimales."
+                ),
+                params={
+                    "value": value.strip(),
+                    "thousands": f"{whole}{part},00",
+                    "decimals": f"{whole},{part}",
+                },
+                code="ambiguous",
+            ) from None
+        except (InvalidOperation, ValueError):
+            raise ValidationError(
+                _("« %(value)s » n'est pas un montant : écrivez par exemple 1.234,56."),
+                params={"value": value},
+                code="invalid",
+            ) from None
+
+
+def _helper(layout=None) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    if layout is not None:
+        helper.layout = layout
+    return helper
+
+
+def apply_service_errors(form: forms.Form, error: ValidationError, mapping=None) -> None:
+    """Attach a service's ValidationError to the fields that carry it (``mapping`` renames the
+    service's keys to the form's fields); the rest goes to the form's own errors."""
+    mapping = mapping or {}
+    errors = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+    for key, messages in errors.items():
+        name = mapping.get(key, key)
+        for message in messages:
+            form.add_error(name if name in form.fields else None, message)
+
+
+# Account ------------------------------------------------------------------------------------
+
+
+class AccountOpenForm(forms.Form):
+    iban = forms.CharField(
+        label=_("IBAN du sous-compte de médiation"),
+        max_length=42,
+        error_messages={"required": _("Indiquez l'IBAN du sous-compte bancaire de médiation.")},
+        help_text=_("Le compte ouvert à la banque au nom du dossier, où arrivent les revenus."),
+    )
+    opened_on = date_input(
+        _("Ouvert le"),
+        required=True,
+        help_text=_("Aucune écriture ne peut être datée avant. Par défaut : l'admissibilité."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Layout(Row(Column("iban"), Column("opened_on"))))
+
+
+# Posting ------------------------------------------------------------------------------------
+
+# What the mediator posts: operation code -> (category, direction). The operation fixes the
+# direction of the categories that have one; a refund or an "other" entry may go either way,
+# and a reserve transfer sets money aside (in) or releases it (out).
+OPERATIONS: dict[str, tuple[str, str]] = {
+    "income": (Category.INCOME, Direction.IN),
+    "refund_in": (Category.REFUND, Direction.IN),
+    "other_in": (Category.OTHER, Direction.IN),
+    "living_allowance": (Category.LIVING_ALLOWANCE, Direction.OUT),
+    "payment_on_behalf": (Category.PAYMENT_ON_BEHALF, Direction.OUT),
+    "dividend": (Category.DIVIDEND, Direction.OUT),
+    "exceptional_expense": (Category.EXCEPTIONAL_EXPENSE, Direction.OUT),
+    "fee_payment": (Category.FEE_PAYMENT, Direction.OUT),
+    "bank_charge": (Category.BANK_CHARGE, Direction.OUT),
+    "refund_out": (Category.REFUND, Direction.OUT),
+    "other_out": (Category.OTHER, Direction.OUT),
+    "reserve_set_aside": (Category.RESERVE_TRANSFER, Direction.IN),
+    "reserve_release": (Category.RESERVE_TRANSFER, Direction.OUT),
+}
+
+OPERATION_CHOICES = [
+    ("", _("— Choisir l'opération —")),
+    (
+        _("Entrées"),
+        [
+            ("income", _("Revenu du requérant")),
+            ("refund_in", _("Remboursement reçu")),
+            ("other_in", _("Autre entrée")),
+        ],
+    ),
+    (
+        _("Sorties"),
+        [
+            ("living_allowance", _("Pécule de médiation")),
+            ("payment_on_behalf", _("Paiement pour compte du requérant (loyer, énergie…)")),
+            ("dividend", _("Dividende à un créancier")),
+            ("exceptional_expense", _("Dépense exceptionnelle autorisée par le tribunal")),
+            ("fee_payment", _("Paiement des honoraires taxés")),
+            ("bank_charge", _("Frais bancaires")),
+            ("refund_out", _("Remboursement versé")),
+            ("other_out", _("Autre sortie")),
+        ],
+    ),
+    (
+        _("Réserve pour honoraires"),
+        [
+            ("reserve_set_aside", _("Mise en réserve (le solde ne change pas)")),
+            ("reserve_release", _("Libération de la réserve (le solde ne change pas)")),
+        ],
+    ),
+]
+
+# Service error keys -> form fields.
+ENTRY_ERROR_FIELDS = {
+    "creditor_id": "creditor",
+    "direction": "operation",
+    "category": "operation",
+}
+
+
+class CreditorChoiceField(forms.ChoiceField):
+    """The dividend's creditor. The list offers the creditors taking part in the plan, but any
+    number is accepted here: whether that creditor may be paid (in the case, not time-barred)
+    is the service's rule and message."""
+
+    def valid_value(self, value):
+        return True
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            raise ValidationError(
+                _("Choisissez le créancier payé dans la liste."), code="invalid"
+            ) from None
+
+
+class EntryForm(forms.Form):
+    operation = forms.ChoiceField(
+        label=_("Opération"),
+        choices=OPERATION_CHOICES,
+        error_messages={
+            "required": _("Choisissez l'opération."),
+            "invalid_choice": _("Choisissez l'opération dans la liste."),
+        },
+    )
+    value_date = date_input(_("Date valeur"), required=True)
+    amount = AmountField(label=_("Montant (€)"))
+    counterparty = forms.CharField(label=_("Contrepartie"), max_length=200, required=False)
+    counterparty_iban = forms.CharField(
+        label=_("IBAN de la contrepartie"), max_length=42, required=False
+    )
+    communication = forms.CharField(
+        label=_("Communication"),
+        max_length=140,
+        required=False,
+        help_text=_("Libre ou structurée (+++123/4567/89012+++)."),
+    )
+    standing_order = forms.BooleanField(
+        label=_("Versé par ordre permanent"),
+        required=False,
+        help_text=_(
+            "Un pécule versé par ordre permanent compte pour une seule prestation par année de "
+            "suivi (honoraires 2,2°)."
+        ),
+    )
+    creditor = CreditorChoiceField(
+        label=_("Créancier payé"),
+        required=False,
+        help_text=_("Les créanciers du dossier qui participent au plan (ni forclos ni rejetés)."),
+    )
+    authorisation = forms.CharField(
+        label=_("Autorisation du tribunal"),
+        max_length=100,
+        required=False,
+        help_text=_("Référence de l'ordonnance qui autorise la dépense (date, numéro)."),
+    )
+    note = forms.CharField(label=_("Remarque"), max_length=255, required=False)
+
+    def __init__(self, *args, creditors=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.creditors: dict[int, Creditor] = {c.pk: c for c in creditors}
+        self.fields["creditor"].choices = [("", _("— Choisir le créancier —"))] + [
+            (
+                c.pk,
+                c.name
+                if getattr(c, "has_unpaid", True)
+                else _("%(name)s (désintéressé)") % {"name": c.name},
+            )
+            for c in creditors
+        ]
+        if not self.creditors:
+            self.fields["creditor"].help_text = _(
+                "Aucun créancier du dossier ne participe au plan : encodez d'abord ses créances "
+                "(onglet Créances)."
+            )
+        self.helper = _helper(
+            Layout(
+                Row(
+                    Column("operation", css_class="col-md-5"),
+                    Column("value_date", css_class="col-md-3"),
+                    Column("amount", css_class="col-md-4"),
+                ),
+                Div("creditor", css_class="ledger-extra", data_show_for="dividend"),
+                Div("authorisation", css_class="ledger-extra", data_show_for="exceptional_expense"),
+                Div("standing_order", css_class="ledger-extra", data_show_for="living_allowance"),
+                Row(Column("counterparty"), Column("counterparty_iban")),
+                Row(Column("communication"), Column("note")),
+            )
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        operation = cleaned.get("operation")
+        creditor = self.creditors.get(cleaned.get("creditor") or 0)
+        if operation == "dividend" and creditor is not None:
+            # Paying a creditor: its name and IBAN unless typed otherwise.
+            cleaned["counterparty"] = cleaned.get("counterparty") or creditor.name
+            cleaned["counterparty_iban"] = cleaned.get("counterparty_iban") or creditor.iban
+        return cleaned
+
+    def to_data(self) -> EntryData:
+        c = self.cleaned_data
+        operation = c["operation"]
+        category, direction = OPERATIONS[operation]
+        return EntryData(
+            value_date=c["value_date"],
+            direction=direction,
+            amount=c["amount"],
+            category=category,
+            counterparty=(c.get("counterparty") or "").strip(),
+            counterparty_iban=(c.get("counterparty_iban") or "").strip(),
+            communication=(c.get("communication") or "").strip(),
+            # Only what belongs to the operation (the other fields are hidden on the page).
+            standing_order=bool(c.get("standing_order")) and operation == "living_allowance",
+            creditor_id=c.get("creditor") if operation == "dividend" else None,
+            authorisation=(c.get("authorisation") or "").strip()
+            if operation == "exceptional_expense"
+            else "",
+            note=(c.get("note") or "").strip(),
+        )
+
+    def apply_service_errors(self, error: ValidationError) -> None:
+        apply_service_errors(self, error, ENTRY_ERROR_FIELDS)
+
+
+class ReverseForm(forms.Form):
+    note = forms.CharField(
+        label=_("Motif de l'extourne"),
+        max_length=255,
+        required=False,
+        help_text=_("Par exemple : encodé deux fois, mauvais montant. Repris dans le journal."),
+    )
+    confirm = forms.BooleanField(
+        label=_("Je confirme l'extourne de cette écriture."),
+        error_messages={"required": _("Cochez la case pour confirmer l'extourne.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+# Journal filters and export period ---------------------------------------------------------
+
+
+class PeriodForm(forms.Form):
+    """A period ``[start, end)``: the end day is excluded, like the taxation periods."""
+
+    start = date_input(_("Du (inclus)"))
+    end = date_input(_("Au (exclu)"))
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end <= start:
+            self.add_error(
+                "end", _("La fin de la période (exclue) doit être postérieure à son début.")
+            )
+        return cleaned
+
+
+class JournalFilterForm(PeriodForm):
+    category = forms.ChoiceField(
+        label=_("Catégorie"),
+        required=False,
+        choices=[("", _("Toutes les catégories"))] + list(Category.choices),
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )

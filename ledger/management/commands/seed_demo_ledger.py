@@ -1,0 +1,306 @@
+"""Demo journals: opens the mediation account of every running demo case and posts a realistic
+history through ``ledger.services`` (the same rules as the screens): the applicant's monthly
+income, the living allowance by standing order, the rent and energy paid on their behalf,
+quarterly bank charges and transfers to the fee reserve, one exceptional expense authorised by
+the court in some cases, one income encoded twice by mistake and reversed, and — when the case
+has creditors taking part in a plan — monthly dividends shared in proportion to their claims.
+
+Idempotent: an account that already has entries is left alone. Run after ``seed_demo``.
+"""
+
+import random
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from cases.models import Case
+from cases.status import ACTIVE_STATUSES, CaseStatus
+from claims.models import Claim, ClaimStatus
+from ledger import services
+from ledger.models import Category, Direction
+from ledger.services import EntryData
+
+CENT = Decimal("0.01")
+PLAN_STATUSES = {CaseStatus.AMICABLE_PLAN, CaseStatus.JUDICIAL_PLAN}
+
+INCOMES = [
+    ("Salaire", ["Cora Namur SA", "Delhaize Le Lion SA", "Ville de Namur", "Randstad Belgium SA"]),
+    ("Allocations de chômage", ["CAPAC", "FGTB — organisme de paiement", "CSC — service chômage"]),
+    ("Revenu d'intégration", ["CPAS de Namur", "CPAS de Liège", "CPAS de Charleroi"]),
+    ("Indemnités d'incapacité de travail", ["Solidaris", "Mutualité chrétienne"]),
+    ("Pension", ["Service fédéral des Pensions"]),
+]
+LANDLORDS = [
+    "Foyer Namurois SCRL",
+    "La Maison Liégeoise SCRL",
+    "Logis Social de Charleroi",
+    "M. et Mme Jacquet",
+    "Immo Meuse SPRL",
+]
+ENERGY = ["ENGIE Electrabel", "Luminus SA", "TotalEnergies Power & Gas Belgium", "Mega SA"]
+BANKS = {"001": "BNP Paribas Fortis", "068": "Belfius Banque", "363": "ING Belgique", "096": "CBC"}
+EXPENSES = [
+    ("Remplacement de la chaudière", "Chauffage Dethier SPRL", 1450),
+    ("Frais de déménagement", "Déménagements Collard", 680),
+    ("Réparation du véhicule (trajet domicile-travail)", "Garage Marchal", 920),
+    ("Lunettes (quote-part non remboursée)", "Optique Delvaux", 310),
+]
+
+
+def money(value) -> Decimal:
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def belgian_iban(bank_code: str, account: int) -> str:
+    first = f"{bank_code}{account:07d}"
+    check = int(first) % 97 or 97
+    bban = f"{first}{check:02d}"
+    return f"BE{98 - int(f'{bban}111400') % 97:02d}{bban}"
+
+
+def structured_communication(number: int) -> str:
+    """+++123/4567/89012+++ with its mod-97 check digits."""
+    base = number % 10**10
+    check = base % 97 or 97
+    digits = f"{base:010d}{check:02d}"
+    return f"+++{digits[:3]}/{digits[3:7]}/{digits[7:]}+++"
+
+
+def month_starts(first: date, last: date):
+    day = date(first.year, first.month, 1)
+    while day <= last:
+        yield day
+        day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+class Command(BaseCommand):
+    help = "Open the accounts of the running demo cases and post a realistic journal (idempotent)."
+
+    def handle(self, *args, **options):
+        today = timezone.localdate()
+        opened = posted = skipped = 0
+        cases = (
+            Case.objects.filter(status__in=ACTIVE_STATUSES)
+            .select_related("mediator")
+            .prefetch_related("applicants")
+            .order_by("pk")
+        )
+        for case in cases:
+            try:
+                account = services.account_open(case=case)
+            except ValidationError as exc:
+                self.stderr.write(f"{case.reference}: {'; '.join(exc.messages)}")
+                continue
+            if account.entry_count:
+                skipped += 1
+                continue
+            opened += 1
+            with transaction.atomic():
+                posted += History(case, today).post()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo journals: {opened} account(s) filled, {posted} entries posted, "
+                f"{skipped} account(s) already kept."
+            )
+        )
+
+
+class History:
+    """One case's journal, month by month, kept within the available balance."""
+
+    def __init__(self, case: Case, today: date):
+        self.case = case
+        self.today = today
+        self.rng = random.Random(case.pk * 7919)
+        self.by = case.mediator
+        self.count = 0
+        self.refused = 0
+        rng = self.rng
+        self.income_label, payers = rng.choice(INCOMES)
+        self.payer = rng.choice(payers)
+        self.income = money(rng.randrange(1450, 2350, 5))
+        self.children = case.dependent_children
+        self.rent = min(money(rng.randrange(450, 760, 5)), money(self.income * Decimal("0.38")))
+        self.landlord = rng.choice(LANDLORDS)
+        self.energy = money(rng.randrange(70, 150, 5))
+        self.supplier = rng.choice(ENERGY)
+        self.creditors = self._creditors()
+        # What is left each month for the plan; without creditors to pay (no claims recorded in
+        # the demo case) a small margin only, so that the balance stays plausible.
+        self.surplus = money(
+            rng.randrange(120, 320, 10) if self.creditors else rng.randrange(40, 90, 5)
+        )
+        base = self.income + self.children * Decimal("175")
+        self.allowance = money(
+            ((base - self.rent - self.energy - self.surplus) / 10).to_integral_value() * 10
+        )
+        applicant = case.applicants.all()[0] if case.applicants.all() else None
+        self.applicant = applicant.full_name if applicant else case.reference
+        self.applicant_iban = belgian_iban("063", 4000000 + case.pk)
+        self.bank = BANKS.get(case.account_iban[4:7], "Banque du compte de médiation")
+        self.plan_start = case.homologation_date if case.status in PLAN_STATUSES else None
+
+    def _creditors(self) -> list[tuple[int, str, str, Decimal]]:
+        """(id, name, iban, share) of the creditors taking part in the plan."""
+        rows = (
+            Claim.objects.filter(case=self.case, time_barred=False)
+            .exclude(status=ClaimStatus.REJECTED)
+            .values("creditor_id", "creditor__name", "creditor__iban")
+            .annotate(total=Sum("principal") + Sum("interest") + Sum("costs"))
+            .order_by("creditor__name")
+        )
+        grand = sum((r["total"] for r in rows), Decimal(0))
+        if not grand:
+            return []
+        return [
+            (r["creditor_id"], r["creditor__name"], r["creditor__iban"], r["total"] / grand)
+            for r in rows
+        ]
+
+    def _day(self, month: date, offset: int) -> date:
+        """A day of the month, never before the account's first day."""
+        return max(month + timedelta(days=offset), self.case.admissibility_date + timedelta(days=1))
+
+    def _post(self, day: date, direction: str, amount, category: str, **fields):
+        if day > self.today:
+            return None
+        try:
+            entry = services.entry_post(
+                case=self.case,
+                data=EntryData(
+                    value_date=day,
+                    direction=direction,
+                    amount=money(amount),
+                    category=category,
+                    **fields,
+                ),
+                by=self.by,
+                today=self.today,
+            )
+        except ValidationError:
+            self.refused += 1  # e.g. not enough money that month: the mediator would wait
+            return None
+        self.count += 1
+        return entry
+
+    def post(self) -> int:
+        rng = self.rng
+        first = self.case.admissibility_date + timedelta(days=1)
+        months = list(month_starts(first, self.today))
+        mistake_month = min(2, len(months) - 1)
+        expense_month = rng.randrange(6, max(7, len(months))) if rng.random() < 0.5 else None
+        for index, month in enumerate(months):
+            label = f"{month:%m/%Y}"
+            pay_day = self._day(month, rng.randrange(0, 3))
+            income = (
+                self.income + money(rng.randrange(-30, 31))
+                if "Salaire" in self.income_label
+                else self.income
+            )
+            entry = self._post(
+                pay_day,
+                Direction.IN,
+                income,
+                Category.INCOME,
+                counterparty=self.payer,
+                communication=f"{self.income_label} {label}",
+            )
+            if index == mistake_month and entry is not None:
+                double = self._post(
+                    pay_day,
+                    Direction.IN,
+                    income,
+                    Category.INCOME,
+                    counterparty=self.payer,
+                    communication=f"{self.income_label} {label}",
+                )
+                if double is not None:
+                    services.entry_reverse(
+                        entry=double,
+                        by=self.by,
+                        today=min(pay_day + timedelta(days=3), self.today),
+                        note="Revenu encodé deux fois (même extrait bancaire)",
+                    )
+                    self.count += 1
+            if self.children:
+                self._post(
+                    self._day(month, 7),
+                    Direction.IN,
+                    self.children * Decimal("175"),
+                    Category.INCOME,
+                    counterparty="FAMIWAL",
+                    communication=f"Allocations familiales {label}",
+                )
+            self._post(
+                self._day(month, 4),
+                Direction.OUT,
+                self.allowance,
+                Category.LIVING_ALLOWANCE,
+                counterparty=self.applicant,
+                counterparty_iban=self.applicant_iban,
+                communication=f"Pécule de médiation {label}",
+                standing_order=True,
+            )
+            self._post(
+                self._day(month, 5),
+                Direction.OUT,
+                self.rent,
+                Category.PAYMENT_ON_BEHALF,
+                counterparty=self.landlord,
+                communication=f"Loyer {label}",
+            )
+            self._post(
+                self._day(month, 14),
+                Direction.OUT,
+                self.energy,
+                Category.PAYMENT_ON_BEHALF,
+                counterparty=self.supplier,
+                communication=structured_communication(self.case.pk * 1000 + index),
+            )
+            if month.month % 3 == 0:
+                self._post(
+                    self._day(month, 27),
+                    Direction.OUT,
+                    Decimal("4.50"),
+                    Category.BANK_CHARGE,
+                    counterparty=self.bank,
+                    communication=f"Frais de gestion du compte, trimestre {label}",
+                )
+                self._post(
+                    self._day(month, 27),
+                    Direction.IN,
+                    self.surplus * Decimal("0.45"),
+                    Category.RESERVE_TRANSFER,
+                    note="Provision trimestrielle pour honoraires",
+                )
+            if index == expense_month:
+                what, supplier, amount = rng.choice(EXPENSES)
+                order = month - timedelta(days=rng.randrange(10, 30))
+                self._post(
+                    self._day(month, 20),
+                    Direction.OUT,
+                    amount,
+                    Category.EXCEPTIONAL_EXPENSE,
+                    counterparty=supplier,
+                    communication=what,
+                    authorisation=f"Ordonnance du {order:%d/%m/%Y}, R.G. {self.case.role_number}",
+                )
+            if self.plan_start and self.creditors and month > self.plan_start:
+                budget = self.surplus * Decimal("0.5")
+                for creditor_id, name, iban, share in self.creditors:
+                    self._post(
+                        self._day(month, 24),
+                        Direction.OUT,
+                        max(budget * share, Decimal("5")),
+                        Category.DIVIDEND,
+                        creditor_id=creditor_id,
+                        counterparty=name,
+                        counterparty_iban=iban,
+                        communication=f"Dividende plan {label} — {self.case.reference}",
+                    )
+        return self.count

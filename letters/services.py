@@ -1,0 +1,399 @@
+"""Write services for letters and letter templates (keyword-only, typed, atomic).
+
+The letter -> billable service rule (fees.md §1 items 4.1, 4.2 and postage, §6) is
+``billable_service_for``; ``letter_send`` applies it through ``fees.services.service_record``
+in the same transaction as the letter and its PDF: if anything fails, nothing is saved.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from accounts.models import Organisation, Role, User
+from cases.models import Case
+from claims.models import Creditor, Representation
+from fees.models import ServiceKind
+from fees.services import service_record
+
+from . import pdf
+from .defaults import DEFAULT_TEMPLATES
+from .models import Letter, LetterAddressee, LetterKind, LetterTemplate
+from .placeholders import AddresseeData, PlaceholderError, case_context, check_source, render_source
+from .selectors import claim_references
+
+logger = logging.getLogger(__name__)
+
+CENT = Decimal("0.01")
+CIRCULAR_MIN_ADDRESSEES = 3  # fees.md §6: a circular letter has 3 or more addressees
+
+
+# --- the rule ------------------------------------------------------------------------------
+
+
+def billable_service_for(addressees: int) -> tuple[str, int]:
+    """(service kind, quantity) recorded for one letter with identical content sent to
+    ``addressees`` addressees (fees.md §6; AR 18.12.1998 art. 4 al. 2, 1° and 2°):
+
+    - 1 addressee -> one ordinary letter (``letter``, quantity 1, 4.1);
+    - 2 addressees -> two ordinary letters (``letter``, quantity 2, 4.1);
+    - 3 or more -> a circular letter billed per addressee (``circular_letter``,
+      quantity = addressees, 4.2; Cass. 29.02.2008, C.06.0633.F).
+
+    Only the addressee block and the addressee's references differ from one copy to another
+    (mail merge); the content is identical, which is what makes it a circular letter.
+    """
+    if addressees < 1:
+        raise ValueError("a letter has at least one addressee")
+    if addressees < CIRCULAR_MIN_ADDRESSEES:
+        return ServiceKind.LETTER, addressees
+    return ServiceKind.CIRCULAR_LETTER, addressees
+
+
+# --- templates -----------------------------------------------------------------------------
+
+
+@dataclass
+class TemplateData:
+    kind: str
+    name: str
+    subject: str
+    body: str
+    registered: bool = False
+
+
+def _check_admin(*, organisation: Organisation, by: User) -> None:
+    if by.role != Role.ADMINISTRATOR or by.organisation_id != organisation.pk:
+        raise ValidationError(
+            _("Seul l'administrateur de l'organisation peut modifier les modèles de courrier.")
+        )
+
+
+def _template_errors(data: TemplateData) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if data.kind not in LetterKind.values:
+        errors["kind"] = [_("Type de courrier inconnu.")]
+    for field in ("name", "subject", "body"):
+        if not getattr(data, field).strip():
+            errors.setdefault(field, []).append(_("Ce champ est obligatoire."))
+    for field in ("subject", "body"):
+        try:
+            check_source(getattr(data, field))
+        except PlaceholderError as exc:
+            errors.setdefault(field, []).extend(exc.messages)
+    if "\n" in data.subject.strip():
+        errors.setdefault("subject", []).append(_("L'objet tient sur une seule ligne."))
+    return errors
+
+
+def _save_template(template: LetterTemplate, data: TemplateData, by: User) -> LetterTemplate:
+    errors = _template_errors(data)
+    duplicate = (
+        LetterTemplate.objects.filter(
+            organisation_id=template.organisation_id, name=data.name.strip()
+        )
+        .exclude(pk=template.pk)
+        .exists()
+    )
+    if duplicate:
+        errors.setdefault("name", []).append(_("Un modèle de l'organisation porte déjà ce nom."))
+    if errors:
+        raise ValidationError(errors)
+    template.kind = data.kind
+    template.name = data.name.strip()
+    template.subject = data.subject.strip()
+    template.body = data.body.strip().replace("\r\n", "\n")
+    template.registered = data.registered
+    template.updated_by = by
+    template.full_clean()
+    try:
+        with transaction.atomic():
+            template.save()
+    except IntegrityError as exc:  # a concurrent save of the same name
+        raise ValidationError(
+            {"name": _("Un modèle de l'organisation porte déjà ce nom.")}
+        ) from exc
+    return template
+
+
+@transaction.atomic
+def letter_template_create(
+    *, organisation: Organisation, data: TemplateData, by: User
+) -> LetterTemplate:
+    _check_admin(organisation=organisation, by=by)
+    return _save_template(LetterTemplate(organisation=organisation), data, by)
+
+
+@transaction.atomic
+def letter_template_update(
+    *, template: LetterTemplate, data: TemplateData, by: User
+) -> LetterTemplate:
+    template = LetterTemplate.objects.select_for_update().get(pk=template.pk)
+    _check_admin(organisation=template.organisation, by=by)
+    return _save_template(template, data, by)
+
+
+@transaction.atomic
+def letter_templates_ensure_defaults(organisation: Organisation) -> int:
+    """Create the default French templates for an organisation that has none; return how
+    many were created (0 when it already has templates: an administrator's edits are kept)."""
+    Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if LetterTemplate.objects.filter(organisation=organisation).exists():
+        return 0
+    LetterTemplate.objects.bulk_create(
+        LetterTemplate(organisation=organisation, **values) for values in DEFAULT_TEMPLATES
+    )
+    return len(DEFAULT_TEMPLATES)
+
+
+# --- letters -------------------------------------------------------------------------------
+
+
+def resolve_addressees(*, case: Case, keys: list[str]) -> list[AddresseeData]:
+    """The addressees chosen by their keys: ``c<creditor pk>`` (a creditor of the case's
+    organisation) or ``r<representation pk>`` (a representative acting in this case).
+    Unknown keys are refused; an addressee without a postal address too."""
+    errors: list[str] = []
+    creditor_ids: list[int] = []
+    representation_ids: list[int] = []
+    for key in dict.fromkeys(keys):
+        prefix, digits = key[:1], key[1:]
+        if prefix not in ("c", "r") or not digits.isdigit():
+            errors.append(_("Destinataire inconnu."))
+        elif prefix == "c":
+            creditor_ids.append(int(digits))
+        else:
+            representation_ids.append(int(digits))
+    creditors = {
+        c.pk: c
+        for c in Creditor.objects.filter(pk__in=creditor_ids, organisation_id=case.organisation_id)
+    }
+    representations = {
+        r.pk: r
+        for r in Representation.objects.filter(pk__in=representation_ids, case=case).select_related(
+            "creditor", "representative"
+        )
+    }
+    if len(creditors) != len(creditor_ids) or len(representations) != len(representation_ids):
+        errors.append(_("Un destinataire choisi n'appartient pas à ce dossier."))
+    if errors:
+        raise ValidationError({"addressees": list(dict.fromkeys(errors))})
+    references = claim_references(case)
+    result: list[AddresseeData] = []
+    for creditor_id in creditor_ids:
+        creditor = creditors[creditor_id]
+        result.append(
+            AddresseeData(
+                key=f"c{creditor.pk}",
+                creditor_id=creditor.pk,
+                representative_id=None,
+                name=creditor.name,
+                address=creditor.address.strip(),
+                reference=references.get(creditor.pk, ""),
+                creditor_name=creditor.name,
+            )
+        )
+    for representation_id in representation_ids:
+        representation = representations[representation_id]
+        representative = representation.representative
+        result.append(
+            AddresseeData(
+                key=f"r{representation.pk}",
+                creditor_id=representation.creditor_id,
+                representative_id=representative.pk,
+                name=representative.name,
+                address=representative.address.strip(),
+                reference=representation.file_reference
+                or references.get(representation.creditor_id, ""),
+                creditor_name=representation.creditor.name,
+            )
+        )
+    result.sort(key=lambda a: (a.creditor_name.lower(), a.representative_id is not None, a.name))
+    missing = [a.name for a in result if not a.address]
+    if missing:
+        raise ValidationError(
+            {
+                "addressees": _(
+                    "Adresse postale manquante pour : %(names)s. Complétez-la dans l'annuaire "
+                    "avant d'envoyer le courrier."
+                )
+                % {"names": ", ".join(missing)}
+            }
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class RenderedCopy:
+    addressee: AddresseeData
+    subject: str
+    body: str
+
+
+def letter_render(
+    *, case: Case, subject: str, body: str, addressees: list[AddresseeData], sent_on: date
+) -> list[RenderedCopy]:
+    """Render the composed text for each addressee (placeholders over strings only).
+    Raises ValidationError keyed ``subject`` / ``body`` for a refused placeholder."""
+    errors: dict[str, list[str]] = {}
+    for field, source in (("subject", subject), ("body", body)):
+        if not source.strip():
+            errors.setdefault(field, []).append(_("Ce champ est obligatoire."))
+            continue
+        try:
+            check_source(source)
+        except PlaceholderError as exc:
+            errors.setdefault(field, []).extend(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    common = case_context(case=case, sent_on=sent_on, mediator_name=pdf.signatory_of(case.mediator))
+    copies = []
+    for addressee in addressees:
+        context = {**common, **addressee.context()}
+        copies.append(
+            RenderedCopy(
+                addressee=addressee,
+                subject=" ".join(render_source(subject, context).split()),
+                body=render_source(body.replace("\r\n", "\n"), context).strip(),
+            )
+        )
+    return copies
+
+
+def _letter_errors(
+    *, case: Case, registered: bool, postage: Decimal | None, sent_on: date, keys: list[str]
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if not keys:
+        errors["addressees"] = [_("Choisissez au moins un destinataire.")]
+    if registered:
+        if postage is None:
+            errors["postage"] = [_("Indiquez le port d'une lettre recommandée.")]
+        elif postage <= 0:
+            errors["postage"] = [_("Le port recommandé doit être un montant positif.")]
+        elif postage != postage.quantize(CENT):
+            errors["postage"] = [_("Le montant a au plus deux décimales.")]
+    elif postage is not None:
+        errors["postage"] = [_("Un port recommandé ne s'indique que pour un envoi recommandé.")]
+    if sent_on < case.admissibility_date:
+        errors["sent_on"] = [
+            _("Un courrier du dossier ne peut précéder l'admissibilité (%(date)s).")
+            % {"date": case.admissibility_date.strftime("%d/%m/%Y")}
+        ]
+    elif sent_on > timezone.localdate():
+        errors["sent_on"] = [_("La date d'envoi ne peut être dans le futur.")]
+    return errors
+
+
+@transaction.atomic
+def letter_send(
+    *,
+    case: Case,
+    template: LetterTemplate | None,
+    subject: str,
+    body: str,
+    addressee_keys: list[str],
+    registered: bool,
+    postage: Decimal | None,
+    sent_on: date,
+    by: User,
+) -> Letter:
+    """Send a letter: render it for each addressee, print ONE PDF (a copy per addressee),
+    record the letter, its addressees and the billable service (``billable_service_for``),
+    all in one transaction: if the PDF cannot be produced, nothing is saved."""
+    case = Case.objects.select_related("organisation", "mediator").get(pk=case.pk)
+    if template is not None and template.organisation_id != case.organisation_id:
+        raise ValidationError({"template": _("Modèle inconnu.")})
+    errors = _letter_errors(
+        case=case, registered=registered, postage=postage, sent_on=sent_on, keys=addressee_keys
+    )
+    addressees: list[AddresseeData] = []
+    if addressee_keys:
+        try:
+            addressees = resolve_addressees(case=case, keys=addressee_keys)
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                errors.setdefault(field, []).extend(messages)
+    copies: list[RenderedCopy] = []
+    try:
+        copies = letter_render(
+            case=case, subject=subject, body=body, addressees=addressees, sent_on=sent_on
+        )
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+    letter = Letter(
+        case=case,
+        template=template,
+        kind=template.kind if template else LetterKind.OTHER,
+        subject=" ".join(subject.split())[:255],
+        body=body.replace("\r\n", "\n").strip(),
+        registered=registered,
+        postage=postage if registered else None,
+        sent_on=sent_on,
+        sent_by=by,
+        signatory=pdf.signatory_of(case.mediator),
+    )
+    letter.full_clean(exclude=["pdf"])
+    letter.save()
+    LetterAddressee.objects.bulk_create(
+        LetterAddressee(
+            letter=letter,
+            position=position,
+            creditor_id=copy.addressee.creditor_id,
+            representative_id=copy.addressee.representative_id,
+            name=copy.addressee.name,
+            address=copy.addressee.address,
+            reference=copy.addressee.reference,
+            on_behalf_of=copy.addressee.on_behalf_of,
+            subject=copy.subject,
+            body=copy.body,
+        )
+        for position, copy in enumerate(copies, start=1)
+    )
+    kind, quantity = billable_service_for(len(copies))
+    service = service_record(
+        case=case,
+        kind=kind,
+        service_date=sent_on,
+        # The act is the designated mediator's: the letter goes out under their signature.
+        mediator=case.mediator,
+        by=by,
+        quantity=quantity,
+        # Postage of ONE letter: the engine multiplies it by the number of letters
+        # (fees.engine.compute._postage_line, quantity = ServiceFacts.letters = quantity).
+        registered_postage=postage if registered else None,
+        note=(
+            ngettext(
+                "Courrier « %(name)s » à %(count)s destinataire",
+                "Courrier « %(name)s » à %(count)s destinataires",
+                len(copies),
+            )
+            % {
+                "name": template.name if template else LetterKind(letter.kind).label,
+                "count": len(copies),
+            }
+        )[:255],
+        origin="letter",
+    )
+    letter.services.add(service)
+    try:
+        content = pdf.render_letter_pdf(letter)
+    except Exception as exc:  # WeasyPrint, fonts, template: the whole sending is undone
+        logger.exception("letter PDF rendering failed for case %s", case.pk)
+        raise ValidationError(
+            _("Le PDF du courrier n'a pas pu être produit : rien n'a été enregistré.")
+        ) from exc
+    # The file is written last: every database write before it is undone if it fails.
+    letter.pdf.save(f"courrier-{letter.pk}.pdf", ContentFile(content), save=True)
+    return letter

@@ -1,0 +1,237 @@
+"""Letters: the case's letters tab, composing and sending a letter, downloading its PDF, and the
+organisation's letter templates (administrator only). Views are thin: forms parse, services
+write, selectors read."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from accounts.models import Role
+from cases import selectors as case_selectors
+from cases.views import CASE_ROLES, _apply_errors, _case_context
+from core.access import role_required
+from fees.models import ServiceKind
+
+from . import selectors, services
+from .forms import ComposeForm, LetterTemplateForm
+from .models import LetterKind
+from .placeholders import PLACEHOLDERS, PlaceholderError, render_source, sample_context
+
+WRITE_ROLES = (Role.MEDIATOR, Role.ADMINISTRATOR)
+
+
+@role_required(*CASE_ROLES)
+def case_letters(request, pk: int):
+    case = case_selectors.case_get_for_user(request.user, pk)
+    context = _case_context(request, case, "letters")
+    context.update(
+        {
+            "letters": selectors.letters_of_case(case),
+            "is_org_admin": request.user.role == Role.ADMINISTRATOR,
+        }
+    )
+    return render(request, "letters/case_letters.html", context)
+
+
+@role_required(*CASE_ROLES)
+def letter_download(request, pk: int, letter_pk: int):
+    case = case_selectors.case_get_for_user(request.user, pk)
+    letter = selectors.letter_get(case, letter_pk)
+    if not letter.pdf:
+        raise Http404
+    filename = f"{case.reference}-courrier-{letter.sent_on:%Y%m%d}-{letter.pk}.pdf"
+    return FileResponse(
+        letter.pdf.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf"
+    )
+
+
+def _service_summary(count: int, registered: bool, postage) -> str:
+    kind, quantity = services.billable_service_for(count)
+    label = ServiceKind(kind).label
+    text = _("%(kind)s, quantité %(quantity)s") % {"kind": label, "quantity": quantity}
+    if registered and postage is not None:
+        text += " " + _("+ port recommandé de %(postage)s € par lettre") % {
+            "postage": f"{postage:.2f}".replace(".", ",")
+        }
+    return text
+
+
+def _already_declared(template, addressees, options) -> list[str]:
+    """For the reminder of art. 1675/9 §3: the addressees whose creditor has already declared
+    (a warning in the preview; the mediator decides)."""
+    if template is None or template.kind != LetterKind.REMINDER:
+        return []
+    declared = {o.creditor_id for o in options if o.declared}
+    return [a.name for a in addressees if a.creditor_id in declared]
+
+
+@role_required(*WRITE_ROLES)
+def letter_compose(request, pk: int):
+    user = request.user
+    case = case_selectors.case_get_for_user(user, pk)
+    if not case_selectors.can_edit_case(user, case):
+        raise PermissionDenied
+    services.letter_templates_ensure_defaults(case.organisation)
+    templates = selectors.templates_of_organisation(case.organisation)
+    options = selectors.addressee_options(case)
+    directory = selectors.directory_options(case, exclude={o.creditor_id for o in options})
+
+    chosen = None
+    template_pk = request.POST.get("template") or request.GET.get("modele")
+    if template_pk and str(template_pk).isdigit():
+        chosen = templates.filter(pk=template_pk).first()
+    if chosen is None and request.method == "GET":
+        chosen = templates.first()
+    initial = {}
+    if chosen is not None:
+        initial = {
+            "template": chosen.pk,
+            "subject": chosen.subject,
+            "body": chosen.body,
+            "registered": chosen.registered,
+        }
+    form = ComposeForm(
+        request.POST or None, templates=templates, options=options + directory, initial=initial
+    )
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        action = request.POST.get("action", "preview")
+        try:
+            if action == "send":
+                letter = services.letter_send(
+                    case=case,
+                    template=data["template"],
+                    subject=data["subject"],
+                    body=data["body"],
+                    addressee_keys=data["addressees"],
+                    registered=data["registered"],
+                    postage=data["postage"],
+                    sent_on=data["sent_on"],
+                    by=user,
+                )
+            else:
+                if not data["addressees"]:
+                    raise ValidationError({"addressees": _("Choisissez au moins un destinataire.")})
+                addressees = services.resolve_addressees(case=case, keys=data["addressees"])
+                preview = {
+                    "copies": services.letter_render(
+                        case=case,
+                        subject=data["subject"],
+                        body=data["body"],
+                        addressees=addressees,
+                        sent_on=data["sent_on"],
+                    ),
+                    "service": _service_summary(
+                        len(addressees), data["registered"], data["postage"]
+                    ),
+                    "already_declared": _already_declared(data["template"], addressees, options),
+                }
+        except ValidationError as exc:
+            _apply_errors(exc, form)
+        else:
+            if action == "send":
+                count = letter.addressees.count()
+                messages.success(
+                    request,
+                    ngettext(
+                        "Courrier envoyé à %(count)s destinataire et enregistré dans les "
+                        "honoraires : %(service)s.",
+                        "Courrier envoyé à %(count)s destinataires et enregistré dans les "
+                        "honoraires : %(service)s.",
+                        count,
+                    )
+                    % {
+                        "count": count,
+                        "service": _service_summary(count, letter.registered, letter.postage),
+                    },
+                )
+                return redirect("letters:case_letters", pk=case.pk)
+    selected = set(form["addressees"].value() or [])
+    context = _case_context(request, case, "letters")
+    context.update(
+        {
+            "form": form,
+            "templates": templates,
+            "chosen": chosen,
+            "options": options,
+            "directory": directory,
+            "selected": selected,
+            "directory_open": bool(selected & {o.key for o in directory}),
+            "preview": preview,
+            "placeholders": PLACEHOLDERS,
+        }
+    )
+    return render(request, "letters/compose.html", context)
+
+
+# --- templates (the organisation's administrator) -----------------------------------------
+
+
+@role_required(Role.ADMINISTRATOR)
+def template_list(request):
+    organisation = request.user.organisation
+    services.letter_templates_ensure_defaults(organisation)
+    return render(
+        request,
+        "letters/template_list.html",
+        {"templates": selectors.templates_of_organisation(organisation)},
+    )
+
+
+def _template_page(request, form, template=None):
+    sample = None
+    if template is not None:
+        try:
+            context = sample_context()
+            sample = {
+                "subject": render_source(template.subject, context),
+                "body": render_source(template.body, context),
+            }
+        except PlaceholderError:
+            sample = None
+    return render(
+        request,
+        "letters/template_form.html",
+        {"form": form, "template": template, "placeholders": PLACEHOLDERS, "sample": sample},
+    )
+
+
+@role_required(Role.ADMINISTRATOR)
+def template_create(request):
+    form = LetterTemplateForm(request.POST or None, initial={"kind": "other"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            template = services.letter_template_create(
+                organisation=request.user.organisation, data=form.to_data(), by=request.user
+            )
+        except ValidationError as exc:
+            _apply_errors(exc, form)
+        else:
+            messages.success(request, _("Modèle « %(name)s » créé.") % {"name": template.name})
+            return redirect("letters:template_edit", tpl_pk=template.pk)
+    return _template_page(request, form)
+
+
+@role_required(Role.ADMINISTRATOR)
+def template_edit(request, tpl_pk: int):
+    template = selectors.template_get_for_user(request.user, tpl_pk)
+    form = LetterTemplateForm(
+        request.POST or None, initial=LetterTemplateForm.initial_from(template)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            template = services.letter_template_update(
+                template=template, data=form.to_data(), by=request.user
+            )
+        except ValidationError as exc:
+            _apply_errors(exc, form)
+        else:
+            messages.success(
+                request, _("Modèle « %(name)s » enregistré.") % {"name": template.name}
+            )
+            return redirect("letters:template_edit", tpl_pk=template.pk)
+    return _template_page(request, form, template)

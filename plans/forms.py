@@ -1,0 +1,223 @@
+"""Forms of the plans app (crispy-forms, Bootstrap 5). They only parse input: the rules (the
+7-year limit, amounts, shares adding up, nobody paid beyond its claim) are the services'."""
+
+from decimal import Decimal
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cases.forms import date_field
+from claims.forms import MoneyField
+
+from . import estimates
+from .models import AmountSource, FeeSource, Frequency, NonRemissibleTreatment, PlanKind
+from .services import PlanData
+
+
+def _helper() -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    return helper
+
+
+class PlanForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Type de plan"), choices=PlanKind.choices)
+    start_date = date_field(_("Début du plan (premier mois)"), required=True)
+    duration_months = forms.IntegerField(
+        label=_("Durée (mois)"), widget=forms.NumberInput(attrs={"inputmode": "numeric"})
+    )
+    frequency_months = forms.TypedChoiceField(
+        label=_("Périodicité des dividendes"),
+        choices=Frequency.choices,
+        coerce=int,
+        help_text=_("Chaque versement est un paiement 2,2° : moins de versements, moins de frais."),
+    )
+    monthly_available = MoneyField(
+        label=_("Montant mensuel disponible (€)"),
+        help_text=_("Ce que le budget laisse chaque mois pour les honoraires et les créanciers."),
+    )
+    fee_provision = MoneyField(
+        label=_("Provision pour frais et honoraires sur toute la durée (€)"),
+        required=False,
+        help_text=_("Prélevée en priorité sur chaque versement, avant tout dividende."),
+    )
+    fee_source = forms.CharField(widget=forms.HiddenInput, required=False)
+    fee_estimate_amount = forms.CharField(widget=forms.HiddenInput, required=False)
+    fee_estimate_note = forms.CharField(widget=forms.HiddenInput, required=False)
+    allowance = forms.ChoiceField(
+        label=_("Pécule de médiation (pour l'estimation)"),
+        choices=[
+            (estimates.ALLOWANCE_MONTHLY, _("Versé chaque mois par virement")),
+            (estimates.ALLOWANCE_STANDING_ORDER, _("Versé par ordre permanent")),
+            (estimates.ALLOWANCE_NONE, _("Ne pas compter")),
+        ],
+        required=False,
+        initial=estimates.ALLOWANCE_MONTHLY,
+    )
+    privileged_first = forms.BooleanField(
+        label=_("Payer d'abord les créances privilégiées (privilège, hypothèque)"),
+        required=False,
+    )
+    non_remissible_treatment = forms.ChoiceField(
+        label=_(
+            "Dettes non remissibles (aliments, amendes pénales, préjudice corporel, après faillite)"
+        ),
+        choices=NonRemissibleTreatment.choices,
+        widget=forms.RadioSelect,
+        initial=NonRemissibleTreatment.PRIORITY,
+        help_text=_("Elles ne sont jamais remises : leur solde éventuel reste dû après le plan."),
+    )
+    exception_granted = forms.BooleanField(
+        label=_(
+            "Exception légale : plan de plus de 7 ans à la demande expresse et motivée du requérant"
+        ),
+        required=False,
+    )
+    exception_reason = forms.CharField(
+        label=_("Motif de l'exception"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Sauvegarde d'un élément du patrimoine, respect de la dignité humaine."),
+    )
+    note = forms.CharField(
+        label=_("Modalités particulières (imprimées dans le plan)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    override_shares = forms.BooleanField(
+        label=_("Fixer à la main la part mensuelle de chaque créancier"),
+        required=False,
+        help_text=_(
+            "Les parts doivent totaliser exactement le disponible mensuel moins la provision "
+            "mensuelle pour honoraires ; elles remplacent les rangs et le marc le franc."
+        ),
+    )
+
+    def __init__(self, *args, creditors: list[tuple[str, str]] = (), **kwargs):
+        """``creditors``: (creditor key, name) of the plan, one share field each."""
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+        self.share_fields: list[tuple[str, str]] = []
+        for key, name in creditors:
+            field_name = f"share_{key}"
+            self.fields[field_name] = MoneyField(label=name, required=False)
+            self.share_fields.append((field_name, name))
+
+    def share_bound_fields(self):
+        return [self[name] for name, _label in self.share_fields]
+
+    def estimate_amount(self) -> Decimal | None:
+        try:
+            return Decimal(self.cleaned_data.get("fee_estimate_amount") or "")
+        except ArithmeticError:
+            return None
+
+    def to_data(self, *, budget: Decimal | None, budget_note: str = "") -> PlanData:
+        c = self.cleaned_data
+        provision = c.get("fee_provision")
+        provision = Decimal("0.00") if provision is None else provision
+        estimated = self.estimate_amount()
+        from_estimate = c.get("fee_source") == FeeSource.ESTIMATE and estimated == provision
+        shares = None
+        if c.get("override_shares"):
+            shares = {
+                int(name.removeprefix("share_")): (
+                    c.get(name) if c.get(name) is not None else Decimal("0.00")
+                )
+                for name, _label in self.share_fields
+            }
+        monthly = c["monthly_available"]
+        from_budget = budget is not None and monthly == budget
+        return PlanData(
+            kind=c["kind"],
+            start_date=c["start_date"],
+            duration_months=c["duration_months"],
+            frequency_months=c["frequency_months"],
+            monthly_available=monthly,
+            available_source=AmountSource.BUDGET if from_budget else AmountSource.MANUAL,
+            available_note=budget_note if from_budget else "",
+            fee_provision=provision,
+            fee_source=FeeSource.ESTIMATE if from_estimate else FeeSource.MANUAL,
+            fee_estimate_note=(c.get("fee_estimate_note") or "") if from_estimate else "",
+            privileged_first=c.get("privileged_first", False),
+            non_remissible_treatment=c["non_remissible_treatment"],
+            exception_granted=c.get("exception_granted", False),
+            exception_reason=c.get("exception_reason") or "",
+            note=c.get("note") or "",
+            shares=shares,
+        )
+
+    @classmethod
+    def initial_from(cls, version) -> dict:
+        initial = {
+            name: getattr(version, name)
+            for name in (
+                "kind",
+                "start_date",
+                "duration_months",
+                "frequency_months",
+                "monthly_available",
+                "fee_provision",
+                "fee_source",
+                "fee_estimate_note",
+                "privileged_first",
+                "non_remissible_treatment",
+                "exception_granted",
+                "exception_reason",
+                "note",
+                "override_shares",
+            )
+        }
+        if version.fee_source == FeeSource.ESTIMATE:
+            initial["fee_estimate_amount"] = str(version.fee_provision)
+        for share in version.shares.all():
+            initial[f"share_{share.creditor_id}"] = share.monthly_amount
+        return initial
+
+
+class ReviseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motif de la révision"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Changement de revenus ou de composition du ménage, héritage, nouvelle dette…"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class ApproveForm(forms.Form):
+    decision_date = date_field(_("Date de la décision du tribunal"), required=False)
+    decision_reference = forms.CharField(
+        label=_("Référence de la décision (n° de répertoire, R.G.)"), max_length=100, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class SendForm(forms.Form):
+    creditors = forms.TypedMultipleChoiceField(
+        label=_("Créanciers destinataires"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    copy_to_applicants = forms.BooleanField(
+        label=_("Joindre une copie pour le(s) requérant(s)"), required=False, initial=True
+    )
+    sent_on = date_field(_("Date d'envoi"), required=True)
+    registered = forms.BooleanField(
+        label=_("Envoi recommandé (art. 1675/10, § 4 C.J.)"), required=False, initial=True
+    )
+    postage = MoneyField(label=_("Port recommandé par lettre (€)"), required=False)
+
+    def __init__(self, *args, creditor_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["creditors"].choices = list(creditor_choices)
+        self.helper = _helper()

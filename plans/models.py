@@ -1,0 +1,236 @@
+"""Settlement plans (plan de règlement amiable / judiciaire) and their versions.
+
+A case's plan is a series of numbered versions. A version is editable while it is a draft; once
+it has been sent to the creditors or approved by the court (homologation of an amicable plan, a
+judicial plan imposed) it is frozen: the claims it was computed on are kept in ``snapshot`` so
+that it stays readable exactly as it was, and any change is a *revision*: a new version recording
+who made it, when, why and the court decision.
+
+The arithmetic is in ``plans.engine`` (pure); these models only hold the terms.
+"""
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Case
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class PlanKind(models.TextChoices):
+    AMICABLE = "amicable", _("Plan de règlement amiable")
+    JUDICIAL = "judicial", _("Plan de règlement judiciaire")
+
+
+class PlanState(models.TextChoices):
+    DRAFT = "draft", _("Projet (modifiable)")
+    SENT = "sent", _("Proposé aux créanciers")
+    APPROVED = "approved", _("Approuvé par le tribunal")
+
+
+class Frequency(models.IntegerChoices):
+    MONTHLY = 1, _("Mensuelle")
+    QUARTERLY = 3, _("Trimestrielle")
+    HALF_YEARLY = 6, _("Semestrielle")
+    YEARLY = 12, _("Annuelle")
+
+
+class AmountSource(models.TextChoices):
+    MANUAL = "manual", _("Saisi par le médiateur")
+    BUDGET = "budget", _("Repris du budget du dossier")
+
+
+class FeeSource(models.TextChoices):
+    MANUAL = "manual", _("Provision saisie par le médiateur")
+    ESTIMATE = "estimate", _("Estimation du moteur d'honoraires")
+
+
+class NonRemissibleTreatment(models.TextChoices):
+    # Same codes as plans.engine.NonRemissibleTreatment.
+    PRIORITY = "priority", _("Payées en priorité, avant les autres créances chirographaires")
+    PRO_RATA = "pro_rata", _("Payées au marc le franc avec les autres créances")
+
+
+class PlanVersion(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="plan_versions")
+    number = models.PositiveSmallIntegerField(_("version"))
+    kind = models.CharField(_("type de plan"), max_length=10, choices=PlanKind.choices)
+    state = models.CharField(
+        _("état"), max_length=10, choices=PlanState.choices, default=PlanState.DRAFT
+    )
+    start_date = models.DateField(_("début du plan"))
+    duration_months = models.PositiveSmallIntegerField(_("durée (mois)"))
+    frequency_months = models.PositiveSmallIntegerField(
+        _("périodicité des dividendes"), choices=Frequency.choices, default=Frequency.MONTHLY
+    )
+    monthly_available = models.DecimalField(
+        _("disponible mensuel pour les créanciers et les honoraires"), **MONEY
+    )
+    available_source = models.CharField(
+        _("origine du disponible"),
+        max_length=10,
+        choices=AmountSource.choices,
+        default=AmountSource.MANUAL,
+    )
+    available_note = models.TextField(_("détail du disponible (budget)"), blank=True)
+    fee_provision = models.DecimalField(
+        _("provision pour frais et honoraires (sur toute la durée)"),
+        default=Decimal("0.00"),
+        **MONEY,
+    )
+    fee_source = models.CharField(
+        _("origine de la provision"),
+        max_length=10,
+        choices=FeeSource.choices,
+        default=FeeSource.MANUAL,
+    )
+    fee_estimate_note = models.TextField(_("détail de l'estimation"), blank=True)
+    privileged_first = models.BooleanField(
+        _("créances privilégiées payées en priorité"), default=False
+    )
+    non_remissible_treatment = models.CharField(
+        _("dettes non remissibles"),
+        max_length=10,
+        choices=NonRemissibleTreatment.choices,
+        default=NonRemissibleTreatment.PRIORITY,
+    )
+    override_shares = models.BooleanField(_("parts fixées à la main"), default=False)
+    exception_granted = models.BooleanField(
+        _("exception légale à la durée de 7 ans"), default=False
+    )
+    exception_reason = models.TextField(_("motif de l'exception"), blank=True)
+    note = models.TextField(_("modalités particulières"), blank=True)
+    # History: why this version exists and which court decision approved it.
+    revision_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("révision de"),
+    )
+    reason = models.TextField(_("motif de la révision"), blank=True)
+    decision_date = models.DateField(_("date de la décision du tribunal"), null=True, blank=True)
+    decision_reference = models.CharField(_("référence de la décision"), max_length=100, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    # The claims and prior dividends the plan was computed on, frozen when the version is
+    # sent or approved (plain JSON: amounts as strings). Empty for a draft: computed live.
+    snapshot = models.JSONField(default=dict, blank=True)
+    frozen_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("version du plan")
+        verbose_name_plural = _("versions du plan")
+        ordering = ["case", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "number"], name="uniq_plan_version_number"),
+            models.CheckConstraint(
+                name="plan_amounts_not_negative",
+                condition=Q(monthly_available__gte=0) & Q(fee_provision__gte=0),
+                violation_error_message=_("Les montants d'un plan ne peuvent être négatifs."),
+            ),
+            models.CheckConstraint(
+                name="plan_duration_positive", condition=Q(duration_months__gte=1)
+            ),
+            models.CheckConstraint(
+                name="plan_exception_has_reason",
+                condition=Q(exception_granted=False) | ~Q(exception_reason=""),
+                violation_error_message=_("Une exception légale s'enregistre avec son motif."),
+            ),
+            models.CheckConstraint(
+                name="plan_approved_has_decision",
+                condition=~Q(state="approved") | Q(decision_date__isnull=False),
+                violation_error_message=_("Un plan approuvé porte la date de la décision."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case.reference} — plan v{self.number}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state == PlanState.DRAFT
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.state != PlanState.DRAFT
+
+    @property
+    def state_label(self) -> str:
+        if self.state == PlanState.APPROVED:
+            return str(
+                _("Homologué par le tribunal")
+                if self.kind == PlanKind.AMICABLE
+                else _("Imposé par le tribunal")
+            )
+        return self.get_state_display()
+
+
+class PlanShare(models.Model):
+    """A creditor's monthly share entered by hand (``PlanVersion.override_shares``)."""
+
+    version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="shares")
+    creditor = models.ForeignKey("claims.Creditor", on_delete=models.PROTECT, related_name="+")
+    monthly_amount = models.DecimalField(_("part mensuelle"), **MONEY)
+
+    class Meta:
+        verbose_name = _("part fixée à la main")
+        verbose_name_plural = _("parts fixées à la main")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "creditor"], name="uniq_plan_share"),
+            models.CheckConstraint(
+                name="plan_share_not_negative", condition=Q(monthly_amount__gte=0)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.creditor} : {self.monthly_amount}"
+
+
+def mailing_upload_to(instance: "PlanMailing", filename: str) -> str:
+    return f"cases/{instance.version.case_id}/plans/{uuid.uuid4().hex}.pdf"
+
+
+class PlanMailing(models.Model):
+    """The plan proposal sent to creditors (art. 1675/10, §4 C.J.): the exact PDF mailed, its
+    addressees, and the billable service it recorded (4.2 circular letter from 3 addressees,
+    ordinary letters 4.1 below)."""
+
+    version = models.ForeignKey(PlanVersion, on_delete=models.PROTECT, related_name="mailings")
+    sent_on = models.DateField(_("envoyé le"))
+    registered = models.BooleanField(_("recommandé"), default=True)
+    postage = models.DecimalField(_("port recommandé (par lettre)"), null=True, blank=True, **MONEY)
+    addressees = models.JSONField(_("destinataires"), default=list)
+    addressee_count = models.PositiveSmallIntegerField(_("nombre de destinataires"))
+    pdf = models.FileField(_("PDF envoyé"), upload_to=mailing_upload_to, blank=True)
+    service = models.ForeignKey(
+        "fees.Service", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("envoi du plan")
+        verbose_name_plural = _("envois du plan")
+        ordering = ["-sent_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.version} — {self.sent_on:%d/%m/%Y}"

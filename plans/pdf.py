@@ -1,0 +1,107 @@
+"""The plan's PDFs (WeasyPrint, A4): the proposal mailed to the creditors (a cover letter per
+addressee, then the plan) and the version filed with the homologation request (court-document
+look: the court's caption, the case's references, tables, totals, page numbers).
+
+Both are French documents whatever the interface language."""
+
+from datetime import date
+
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from letters.pdf import letterhead, signatory_of
+from letters.placeholders import tribunal_of
+
+from . import tables
+from .charts import debt_chart
+from .selectors import PlanView
+
+# Creditor columns per schedule table: portrait (yearly summary), landscape (annex).
+PORTRAIT_COLUMNS = 5
+LANDSCAPE_COLUMNS = 8
+
+
+def document_context(view: PlanView, *, on: date, mode: str) -> dict:
+    version = view.version
+    case = version.case
+    result = view.result
+    applicants = list(case.applicants.order_by("position"))
+    for applicant in applicants:  # the caption prints the address on one line
+        applicant.address_one_line = ", ".join(
+            line.strip() for line in applicant.address.splitlines() if line.strip()
+        )
+    context = {
+        "mode": mode,  # "proposal" or "court"
+        "view": view,
+        "version": version,
+        "case": case,
+        "result": result,
+        "terms": view.terms,
+        "limit": view.limit,
+        "head": letterhead(case.organisation),
+        "tribunal": tribunal_of(case.division),
+        "division": case.get_division_display(),
+        "applicants": applicants,
+        "signatory": signatory_of(case.mediator),
+        "on": on,
+    }
+    if result is not None:
+        context.update(
+            {
+                "yearly_parts": tables.yearly(result).chunks(PORTRAIT_COLUMNS),
+                "schedule_parts": tables.schedule(result).chunks(LANDSCAPE_COLUMNS),
+                "chart": debt_chart(result),
+            }
+        )
+    return context
+
+
+def plan_html(view: PlanView, *, on: date, mode: str) -> str:
+    with translation.override("fr"):
+        return render_to_string("plans/pdf_plan.html", document_context(view, on=on, mode=mode))
+
+
+def render_court_pdf(view: PlanView, *, on: date) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=plan_html(view, on=on, mode="court")).write_pdf()
+
+
+def cover_html(view: PlanView, *, addressee, sent_on: date, registered: bool) -> str:
+    """The cover letter of one copy (``addressee`` None: the preview, addressed to all)."""
+    context = document_context(view, on=sent_on, mode="proposal")
+    creditor = None
+    if addressee is not None and addressee.creditor_id and view.result is not None:
+        key = str(addressee.creditor_id)
+        creditor = next((c for c in view.result.creditors if c.creditor_key == key), None)
+    context.update(
+        {
+            "addressee": addressee,
+            "address_lines": [
+                line.strip() for line in (addressee.address if addressee else "").splitlines()
+            ],
+            "creditor": creditor,
+            "registered": registered,
+            "sent_on": sent_on,
+        }
+    )
+    with translation.override("fr"):
+        return render_to_string("plans/pdf_cover.html", context)
+
+
+def render_proposal_pdf(
+    view: PlanView, *, addressees: list | None, sent_on: date, registered: bool
+) -> bytes:
+    """One copy per addressee: its cover letter, then the plan (rendered once, numbered on its
+    own). ``addressees`` None: a single copy addressed to the creditors (preview)."""
+    from weasyprint import HTML
+
+    plan = HTML(string=plan_html(view, on=sent_on, mode="proposal")).render()
+    pages = []
+    for addressee in addressees or [None]:
+        cover = HTML(
+            string=cover_html(view, addressee=addressee, sent_on=sent_on, registered=registered)
+        ).render()
+        pages.extend(cover.pages)
+        pages.extend(plan.pages)
+    return plan.copy(pages).write_pdf()

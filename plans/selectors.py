@@ -1,0 +1,484 @@
+"""Read selectors of the plans app, and the adapter from the database to the pure engine.
+
+Scoping: a case comes from ``cases.selectors.case_get_for_user`` (another organisation's case is
+a 404); versions and mailings are only ever looked up inside that case.
+
+What the plan is computed on (:class:`Basis`):
+
+- the **accepted** claims that are neither time-barred nor paid off (art. 1675/10, §3 C.J.: only
+  claims that are not contested, or are established by a title, go into the plan), grouped per
+  creditor into *lines* by rank (privileged or not, remissible or not);
+- the dividends the ledger already paid to each creditor before the plan's start (entries of
+  category ``dividend``, neither reversed nor reversals), imputed to the creditor's lines in the
+  plan's order of payment (privileged, then non-remissible, then the others);
+- every other claim is listed as *out of the plan* with its reason (time-barred, rejected,
+  pending, contested, paid off).
+
+A draft is computed live on the current claims; a version sent or approved is computed on the
+basis frozen in its ``snapshot``.
+"""
+
+import importlib
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import QuerySet, Sum
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from cases.models import Case
+from cases.selectors import MAX_PLAN_YEARS
+from claims.models import ClaimStatus, Creditor
+from claims.selectors import claims_of_case
+from core.money import round_cents
+from ledger.models import Category, Direction, Entry
+
+from . import engine
+from .models import PlanMailing, PlanState, PlanVersion
+
+ZERO = Decimal("0.00")
+
+
+# Versions --------------------------------------------------------------------------------
+
+
+def plan_versions(case: Case) -> QuerySet[PlanVersion]:
+    return (
+        PlanVersion.objects.filter(case=case)
+        .select_related("created_by", "decided_by", "updated_by")
+        .order_by("-number")
+    )
+
+
+def latest_version(case: Case) -> PlanVersion | None:
+    return plan_versions(case).first()
+
+
+def version_in_force(case: Case) -> PlanVersion | None:
+    """The latest version approved by the court: the plan being executed."""
+    return plan_versions(case).filter(state=PlanState.APPROVED).first()
+
+
+def version_get(case: Case, number: int) -> PlanVersion:
+    version = plan_versions(case).filter(number=number).first()
+    if version is None:
+        raise Http404
+    return version
+
+
+def mailing_get(case: Case, pk: int) -> PlanMailing:
+    mailing = (
+        PlanMailing.objects.filter(pk=pk, version__case=case).select_related("version").first()
+    )
+    if mailing is None:
+        raise Http404
+    return mailing
+
+
+def mailings_of(version: PlanVersion) -> QuerySet[PlanMailing]:
+    return version.mailings.select_related("sent_by", "service").order_by("-sent_on", "-id")
+
+
+# The law's limits --------------------------------------------------------------------------
+
+
+def designation_of(case: Case) -> date:
+    return case.mediator_designation_date or case.admissibility_date
+
+
+def duration_limit(case: Case) -> engine.DurationLimit:
+    return engine.DurationLimit(designation=designation_of(case), max_years=MAX_PLAN_YEARS)
+
+
+# Budget (issue 6, another module) -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BudgetFigure:
+    """The budget's monthly amount for the plan (fees first, then creditors), or why there is
+    none yet (``message``, French, from the budget module)."""
+
+    amount: Decimal | None
+    on: date
+    message: str = ""
+    explanation: str = ""  # what the amount is made of (budget n°, resources − allowance)
+
+
+def budget_available(case: Case, on: date) -> BudgetFigure | None:
+    """``budget.selectors.available_for_creditors(case, on)`` when the budget module provides it
+    (import guarded: None while it does not exist, and the mediator enters the amount by hand).
+    Its ``BudgetNotReady`` (no budget in force, allowance not fixed) becomes a figure without an
+    amount carrying the budget's message."""
+    try:
+        budget_selectors = importlib.import_module("budget.selectors")
+        available_for_creditors = budget_selectors.available_for_creditors
+    except (ImportError, AttributeError):
+        return None
+    not_ready = getattr(budget_selectors, "BudgetNotReady", None)
+    try:
+        value = available_for_creditors(case, on)
+    except Exception as exc:
+        if not_ready is not None and isinstance(exc, not_ready):
+            return BudgetFigure(amount=None, on=on, message=str(exc))
+        raise
+    value = getattr(value, "amount", value)
+    if not isinstance(value, Decimal | int):
+        return None
+    detail = getattr(budget_selectors, "available_for_creditors_detail", None)
+    explanation = ""
+    if detail is not None:
+        explanation = getattr(detail(case, on), "explanation", "") or ""
+    return BudgetFigure(amount=round_cents(Decimal(value)), on=on, explanation=explanation)
+
+
+# Basis: the claims the plan is computed on ---------------------------------------------------
+
+
+def _reasons() -> dict[str, str]:
+    return {
+        "time_barred": _("Créancier forclos (déclaration tardive) : hors plan"),
+        "rejected": _("Créance rejetée"),
+        "pending": _("En attente de vérification : pas encore admise"),
+        "contested": _("Contestée : non reprise dans le plan tant qu'elle n'est pas admise"),
+        "paid_off": _("Soldée"),
+    }
+
+
+@dataclass(frozen=True)
+class OutOfPlan:
+    creditor_id: int
+    creditor_name: str
+    reference: str
+    total: Decimal
+    code: str  # time_barred, rejected, pending, contested, paid_off
+    paid_off_on: date | None = None
+
+    @property
+    def reason(self) -> str:
+        label = _reasons()[self.code]
+        if self.paid_off_on:
+            return f"{label} ({self.paid_off_on:%d/%m/%Y})"
+        return label
+
+    @property
+    def time_barred(self) -> bool:
+        return self.code == "time_barred"
+
+
+@dataclass
+class Basis:
+    lines: tuple[engine.Line, ...] = ()
+    out_of_plan: list[OutOfPlan] = field(default_factory=list)
+    creditor_ids: dict[str, int] = field(default_factory=dict)  # creditor key -> Creditor pk
+
+    @property
+    def not_admitted(self) -> list[OutOfPlan]:
+        """Claims still pending or contested: the plan may be incomplete."""
+        return [o for o in self.out_of_plan if o.code in ("pending", "contested")]
+
+    @property
+    def time_barred_creditors(self) -> list[str]:
+        names = []
+        for item in self.out_of_plan:
+            if item.time_barred and item.creditor_name not in names:
+                names.append(item.creditor_name)
+        return names
+
+
+def line_key(creditor_id: int, privileged: bool, non_remissible: bool) -> str:
+    return f"{creditor_id}-{'p' if privileged else 'c'}{'n' if non_remissible else 'r'}"
+
+
+def _line_order(line: engine.Line) -> tuple:
+    return (line.name.lower(), line.creditor_key, not line.privileged, not line.non_remissible)
+
+
+def dividends_paid(
+    case: Case, *, before: date | None = None, start: date | None = None, end: date | None = None
+) -> list[engine.Payment]:
+    """Dividends paid from the case's account (not reversed, not reversals), value-dated in
+    ``[start, end]`` and before ``before`` when given."""
+    qs = Entry.objects.filter(
+        account__case=case,
+        category=Category.DIVIDEND,
+        direction=Direction.OUT,
+        reverses__isnull=True,
+        reversed_by__isnull=True,
+        creditor__isnull=False,
+    )
+    if before:
+        qs = qs.filter(value_date__lt=before)
+    if start:
+        qs = qs.filter(value_date__gte=start)
+    if end:
+        qs = qs.filter(value_date__lte=end)
+    return [
+        engine.Payment(creditor_key=str(creditor_id), day=day, amount=amount)
+        for creditor_id, day, amount in qs.order_by("value_date", "sequence").values_list(
+            "creditor_id", "value_date", "amount"
+        )
+    ]
+
+
+def paid_before(case: Case, start: date) -> dict[str, Decimal]:
+    rows = (
+        Entry.objects.filter(
+            account__case=case,
+            category=Category.DIVIDEND,
+            direction=Direction.OUT,
+            reverses__isnull=True,
+            reversed_by__isnull=True,
+            creditor__isnull=False,
+            value_date__lt=start,
+        )
+        .values("creditor_id")
+        .annotate(total=Sum("amount"))
+    )
+    return {str(row["creditor_id"]): row["total"] for row in rows}
+
+
+def live_basis(case: Case, start: date) -> Basis:
+    groups: dict[str, dict] = {}
+    out: list[OutOfPlan] = []
+    creditor_ids: dict[str, int] = {}
+    for claim in claims_of_case(case):
+        code = None
+        if claim.time_barred:
+            code = "time_barred"
+        elif claim.status == ClaimStatus.REJECTED:
+            code = "rejected"
+        elif claim.status == ClaimStatus.PENDING:
+            code = "pending"
+        elif claim.status == ClaimStatus.CONTESTED:
+            code = "contested"
+        elif claim.paid_off_on:
+            code = "paid_off"
+        if code:
+            out.append(
+                OutOfPlan(
+                    creditor_id=claim.creditor_id,
+                    creditor_name=claim.creditor.name,
+                    reference=claim.creditor_reference,
+                    total=claim.total,
+                    code=code,
+                    paid_off_on=claim.paid_off_on if code == "paid_off" else None,
+                )
+            )
+            continue
+        privileged = claim.privilege != "none"
+        key = line_key(claim.creditor_id, privileged, claim.non_remissible)
+        creditor_ids[str(claim.creditor_id)] = claim.creditor_id
+        group = groups.setdefault(
+            key,
+            {
+                "key": key,
+                "creditor_key": str(claim.creditor_id),
+                "name": claim.creditor.name,
+                "admitted": ZERO,
+                "privileged": privileged,
+                "non_remissible": claim.non_remissible,
+            },
+        )
+        group["admitted"] += claim.total
+    lines = sorted((engine.Line(**g) for g in groups.values()), key=_line_order)
+    lines = _impute_prior_dividends(lines, paid_before(case, start))
+    return Basis(lines=tuple(lines), out_of_plan=out, creditor_ids=creditor_ids)
+
+
+def _impute_prior_dividends(
+    lines: list[engine.Line], paid: dict[str, Decimal]
+) -> list[engine.Line]:
+    """Dividends paid before the plan, imputed to each creditor's lines in payment order; an
+    excess stays on its last line (the engine then refuses a creditor paid beyond its claim)."""
+    result = []
+    left = dict(paid)
+    by_creditor: dict[str, list[engine.Line]] = {}
+    for line in lines:
+        by_creditor.setdefault(line.creditor_key, []).append(line)
+    for line in lines:
+        amount = left.get(line.creditor_key, ZERO)
+        if not amount:
+            result.append(line)
+            continue
+        last = by_creditor[line.creditor_key][-1] is line
+        taken = amount if last else min(amount, line.admitted)
+        left[line.creditor_key] = amount - taken
+        result.append(
+            engine.Line(
+                key=line.key,
+                creditor_key=line.creditor_key,
+                name=line.name,
+                admitted=line.admitted,
+                already_paid=taken,
+                privileged=line.privileged,
+                non_remissible=line.non_remissible,
+            )
+        )
+    return result
+
+
+def basis_to_snapshot(basis: Basis) -> dict:
+    return {
+        "lines": [
+            {
+                "key": line.key,
+                "creditor_key": line.creditor_key,
+                "name": line.name,
+                "admitted": str(line.admitted),
+                "already_paid": str(line.already_paid),
+                "privileged": line.privileged,
+                "non_remissible": line.non_remissible,
+            }
+            for line in basis.lines
+        ],
+        "out_of_plan": [
+            {
+                "creditor_id": o.creditor_id,
+                "creditor_name": o.creditor_name,
+                "reference": o.reference,
+                "total": str(o.total),
+                "code": o.code,
+                "paid_off_on": o.paid_off_on.isoformat() if o.paid_off_on else None,
+            }
+            for o in basis.out_of_plan
+        ],
+        "creditor_ids": basis.creditor_ids,
+    }
+
+
+def basis_from_snapshot(snapshot: dict) -> Basis:
+    return Basis(
+        lines=tuple(
+            engine.Line(
+                key=row["key"],
+                creditor_key=row["creditor_key"],
+                name=row["name"],
+                admitted=Decimal(row["admitted"]),
+                already_paid=Decimal(row["already_paid"]),
+                privileged=row["privileged"],
+                non_remissible=row["non_remissible"],
+            )
+            for row in snapshot.get("lines", [])
+        ),
+        out_of_plan=[
+            OutOfPlan(
+                creditor_id=row["creditor_id"],
+                creditor_name=row["creditor_name"],
+                reference=row["reference"],
+                total=Decimal(row["total"]),
+                code=row["code"],
+                paid_off_on=date.fromisoformat(row["paid_off_on"]) if row["paid_off_on"] else None,
+            )
+            for row in snapshot.get("out_of_plan", [])
+        ],
+        creditor_ids={k: int(v) for k, v in snapshot.get("creditor_ids", {}).items()},
+    )
+
+
+def basis_of(version: PlanVersion) -> Basis:
+    if version.is_frozen and version.snapshot:
+        return basis_from_snapshot(version.snapshot)
+    return live_basis(version.case, version.start_date)
+
+
+def with_shares(lines: tuple[engine.Line, ...], shares: dict[str, Decimal]) -> tuple:
+    """Hand-entered monthly shares per creditor key, spread over the creditor's lines in
+    proportion to what each line is owed (largest remainder); a creditor without a share gets 0."""
+    by_creditor: dict[str, list[engine.Line]] = {}
+    for line in lines:
+        by_creditor.setdefault(line.creditor_key, []).append(line)
+    parts: dict[str, Decimal] = {}
+    for key, group in by_creditor.items():
+        share = shares.get(key, ZERO)
+        weights = [max(line.outstanding, ZERO) for line in group]
+        if len(group) == 1 or share < 0 or share != share.quantize(Decimal("0.01")):
+            split = [share] + [ZERO] * (len(group) - 1)
+        elif sum(weights, ZERO) > 0:
+            split = engine.split_largest_remainder(share, weights)
+        else:
+            split = [share] + [ZERO] * (len(group) - 1)
+        for line, part in zip(group, split, strict=True):
+            parts[line.key] = part
+    return tuple(
+        engine.Line(
+            key=line.key,
+            creditor_key=line.creditor_key,
+            name=line.name,
+            admitted=line.admitted,
+            already_paid=line.already_paid,
+            privileged=line.privileged,
+            non_remissible=line.non_remissible,
+            share=parts[line.key],
+        )
+        for line in lines
+    )
+
+
+def version_shares(version: PlanVersion) -> dict[str, Decimal]:
+    return {str(s.creditor_id): s.monthly_amount for s in version.shares.all()}
+
+
+def terms_of(version: PlanVersion, basis: Basis) -> engine.PlanTerms:
+    lines = basis.lines
+    if version.override_shares:
+        lines = with_shares(lines, version_shares(version))
+    return engine.PlanTerms(
+        start=version.start_date,
+        duration_months=version.duration_months,
+        monthly_available=version.monthly_available,
+        fee_provision=version.fee_provision,
+        frequency_months=version.frequency_months,
+        privileged_first=version.privileged_first,
+        non_remissible=engine.NonRemissibleTreatment(version.non_remissible_treatment),
+        lines=lines,
+    )
+
+
+# The plan as shown ----------------------------------------------------------------------------
+
+
+@dataclass
+class PlanView:
+    version: PlanVersion
+    basis: Basis
+    terms: engine.PlanTerms
+    result: engine.PlanResult | None
+    errors: list[str] = field(default_factory=list)
+    claims_changed: bool = False
+
+    @property
+    def limit(self) -> engine.DurationLimit:
+        return duration_limit(self.version.case)
+
+
+def compute(version: PlanVersion, basis: Basis | None = None) -> PlanView:
+    basis = basis or basis_of(version)
+    terms = terms_of(version, basis)
+    try:
+        result = engine.compute_plan(terms)
+        errors: list[str] = []
+    except engine.PlanInputError as exc:
+        result, errors = None, [m for msgs in exc.errors.values() for m in msgs]
+    view = PlanView(version=version, basis=basis, terms=terms, result=result, errors=errors)
+    if version.is_frozen and version.snapshot:
+        live = live_basis(version.case, version.start_date)
+        view.claims_changed = [(li.key, li.admitted) for li in live.lines] != [
+            (li.key, li.admitted) for li in basis.lines
+        ]
+    return view
+
+
+def monitoring(version: PlanVersion, today: date) -> tuple[PlanView, engine.Monitoring | None]:
+    view = compute(version)
+    if view.result is None:
+        return view, None
+    payments = dividends_paid(version.case, start=version.start_date, end=today)
+    return view, engine.monitor(view.result, payments, today)
+
+
+def creditor_names(keys) -> dict[str, str]:
+    ids = [int(k) for k in keys if str(k).isdigit()]
+    return {
+        str(pk): name for pk, name in Creditor.objects.filter(pk__in=ids).values_list("pk", "name")
+    }

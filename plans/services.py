@@ -1,0 +1,488 @@
+"""Write services of the plans app: keyword-only, typed, atomic; every mistake is reported at
+once as a field-keyed French ``ValidationError`` and nothing is saved.
+
+- ``plan_create`` / ``plan_update``: the first version, and changes to a draft;
+- ``plan_revise``: a new version of a plan sent or approved (who, when, why), the old one stays;
+- ``plan_approve``: the court's decision (homologation or judicial plan), freezing the version;
+- ``plan_send``: the proposal mailed to the creditors (art. 1675/10, §4 C.J.): the PDF, and the
+  billable service through ``fees.services.service_record`` (4.2 circular letter from three
+  addressees, ordinary letters 4.1 below: ``letters.services.billable_service_for``).
+"""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from cases.models import Case
+from claims.models import Claim, Creditor
+from fees.services import service_record
+from letters.services import billable_service_for
+
+from . import engine, selectors
+from .models import (
+    AmountSource,
+    FeeSource,
+    NonRemissibleTreatment,
+    PlanKind,
+    PlanMailing,
+    PlanShare,
+    PlanState,
+    PlanVersion,
+)
+
+logger = logging.getLogger(__name__)
+CENT = Decimal("0.01")
+
+
+@dataclass
+class PlanData:
+    kind: str
+    start_date: date
+    duration_months: int
+    monthly_available: Decimal
+    fee_provision: Decimal = Decimal("0.00")
+    frequency_months: int = 1
+    fee_source: str = FeeSource.MANUAL
+    fee_estimate_note: str = ""
+    available_source: str = AmountSource.MANUAL
+    available_note: str = ""  # the budget's explanation when the amount comes from it
+    privileged_first: bool = False
+    non_remissible_treatment: str = NonRemissibleTreatment.PRIORITY
+    exception_granted: bool = False
+    exception_reason: str = ""
+    note: str = ""
+    # Hand-entered monthly shares, creditor pk -> amount; None: the automatic split.
+    shares: dict[int, Decimal] | None = None
+
+
+@dataclass
+class Checked:
+    basis: selectors.Basis
+    terms: engine.PlanTerms
+    result: engine.PlanResult | None
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+
+def check_plan(*, case: Case, data: PlanData, basis: selectors.Basis | None = None) -> Checked:
+    """Validate the plan's terms against the law and the claims, and compute it. Never raises:
+    the errors are in ``Checked.errors`` (field-keyed)."""
+    errors: dict[str, list[str]] = {}
+
+    def merge(more: dict[str, list[str]]) -> None:
+        for key, messages in more.items():
+            errors.setdefault(key, []).extend(m for m in messages if m not in errors.get(key, []))
+
+    if data.kind not in PlanKind.values:
+        merge({"kind": [_("Type de plan inconnu.")]})
+    if data.non_remissible_treatment not in NonRemissibleTreatment.values:
+        merge({"non_remissible_treatment": [_("Choix inconnu.")]})
+    merge(
+        engine.duration_errors(
+            limit=selectors.duration_limit(case),
+            admissibility=case.admissibility_date,
+            start=data.start_date,
+            duration_months=data.duration_months,
+            exception_granted=data.exception_granted,
+            exception_reason=data.exception_reason,
+        )
+    )
+    basis = basis or selectors.live_basis(case, data.start_date)
+    lines = basis.lines
+    if data.shares is not None:
+        unknown = [pk for pk in data.shares if str(pk) not in basis.creditor_ids]
+        if unknown:
+            merge({"shares": [_("Une part est saisie pour un créancier hors du plan.")]})
+        lines = selectors.with_shares(lines, {str(k): v for k, v in data.shares.items()})
+    terms = engine.PlanTerms(
+        start=data.start_date,
+        duration_months=data.duration_months,
+        monthly_available=data.monthly_available,
+        fee_provision=data.fee_provision,
+        frequency_months=data.frequency_months,
+        privileged_first=data.privileged_first,
+        non_remissible=engine.NonRemissibleTreatment(
+            data.non_remissible_treatment
+            if data.non_remissible_treatment in NonRemissibleTreatment.values
+            else NonRemissibleTreatment.PRIORITY
+        ),
+        lines=lines,
+    )
+    merge(engine.terms_errors(terms))
+    result = None
+    if not errors:
+        result = engine.compute_plan(terms)
+    return Checked(basis=basis, terms=terms, result=result, errors=errors)
+
+
+def _apply(version: PlanVersion, data: PlanData) -> None:
+    version.kind = data.kind
+    version.start_date = data.start_date
+    version.duration_months = data.duration_months
+    version.frequency_months = data.frequency_months
+    version.monthly_available = data.monthly_available
+    version.available_source = data.available_source
+    version.available_note = (
+        data.available_note if data.available_source == AmountSource.BUDGET else ""
+    )
+    version.fee_provision = data.fee_provision
+    version.fee_source = data.fee_source
+    version.fee_estimate_note = (
+        data.fee_estimate_note if data.fee_source == FeeSource.ESTIMATE else ""
+    )
+    version.privileged_first = data.privileged_first
+    version.non_remissible_treatment = data.non_remissible_treatment
+    version.override_shares = data.shares is not None
+    version.exception_granted = data.exception_granted
+    version.exception_reason = data.exception_reason.strip() if data.exception_granted else ""
+    version.note = data.note.strip()
+
+
+def _save_shares(version: PlanVersion, data: PlanData) -> None:
+    version.shares.all().delete()
+    if data.shares is not None:
+        PlanShare.objects.bulk_create(
+            PlanShare(version=version, creditor_id=pk, monthly_amount=amount)
+            for pk, amount in data.shares.items()
+        )
+
+
+def _validated(case: Case, data: PlanData) -> Checked:
+    checked = check_plan(case=case, data=data)
+    if checked.errors:
+        raise ValidationError(checked.errors)
+    return checked
+
+
+@transaction.atomic
+def plan_create(*, case: Case, data: PlanData, by: User) -> PlanVersion:
+    """The first version of the case's plan (a draft)."""
+    Case.objects.select_for_update().get(pk=case.pk)
+    if PlanVersion.objects.filter(case=case).exists():
+        raise ValidationError(
+            _("Ce dossier a déjà un plan : modifiez le projet ou créez une révision.")
+        )
+    _validated(case, data)
+    version = PlanVersion(case=case, number=1, created_by=by, updated_by=by)
+    _apply(version, data)
+    version.full_clean()
+    version.save()
+    _save_shares(version, data)
+    return version
+
+
+@transaction.atomic
+def plan_update(*, version: PlanVersion, data: PlanData, by: User) -> PlanVersion:
+    """Change a draft. A version sent or approved is frozen: revise it instead."""
+    version = PlanVersion.objects.select_for_update().select_related("case").get(pk=version.pk)
+    if not version.is_draft:
+        raise ValidationError(
+            _("Cette version est figée (%(state)s) : créez une révision pour la modifier.")
+            % {"state": version.state_label}
+        )
+    _validated(version.case, data)
+    _apply(version, data)
+    version.updated_by = by
+    version.full_clean()
+    version.save()
+    _save_shares(version, data)
+    return version
+
+
+@transaction.atomic
+def plan_revise(*, version: PlanVersion, reason: str, by: User) -> PlanVersion:
+    """A new draft version continuing ``version`` (the latest, sent or approved), with the reason
+    of the revision. The old version stays as it was, readable."""
+    case = Case.objects.select_for_update().get(pk=version.case_id)
+    version = PlanVersion.objects.get(pk=version.pk)
+    errors: dict[str, list[str]] = {}
+    latest = PlanVersion.objects.filter(case=case).aggregate(n=Max("number"))["n"]
+    if version.number != latest:
+        errors["__all__"] = [_("Seule la dernière version du plan peut être révisée.")]
+    elif version.is_draft:
+        errors["__all__"] = [_("Un projet se modifie directement : il n'y a rien à réviser.")]
+    if not reason.strip():
+        errors["reason"] = [
+            _("Indiquez le motif de la révision (changement de revenus, du ménage, …).")
+        ]
+    if errors:
+        raise ValidationError(errors)
+    shares = list(version.shares.all())
+    new = PlanVersion.objects.get(pk=version.pk)
+    new.pk = None
+    new._state.adding = True
+    new.number = latest + 1
+    new.state = PlanState.DRAFT
+    new.revision_of = version
+    new.reason = reason.strip()
+    new.decision_date = None
+    new.decision_reference = ""
+    new.decided_by = None
+    new.decided_at = None
+    new.snapshot = {}
+    new.frozen_at = None
+    new.created_by = by
+    new.updated_by = by
+    new.full_clean()
+    new.save()
+    PlanShare.objects.bulk_create(
+        PlanShare(version=new, creditor_id=s.creditor_id, monthly_amount=s.monthly_amount)
+        for s in shares
+    )
+    return new
+
+
+def _freeze(version: PlanVersion) -> dict[str, list[str]]:
+    """Compute the version on the current claims and keep that basis in its snapshot."""
+    if version.snapshot:  # sent earlier: approved as the creditors received it
+        basis = selectors.basis_from_snapshot(version.snapshot)
+    else:
+        basis = selectors.live_basis(version.case, version.start_date)
+    view = selectors.compute(version, basis)
+    if view.result is None:
+        return {"__all__": view.errors}
+    if not basis.lines:
+        return {
+            "__all__": [
+                _("Le plan ne compte aucune créance admise : admettez les créances d'abord.")
+            ]
+        }
+    if not version.snapshot:
+        version.snapshot = selectors.basis_to_snapshot(basis)
+        version.frozen_at = timezone.now()
+    return {}
+
+
+def _decision_errors(case: Case, decision_date: date | None, today: date) -> list[str]:
+    if decision_date is None:
+        return [_("Indiquez la date de la décision du tribunal.")]
+    if decision_date < case.admissibility_date:
+        return [
+            _("La décision ne peut précéder l'admissibilité (%(date)s).")
+            % {"date": case.admissibility_date.strftime("%d/%m/%Y")}
+        ]
+    if decision_date > today:
+        return [_("La date de la décision ne peut être dans le futur.")]
+    return []
+
+
+@transaction.atomic
+def plan_approve(
+    *,
+    version: PlanVersion,
+    decision_date: date | None,
+    decision_reference: str,
+    by: User,
+    today: date,
+) -> PlanVersion:
+    """Record the court's decision: the amicable plan homologated, or the judicial plan imposed.
+    The version is frozen (its claims kept as they are now, or as they were when it was sent)."""
+    version = PlanVersion.objects.select_for_update().select_related("case").get(pk=version.pk)
+    errors: dict[str, list[str]] = {}
+    if version.state == PlanState.APPROVED:
+        errors["__all__"] = [_("Cette version est déjà approuvée par le tribunal.")]
+    message = _decision_errors(version.case, decision_date, today)
+    if message:
+        errors["decision_date"] = message
+    if not errors:
+        for key, messages in _freeze(version).items():
+            errors.setdefault(key, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    version.state = PlanState.APPROVED
+    version.decision_date = decision_date
+    version.decision_reference = decision_reference.strip()
+    version.decided_by = by
+    version.decided_at = timezone.now()
+    version.full_clean()
+    version.save()
+    return version
+
+
+@dataclass(frozen=True)
+class Addressee:
+    kind: str  # "creditor" or "applicant"
+    name: str
+    address: str
+    reference: str = ""
+    creditor_id: int | None = None
+
+    def as_json(self) -> dict:
+        return {
+            "kind": self.kind,
+            "name": self.name,
+            "address": self.address,
+            "reference": self.reference,
+            "creditor_id": self.creditor_id,
+        }
+
+
+def mailing_addressees(
+    *, case: Case, creditor_ids: list[int], copy_to_applicants: bool
+) -> tuple[list[Addressee], dict[str, list[str]]]:
+    """The chosen creditors of the case (any creditor that declared a claim), and the applicants
+    as one addressee. Each needs a postal address."""
+    errors: dict[str, list[str]] = {}
+    declared = set(Claim.objects.filter(case=case).values_list("creditor_id", flat=True))
+    chosen = list(dict.fromkeys(creditor_ids))
+    if any(pk not in declared for pk in chosen):
+        errors["creditors"] = [_("Un destinataire choisi n'est pas créancier dans ce dossier.")]
+        return [], errors
+    if not chosen:
+        errors["creditors"] = [_("Choisissez au moins un créancier.")]
+    references: dict[int, list[str]] = {}
+    for creditor_id, reference in (
+        Claim.objects.filter(case=case)
+        .exclude(creditor_reference="")
+        .order_by("declared_on", "id")
+        .values_list("creditor_id", "creditor_reference")
+    ):
+        refs = references.setdefault(creditor_id, [])
+        if reference not in refs:
+            refs.append(reference)
+    addressees = [
+        Addressee(
+            kind="creditor",
+            name=creditor.name,
+            address=creditor.address.strip(),
+            reference=", ".join(references.get(creditor.pk, [])),
+            creditor_id=creditor.pk,
+        )
+        for creditor in Creditor.objects.filter(pk__in=chosen).order_by("name", "pk")
+    ]
+    missing = [a.name for a in addressees if not a.address]
+    if missing:
+        errors["creditors"] = [
+            _(
+                "Adresse postale manquante pour : %(names)s. Complétez-la dans l'annuaire avant "
+                "d'envoyer le plan."
+            )
+            % {"names": ", ".join(missing)}
+        ]
+    if copy_to_applicants:
+        # One copy per address: applicants living together share one letter.
+        by_address: dict[str, list] = {}
+        for applicant in case.applicants.order_by("position"):
+            address = applicant.address.strip()
+            by_address.setdefault(" ".join(address.split()).lower(), []).append(applicant)
+        if "" in by_address:
+            errors.setdefault("copy_to_applicants", []).append(
+                _("L'adresse du requérant manque : complétez le dossier ou décochez la copie.")
+            )
+        else:
+            for group in by_address.values():
+                addressees.append(
+                    Addressee(
+                        kind="applicant",
+                        name=" et ".join(a.full_name for a in group),
+                        address=group[0].address.strip(),
+                    )
+                )
+    return addressees, errors
+
+
+@transaction.atomic
+def plan_send(
+    *,
+    version: PlanVersion,
+    creditor_ids: list[int],
+    copy_to_applicants: bool,
+    sent_on: date,
+    registered: bool,
+    postage: Decimal | None,
+    by: User,
+    today: date,
+) -> PlanMailing:
+    """Send the plan proposal to the chosen creditors (one copy each, identical content: a
+    circular letter from three addressees). Freezes the version (sent), stores the exact PDF and
+    records the billable service; if anything fails nothing is saved."""
+    from . import pdf  # WeasyPrint is imported only when a PDF is made
+
+    version = PlanVersion.objects.select_for_update().select_related("case").get(pk=version.pk)
+    case = Case.objects.select_related("organisation", "mediator").get(pk=version.case_id)
+    errors: dict[str, list[str]] = {}
+
+    def add(key: str, message: str) -> None:
+        errors.setdefault(key, []).append(message)
+
+    if version.state == PlanState.APPROVED:
+        add(
+            "__all__",
+            _("Cette version est déjà approuvée par le tribunal : elle ne s'envoie plus."),
+        )
+    if registered:
+        if postage is None:
+            add("postage", _("Indiquez le port d'une lettre recommandée."))
+        elif postage <= 0:
+            add("postage", _("Le port recommandé doit être un montant positif."))
+        elif postage != postage.quantize(CENT):
+            add("postage", _("Le montant a au plus deux décimales."))
+    elif postage is not None:
+        add("postage", _("Un port recommandé ne s'indique que pour un envoi recommandé."))
+    if sent_on < case.admissibility_date:
+        add(
+            "sent_on",
+            _("L'envoi ne peut précéder l'admissibilité (%(date)s).")
+            % {"date": case.admissibility_date.strftime("%d/%m/%Y")},
+        )
+    elif sent_on > today:
+        add("sent_on", _("La date d'envoi ne peut être dans le futur."))
+    addressees, more = mailing_addressees(
+        case=case, creditor_ids=creditor_ids, copy_to_applicants=copy_to_applicants
+    )
+    for key, messages in more.items():
+        for message in messages:
+            add(key, message)
+    if not errors:
+        for key, messages in _freeze(version).items():
+            for message in messages:
+                add(key, message)
+    if errors:
+        raise ValidationError(errors)
+
+    if version.is_draft:
+        version.state = PlanState.SENT
+    version.updated_by = by
+    version.save()
+    kind, quantity = billable_service_for(len(addressees))
+    service = service_record(
+        case=case,
+        kind=kind,
+        service_date=sent_on,
+        mediator=case.mediator,  # the proposal goes out under the designated mediator's name
+        by=by,
+        quantity=quantity,
+        registered_postage=postage if registered else None,
+        note=(_("Proposition de plan (version %(n)s)") % {"n": version.number})[:255],
+        origin="letter",
+    )
+    mailing = PlanMailing.objects.create(
+        version=version,
+        sent_on=sent_on,
+        registered=registered,
+        postage=postage if registered else None,
+        addressees=[a.as_json() for a in addressees],
+        addressee_count=len(addressees),
+        service=service,
+        sent_by=by,
+    )
+    view = selectors.compute(version)
+    try:
+        content = pdf.render_proposal_pdf(
+            view, addressees=addressees, sent_on=sent_on, registered=registered
+        )
+    except Exception as exc:  # WeasyPrint, fonts, template: the whole sending is undone
+        logger.exception("plan proposal PDF failed for case %s", case.pk)
+        raise ValidationError(
+            _("Le PDF de la proposition n'a pas pu être produit : rien n'a été enregistré.")
+        ) from exc
+    mailing.pdf.save(f"plan-{case.pk}-v{version.number}.pdf", ContentFile(content), save=True)
+    return mailing

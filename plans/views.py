@@ -1,0 +1,397 @@
+"""The plan tab of a case: the plan and its versions, the form (with the fee estimate and a
+preview), revisions, the court's decision, the proposal mailed to the creditors, the PDFs and the
+monitoring against the ledger. Views are thin: forms parse, services write, selectors read."""
+
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.models import Role
+from cases import selectors as case_selectors
+from cases.views import CASE_ROLES, _case_context
+from claims.models import Claim, Creditor
+from core.access import role_required
+
+from . import engine, estimates, pdf, selectors, services, tables
+from .charts import debt_chart
+from .forms import ApproveForm, PlanForm, ReviseForm, SendForm
+from .models import FeeSource, PlanKind, PlanState, PlanVersion
+
+WRITE_ROLES = (Role.MEDIATOR, Role.ADMINISTRATOR)
+TAB = "plan"
+
+
+def _readable_case(request, pk: int):
+    return case_selectors.case_get_for_user(request.user, pk)
+
+
+def _writable_case(request, pk: int):
+    case = case_selectors.case_get_for_user(request.user, pk)
+    if not case_selectors.can_edit_case(request.user, case):
+        raise PermissionDenied
+    return case
+
+
+def _attach(error: ValidationError, form) -> None:
+    mapping = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+    for field, msgs in mapping.items():
+        for msg in msgs:
+            form.add_error(field if field in form.fields else None, msg)
+
+
+def _context(request, case, **extra) -> dict:
+    context = _case_context(request, case, TAB)
+    context.update(extra)
+    return context
+
+
+# Reading -----------------------------------------------------------------------------------
+
+
+def _version_page(request, case, version: PlanVersion | None):
+    today = timezone.localdate()
+    versions = list(selectors.plan_versions(case))
+    context = _context(request, case, versions=versions, today=today)
+    if version is None:
+        basis = selectors.live_basis(case, today)
+        context.update({"basis": basis, "limit": selectors.duration_limit(case)})
+        return render(request, "plans/empty.html", context)
+    view = selectors.compute(version)
+    result = view.result
+    in_force = selectors.version_in_force(case)
+    follow = None
+    if in_force is not None and in_force.pk == version.pk and result is not None:
+        payments = selectors.dividends_paid(case, start=version.start_date, end=today)
+        follow = engine.monitor(result, payments, today)
+    context.update(
+        {
+            "version": version,
+            "view": view,
+            "result": result,
+            "latest": versions[0],
+            "in_force": in_force,
+            "follow": follow,
+            "mailings": selectors.mailings_of(version),
+            "chart": debt_chart(result) if result else None,
+            "yearly": tables.yearly(result) if result else None,
+            "schedule": tables.schedule(result) if result else None,
+            "can_revise": version.pk == versions[0].pk and version.is_frozen,
+        }
+    )
+    return render(request, "plans/version.html", context)
+
+
+@role_required(*CASE_ROLES)
+def case_plan(request, pk: int):
+    case = _readable_case(request, pk)
+    return _version_page(request, case, selectors.latest_version(case))
+
+
+@role_required(*CASE_ROLES)
+def version_detail(request, pk: int, number: int):
+    case = _readable_case(request, pk)
+    return _version_page(request, case, selectors.version_get(case, number))
+
+
+@role_required(*CASE_ROLES)
+def monitoring(request, pk: int):
+    case = _readable_case(request, pk)
+    today = timezone.localdate()
+    in_force = selectors.version_in_force(case)
+    version = in_force or selectors.latest_version(case)
+    context = _context(request, case, version=version, in_force=in_force, today=today)
+    if version is not None:
+        view, follow = selectors.monitoring(version, today)
+        outside = selectors.creditor_names(p.creditor_key for p in follow.outside) if follow else {}
+        context.update({"view": view, "follow": follow, "outside_names": outside})
+    return render(request, "plans/monitoring.html", context)
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@role_required(*CASE_ROLES)
+def proposal_pdf(request, pk: int, number: int):
+    case = _readable_case(request, pk)
+    view = selectors.compute(selectors.version_get(case, number))
+    content = pdf.render_proposal_pdf(
+        view, addressees=None, sent_on=timezone.localdate(), registered=True
+    )
+    return _pdf_response(content, f"{case.reference}-proposition-plan-v{number}.pdf")
+
+
+@role_required(*CASE_ROLES)
+def court_pdf(request, pk: int, number: int):
+    case = _readable_case(request, pk)
+    view = selectors.compute(selectors.version_get(case, number))
+    content = pdf.render_court_pdf(view, on=timezone.localdate())
+    return _pdf_response(content, f"{case.reference}-plan-homologation-v{number}.pdf")
+
+
+@role_required(*CASE_ROLES)
+def mailing_pdf(request, pk: int, mailing_pk: int):
+    case = _readable_case(request, pk)
+    mailing = selectors.mailing_get(case, mailing_pk)
+    if not mailing.pdf:
+        raise Http404
+    return FileResponse(
+        mailing.pdf.open("rb"),
+        as_attachment=False,
+        filename=f"{case.reference}-plan-v{mailing.version.number}-envoi-{mailing.sent_on:%Y%m%d}.pdf",
+        content_type="application/pdf",
+    )
+
+
+# The plan form -----------------------------------------------------------------------------
+
+
+def _default_start(case, today: date) -> date:
+    first_of_next = engine.add_months(today.replace(day=1), 1)
+    return max(first_of_next, case.admissibility_date)
+
+
+def _plan_creditors(case, start: date) -> list[tuple[str, str]]:
+    seen: dict[str, str] = {}
+    for line in selectors.live_basis(case, start).lines:
+        seen.setdefault(line.creditor_key, line.name)
+    return list(seen.items())
+
+
+def _new_initial(case, start: date, budget: Decimal | None) -> dict:
+    allowed = selectors.duration_limit(case).max_months_from(start)
+    return {
+        "kind": PlanKind.AMICABLE,
+        "start_date": start,
+        "duration_months": min(84, allowed) if allowed >= 1 else 12,
+        "frequency_months": 1,
+        "monthly_available": budget if budget is not None and budget >= 0 else None,
+        "fee_provision": Decimal("0.00"),
+        "fee_source": FeeSource.MANUAL,
+    }
+
+
+def _plan_form(request, case, version: PlanVersion | None):
+    today = timezone.localdate()
+    start = version.start_date if version else _default_start(case, today)
+    figure = selectors.budget_available(case, start)
+    budget = figure.amount if figure else None
+    initial = PlanForm.initial_from(version) if version else _new_initial(case, start, budget)
+    creditors = _plan_creditors(case, initial["start_date"])
+    form = PlanForm(request.POST or None, creditors=creditors, initial=initial)
+    action = request.POST.get("action", "save")
+    estimate = preview = None
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["start_date"] != start:  # the budget in force at the plan's start
+            start = form.cleaned_data["start_date"]
+            figure = selectors.budget_available(case, start)
+            budget = figure.amount if figure else None
+        data = form.to_data(budget=budget, budget_note=figure.explanation if figure else "")
+        if action == "estimate":
+            checked = services.check_plan(
+                case=case, data=replace(data, fee_provision=Decimal("0.00"), shares=None)
+            )
+            if checked.errors:
+                _attach(ValidationError(checked.errors), form)
+            else:
+                estimate = estimates.fee_estimate(
+                    case=case,
+                    terms=checked.terms,
+                    allowance=form.cleaned_data.get("allowance") or estimates.ALLOWANCE_MONTHLY,
+                )
+                if estimate.amount is not None:
+                    values = request.POST.copy()
+                    values["fee_provision"] = f"{estimate.amount:.2f}".replace(".", ",")
+                    values["fee_source"] = FeeSource.ESTIMATE
+                    values["fee_estimate_amount"] = str(estimate.amount)
+                    values["fee_estimate_note"] = estimate.note
+                    form = PlanForm(values, creditors=creditors, initial=initial)
+                    form.is_valid()
+        elif action == "preview":
+            checked = services.check_plan(case=case, data=data)
+            if checked.errors:
+                _attach(ValidationError(checked.errors), form)
+            else:
+                preview = checked.result
+        else:
+            try:
+                if version is None:
+                    version = services.plan_create(case=case, data=data, by=request.user)
+                    messages.success(request, _("Projet de plan enregistré."))
+                else:
+                    services.plan_update(version=version, data=data, by=request.user)
+                    messages.success(request, _("Projet de plan mis à jour."))
+            except ValidationError as exc:
+                _attach(exc, form)
+            else:
+                return redirect("plans:version_detail", pk=case.pk, number=version.number)
+    context = _context(
+        request,
+        case,
+        form=form,
+        version=version,
+        budget=figure,
+        today=today,
+        limit=selectors.duration_limit(case),
+        estimate=estimate,
+        preview=preview,
+        preview_yearly=tables.yearly(preview) if preview else None,
+    )
+    return render(request, "plans/form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*WRITE_ROLES)
+def plan_create(request, pk: int):
+    case = _writable_case(request, pk)
+    existing = selectors.latest_version(case)
+    if existing is not None:
+        messages.info(request, _("Ce dossier a déjà un plan : modifiez le projet ou révisez-le."))
+        return redirect("plans:version_detail", pk=case.pk, number=existing.number)
+    return _plan_form(request, case, None)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*WRITE_ROLES)
+def version_edit(request, pk: int, number: int):
+    case = _writable_case(request, pk)
+    version = selectors.version_get(case, number)
+    if not version.is_draft:
+        messages.warning(
+            request, _("Cette version est figée : créez une révision pour modifier le plan.")
+        )
+        return redirect("plans:version_detail", pk=case.pk, number=number)
+    return _plan_form(request, case, version)
+
+
+# Revision, decision, sending ---------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*WRITE_ROLES)
+def version_revise(request, pk: int, number: int):
+    case = _writable_case(request, pk)
+    version = selectors.version_get(case, number)
+    form = ReviseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = services.plan_revise(
+                version=version, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except ValidationError as exc:
+            _attach(exc, form)
+        else:
+            messages.success(
+                request,
+                _("Révision créée : version %(n)s (projet). La version %(old)s reste consultable.")
+                % {"n": new.number, "old": version.number},
+            )
+            return redirect("plans:version_edit", pk=case.pk, number=new.number)
+    return render(request, "plans/revise.html", _context(request, case, form=form, version=version))
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*WRITE_ROLES)
+def version_approve(request, pk: int, number: int):
+    case = _writable_case(request, pk)
+    version = selectors.version_get(case, number)
+    form = ApproveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_approve(
+                version=version,
+                decision_date=form.cleaned_data["decision_date"],
+                decision_reference=form.cleaned_data["decision_reference"],
+                by=request.user,
+                today=timezone.localdate(),
+            )
+        except ValidationError as exc:
+            _attach(exc, form)
+        else:
+            messages.success(request, _("Décision du tribunal enregistrée : la version est figée."))
+            return redirect("plans:version_detail", pk=case.pk, number=number)
+    return render(
+        request, "plans/approve.html", _context(request, case, form=form, version=version)
+    )
+
+
+def _send_choices(case, plan_keys: set[str]) -> list[tuple[int, str]]:
+    ids = Claim.objects.filter(case=case).values_list("creditor_id", flat=True)
+    choices = []
+    for creditor in Creditor.objects.filter(pk__in=ids).order_by("name", "pk"):
+        label = creditor.name
+        if str(creditor.pk) not in plan_keys:
+            label += " — " + _("hors plan")
+        if not creditor.address.strip():
+            label += " — " + _("adresse manquante")
+        choices.append((creditor.pk, label))
+    return choices
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*WRITE_ROLES)
+def version_send(request, pk: int, number: int):
+    case = _writable_case(request, pk)
+    version = selectors.version_get(case, number)
+    if version.state == PlanState.APPROVED:
+        messages.warning(
+            request, _("Cette version est approuvée par le tribunal : elle ne s'envoie plus.")
+        )
+        return redirect("plans:version_detail", pk=case.pk, number=number)
+    view = selectors.compute(version)
+    plan_keys = {line.creditor_key for line in view.basis.lines}
+    choices = _send_choices(case, plan_keys)
+    today = timezone.localdate()
+    form = SendForm(
+        request.POST or None,
+        creditor_choices=choices,
+        initial={
+            "creditors": [pk_ for pk_, _label in choices if str(pk_) in plan_keys],
+            "sent_on": today,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        try:
+            mailing = services.plan_send(
+                version=version,
+                creditor_ids=c["creditors"],
+                copy_to_applicants=c["copy_to_applicants"],
+                sent_on=c["sent_on"],
+                registered=c["registered"],
+                postage=c.get("postage"),
+                by=request.user,
+                today=today,
+            )
+        except ValidationError as exc:
+            _attach(exc, form)
+        else:
+            service = mailing.service
+            messages.success(
+                request,
+                _(
+                    "Proposition envoyée à %(n)s destinataire(s) ; prestation enregistrée : "
+                    "%(service)s × %(q)s."
+                )
+                % {
+                    "n": mailing.addressee_count,
+                    "service": service.get_kind_display(),
+                    "q": service.quantity,
+                },
+            )
+            return redirect("plans:version_detail", pk=case.pk, number=number)
+    return render(
+        request,
+        "plans/send.html",
+        _context(request, case, form=form, version=version, view=view),
+    )
