@@ -193,10 +193,16 @@ def test_nl_translations_keep_every_placeholder(nl_entries):
             expected = sorted(
                 set(placeholders(entry.msgid, flags) + placeholders(entry.msgid_plural, flags))
             )
-        for text in entry.translations:
+        for index, text in enumerate(entry.translations):
             got = placeholders(text, flags)
             if entry.msgid_plural is not None:
                 got = sorted(set(got))
+                if index == 0:
+                    # the singular may leave out the count, as the French singular does
+                    # ("en retard d'un jour" / "en retard de %(n)s jours")
+                    required = set(placeholders(entry.msgid, flags))
+                    if required <= set(got) <= set(expected):
+                        continue
             if got != expected:
                 problems.append(f"{entry}: {expected} in msgid, {got} in {text!r}")
     assert not problems, "placeholder mismatch:\n" + "\n".join(problems)
