@@ -1,11 +1,9 @@
-import re
-from decimal import Decimal, InvalidOperation
-
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import MoneyField, parse_amount  # noqa: F401 (re-exported)
 from ledger.models import Category
 
 from . import selectors
@@ -18,50 +16,6 @@ def _helper() -> FormHelper:
     helper.form_tag = False
     helper.disable_csrf = True
     return helper
-
-
-def parse_amount(value: str) -> Decimal:
-    """'1.234,56', '1234,56', '1 234,56 €' or '1234.56' -> Decimal('1234.56'); the decimals
-    are kept as typed (the service refuses more than two)."""
-    text = re.sub(r"[\s\u00a0\u202f€]", "", value or "")
-    if "," in text:  # fr-BE: dot for thousands, comma for decimals
-        if not re.fullmatch(r"-?(\d{1,3}(\.\d{3})+|\d+),\d*", text):
-            raise InvalidOperation(value)
-        text = text.replace(".", "").replace(",", ".").rstrip(".")
-    elif re.fullmatch(r"-?[1-9]\d{0,2}(\.\d{3})+", text):
-        text = text.replace(".", "")
-    if not re.fullmatch(r"-?\d+(\.\d+)?", text):
-        raise InvalidOperation(value)
-    return Decimal(text)
-
-
-class MoneyField(forms.Field):
-    """An amount typed the Belgian way; sign and decimals are the service's to check."""
-
-    widget = forms.TextInput
-
-    def widget_attrs(self, widget):
-        return {**super().widget_attrs(widget), "inputmode": "decimal", "maxlength": "32"}
-
-    def prepare_value(self, value):
-        if isinstance(value, Decimal):
-            return f"{value:.2f}".replace(".", ",")
-        return value
-
-    def to_python(self, value):
-        if isinstance(value, Decimal):
-            return value
-        value = (value or "").strip()
-        if not value:
-            return None
-        try:
-            if len(value) > 32:
-                raise InvalidOperation(value)
-            return parse_amount(value)
-        except (InvalidOperation, ValueError):
-            raise forms.ValidationError(
-                _("Saisissez un montant, par exemple 1.234,56."), code="invalid"
-            ) from None
 
 
 class StatementUploadForm(forms.Form):

@@ -80,3 +80,14 @@ def _celery_tasks_in_process(request):
     app.conf.task_always_eager = app.conf.task_eager_propagates = True
     yield
     app.conf.task_always_eager, app.conf.task_eager_propagates = saved
+
+
+@pytest.fixture(autouse=True)
+def _french_by_default():
+    """Every test starts in French (the source language); a test that switches to Dutch (a
+    request with Accept-Language: nl activates it in the thread) does not leak it."""
+    from django.utils import translation
+
+    translation.activate("fr")
+    yield
+    translation.deactivate()
