@@ -13,6 +13,7 @@ from django.db.models import DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from accounts.models import User
 from cases.models import Case
 from fees.tariffs import TariffRow, TariffTable
 
@@ -23,6 +24,7 @@ from .models import (
     LegalAmountKey,
     RemissionType,
     Service,
+    ServiceKind,
     StateIntervention,
     StatementState,
     TariffRowRecord,
@@ -327,3 +329,85 @@ def open_intervention_amount(case: Case, *, exclude_pk: int | None = None) -> De
     if exclude_pk is not None:
         qs = qs.exclude(pk=exclude_pk)
     return _sum(qs, "amount_requested")
+
+
+# --- the services of a case (the "Honoraires" tab) ----------------------------------------
+
+NIL = Decimal("0")  # starting value of the totals below
+
+
+def services_of_case(case: Case) -> QuerySet[Service]:
+    return (
+        Service.objects.filter(case=case)
+        .select_related("mediator")
+        .prefetch_related("letters")
+        .order_by("date", "id")
+    )
+
+
+def service_get(case: Case, pk: int) -> Service:
+    service = Service.objects.filter(pk=pk, case=case).first()
+    if service is None:
+        raise Http404
+    return service
+
+
+def case_mediators(case: Case) -> QuerySet[User]:
+    """Mediators who worked on the case (current and former designations)."""
+    return (
+        User.objects.filter(Q(assignments__case=case) | Q(pk=case.mediator_id))
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+@dataclass
+class KindTotal:
+    """Totals of one kind, in the engine's terms (fees.engine.facts.ServiceFacts): km, cost
+    and postage are per occurrence and multiplied by the quantity."""
+
+    kind: str
+    label: str
+    records: int = 0
+    quantity: int = 0
+    km: Decimal = NIL
+    amount: Decimal = NIL
+    postage: Decimal = NIL
+    has_km: bool = False
+    has_amount: bool = False
+    has_postage: bool = False
+
+
+@dataclass
+class Totals:
+    rows: list[KindTotal] = field(default_factory=list)
+    km: Decimal = NIL
+    amount: Decimal = NIL
+    postage: Decimal = NIL
+
+
+def service_totals(items) -> Totals:
+    by_kind: dict[str, KindTotal] = {}
+    for service in items:
+        row = by_kind.setdefault(
+            service.kind, KindTotal(kind=service.kind, label=service.get_kind_display())
+        )
+        row.records += 1
+        row.quantity += service.quantity
+        if service.km is not None:
+            row.km += service.km * service.quantity
+            row.has_km = True
+        if service.amount is not None:
+            row.amount += service.amount * service.quantity
+            row.has_amount = True
+        if service.registered_postage is not None:
+            row.postage += service.registered_postage * service.quantity
+            row.has_postage = True
+    order = {kind: index for index, kind in enumerate(ServiceKind.values)}
+    rows = sorted(by_kind.values(), key=lambda r: order.get(r.kind, len(order)))
+    return Totals(
+        rows=rows,
+        km=sum((r.km for r in rows), NIL),
+        amount=sum((r.amount for r in rows), NIL),
+        postage=sum((r.postage for r in rows), NIL),
+    )

@@ -9,19 +9,17 @@ and ``fees.selectors`` read. Every read is scoped by the case, itself obtained t
 Clerks never reach these screens (403): they download filed statements through ``documents``."""
 
 import json
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role, User
+from accounts.models import Role
 from cases import selectors as case_selectors
 from cases.models import Case
 from cases.views import CASE_ROLES, _apply_errors, _case_context
@@ -37,103 +35,23 @@ from .forms import (
     StatementForm,
     TaxationOrderForm,
 )
-from .models import InterventionStatus, RemissionType, Service, ServiceKind
+from .models import InterventionStatus, RemissionType
 from .pdf import intervention_pdf, statement_filename, statement_pdf
 from .presentation import identity_of, present
 
 ZERO = Decimal("0")
 
 
-# --- reads (to move to fees/selectors.py) -------------------------------------------------
-
-
-def services_of_case(case: Case) -> QuerySet[Service]:
-    return (
-        Service.objects.filter(case=case)
-        .select_related("mediator")
-        .prefetch_related("letters")
-        .order_by("date", "id")
-    )
-
-
-def service_get(case: Case, pk: int) -> Service:
-    service = Service.objects.filter(pk=pk, case=case).first()
-    if service is None:
-        raise Http404
-    return service
-
-
-def case_mediators(case: Case) -> QuerySet[User]:
-    """Mediators who worked on the case (current and former designations)."""
-    return (
-        User.objects.filter(Q(assignments__case=case) | Q(pk=case.mediator_id))
-        .distinct()
-        .order_by("last_name", "first_name")
-    )
-
-
-@dataclass
-class KindTotal:
-    """Totals of one kind, in the engine's terms (fees.engine.facts.ServiceFacts): km, cost
-    and postage are per occurrence and multiplied by the quantity."""
-
-    kind: str
-    label: str
-    records: int = 0
-    quantity: int = 0
-    km: Decimal = ZERO
-    amount: Decimal = ZERO
-    postage: Decimal = ZERO
-    has_km: bool = False
-    has_amount: bool = False
-    has_postage: bool = False
-
-
-@dataclass
-class Totals:
-    rows: list[KindTotal] = field(default_factory=list)
-    km: Decimal = ZERO
-    amount: Decimal = ZERO
-    postage: Decimal = ZERO
-
-
-def service_totals(items) -> Totals:
-    by_kind: dict[str, KindTotal] = {}
-    for service in items:
-        row = by_kind.setdefault(
-            service.kind, KindTotal(kind=service.kind, label=service.get_kind_display())
-        )
-        row.records += 1
-        row.quantity += service.quantity
-        if service.km is not None:
-            row.km += service.km * service.quantity
-            row.has_km = True
-        if service.amount is not None:
-            row.amount += service.amount * service.quantity
-            row.has_amount = True
-        if service.registered_postage is not None:
-            row.postage += service.registered_postage * service.quantity
-            row.has_postage = True
-    order = {kind: index for index, kind in enumerate(ServiceKind.values)}
-    rows = sorted(by_kind.values(), key=lambda r: order.get(r.kind, len(order)))
-    return Totals(
-        rows=rows,
-        km=sum((r.km for r in rows), ZERO),
-        amount=sum((r.amount for r in rows), ZERO),
-        postage=sum((r.postage for r in rows), ZERO),
-    )
-
-
 # --- views ---------------------------------------------------------------------------------
 
 
 def _page(request, case, form):
-    items = list(services_of_case(case))
+    items = list(selectors.services_of_case(case))
     context = _case_context(request, case, "fees")
     context.update(
         {
             "services": items,
-            "totals": service_totals(items),
+            "totals": selectors.service_totals(items),
             "form": form,
             "statements": list(selectors.statements_of_case(case)),
             "position": selectors.fee_position(case),
@@ -150,7 +68,9 @@ def case_services(request, pk: int):
     case = case_selectors.case_get_for_user(user, pk)
     form = None
     if case_selectors.can_edit_case(user, case):
-        form = ServiceForm(mediators=case_mediators(case), initial={"mediator": case.mediator_id})
+        form = ServiceForm(
+            mediators=selectors.case_mediators(case), initial={"mediator": case.mediator_id}
+        )
     return _page(request, case, form)
 
 
@@ -162,7 +82,7 @@ def service_add(request, pk: int):
         raise PermissionDenied
     form = ServiceForm(
         request.POST or None,
-        mediators=case_mediators(case),
+        mediators=selectors.case_mediators(case),
         initial={"mediator": case.mediator_id},
     )
     if request.method == "POST" and form.is_valid():
@@ -197,7 +117,7 @@ def service_add(request, pk: int):
 def service_delete(request, pk: int, service_pk: int):
     user = request.user
     case = case_selectors.case_get_for_user(user, pk)
-    service = service_get(case, service_pk)
+    service = selectors.service_get(case, service_pk)
     if not case_selectors.can_edit_case(user, case):
         raise PermissionDenied
     try:
