@@ -35,7 +35,7 @@ class PaymentBatchAdmin(ReadOnlyAdmin):
 
 @admin.register(Payment)
 class PaymentAdmin(ReadOnlyAdmin):
-    list_display = ("case", "category", "amount", "beneficiary_name", "status")
+    list_display = ("case", "category", "due_on", "amount", "beneficiary_name", "status")
     list_filter = ("status", "category")
 
 

@@ -188,7 +188,11 @@ class BatchApproveForm(forms.Form):
         pending = selectors.pending_payments(case)
         self.fields["payments"].queryset = pending
         self.fields["payments"].initial = [p.pk for p in pending]
-        self.fields["execution_date"].initial = timezone.localdate()
+        # The earliest due date of the waiting allowance installments when it is still to
+        # come (an installment is not paid before its due date), otherwise today.
+        today = timezone.localdate()
+        earliest = min((p.due_on for p in pending if p.due_on), default=today)
+        self.fields["execution_date"].initial = max(earliest, today)
         self.helper = _helper()
 
 

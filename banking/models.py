@@ -385,6 +385,17 @@ class Payment(models.Model):
     )
     communication = models.CharField(_("communication libre"), max_length=140, blank=True)
     standing_order = models.BooleanField(_("ordre permanent"), default=False)
+    # A living-allowance installment prepared from the allowance's schedule (issue 6): its due
+    # date and the decision it executes. Null for a payment prepared by hand.
+    due_on = models.DateField(_("échéance"), null=True, blank=True)
+    allowance_decision = models.ForeignKey(
+        "budget.AllowanceDecision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payments",
+        verbose_name=_("pécule de médiation exécuté"),
+    )
     authorisation = models.CharField(_("autorisation du tribunal"), max_length=100, blank=True)
     end_to_end_id = models.CharField(_("référence de bout en bout"), max_length=35, blank=True)
     entry = models.OneToOneField(
@@ -430,6 +441,21 @@ class Payment(models.Model):
                 fields=["end_to_end_id"],
                 condition=~Q(end_to_end_id=""),
                 name="uniq_payment_end_to_end_id",
+            ),
+            models.CheckConstraint(
+                name="payment_allowance_installment_is_dated",
+                condition=Q(allowance_decision__isnull=True)
+                | (Q(category="living_allowance") & Q(due_on__isnull=False)),
+            ),
+            # One live payment per installment of the allowance's schedule: preparing the same
+            # due date twice is refused by the database; a cancelled one may be prepared again.
+            models.UniqueConstraint(
+                fields=["case", "due_on"],
+                condition=Q(category="living_allowance")
+                & Q(allowance_decision__isnull=False)
+                & ~Q(status="cancelled"),
+                name="uniq_payment_allowance_installment",
+                violation_error_message=_("Cette échéance du pécule est déjà préparée."),
             ),
         ]
 

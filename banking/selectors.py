@@ -1,13 +1,22 @@
 """Read selectors of the banking app, scoped by organisation: another organisation's import,
 movement, rule or batch is simply not in the queryset (a 404)."""
 
+from calendar import monthrange
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
+from budget.models import AllowanceDecision
+from budget.selectors import allowance_installments
 from cases.models import Case
 from cases.selectors import case_queryset_for
 from claims.models import Claim, ClaimStatus, Creditor
+from ledger.models import Category, Direction, Entry
 
 from .models import (
     BatchStatus,
@@ -16,6 +25,7 @@ from .models import (
     MovementStatus,
     Payment,
     PaymentBatch,
+    PaymentCategory,
     PaymentStatus,
     StatementImport,
 )
@@ -172,3 +182,203 @@ def case_movements(case: Case) -> QuerySet[Movement]:
     return Movement.objects.filter(Q(case=case) | Q(suggested_case=case)).order_by(
         "-value_date", "-id"
     )
+
+
+# The living allowance's planned payments (issue 6) --------------------------------------------
+
+TO_PREPARE = "to_prepare"
+INSTALLMENT_STATUS_LABELS = {
+    TO_PREPARE: _("À préparer"),
+    PaymentStatus.PENDING: _("Préparé"),
+    PaymentStatus.APPROVED: _("Approuvé"),
+    PaymentStatus.POSTED: _("Comptabilisé"),
+    PaymentStatus.CANCELLED: _("Annulé"),
+}
+
+
+@dataclass(frozen=True)
+class PlannedInstallment:
+    """An installment of the allowance's schedule (``budget.selectors.allowance_installments``)
+    and the payment prepared for it, if any. ``payment`` is the live one (not cancelled);
+    ``cancelled`` says a payment of this due date was cancelled and none replaces it: the
+    installment is to prepare again."""
+
+    due_on: date
+    amount: Decimal
+    standing_order: bool
+    decision_id: int
+    version_number: int
+    payment: Payment | None = None
+    cancelled: bool = False
+
+    @property
+    def to_prepare(self) -> bool:
+        return self.payment is None
+
+    @property
+    def status(self) -> str:
+        if self.payment is not None:
+            return self.payment.status
+        return PaymentStatus.CANCELLED if self.cancelled else TO_PREPARE
+
+    @property
+    def status_label(self) -> str:
+        return str(INSTALLMENT_STATUS_LABELS[self.status])
+
+    @property
+    def differs(self) -> bool:
+        """Prepared under an earlier decision, or for another amount: still waiting, it can be
+        withdrawn and prepared again."""
+        return (
+            self.payment is not None
+            and self.payment.status == PaymentStatus.PENDING
+            and (
+                self.payment.amount != self.amount
+                or self.payment.allowance_decision_id != self.decision_id
+            )
+        )
+
+
+def planned_allowance_payments(case: Case, year: int, month: int) -> list[PlannedInstallment]:
+    """For each due date of the month, the installment of the schedule in force on that date
+    (the amount paid to the applicant, standing order or not, the decision and its budget
+    version) and the payment already prepared for it. Nothing due after the case's closure."""
+    installments = [
+        due
+        for due in allowance_installments(case, year, month)
+        if case.closure_date is None or due.due_on <= case.closure_date
+    ]
+    if not installments:
+        return []
+    payments = Payment.objects.filter(
+        case=case,
+        category=PaymentCategory.LIVING_ALLOWANCE,
+        allowance_decision__isnull=False,
+        due_on__in=[due.due_on for due in installments],
+    ).order_by("id")
+    live: dict[date, Payment] = {}
+    cancelled: set[date] = set()
+    for payment in payments:
+        if payment.status == PaymentStatus.CANCELLED:
+            cancelled.add(payment.due_on)
+        else:
+            live[payment.due_on] = payment
+    return [
+        PlannedInstallment(
+            due_on=due.due_on,
+            amount=due.amount,
+            standing_order=due.schedule.standing_order,
+            decision_id=due.schedule.decision_id,
+            version_number=due.schedule.version_number,
+            payment=live.get(due.due_on),
+            cancelled=due.due_on in cancelled and due.due_on not in live,
+        )
+        for due in installments
+    ]
+
+
+@dataclass(frozen=True)
+class PlannedMonth:
+    """The allowance's installments of one month, for the case's "Paiements" page."""
+
+    year: int
+    month: int
+    installments: list[PlannedInstallment]
+    # Living-allowance entries of the journal dated in the month that no installment of the
+    # schedule posted (paid by hand, or a standing order brought back by a statement rule).
+    outside_schedule: int = 0
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, self.month, 1)
+
+    @property
+    def to_prepare(self) -> list[PlannedInstallment]:
+        return [i for i in self.installments if i.to_prepare]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((i.amount for i in self.installments), Decimal("0.00"))
+
+
+def next_month(year: int, month: int) -> tuple[int, int]:
+    return (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def previous_month(year: int, month: int) -> tuple[int, int]:
+    return (year - 1, 12) if month == 1 else (year, month - 1)
+
+
+def _outside_schedule(case: Case, year: int, month: int) -> int:
+    first = date(year, month, 1)
+    last = date(year, month, monthrange(year, month)[1])
+    return (
+        Entry.objects.filter(
+            account__case=case,
+            category=Category.LIVING_ALLOWANCE,
+            direction=Direction.OUT,
+            value_date__range=(first, last),
+            reverses__isnull=True,
+            reversed_by__isnull=True,
+        )
+        .exclude(sepa_payment__allowance_decision__isnull=False)
+        .count()
+    )
+
+
+def allowance_months(case: Case, today: date) -> list[PlannedMonth]:
+    """The current month and the next one."""
+    months = [(today.year, today.month), next_month(today.year, today.month)]
+    return [
+        PlannedMonth(
+            year=year,
+            month=month,
+            installments=planned_allowance_payments(case, year, month),
+            outside_schedule=_outside_schedule(case, year, month),
+        )
+        for year, month in months
+    ]
+
+
+def allowance_fixed(case: Case) -> bool:
+    """Whether a living allowance was ever fixed in the case (the Budget tab)."""
+    return AllowanceDecision.objects.filter(version__case=case).exists()
+
+
+@dataclass(frozen=True)
+class AllowanceBeneficiary:
+    name: str
+    iban: str
+    bic: str = ""
+
+
+def allowance_beneficiary(case: Case) -> AllowanceBeneficiary | None:
+    """Where the allowance goes: the account of the latest allowance payment prepared (not
+    cancelled), else of the latest allowance paid from the journal (a standing order brought
+    back by a statement, a payment encoded by hand); ``None`` when neither is known — the case
+    has no field for the applicant's own account."""
+    previous = (
+        Payment.objects.filter(case=case, category=PaymentCategory.LIVING_ALLOWANCE)
+        .exclude(status=PaymentStatus.CANCELLED)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if previous is not None:
+        return AllowanceBeneficiary(
+            previous.beneficiary_name, previous.beneficiary_iban, previous.beneficiary_bic
+        )
+    entry = (
+        Entry.objects.filter(
+            account__case=case,
+            category=Category.LIVING_ALLOWANCE,
+            direction=Direction.OUT,
+            reverses__isnull=True,
+            reversed_by__isnull=True,
+        )
+        .exclude(counterparty_iban="")
+        .order_by("-value_date", "-sequence")
+        .first()
+    )
+    if entry is not None:
+        return AllowanceBeneficiary(entry.counterparty[:70], entry.counterparty_iban)
+    return None

@@ -18,6 +18,11 @@ urlpatterns = [
     path(CASE, views.case_payments, name="case_payments"),
     path(f"{CASE}<int:payment_pk>/retirer/", views.payment_cancel, name="payment_cancel"),
     path(f"{CASE}approuver/", views.batch_approve, name="batch_approve"),
+    path(
+        f"{CASE}pecule/<int:year>/<int:month>/preparer/",
+        views.allowance_prepare,
+        name="allowance_prepare",
+    ),
     path(f"{CASE}communication/", views.case_communication, name="case_communication"),
     path(
         f"{CASE}communication/generer/",

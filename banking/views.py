@@ -4,7 +4,7 @@ forms parse, services write, selectors read (scoped by organisation)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from accounts.models import Role
 from cases import selectors as case_selectors
 from cases.views import CASE_ROLES, _apply_errors, _case_context
 from core.access import role_required
+from core.money import format_eur
 from ledger.selectors import account_of
 
 from . import selectors, services
@@ -185,6 +186,10 @@ def _payments_context(request, case, payment_form=None, approve_form=None, comm_
             "committed": committed,
             "available_after": (account.available - committed) if account else None,
             "pending": selectors.pending_payments(case),
+            "allowance_fixed": selectors.allowance_fixed(case),
+            "allowance_months": selectors.allowance_months(case, timezone.localdate())
+            if account
+            else [],
             "batches": selectors.batches_of_case(case),
             "communication": case.bank_communication
             if hasattr(case, "bank_communication")
@@ -236,6 +241,38 @@ def payment_cancel(request, pk: int, payment_pk: int):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Paiement retiré."))
+    return redirect("banking:case_payments", pk=case.pk)
+
+
+@require_POST
+@role_required(*WRITE_ROLES)
+def allowance_prepare(request, pk: int, year: int, month: int):
+    """Prepare the living-allowance payments of a month (the current one, the next one, or the
+    previous one for a late click) from the allowance's schedule."""
+    case = _editable_case(request, pk)
+    today = timezone.localdate()
+    current = (today.year, today.month)
+    if (year, month) not in {
+        selectors.previous_month(*current),
+        current,
+        selectors.next_month(*current),
+    }:
+        raise Http404
+    try:
+        payments = services.allowance_payments_prepare(
+            case=case, year=year, month=month, by=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _(
+                "%(n)s paiement(s) du pécule préparé(s), %(total)s : approuvez-les dans un lot "
+                "à leur date d'échéance."
+            )
+            % {"n": len(payments), "total": format_eur(sum(p.amount for p in payments))},
+        )
     return redirect("banking:case_payments", pk=case.pk)
 
 

@@ -1,8 +1,6 @@
 """Forms of the budget app (crispy-forms, Bootstrap 5). They only parse input; the rules are
 checked by ``budget.services`` (negative lines, floors of the living allowance, uploads)."""
 
-import re
-
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
@@ -10,6 +8,7 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import date_field
+from core.forms import MoneyField
 
 from .models import ChargeKind, Frequency, IncomeKind, RisCategory
 from .services import AllowanceData, BudgetData, ChargeData, IncomeData
@@ -17,28 +16,13 @@ from .services import AllowanceData, BudgetData, ChargeData, IncomeData
 AMOUNT_ATTRS = {"class": "text-end", "inputmode": "decimal", "placeholder": "0,00"}
 
 
-class MoneyField(forms.DecimalField):
-    """A Belgian amount as people type it: 1.234,56 — 1234,56 — 1 234,56 € — 1234.56 — 2.000."""
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            text = re.sub(r"[\s\u00a0\u202f€]", "", value)
-            if "," in text:
-                text = text.replace(".", "").replace(",", ".")
-            elif re.fullmatch(r"-?\d{1,3}(\.\d{3})+", text):
-                text = text.replace(".", "")
-            value = text
-        return super().to_python(value)
-
-
 def _amount_field(label, required=False):
-    # No min_value: the service refuses a negative line with a message naming the line.
+    # core.forms.MoneyField: the application's one rule for typed amounts. No sign or decimals
+    # check here: the service refuses a negative line with a message naming the line.
     return MoneyField(
         label=label,
         required=required,
-        max_digits=12,
-        decimal_places=2,
-        localize=True,
+        max_digits=10,  # budget.models.MONEY
         widget=forms.TextInput(attrs=AMOUNT_ATTRS),
     )
 

@@ -25,11 +25,15 @@ Two selectors are read by other apps:
     The allowance being paid on ``on``: the latest decision of the newest version dated on or
     before ``on`` that has a decision (until a new budget's allowance is fixed, the previous
     one goes on being paid); ``None`` when no allowance was ever fixed by then.
+
+``allowance_installments(case, year, month) -> list[DueInstallment]`` (the banking app)
+    The installments due to the applicant in a month, each from the schedule in force on its
+    own due date: a budget version dated in the middle of the month takes over from its date.
 """
 
 from calendar import monthrange
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet, Sum
@@ -399,3 +403,40 @@ def schedule_of(decision: AllowanceDecision) -> AllowanceSchedule:
             decision.second_day_of_month,
         ),
     )
+
+
+@dataclass(frozen=True)
+class DueInstallment:
+    """One dated payment of the allowance to the applicant, and the schedule it comes from."""
+
+    due_on: date
+    amount: Decimal
+    schedule: AllowanceSchedule
+
+
+def allowance_installments(case: Case, year: int, month: int) -> list[DueInstallment]:
+    """The installments of the month, by due date, each from the schedule in force on that date
+    (``living_allowance_schedule``). The month is cut at the dates of the budget versions that
+    start in it: each part is paid by the schedule in force on its first day, on the days of
+    that schedule that fall inside the part. Installments of one schedule that fall on the same
+    day (a day past the month's end moves to its last day) are paid together; nothing is due
+    when nothing is paid to the applicant (the charges the mediator pays are not in it)."""
+    first = date(year, month, 1)
+    last = date(year, month, monthrange(year, month)[1])
+    starts = sorted(
+        {first}
+        | set(_versions(case).filter(date__gt=first, date__lte=last).values_list("date", flat=True))
+    )
+    due: dict[date, DueInstallment] = {}
+    for index, start in enumerate(starts):
+        end = starts[index + 1] - timedelta(days=1) if index + 1 < len(starts) else last
+        schedule = living_allowance_schedule(case, start)
+        if schedule is None:
+            continue
+        for day, amount in schedule.payments_in_month(year, month):
+            if not start <= day <= end or amount <= 0:
+                continue
+            earlier = due.get(day)
+            total = amount + (earlier.amount if earlier else ZERO)
+            due[day] = DueInstallment(due_on=day, amount=total, schedule=schedule)
+    return [due[day] for day in sorted(due)]

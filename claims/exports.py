@@ -274,11 +274,16 @@ def _css_string(text: str) -> str:
 def claims_pdf(case: Case, table: ClaimsTable, today: date, language: str = "fr") -> bytes:
     from weasyprint import HTML
 
+    return HTML(string=claims_pdf_html(case, table, today, language)).write_pdf()
+
+
+def claims_pdf_html(case: Case, table: ClaimsTable, today: date, language: str = "fr") -> str:
+    """The HTML of the list of claims (also the annual report's annex)."""
     footer = _("Dossier %(reference)s — liste des créances au %(date)s") % {
         "reference": case.reference,
         "date": f"{today:%d/%m/%Y}",
     }
-    html = render_to_string(
+    return render_to_string(
         "claims/export_pdf.html",
         {
             "case": case,
@@ -292,4 +297,3 @@ def claims_pdf(case: Case, table: ClaimsTable, today: date, language: str = "fr"
             "language": language,
         },
     )
-    return HTML(string=html).write_pdf()

@@ -1,4 +1,13 @@
-"""Form fields shared by the modules."""
+"""Form fields shared by the modules.
+
+One rule for every amount typed in the application (claims, journal, payments, budget, plans,
+postage): the fr-BE way first (1.234,56 — 1 234,56 € — 1234,56), a plain decimal point accepted
+(1234.56), dots as thousands separators when there are several groups (1.234.567). A single dot
+followed by exactly three digits (10.005, 2.000) is ambiguous — ten thousand and five euros
+with a Belgian thousands separator, or ten euros with three decimals — and is refused with the
+two unambiguous spellings rather than guessed: an amount in a court's accounts is not a guess.
+Sign and the number of decimals are checked by the services, whose messages are the ones shown.
+"""
 
 import re
 from decimal import Decimal, InvalidOperation
@@ -6,30 +15,51 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.money import format_eur
+
+MAX_TYPED = 32
+CENT = Decimal("0.01")
+
+
+class AmbiguousAmount(ValueError):
+    """'10.005': thousands separator or three decimals? Refused, never guessed."""
+
 
 def parse_amount(value: str) -> Decimal:
-    """'1.234,56', '1234,56', '1 234,56 €' or '1234.56' -> Decimal('1234.56'). The number of
-    decimals is kept as typed: the service refuses more than two."""
+    """'1.234,56', '1234,56', '1 234,56 €', '1234.56', '1.234.567' -> Decimal. The decimals are
+    kept as typed and so is the sign (the services refuse what their rule refuses). Raises
+    :class:`AmbiguousAmount` for '10.005' and ``InvalidOperation`` for what is not an amount."""
     text = re.sub(r"[\s\u00a0\u202f€]", "", value or "")
     if "," in text:  # fr-BE: dot thousands, comma decimals
-        if not re.fullmatch(r"-?(\d{1,3}(\.\d{3})+|\d+),\d*", text):
+        if not re.fullmatch(r"[-+]?(\d{1,3}(\.\d{3})+|\d+),\d*", text):
             raise InvalidOperation(value)
         text = text.replace(".", "").replace(",", ".").rstrip(".")
-    elif re.fullmatch(r"-?[1-9]\d{0,2}(\.\d{3})+", text):
-        text = text.replace(".", "")  # 1.234 or 1.234.567: thousands separators
-    if not re.fullmatch(r"-?\d+(\.\d+)?", text):
+    elif re.fullmatch(r"[-+]?\d{1,3}\.\d{3}", text):
+        raise AmbiguousAmount(value)
+    elif re.fullmatch(r"[-+]?[1-9]\d{0,2}(\.\d{3}){2,}", text):
+        text = text.replace(".", "")  # 1.234.567: thousands separators
+    if not re.fullmatch(r"[-+]?\d+(\.\d+)?", text):
         raise InvalidOperation(value)
     return Decimal(text)
 
 
-class MoneyField(forms.Field):
-    """An amount typed the Belgian way. Sign and decimals are checked by the service, whose
-    messages are the ones shown (field-keyed)."""
+class MoneyField(forms.CharField):
+    """An amount typed the Belgian way (see the module's docstring). Only an unreadable or
+    ambiguous text is refused here."""
 
-    widget = forms.TextInput
+    default_error_messages = {
+        "required": _("Le montant est obligatoire (en euros, par exemple 1.234,56)."),
+    }
+
+    def __init__(self, *args, max_digits: int = 12, **kwargs):
+        # max_digits: the model field's (two of them decimals): a larger amount would overflow
+        # the database column, so it is refused here with a message, not by a server error.
+        self.max_digits = max_digits
+        kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": "0,00"}))
+        super().__init__(*args, **kwargs)
 
     def widget_attrs(self, widget):
-        return {**super().widget_attrs(widget), "inputmode": "decimal", "maxlength": "32"}
+        return {**super().widget_attrs(widget), "inputmode": "decimal", "maxlength": MAX_TYPED}
 
     def prepare_value(self, value):
         if isinstance(value, Decimal):
@@ -37,16 +67,40 @@ class MoneyField(forms.Field):
         return value
 
     def to_python(self, value):
-        value = (value or "").strip() if isinstance(value, str) else value
-        if value in self.empty_values:
-            return None
         if isinstance(value, Decimal):
             return value
-        if len(value) > 32:
-            raise forms.ValidationError(_("Saisissez un montant, par exemple 1.234,56."))
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
         try:
-            return parse_amount(value)
+            if len(value) > MAX_TYPED:
+                raise InvalidOperation(value)
+            amount = parse_amount(value)
+        except AmbiguousAmount:
+            whole, _dot, part = value.strip().partition(".")
+            raise forms.ValidationError(
+                _(
+                    "« %(value)s » est ambigu : écrivez %(thousands)s pour %(value)s euros, ou "
+                    "%(decimals)s ; un montant a au plus deux décimales."
+                ),
+                params={
+                    "value": value.strip(),
+                    "thousands": f"{whole}{part},00",
+                    "decimals": f"{whole},{part}",
+                },
+                code="ambiguous",
+            ) from None
         except (InvalidOperation, ValueError):
             raise forms.ValidationError(
-                _("Saisissez un montant, par exemple 1.234,56."), code="invalid"
+                _("« %(value)s » n'est pas un montant : écrivez par exemple 1.234,56."),
+                params={"value": value[:MAX_TYPED]},
+                code="invalid",
             ) from None
+        ceiling = Decimal(10) ** (self.max_digits - 2) - CENT
+        if abs(amount) > ceiling:
+            raise forms.ValidationError(
+                _("Le montant dépasse le maximum admis (%(max)s)."),
+                params={"max": format_eur(ceiling)},
+                code="max_value",
+            )
+        return amount

@@ -1,5 +1,7 @@
-"""Documents of a case. Taxation statements and annual reports can be *filed* (déposés) with the
-court: a filed document is frozen and becomes visible to the clerks of the case's division."""
+"""Documents of a case. Taxation statements, annual reports and settlement plans can be *filed*
+(déposés) with the court: a filed document is frozen and becomes visible to the clerks of the
+case's division (``../shared/domain/README.md``, "Who uses the software": clerks see what is
+filed, nothing else)."""
 
 import uuid
 
@@ -19,10 +21,25 @@ def document_upload_to(instance: "Document", filename: str) -> str:
 class DocumentKind(models.TextChoices):
     TAXATION_STATEMENT = "taxation_statement", _("État de frais et honoraires")
     ANNUAL_REPORT = "annual_report", _("Rapport annuel")
+    # The plan filed with the homologation request (amicable) or the plan the court imposed
+    # (judicial): plans.services.plan_file.
+    PLAN = "plan", _("Plan de règlement")
     OTHER = "other", _("Autre document")
 
 
-FILEABLE_KINDS = frozenset({DocumentKind.TAXATION_STATEMENT, DocumentKind.ANNUAL_REPORT})
+FILEABLE_KINDS = frozenset(
+    {DocumentKind.TAXATION_STATEMENT, DocumentKind.ANNUAL_REPORT, DocumentKind.PLAN}
+)
+# The same, as plain sorted values for the database constraint (stable in migrations).
+FILEABLE_KIND_VALUES = sorted(str(kind) for kind in FILEABLE_KINDS)
+
+
+def fileable_kinds_label() -> str:
+    """The fileable kinds for a message, in the order of ``DocumentKind``: « État de frais et
+    honoraires », « Rapport annuel », « Plan de règlement »."""
+    return ", ".join(
+        f"« {label} »" for value, label in DocumentKind.choices if value in FILEABLE_KINDS
+    )
 
 
 class Document(models.Model):
@@ -49,8 +66,7 @@ class Document(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="document_only_fileable_kinds_filed",
-                condition=Q(filed_at__isnull=True)
-                | Q(kind__in=["taxation_statement", "annual_report"]),
+                condition=Q(filed_at__isnull=True) | Q(kind__in=FILEABLE_KIND_VALUES),
             )
         ]
 

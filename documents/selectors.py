@@ -1,5 +1,6 @@
-"""Document selectors. Clerks see only *filed* taxation statements and annual reports of
-cases of their own divisions; nothing else about a case."""
+"""Document selectors. Clerks see only *filed* documents of the fileable kinds (taxation
+statements, annual reports, settlement plans) of cases of their own divisions; nothing else
+about a case."""
 
 from django.db.models import QuerySet
 from django.http import Http404

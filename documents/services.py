@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from cases.models import Case
 
-from .models import FILEABLE_KINDS, Document
+from .models import FILEABLE_KINDS, Document, fileable_kinds_label
 
 PDF_MAGIC = b"%PDF-"
 
@@ -60,7 +60,8 @@ def document_file(*, document: Document, filed_by: User) -> Document:
     document = Document.objects.select_for_update().get(pk=document.pk)
     if document.kind not in FILEABLE_KINDS:
         raise ValidationError(
-            _("Seuls les états de frais et honoraires et les rapports annuels se déposent.")
+            _("Seuls ces documents se déposent au greffe : %(kinds)s.")
+            % {"kinds": fileable_kinds_label()}
         )
     if document.filed_at:
         raise ValidationError(_("Ce document est déjà déposé."))

@@ -14,6 +14,7 @@ from core.access import role_required
 
 from . import selectors, services
 from .forms import DocumentUploadForm
+from .models import fileable_kinds_label
 
 
 @role_required(*CASE_ROLES)
@@ -42,7 +43,13 @@ def case_documents(request, pk: int):
                 messages.success(request, _("Document ajouté."))
                 return redirect("documents:case_documents", pk=case.pk)
     context = _case_context(request, case, "documents")
-    context.update({"documents": selectors.documents_of_case(case), "form": form})
+    context.update(
+        {
+            "documents": selectors.documents_of_case(case),
+            "form": form,
+            "fileable_kinds": fileable_kinds_label(),
+        }
+    )
     return render(request, "documents/case_documents.html", context)
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from cases.forms import date_field
+from core.forms import MoneyField
 
 from .models import InterventionReason, Occasion, RemissionType, ServiceKind
 
@@ -37,20 +38,13 @@ class ServiceForm(forms.Form):
         localize=True,
         help_text=_("Déplacement : kilomètres d'un trajet."),
     )
-    amount = forms.DecimalField(
+    amount = MoneyField(
         label=_("Montant des frais (€)"),
         required=False,
-        max_digits=12,
-        decimal_places=2,
-        localize=True,
         help_text=_("Frais administratifs : montant payé."),
     )
-    registered_postage = forms.DecimalField(
-        label=_("Port recommandé par lettre (€)"),
-        required=False,
-        max_digits=8,
-        decimal_places=2,
-        localize=True,
+    registered_postage = MoneyField(
+        label=_("Port recommandé par lettre (€)"), required=False, max_digits=8
     )
     mediator = forms.ModelChoiceField(label=_("Médiateur"), queryset=User.objects.none())
     note = forms.CharField(label=_("Remarque"), max_length=255, required=False)
@@ -105,10 +99,8 @@ class StatementForm(forms.Form):
         )
 
 
-def money_field(label, required=True, **kwargs) -> forms.DecimalField:
-    return forms.DecimalField(
-        label=label, required=required, max_digits=12, decimal_places=2, localize=True, **kwargs
-    )
+def money_field(label, required=True, **kwargs) -> MoneyField:
+    return MoneyField(label=label, required=required, **kwargs)
 
 
 class TaxationOrderForm(forms.Form):

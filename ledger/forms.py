@@ -3,9 +3,6 @@ the rules (amount, value date horizon, authorisation, dividend creditor, overdra
 services', whose field-keyed messages are attached to the fields here. A form must not refuse
 those inputs first with a generic message."""
 
-import re
-from decimal import Decimal, InvalidOperation
-
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Div, Layout, Row
 from django import forms
@@ -14,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DATE_WIDGET
 from claims.models import Creditor
+from core.forms import AmbiguousAmount, parse_amount  # noqa: F401 (re-exported)
+from core.forms import MoneyField as AmountField
 
 from .models import Category, Direction
 from .services import EntryData
@@ -28,81 +27,6 @@ def date_input(label, required=False, **kwargs):
     return forms.DateField(
         label=label, required=required, widget=DATE_WIDGET, error_messages=messages, **kwargs
     )
-
-
-class AmbiguousAmount(ValueError):
-    pass
-
-
-def parse_amount(value: str) -> Decimal:
-    """'1.234,56', '1234,56', '1 234,56 €', '1234.56', '1.234.567' -> Decimal. The decimals are
-    kept as typed (the service refuses more than two) and so is the sign (it refuses zero and
-    negative amounts).
-
-    '10.005' is ambiguous in a journal that cannot be edited afterwards: ten thousand and five
-    euros (Belgian thousands separator) or ten euros with three decimals (a typing error). It is
-    refused with a message asking for an unambiguous form rather than guessed."""
-    text = re.sub(r"[\s\u00a0\u202f€]", "", value or "")
-    if "," in text:  # fr-BE: dot thousands, comma decimals
-        if not re.fullmatch(r"[-+]?(\d{1,3}(\.\d{3})+|\d+),\d*", text):
-            raise InvalidOperation(value)
-        text = text.replace(".", "").replace(",", ".").rstrip(".")
-    elif re.fullmatch(r"[-+]?\d{1,3}\.\d{3}", text):
-        raise AmbiguousAmount(value)
-    elif re.fullmatch(r"[-+]?[1-9]\d{0,2}(\.\d{3}){2,}", text):
-        text = text.replace(".", "")  # 1.234.567: thousands separators
-    if not re.fullmatch(r"[-+]?\d+(\.\d+)?", text):
-        raise InvalidOperation(value)
-    return Decimal(text)
-
-
-class AmountField(forms.CharField):
-    """An amount typed the Belgian way. Only an unreadable text is refused here."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault(
-            "widget",
-            forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "0,00", "maxlength": 32}),
-        )
-        kwargs.setdefault(
-            "error_messages",
-            {"required": _("Le montant est obligatoire (en euros, par exemple 1.234,56).")},
-        )
-        super().__init__(*args, **kwargs)
-
-    def prepare_value(self, value):
-        if isinstance(value, Decimal):
-            return f"{value:.2f}".replace(".", ",")
-        return value
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if value in self.empty_values:
-            return None
-        try:
-            if len(value) > 32:
-                raise InvalidOperation(value)
-            return parse_amount(value)
-        except AmbiguousAmount:
-            whole, _dot, part = value.strip().partition(".")
-            raise ValidationError(
-                _(
-                    "« %(value)s » est ambigu : écrivez %(thousands)s pour %(value)s euros, ou "
-                    "%(decimals)s ; un montant a au plus deux décimales."
-                ),
-                params={
-                    "value": value.strip(),
-                    "thousands": f"{whole}{part},00",
-                    "decimals": f"{whole},{part}",
-                },
-                code="ambiguous",
-            ) from None
-        except (InvalidOperation, ValueError):
-            raise ValidationError(
-                _("« %(value)s » n'est pas un montant : écrivez par exemple 1.234,56."),
-                params={"value": value},
-                code="invalid",
-            ) from None
 
 
 def _helper(layout=None) -> FormHelper:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import date_field
+from core.forms import MoneyField
 
 from .models import LetterKind, LetterTemplate
 from .placeholders import AddresseeData
@@ -77,12 +78,10 @@ class ComposeForm(forms.Form):
         label=_("Texte"), widget=forms.Textarea(attrs={"rows": 20, "class": "small"})
     )
     registered = forms.BooleanField(label=_("Envoi recommandé"), required=False)
-    postage = forms.DecimalField(
+    postage = MoneyField(
         label=_("Port recommandé par lettre (€)"),
         required=False,
         max_digits=8,
-        decimal_places=2,
-        localize=True,
         help_text=_("Le port d'UNE lettre ; il est compté pour chaque destinataire."),
     )
     sent_on = date_field(_("Date d'envoi"), required=True)

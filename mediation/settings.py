@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -72,6 +73,7 @@ INSTALLED_APPS = [
     "budget",
     "plans",
     "bundles",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -176,6 +178,16 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Periodic tasks, written into django_celery_beat's tables each time beat starts. On the 20th,
+# the next month's living-allowance payments of every running case are prepared (waiting for
+# the mediator's approval; a case refused, e.g. for lack of funds, is logged and left to the
+# button of its "Paiements" page).
+CELERY_BEAT_SCHEDULE = {
+    "prepare-allowance-payments": {
+        "task": "banking.prepare_allowance_payments",
+        "schedule": crontab(minute=0, hour=6, day_of_month=20),
+    },
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 LOGGING = {

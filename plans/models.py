@@ -4,7 +4,8 @@ A case's plan is a series of numbered versions. A version is editable while it i
 it has been sent to the creditors or approved by the court (homologation of an amicable plan, a
 judicial plan imposed) it is frozen: the claims it was computed on are kept in ``snapshot`` so
 that it stays readable exactly as it was, and any change is a *revision*: a new version recording
-who made it, when, why and the court decision.
+who made it, when, why and the court decision. A frozen version can be filed with the court once
+(``filed_document``: the court PDF as a filed document, which the division's clerks download).
 
 The arithmetic is in ``plans.engine`` (pure); these models only hold the terms.
 """
@@ -121,6 +122,16 @@ class PlanVersion(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    # The court version of the plan filed with the court (plans.services.plan_file): a filed
+    # documents.Document of kind "plan", visible to the clerks of the case's division. Once.
+    filed_document = models.ForeignKey(
+        "documents.Document",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("plan déposé au greffe"),
+    )
     # The claims and prior dividends the plan was computed on, frozen when the version is
     # sent or approved (plain JSON: amounts as strings). Empty for a draft: computed live.
     snapshot = models.JSONField(default=dict, blank=True)

@@ -45,6 +45,9 @@ def document_context(view: PlanView, *, on: date, mode: str) -> dict:
         "signatory": signatory_of(case.mediator),
         "on": on,
     }
+    if mode == "court" and version.pk:
+        # The judge checks that the creditors had the proposal (art. 1675/10, § 4 C.J.).
+        context["mailings"] = list(version.mailings.order_by("sent_on", "id"))
     if result is not None:
         context.update(
             {

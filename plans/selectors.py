@@ -29,13 +29,14 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case
 from cases.selectors import MAX_PLAN_YEARS
+from cases.status import CaseStatus
 from claims.models import ClaimStatus, Creditor
 from claims.selectors import claims_of_case
 from core.money import round_cents
 from ledger.models import Category, Direction, Entry
 
 from . import engine
-from .models import PlanMailing, PlanState, PlanVersion
+from .models import PlanKind, PlanMailing, PlanState, PlanVersion
 
 ZERO = Decimal("0.00")
 
@@ -46,7 +47,7 @@ ZERO = Decimal("0.00")
 def plan_versions(case: Case) -> QuerySet[PlanVersion]:
     return (
         PlanVersion.objects.filter(case=case)
-        .select_related("created_by", "decided_by", "updated_by")
+        .select_related("created_by", "decided_by", "updated_by", "filed_document")
         .order_by("-number")
     )
 
@@ -78,6 +79,89 @@ def mailing_get(case: Case, pk: int) -> PlanMailing:
 
 def mailings_of(version: PlanVersion) -> QuerySet[PlanMailing]:
     return version.mailings.select_related("sent_by", "service").order_by("-sent_on", "-id")
+
+
+# The court's decision and the case's status -----------------------------------------------
+
+# Where the court's decision on a plan takes a case (cases.status; ../shared/domain/README.md,
+# "The life of a case", 5): homologation of the amicable plan, or a judicial plan imposed.
+STATUS_AFTER_APPROVAL = {
+    PlanKind.AMICABLE: CaseStatus.AMICABLE_PLAN,
+    PlanKind.JUDICIAL: CaseStatus.JUDICIAL_PLAN,
+}
+# A case already under a plan: a new decision revises it (art. 1675/14 C.J.), the status stays.
+PLAN_STATUSES = frozenset({CaseStatus.AMICABLE_PLAN, CaseStatus.JUDICIAL_PLAN})
+# The statuses in which a plan can still be decided or filed: total remission, closure and
+# revocation leave no plan to decide.
+PLAN_OPEN_STATUSES = frozenset({CaseStatus.AMICABLE_PHASE, *PLAN_STATUSES})
+
+
+@dataclass(frozen=True)
+class ApprovalEffect:
+    """What recording the court's decision on ``version`` does to its case."""
+
+    from_status: str
+    to_status: str | None  # the status the case moves to; None: it keeps its status
+    revision: bool = False  # an earlier version is approved: the decision revises the plan
+    earliest: date | None = None  # the last status change: a new one cannot precede it
+    refusal: str = ""  # why no decision on a plan can be recorded on this case any more
+    message: str = ""  # what will happen, for the approve form and the plan page
+
+
+def approval_effect(version: PlanVersion) -> ApprovalEffect:
+    case = version.case
+    current = CaseStatus(case.status)
+    if case.status not in PLAN_OPEN_STATUSES:
+        refusal = _(
+            "Le dossier est au statut « %(status)s » : aucune décision sur un plan ne peut plus "
+            "y être enregistrée."
+        ) % {"status": current.label}
+        return ApprovalEffect(from_status=case.status, to_status=None, refusal=refusal)
+    if case.status == CaseStatus.AMICABLE_PHASE:
+        to_status = STATUS_AFTER_APPROVAL[PlanKind(version.kind)]
+        last = case.status_changes.order_by("-decision_date").first()
+        earliest = last.decision_date if last else None
+        values = {"from": current.label, "to": CaseStatus(to_status).label}
+        if version.kind == PlanKind.AMICABLE:
+            template = _(
+                "Le dossier passera du statut « %(from)s » au statut « %(to)s » à la date "
+                "de la décision, qui devient sa date d'homologation."
+            )
+        else:
+            template = _(
+                "Le dossier passera du statut « %(from)s » au statut « %(to)s » à la date "
+                "de la décision, qui devient la date de son plan judiciaire."
+            )
+        message = template % values
+        if earliest is not None and earliest > case.admissibility_date:
+            message += " " + _(
+                "La décision ne peut précéder le dernier changement de statut (%(date)s)."
+            ) % {"date": earliest.strftime("%d/%m/%Y")}
+        return ApprovalEffect(
+            from_status=case.status, to_status=to_status, earliest=earliest, message=message
+        )
+    revision = (
+        PlanVersion.objects.filter(case=case, state=PlanState.APPROVED)
+        .exclude(pk=version.pk)
+        .exists()
+    )
+    if revision:
+        message = _(
+            "Le dossier reste au statut « %(status)s » : la décision révise le plan "
+            "(art. 1675/14 C.J.) ; les versions antérieures restent dans l'historique."
+        ) % {"status": current.label}
+    else:
+        message = _(
+            "Le dossier est déjà au statut « %(status)s » : son statut ne change pas ; la "
+            "décision est enregistrée sur cette version du plan."
+        ) % {"status": current.label}
+    if STATUS_AFTER_APPROVAL[PlanKind(version.kind)] != case.status:
+        message += " " + _(
+            "Attention : cette version est un %(kind)s, le statut du dossier reste « %(status)s »."
+        ) % {"kind": version.get_kind_display().lower(), "status": current.label}
+    return ApprovalEffect(
+        from_status=case.status, to_status=None, revision=revision, message=message
+    )
 
 
 # The law's limits --------------------------------------------------------------------------

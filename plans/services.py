@@ -3,7 +3,10 @@ once as a field-keyed French ``ValidationError`` and nothing is saved.
 
 - ``plan_create`` / ``plan_update``: the first version, and changes to a draft;
 - ``plan_revise``: a new version of a plan sent or approved (who, when, why), the old one stays;
-- ``plan_approve``: the court's decision (homologation or judicial plan), freezing the version;
+- ``plan_approve``: the court's decision (homologation or judicial plan), freezing the version
+  and moving the case out of the amicable phase (``cases.services.case_change_status``);
+- ``plan_file``: the court version of the plan filed with the court (a filed document of kind
+  "plan", which the clerks of the case's division download);
 - ``plan_send``: the proposal mailed to the creditors (art. 1675/10, §4 C.J.): the PDF, and the
   billable service through ``fees.services.service_record`` (4.2 circular letter from three
   addressees, ordinary letters 4.1 below: ``letters.services.billable_service_for``).
@@ -16,6 +19,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -23,6 +27,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cases.models import Case
+from cases.services import case_change_status
+from cases.status import CaseStatus
 from claims.models import Claim, Creditor
 from fees.services import service_record
 from letters.services import billable_service_for
@@ -261,7 +267,9 @@ def _freeze(version: PlanVersion) -> dict[str, list[str]]:
     return {}
 
 
-def _decision_errors(case: Case, decision_date: date | None, today: date) -> list[str]:
+def _decision_errors(
+    case: Case, decision_date: date | None, today: date, sent_on: date | None = None
+) -> list[str]:
     if decision_date is None:
         return [_("Indiquez la date de la décision du tribunal.")]
     if decision_date < case.admissibility_date:
@@ -271,7 +279,33 @@ def _decision_errors(case: Case, decision_date: date | None, today: date) -> lis
         ]
     if decision_date > today:
         return [_("La date de la décision ne peut être dans le futur.")]
+    if sent_on is not None and decision_date < sent_on:
+        # The court decides on the proposal the creditors received (art. 1675/10, §§ 4-5 C.J.).
+        return [
+            _("La décision ne peut précéder l'envoi de la proposition aux créanciers (%(date)s).")
+            % {"date": sent_on.strftime("%d/%m/%Y")}
+        ]
     return []
+
+
+def _approval_note(version: PlanVersion, reference: str) -> str:
+    """The status change's note: which version the court decided on, and its reference."""
+    if version.kind == PlanKind.AMICABLE:
+        note = _("Homologation du plan amiable (version %(n)s)") % {"n": version.number}
+    else:
+        note = _("Plan judiciaire imposé (version %(n)s)") % {"n": version.number}
+    if reference:
+        note = _("%(note)s — décision %(ref)s") % {"note": note, "ref": reference}
+    return note
+
+
+def _errors_of(exc: ValidationError, *, fields: set[str]) -> dict[str, list[str]]:
+    """Another app's errors keyed for this app's form: unknown keys go to ``__all__``."""
+    mapping = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    errors: dict[str, list[str]] = {}
+    for key, messages in mapping.items():
+        errors.setdefault(key if key in fields else "__all__", []).extend(messages)
+    return errors
 
 
 @transaction.atomic
@@ -284,12 +318,30 @@ def plan_approve(
     today: date,
 ) -> PlanVersion:
     """Record the court's decision: the amicable plan homologated, or the judicial plan imposed.
-    The version is frozen (its claims kept as they are now, or as they were when it was sent)."""
+    The version is frozen (its claims kept as they are now, or as they were when it was sent).
+
+    The case follows (cases.status; ../shared/domain/README.md, "The life of a case", 5), in the
+    same transaction (``selectors.approval_effect``):
+
+    - in the amicable phase, it moves to ``amicable_plan`` (an amicable version homologated) or
+      ``judicial_plan`` (a judicial one imposed) through ``cases.services.case_change_status``:
+      a status change citing the version and the decision, and the decision date becomes the
+      case's ``homologation_date``. A transition the cases app refuses (a decision before the
+      last status change) is reported on ``decision_date``;
+    - already under a plan, it keeps its status: the decision revises the plan (art. 1675/14
+      C.J.) and is recorded on the version only;
+    - in total remission, closed or revoked: refused, there is no plan left to decide.
+    """
+    case = Case.objects.select_for_update().get(pk=version.case_id)
     version = PlanVersion.objects.select_for_update().select_related("case").get(pk=version.pk)
     errors: dict[str, list[str]] = {}
     if version.state == PlanState.APPROVED:
         errors["__all__"] = [_("Cette version est déjà approuvée par le tribunal.")]
-    message = _decision_errors(version.case, decision_date, today)
+    effect = selectors.approval_effect(version)
+    if effect.refusal:
+        errors.setdefault("__all__", []).append(effect.refusal)
+    first_sent = version.mailings.order_by("sent_on").values_list("sent_on", flat=True).first()
+    message = _decision_errors(case, decision_date, today, first_sent)
     if message:
         errors["decision_date"] = message
     if not errors:
@@ -297,11 +349,121 @@ def plan_approve(
             errors.setdefault(key, []).extend(messages)
     if errors:
         raise ValidationError(errors)
+    reference = decision_reference.strip()
+    if effect.to_status is not None:
+        try:
+            case = case_change_status(
+                case=case,
+                to_status=effect.to_status,
+                decision_date=decision_date,
+                note=_approval_note(version, reference),
+                by=by,
+            )
+        except ValidationError as exc:
+            raise ValidationError(_errors_of(exc, fields={"decision_date"})) from exc
+    version.case = case
     version.state = PlanState.APPROVED
     version.decision_date = decision_date
-    version.decision_reference = decision_reference.strip()
+    version.decision_reference = reference
     version.decided_by = by
     version.decided_at = timezone.now()
+    version.full_clean()
+    version.save()
+    return version
+
+
+def filing_title(version: PlanVersion) -> str:
+    """The filed document's title, as the clerk reads it in the list of filed documents."""
+    values = {"kind": version.get_kind_display(), "n": version.number}
+    if version.state == PlanState.APPROVED:
+        values["date"] = version.decision_date.strftime("%d/%m/%Y")
+        if version.kind == PlanKind.AMICABLE:
+            return _("%(kind)s — version %(n)s (homologué le %(date)s)") % values
+        return _("%(kind)s — version %(n)s (imposé le %(date)s)") % values
+    if version.kind == PlanKind.JUDICIAL:
+        return _("%(kind)s — version %(n)s (proposition au tribunal)") % values
+    if version.revision_of_id:
+        return _("%(kind)s — version %(n)s (requête en révision)") % values
+    return _("%(kind)s — version %(n)s (requête en homologation)") % values
+
+
+@transaction.atomic
+def plan_file(*, version: PlanVersion, by: User, today: date) -> PlanVersion:
+    """File the court version of the plan (``pdf.render_court_pdf``, dated ``today``) with the
+    court: it becomes a document of kind "plan", filed (``documents.services.document_file``:
+    frozen, downloadable by the clerks of the case's division; ../shared/domain/README.md, "Who
+    uses the software") and linked on the version (``filed_document``).
+
+    Which versions: a frozen one, each once.
+
+    - sent to the creditors: the amicable plan goes to the court with the homologation request
+      once the creditors had it (art. 1675/10, §§ 4-5 C.J.), a judicial plan proposed to the
+      court (art. 1675/11 to 1675/13 C.J.);
+    - approved: the plan as the court homologated or imposed it (a judicial plan is imposed by
+      the court: its filed version is the decision's plan).
+
+    A draft is refused: it can still change, and what is filed must stay what the court
+    received. A plan that cannot be computed or has no admitted claim is refused (``_freeze``,
+    as for sending and approving), so is a case in total remission, closed or revoked. If the
+    PDF cannot be made nothing is saved (it is rendered before anything is written)."""
+    from documents.models import DocumentKind
+    from documents.services import document_file, document_upload
+
+    from . import pdf  # WeasyPrint is imported only when a PDF is made
+
+    case = (
+        Case.objects.select_for_update()
+        .select_related("organisation", "mediator")
+        .get(pk=version.case_id)
+    )
+    version = (
+        PlanVersion.objects.select_for_update()
+        .select_related("case", "filed_document")
+        .get(pk=version.pk)
+    )
+    errors: dict[str, list[str]] = {}
+    if version.filed_document_id is not None:
+        errors["__all__"] = [
+            _("Cette version est déjà déposée au greffe (le %(date)s).")
+            % {"date": timezone.localtime(version.filed_document.filed_at).strftime("%d/%m/%Y")}
+        ]
+    elif version.is_draft:
+        errors["__all__"] = [
+            _(
+                "Un projet ne se dépose pas : envoyez d'abord la proposition aux créanciers, ou "
+                "enregistrez la décision du tribunal ; la version est alors figée."
+            )
+        ]
+    if case.status not in selectors.PLAN_OPEN_STATUSES:
+        errors.setdefault("__all__", []).append(
+            _("Le dossier est au statut « %(status)s » : aucun plan ne se dépose plus.")
+            % {"status": CaseStatus(case.status).label}
+        )
+    if not errors:
+        errors = _freeze(version)
+    if errors:
+        raise ValidationError(errors)
+    version.case = case
+    view = selectors.compute(version)
+    try:
+        content = pdf.render_court_pdf(view, on=today)
+    except Exception as exc:  # WeasyPrint, fonts, template: nothing is filed
+        logger.exception("plan court PDF failed for case %s", case.pk)
+        raise ValidationError(
+            _("Le PDF du plan n'a pas pu être produit : rien n'a été déposé.")
+        ) from exc
+    document = document_upload(
+        case=case,
+        kind=DocumentKind.PLAN,
+        title=filing_title(version),
+        upload=SimpleUploadedFile(
+            f"{case.reference}-plan-v{version.number}.pdf", content, "application/pdf"
+        ),
+        uploaded_by=by,
+    )
+    document = document_file(document=document, filed_by=by)
+    version.filed_document = document
+    version.updated_by = by
     version.full_clean()
     version.save()
     return version

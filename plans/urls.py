@@ -17,6 +17,7 @@ urlpatterns = [
     path(f"{VERSION}reviser/", views.version_revise, name="version_revise"),
     path(f"{VERSION}decision/", views.version_approve, name="version_approve"),
     path(f"{VERSION}envoyer/", views.version_send, name="version_send"),
+    path(f"{VERSION}deposer/", views.version_file, name="version_file"),
     path(f"{VERSION}proposition.pdf", views.proposal_pdf, name="proposal_pdf"),
     path(f"{VERSION}homologation.pdf", views.court_pdf, name="court_pdf"),
 ]

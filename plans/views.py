@@ -1,6 +1,7 @@
 """The plan tab of a case: the plan and its versions, the form (with the fee estimate and a
-preview), revisions, the court's decision, the proposal mailed to the creditors, the PDFs and the
-monitoring against the ledger. Views are thin: forms parse, services write, selectors read."""
+preview), revisions, the court's decision, the proposal mailed to the creditors, the filing with
+the court, the PDFs and the monitoring against the ledger. Views are thin: forms parse, services
+write, selectors read."""
 
 from dataclasses import replace
 from datetime import date
@@ -12,7 +13,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Role
 from cases import selectors as case_selectors
@@ -84,6 +85,15 @@ def _version_page(request, case, version: PlanVersion | None):
             "yearly": tables.yearly(result) if result else None,
             "schedule": tables.schedule(result) if result else None,
             "can_revise": version.pk == versions[0].pk and version.is_frozen,
+            "can_file": (
+                version.is_frozen
+                and version.filed_document_id is None
+                and case.status in selectors.PLAN_OPEN_STATUSES
+            ),
+            # what recording the court's decision would do to the case (writers only)
+            "effect": selectors.approval_effect(version)
+            if context["can_edit"] and version.state != PlanState.APPROVED
+            else None,
         }
     )
     return render(request, "plans/version.html", context)
@@ -320,9 +330,28 @@ def version_approve(request, pk: int, number: int):
         else:
             messages.success(request, _("Décision du tribunal enregistrée : la version est figée."))
             return redirect("plans:version_detail", pk=case.pk, number=number)
-    return render(
-        request, "plans/approve.html", _context(request, case, form=form, version=version)
+    context = _context(
+        request, case, form=form, version=version, effect=selectors.approval_effect(version)
     )
+    return render(request, "plans/approve.html", context)
+
+
+@require_POST
+@role_required(*WRITE_ROLES)
+def version_file(request, pk: int, number: int):
+    """File the court version of the plan with the court (``services.plan_file``)."""
+    case = _writable_case(request, pk)
+    version = selectors.version_get(case, number)
+    try:
+        services.plan_file(version=version, by=request.user, today=timezone.localdate())
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Plan déposé au greffe : le greffe de la division peut le télécharger."),
+        )
+    return redirect("plans:version_detail", pk=case.pk, number=number)
 
 
 def _send_choices(case, plan_keys: set[str]) -> list[tuple[int, str]]:

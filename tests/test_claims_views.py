@@ -199,7 +199,8 @@ def test_add_a_claim_with_its_declaration(mediator, world, proximus, settings):
         ({"declared_on": "14/06/2022"}, "avant l'admissibilité (15/06/2022)"),
         ({"principal": "-10,00"}, "ne peut être négatif"),
         ({"interest": "1,005"}, "au plus deux décimales"),
-        ({"costs": "douze"}, "Saisissez un montant"),
+        ({"costs": "douze"}, "n'est pas un montant"),
+        ({"principal": "1.500"}, "est ambigu : écrivez 1500,00"),
         ({"declaration_file": SimpleUploadedFile("x.pdf", GIF)}, "PDF ou une image"),
     ],
 )

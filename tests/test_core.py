@@ -2,6 +2,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from hypothesis import given
 from hypothesis import strategies as st
@@ -10,6 +11,7 @@ from accounts.models import Organisation, Role, User
 from cases.models import Case
 from cases.validators import mask_national_number, validate_national_number
 from core.dates import add_years, anniversary, next_anniversary, years_between
+from core.forms import MoneyField
 from core.money import format_eur, round_cents
 
 
@@ -67,3 +69,59 @@ def test_seed_demo_is_complete_and_idempotent(settings, tmp_path):
     assert Case.objects.values("status").distinct().count() >= 4
     call_command("seed_demo", verbosity=0)
     assert Case.objects.count() == total
+
+
+@pytest.mark.parametrize(
+    "typed,expected",
+    [
+        ("1.234,56", "1234.56"),
+        ("1 234,56 €", "1234.56"),
+        ("1234,5", "1234.5"),
+        ("1234.56", "1234.56"),
+        ("1.234.567", "1234567"),
+        ("12,", "12"),
+        ("-5", "-5"),
+        ("0,005", "0.005"),  # kept as typed: the service refuses a third decimal
+    ],
+)
+def test_one_rule_for_typed_amounts(typed, expected):
+    assert MoneyField().clean(typed) == Decimal(expected)
+
+
+@pytest.mark.parametrize(
+    "typed,message",
+    [
+        ("10.005", "« 10.005 » est ambigu : écrivez 10005,00 pour 10.005 euros, ou 10,005"),
+        ("2.000", "est ambigu"),
+        ("douze", "n'est pas un montant"),
+        ("1,2,3", "n'est pas un montant"),
+        ("1.23,4", "n'est pas un montant"),
+        ("9" * 33, "n'est pas un montant"),
+        ("10000000000", "maximum admis (9.999.999.999,99\u00a0€)"),
+    ],
+)
+def test_typed_amounts_refused_with_a_message(typed, message):
+    with pytest.raises(ValidationError) as error:
+        MoneyField().clean(typed)
+    assert message in " ".join(error.value.messages)
+
+
+def test_every_money_form_field_uses_the_one_rule():
+    """No form of the application parses an amount its own way (claims, journal, payments,
+    budget, plans, fees, letters): the same text means the same amount everywhere."""
+    from budget.forms import AllowanceForm, IncomeLineForm
+    from fees.forms import ServiceForm, TaxationOrderForm
+    from ledger.forms import EntryForm
+
+    fields = [
+        IncomeLineForm.base_fields["amount"],
+        AllowanceForm.base_fields["amount"],
+        ServiceForm.base_fields["amount"],
+        ServiceForm.base_fields["registered_postage"],
+        TaxationOrderForm.base_fields["allowed_amount"],
+        EntryForm.base_fields["amount"],
+    ]
+    assert all(isinstance(field, MoneyField) for field in fields)
+    assert IncomeLineForm.base_fields["amount"].max_digits == 10  # budget.models.MONEY
+    with pytest.raises(ValidationError):
+        IncomeLineForm.base_fields["amount"].clean("100.000.000")

@@ -71,8 +71,24 @@ def test_other_documents_cannot_be_filed(world):
         upload=SimpleUploadedFile("n.pdf", PDF),
         uploaded_by=world.mediator,
     )
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as exc:
         document_file(document=document, filed_by=world.mediator)
+    # the message lists every fileable kind
+    message = " ".join(exc.value.messages)
+    assert "« État de frais et honoraires », « Rapport annuel », « Plan de règlement »" in message
+
+
+def test_a_settlement_plan_can_be_filed(world):
+    document = document_upload(
+        case=world.case,
+        kind="plan",
+        title="Plan de règlement amiable — version 1 (requête en homologation)",
+        upload=SimpleUploadedFile("p.pdf", PDF),
+        uploaded_by=world.mediator,
+    )
+    document_file(document=document, filed_by=world.mediator)
+    document.refresh_from_db()
+    assert document.is_filed
 
 
 def test_clerk_sees_only_filed_documents_of_their_divisions(client, world):

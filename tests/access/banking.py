@@ -155,6 +155,17 @@ def _case(o):
     return [o["case"].pk]
 
 
+def _allowance_month(case_key: str):
+    """The allowance's button of the current month (posted without an allowance fixed: the
+    refusal comes back as a message, a redirect like a success)."""
+
+    def args(o):
+        today = timezone.localdate()
+        return [o[case_key].pk, today.year, today.month]
+
+    return args
+
+
 MATRIX = {
     "banking:bank": ("get", lambda o: [], ORG_READ),
     "banking:import_detail": ("get", lambda o: [o["import"].pk], ORG_OBJECT_READ),
@@ -170,6 +181,7 @@ MATRIX = {
         CASE_WRITE_POST,
     ),
     "banking:batch_approve": ("post", _case, CASE_FORM_POST),
+    "banking:allowance_prepare": ("post", _allowance_month("case"), CASE_WRITE_POST),
     "banking:case_communication": ("post", _case, CASE_FORM_POST),
     "banking:case_communication_create": ("post", _case, CASE_WRITE_POST),
     "banking:batch_download": ("get", lambda o: [o["case"].pk, o["batch"].pk], CASE_READ),
@@ -222,6 +234,19 @@ EXTRA = [
         "get",
         lambda o: [o["other_case"].pk, o["batch"].pk],
         {**OTHER_ORG_READ, "other_mediator": 404, "other_supervisor": 404},
+    ),
+    # another organisation's case: 404 for A, allowed to B's mediator
+    (
+        "banking:allowance_prepare",
+        "post",
+        _allowance_month("other_case"),
+        {
+            **CASE_WRITE_POST,
+            "mediator": 404,
+            "colleague": 404,
+            "administrator": 404,
+            "other_mediator": 302,
+        },
     ),
     (
         "banking:batch_execute",

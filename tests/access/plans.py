@@ -1,8 +1,8 @@
 """Access rows of the plans app: the plan tab and its versions, the form, revision, the court's
-decision, the proposal mailing, the PDFs and the monitoring. Reads for the organisation's
-mediators, supervisors and administrators; writes for the designated mediator and the
-administrator; clerks nothing. Another organisation's plan (or a mailing reached through another
-case) is a 404, never a 403."""
+decision, the proposal mailing, the filing with the court, the PDFs and the monitoring. Reads
+for the organisation's mediators, supervisors and administrators; writes for the designated
+mediator and the administrator; clerks nothing. Another organisation's plan (or a mailing reached
+through another case) is a 404, never a 403."""
 
 from datetime import date
 from decimal import Decimal
@@ -15,7 +15,7 @@ from plans.models import PlanMailing
 from plans.services import PlanData
 
 from ..factories import make_case
-from . import CASE_READ, CASE_WRITE_PAGE
+from . import CASE_READ, CASE_WRITE_PAGE, CASE_WRITE_POST
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -35,6 +35,7 @@ OTHER_CASE_WRITE_PAGE = {
     "administrator": 404,
     "other_mediator": 200,
 }
+OTHER_CASE_WRITE_POST = {**OTHER_CASE_WRITE_PAGE, "other_mediator": 302}
 NOWHERE_READ = {  # an object that does not exist under this URL, for every reader
     **CASE_READ,
     "mediator": 404,
@@ -109,6 +110,8 @@ MATRIX = {
     "plans:version_revise": ("get", lambda o: [o["case"].pk, 2], CASE_WRITE_PAGE),
     "plans:version_approve": ("get", lambda o: [o["case"].pk, 2], CASE_WRITE_PAGE),
     "plans:version_send": ("get", lambda o: [o["case"].pk, 2], CASE_WRITE_PAGE),
+    # v1 (approved) is filed for real: the court PDF, a filed document (302 to the version)
+    "plans:version_file": ("post", lambda o: [o["case"].pk, 1], CASE_WRITE_POST),
     "plans:proposal_pdf": ("get", lambda o: [o["case"].pk, 1], CASE_READ),
     "plans:court_pdf": ("get", lambda o: [o["case"].pk, 1], CASE_READ),
 }
@@ -121,6 +124,15 @@ EXTRA = [
     ("plans:monitoring", "get", lambda o: [o["other_case"].pk], OTHER_CASE_READ),
     ("plans:version_edit", "get", lambda o: [o["other_case"].pk, 1], OTHER_CASE_WRITE_PAGE),
     ("plans:version_send", "get", lambda o: [o["other_case"].pk, 1], OTHER_CASE_WRITE_PAGE),
+    # the other organisation's draft: refused with a message, redirected, for its own mediator
+    ("plans:version_file", "post", lambda o: [o["other_case"].pk, 1], OTHER_CASE_WRITE_POST),
+    # a version number the case does not have
+    (
+        "plans:version_file",
+        "post",
+        lambda o: [o["case"].pk, 99],
+        {**CASE_WRITE_POST, "mediator": 404, "administrator": 404},
+    ),
     # a mailing of case A reached through case B's URL
     (
         "plans:mailing_pdf",

@@ -5,7 +5,8 @@
   decision; its monthly amount is what the demo journal pays the creditors each month (so that
   the monitoring compares like with like) plus the fee provision, estimated by the fee engine;
 - one of them went through the whole path: proposal sent to the creditors (circular letter,
-  4.2 service recorded), then homologated, then revised two years later (version 2);
+  4.2 service recorded), filed with the court (the division's clerk downloads it), then
+  homologated, then revised two years later (version 2);
 - one judicial plan pays the privileged claims first, quarterly;
 - a case still in the amicable phase gets a draft, on the budget's figure when there is one.
 
@@ -178,6 +179,10 @@ class Command(BaseCommand):
                 by=by,
                 today=today,
             )
+            if decided <= today:  # filed with the homologation request, a month before
+                services.plan_file(
+                    version=version, by=by, today=max(proposal_sent, add_months(decided, -1))
+                )
         if decided > today:
             return
         reference = f"R.G. {case.role_number}" if case.role_number else ""

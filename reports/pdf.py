@@ -1,0 +1,111 @@
+"""The annual report as a court document (WeasyPrint, A4): the report itself (the court's
+caption, the state and evolution of the procedure, the account's figures, the budget, the claims,
+the taxation requested, the signature), then its annexes, each numbered on its own as the
+court receives them: 1. the journal of the mediation account for the period (landscape), 2. the
+applicant's detailed budget, 3. the updated list of claims (domain/README.md, step 6).
+
+French whatever the interface language, like every document filed by the application."""
+
+from datetime import date, datetime
+
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+
+from budget.exports import budget_section_html
+from claims.exports import claims_pdf_html
+from ledger.exports import journal_pdf_html
+from letters.pdf import letterhead, signatory_of
+from letters.placeholders import tribunal_of
+
+from .selectors import AnnualReport
+
+
+def report_html(report: AnnualReport, *, observations: str, on: date) -> str:
+    case = report.case
+    for applicant in report.applicants:  # the caption prints the address on one line
+        applicant.address_one_line = ", ".join(
+            line.strip() for line in applicant.address.splitlines() if line.strip()
+        )
+    annexes = []
+    if report.account is not None:
+        annexes.append("journal")
+    if report.budget_version is not None:
+        annexes.append("budget")
+    annexes.append("claims")
+    context = {
+        "r": report,
+        "case": case,
+        "observations": observations.strip(),
+        "on": on,
+        "head": letterhead(case.organisation),
+        "tribunal": tribunal_of(case.division),
+        "division": case.get_division_display(),
+        "signatory": signatory_of(case.mediator),
+        "annex_number": {name: n for n, name in enumerate(annexes, start=1)},
+    }
+    with translation.override("fr"):
+        return render_to_string("reports/annual_report_pdf.html", context)
+
+
+ANNEX_STYLE = (
+    "text-align:right;font-family:'DejaVu Sans',sans-serif;font-size:8pt;font-weight:bold;"
+    "letter-spacing:.3pt;margin:0 0 2mm 0"
+)
+
+
+def _labelled(html: str, label: str) -> str:
+    """The annex's HTML with its number on top of its first page ("Annexe 2 au rapport…"); the
+    budget's generic annex line is replaced by it."""
+    banner = f'<div style="{ANNEX_STYLE}">{escape(label)}</div>'
+    generic = '<div class="annex">' + str(_("Annexe au rapport annuel du médiateur de dettes"))
+    if generic in html:
+        return html.replace(generic + "</div>", banner, 1)
+    head, body, rest = html.partition("<body>")
+    return head + body + banner + rest if body else banner + html
+
+
+def annex_htmls(report: AnnualReport, *, on: date, now: datetime) -> list[str]:
+    """The annexes' HTML, in the order the report numbers them, each labelled with its
+    number."""
+    with translation.override("fr"):
+        htmls = _annexes(report, on=on, now=now)
+        period = _("rapport du médiateur du %(start)s au %(end)s") % {
+            "start": f"{report.period.start:%d/%m/%Y}",
+            "end": f"{report.period.last_day:%d/%m/%Y}",
+        }
+        return [
+            _labelled(html, _("Annexe %(n)s au %(report)s") % {"n": n, "report": period})
+            for n, html in enumerate(htmls, start=1)
+        ]
+
+
+def _annexes(report: AnnualReport, *, on: date, now: datetime) -> list[str]:
+    case = report.case
+    htmls = []
+    if report.account is not None:
+        htmls.append(
+            journal_pdf_html(
+                case=case,
+                account=report.account,
+                start=report.period.start,
+                end=report.period.end,
+                now=now,
+            )
+        )
+    if report.budget_version is not None:
+        htmls.append(budget_section_html(report.budget_version, now=now, standalone=True))
+    htmls.append(claims_pdf_html(case, report.claims, on, "fr"))
+    return htmls
+
+
+def annual_report_pdf(report: AnnualReport, *, observations: str, on: date, now: datetime) -> bytes:
+    """The report and its annexes in one PDF."""
+    from weasyprint import HTML
+
+    main = HTML(string=report_html(report, observations=observations, on=on)).render()
+    pages = list(main.pages)
+    for html in annex_htmls(report, on=on, now=now):
+        pages.extend(HTML(string=html).render().pages)
+    return main.copy(pages).write_pdf()

@@ -1,0 +1,134 @@
+"""Writing the annual report: check the period, print the report with its annexes, file it.
+
+The report of a follow-up year ``[A + k - 1, A + k)`` is filed at the anniversary ``A + k``
+(domain/README.md, step 6); a report at the court's request or at the end of the plan covers a
+shorter period. Filing is final (a filed document is frozen and seen by the division's clerks),
+so one report is filed per period; everything is undone if the PDF cannot be produced."""
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from cases.models import Case
+from core.dates import add_years
+from documents.models import DocumentKind
+from documents.services import document_file, document_upload
+
+from . import selectors
+from .models import FiledReport
+
+logger = logging.getLogger(__name__)
+
+MAX_OBSERVATIONS = 20_000
+
+
+@dataclass(frozen=True)
+class ReportData:
+    period_from: date | None
+    last_day: date | None  # included, as the mediator types it
+    observations: str = ""
+
+
+def check_report(*, case: Case, data: ReportData, today: date) -> selectors.ReportPeriod:
+    """The period of the report, or a ValidationError keyed by field (French messages)."""
+    errors: dict[str, list[str]] = {}
+
+    def add(key: str, message: str) -> None:
+        errors.setdefault(key, []).append(message)
+
+    if data.period_from is None:
+        add("period_from", _("Indiquez le premier jour de la période."))
+    if data.last_day is None:
+        add("last_day", _("Indiquez le dernier jour de la période."))
+    if len(data.observations or "") > MAX_OBSERVATIONS:
+        add("observations", _("Le texte est trop long (20 000 caractères au plus)."))
+    if errors:
+        raise ValidationError(errors)
+    if data.period_from < case.admissibility_date:
+        add(
+            "period_from",
+            _("La période ne peut commencer avant l'admissibilité (%(date)s).")
+            % {"date": f"{case.admissibility_date:%d/%m/%Y}"},
+        )
+    if data.last_day < data.period_from:
+        add("last_day", _("Le dernier jour suit le premier."))
+    elif data.last_day > today:
+        add("last_day", _("Le rapport ne porte pas sur des jours à venir."))
+    elif data.last_day >= add_years(data.period_from, 1):
+        add("last_day", _("Un rapport porte sur un an au plus (d'un anniversaire à l'autre)."))
+    if errors:
+        raise ValidationError(errors)
+    return selectors.ReportPeriod(data.period_from, data.last_day + timedelta(days=1))
+
+
+def report_preview(*, case: Case, data: ReportData, today: date, now: datetime) -> bytes:
+    """The PDF as it would be filed (nothing is saved)."""
+    from .pdf import annual_report_pdf
+
+    period = check_report(case=case, data=data, today=today)
+    report = selectors.annual_report(case, period)
+    return annual_report_pdf(report, observations=data.observations or "", on=today, now=now)
+
+
+@transaction.atomic
+def report_file(
+    *, case: Case, data: ReportData, by: User, today: date, now: datetime
+) -> FiledReport:
+    """Print the report of the period with its annexes and file it with the court."""
+    from .pdf import annual_report_pdf
+
+    case = (
+        Case.objects.select_for_update().select_related("organisation", "mediator").get(pk=case.pk)
+    )
+    period = check_report(case=case, data=data, today=today)
+    existing = FiledReport.objects.filter(
+        case=case, period_from=period.start, period_to=period.end
+    ).first()
+    if existing is not None:
+        raise ValidationError(
+            {
+                "__all__": [
+                    _("Le rapport de cette période a déjà été déposé le %(date)s.")
+                    % {"date": f"{existing.filed_at:%d/%m/%Y}"}
+                ]
+            }
+        )
+    report = selectors.annual_report(case, period)
+    try:
+        content = annual_report_pdf(report, observations=data.observations or "", on=today, now=now)
+    except Exception as exc:  # WeasyPrint, fonts, template: nothing is filed
+        logger.exception("annual report PDF failed for case %s", case.pk)
+        raise ValidationError(
+            _("Le PDF du rapport n'a pas pu être produit : rien n'a été déposé.")
+        ) from exc
+    title = _("Rapport du médiateur — période du %(start)s au %(end)s") % {
+        "start": f"{period.start:%d/%m/%Y}",
+        "end": f"{period.last_day:%d/%m/%Y}",
+    }
+    filename = f"rapport-{case.pk}-{period.start:%Y%m%d}-{period.last_day:%Y%m%d}.pdf"
+    document = document_upload(
+        case=case,
+        kind=DocumentKind.ANNUAL_REPORT,
+        title=title,
+        upload=SimpleUploadedFile(filename, content, "application/pdf"),
+        uploaded_by=by,
+    )
+    document = document_file(document=document, filed_by=by)
+    try:
+        with transaction.atomic():
+            return FiledReport.objects.create(
+                case=case,
+                period_from=period.start,
+                period_to=period.end,
+                observations=(data.observations or "").strip(),
+                document=document,
+                filed_by=by,
+            )
+    except IntegrityError as exc:  # the same period filed at the same moment
+        raise ValidationError(_("Le rapport de cette période vient d'être déposé.")) from exc

@@ -1,0 +1,102 @@
+"""The case's annual report page: choose the period, write the evolution, preview the PDF
+(report and annexes), file it with the court. Thin: the form parses, the service checks and
+files, the selectors read."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from cases import selectors as case_selectors
+from cases.views import CASE_ROLES, _apply_errors, _case_context
+from core.access import role_required
+
+from . import selectors, services
+from .forms import AnnualReportForm
+
+WRITE_ROLES = (Role.MEDIATOR, Role.ADMINISTRATOR)
+
+
+def _initial(case, today, chosen: str | None):
+    """The default period, or the follow-up year starting on ``?annee=<ISO date>``."""
+    periods = {p.start.isoformat(): p for p in selectors.anniversary_periods(case, today)}
+    period = periods.get(chosen or "") or selectors.default_period(case, today)
+    return {"period_from": period.start, "last_day": min(period.last_day, today)}
+
+
+@role_required(*CASE_ROLES)
+def annual_report(request, pk: int):
+    """GET: the form with the default period and what the report will contain. POST
+    ``action=preview``: the PDF, nothing saved; ``action=file``: filed with the court."""
+    user = request.user
+    case = case_selectors.case_get_for_user(user, pk)
+    can_edit = case_selectors.can_edit_case(user, case) and user.role in WRITE_ROLES
+    today = timezone.localdate()
+    form = AnnualReportForm(
+        request.POST or None, initial=_initial(case, today, request.GET.get("annee"))
+    )
+    action = request.POST.get("action", "preview")
+    period = None
+    if request.method == "POST":
+        if action == "file" and not can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.to_data()
+            try:
+                if action == "file":
+                    filed = services.report_file(
+                        case=case, data=data, by=user, today=today, now=timezone.now()
+                    )
+                else:
+                    content = services.report_preview(
+                        case=case, data=data, today=today, now=timezone.now()
+                    )
+            except ValidationError as exc:
+                _apply_errors(exc, form)
+            else:
+                if action == "file":
+                    messages.success(
+                        request,
+                        _(
+                            "Rapport déposé au greffe (%(title)s). Envoyez-en une copie au "
+                            "requérant."
+                        )
+                        % {"title": filed.document.title},
+                    )
+                    return redirect("reports:annual_report", pk=case.pk)
+                response = HttpResponse(content, content_type="application/pdf")
+                response["Content-Disposition"] = (
+                    f'inline; filename="rapport-{case.pk}-{data.period_from:%Y%m%d}.pdf"'
+                )
+                return response
+    if form.is_bound:
+        if not form.errors:
+            period = _period_or_none(case, form.to_data(), today)
+    else:
+        initial = form.initial
+        period = _period_or_none(
+            case,
+            services.ReportData(initial["period_from"], initial["last_day"]),
+            today,
+        )
+    context = _case_context(request, case, "documents")
+    context.update(
+        {
+            "form": form,
+            "can_file": can_edit,
+            "report": selectors.annual_report(case, period) if period else None,
+            "periods": selectors.anniversary_periods(case, today),
+            "filed": selectors.filed_reports(case),
+        }
+    )
+    return render(request, "reports/annual_report.html", context)
+
+
+def _period_or_none(case, data, today):
+    try:
+        return services.check_report(case=case, data=data, today=today)
+    except ValidationError:
+        return None
