@@ -247,7 +247,20 @@ def plan_revise(*, version: PlanVersion, reason: str, by: User) -> PlanVersion:
 
 
 def _freeze(version: PlanVersion) -> dict[str, list[str]]:
-    """Compute the version on the current claims and keep that basis in its snapshot."""
+    """Compute the version on the current claims and keep that basis in its snapshot. The
+    duration is checked again against the case as it is now (its designation date may have
+    been corrected since the draft): a plan longer than 7 years without the recorded exception
+    is neither sent, approved nor filed (art. 1675/10, § 6 C.J.; domain/README.md, step 4)."""
+    duration = engine.duration_errors(
+        limit=selectors.duration_limit(version.case),
+        admissibility=version.case.admissibility_date,
+        start=version.start_date,
+        duration_months=version.duration_months,
+        exception_granted=version.exception_granted,
+        exception_reason=version.exception_reason,
+    )
+    if duration:
+        return {"__all__": [m for messages in duration.values() for m in messages]}
     if version.snapshot:  # sent earlier: approved as the creditors received it
         basis = selectors.basis_from_snapshot(version.snapshot)
     else:

@@ -1,8 +1,6 @@
 """The mediator's annual report (reports app): what it reads as of the period's last day, the
 period's rules, filing (a frozen document seen by the division's clerks), the page."""
 
-import shutil
-import subprocess
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -25,6 +23,8 @@ from documents.models import Document
 from ledger.services import EntryData, account_open, entry_post
 from reports import selectors, services
 from reports.models import FiledReport
+
+from .pdf import pdf_text
 
 D = Decimal
 IBAN = "BE71096123456769"
@@ -160,14 +160,36 @@ def test_bad_periods_are_refused_with_a_message(world, data, field, message):
 # Filing -----------------------------------------------------------------------------------
 
 
-def pdf_text(content: bytes, tmp_path) -> str:
-    if not shutil.which("pdftotext"):
-        pytest.skip("pdftotext (poppler-utils) is not installed")
-    path = tmp_path / "report.pdf"
-    path.write_bytes(content)
-    return subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
+def test_the_report_prints_what_the_law_asks_with_its_annexes_numbered(world, filled):
+    from reports import pdf
+
+    report = selectors.annual_report(world.case, period())
+    html = pdf.report_html(report, observations="Reprise d'un emploi.\nLoyer en hausse.", on=TODAY)
+    assert "Rapport du médiateur de dettes" in html
+    assert "état de la procédure — période du 15/06/2023 au 14/06/2024" in html
+    assert "<p>Reprise d&#x27;un emploi.<br>Loyer en hausse.</p>" in html  # escaped, as typed
+    assert "Statut au 14/06/2024" in html and "Phase amiable" in html
+    assert "3.360,00" in html and "1.470,00" in html  # closing and opening balances
+    assert "copie du livre-journal en annexe 1" in html
+    assert "Budget détaillé du ménage en annexe 2" in html
+    assert "Liste actualisée des créances en annexe 3" in html
+    assert "sollicitée pour la période du 15/06/2023 au 14/06/2024" in html
+    annexes = pdf.annex_htmls(report, on=TODAY, now=NOW)
+    assert len(annexes) == 3
+    assert "Annexe 1 au rapport du médiateur du 15/06/2023 au 14/06/2024" in annexes[0]
+    assert "Livre-journal du compte de médiation" in annexes[0]
+    assert "Annexe 2 au rapport" in annexes[1] and "Annexe au rapport annuel" not in annexes[1]
+    assert "Annexe 3 au rapport" in annexes[2] and "Proximus SA" in annexes[2]
+
+
+def test_without_account_or_budget_the_annexes_are_renumbered(world):
+    from reports import pdf
+
+    report = selectors.annual_report(world.case, period())
+    html = pdf.report_html(report, observations="", on=TODAY)
+    assert "Aucun compte de médiation n'est ouvert pour ce dossier." in html
+    assert "Liste actualisée des créances en annexe 1" in html
+    assert len(pdf.annex_htmls(report, on=TODAY, now=NOW)) == 1
 
 
 def test_filing_prints_the_report_and_its_annexes_and_files_it(world, filled, tmp_path):

@@ -2,8 +2,6 @@
 service rule (fees.md §1 items 4.1 / 4.2 / postage, §6), the PDF, and "nothing saved" when the
 PDF cannot be produced."""
 
-import shutil
-import subprocess
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -37,6 +35,7 @@ from letters.services import (
 )
 
 from .factories import UserFactory
+from .pdf import pdf_text
 
 FAKE_PDF = b"%PDF-1.4\n% fake\n"
 SENT_ON = date(2022, 7, 20)
@@ -282,16 +281,6 @@ def test_pdf_failure_in_the_view_shows_a_message(client, world, creditors, monke
 # --- the PDF -------------------------------------------------------------------------------
 
 
-def _pdf_text(content: bytes, tmp_path) -> str:
-    if not shutil.which("pdftotext"):
-        pytest.skip("pdftotext (poppler-utils) is not installed")
-    path = tmp_path / "letter.pdf"
-    path.write_bytes(content)
-    return subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
-
-
 def test_pdf_is_generated_with_one_letter_per_addressee(
     world, creditors, bailiff_representation, tmp_path
 ):
@@ -316,7 +305,7 @@ def test_pdf_is_generated_with_one_letter_per_addressee(
     )
     content = letter.pdf.read()
     assert content.startswith(b"%PDF")
-    text = _pdf_text(content, tmp_path)
+    text = pdf_text(content, tmp_path)
     assert "Énergie Wallonne" in text
     assert "Étude Dabin, huissiers de justice" in text
     assert "Namur, le 20/07/2022" in text

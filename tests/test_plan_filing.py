@@ -391,3 +391,24 @@ def test_who_may_file(client, world, creditors, role, status):
     response = client.post(reverse("plans:version_file", args=[world.case.pk, 1]))
     assert response.status_code == status
     assert Document.objects.exists() == (status == 302)
+
+
+def test_a_plan_past_seven_years_is_neither_sent_approved_nor_filed(world, creditors):
+    """The limit runs from the designation (art. 1675/10, § 6 C.J.): a designation date
+    corrected after the draft makes the plan too long; the check is made again when the
+    version is frozen, and nothing is saved."""
+    Case.objects.filter(pk=world.case.pk).update(mediator_designation_date=date(2022, 9, 1))
+    world.case.refresh_from_db()
+    version = services.plan_create(
+        case=world.case, data=data(duration_months=84), by=world.mediator
+    )
+    Case.objects.filter(pk=world.case.pk).update(mediator_designation_date=date(2022, 6, 15))
+    version.refresh_from_db()
+    with pytest.raises(ValidationError) as error:
+        send(world, version, creditors)
+    assert "7 ans" in " ".join(error.value.messages)
+    with pytest.raises(ValidationError):
+        approve(world, PlanVersion.objects.get(pk=version.pk))
+    version.refresh_from_db()
+    assert version.state == PlanState.DRAFT and not version.snapshot
+    assert case_of(world).status == CaseStatus.AMICABLE_PHASE
