@@ -430,7 +430,9 @@ def plan_file(*, version: PlanVersion, by: User, today: date) -> PlanVersion:
         .get(pk=version.case_id)
     )
     version = (
-        PlanVersion.objects.select_for_update()
+        # Only the version's row is locked: PostgreSQL refuses FOR UPDATE on the nullable side
+        # of the outer join to the filed document.
+        PlanVersion.objects.select_for_update(of=("self",))
         .select_related("case", "filed_document")
         .get(pk=version.pk)
     )
