@@ -866,8 +866,11 @@ class _Checker:
         if (
             open_account
             and case.account_iban
-            and Account.objects.filter(iban=case.account_iban).exists()
-        ):
+            and self.organisation
+            and Account.objects.filter(
+                iban=case.account_iban, case__organisation=self.organisation
+            ).exists()
+        ):  # one account per IBAN within the organisation (ledger.services.account_open)
             self.add(
                 "$.case.account_iban",
                 _("Cet IBAN est déjà celui du compte de médiation d'un autre dossier."),

@@ -65,7 +65,13 @@ def account_open(*, case: Case, iban: str = "", opened_on: date | None = None) -
         except Exception:
             errors["iban"] = _("« %(iban)s » n'est pas un IBAN valide.") % {"iban": iban}
         else:
-            if Account.objects.filter(iban=iban).exists():
+            # One account per IBAN within the organisation: its bank statements are matched to
+            # a case by the account's IBAN (banking.services._case_for_account). Another
+            # organisation's accounts are neither consulted nor revealed (a case moved to a
+            # mediator of another organisation keeps its bundle's IBAN there).
+            if Account.objects.filter(
+                iban=iban, case__organisation_id=case.organisation_id
+            ).exists():
                 errors["iban"] = _(
                     "Cet IBAN est déjà celui du compte de médiation d'un autre dossier."
                 )

@@ -15,6 +15,8 @@ from claims.models import Claim, Creditor
 from ledger.models import Account, Entry
 from ledger.services import EntryData, account_open, entry_post, entry_reverse, verify_chain
 
+from .factories import make_case
+
 TODAY = date(2023, 3, 1)
 IBAN = "BE71096123456769"
 
@@ -46,8 +48,9 @@ def test_account_open_compacts_and_validates_the_iban(world):
 
 def test_account_open_refuses_an_iban_already_used_and_an_early_date(world):
     account_open(case=world.case, iban=IBAN)
+    same_org = make_case(organisation=world.org, mediator=world.mediator, reference="NAM-2")
     with pytest.raises(ValidationError) as exc:
-        account_open(case=world.other_case, iban=IBAN, opened_on=date(2021, 1, 1))
+        account_open(case=same_org, iban=IBAN, opened_on=date(2021, 1, 1))
     assert set(exc.value.message_dict) == {"iban", "opened_on"}
     assert Account.objects.count() == 1
 

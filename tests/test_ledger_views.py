@@ -18,6 +18,8 @@ from ledger.exports import journal_pdf_html
 from ledger.models import Account, Entry
 from ledger.services import EntryData, account_open, entry_post, entry_reverse
 
+from .factories import make_case
+
 D = Decimal
 IBAN = "BE71096123456769"
 
@@ -96,13 +98,23 @@ def test_account_open_refuses_bad_input(mediator, world, iban, opened_on, field,
     assert not Account.objects.exists()
 
 
-def test_an_iban_serves_one_account_only(mediator, world):
-    account_open(case=world.other_case, iban=IBAN)
+def test_an_iban_serves_one_account_of_the_organisation_only(mediator, world):
+    other = make_case(organisation=world.org, mediator=world.mediator, reference="NAM-2022-0099")
+    account_open(case=other, iban=IBAN)
     response = mediator.post(url("account_open", world), {"iban": IBAN, "opened_on": "15/06/2022"})
     assert (
         "déjà celui du compte de médiation d'un autre dossier" in form_errors(response)["iban"][0]
     )
-    assert world.other_case.reference not in response.content.decode()
+    assert not Account.objects.filter(case=world.case).exists()
+
+
+def test_another_organisation_iban_is_neither_consulted_nor_revealed(mediator, world):
+    """Organisations do not share their accounts: the same IBAN held by another organisation's
+    case (a case moved there with its bundle) does not refuse the account nor tell it exists."""
+    account_open(case=world.other_case, iban=IBAN)
+    response = mediator.post(url("account_open", world), {"iban": IBAN, "opened_on": "15/06/2022"})
+    assert response.status_code == 302
+    assert Account.objects.get(case=world.case).iban == IBAN
 
 
 # The journal tab -----------------------------------------------------------------------------
