@@ -5,7 +5,6 @@ comma, dates dd/mm/yyyy) and XLSX (openpyxl).
 ``budget_section_html(version)`` is the HTML of the section alone, for the annual-report
 builder to embed; ``budget_pdf`` prints it as a stand-alone annex."""
 
-import csv
 import io
 import re
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core.csv import csv_amount, csv_bytes, csv_text
 from core.money import format_eur
 
 from . import selectors
@@ -31,7 +31,6 @@ from .allowance import (
 from .models import AllowanceDecision, BudgetVersion, ChargeLine, IncomeLine
 
 MONEY_FORMAT = "#,##0.00"
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def money(value: Decimal) -> str:
@@ -161,15 +160,6 @@ def budget_pdf(*, version: BudgetVersion, now: datetime) -> bytes:
 # CSV ----------------------------------------------------------------------------------------
 
 
-def _text(value: str) -> str:
-    value = value or ""
-    return f"'{value}" if value.startswith(FORMULA_PREFIXES) else value
-
-
-def _amount(value: Decimal | None) -> str:
-    return "" if value is None else f"{value:.2f}".replace(".", ",")
-
-
 def csv_columns() -> list[str]:
     return [
         _("Rubrique"),
@@ -262,14 +252,11 @@ def _rows(report: BudgetReport) -> list[list]:
 
 def budget_csv(*, version: BudgetVersion, now: datetime) -> bytes:
     report = budget_report(version)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(csv_columns())
-    for row in _rows(report):
-        writer.writerow(
-            [_amount(cell) if isinstance(cell, Decimal) else _text(str(cell)) for cell in row]
-        )
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    rows = (
+        [csv_amount(cell) if isinstance(cell, Decimal) else csv_text(str(cell)) for cell in row]
+        for row in _rows(report)
+    )
+    return csv_bytes(csv_columns(), rows)
 
 
 # XLSX ---------------------------------------------------------------------------------------

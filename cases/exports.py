@@ -1,7 +1,6 @@
 """The caseload export (CSV, semicolon-separated for a Belgian spreadsheet), built in the
 background with its progress recorded so that the page can show it."""
 
-import csv
 import io
 import logging
 
@@ -10,6 +9,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.csv import csv_cell, csv_writer
 
 from .models import Case, CaseloadExport
 
@@ -46,7 +46,7 @@ def _build(export: CaseloadExport) -> CaseloadExport:
         total = cases.count()
         export.total = total
         buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";")
+        writer = csv_writer(buffer)
         writer.writerow(
             [
                 _("Référence"),
@@ -62,14 +62,17 @@ def _build(export: CaseloadExport) -> CaseloadExport:
         for index, case in enumerate(cases.iterator(chunk_size=200), start=1):
             writer.writerow(
                 [
-                    case.reference,
-                    case.applicants_display,
-                    case.get_division_display(),
-                    case.role_number,
-                    case.get_status_display(),
-                    case.admissibility_date.strftime("%d/%m/%Y"),
-                    str(case.mediator),
-                    case.closure_date.strftime("%d/%m/%Y") if case.closure_date else "",
+                    csv_cell(value)
+                    for value in (
+                        case.reference,
+                        case.applicants_display,  # typed by people: never a formula
+                        case.get_division_display(),
+                        case.role_number,
+                        case.get_status_display(),
+                        case.admissibility_date,
+                        str(case.mediator),
+                        case.closure_date,
+                    )
                 ]
             )
             if index % 50 == 0:

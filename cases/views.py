@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from contacts.selectors import case_contacts_summary
 from core.access import role_required
+from core.csv import BOM
 from fees.policies import division_policy
 
 from . import selectors, services
@@ -297,7 +298,7 @@ def export_download(request, pk: int):
     export = get_object_or_404(
         CaseloadExport, pk=pk, requested_by=request.user, state=CaseloadExport.State.DONE
     )
-    response = HttpResponse("\ufeff" + export.content, content_type="text/csv; charset=utf-8")
+    response = HttpResponse(BOM + export.content, content_type="text/csv; charset=utf-8")
     stamp = export.requested_at.strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="dossiers-{stamp}.csv"'
     return response

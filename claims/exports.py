@@ -5,7 +5,6 @@ CSV: semicolon-separated, UTF-8 with BOM, decimal comma, dates dd/mm/yyyy (what 
 spreadsheet opens as is). XLSX: amounts are numbers with two decimals, dates are dates.
 """
 
-import csv
 import io
 import re
 from datetime import date
@@ -15,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from cases.models import Case
+from core.csv import csv_bytes, csv_cell
 
 from .models import Claim
 from .selectors import ClaimsTable, CreditorRow
@@ -119,30 +119,14 @@ def _total_values(table: ClaimsTable) -> list:
     ]
 
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return f"{value:.2f}".replace(".", ",")
-    if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
-    text = str(value)
-    # a name typed as "=HYPERLINK(...)" must stay text in a spreadsheet (CSV injection)
-    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
-
-
 def claims_csv(case: Case, table: ClaimsTable) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(claim_columns())
-    for row in table.rows:
-        for claim in row.claims:
-            writer.writerow([_csv_cell(v) for v in _claim_values(row, claim)])
-    writer.writerow([_csv_cell(v) for v in _total_values(table)])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    rows = [
+        [csv_cell(v) for v in _claim_values(row, claim)]
+        for row in table.rows
+        for claim in row.claims
+    ]
+    rows.append([csv_cell(v) for v in _total_values(table)])
+    return csv_bytes(claim_columns(), rows)
 
 
 def claims_xlsx(case: Case, table: ClaimsTable, today: date) -> bytes:

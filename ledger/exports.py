@@ -6,8 +6,6 @@ spreadsheet opens as is).
 The PDF ends with the verification of the account's hash chain (``services.verify_chain``).
 """
 
-import csv
-import io
 import re
 from datetime import date, datetime
 from decimal import Decimal
@@ -19,6 +17,7 @@ from django.utils.translation import gettext as _
 from stdnum import iban as std_iban
 
 from cases.models import Case
+from core.csv import csv_amount, csv_bytes, csv_text
 from core.money import format_eur
 
 from .models import Account, Category, Direction, Entry
@@ -115,18 +114,8 @@ def journal_pdf_html(*, case: Case, account: Account, start: date, end: date, no
 
 # CSV ----------------------------------------------------------------------------------------
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _text(value: str) -> str:
-    """A text cell that a spreadsheet will not run as a formula (a structured communication
-    starts with +++)."""
-    value = value or ""
-    return f"'{value}" if value.startswith(FORMULA_PREFIXES) else value
-
-
-def _amount(value: Decimal | None) -> str:
-    return "" if value is None else f"{value:.2f}".replace(".", ",")
+_text = csv_text  # a structured communication starts with +++: text, never a formula
+_amount = csv_amount
 
 
 def csv_columns() -> list[str]:
@@ -199,26 +188,22 @@ def _position_row(label: str, balance: Decimal, reserve: Decimal) -> list[str]:
 
 def journal_csv_from(export: JournalExport, start: date) -> bytes:
     summary = export.summary
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(csv_columns())
-    writer.writerow(
+    rows = [
         _position_row(
             _("Solde d'ouverture au %(date)s") % {"date": f"{start:%d/%m/%Y}"},
             summary.opening.balance,
             summary.opening.reserve,
         )
-    )
-    for line in export.lines:
-        writer.writerow(_entry_row(line, entry_label(line.entry)))
-    writer.writerow(
+    ]
+    rows.extend(_entry_row(line, entry_label(line.entry)) for line in export.lines)
+    rows.append(
         _position_row(
             _("Solde de clôture au %(date)s") % {"date": f"{summary.last_day:%d/%m/%Y}"},
             summary.closing.balance,
             summary.closing.reserve,
         )
     )
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_bytes(csv_columns(), rows)
 
 
 def journal_csv(*, case: Case, account: Account, start: date, end: date, now: datetime) -> bytes:

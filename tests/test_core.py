@@ -125,3 +125,27 @@ def test_every_money_form_field_uses_the_one_rule():
     assert IncomeLineForm.base_fields["amount"].max_digits == 10  # budget.models.MONEY
     with pytest.raises(ValidationError):
         IncomeLineForm.base_fields["amount"].clean("100.000.000")
+
+
+def test_csv_cells_are_belgian_and_never_formulas():
+    from core.csv import csv_bytes, csv_cell
+
+    assert csv_cell(Decimal("-1234.5")) == "-1234,50"  # a number keeps its sign
+    assert csv_cell(date(2024, 6, 15)) == "15/06/2024"
+    assert csv_cell(None) == "" and csv_cell(3) == "3"
+    for typed in ('=HYPERLINK("x")', "+++123/4567/89012+++", "-2", "@SUM(A1)"):
+        assert csv_cell(typed) == "'" + typed
+    content = csv_bytes(["A", "B"], [[csv_cell("x;y"), csv_cell(Decimal("1"))]])
+    assert content == '\ufeffA;B\r\n"x;y";1,00\r\n'.encode()
+
+
+def test_the_caseload_export_keeps_a_typed_formula_as_text(world):
+    from cases.exports import caseload_export_build
+    from cases.models import Applicant, CaseloadExport
+
+    Applicant.objects.filter(case=world.case).update(first_name="=HYPERLINK(1)", last_name="")
+    request = CaseloadExport.objects.create(
+        organisation_id=world.org.pk, requested_by=world.mediator
+    )
+    export = caseload_export_build(export_id=request.pk)
+    assert "\r\nNAM-2022-0042;'=HYPERLINK(1)" in export.content
