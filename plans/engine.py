@@ -493,16 +493,10 @@ class LineResult:
             return round_cents(self.repaid * HUNDRED / self.line.admitted)
 
 
-@dataclass(frozen=True)
-class CreditorResult:
-    """The lines of one creditor, added up (the plan's table shows creditors)."""
+class _LineTotals:
+    """What a creditor and the whole plan add up the same way over their ``lines``."""
 
-    creditor_key: str
-    name: str
     lines: tuple[LineResult, ...]
-    usual_dividend: Decimal = ZERO  # most frequent non-zero sum of its lines in a period
-    first_paid: Decimal = ZERO  # its first non-zero dividend …
-    first_paid_on: date | None = None  # … and the day it is due
 
     def _sum(self, attr: str) -> Decimal:
         return sum((getattr(r, attr) for r in self.lines), ZERO)
@@ -532,20 +526,33 @@ class CreditorResult:
         return self._sum("not_remitted")
 
     @property
+    def percent_repaid(self) -> Decimal:
+        """Already paid before the plan and paid by it, over the admitted claims."""
+        if not self.admitted:
+            return ZERO
+        with localcontext() as ctx:
+            ctx.prec = PRECISION
+            return round_cents((self.already_paid + self.paid) * HUNDRED / self.admitted)
+
+
+@dataclass(frozen=True)
+class CreditorResult(_LineTotals):
+    """The lines of one creditor, added up (the plan's table shows creditors)."""
+
+    creditor_key: str
+    name: str
+    lines: tuple[LineResult, ...]
+    usual_dividend: Decimal = ZERO  # most frequent non-zero sum of its lines in a period
+    first_paid: Decimal = ZERO  # its first non-zero dividend …
+    first_paid_on: date | None = None  # … and the day it is due
+
+    @property
     def share_pct(self) -> Decimal:
         return self._sum("share_pct")
 
     @property
     def first_dividend(self) -> Decimal:
         return self._sum("first_dividend")
-
-    @property
-    def percent_repaid(self) -> Decimal:
-        if not self.admitted:
-            return ZERO
-        with localcontext() as ctx:
-            ctx.prec = PRECISION
-            return round_cents((self.already_paid + self.paid) * HUNDRED / self.admitted)
 
     @property
     def privileged(self) -> bool:
@@ -557,7 +564,7 @@ class CreditorResult:
 
 
 @dataclass(frozen=True)
-class PlanResult:
+class PlanResult(_LineTotals):
     terms: PlanTerms
     periods: tuple[PeriodResult, ...]
     lines: tuple[LineResult, ...]
@@ -594,9 +601,6 @@ class PlanResult:
     def usual_to_creditors(self) -> Decimal:
         return usual_amount([p.to_creditors for p in self.periods])
 
-    def _sum_lines(self, attr: str) -> Decimal:
-        return sum((getattr(r, attr) for r in self.lines), ZERO)
-
     @property
     def available(self) -> Decimal:
         return sum((p.available for p in self.periods), ZERO)
@@ -612,38 +616,6 @@ class PlanResult:
     @property
     def unallocated(self) -> Decimal:
         return sum((p.unallocated for p in self.periods), ZERO)
-
-    @property
-    def admitted(self) -> Decimal:
-        return sum((r.line.admitted for r in self.lines), ZERO)
-
-    @property
-    def already_paid(self) -> Decimal:
-        return sum((r.line.already_paid for r in self.lines), ZERO)
-
-    @property
-    def outstanding(self) -> Decimal:
-        return self.admitted - self.already_paid
-
-    @property
-    def paid(self) -> Decimal:
-        return self._sum_lines("paid")
-
-    @property
-    def remitted(self) -> Decimal:
-        return self._sum_lines("remitted")
-
-    @property
-    def not_remitted(self) -> Decimal:
-        return self._sum_lines("not_remitted")
-
-    @property
-    def percent_repaid(self) -> Decimal:
-        if not self.admitted:
-            return ZERO
-        with localcontext() as ctx:
-            ctx.prec = PRECISION
-            return round_cents((self.already_paid + self.paid) * HUNDRED / self.admitted)
 
     def dividends_of(self, line_key: str) -> list[Decimal]:
         return [p.dividends.get(line_key, ZERO) for p in self.periods]
