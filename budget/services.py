@@ -7,17 +7,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cases.models import Case
 from core.money import CENT, format_eur
+from core.uploads import upload_suffix
 
 from . import selectors
 from .allowance import INCOME_RULES, MAX_CHILDREN, NoRowInForce, check_allowance
@@ -36,13 +35,6 @@ from .models import (
 MAX_AMOUNT = Decimal("99999999.99")  # MONEY: 10 digits, 2 decimals
 MAX_ADULTS = 20
 LABEL_LENGTH = 120
-
-# Agreements are PDFs or scans: recognised by their first bytes, never by their name.
-AGREEMENT_SIGNATURES = (
-    (b"%PDF-", ".pdf"),
-    (b"\x89PNG\r\n\x1a\n", ".png"),
-    (b"\xff\xd8\xff", ".jpg"),
-)
 
 
 @dataclass(frozen=True)
@@ -234,26 +226,12 @@ class AllowanceData:
 
 
 def agreement_suffix(upload: UploadedFile) -> str:
-    """'.pdf', '.png' or '.jpg' from the file's first bytes; a ValidationError keyed
-    ``agreement_file`` otherwise (size over ``DOCUMENT_MAX_UPLOAD_BYTES``, empty, other type)."""
-    limit = settings.DOCUMENT_MAX_UPLOAD_BYTES
-    if upload.size is None or upload.size > limit:
-        raise ValidationError(
-            {
-                "agreement_file": _("Le fichier dépasse la taille maximale (%(size)s).")
-                % {"size": filesizeformat(limit)}
-            }
-        )
-    if upload.size == 0:
-        raise ValidationError({"agreement_file": _("Le fichier est vide.")})
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    for signature, suffix in AGREEMENT_SIGNATURES:
-        if head.startswith(signature):
-            return suffix
-    raise ValidationError(
-        {"agreement_file": _("L'accord doit être un PDF ou une image (PNG ou JPEG).")}
+    """'.pdf', '.png' or '.jpg' from the file's first bytes (agreements are PDFs or scans); a
+    ValidationError keyed ``agreement_file`` otherwise (too large, empty, other type)."""
+    return upload_suffix(
+        upload,
+        field="agreement_file",
+        refused=_("L'accord doit être un PDF ou une image (PNG ou JPEG)."),
     )
 
 

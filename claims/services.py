@@ -8,11 +8,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum import iban as std_iban
@@ -21,6 +19,7 @@ from stdnum.be import vat as be_vat
 
 from accounts.models import Organisation, User
 from cases.models import Applicant, Case
+from core.uploads import upload_suffix
 
 from .models import (
     Claim,
@@ -34,13 +33,6 @@ from .models import (
 
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("9999999999.99")  # MONEY: 12 digits, 2 decimals
-
-# Declarations are PDFs or scans: recognised by their first bytes, never by their name.
-DECLARATION_SIGNATURES = (
-    (b"%PDF-", ".pdf"),
-    (b"\x89PNG\r\n\x1a\n", ".png"),
-    (b"\xff\xd8\xff", ".jpg"),
-)
 
 
 class DuplicateContact(ValidationError):
@@ -305,34 +297,13 @@ def validate_claim(case: Case, data: ClaimData) -> dict[str, str]:
     return errors
 
 
-def size_label(size: int) -> str:
-    """10485760 -> '10 Mo' (Belgian usage), else Django's file size format."""
-    if size >= 2**20 and size % 2**20 == 0:
-        return _("%(n)s Mo") % {"n": size // 2**20}
-    return filesizeformat(size)
-
-
 def declaration_suffix(upload: UploadedFile) -> str:
-    """'.pdf', '.png' or '.jpg' from the file's first bytes and size; a ValidationError keyed
-    ``declaration_file`` otherwise. Nothing is stored here."""
-    limit = settings.DOCUMENT_MAX_UPLOAD_BYTES
-    if upload.size is None or upload.size > limit:
-        raise ValidationError(
-            {
-                "declaration_file": _("Le fichier dépasse la taille maximale (%(size)s).")
-                % {"size": size_label(limit)}
-            }
-        )
-    if upload.size == 0:
-        raise ValidationError({"declaration_file": _("Le fichier est vide.")})
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    for signature, suffix in DECLARATION_SIGNATURES:
-        if head.startswith(signature):
-            return suffix
-    raise ValidationError(
-        {"declaration_file": _("La déclaration doit être un PDF ou une image (PNG ou JPEG).")}
+    """'.pdf', '.png' or '.jpg' from the file's first bytes and size (declarations are PDFs or
+    scans); a ValidationError keyed ``declaration_file`` otherwise. Nothing is stored here."""
+    return upload_suffix(
+        upload,
+        field="declaration_file",
+        refused=_("La déclaration doit être un PDF ou une image (PNG ou JPEG)."),
     )
 
 

@@ -19,6 +19,7 @@ from accounts.models import Role
 from cases import selectors as case_selectors
 from cases.views import CASE_ROLES, _apply_errors, _case_context
 from core.access import role_required
+from core.uploads import size_label
 
 from . import exports, selectors, services
 from .forms import (
@@ -237,7 +238,7 @@ def _claim_form_page(request, case, form, claim=None):
         {
             "form": form,
             "claim": claim,
-            "max_upload": services.size_label(settings.DOCUMENT_MAX_UPLOAD_BYTES),
+            "max_upload": size_label(settings.DOCUMENT_MAX_UPLOAD_BYTES),
         }
     )
     return render(request, "claims/claim_form.html", context)

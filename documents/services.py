@@ -2,7 +2,6 @@
 
 import hashlib
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -11,25 +10,18 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cases.models import Case
+from core.uploads import PDF_ONLY, upload_suffix
 
 from .models import FILEABLE_KINDS, Document, fileable_kinds_label
 
-PDF_MAGIC = b"%PDF-"
-
 
 def validate_pdf_upload(upload: UploadedFile) -> bytes:
-    limit = settings.DOCUMENT_MAX_UPLOAD_BYTES
-    if upload.size > limit:
-        raise ValidationError(
-            {
-                "file": _("Le fichier dépasse la taille maximale de %(mb)s Mo.")
-                % {"mb": limit // 2**20}
-            }
-        )
-    content = upload.read()
-    if not content.startswith(PDF_MAGIC):
-        raise ValidationError({"file": _("Le fichier n'est pas un PDF.")})
-    return content
+    """The content of an uploaded PDF (recognised by its first bytes, within the size limit);
+    a ValidationError keyed ``file`` otherwise."""
+    upload_suffix(
+        upload, field="file", accepted=PDF_ONLY, refused=_("Le fichier n'est pas un PDF.")
+    )
+    return upload.read()
 
 
 @transaction.atomic

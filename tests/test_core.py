@@ -149,3 +149,24 @@ def test_the_caseload_export_keeps_a_typed_formula_as_text(world):
     )
     export = caseload_export_build(export_id=request.pk)
     assert "\r\nNAM-2022-0042;'=HYPERLINK(1)" in export.content
+
+
+def test_uploads_are_recognised_by_their_first_bytes_not_their_name(settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from core.uploads import PDF_ONLY, upload_suffix
+
+    settings.DOCUMENT_MAX_UPLOAD_BYTES = 64
+
+    def check(name, content, **kw):
+        return upload_suffix(SimpleUploadedFile(name, content), field="f", refused="non", **kw)
+
+    assert check("scan.pdf", b"\x89PNG\r\n\x1a\n....") == ".png"
+    assert check("x", b"\xff\xd8\xff\xe0") == ".jpg"
+    assert check("x.png", b"%PDF-1.7") == ".pdf"
+    for content, message in ((b"GIF89a", "non"), (b"", "vide"), (b"%PDF-" + b"x" * 64, "64")):
+        with pytest.raises(ValidationError) as error:
+            check("x.pdf", content)
+        assert message in error.value.message_dict["f"][0]
+    with pytest.raises(ValidationError):
+        check("x.png", b"\x89PNG\r\n\x1a\n", accepted=PDF_ONLY)
