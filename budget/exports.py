@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from core.csv import csv_amount, csv_bytes, csv_text
 from core.money import format_eur
+from core.pdf import css_string as _css_string
 
 from . import selectors
 from .allowance import (
@@ -121,10 +122,6 @@ def budget_report(version: BudgetVersion) -> BudgetReport:
         decision=decision,
         schedule=selectors.schedule_of(decision) if decision else None,
     )
-
-
-def _css_string(text: str) -> str:
-    return text.replace("\\", "").replace('"', "”").replace("\n", " ")
 
 
 def budget_section_html(version: BudgetVersion, *, now: datetime, standalone: bool = False):

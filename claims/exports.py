@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case
 from core.csv import csv_bytes, csv_cell
+from core.pdf import css_string as _css_string
 
 from .models import Claim
 from .selectors import ClaimsTable, CreditorRow
@@ -248,11 +249,6 @@ def claims_xlsx(case: Case, table: ClaimsTable, today: date) -> bytes:
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
-
-
-def _css_string(text: str) -> str:
-    """Text safe inside a CSS double-quoted string (page margin boxes)."""
-    return text.replace("\\", "").replace('"', "”").replace("\n", " ")
 
 
 def claims_pdf(case: Case, table: ClaimsTable, today: date, language: str = "fr") -> bytes:

@@ -17,16 +17,12 @@ from django.utils import translation
 from django.utils.text import capfirst
 
 from cases.models import Case
+from core.pdf import css_string as _css_string
 from fees.policies import PricingMethod
 
 from .models import FeeStatement, Occasion, StatementLine
 from .presentation import identity_of, present
 from .selectors import payees
-
-
-def _css_string(text: str) -> str:
-    """Text safe inside a CSS double-quoted string (page margin boxes)."""
-    return text.replace("\\", "").replace('"', "”").replace("\n", " ")
 
 
 def _place(address: str) -> str:

@@ -19,6 +19,7 @@ from stdnum import iban as std_iban
 from cases.models import Case
 from core.csv import csv_amount, csv_bytes, csv_text
 from core.money import format_eur
+from core.pdf import css_string as _css_string
 
 from .models import Account, Category, Direction, Entry
 from .selectors import JournalExport, journal_export
@@ -41,11 +42,6 @@ def iban_display(value: str) -> str:
         return std_iban.format(value)
     except Exception:
         return value
-
-
-def _css_string(text: str) -> str:
-    """Text safe inside a CSS double-quoted string (page margin boxes)."""
-    return text.replace("\\", "").replace('"', "”").replace("\n", " ")
 
 
 def entry_label(entry: Entry) -> str:
