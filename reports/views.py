@@ -75,6 +75,10 @@ def annual_report(request, pk: int):
     if form.is_bound:
         if not form.errors:
             period = _period_or_none(case, form.to_data(), today)
+    elif "period_from" in request.GET:  # the dates being typed (htmx): what they would give
+        typed = AnnualReportForm(request.GET)
+        if typed.is_valid():
+            period = _period_or_none(case, typed.to_data(), today)
     else:
         initial = form.initial
         period = _period_or_none(
@@ -92,6 +96,8 @@ def annual_report(request, pk: int):
             "filed": selectors.filed_reports(case),
         }
     )
+    if request.headers.get("HX-Request"):
+        return render(request, "reports/_report_summary.html", context)
     return render(request, "reports/annual_report.html", context)
 
 

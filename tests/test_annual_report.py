@@ -309,3 +309,24 @@ def test_another_organisation_case_is_not_found(client, world):
     client.force_login(world.other_mediator)
     assert client.get(page(world)).status_code == 404
     assert client.post(page(world), form(action="file")).status_code == 404
+
+
+def test_typing_the_dates_refreshes_what_the_report_will_contain(
+    client, world, filled, frozen_today
+):
+    client.force_login(world.mediator)
+    response = client.get(
+        page(world),
+        {"period_from": "15/06/2022", "last_day": "14/06/2023"},
+        headers={"HX-Request": "true"},
+    )
+    content = response.content.decode()
+    assert content.startswith('<div id="report-summary">')
+    assert "Contenu du rapport du 15/06/2022 au 14/06/2023" in content
+    assert "Budget détaillé : aucun budget établi" in content  # the budget came in 2024
+    response = client.get(
+        page(world),
+        {"period_from": "15/06/2022", "last_day": "01/01/2030"},
+        headers={"HX-Request": "true"},
+    )
+    assert "Indiquez une période valable" in response.content.decode()
