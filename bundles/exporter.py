@@ -10,6 +10,8 @@ Choices (see ``bundles/README.md``):
 - ``creditors[].representative`` is the creditor's first representation in the case; every
   representation (several representatives, or several files of one) is listed in
   ``extensions.creditors[key].representations``.
+- ``extensions.budget`` carries every budget version with its lines and allowance decisions
+  (not the signed agreement file: documents are not carried).
 - ``extensions`` follows the layout ``rcd-workbench/1`` (``extensions.schema.json``).
 """
 
@@ -20,6 +22,7 @@ from decimal import Decimal
 from django.utils.text import slugify
 
 from accounts.models import Organisation, User
+from budget.models import BudgetVersion
 from cases.models import Case
 from claims.models import Claim, Creditor, Representation
 
@@ -157,6 +160,59 @@ def _contact_details(contact, representations: list[Representation]) -> dict:
         rows.append(row)
     _put(details, "representations", rows)
     return details
+
+
+def _budget(case: Case) -> dict:
+    """Every budget version in number order, its lines in their order and its allowance
+    decisions oldest first (the importer replays them in that order through the services)."""
+    versions = []
+    for version in (
+        BudgetVersion.objects.filter(case=case)
+        .order_by("number")
+        .prefetch_related("incomes", "charges", "allowance_decisions")
+    ):
+        row: dict = {
+            "number": version.number,
+            "date": version.date.isoformat(),
+            "ris_category": version.ris_category,
+            "adults": version.adults,
+            "dependent_children": version.dependent_children,
+        }
+        _put(row, "reason", version.reason)
+        _put(row, "note", version.note)
+        incomes = []
+        for line in sorted(version.incomes.all(), key=lambda x: (x.position, x.pk)):
+            item: dict = {"kind": line.kind}
+            _put(item, "label", line.label)
+            _put(item, "person", line.person)
+            item["amount"] = money(line.amount)
+            incomes.append(item)
+        row["incomes"] = incomes
+        charges = []
+        for line in sorted(version.charges.all(), key=lambda x: (x.position, x.pk)):
+            item = {"kind": line.kind}
+            _put(item, "label", line.label)
+            item["amount"] = money(line.amount)
+            item["paid_from_account"] = line.paid_from_account
+            charges.append(item)
+        row["charges"] = charges
+        allowances = []
+        for decision in sorted(
+            version.allowance_decisions.all(), key=lambda x: (x.decided_at, x.pk)
+        ):
+            item = {
+                "amount": money(decision.amount),
+                "paid_to_applicant": money(decision.paid_to_applicant),
+                "frequency": decision.frequency,
+                "day_of_month": decision.day_of_month,
+            }
+            _put(item, "second_day_of_month", decision.second_day_of_month)
+            _put(item, "agreement_date", _iso(decision.agreement_date))
+            _put(item, "note", decision.note)
+            allowances.append(item)
+        _put(row, "allowances", allowances)
+        versions.append(row)
+    return {"versions": versions} if versions else {}
 
 
 def export_case(case: Case) -> dict:
@@ -339,6 +395,9 @@ def export_case(case: Case) -> dict:
             row["follow_up_done"] = True
         contacts.append(row)
     _put(extensions, "contacts", contacts)
+
+    # household budget and living allowance ----------------------------------------------
+    _put(extensions, "budget", _budget(case))
 
     bundle = {
         "format": FORMAT,

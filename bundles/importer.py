@@ -4,7 +4,8 @@
 2020-12), then its meaning — and lists every problem with its JSON path
 (``$.creditors[2].claims[0].declared_on``). Only a document without any problem is written,
 through the other apps' services (``cases.services.case_create``, ``claims.services``,
-``fees.services.service_record``, ``ledger.services`` whose database triggers hold), in one
+``fees.services.service_record``, ``ledger.services`` whose database triggers hold,
+``budget.services`` for the household budget and the living allowance), in one
 transaction: a refusal by one of those services is mapped to its JSON path too, and the whole
 import is rolled back. Choices are documented in ``bundles/README.md``.
 """
@@ -23,6 +24,19 @@ from django.utils.translation import gettext as _
 from stdnum import iban as std_iban
 
 from accounts.models import Organisation, Profession, Role, User, validate_enterprise_number
+from budget import selectors as budget_selectors
+from budget.allowance import INCOME_RULES, NoRowInForce, Verdict, check_allowance
+from budget.allowance import IncomeKind as BudgetIncomeKind
+from budget.models import Frequency as AllowanceFrequency
+from budget.services import MAX_AMOUNT as BUDGET_MAX_AMOUNT
+from budget.services import (
+    AllowanceData,
+    BudgetData,
+    ChargeData,
+    IncomeData,
+    allowance_decide,
+    budget_version_create,
+)
 from cases.models import Case
 from cases.services import (
     ApplicantData,
@@ -51,6 +65,7 @@ from claims.services import (
     representation_add,
     representative_create,
 )
+from core.money import format_eur
 from fees.models import ONCE_PER_CASE_KINDS, ServiceKind
 from fees.services import POSTAGE_KINDS, SINGLE_OCCURRENCE_KINDS, service_record
 from ledger.models import Account, Category, Direction
@@ -201,6 +216,20 @@ class EntryPlan:
 
 
 @dataclass
+class AllowancePlan:
+    path: str
+    data: AllowanceData
+    agreement_date: date | None = None  # the bundle's; the signed file is not carried
+
+
+@dataclass
+class BudgetVersionPlan:
+    path: str
+    data: BudgetData
+    allowances: list[AllowancePlan]
+
+
+@dataclass
 class Plan:
     organisation: Organisation | None
     organisation_slug: str
@@ -216,6 +245,7 @@ class Plan:
     opened_on: date | None
     entries: list[EntryPlan]
     contacts: list[dict]
+    budget: list[BudgetVersionPlan] = field(default_factory=list)
 
 
 # --- validation ------------------------------------------------------------------------------
@@ -308,6 +338,7 @@ class _Checker:
         services = self.check_services(adm, mediator)
         open_account, opened_on, entries = self.check_ledger(case, creditors)
         contacts = self.check_contacts(adm, creditors)
+        budget = self.check_budget(len(applicants))
         if self.problems:
             raise BundleInvalid(self.problems)
         return Plan(
@@ -325,6 +356,7 @@ class _Checker:
             opened_on=opened_on,
             entries=entries,
             contacts=contacts,
+            budget=budget,
         )
 
     def check_case(self) -> CaseData:
@@ -1105,6 +1137,153 @@ class _Checker:
             result.append(row | {"path": path, "date": when, "follow_up_on": follow_up})
         return result
 
+    # household budget and living allowance -------------------------------------------------
+    def budget_money(self, value, path: str) -> Decimal | None:
+        amount = self.money(value, path)
+        if amount is not None and amount > BUDGET_MAX_AMOUNT:
+            self.add(path, _("Ce montant est trop élevé."))
+            return None
+        return amount
+
+    def check_budget(self, applicant_count: int) -> list[BudgetVersionPlan]:
+        """The versions, in number order; each one is created through
+        ``budget.services.budget_version_create`` and its allowances through
+        ``allowance_decide`` (which check the floors against the legal rows)."""
+        result = []
+        previous: date | None = None
+        versions = self.ext.get("budget", {}).get("versions", [])
+        for i, row in enumerate(versions):
+            path = f"$.extensions.budget.versions[{i}]"
+            if "number" in row and row["number"] != i + 1:
+                self.add(
+                    f"{path}.number",
+                    _(
+                        "Les versions du budget sont numérotées 1, 2, … dans l'ordre "
+                        "(attendu : %(n)s)."
+                    )
+                    % {"n": i + 1},
+                )
+            when = self.day(row["date"], f"{path}.date")
+            if when and previous and when < previous:
+                self.add(
+                    f"{path}.date",
+                    _(
+                        "Une version du budget ne peut être antérieure à la précédente (%(d)s) : "
+                        "le budget se révise, il ne se réécrit pas."
+                    )
+                    % {"d": previous.isoformat()},
+                )
+            previous = max(previous, when) if previous and when else (when or previous)
+            incomes = []
+            for k, line in enumerate(row.get("incomes", [])):
+                where = f"{path}.incomes[{k}]"
+                person = line.get("person")
+                if person is not None and person > applicant_count:
+                    self.add(
+                        f"{where}.person",
+                        _("Le dossier ne compte que %(n)s requérant(s).") % {"n": applicant_count},
+                    )
+                elif (
+                    person is None
+                    and applicant_count > 1
+                    and INCOME_RULES[BudgetIncomeKind(line["kind"])].under_scale
+                ):
+                    self.add(
+                        f"{where}.person",
+                        _(
+                            "Indiquez le requérant qui perçoit ce revenu : les limites de l'art. "
+                            "1409 C.J. s'appliquent à chacun des deux requérants."
+                        ),
+                    )
+                incomes.append(
+                    IncomeData(
+                        kind=line["kind"],
+                        amount=self.budget_money(line["amount"], f"{where}.amount"),
+                        label=self.text(line.get("label"), f"{where}.label", 120),
+                        person=person,
+                    )
+                )
+            charges = []
+            for k, line in enumerate(row.get("charges", [])):
+                where = f"{path}.charges[{k}]"
+                charges.append(
+                    ChargeData(
+                        kind=line["kind"],
+                        amount=self.budget_money(line["amount"], f"{where}.amount"),
+                        label=self.text(line.get("label"), f"{where}.label", 120),
+                        paid_from_account=bool(line.get("paid_from_account", False)),
+                    )
+                )
+            paid_from_account = (
+                None  # already reported at the charge
+                if any(c.amount is None for c in charges)
+                else sum((c.amount for c in charges if c.paid_from_account), Decimal("0.00"))
+            )
+            allowances = [
+                self.check_allowance(item, f"{path}.allowances[{k}]", paid_from_account)
+                for k, item in enumerate(row.get("allowances", []))
+            ]
+            result.append(
+                BudgetVersionPlan(
+                    path=path,
+                    data=BudgetData(
+                        date=when,
+                        ris_category=row["ris_category"],
+                        adults=row.get("adults", 1),
+                        dependent_children=row.get("dependent_children", 0),
+                        incomes=incomes,
+                        charges=charges,
+                        reason=self.text(row.get("reason"), f"{path}.reason", 255),
+                        note=(row.get("note") or "").strip(),
+                    ),
+                    allowances=allowances,
+                )
+            )
+        return result
+
+    def check_allowance(
+        self, row: dict, path: str, paid_from_account: Decimal | None
+    ) -> AllowancePlan:
+        amount = self.budget_money(row["amount"], f"{path}.amount")
+        paid = self.budget_money(row.get("paid_to_applicant"), f"{path}.paid_to_applicant")
+        if (
+            amount is not None
+            and paid is not None
+            and paid_from_account is not None
+            and paid != amount - paid_from_account
+        ):
+            self.add(
+                f"{path}.paid_to_applicant",
+                _(
+                    "Le montant versé au requérant est le pécule moins les charges payées par le "
+                    "médiateur : %(n)s."
+                )
+                % {"n": f"{max(amount - paid_from_account, Decimal('0')):.2f}"},
+            )
+        frequency = row.get("frequency", AllowanceFrequency.MONTHLY)
+        if frequency != AllowanceFrequency.TWICE_MONTHLY and "second_day_of_month" in row:
+            self.add(
+                f"{path}.second_day_of_month",
+                _("Un second jour ne s'indique que pour deux versements par mois."),
+            )
+        agreement = self.day(row.get("agreement_date"), f"{path}.agreement_date")
+        if agreement and agreement > self.today:
+            self.add(
+                f"{path}.agreement_date",
+                _("L'accord du requérant ne peut être daté dans le futur."),
+            )
+        return AllowancePlan(
+            path=path,
+            data=AllowanceData(
+                amount=amount,
+                frequency=frequency,
+                day_of_month=row.get("day_of_month", 1),
+                second_day_of_month=row.get("second_day_of_month"),
+                note=self.text(row.get("note"), f"{path}.note", 255),
+            ),
+            agreement_date=agreement,
+        )
+
 
 # --- creation --------------------------------------------------------------------------------
 
@@ -1129,6 +1308,23 @@ ENTRY_FIELDS = {
     "counterparty_iban": "counterparty_iban",
     "authorisation": "authorisation",
     "creditor_id": "creditor_key",
+}
+BUDGET_FIELDS = {
+    "date": "date",
+    "ris_category": "ris_category",
+    "adults": "adults",
+    "dependent_children": "dependent_children",
+    "incomes": "incomes",
+    "charges": "charges",
+    "reason": "reason",
+}
+ALLOWANCE_FIELDS = {
+    "amount": "amount",
+    "frequency": "frequency",
+    "day_of_month": "day_of_month",
+    "second_day_of_month": "second_day_of_month",
+    "agreement_date": "agreement_date",
+    "agreement_file": "agreement_date",
 }
 SERVICE_FIELDS = {
     "date": "date",
@@ -1219,6 +1415,7 @@ class _Builder:
         self.services(case, organisation, by)
         self.ledger(case, keys, by)
         self.contacts(case, keys, by)
+        self.budget(case, by)
         if self.problems:
             raise BundleInvalid(self.problems)
         case.refresh_from_db()
@@ -1455,6 +1652,63 @@ class _Builder:
             )
             if entry is not None and row.get("follow_up_done"):
                 self.call(row["path"], {}, follow_up_mark_done, entry=entry, by=by)
+
+    def budget(self, case: Case, by: User) -> None:
+        """Each version, then its allowance decisions (``allowance_decide`` only decides on the
+        case's current version: the order of the bundle is the order of the decisions)."""
+        for plan in self.plan.budget:
+            version = self.call(
+                plan.path, BUDGET_FIELDS, budget_version_create, case=case, data=plan.data, by=by
+            )
+            if version is None:
+                continue
+            for allowance in plan.allowances:
+                if self.agreement_missing(version, allowance):
+                    continue
+                self.call(
+                    allowance.path,
+                    ALLOWANCE_FIELDS,
+                    allowance_decide,
+                    version=version,
+                    data=allowance.data,
+                    by=by,
+                    today=self.today,
+                )
+
+    def agreement_missing(self, version, allowance: AllowancePlan) -> bool:
+        """An allowance under the non-seizable amount needs the applicant's signed agreement
+        (``allowance_decide``: a date AND the uploaded document). The bundle does not carry
+        documents, so such an allowance is refused with the way forward — never recorded
+        without its agreement. Other refusals (hard floor, resources, legal rows) are the
+        service's own."""
+        try:
+            floors = budget_selectors.floors_for(version)
+        except NoRowInForce:
+            return False  # allowance_decide says so, at the amount
+        check = check_allowance(floors, allowance.data.amount, agreement_recorded=False)
+        if check.verdict != Verdict.NEEDS_AGREEMENT:
+            return False
+        if allowance.agreement_date:
+            path = f"{allowance.path}.agreement_date"
+            message = _(
+                "Le pécule (%(amount)s) est inférieur à la quotité insaisissable (%(floor)s) "
+                "avec l'accord exprès du requérant du %(date)s, mais le document signé n'est pas "
+                "transporté par le fichier (il reste chez le médiateur précédent) : le pécule ne "
+                "peut être enregistré sans lui. Retirez ce pécule du fichier, importez le dossier, "
+                "puis fixez le pécule dans le budget en joignant l'accord signé."
+            ) % {
+                "amount": format_eur(allowance.data.amount),
+                "floor": format_eur(floors.non_seizable),
+                "date": f"{allowance.agreement_date:%d/%m/%Y}",
+            }
+        else:
+            path = f"{allowance.path}.amount"
+            message = _(
+                "%(message)s Retirez ce pécule du fichier, importez le dossier, puis fixez le "
+                "pécule dans le budget en joignant l'accord signé du requérant."
+            ) % {"message": check.message}
+        self.problems.append(Problem(path, message))
+        return True
 
 
 # --- the service -------------------------------------------------------------------------

@@ -427,6 +427,188 @@ def test_a_mediator_of_the_organisation_with_another_profession_is_refused(world
     assert case.mediator == world.mediator  # found by name, not created
 
 
+# --- household budget and living allowance (extensions.budget) ------------------------------
+
+
+def budget_of(document: dict) -> list[dict]:
+    return document["extensions"]["budget"]["versions"]
+
+
+def assert_refused_at(document: dict, paths: set[str]) -> list:
+    before = row_counts()
+    with pytest.raises(BundleInvalid) as exc:
+        import_document(document, "org-a", today=TODAY)
+    assert {p.path for p in exc.value.problems} == paths
+    assert row_counts() == before  # nothing half-saved: no case, no budget, no organisation
+    return exc.value.problems
+
+
+@pytest.mark.django_db
+def test_budget_versions_and_allowances_go_through_the_budget_services():
+    from budget.models import AllowanceDecision, BudgetVersion
+
+    case = import_document(read("namur-case.json"), "cpas-namur", today=TODAY)
+    versions = list(BudgetVersion.objects.filter(case=case).order_by("number"))
+    assert [(v.number, v.date, v.ris_category) for v in versions] == [
+        (1, date(2024, 6, 1), "family"),
+        (2, date(2025, 3, 1), "family"),
+    ]
+    assert versions[0].created_by == case.mediator
+    assert [(i.kind, i.person, i.amount) for i in versions[0].incomes.order_by("position")] == [
+        ("earned", 1, Decimal("1920.00")),
+        ("replacement", 2, Decimal("1185.40")),
+        ("family_allowances", None, Decimal("412.86")),
+    ]
+    assert versions[1].charges.filter(paid_from_account=True).get().amount == Decimal("735.00")
+    decisions = list(AllowanceDecision.objects.filter(version=versions[1]).order_by("id"))
+    assert [(d.amount, d.paid_to_applicant, d.frequency) for d in decisions] == [
+        (Decimal("3520.00"), Decimal("2785.00"), "monthly"),
+        (Decimal("3500.00"), Decimal("2765.00"), "twice_monthly"),
+    ]
+    latest = decisions[-1]
+    # the floors were computed by the service from the legal rows of the version's date
+    assert latest.scale_row_id == "art1409@2025-01-01" and latest.ris_row_id.endswith("2025-02-01")
+    assert latest.amount >= latest.non_seizable > latest.hard_floor
+    assert (latest.day_of_month, latest.second_day_of_month) == (5, 20)
+    assert not latest.agreement_date and not latest.agreement_file
+    # what the bundle says is what the export says (defaults included in the example)
+    assert (
+        export_case(case)["extensions"]["budget"] == read("namur-case.json")["extensions"]["budget"]
+    )
+
+
+@pytest.mark.django_db
+def test_a_case_without_budget_exports_no_budget_section():
+    case = import_document(read("minimal-case.json"), "org-a")
+    assert "budget" not in export_case(case)["extensions"]
+
+
+@pytest.mark.django_db
+def test_a_negative_budget_line_is_refused_at_its_path_and_nothing_is_saved():
+    document = read("namur-case.json")
+    budget_of(document)[0]["incomes"][1]["amount"] = "-10.00"
+    budget_of(document)[1]["charges"][2]["amount"] = "-0.01"
+    assert_refused_at(
+        document,
+        {
+            "$.extensions.budget.versions[0].incomes[1].amount",
+            "$.extensions.budget.versions[1].charges[2].amount",
+        },
+    )
+
+
+@pytest.mark.django_db
+def test_meaning_checks_of_the_budget():
+    document = read("namur-case.json")
+    first, second = budget_of(document)
+    first["number"] = 2
+    second["date"] = "2024-05-31"  # before the previous version
+    del first["incomes"][0]["person"]  # earned income of a couple: whose?
+    first["allowances"][0]["paid_to_applicant"] = "3400.00"  # the rent is paid by the mediator
+    second["allowances"][0]["second_day_of_month"] = 20  # monthly
+    second["allowances"][1]["agreement_date"] = "2026-12-01"  # after the import date
+    second["charges"][0]["amount"] = "100000000.00"
+    assert_refused_at(
+        document,
+        {
+            "$.extensions.budget.versions[0].number",
+            "$.extensions.budget.versions[1].date",
+            "$.extensions.budget.versions[0].incomes[0].person",
+            "$.extensions.budget.versions[0].allowances[0].paid_to_applicant",
+            "$.extensions.budget.versions[1].allowances[0].second_day_of_month",
+            "$.extensions.budget.versions[1].allowances[1].agreement_date",
+            "$.extensions.budget.versions[1].charges[0].amount",
+        },
+    )
+
+
+@pytest.mark.django_db
+def test_the_budget_layout_is_validated_by_the_extensions_schema():
+    document = read("namur-case.json")
+    budget_of(document)[0]["incomes"][0]["kind"] = "lottery"
+    budget_of(document)[0]["allowances"][0]["nickname"] = "x"
+    budget_of(document)[1]["adults"] = 0
+    assert_refused_at(
+        document,
+        {
+            "$.extensions.budget.versions[0].incomes[0].kind",
+            "$.extensions.budget.versions[0].allowances[0].nickname",
+            "$.extensions.budget.versions[1].adults",
+        },
+    )
+
+
+@pytest.mark.django_db
+def test_an_allowance_under_the_hard_floor_is_refused_at_its_path():
+    document = read("namur-case.json")
+    allowance = budget_of(document)[0]["allowances"][0]
+    allowance["amount"] = "2000.00"  # RIS « family » 1 741,29 + family allowances 412,86
+    del allowance["paid_to_applicant"]
+    problems = assert_refused_at(document, {"$.extensions.budget.versions[0].allowances[0].amount"})
+    assert "plancher absolu" in problems[0].message
+
+
+@pytest.mark.django_db
+def test_a_budget_dated_before_the_legal_rows_cannot_carry_an_allowance():
+    document = read("namur-case.json")
+    budget_of(document)[0]["date"] = "2023-06-01"  # no integration income row before 05/2024
+    problems = assert_refused_at(document, {"$.extensions.budget.versions[0].allowances[0].amount"})
+    assert "revenu d'intégration" in problems[0].message
+
+
+@pytest.mark.django_db
+def test_an_allowance_under_the_non_seizable_amount_is_refused_without_its_signed_agreement():
+    """The signed agreement is a document, not carried by the bundle: an allowance that needs it
+    is refused (never recorded without it), with the way forward; the rest of the case can be
+    imported once it is removed, and the mediator decides it again with the signed document."""
+    document = read("namur-case.json")
+    allowance = budget_of(document)[0]["allowances"][0]
+    allowance |= {"amount": "3000.00", "paid_to_applicant": "2280.00"}  # < 3 378,16
+    problems = assert_refused_at(document, {"$.extensions.budget.versions[0].allowances[0].amount"})
+    assert "quotité insaisissable" in problems[0].message
+    assert "accord signé" in problems[0].message
+    allowance["agreement_date"] = "2024-05-28"
+    problems = assert_refused_at(
+        document, {"$.extensions.budget.versions[0].allowances[0].agreement_date"}
+    )
+    assert "28/05/2024" in problems[0].message
+    assert "n'est pas transporté" in problems[0].message
+    del budget_of(document)[0]["allowances"]
+    case = import_document(document, "org-a", today=TODAY)
+    assert case.budget_versions.count() == 2
+
+
+@pytest.mark.django_db
+def test_an_agreed_allowance_exports_its_date_and_is_refused_on_import_elsewhere():
+    from budget.models import BudgetVersion
+    from budget.services import AllowanceData, allowance_decide
+
+    case = import_document(read("namur-case.json"), "org-a", today=TODAY)
+    version = BudgetVersion.objects.get(case=case, number=2)
+    allowance_decide(
+        version=version,
+        data=AllowanceData(amount=Decimal("3300.00"), agreement_date=date(2026, 11, 2)),
+        by=case.mediator,
+        agreement=SimpleUploadedFile("accord.pdf", b"%PDF-1.4\n%%EOF\n"),
+        today=TODAY,
+    )
+    exported = export_case(case)
+    assert budget_of(exported)[1]["allowances"][-1] == {
+        "amount": "3300.00",
+        "paid_to_applicant": "2565.00",
+        "frequency": "monthly",
+        "day_of_month": 1,
+        "agreement_date": "2026-11-02",
+    }
+    before = row_counts()
+    with pytest.raises(BundleInvalid) as exc:
+        import_document(exported, "org-b", today=TODAY)
+    assert [p.path for p in exc.value.problems] == [
+        "$.extensions.budget.versions[1].allowances[2].agreement_date"
+    ]
+    assert row_counts() == before
+
+
 # --- the commands --------------------------------------------------------------------------
 
 
