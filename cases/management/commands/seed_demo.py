@@ -5,11 +5,9 @@ prints the logins."""
 import random
 from datetime import date, timedelta
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import ClerkDivision, Organisation, Profession, Role, User
@@ -17,7 +15,6 @@ from cases.models import Case
 from cases.services import ApplicantData, CaseData, case_change_status, case_create
 from cases.status import CaseStatus
 from core.dates import add_years
-from documents.services import document_file, document_upload
 
 DEMO_PASSWORD = "demo-rcd-2026"
 APP_SEEDS = [
@@ -28,6 +25,7 @@ APP_SEEDS = [
     "seed_demo_budget",
     "seed_demo_plans",
     "seed_demo_fees",
+    "seed_demo_reports",
 ]
 
 LAST_NAMES = [
@@ -230,7 +228,7 @@ class Command(BaseCommand):
         )
         clerk = self._user("greffe.namur", "Marc", "Gilson", Role.CLERK)
         ClerkDivision.objects.create(clerk=clerk, division="namur")
-        admin = self._user(
+        self._user(
             "admin",
             "Admin",
             "Plateforme",
@@ -307,8 +305,6 @@ class Command(BaseCommand):
                 self._advance(case, rng, today, mediator)
                 sequence += 1
 
-        self._file_demo_documents(admin)
-
     def _advance(self, case: Case, rng: random.Random, today: date, by: User) -> None:
         """Move older cases along a legal path so that every status appears."""
         age = (today - case.admissibility_date).days
@@ -344,23 +340,6 @@ class Command(BaseCommand):
             case_change_status(
                 case=case, to_status=CaseStatus.CLOSED, decision_date=plan_end, by=by
             )
-
-    def _file_demo_documents(self, admin: User) -> None:
-        """Two filed annual reports in Namur cases, so that the clerk's screen is not empty."""
-        from weasyprint import HTML
-
-        cases = Case.objects.filter(division="namur").order_by("admissibility_date")[:2]
-        for case in cases:
-            html = render_to_string("documents/demo_annual_report.html", {"case": case})
-            pdf = HTML(string=html).write_pdf()
-            document = document_upload(
-                case=case,
-                kind="annual_report",
-                title=f"Rapport annuel {timezone.localdate().year - 1}",
-                upload=SimpleUploadedFile("rapport.pdf", pdf, content_type="application/pdf"),
-                uploaded_by=case.mediator,
-            )
-            document_file(document=document, filed_by=case.mediator)
 
     def _print_logins(self) -> None:
         self.stdout.write("")
