@@ -240,9 +240,10 @@ class PlannedInstallment:
 
 
 def planned_allowance_payments(case: Case, year: int, month: int) -> list[PlannedInstallment]:
-    """For each due date of the month, the installment of the schedule in force on that date
-    (the amount paid to the applicant, standing order or not, the decision and its budget
-    version) and the payment already prepared for it. Nothing due after the case's closure."""
+    """For each due date of the month, the installment of the schedule that pays the month
+    (``budget.selectors.allowance_installments``): the amount paid to the applicant, standing
+    order or not, the decision and its budget version, and the payment already prepared for
+    it. Nothing due after the case's closure."""
     installments = [
         due
         for due in allowance_installments(case, year, month)

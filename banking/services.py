@@ -945,10 +945,10 @@ def allowance_payments_prepare(
     *, case: Case, year: int, month: int, by: User, redo_cancelled: bool = True
 ) -> list[Payment]:
     """Prepare the living-allowance payments of a month from the allowance's schedule: one
-    payment per due date not prepared yet, each from the schedule in force on that date
-    (``selectors.planned_allowance_payments``), through ``payment_prepare``'s checks, with its
-    due date and the decision it executes. All or nothing: when one is refused (the overdraft
-    above all), none is saved.
+    payment per due date not prepared yet, from the schedule that pays the month
+    (``selectors.planned_allowance_payments``, ``budget.selectors.allowance_installments``),
+    through ``payment_prepare``'s checks, with its due date and the decision it executes. All
+    or nothing: when one is refused (the overdraft above all), none is saved.
 
     The allowance is paid monthly, twice a month or by standing order (domain README,
     "Execution"; living-allowance.md). A standing order is executed by the bank itself: it still

@@ -27,13 +27,14 @@ Two selectors are read by other apps:
     one goes on being paid); ``None`` when no allowance was ever fixed by then.
 
 ``allowance_installments(case, year, month) -> list[DueInstallment]`` (the banking app)
-    The installments due to the applicant in a month, each from the schedule in force on its
-    own due date: a budget version dated in the middle of the month takes over from its date.
+    The installments due to the applicant in a month, from the schedule in force on the
+    month's first day (one schedule pays a month; a budget dated in the middle of the month
+    takes over the next month).
 """
 
 from calendar import monthrange
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet, Sum
@@ -415,28 +416,37 @@ class DueInstallment:
 
 
 def allowance_installments(case: Case, year: int, month: int) -> list[DueInstallment]:
-    """The installments of the month, by due date, each from the schedule in force on that date
-    (``living_allowance_schedule``). The month is cut at the dates of the budget versions that
-    start in it: each part is paid by the schedule in force on its first day, on the days of
-    that schedule that fall inside the part. Installments of one schedule that fall on the same
-    day (a day past the month's end moves to its last day) are paid together; nothing is due
-    when nothing is paid to the applicant (the charges the mediator pays are not in it)."""
+    """The installments of the month, by due date. **One schedule pays a month**: the one in
+    force on its first day (``living_allowance_schedule``); a budget whose allowance starts
+    later in the month pays from the next month (a difference owed for the rest of the month is
+    a payment the mediator prepares by hand). So a change of budget never leaves a month
+    without allowance (old schedule on the 25th, new one from the 10th paying on the 1st) nor
+    pays it twice (old on the 1st, new from the 10th on the 25th). Only the very first
+    allowance, fixed during a month, starts within it: on its days from its date.
+    Installments that fall on the same day (a day past the month's end moves to its last day)
+    are paid together; nothing is due when nothing is paid to the applicant (the charges the
+    mediator pays are not in it). domain/README.md, step 6; living-allowance.md."""
     first = date(year, month, 1)
     last = date(year, month, monthrange(year, month)[1])
-    starts = sorted(
-        {first}
-        | set(_versions(case).filter(date__gt=first, date__lte=last).values_list("date", flat=True))
-    )
+    schedule = living_allowance_schedule(case, first)
+    if schedule is None:  # no allowance yet on the 1st: the first one, if fixed this month
+        starts = sorted(
+            set(
+                _versions(case)
+                .filter(date__gt=first, date__lte=last)
+                .values_list("date", flat=True)
+            )
+        )
+        schedule = next(
+            (s for s in (living_allowance_schedule(case, day) for day in starts) if s), None
+        )
+    if schedule is None:
+        return []
     due: dict[date, DueInstallment] = {}
-    for index, start in enumerate(starts):
-        end = starts[index + 1] - timedelta(days=1) if index + 1 < len(starts) else last
-        schedule = living_allowance_schedule(case, start)
-        if schedule is None:
+    for day, amount in schedule.payments_in_month(year, month):
+        if amount <= 0:
             continue
-        for day, amount in schedule.payments_in_month(year, month):
-            if not start <= day <= end or amount <= 0:
-                continue
-            earlier = due.get(day)
-            total = amount + (earlier.amount if earlier else ZERO)
-            due[day] = DueInstallment(due_on=day, amount=total, schedule=schedule)
+        earlier = due.get(day)
+        total = amount + (earlier.amount if earlier else ZERO)
+        due[day] = DueInstallment(due_on=day, amount=total, schedule=schedule)
     return [due[day] for day in sorted(due)]

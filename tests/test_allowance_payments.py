@@ -188,13 +188,11 @@ def test_standing_order_one_payment_a_month_flagged_and_out_of_the_file(world, a
     assert row.status == "posted" and row.status_label == "Comptabilisé"
 
 
-def test_a_budget_starting_mid_month_takes_over_from_its_date(world, account):
+def test_a_budget_starting_mid_month_takes_over_the_next_month(world, account):
+    """One schedule pays a month: the one in force on its 1st; the new budget's allowance
+    (twice a month) starts the month after, never twice in April."""
     decide(budget(world.case, world.mediator), world.mediator, day_of_month=5)
     second = budget(world.case, world.mediator, on=date(2026, 4, 10))
-    # until the new version's allowance is fixed, the previous one goes on being paid
-    assert rows(selectors.planned_allowance_payments(world.case, 2026, 4)) == [
-        (date(2026, 4, 5), D("1050.00"), False, 1, "to_prepare")
-    ]
     decide(
         second,
         world.mediator,
@@ -203,27 +201,31 @@ def test_a_budget_starting_mid_month_takes_over_from_its_date(world, account):
         day_of_month=1,
         second_day_of_month=20,
     )
-    # the 5th under budget n° 1; from the 10th budget n° 2 (its 1st is before its start)
     assert rows(selectors.planned_allowance_payments(world.case, 2026, 4)) == [
-        (date(2026, 4, 5), D("1050.00"), False, 1, "to_prepare"),
-        (date(2026, 4, 20), D("575.00"), False, 2, "to_prepare"),
+        (date(2026, 4, 5), D("1050.00"), False, 1, "to_prepare")
     ]
     assert rows(selectors.planned_allowance_payments(world.case, 2026, 5)) == [
         (date(2026, 5, 1), D("575.00"), False, 2, "to_prepare"),
         (date(2026, 5, 20), D("575.00"), False, 2, "to_prepare"),
     ]
-    old, new = prepare_month(world)
+    [old] = prepare_month(world)
     assert old.allowance_decision.version.number == 1
-    assert new.allowance_decision.version.number == 2
+    assert [
+        p.allowance_decision.version.number for p in Payment.objects.filter(case=world.case)
+    ] == [1]
 
 
-def test_a_budget_starting_mid_month_under_a_later_payment_day(world, account):
-    """The 25th of the old schedule falls under the new budget, which pays on the 1st only:
-    nothing is due in that month (the schedule in force on each due date is the rule)."""
+def test_a_budget_change_never_leaves_a_month_without_allowance(world, account):
+    """The old schedule pays on the 25th, the new budget (from the 10th) on the 1st: April is
+    still paid, on the 25th, by the old one; May by the new one."""
     decide(budget(world.case, world.mediator), world.mediator, day_of_month=25)
     decide(budget(world.case, world.mediator, on=date(2026, 4, 10)), world.mediator)
-    assert allowance_installments(world.case, 2026, 4) == []
-    assert [i.due_on for i in allowance_installments(world.case, 2026, 3)] == [date(2026, 3, 25)]
+    assert [
+        (i.due_on, i.schedule.version_number) for i in allowance_installments(world.case, 2026, 4)
+    ] == [(date(2026, 4, 25), 1)]
+    assert [
+        (i.due_on, i.schedule.version_number) for i in allowance_installments(world.case, 2026, 5)
+    ] == [(date(2026, 5, 1), 2)]
 
 
 def test_nothing_before_the_first_budget_nor_after_the_closure(world, account):
