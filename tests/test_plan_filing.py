@@ -412,3 +412,19 @@ def test_a_plan_past_seven_years_is_neither_sent_approved_nor_filed(world, credi
     version.refresh_from_db()
     assert version.state == PlanState.DRAFT and not version.snapshot
     assert case_of(world).status == CaseStatus.AMICABLE_PHASE
+
+
+def test_once_filed_the_version_page_offers_the_filed_copy(client, world, creditors):
+    version = services.plan_create(case=world.case, data=data(), by=world.mediator)
+    send(world, version, creditors)
+    client.force_login(world.mediator)
+    url = reverse("plans:version_detail", args=[world.case.pk, 1])
+    live = reverse("plans:court_pdf", args=[world.case.pk, 1])
+    assert live in client.get(url).content.decode()
+    version = services.plan_file(version=version, by=world.mediator, today=TODAY)
+    content = client.get(url).content.decode()
+    filed = reverse(
+        "documents:case_document_download", args=[world.case.pk, version.filed_document.pk]
+    )
+    assert filed in content and "Version déposée au greffe (PDF)" in content
+    assert live not in content  # not a copy re-rendered today beside the filed one
