@@ -931,24 +931,6 @@ class MonitoringRow:
         return self.paid - self.planned
 
     @property
-    def outside_by_creditor(self) -> list[tuple[str, int, Decimal, date, date]]:
-        """(creditor key, payments, total, first day, last day) of the dividends paid outside
-        the plan."""
-        grouped: dict[str, list[Payment]] = {}
-        for payment in self.outside:
-            grouped.setdefault(payment.creditor_key, []).append(payment)
-        return [
-            (
-                key,
-                len(items),
-                sum((p.amount for p in items), ZERO),
-                min(p.day for p in items),
-                max(p.day for p in items),
-            )
-            for key, items in grouped.items()
-        ]
-
-    @property
     def standing(self) -> Standing:
         if self.paid < self.planned - TOLERANCE:
             return Standing.BEHIND
