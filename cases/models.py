@@ -177,6 +177,11 @@ class Applicant(models.Model):
         return f"{self.last_name.upper()} {self.first_name}".strip()
 
     @property
+    def address_one_line(self) -> str:
+        """The address on one line, as a court document's caption prints it."""
+        return ", ".join(line.strip() for line in self.address.splitlines() if line.strip())
+
+    @property
     def national_number_formatted(self) -> str:
         return format_national_number(self.national_number)
 

@@ -26,10 +26,6 @@ def document_context(view: PlanView, *, on: date, mode: str) -> dict:
     case = version.case
     result = view.result
     applicants = list(case.applicants.order_by("position"))
-    for applicant in applicants:  # the caption prints the address on one line
-        applicant.address_one_line = ", ".join(
-            line.strip() for line in applicant.address.splitlines() if line.strip()
-        )
     context = {
         "mode": mode,  # "proposal" or "court"
         "view": view,

@@ -24,10 +24,6 @@ from .selectors import AnnualReport
 
 def report_html(report: AnnualReport, *, observations: str, on: date) -> str:
     case = report.case
-    for applicant in report.applicants:  # the caption prints the address on one line
-        applicant.address_one_line = ", ".join(
-            line.strip() for line in applicant.address.splitlines() if line.strip()
-        )
     annexes = []
     if report.account is not None:
         annexes.append("journal")
