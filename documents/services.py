@@ -3,7 +3,7 @@
 import hashlib
 
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,6 +43,22 @@ def document_upload(
     document.file.save(upload.name, upload, save=False)
     document.save()
     return document
+
+
+@transaction.atomic
+def generated_pdf_file(
+    *, case: Case, kind: str, title: str, filename: str, content: bytes, by: User
+) -> Document:
+    """A PDF the application produced (fee statement, plan, annual report), stored as a
+    document of the case and filed with the court at once."""
+    document = document_upload(
+        case=case,
+        kind=kind,
+        title=title,
+        upload=SimpleUploadedFile(filename, content, "application/pdf"),
+        uploaded_by=by,
+    )
+    return document_file(document=document, filed_by=by)
 
 
 @transaction.atomic

@@ -16,7 +16,6 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -423,7 +422,7 @@ def statement_file(*, statement: FeeStatement, by: User) -> FeeStatement:
     The draft is recomputed first: when the facts of the case changed since it was computed
     (a service added, a payment posted, a tariff row entered, another mediator...), filing is
     refused so that what is filed is exactly what the mediator checked."""
-    from documents.services import document_file, document_upload
+    from documents.services import generated_pdf_file
 
     from .pdf import statement_filename, statement_pdf
 
@@ -464,15 +463,15 @@ def statement_file(*, statement: FeeStatement, by: User) -> FeeStatement:
     now = timezone.now()
     filed_on = timezone.localdate(now)
     content = statement_pdf(statement, lines, filed_on=filed_on)
-    document = document_upload(
+    document = generated_pdf_file(
         case=case,
         kind=DocumentKind.TAXATION_STATEMENT,
         title=_("%(occasion)s — période %(period)s")
         % {"occasion": Occasion(statement.occasion).label, "period": statement.period_label},
-        upload=SimpleUploadedFile(statement_filename(statement), content, "application/pdf"),
-        uploaded_by=by,
+        filename=statement_filename(statement),
+        content=content,
+        by=by,
     )
-    document = document_file(document=document, filed_by=by)
     service_ids = {
         int(line.origin.split(":", 1)[1]) for line in lines if line.origin.startswith("service:")
     }

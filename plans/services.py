@@ -19,7 +19,6 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -420,7 +419,7 @@ def plan_file(*, version: PlanVersion, by: User, today: date) -> PlanVersion:
     as for sending and approving), so is a case in total remission, closed or revoked. If the
     PDF cannot be made nothing is saved (it is rendered before anything is written)."""
     from documents.models import DocumentKind
-    from documents.services import document_file, document_upload
+    from documents.services import generated_pdf_file
 
     from . import pdf  # WeasyPrint is imported only when a PDF is made
 
@@ -467,16 +466,14 @@ def plan_file(*, version: PlanVersion, by: User, today: date) -> PlanVersion:
         raise ValidationError(
             _("Le PDF du plan n'a pas pu être produit : rien n'a été déposé.")
         ) from exc
-    document = document_upload(
+    document = generated_pdf_file(
         case=case,
         kind=DocumentKind.PLAN,
         title=filing_title(version),
-        upload=SimpleUploadedFile(
-            f"{case.reference}-plan-v{version.number}.pdf", content, "application/pdf"
-        ),
-        uploaded_by=by,
+        filename=f"{case.reference}-plan-v{version.number}.pdf",
+        content=content,
+        by=by,
     )
-    document = document_file(document=document, filed_by=by)
     version.filed_document = document
     version.updated_by = by
     version.full_clean()

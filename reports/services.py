@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -18,7 +17,7 @@ from accounts.models import User
 from cases.models import Case
 from core.dates import add_years
 from documents.models import DocumentKind
-from documents.services import document_file, document_upload
+from documents.services import generated_pdf_file
 
 from . import selectors
 from .models import FiledReport
@@ -112,14 +111,14 @@ def report_file(
         "end": f"{period.last_day:%d/%m/%Y}",
     }
     filename = f"rapport-{case.pk}-{period.start:%Y%m%d}-{period.last_day:%Y%m%d}.pdf"
-    document = document_upload(
+    document = generated_pdf_file(
         case=case,
         kind=DocumentKind.ANNUAL_REPORT,
         title=title,
-        upload=SimpleUploadedFile(filename, content, "application/pdf"),
-        uploaded_by=by,
+        filename=filename,
+        content=content,
+        by=by,
     )
-    document = document_file(document=document, filed_by=by)
     try:
         with transaction.atomic():
             return FiledReport.objects.create(
