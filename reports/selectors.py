@@ -127,15 +127,21 @@ class AnnualReport:
 
 
 def _dividends(case: Case, period: ReportPeriod, claims: ClaimsTable) -> list[CreditorDividends]:
-    names = {row.creditor.pk: row.creditor.name for row in claims.rows}
     rows: dict[int, CreditorDividends] = {
-        pk: CreditorDividends(creditor_id=pk, name=name) for pk, name in names.items()
+        row.creditor.pk: CreditorDividends(creditor_id=row.creditor.pk, name=row.creditor.name)
+        for row in claims.rows
     }
-    for payment in plan_selectors.dividends_paid(case, before=period.end):
+    payments = plan_selectors.dividends_paid(case, before=period.end)
+    # a creditor paid whose claims are no longer in the case: named from the directory
+    others = plan_selectors.creditor_names(
+        {p.creditor_key for p in payments if int(p.creditor_key) not in rows}
+    )
+    for payment in payments:
         pk = int(payment.creditor_key)
         row = rows.get(pk)
-        if row is None:  # a creditor paid without a claim left in the case
-            row = rows[pk] = CreditorDividends(creditor_id=pk, name=str(pk))
+        if row is None:
+            name = others.get(payment.creditor_key, payment.creditor_key)
+            row = rows[pk] = CreditorDividends(creditor_id=pk, name=name)
         row.cumulated += payment.amount
         if payment.day >= period.start:
             row.in_period += payment.amount
