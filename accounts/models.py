@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.be import vat as be_vat
 
 from core.divisions import Division
+from core.roles import Role
 
 
 def validate_enterprise_number(value: str) -> None:
@@ -52,13 +53,6 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class Role(models.TextChoices):
-    MEDIATOR = "mediator", _("Médiateur de dettes")
-    SUPERVISOR = "supervisor", _("Superviseur (CPAS)")
-    CLERK = "clerk", _("Greffier")
-    ADMINISTRATOR = "administrator", _("Administrateur")
 
 
 class Profession(models.TextChoices):

@@ -6,16 +6,17 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role, User
+from accounts.models import User
 from budget.models import AllowanceDecision
 from budget.selectors import allowance_installments
 from cases.models import Case
 from cases.selectors import case_queryset_for
 from claims.models import Claim, ClaimStatus, Creditor
+from core.roles import Role
 from ledger.models import Category, Direction, Entry
 
 from .models import (
@@ -383,3 +384,15 @@ def allowance_beneficiary(case: Case) -> AllowanceBeneficiary | None:
     if entry is not None:
         return AllowanceBeneficiary(entry.counterparty[:70], entry.counterparty_iban)
     return None
+
+
+def committed_amount(case: Case, *, exclude_batch: PaymentBatch | None = None) -> Decimal:
+    """Prepared or approved payments of the case not posted yet (they will leave the account)."""
+    qs = Payment.objects.filter(
+        case=case,
+        status__in=[PaymentStatus.PENDING, PaymentStatus.APPROVED],
+        entry__isnull=True,
+    )
+    if exclude_batch is not None:
+        qs = qs.exclude(batch=exclude_batch)
+    return qs.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")

@@ -5,6 +5,8 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
+from .services import allowance_payments_prepare_all, run_month
+
 logger = logging.getLogger(__name__)
 
 
@@ -13,8 +15,6 @@ def prepare_allowance_payments(month: str = "") -> dict[str, int]:
     """Prepare the living-allowance payments of ``month`` (``YYYY-MM``; default: next month) of
     every running case (``banking.services.allowance_payments_prepare_all``). Scheduled monthly
     by Celery beat (``CELERY_BEAT_SCHEDULE`` in ``mediation/settings.py``)."""
-    from .services import allowance_payments_prepare_all, run_month
-
     year, number = run_month(month, today=timezone.localdate())
     run = allowance_payments_prepare_all(year=year, month=number)
     for reference, reason in run.failed.items():

@@ -10,11 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role
-from cases import selectors as case_selectors
-from cases.views import CASE_ROLES, _apply_errors, _case_context
 from core.access import role_required
+from core.case_views import case_context, case_for_edit, case_for_user, require_edit, user_can_edit
+from core.forms import apply_errors
 from core.money import format_eur
+from core.roles import CASE_ROLES, Role
 from ledger.selectors import account_of
 
 from . import selectors, services
@@ -108,14 +108,13 @@ def movement_detail(request, pk: int):
             raise PermissionDenied
         if form.is_valid():
             data = form.to_data()
-            if not case_selectors.can_edit_case(user, data.case):
-                raise PermissionDenied
+            require_edit(request, data.case)
             try:
                 _movement, applied = services.movement_assign(
                     movement=movement, data=data, by=user, today=timezone.localdate()
                 )
             except ValidationError as exc:
-                _apply_errors(exc, form)
+                apply_errors(exc, form)
             else:
                 messages.success(
                     request,
@@ -163,8 +162,7 @@ def rules(request):
 def rule_deactivate(request, pk: int):
     user = request.user
     rule = selectors.rule_get_for_user(user, pk)
-    if not case_selectors.can_edit_case(user, rule.case):
-        raise PermissionDenied
+    require_edit(request, rule.case)
     services.rule_deactivate(rule=rule)
     messages.success(
         request, _("Règle supprimée : elle ne s'applique plus aux prochains extraits.")
@@ -176,10 +174,10 @@ def rule_deactivate(request, pk: int):
 
 
 def _payments_context(request, case, payment_form=None, approve_form=None, comm_form=None):
-    can_edit = case_selectors.can_edit_case(request.user, case)
+    can_edit = user_can_edit(request, case)
     account = account_of(case)
-    committed = services.committed_amount(case)
-    context = _case_context(request, case, "account")
+    committed = selectors.committed_amount(case)
+    context = case_context(request, case, "account")
     context.update(
         {
             "account": account,
@@ -206,16 +204,16 @@ def _payments_context(request, case, payment_form=None, approve_form=None, comm_
 def case_payments(request, pk: int):
     """The case's payments: prepare (POST), approve in a batch, download, mark executed."""
     user = request.user
-    case = case_selectors.case_get_for_user(user, pk)
+    case = case_for_user(request, pk)
     if request.method == "POST":
-        if user.role not in WRITE_ROLES or not case_selectors.can_edit_case(user, case):
+        if user.role not in WRITE_ROLES or not user_can_edit(request, case):
             raise PermissionDenied
         form = PaymentForm(request.POST, case=case)
         if form.is_valid():
             try:
                 services.payment_prepare(case=case, data=form.to_data(), by=user)
             except ValidationError as exc:
-                _apply_errors(exc, form)
+                apply_errors(exc, form)
             else:
                 messages.success(request, _("Paiement préparé : approuvez-le dans un lot."))
                 return redirect("banking:case_payments", pk=case.pk)
@@ -223,17 +221,10 @@ def case_payments(request, pk: int):
     return render(request, "banking/case_payments.html", _payments_context(request, case))
 
 
-def _editable_case(request, pk: int):
-    case = case_selectors.case_get_for_user(request.user, pk)
-    if not case_selectors.can_edit_case(request.user, case):
-        raise PermissionDenied
-    return case
-
-
 @require_POST
 @role_required(*WRITE_ROLES)
 def payment_cancel(request, pk: int, payment_pk: int):
-    case = _editable_case(request, pk)
+    case = case_for_edit(request, pk)
     payment = selectors.payment_get_for_case(case, payment_pk)
     try:
         services.payment_cancel(payment=payment)
@@ -249,7 +240,7 @@ def payment_cancel(request, pk: int, payment_pk: int):
 def allowance_prepare(request, pk: int, year: int, month: int):
     """Prepare the living-allowance payments of a month (the current one, the next one, or the
     previous one for a late click) from the allowance's schedule."""
-    case = _editable_case(request, pk)
+    case = case_for_edit(request, pk)
     today = timezone.localdate()
     current = (today.year, today.month)
     if (year, month) not in {
@@ -279,7 +270,7 @@ def allowance_prepare(request, pk: int, year: int, month: int):
 @require_POST
 @role_required(*WRITE_ROLES)
 def batch_approve(request, pk: int):
-    case = _editable_case(request, pk)
+    case = case_for_edit(request, pk)
     form = BatchApproveForm(request.POST, case=case)
     if form.is_valid():
         try:
@@ -291,7 +282,7 @@ def batch_approve(request, pk: int):
                 today=timezone.localdate(),
             )
         except ValidationError as exc:
-            _apply_errors(exc, form)
+            apply_errors(exc, form)
         else:
             if batch.has_file:
                 messages.success(
@@ -311,7 +302,7 @@ def batch_approve(request, pk: int):
 
 @role_required(*CASE_ROLES)
 def batch_download(request, pk: int, batch_pk: int):
-    case = case_selectors.case_get_for_user(request.user, pk)
+    case = case_for_user(request, pk)
     batch = selectors.batch_get_for_case(case, batch_pk)
     if not batch.has_file:
         messages.info(request, _("Ce lot ne contient que des ordres permanents : aucun fichier."))
@@ -325,7 +316,7 @@ def batch_download(request, pk: int, batch_pk: int):
 @require_POST
 @role_required(*WRITE_ROLES)
 def batch_execute(request, pk: int, batch_pk: int):
-    case = _editable_case(request, pk)
+    case = case_for_edit(request, pk)
     batch = selectors.batch_get_for_case(case, batch_pk)
     try:
         entries = services.batch_execute(batch=batch, by=request.user, today=timezone.localdate())
@@ -342,7 +333,7 @@ def batch_execute(request, pk: int, batch_pk: int):
 @require_POST
 @role_required(*WRITE_ROLES)
 def batch_cancel(request, pk: int, batch_pk: int):
-    case = _editable_case(request, pk)
+    case = case_for_edit(request, pk)
     batch = selectors.batch_get_for_case(case, batch_pk)
     try:
         services.batch_cancel(batch=batch, by=request.user)
@@ -356,7 +347,7 @@ def batch_cancel(request, pk: int, batch_pk: int):
 @require_POST
 @role_required(*WRITE_ROLES)
 def case_communication(request, pk: int):
-    case = _editable_case(request, pk)
+    case = case_for_edit(request, pk)
     form = CaseCommunicationForm(request.POST)
     if form.is_valid():
         try:
@@ -364,7 +355,7 @@ def case_communication(request, pk: int):
                 case=case, communication=form.cleaned_data["communication"]
             )
         except ValidationError as exc:
-            _apply_errors(exc, form)
+            apply_errors(exc, form)
         else:
             messages.success(request, _("Communication structurée du dossier enregistrée."))
             return redirect("banking:case_payments", pk=case.pk)
@@ -376,7 +367,7 @@ def case_communication(request, pk: int):
 @require_POST
 @role_required(*WRITE_ROLES)
 def case_communication_create(request, pk: int):
-    case = _editable_case(request, pk)
+    case = case_for_edit(request, pk)
     record = services.case_communication(case=case)
     messages.success(
         request,

@@ -7,16 +7,15 @@ Views are thin: forms parse, ``budget.services`` writes and checks the rules,
 organisation's case, version or decision is a 404)."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
-from cases import selectors as case_selectors
-from cases.views import CASE_ROLES, _case_context
 from core.access import role_required
+from core.case_views import case_context, case_for_edit, case_for_user
+from core.roles import CASE_ROLES, Role
 
 from . import exports, selectors, services
 from .forms import (
@@ -38,7 +37,7 @@ def _persons(case) -> list[tuple[int, str]]:
 def _version_page(request, case, version, allowance_form=None):
     """The page of one version (the current one on the tab): lines, totals, both floors, the
     allowance decisions, and the history of versions."""
-    context = _case_context(request, case, "budget")
+    context = case_context(request, case, "budget")
     versions = selectors.versions_of(case)
     context["versions"] = versions
     if version is None:
@@ -79,21 +78,14 @@ def _version_page(request, case, version, allowance_form=None):
 
 @role_required(*CASE_ROLES)
 def case_budget(request, pk: int):
-    case = case_selectors.case_get_for_user(request.user, pk)
+    case = case_for_user(request, pk)
     return _version_page(request, case, selectors.current_version(case))
 
 
 @role_required(*CASE_ROLES)
 def version_detail(request, pk: int, version_pk: int):
-    case = case_selectors.case_get_for_user(request.user, pk)
+    case = case_for_user(request, pk)
     return _version_page(request, case, selectors.version_get(case, version_pk))
-
-
-def _editable_case(request, pk: int):
-    case = case_selectors.case_get_for_user(request.user, pk)
-    if not case_selectors.can_edit_case(request.user, case):
-        raise PermissionDenied
-    return case
 
 
 def _initial_from(case, version):
@@ -152,7 +144,7 @@ def _attach(exc: ValidationError, form, incomes, charges) -> None:
 
 @role_required(*WRITERS)
 def version_create(request, pk: int):
-    case = _editable_case(request, pk)
+    case = case_for_edit(request, pk)
     current = selectors.current_version(case)
     header, income_rows, charge_rows = _initial_from(case, current)
     data = request.POST or None
@@ -177,7 +169,7 @@ def version_create(request, pk: int):
                 % {"n": version.number, "date": f"{version.date:%d/%m/%Y}"},
             )
             return redirect("budget:case_budget", pk=case.pk)
-    context = _case_context(request, case, "budget")
+    context = case_context(request, case, "budget")
     context.update(
         {
             "form": form,
@@ -192,7 +184,7 @@ def version_create(request, pk: int):
 
 @role_required(*WRITERS)
 def allowance_decide(request, pk: int, version_pk: int):
-    case = _editable_case(request, pk)
+    case = case_for_edit(request, pk)
     version = selectors.version_get(case, version_pk)
     form = AllowanceForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -222,7 +214,7 @@ def allowance_decide(request, pk: int, version_pk: int):
 
 @role_required(*CASE_ROLES)
 def agreement_download(request, pk: int, decision_pk: int):
-    case = case_selectors.case_get_for_user(request.user, pk)
+    case = case_for_user(request, pk)
     decision = selectors.decision_get(case, decision_pk)
     if not decision.agreement_file:
         raise Http404
@@ -243,7 +235,7 @@ def agreement_download(request, pk: int, decision_pk: int):
 def _export(
     request, pk: int, version_pk: int, build, content_type: str, extension: str, disposition: str
 ):
-    case = case_selectors.case_get_for_user(request.user, pk)
+    case = case_for_user(request, pk)
     version = selectors.version_get(case, version_pk)
     content = build(version=version, now=timezone.localtime())
     response = HttpResponse(content, content_type=content_type)

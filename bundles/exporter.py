@@ -25,6 +25,7 @@ from accounts.models import Organisation, User
 from budget.models import BudgetVersion
 from cases.models import Case
 from claims.models import Claim, Creditor, Representation
+from ledger.models import Account
 
 from .models import CaseCreditorKey
 from .schema import EXTENSIONS_LAYOUT, FORMAT
@@ -117,8 +118,6 @@ def _case_creditors(case: Case) -> tuple[list[Creditor], list[Creditor], dict[in
 
 
 def _account(case: Case):
-    from ledger.models import Account
-
     return Account.objects.filter(case=case).first()
 
 

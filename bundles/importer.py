@@ -23,7 +23,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from stdnum import iban as std_iban
 
-from accounts.models import Organisation, Profession, Role, User, validate_enterprise_number
+from accounts.models import Organisation, Profession, User, validate_enterprise_number
 from budget import selectors as budget_selectors
 from budget.allowance import INCOME_RULES, NoRowInForce, Verdict, check_allowance
 from budget.allowance import IncomeKind as BudgetIncomeKind
@@ -65,7 +65,11 @@ from claims.services import (
     representation_add,
     representative_create,
 )
+from contacts.models import ContactEntry
+from contacts.services import ContactData as LogData
+from contacts.services import contact_record, follow_up_mark_done
 from core.money import format_eur
+from core.roles import Role
 from fees.models import ONCE_PER_CASE_KINDS, ServiceKind
 from fees.services import POSTAGE_KINDS, SINGLE_OCCURRENCE_KINDS, service_record
 from ledger.models import Account, Category, Direction
@@ -1619,10 +1623,6 @@ class _Builder:
         return representation.representative if representation else None
 
     def contacts(self, case: Case, keys: dict[str, Creditor], by: User) -> None:
-        from contacts.models import ContactEntry
-        from contacts.services import ContactData as LogData
-        from contacts.services import contact_record, follow_up_mark_done
-
         for row in self.plan.contacts:
             creditor = keys.get(row["creditor_key"])
             if creditor is None:

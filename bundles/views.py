@@ -8,9 +8,9 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
 from cases import selectors
 from core.access import role_required
+from core.roles import Role
 
 from .exporter import dumps, export_case
 from .forms import BundleUploadForm

@@ -1,30 +1,18 @@
 """The caseload export (CSV, semicolon-separated for a Belgian spreadsheet), built in the
-background with its progress recorded so that the page can show it."""
+background with its progress recorded so that the page can show it. Requested by
+``cases.services.caseload_export_request``, built by the task ``cases.build_caseload_export``."""
 
 import io
 import logging
 
-from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.models import User
 from core.csv import csv_cell, csv_writer
 
 from .models import Case, CaseloadExport
 
 logger = logging.getLogger(__name__)
-
-
-@transaction.atomic
-def caseload_export_request(*, user: User, language: str = "fr") -> CaseloadExport:
-    from .tasks import build_caseload_export
-
-    export = CaseloadExport.objects.create(
-        organisation_id=user.organisation_id, requested_by=user, language=language[:8]
-    )
-    transaction.on_commit(lambda: build_caseload_export.delay(export.pk))
-    return export
 
 
 def caseload_export_build(*, export_id: int) -> CaseloadExport:

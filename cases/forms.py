@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core.divisions import Division
-from fees.policies import PricingMethod
+from core.pricing import PricingMethod
 
 from .selectors import mediators_of
 from .services import MAX_APPLICANTS, ApplicantData, CaseData

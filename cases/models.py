@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from core.divisions import Division
-from fees.policies import PricingMethod, effective_pricing_method
+from core.pricing import PricingMethod, effective_pricing_method
 
 from .status import CaseStatus
 from .validators import (

@@ -7,11 +7,12 @@ from datetime import date, timedelta
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
-from accounts.models import Role, User
+from accounts.models import User
 from core.dates import add_years, next_anniversary, years_between
+from core.roles import Role
 
 from .models import Applicant, Case
-from .status import ACTIVE_STATUSES, CaseStatus
+from .status import ACTIVE_STATUSES, CaseStatus, allowed_next
 
 SORTABLE = {
     "reference": "reference",
@@ -178,3 +179,12 @@ def supervisor_overview(user: User, today: date) -> list[MediatorCaseload]:
     for entry in rows.values():
         entry.reports_due.sort(key=lambda item: item[1])
     return sorted(rows.values(), key=lambda e: (e.mediator.last_name, e.mediator.first_name))
+
+
+def case_page_context(user: User, case: Case) -> dict:
+    """What every page of a case shows besides its tabs (``core.case_views.case_context``)."""
+    return {
+        "can_edit": can_edit_case(user, case),
+        "show_full_nn": can_see_full_national_number(user, case),
+        "allowed_next": allowed_next(case.status),
+    }

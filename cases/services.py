@@ -8,10 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import Organisation, Role, User
+from accounts.models import Organisation, User
+from core.roles import Role
 
-from .models import Applicant, Case, MediatorAssignment, StatusChange
+from .models import Applicant, Case, CaseloadExport, MediatorAssignment, StatusChange
 from .status import TRANSITION_LABELS, CaseStatus, allowed_next, is_allowed
+from .tasks import build_caseload_export
 from .validators import national_number_birth_date, normalise_iban, normalise_national_number
 
 MAX_APPLICANTS = 2
@@ -323,3 +325,13 @@ def case_replace_mediator(
     case.mediator = new_mediator
     case.save(update_fields=["mediator", "updated_at"])
     return case
+
+
+@transaction.atomic
+def caseload_export_request(*, user: User, language: str = "fr") -> CaseloadExport:
+    """Record a caseload export and have it built in the background once committed."""
+    export = CaseloadExport.objects.create(
+        organisation_id=user.organisation_id, requested_by=user, language=language[:8]
+    )
+    transaction.on_commit(lambda: build_caseload_export.delay(export.pk))
+    return export

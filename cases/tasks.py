@@ -2,10 +2,10 @@
 
 from celery import shared_task
 
+from .exports import caseload_export_build
+
 
 @shared_task(name="cases.build_caseload_export")
 def build_caseload_export(export_id: int) -> str:
-    from .exports import caseload_export_build
-
     export = caseload_export_build(export_id=export_id)
     return export.state

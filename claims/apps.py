@@ -1,7 +1,14 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core import case_views
+
 
 class ClaimsConfig(AppConfig):
     name = "claims"
     verbose_name = _("Créanciers et créances")
+
+    def ready(self):
+        case_views.register_tab(
+            key="claims", label=_("Créances"), url_name="claims:case_claims", order=20
+        )

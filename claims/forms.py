@@ -24,6 +24,7 @@ from .models import (
     RepresentativeRole,
     validate_bic,
 )
+from .selectors import claims_of_case
 from .services import ClaimData, ContactData
 
 
@@ -290,7 +291,5 @@ class JoinForm(forms.Form):
 
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)
-        from .selectors import claims_of_case
-
         self.fields["claims"].queryset = claims_of_case(case)
         self.helper = _helper()

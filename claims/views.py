@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,10 +15,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role
-from cases import selectors as case_selectors
-from cases.views import CASE_ROLES, _apply_errors, _case_context
 from core.access import role_required
+from core.case_views import case_context, case_for_edit, case_for_user
+from core.forms import apply_errors
+from core.roles import CASE_ROLES, Role
 from core.uploads import size_label
 
 from . import exports, selectors, services
@@ -47,13 +47,6 @@ def _next_url(request) -> str:
 
 def _with_param(url: str, **params) -> str:
     return f"{url}{'&' if '?' in url else '?'}{urlencode(params)}"
-
-
-def _writable_case(request, pk: int):
-    case = case_selectors.case_get_for_user(request.user, pk)
-    if not case_selectors.can_edit_case(request.user, case):
-        raise PermissionDenied
-    return case
 
 
 def _tab_url(case, creditor_id: int | None = None) -> str:
@@ -125,9 +118,9 @@ def _directory_form(request, kind: str, pk: int | None = None):
                 saved = config["create"](request.user, form.to_data())
         except services.DuplicateContact as exc:
             existing = exc.existing
-            _apply_errors(exc, form)
+            apply_errors(exc, form)
         except ValidationError as exc:
-            _apply_errors(exc, form)
+            apply_errors(exc, form)
         else:
             messages.success(request, _("« %(name)s » enregistré.") % {"name": saved.name})
             if next_url:
@@ -216,8 +209,8 @@ def representative_detail(request, pk: int):
 
 @role_required(*CASE_ROLES)
 def case_claims(request, pk: int):
-    case = case_selectors.case_get_for_user(request.user, pk)
-    context = _case_context(request, case, "claims")
+    case = case_for_user(request, pk)
+    context = case_context(request, case, "claims")
     applicant_count = len(case.applicants.all())
     context.update(
         {
@@ -233,7 +226,7 @@ def case_claims(request, pk: int):
 
 
 def _claim_form_page(request, case, form, claim=None):
-    context = _case_context(request, case, "claims")
+    context = case_context(request, case, "claims")
     context.update(
         {
             "form": form,
@@ -246,7 +239,7 @@ def _claim_form_page(request, case, form, claim=None):
 
 @role_required(*WRITE_ROLES)
 def claim_create(request, pk: int):
-    case = _writable_case(request, pk)
+    case = case_for_edit(request, pk)
     initial = {"debtors": list(case.applicants.all())}
     for name in ("creditor", "representation"):
         if request.GET.get(name, "").isdigit():
@@ -261,7 +254,7 @@ def claim_create(request, pk: int):
                 declaration=form.cleaned_data.get("declaration_file") or None,
             )
         except ValidationError as exc:
-            _apply_errors(exc, form)
+            apply_errors(exc, form)
         else:
             messages.success(request, _("Créance enregistrée."))
             return redirect(_tab_url(case, claim.creditor_id))
@@ -270,7 +263,7 @@ def claim_create(request, pk: int):
 
 @role_required(*WRITE_ROLES)
 def claim_edit(request, pk: int, claim_pk: int):
-    case = _writable_case(request, pk)
+    case = case_for_edit(request, pk)
     claim = selectors.claim_get_for_case(case, claim_pk)
     initial = ClaimForm.initial_from(claim)
     if request.GET.get("representation", "").isdigit():
@@ -284,7 +277,7 @@ def claim_edit(request, pk: int, claim_pk: int):
                 declaration=form.cleaned_data.get("declaration_file") or None,
             )
         except ValidationError as exc:
-            _apply_errors(exc, form)
+            apply_errors(exc, form)
         else:
             messages.success(request, _("Créance enregistrée."))
             return redirect(_tab_url(case, claim.creditor_id))
@@ -294,7 +287,7 @@ def claim_edit(request, pk: int, claim_pk: int):
 @require_POST
 @role_required(*WRITE_ROLES)
 def claim_delete(request, pk: int, claim_pk: int):
-    case = _writable_case(request, pk)
+    case = case_for_edit(request, pk)
     claim = selectors.claim_get_for_case(case, claim_pk)
     try:
         services.claim_delete(claim=claim)
@@ -307,7 +300,7 @@ def claim_delete(request, pk: int, claim_pk: int):
 
 @role_required(*CASE_ROLES)
 def claim_declaration(request, pk: int, claim_pk: int):
-    case = case_selectors.case_get_for_user(request.user, pk)
+    case = case_for_user(request, pk)
     claim = selectors.claim_get_for_case(case, claim_pk)
     if not claim.declaration_file:
         raise Http404
@@ -323,7 +316,7 @@ def claim_declaration(request, pk: int, claim_pk: int):
 
 @role_required(*WRITE_ROLES)
 def representation_create(request, pk: int):
-    case = _writable_case(request, pk)
+    case = case_for_edit(request, pk)
     initial = {
         name: int(request.GET[name])
         for name in ("creditor", "representative")
@@ -340,13 +333,13 @@ def representation_create(request, pk: int):
                 file_reference=form.cleaned_data.get("file_reference") or "",
             )
         except ValidationError as exc:
-            _apply_errors(exc, form)
+            apply_errors(exc, form)
         else:
             messages.success(request, _("Intermédiaire ajouté au dossier."))
             if next_url:
                 return redirect(_with_param(next_url, representation=representation.pk))
             return redirect(_tab_url(case, representation.creditor_id))
-    context = _case_context(request, case, "claims")
+    context = case_context(request, case, "claims")
     context.update({"form": form, "next": next_url})
     return render(request, "claims/representation_form.html", context)
 
@@ -354,7 +347,7 @@ def representation_create(request, pk: int):
 @require_POST
 @role_required(*WRITE_ROLES)
 def representation_delete(request, pk: int, representation_pk: int):
-    case = _writable_case(request, pk)
+    case = case_for_edit(request, pk)
     representation = selectors.representation_get_for_case(case, representation_pk)
     services.representation_remove(representation=representation)
     messages.success(request, _("Intermédiaire retiré du dossier."))
@@ -363,7 +356,7 @@ def representation_delete(request, pk: int, representation_pk: int):
 
 @role_required(*WRITE_ROLES)
 def position_join(request, pk: int):
-    case = _writable_case(request, pk)
+    case = case_for_edit(request, pk)
     data = request.POST if request.method == "POST" else None
     form = JoinForm(data, case=case, initial={"claims": request.GET.getlist("claims")})
     if request.method == "POST" and form.is_valid():
@@ -375,13 +368,13 @@ def position_join(request, pk: int):
                 note=form.cleaned_data.get("note") or "",
             )
         except ValidationError as exc:
-            _apply_errors(exc, form)
+            apply_errors(exc, form)
         else:
             messages.success(
                 request, _("Position jointe « %(label)s » créée.") % {"label": position.label}
             )
             return redirect(_tab_url(case, position.creditor_id))
-    context = _case_context(request, case, "claims")
+    context = case_context(request, case, "claims")
     context.update({"form": form, "table": selectors.claims_table(case)})
     return render(request, "claims/position_join.html", context)
 
@@ -389,7 +382,7 @@ def position_join(request, pk: int):
 @require_POST
 @role_required(*WRITE_ROLES)
 def position_dissolve(request, pk: int, position_pk: int):
-    case = _writable_case(request, pk)
+    case = case_for_edit(request, pk)
     position = selectors.position_get_for_case(case, position_pk)
     creditor_id = position.creditor_id
     services.position_dissolve(position=position)
@@ -401,7 +394,7 @@ def position_dissolve(request, pk: int, position_pk: int):
 
 
 def _export(request, pk: int, extension: str, content_type: str, build):
-    case = case_selectors.case_get_for_user(request.user, pk)
+    case = case_for_user(request, pk)
     today = timezone.localdate()
     content = build(case, selectors.claims_table(case), today)
     response = HttpResponse(content, content_type=content_type)

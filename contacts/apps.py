@@ -1,7 +1,25 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core import case_views
+
 
 class ContactsConfig(AppConfig):
     name = "contacts"
     verbose_name = _("Négociations et contacts")
+
+    def ready(self):
+        case_views.register_tab(
+            key="contacts", label=_("Négociations"), url_name="contacts:case_contacts", order=60
+        )
+        from . import selectors  # models are ready only now
+
+        # The negotiations card of the case overview.
+        case_views.register_overview_section(
+            key="contacts",
+            template="contacts/_case_summary.html",
+            context=lambda case, today: {
+                "contacts_summary": selectors.case_contacts_summary(case, today)
+            },
+            order=10,
+        )

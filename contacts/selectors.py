@@ -12,10 +12,11 @@ from datetime import date
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from accounts.models import Role, User
+from accounts.models import User
 from cases.models import Applicant, Case
 from cases.selectors import case_queryset_for, mediators_of
 from claims.models import Claim, Creditor, Representation
+from core.roles import Role
 
 from .models import ContactEntry
 

@@ -12,10 +12,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role
-from cases import selectors as case_selectors
-from cases.views import CASE_ROLES, _apply_errors, _case_context
 from core.access import role_required
+from core.case_views import case_context, case_for_user, require_edit, user_can_edit
+from core.forms import apply_errors
+from core.roles import CASE_ROLES, Role
 
 from . import selectors, services
 from .forms import ContactEntryForm, HistoryFilterForm
@@ -33,8 +33,8 @@ def case_contacts(request, pk: int):
     """The case's negotiation history per creditor, its filters, and the form to record a
     contact (for the designated mediator and the organisation's administrator)."""
     user = request.user
-    case = case_selectors.case_get_for_user(user, pk)
-    can_edit = case_selectors.can_edit_case(user, case)
+    case = case_for_user(request, pk)
+    can_edit = user_can_edit(request, case)
     today = timezone.localdate()
     form = None
     if request.method == "POST":
@@ -51,7 +51,7 @@ def case_contacts(request, pk: int):
                     close_open_follow_ups=form.cleaned_data.get("close_open_follow_ups", False),
                 )
             except ValidationError as exc:
-                _apply_errors(exc, form)
+                apply_errors(exc, form)
             else:
                 messages.success(
                     request,
@@ -67,7 +67,7 @@ def case_contacts(request, pk: int):
         form = ContactEntryForm(case=case, initial=initial)
     filter_form = HistoryFilterForm(request.GET or None, case=case)
     filters = filter_form.filters()
-    context = _case_context(request, case, "contacts")
+    context = case_context(request, case, "contacts")
     history = selectors.case_negotiation_history(case, today, filters)
     context.update(
         {
@@ -85,10 +85,9 @@ def case_contacts(request, pk: int):
 @role_required(*WRITE_ROLES)
 def entry_edit(request, pk: int, entry_pk: int):
     user = request.user
-    case = case_selectors.case_get_for_user(user, pk)
+    case = case_for_user(request, pk)
     entry = selectors.entry_get_for_user(user, entry_pk, case_pk=case.pk)
-    if not case_selectors.can_edit_case(user, case):
-        raise PermissionDenied
+    require_edit(request, case)
     form = ContactEntryForm(
         request.POST or None,
         case=case,
@@ -99,11 +98,11 @@ def entry_edit(request, pk: int, entry_pk: int):
         try:
             services.contact_update(entry=entry, data=form.to_data())
         except ValidationError as exc:
-            _apply_errors(exc, form)
+            apply_errors(exc, form)
         else:
             messages.success(request, _("Contact corrigé."))
             return redirect(_tab_url(case.pk, f"contact-{entry.pk}"))
-    context = _case_context(request, case, "contacts")
+    context = case_context(request, case, "contacts")
     context.update({"form": form, "entry": entry})
     return render(request, "contacts/entry_form.html", context)
 
@@ -112,10 +111,9 @@ def _follow_up_action(request, pk: int, entry_pk: int, action, success: str):
     """Run ``action(entry)`` on a follow-up; answer an htmx request with the refreshed to-do
     row (and the navigation badge, out of band), any other with a redirect."""
     user = request.user
-    case = case_selectors.case_get_for_user(user, pk)
+    case = case_for_user(request, pk)
     entry = selectors.entry_get_for_user(user, entry_pk, case_pk=case.pk)
-    if not case_selectors.can_edit_case(user, case):
-        raise PermissionDenied
+    require_edit(request, case)
     error = ""
     try:
         action(entry)

@@ -1,7 +1,4 @@
-from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
-
-from accounts.models import Role
+from core.roles import Role
 
 
 def navigation(request):
@@ -11,15 +8,8 @@ def navigation(request):
         "nav_cases": role in (Role.MEDIATOR, Role.SUPERVISOR, Role.ADMINISTRATOR),
         "nav_overview": role in (Role.SUPERVISOR, Role.ADMINISTRATOR),
         "nav_clerk": role == Role.CLERK,
-        # Negotiation follow-ups: the to-do list and its badge (overdue + today), counted only
-        # when a page actually renders the navigation.
+        # Negotiation follow-ups: the to-do list (its badge: contacts.context_processors).
         "nav_todo": role in (Role.MEDIATOR, Role.ADMINISTRATOR),
         "nav_follow_ups": role == Role.SUPERVISOR,
     }
-    if context["nav_todo"]:
-        from contacts.selectors import todo_badge_count
-
-        context["nav_todo_count"] = SimpleLazyObject(
-            lambda: todo_badge_count(user, timezone.localdate())
-        )
     return context

@@ -39,3 +39,44 @@ class Division(models.TextChoices):
     TOURNAI = "tournai", _("Tournai")
     LA_LOUVIERE = "la-louviere", _("La Louvière")
     OTHER = "other", _("Autre")
+
+
+# The labour court (tribunal du travail) each division belongs to, as named in letters and in
+# the captions of documents filed with the court.
+TRIBUNALS = {
+    "tribunal du travail d'Anvers": {"antwerpen", "mechelen", "turnhout", "hasselt", "tongeren"},
+    "tribunal du travail de Louvain": {"leuven"},
+    "tribunal du travail néerlandophone de Bruxelles": {"brussel-nl"},
+    "tribunal du travail francophone de Bruxelles": {"bruxelles-fr"},
+    "tribunal du travail du Brabant wallon": {"brabant-wallon"},
+    "tribunal du travail de Gand": {
+        "gent",
+        "brugge",
+        "kortrijk",
+        "ieper",
+        "oostende",
+        "veurne",
+        "oudenaarde",
+        "dendermonde",
+    },
+    "tribunal du travail de Liège": {
+        "liege",
+        "huy",
+        "verviers",
+        "arlon",
+        "marche-en-famenne",
+        "neufchateau",
+        "namur",
+        "dinant",
+    },
+    "tribunal du travail d'Eupen": {"eupen"},
+    "tribunal du travail du Hainaut": {"mons", "charleroi", "tournai", "la-louviere"},
+}
+
+
+def tribunal_of(division: str) -> str:
+    for tribunal, divisions in TRIBUNALS.items():
+        if division in divisions:
+            return tribunal
+    label = Division(division).label if division in Division.values else division
+    return f"tribunal du travail de {label}"

@@ -13,6 +13,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.money import format_eur
@@ -104,3 +105,17 @@ class MoneyField(forms.CharField):
                 code="max_value",
             )
         return amount
+
+
+def apply_errors(error: ValidationError, *forms_) -> None:
+    """Put a service's ``ValidationError`` onto the forms that show it: each message goes to the
+    first form that has a field of that name, on that field; a message for no known field (or
+    raised without a field) goes to the first form's non-field errors. The one way every app
+    shows a service's refusal."""
+    mapping = (
+        error.message_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.messages}
+    )
+    for field, msgs in mapping.items():
+        target = next((f for f in forms_ if field in f.fields), forms_[0])
+        for msg in msgs:
+            target.add_error(field if field in target.fields else None, msg)

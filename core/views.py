@@ -3,7 +3,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect
 
-from accounts.models import Role
+from core.roles import Role
 
 
 @login_required

@@ -5,9 +5,10 @@ about a case."""
 from django.db.models import QuerySet
 from django.http import Http404
 
-from accounts.models import Role, User
+from accounts.models import User
 from cases.models import Case
 from cases.selectors import case_queryset_for
+from core.roles import Role
 
 from .models import FILEABLE_KINDS, Document
 

@@ -7,10 +7,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role
-from cases import selectors as case_selectors
-from cases.views import CASE_ROLES, _case_context
 from core.access import role_required
+from core.case_views import case_context, case_for_user, require_edit, user_can_edit
+from core.roles import CASE_ROLES, Role
 
 from . import selectors, services
 from .forms import DocumentUploadForm
@@ -20,8 +19,8 @@ from .models import fileable_kinds_label
 @role_required(*CASE_ROLES)
 def case_documents(request, pk: int):
     user = request.user
-    case = case_selectors.case_get_for_user(user, pk)
-    can_edit = case_selectors.can_edit_case(user, case)
+    case = case_for_user(request, pk)
+    can_edit = user_can_edit(request, case)
     form = DocumentUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if not can_edit:
@@ -42,7 +41,7 @@ def case_documents(request, pk: int):
             else:
                 messages.success(request, _("Document ajouté."))
                 return redirect("documents:case_documents", pk=case.pk)
-    context = _case_context(request, case, "documents")
+    context = case_context(request, case, "documents")
     context.update(
         {
             "documents": selectors.documents_of_case(case),
@@ -74,8 +73,7 @@ def case_document_download(request, pk: int, doc_pk: int):
 def case_document_file(request, pk: int, doc_pk: int):
     user = request.user
     document = selectors.document_get_for_user(user, doc_pk, case_pk=pk)
-    if not case_selectors.can_edit_case(user, document.case):
-        raise PermissionDenied
+    require_edit(request, document.case)
     try:
         services.document_file(document=document, filed_by=user)
     except ValidationError as exc:
@@ -92,8 +90,7 @@ def case_document_file(request, pk: int, doc_pk: int):
 def case_document_delete(request, pk: int, doc_pk: int):
     user = request.user
     document = selectors.document_get_for_user(user, doc_pk, case_pk=pk)
-    if not case_selectors.can_edit_case(user, document.case):
-        raise PermissionDenied
+    require_edit(request, document.case)
     try:
         services.document_delete(document=document)
     except ValidationError as exc:

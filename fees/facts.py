@@ -22,12 +22,12 @@ from collections import Counter
 
 from cases.models import Case
 from claims.selectors import claims_table
+from core.pricing import division_policy
 from fees.engine import CaseFacts, CreditorFacts, PaymentFacts, ServiceFacts, compute_statement
 from fees.engine.statement import Statement
-from fees.policies import division_policy
-from ledger.selectors import billable_payments
 
 from .models import Service
+from .selectors import billable_payments, tariff_table
 
 
 def creditor_facts(case: Case) -> tuple[CreditorFacts, ...]:
@@ -101,6 +101,4 @@ def case_facts(case: Case) -> CaseFacts:
 def compute_case_statement(case: Case, period_from, period_to) -> Statement:
     """The fee statement of ``case`` for ``[period_from, period_to)`` from the database facts
     and tariff rows, without saving anything. Raises :class:`~fees.engine.FeeEngineError`."""
-    from .selectors import tariff_table
-
     return compute_statement(case_facts(case), period_from, period_to, tariff_table())

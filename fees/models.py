@@ -2,6 +2,7 @@
 (``../shared/domain/fees.md`` §1 and §6). Letters, hearings and other acts recorded in the app
 create them; the fee engine prices them."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
+from fees.engine.statement import FEE_ARTICLES
 from fees.tariffs import KEY_LABELS
 
 
@@ -255,8 +257,6 @@ class FeeStatement(models.Model):
 
     @property
     def last_day(self):
-        from datetime import timedelta
-
         return self.period_to - timedelta(days=1)
 
     @property
@@ -296,8 +296,6 @@ class StatementLine(models.Model):
 
     @property
     def is_fee(self) -> bool:
-        from fees.engine.statement import FEE_ARTICLES
-
         return self.article in FEE_ARTICLES
 
 

@@ -17,8 +17,11 @@ from django.utils import translation
 from django.utils.text import capfirst
 
 from cases.models import Case
+from core.divisions import tribunal_of
 from core.pdf import css_string as _css_string
-from fees.policies import PricingMethod
+from core.pricing import PricingMethod
+from ledger.exports import entry_label, iban_display
+from ledger.selectors import account_of, journal_export
 
 from .models import FeeStatement, Occasion, StatementLine
 from .presentation import identity_of, present
@@ -35,16 +38,11 @@ def _place(address: str) -> str:
 
 def tribunal_label(case: Case) -> str:
     """ "Tribunal du travail de Liège" for the Namur division (its court)."""
-    from letters.placeholders import tribunal_of
-
     return capfirst(tribunal_of(case.division))
 
 
 def _journal(case: Case, start: date, end: date) -> dict | None:
     """The journal excerpt of the period, with its opening and closing positions."""
-    from ledger.exports import entry_label, iban_display
-    from ledger.selectors import account_of, journal_export
-
     account = account_of(case)
     if account is None:
         return None

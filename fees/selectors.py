@@ -15,7 +15,10 @@ from django.http import Http404
 
 from accounts.models import User
 from cases.models import Case
+from core.dates import add_years, years_between
+from fees.engine.facts import PaymentFacts
 from fees.tariffs import TariffRow, TariffTable
+from ledger.models import BILLABLE_PAYMENT_CATEGORIES, Account, Category, Direction, Entry
 
 from .models import (
     FeeStatement,
@@ -55,8 +58,6 @@ def fees_paid_from_account(case: Case) -> Decimal:
     """Fee payments posted to the mediation account, net of reversals: every ``fee_payment``
     going out minus every one coming back (the reversal of a fee payment is a ``fee_payment``
     coming in, linked to it)."""
-    from ledger.models import Category, Direction, Entry
-
     entries = Entry.objects.filter(account__case=case, category=Category.FEE_PAYMENT)
     paid = _sum(entries.filter(direction=Direction.OUT), "amount")
     returned = _sum(entries.filter(direction=Direction.IN), "amount")
@@ -127,8 +128,6 @@ class FeePosition:
 
 
 def fee_position(case: Case) -> FeePosition:
-    from ledger.models import Account, Category, Direction, Entry
-
     orders = list(
         TaxationOrder.objects.filter(statement__case=case)
         .select_related("statement")
@@ -209,8 +208,6 @@ def filed_overlapping(
 def payees(case: Case, start: date, end: date) -> dict[int, str]:
     """Journal number -> who was paid (the creditor of a dividend, else the counterparty), for
     the outgoing entries of ``[start, end)``: the 2,2° lines name them."""
-    from ledger.models import Direction, Entry
-
     rows = (
         Entry.objects.filter(
             account__case=case, direction=Direction.OUT, value_date__gte=start, value_date__lt=end
@@ -243,8 +240,6 @@ def untaxed_services_in_filed_periods(case: Case) -> list[Service]:
 def suggested_period(case: Case, today: date) -> tuple[date, date]:
     """The form's default period: from the end of the last filed statement (or the
     admissibility date) to the next anniversary after it (the annual report's period)."""
-    from core.dates import add_years, years_between
-
     last = (
         FeeStatement.objects.filter(case=case, state=StatementState.FILED)
         .order_by("-period_to")
@@ -411,3 +406,42 @@ def service_totals(items) -> Totals:
         amount=sum((r.amount for r in rows), NIL),
         postage=sum((r.postage for r in rows), NIL),
     )
+
+
+def billable_payments(
+    case: Case, start: date | None = None, end: date | None = None
+) -> list[PaymentFacts]:
+    """The outgoing entries of the billable categories (fees.md §6, 2,2°) value-dated in
+    ``[start, end)`` (``None``: unbounded), as the fee engine's ``PaymentFacts``.
+
+    A reversed payment did not happen and a reversal is a correction: neither is a prestation,
+    so both are left out. ``id`` is the entry's number in the journal (``n°``, unique in the
+    case's account), so a statement line can be found in the journal excerpt.
+
+    The engine finds the first standing-order living allowance of each follow-up year among
+    *all* the payments of the case: give it the unbounded list (the default) and let it filter
+    by period.
+    """
+    qs = Entry.objects.filter(
+        account__case=case,
+        direction=Direction.OUT,
+        category__in=[str(c) for c in BILLABLE_PAYMENT_CATEGORIES],
+        reverses__isnull=True,
+        reversed_by__isnull=True,
+    )
+    if start:
+        qs = qs.filter(value_date__gte=start)
+    if end:
+        qs = qs.filter(value_date__lt=end)
+    return [
+        PaymentFacts(
+            id=sequence,
+            date=value_date,
+            category=category,
+            amount=amount,
+            standing_order=standing_order,
+        )
+        for sequence, value_date, category, amount, standing_order in qs.order_by(
+            "value_date", "sequence"
+        ).values_list("sequence", "value_date", "category", "amount", "standing_order")
+    ]

@@ -24,9 +24,11 @@ from accounts.models import User
 from cases.models import Case
 from core.money import format_eur, round_cents
 from documents.models import DocumentKind
+from documents.services import generated_pdf_file
 from fees.engine import FeeEngineError, InvalidPeriod
 from fees.engine.statement import Statement
 from fees.tariffs import TariffRow
+from ledger.models import Account
 
 from . import selectors
 from .facts import compute_case_statement
@@ -45,6 +47,7 @@ from .models import (
     TaxationOrder,
     TaxationOrderLine,
 )
+from .pdf import statement_filename, statement_pdf
 from .presentation import mediator_identity
 
 CENT = Decimal("0.01")
@@ -422,10 +425,6 @@ def statement_file(*, statement: FeeStatement, by: User) -> FeeStatement:
     The draft is recomputed first: when the facts of the case changed since it was computed
     (a service added, a payment posted, a tariff row entered, another mediator...), filing is
     refused so that what is filed is exactly what the mediator checked."""
-    from documents.services import generated_pdf_file
-
-    from .pdf import statement_filename, statement_pdf
-
     statement = _draft_for_update(statement)
     case = (
         Case.objects.select_for_update()
@@ -616,8 +615,6 @@ def intervention_prepare(
     for, a missing explanation, and — without remission of debts — more than the cap per case
     (1.200 EUR, a dated legal amount) unless the judge's specially reasoned decision is
     recorded."""
-    from ledger.models import Account
-
     case = Case.objects.select_for_update().get(pk=case.pk)
     errors: dict[str, list[str]] = {}
 

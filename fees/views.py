@@ -12,18 +12,17 @@ import json
 from decimal import Decimal
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role
-from cases import selectors as case_selectors
-from cases.models import Case
-from cases.views import CASE_ROLES, _apply_errors, _case_context
 from core.access import role_required
+from core.case_views import case_context, case_for_edit, case_for_user, require_edit, user_can_edit
+from core.forms import apply_errors
+from core.roles import CASE_ROLES, Role
 from fees.engine import FeeEngineError
 
 from . import selectors, services
@@ -47,7 +46,7 @@ ZERO = Decimal("0")
 
 def _page(request, case, form):
     items = list(selectors.services_of_case(case))
-    context = _case_context(request, case, "fees")
+    context = case_context(request, case, "fees")
     context.update(
         {
             "services": items,
@@ -64,10 +63,9 @@ def _page(request, case, form):
 
 @role_required(*CASE_ROLES)
 def case_services(request, pk: int):
-    user = request.user
-    case = case_selectors.case_get_for_user(user, pk)
+    case = case_for_user(request, pk)
     form = None
-    if case_selectors.can_edit_case(user, case):
+    if user_can_edit(request, case):
         form = ServiceForm(
             mediators=selectors.case_mediators(case), initial={"mediator": case.mediator_id}
         )
@@ -77,9 +75,7 @@ def case_services(request, pk: int):
 @role_required(Role.MEDIATOR, Role.ADMINISTRATOR)
 def service_add(request, pk: int):
     user = request.user
-    case = case_selectors.case_get_for_user(user, pk)
-    if not case_selectors.can_edit_case(user, case):
-        raise PermissionDenied
+    case = case_for_edit(request, pk)
     form = ServiceForm(
         request.POST or None,
         mediators=selectors.case_mediators(case),
@@ -102,7 +98,7 @@ def service_add(request, pk: int):
                 origin="manual",
             )
         except ValidationError as exc:
-            _apply_errors(exc, form)
+            apply_errors(exc, form)
         else:
             messages.success(
                 request,
@@ -115,11 +111,9 @@ def service_add(request, pk: int):
 @require_POST
 @role_required(Role.MEDIATOR, Role.ADMINISTRATOR)
 def service_delete(request, pk: int, service_pk: int):
-    user = request.user
-    case = case_selectors.case_get_for_user(user, pk)
+    case = case_for_user(request, pk)
     service = selectors.service_get(case, service_pk)
-    if not case_selectors.can_edit_case(user, case):
-        raise PermissionDenied
+    require_edit(request, case)
     try:
         services.service_delete(service=service)
     except ValidationError as exc:
@@ -132,14 +126,6 @@ def service_delete(request, pk: int, service_pk: int):
 
 
 # --- fee statements ----------------------------------------------------------------------------
-
-
-def _editable_case(request, pk: int) -> Case:
-    """The case, for the designated mediator or the organisation's administrator (403 else)."""
-    case = case_selectors.case_get_for_user(request.user, pk)
-    if not case_selectors.can_edit_case(request.user, case):
-        raise PermissionDenied
-    return case
 
 
 def _presented(statement, lines):
@@ -156,7 +142,7 @@ def statement_new(request, pk: int):
     """Compute a statement for a period and an occasion: the preview shows every line with its
     explanation (nothing is saved); "save as draft" posts the same form."""
     user = request.user
-    case = _editable_case(request, pk)
+    case = case_for_edit(request, pk)
     preview = None
     if request.method == "POST":
         form = StatementForm(request.POST)
@@ -172,7 +158,7 @@ def statement_new(request, pk: int):
                     by=user,
                 )
             except ValidationError as exc:
-                _apply_errors(exc, form)
+                apply_errors(exc, form)
             else:
                 messages.success(request, _("Brouillon d'état de frais enregistré."))
                 return redirect("fees:statement_detail", pk=case.pk, statement_pk=statement.pk)
@@ -183,7 +169,7 @@ def statement_new(request, pk: int):
             try:
                 computed = compute_case_statement(case, data["period_from"], data["period_to"])
             except FeeEngineError as exc:
-                _apply_errors(services.engine_error(exc), form)
+                apply_errors(services.engine_error(exc), form)
             else:
                 statement, lines = services.build_statement(
                     case=case,
@@ -204,21 +190,21 @@ def statement_new(request, pk: int):
         form = StatementForm(
             initial={"period_from": start, "period_to": end, "occasion": "annual_report"}
         )
-    context = _case_context(request, case, "fees")
+    context = case_context(request, case, "fees")
     context.update({"form": form, "preview": preview})
     return render(request, "fees/statement_new.html", context)
 
 
 @role_required(*CASE_ROLES)
 def statement_detail(request, pk: int, statement_pk: int):
-    case = case_selectors.case_get_for_user(request.user, pk)
+    case = case_for_user(request, pk)
     statement = selectors.statement_get(case, statement_pk)
     lines = list(statement.lines.order_by("position"))
     order = getattr(statement, "taxation_order", None)
     reductions = {}
     if order is not None:
         reductions = {r.line_id: r.allowed_amount for r in order.lines.all()}
-    context = _case_context(request, case, "fees")
+    context = case_context(request, case, "fees")
     context.update(
         {
             "statement": statement,
@@ -231,16 +217,10 @@ def statement_detail(request, pk: int, statement_pk: int):
     return render(request, "fees/statement_detail.html", context)
 
 
-def _require_edit(request, case: Case) -> None:
-    """After the object lookup (another organisation's object is a 404, never a 403)."""
-    if not case_selectors.can_edit_case(request.user, case):
-        raise PermissionDenied
-
-
 def _statement_action(request, pk: int, statement_pk: int, action, success: str):
-    case = case_selectors.case_get_for_user(request.user, pk)
+    case = case_for_user(request, pk)
     statement = selectors.statement_get(case, statement_pk)
-    _require_edit(request, case)
+    require_edit(request, case)
     try:
         action(statement)
     except ValidationError as exc:
@@ -298,7 +278,7 @@ def statement_delete(request, pk: int, statement_pk: int):
 def statement_pdf_download(request, pk: int, statement_pk: int):
     """A filed statement: exactly the PDF filed with the court. A draft: printed now, marked
     "PROJET"."""
-    case = case_selectors.case_get_for_user(request.user, pk)
+    case = case_for_user(request, pk)
     statement = selectors.statement_get(case, statement_pk)
     filename = statement_filename(statement)
     if statement.is_filed:
@@ -317,7 +297,7 @@ def statement_pdf_download(request, pk: int, statement_pk: int):
 @role_required(*CASE_ROLES)
 def statement_json(request, pk: int, statement_pk: int):
     """The statement's ``rcd-taxation/1`` JSON, as computed (and, once filed, as filed)."""
-    case = case_selectors.case_get_for_user(request.user, pk)
+    case = case_for_user(request, pk)
     statement = selectors.statement_get(case, statement_pk)
     body = json.dumps(statement.snapshot, ensure_ascii=False, indent=2)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
@@ -328,9 +308,9 @@ def statement_json(request, pk: int, statement_pk: int):
 
 @role_required(Role.MEDIATOR, Role.ADMINISTRATOR)
 def taxation_order_add(request, pk: int, statement_pk: int):
-    case = case_selectors.case_get_for_user(request.user, pk)
+    case = case_for_user(request, pk)
     statement = selectors.statement_get(case, statement_pk)
-    _require_edit(request, case)
+    require_edit(request, case)
     lines = list(statement.lines.order_by("position"))
     form = TaxationOrderForm(
         request.POST or None,
@@ -350,7 +330,7 @@ def taxation_order_add(request, pk: int, statement_pk: int):
                 by=request.user,
             )
         except ValidationError as exc:
-            _apply_errors(exc, form)
+            apply_errors(exc, form)
         else:
             messages.success(
                 request,
@@ -360,7 +340,7 @@ def taxation_order_add(request, pk: int, statement_pk: int):
                 ),
             )
             return redirect("fees:statement_detail", pk=case.pk, statement_pk=statement.pk)
-    context = _case_context(request, case, "fees")
+    context = case_context(request, case, "fees")
     context.update({"statement": statement, "form": form})
     return render(request, "fees/taxation_order_form.html", context)
 
@@ -370,7 +350,7 @@ def taxation_order_add(request, pk: int, statement_pk: int):
 
 @role_required(Role.MEDIATOR, Role.ADMINISTRATOR)
 def intervention_add(request, pk: int):
-    case = _editable_case(request, pk)
+    case = case_for_edit(request, pk)
     position = selectors.fee_position(case)
     pending = selectors.open_intervention_amount(case)
     form = InterventionForm(
@@ -386,12 +366,12 @@ def intervention_add(request, pk: int):
         try:
             intervention = services.intervention_prepare(case=case, by=request.user, **data)
         except ValidationError as exc:
-            _apply_errors(exc, form)
+            apply_errors(exc, form)
         else:
             messages.success(request, _("Demande d'intervention du SPF Economie préparée."))
             return redirect("fees:intervention_detail", pk=case.pk, intervention_pk=intervention.pk)
     cap = selectors.intervention_cap(timezone.localdate())
-    context = _case_context(request, case, "fees")
+    context = case_context(request, case, "fees")
     context.update(
         {
             "form": form,
@@ -411,17 +391,17 @@ def _status_choices(intervention):
 
 @role_required(*CASE_ROLES)
 def intervention_detail(request, pk: int, intervention_pk: int):
-    case = case_selectors.case_get_for_user(request.user, pk)
+    case = case_for_user(request, pk)
     intervention = selectors.intervention_get(case, intervention_pk)
     choices = _status_choices(intervention)
     form = None
-    if choices and case_selectors.can_edit_case(request.user, case):
+    if choices and user_can_edit(request, case):
         form = InterventionStatusForm(choices=choices, initial={"on": timezone.localdate()})
     return _intervention_page(request, case, intervention, form)
 
 
 def _intervention_page(request, case, intervention, form):
-    context = _case_context(request, case, "fees")
+    context = case_context(request, case, "fees")
     context.update({"intervention": intervention, "status_form": form})
     return render(request, "fees/intervention_detail.html", context)
 
@@ -429,9 +409,9 @@ def _intervention_page(request, case, intervention, form):
 @require_POST
 @role_required(Role.MEDIATOR, Role.ADMINISTRATOR)
 def intervention_status(request, pk: int, intervention_pk: int):
-    case = case_selectors.case_get_for_user(request.user, pk)
+    case = case_for_user(request, pk)
     intervention = selectors.intervention_get(case, intervention_pk)
-    _require_edit(request, case)
+    require_edit(request, case)
     form = InterventionStatusForm(request.POST, choices=_status_choices(intervention))
     if form.is_valid():
         data = form.cleaned_data
@@ -445,7 +425,7 @@ def intervention_status(request, pk: int, intervention_pk: int):
                 by=request.user,
             )
         except ValidationError as exc:
-            _apply_errors(exc, form)
+            apply_errors(exc, form)
         else:
             messages.success(request, _("Statut de la demande mis à jour."))
             return redirect("fees:intervention_detail", pk=pk, intervention_pk=intervention_pk)
@@ -454,7 +434,7 @@ def intervention_status(request, pk: int, intervention_pk: int):
 
 @role_required(*CASE_ROLES)
 def intervention_summary_pdf(request, pk: int, intervention_pk: int):
-    case = case_selectors.case_get_for_user(request.user, pk)
+    case = case_for_user(request, pk)
     intervention = selectors.intervention_get(case, intervention_pk)
     content = intervention_pdf(intervention, position=selectors.fee_position(case))
     response = HttpResponse(content, content_type="application/pdf")

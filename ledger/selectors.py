@@ -25,10 +25,8 @@ from django.http import Http404
 from cases.models import Case
 from claims.models import Claim, ClaimStatus, Creditor
 from core.dates import add_years
-from fees.engine.facts import PaymentFacts
 
 from .models import (
-    BILLABLE_PAYMENT_CATEGORIES,
     MONEY,
     Account,
     Category,
@@ -393,42 +391,3 @@ def dividend_creditors(case: Case) -> QuerySet[Creditor]:
         .annotate(has_unpaid=Exists(unpaid))
         .order_by("name", "pk")
     )
-
-
-def billable_payments(
-    case: Case, start: date | None = None, end: date | None = None
-) -> list[PaymentFacts]:
-    """The outgoing entries of the billable categories (fees.md §6, 2,2°) value-dated in
-    ``[start, end)`` (``None``: unbounded), as the fee engine's ``PaymentFacts``.
-
-    A reversed payment did not happen and a reversal is a correction: neither is a prestation,
-    so both are left out. ``id`` is the entry's number in the journal (``n°``, unique in the
-    case's account), so a statement line can be found in the journal excerpt.
-
-    The engine finds the first standing-order living allowance of each follow-up year among
-    *all* the payments of the case: give it the unbounded list (the default) and let it filter
-    by period.
-    """
-    qs = Entry.objects.filter(
-        account__case=case,
-        direction=Direction.OUT,
-        category__in=[str(c) for c in BILLABLE_PAYMENT_CATEGORIES],
-        reverses__isnull=True,
-        reversed_by__isnull=True,
-    )
-    if start:
-        qs = qs.filter(value_date__gte=start)
-    if end:
-        qs = qs.filter(value_date__lt=end)
-    return [
-        PaymentFacts(
-            id=sequence,
-            date=value_date,
-            category=category,
-            amount=amount,
-            standing_order=standing_order,
-        )
-        for sequence, value_date, category, amount, standing_order in qs.order_by(
-            "value_date", "sequence"
-        ).values_list("sequence", "value_date", "category", "amount", "standing_order")
-    ]

@@ -13,8 +13,10 @@ from stdnum import iban as std_iban
 
 from accounts.models import User
 from cases.models import Case
+from claims.models import Claim
 from core.money import format_eur
 
+from . import registry
 from .models import Account, Category, Direction, Entry
 
 CENT = Decimal("0.01")
@@ -43,10 +45,9 @@ class EntryData:
 
 def fee_payment_allowance(case: Case) -> Decimal:
     """What the court has taxed and is still unpaid (fees.md §8). The taxation orders are
-    recorded by the fees module; until one exists no fee payment is possible at all."""
-    from fees.selectors import taxed_unpaid_amount  # the fees module owns taxation orders
-
-    return taxed_unpaid_amount(case)
+    recorded by the fees module (``ledger.registry``); until one exists no fee payment is
+    possible at all."""
+    return registry.fee_payment_ceiling(case)
 
 
 @transaction.atomic
@@ -66,7 +67,7 @@ def account_open(*, case: Case, iban: str = "", opened_on: date | None = None) -
             errors["iban"] = _("« %(iban)s » n'est pas un IBAN valide.") % {"iban": iban}
         else:
             # One account per IBAN within the organisation: its bank statements are matched to
-            # a case by the account's IBAN (banking.services._case_for_account). Another
+            # a case by the account's IBAN (banking.services.matching). Another
             # organisation's accounts are neither consulted nor revealed (a case moved to a
             # mediator of another organisation keeps its bundle's IBAN there).
             if Account.objects.filter(
@@ -219,8 +220,6 @@ def _fees_first_errors(case: Case, account: Account, data: EntryData) -> dict[st
 
 
 def _dividend_errors(case: Case, data: EntryData) -> dict[str, str]:
-    from claims.models import Claim
-
     if data.direction != Direction.OUT:
         return {"direction": _("Un dividende est un paiement sortant.")}
     if not data.creditor_id:

@@ -6,7 +6,7 @@ designated mediator and the organisation's administrator (``cases.selectors.can_
 from datetime import timedelta
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,10 +14,9 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
-from cases import selectors as case_selectors
-from cases.views import CASE_ROLES, _case_context
 from core.access import role_required
+from core.case_views import case_context, case_for_edit, case_for_user
+from core.roles import CASE_ROLES, Role
 
 from . import exports, selectors, services
 from .charts import balance_chart
@@ -25,13 +24,6 @@ from .forms import AccountOpenForm, EntryForm, JournalFilterForm, PeriodForm, Re
 from .models import BILLABLE_PAYMENT_CATEGORIES, Direction
 
 WRITE_ROLES = (Role.MEDIATOR, Role.ADMINISTRATOR)
-
-
-def _editable_case(request, pk: int):
-    case = case_selectors.case_get_for_user(request.user, pk)
-    if not case_selectors.can_edit_case(request.user, case):
-        raise PermissionDenied
-    return case
 
 
 def _account_open_form(case, data=None) -> AccountOpenForm:
@@ -51,9 +43,9 @@ def _period_query(start, end) -> str:
 
 @role_required(*CASE_ROLES)
 def journal(request, pk: int):
-    case = case_selectors.case_get_for_user(request.user, pk)
+    case = case_for_user(request, pk)
     account = selectors.account_of(case)
-    context = _case_context(request, case, "account")
+    context = case_context(request, case, "account")
     if account is None:
         context.update({"account": None, "open_form": _account_open_form(case)})
         return render(request, "ledger/journal.html", context)
@@ -95,7 +87,7 @@ def journal(request, pk: int):
 
 @role_required(*WRITE_ROLES)
 def account_open(request, pk: int):
-    case = _editable_case(request, pk)
+    case = case_for_edit(request, pk)
     if selectors.account_of(case) is not None:
         messages.info(request, _("Le compte de médiation de ce dossier est déjà ouvert."))
         return redirect("ledger:journal", pk=case.pk)
@@ -114,7 +106,7 @@ def account_open(request, pk: int):
         else:
             messages.success(request, _("Compte de médiation ouvert."))
             return redirect("ledger:journal", pk=case.pk)
-    context = _case_context(request, case, "account")
+    context = case_context(request, case, "account")
     context["form"] = form
     return render(request, "ledger/account_open.html", context)
 
@@ -122,7 +114,7 @@ def account_open(request, pk: int):
 @role_required(*WRITE_ROLES)
 def entry_create(request, pk: int):
     user = request.user
-    case = _editable_case(request, pk)
+    case = case_for_edit(request, pk)
     account = selectors.account_of(case)
     if account is None:
         messages.info(request, _("Ouvrez d'abord le compte de médiation du dossier."))
@@ -152,14 +144,14 @@ def entry_create(request, pk: int):
                 return redirect("ledger:entry_create", pk=case.pk)
             return redirect("ledger:journal", pk=case.pk)
     account.refresh_from_db()
-    context = _case_context(request, case, "account")
+    context = case_context(request, case, "account")
     context.update({"form": form, "account": account})
     return render(request, "ledger/entry_form.html", context)
 
 
 @role_required(*WRITE_ROLES)
 def entry_reverse(request, pk: int, entry_pk: int):
-    case = _editable_case(request, pk)
+    case = case_for_edit(request, pk)
     entry = selectors.entry_get_for_case(case, entry_pk)
     form = ReverseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -180,7 +172,7 @@ def entry_reverse(request, pk: int, entry_pk: int):
                 % {"n": entry.sequence, "r": reversal.sequence},
             )
             return redirect("ledger:journal", pk=case.pk)
-    context = _case_context(request, case, "account")
+    context = case_context(request, case, "account")
     context.update(
         {
             "form": form,
@@ -214,7 +206,7 @@ def _export_period(request, case, account):
 
 
 def _export(request, pk: int, build, content_type: str, extension: str, disposition: str):
-    case = case_selectors.case_get_for_user(request.user, pk)
+    case = case_for_user(request, pk)
     account = selectors.account_of(case)
     if account is None:
         messages.info(request, _("Aucun compte de médiation n'est encore ouvert pour ce dossier."))

@@ -10,9 +10,9 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from accounts.models import Organisation, Profession
+from core.divisions import tribunal_of
 
 from .models import Letter
-from .placeholders import tribunal_of
 
 
 def format_enterprise_number(value: str) -> str:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from stdnum import iban as std_iban
 
 from cases.models import Case
-from core.divisions import Division
+from core.divisions import Division, tribunal_of
 
 # name -> (description, example). Order = order of the documentation table.
 PLACEHOLDERS: dict[str, tuple[str, str]] = {
@@ -54,35 +54,6 @@ STRAY = ("{{", "}}", "{%", "%}", "{#", "#}")
 
 # Labour courts and their divisions (judicial map of 2014). A division not listed here is
 # named as a tribunal of its own.
-TRIBUNALS = {
-    "tribunal du travail d'Anvers": {"antwerpen", "mechelen", "turnhout", "hasselt", "tongeren"},
-    "tribunal du travail de Louvain": {"leuven"},
-    "tribunal du travail néerlandophone de Bruxelles": {"brussel-nl"},
-    "tribunal du travail francophone de Bruxelles": {"bruxelles-fr"},
-    "tribunal du travail du Brabant wallon": {"brabant-wallon"},
-    "tribunal du travail de Gand": {
-        "gent",
-        "brugge",
-        "kortrijk",
-        "ieper",
-        "oostende",
-        "veurne",
-        "oudenaarde",
-        "dendermonde",
-    },
-    "tribunal du travail de Liège": {
-        "liege",
-        "huy",
-        "verviers",
-        "arlon",
-        "marche-en-famenne",
-        "neufchateau",
-        "namur",
-        "dinant",
-    },
-    "tribunal du travail d'Eupen": {"eupen"},
-    "tribunal du travail du Hainaut": {"mons", "charleroi", "tournai", "la-louviere"},
-}
 
 _engine = Engine(
     dirs=[],
@@ -225,14 +196,6 @@ def render_source(source: str, context: dict[str, str]) -> str:
 
 
 # --- building the context ------------------------------------------------------------------
-
-
-def tribunal_of(division: str) -> str:
-    for tribunal, divisions in TRIBUNALS.items():
-        if division in divisions:
-            return tribunal
-    label = Division(division).label if division in Division.values else division
-    return f"tribunal du travail de {label}"
 
 
 def format_iban(value: str) -> str:

@@ -17,9 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts.models import Organisation, Role, User
+from accounts.models import Organisation, User
 from cases.models import Case
 from claims.models import Creditor, Representation
+from core.roles import Role
 from fees.models import ServiceKind
 from fees.services import service_record
 

@@ -3,16 +3,16 @@ organisation's letter templates (administrator only). Views are thin: forms pars
 write, selectors read."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts.models import Role
-from cases import selectors as case_selectors
-from cases.views import CASE_ROLES, _apply_errors, _case_context
 from core.access import role_required
+from core.case_views import case_context, case_for_edit, case_for_user
+from core.forms import apply_errors
+from core.roles import CASE_ROLES, Role
 from fees.models import ServiceKind
 
 from . import selectors, services
@@ -25,8 +25,8 @@ WRITE_ROLES = (Role.MEDIATOR, Role.ADMINISTRATOR)
 
 @role_required(*CASE_ROLES)
 def case_letters(request, pk: int):
-    case = case_selectors.case_get_for_user(request.user, pk)
-    context = _case_context(request, case, "letters")
+    case = case_for_user(request, pk)
+    context = case_context(request, case, "letters")
     context.update(
         {
             "letters": selectors.letters_of_case(case),
@@ -38,7 +38,7 @@ def case_letters(request, pk: int):
 
 @role_required(*CASE_ROLES)
 def letter_download(request, pk: int, letter_pk: int):
-    case = case_selectors.case_get_for_user(request.user, pk)
+    case = case_for_user(request, pk)
     letter = selectors.letter_get(case, letter_pk)
     if not letter.pdf:
         raise Http404
@@ -71,9 +71,7 @@ def _already_declared(template, addressees, options) -> list[str]:
 @role_required(*WRITE_ROLES)
 def letter_compose(request, pk: int):
     user = request.user
-    case = case_selectors.case_get_for_user(user, pk)
-    if not case_selectors.can_edit_case(user, case):
-        raise PermissionDenied
+    case = case_for_edit(request, pk)
     services.letter_templates_ensure_defaults(case.organisation)
     templates = selectors.templates_of_organisation(case.organisation)
     options = selectors.addressee_options(case)
@@ -131,7 +129,7 @@ def letter_compose(request, pk: int):
                     "already_declared": _already_declared(data["template"], addressees, options),
                 }
         except ValidationError as exc:
-            _apply_errors(exc, form)
+            apply_errors(exc, form)
         else:
             if action == "send":
                 count = letter.addressees.count()
@@ -151,7 +149,7 @@ def letter_compose(request, pk: int):
                 )
                 return redirect("letters:case_letters", pk=case.pk)
     selected = set(form["addressees"].value() or [])
-    context = _case_context(request, case, "letters")
+    context = case_context(request, case, "letters")
     context.update(
         {
             "form": form,
@@ -209,7 +207,7 @@ def template_create(request):
                 organisation=request.user.organisation, data=form.to_data(), by=request.user
             )
         except ValidationError as exc:
-            _apply_errors(exc, form)
+            apply_errors(exc, form)
         else:
             messages.success(request, _("Modèle « %(name)s » créé.") % {"name": template.name})
             return redirect("letters:template_edit", tpl_pk=template.pk)
@@ -228,7 +226,7 @@ def template_edit(request, tpl_pk: int):
                 template=template, data=form.to_data(), by=request.user
             )
         except ValidationError as exc:
-            _apply_errors(exc, form)
+            apply_errors(exc, form)
         else:
             messages.success(
                 request, _("Modèle « %(name)s » enregistré.") % {"name": template.name}

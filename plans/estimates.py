@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from cases.models import Case
 from claims.selectors import claims_table
 from core.money import format_eur
+from core.pricing import division_policy
 from fees.engine import (
     CaseFacts,
     CreditorFacts,
@@ -32,7 +33,6 @@ from fees.engine import (
     Statement,
     compute_statement,
 )
-from fees.policies import division_policy
 from fees.selectors import tariff_table
 
 from . import engine

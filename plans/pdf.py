@@ -9,8 +9,8 @@ from datetime import date
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from core.divisions import tribunal_of
 from letters.pdf import letterhead, signatory_of
-from letters.placeholders import tribunal_of
 
 from . import tables
 from .charts import debt_chart

@@ -18,7 +18,6 @@ A draft is computed live on the current claims; a version sent or approved is co
 basis frozen in its ``snapshot``.
 """
 
-import importlib
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -27,6 +26,11 @@ from django.db.models import QuerySet, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from budget.selectors import (
+    AvailableForCreditors,
+    BudgetNotReady,
+    available_for_creditors_detail,
+)
 from cases.models import Case
 from cases.selectors import MAX_PLAN_YEARS
 from cases.status import CaseStatus
@@ -175,7 +179,7 @@ def duration_limit(case: Case) -> engine.DurationLimit:
     return engine.DurationLimit(designation=designation_of(case), max_years=MAX_PLAN_YEARS)
 
 
-# Budget (issue 6, another module) -----------------------------------------------------------
+# Budget -----------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -189,31 +193,16 @@ class BudgetFigure:
     explanation: str = ""  # what the amount is made of (budget n°, resources − allowance)
 
 
-def budget_available(case: Case, on: date) -> BudgetFigure | None:
-    """``budget.selectors.available_for_creditors(case, on)`` when the budget module provides it
-    (import guarded: None while it does not exist, and the mediator enters the amount by hand).
-    Its ``BudgetNotReady`` (no budget in force, allowance not fixed) becomes a figure without an
-    amount carrying the budget's message."""
+def budget_available(case: Case, on: date) -> BudgetFigure:
+    """The budget's monthly amount available for the plan on ``on``
+    (``budget.selectors.available_for_creditors_detail``). Its ``BudgetNotReady`` (no budget in
+    force, allowance not fixed) becomes a figure without an amount carrying the budget's
+    message, and the mediator enters the amount by hand."""
     try:
-        budget_selectors = importlib.import_module("budget.selectors")
-        available_for_creditors = budget_selectors.available_for_creditors
-    except (ImportError, AttributeError):
-        return None
-    not_ready = getattr(budget_selectors, "BudgetNotReady", None)
-    try:
-        value = available_for_creditors(case, on)
-    except Exception as exc:
-        if not_ready is not None and isinstance(exc, not_ready):
-            return BudgetFigure(amount=None, on=on, message=str(exc))
-        raise
-    value = getattr(value, "amount", value)
-    if not isinstance(value, Decimal | int):
-        return None
-    detail = getattr(budget_selectors, "available_for_creditors_detail", None)
-    explanation = ""
-    if detail is not None:
-        explanation = getattr(detail(case, on), "explanation", "") or ""
-    return BudgetFigure(amount=round_cents(Decimal(value)), on=on, explanation=explanation)
+        detail: AvailableForCreditors = available_for_creditors_detail(case, on)
+    except BudgetNotReady as exc:
+        return BudgetFigure(amount=None, on=on, message=str(exc))
+    return BudgetFigure(amount=round_cents(detail.amount), on=on, explanation=detail.explanation)
 
 
 # Basis: the claims the plan is computed on ---------------------------------------------------

@@ -29,10 +29,16 @@ from cases.models import Case
 from cases.services import case_change_status
 from cases.status import CaseStatus
 from claims.models import Claim, Creditor
+from documents.models import DocumentKind
+from documents.services import generated_pdf_file
 from fees.services import service_record
 from letters.services import billable_service_for
 
-from . import engine, selectors
+from . import (
+    engine,
+    pdf,  # WeasyPrint itself is imported only when a PDF is made
+    selectors,
+)
 from .models import (
     AmountSource,
     FeeSource,
@@ -418,11 +424,6 @@ def plan_file(*, version: PlanVersion, by: User, today: date) -> PlanVersion:
     received. A plan that cannot be computed or has no admitted claim is refused (``_freeze``,
     as for sending and approving), so is a case in total remission, closed or revoked. If the
     PDF cannot be made nothing is saved (it is rendered before anything is written)."""
-    from documents.models import DocumentKind
-    from documents.services import generated_pdf_file
-
-    from . import pdf  # WeasyPrint is imported only when a PDF is made
-
     case = (
         Case.objects.select_for_update()
         .select_related("organisation", "mediator")
@@ -578,8 +579,6 @@ def plan_send(
     """Send the plan proposal to the chosen creditors (one copy each, identical content: a
     circular letter from three addressees). Freezes the version (sent), stores the exact PDF and
     records the billable service; if anything fails nothing is saved."""
-    from . import pdf  # WeasyPrint is imported only when a PDF is made
-
     version = PlanVersion.objects.select_for_update().select_related("case").get(pk=version.pk)
     case = Case.objects.select_related("organisation", "mediator").get(pk=version.case_id)
     errors: dict[str, list[str]] = {}

@@ -8,18 +8,17 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.models import Role
-from cases import selectors as case_selectors
-from cases.views import CASE_ROLES, _case_context
 from claims.models import Claim, Creditor
 from core.access import role_required
+from core.case_views import case_context, case_for_edit, case_for_user
+from core.roles import CASE_ROLES, Role
 
 from . import engine, estimates, pdf, selectors, services, tables
 from .charts import debt_chart
@@ -31,14 +30,7 @@ TAB = "plan"
 
 
 def _readable_case(request, pk: int):
-    return case_selectors.case_get_for_user(request.user, pk)
-
-
-def _writable_case(request, pk: int):
-    case = case_selectors.case_get_for_user(request.user, pk)
-    if not case_selectors.can_edit_case(request.user, case):
-        raise PermissionDenied
-    return case
+    return case_for_user(request, pk)
 
 
 def _attach(error: ValidationError, form) -> None:
@@ -49,7 +41,7 @@ def _attach(error: ValidationError, form) -> None:
 
 
 def _context(request, case, **extra) -> dict:
-    context = _case_context(request, case, TAB)
+    context = case_context(request, case, TAB)
     context.update(extra)
     return context
 
@@ -263,7 +255,7 @@ def _plan_form(request, case, version: PlanVersion | None):
 @require_http_methods(["GET", "POST"])
 @role_required(*WRITE_ROLES)
 def plan_create(request, pk: int):
-    case = _writable_case(request, pk)
+    case = case_for_edit(request, pk)
     existing = selectors.latest_version(case)
     if existing is not None:
         messages.info(request, _("Ce dossier a déjà un plan : modifiez le projet ou révisez-le."))
@@ -274,7 +266,7 @@ def plan_create(request, pk: int):
 @require_http_methods(["GET", "POST"])
 @role_required(*WRITE_ROLES)
 def version_edit(request, pk: int, number: int):
-    case = _writable_case(request, pk)
+    case = case_for_edit(request, pk)
     version = selectors.version_get(case, number)
     if not version.is_draft:
         messages.warning(
@@ -290,7 +282,7 @@ def version_edit(request, pk: int, number: int):
 @require_http_methods(["GET", "POST"])
 @role_required(*WRITE_ROLES)
 def version_revise(request, pk: int, number: int):
-    case = _writable_case(request, pk)
+    case = case_for_edit(request, pk)
     version = selectors.version_get(case, number)
     form = ReviseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -313,7 +305,7 @@ def version_revise(request, pk: int, number: int):
 @require_http_methods(["GET", "POST"])
 @role_required(*WRITE_ROLES)
 def version_approve(request, pk: int, number: int):
-    case = _writable_case(request, pk)
+    case = case_for_edit(request, pk)
     version = selectors.version_get(case, number)
     form = ApproveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -340,7 +332,7 @@ def version_approve(request, pk: int, number: int):
 @role_required(*WRITE_ROLES)
 def version_file(request, pk: int, number: int):
     """File the court version of the plan with the court (``services.plan_file``)."""
-    case = _writable_case(request, pk)
+    case = case_for_edit(request, pk)
     version = selectors.version_get(case, number)
     try:
         services.plan_file(version=version, by=request.user, today=timezone.localdate())
@@ -370,7 +362,7 @@ def _send_choices(case, plan_keys: set[str]) -> list[tuple[int, str]]:
 @require_http_methods(["GET", "POST"])
 @role_required(*WRITE_ROLES)
 def version_send(request, pk: int, number: int):
-    case = _writable_case(request, pk)
+    case = case_for_edit(request, pk)
     version = selectors.version_get(case, number)
     if version.state == PlanState.APPROVED:
         messages.warning(

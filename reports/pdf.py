@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 
 from budget.exports import budget_section_html
 from claims.exports import claims_pdf_html
+from core.divisions import tribunal_of
 from ledger.exports import journal_pdf_html
 from letters.pdf import letterhead, signatory_of
-from letters.placeholders import tribunal_of
 
 from .selectors import AnnualReport
 

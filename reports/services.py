@@ -19,7 +19,7 @@ from core.dates import add_years
 from documents.models import DocumentKind
 from documents.services import generated_pdf_file
 
-from . import selectors
+from . import pdf, selectors
 from .models import FiledReport
 
 logger = logging.getLogger(__name__)
@@ -68,11 +68,9 @@ def check_report(*, case: Case, data: ReportData, today: date) -> selectors.Repo
 
 def report_preview(*, case: Case, data: ReportData, today: date, now: datetime) -> bytes:
     """The PDF as it would be filed (nothing is saved)."""
-    from .pdf import annual_report_pdf
-
     period = check_report(case=case, data=data, today=today)
     report = selectors.annual_report(case, period)
-    return annual_report_pdf(report, observations=data.observations or "", on=today, now=now)
+    return pdf.annual_report_pdf(report, observations=data.observations or "", on=today, now=now)
 
 
 @transaction.atomic
@@ -80,8 +78,6 @@ def report_file(
     *, case: Case, data: ReportData, by: User, today: date, now: datetime
 ) -> FiledReport:
     """Print the report of the period with its annexes and file it with the court."""
-    from .pdf import annual_report_pdf
-
     case = (
         Case.objects.select_for_update().select_related("organisation", "mediator").get(pk=case.pk)
     )
@@ -100,7 +96,9 @@ def report_file(
         )
     report = selectors.annual_report(case, period)
     try:
-        content = annual_report_pdf(report, observations=data.observations or "", on=today, now=now)
+        content = pdf.annual_report_pdf(
+            report, observations=data.observations or "", on=today, now=now
+        )
     except Exception as exc:  # WeasyPrint, fonts, template: nothing is filed
         logger.exception("annual report PDF failed for case %s", case.pk)
         raise ValidationError(

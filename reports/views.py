@@ -9,10 +9,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
-from cases import selectors as case_selectors
-from cases.views import CASE_ROLES, _apply_errors, _case_context
 from core.access import role_required
+from core.case_views import case_context, case_for_user, user_can_edit
+from core.forms import apply_errors
+from core.roles import CASE_ROLES, Role
 
 from . import selectors, services
 from .forms import AnnualReportForm
@@ -32,8 +32,8 @@ def annual_report(request, pk: int):
     """GET: the form with the default period and what the report will contain. POST
     ``action=preview``: the PDF, nothing saved; ``action=file``: filed with the court."""
     user = request.user
-    case = case_selectors.case_get_for_user(user, pk)
-    can_edit = case_selectors.can_edit_case(user, case) and user.role in WRITE_ROLES
+    case = case_for_user(request, pk)
+    can_edit = user_can_edit(request, case) and user.role in WRITE_ROLES
     today = timezone.localdate()
     form = AnnualReportForm(
         request.POST or None, initial=_initial(case, today, request.GET.get("annee"))
@@ -55,7 +55,7 @@ def annual_report(request, pk: int):
                         case=case, data=data, today=today, now=timezone.now()
                     )
             except ValidationError as exc:
-                _apply_errors(exc, form)
+                apply_errors(exc, form)
             else:
                 if action == "file":
                     messages.success(
@@ -86,7 +86,7 @@ def annual_report(request, pk: int):
             services.ReportData(initial["period_from"], initial["last_day"]),
             today,
         )
-    context = _case_context(request, case, "documents")
+    context = case_context(request, case, "documents")
     context.update(
         {
             "form": form,

@@ -2,8 +2,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from accounts.models import Role, User
+from accounts.models import User
 from cases.models import Case
+from core.roles import Role
 
 from .factories import OrganisationFactory, UserFactory, make_case, make_clerk
 

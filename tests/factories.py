@@ -2,8 +2,9 @@ from datetime import date
 
 import factory
 
-from accounts.models import ClerkDivision, Organisation, Profession, Role, User
+from accounts.models import ClerkDivision, Organisation, Profession, User
 from cases.services import ApplicantData, CaseData, case_create
+from core.roles import Role
 
 PASSWORD = "test-pass-123"
 

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from cases.exports import caseload_export_request
+from cases.services import caseload_export_request
 from documents.services import document_file, document_upload
 
 from .access import CASE_READ, CASE_WRITE_PAGE, CASE_WRITE_POST, LOGIN, ROLES

@@ -354,7 +354,7 @@ def test_a_refusal_on_a_later_installment_rolls_back_the_earlier_ones(world, acc
             raise ValidationError("refusé")
         return real(**kwargs)
 
-    monkeypatch.setattr(services, "payment_prepare", second_refused)
+    monkeypatch.setattr(services.payments, "payment_prepare", second_refused)
     with pytest.raises(ValidationError, match="refusé"):
         prepare_month(world)
     assert len(calls) == 2

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from django.db import connections
 
-from accounts.models import Role
 from cases.models import Case
+from core.roles import Role
 
 from .factories import PASSWORD, OrganisationFactory, UserFactory, make_case, make_clerk
 

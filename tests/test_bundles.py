@@ -23,7 +23,7 @@ from django.db import transaction
 from django.urls import reverse
 from jsonschema import Draft202012Validator, validators
 
-from accounts.models import Organisation, Role, User
+from accounts.models import Organisation, User
 from bundles.exporter import dumps, export_case
 from bundles.importer import BundleInvalid, bundle_import, load_document
 from bundles.models import CaseCreditorKey
@@ -31,6 +31,7 @@ from bundles.schema import bundle_schema, schema_problems
 from cases.models import Case
 from claims.models import Claim, Creditor, Representation
 from contacts.models import ContactEntry
+from core.roles import Role
 from fees.models import Service
 from ledger.models import Entry
 from ledger.services import verify_chain

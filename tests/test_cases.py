@@ -11,7 +11,7 @@ from django.urls import reverse
 from cases.models import Applicant, Case, MediatorAssignment, StatusChange
 from cases.services import ApplicantData, CaseData, case_change_status, case_replace_mediator
 from cases.status import CaseStatus
-from fees.policies import PricingMethod
+from core.pricing import PricingMethod
 
 from .factories import UserFactory, make_case
 

@@ -19,8 +19,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from cases.exports import caseload_export_request
 from cases.models import CaseloadExport
+from cases.services import caseload_export_request
 from mediation.celery import app as celery_app
 
 from .factories import OrganisationFactory, UserFactory, make_case

@@ -6,12 +6,12 @@ from datetime import date, timedelta
 import pytest
 from django.http import Http404
 
-from accounts.models import Role
 from cases.services import case_replace_mediator
 from claims import services as claims_services
 from contacts import selectors
 from contacts.models import Outcome
 from contacts.services import follow_up_mark_done
+from core.roles import Role
 from tests.factories import UserFactory, make_case
 from tests.test_contacts_services import declare, make_creditor, make_representative, record
 

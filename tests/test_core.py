@@ -7,12 +7,13 @@ from django.core.management import call_command
 from hypothesis import given
 from hypothesis import strategies as st
 
-from accounts.models import Organisation, Role, User
+from accounts.models import Organisation, User
 from cases.models import Case
 from cases.validators import mask_national_number, validate_national_number
 from core.dates import add_years, anniversary, next_anniversary, years_between
 from core.forms import MoneyField
 from core.money import format_eur, round_cents
+from core.roles import Role
 
 
 def test_add_years_29_february():

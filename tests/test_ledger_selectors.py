@@ -11,6 +11,7 @@ from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
 from claims.models import Claim, Creditor
+from fees import selectors as fee_selectors
 from fees.engine import PaymentFacts
 from ledger import selectors
 from ledger.charts import balance_chart
@@ -268,7 +269,7 @@ def test_dividend_creditors_are_those_taking_part_in_the_plan(world):
 
 
 def test_billable_payments_for_the_fee_engine(world, history):
-    payments = selectors.billable_payments(world.case)
+    payments = fee_selectors.billable_payments(world.case)
     assert all(isinstance(p, PaymentFacts) for p in payments)
     assert [(p.id, p.date, p.category, p.amount, p.standing_order) for p in payments] == [
         (2, date(2022, 7, 5), "living_allowance", D("900.00"), True),
@@ -280,9 +281,9 @@ def test_billable_payments_for_the_fee_engine(world, history):
 
 
 def test_billable_payments_by_period_half_open(world, history):
-    payments = selectors.billable_payments(world.case, date(2022, 7, 6), date(2022, 8, 5))
+    payments = fee_selectors.billable_payments(world.case, date(2022, 7, 6), date(2022, 8, 5))
     assert [p.id for p in payments] == [3]
-    assert selectors.billable_payments(world.case, date(2022, 8, 6), None) == []
+    assert fee_selectors.billable_payments(world.case, date(2022, 8, 6), None) == []
 
 
 def test_billable_payments_keep_dividends_and_exceptional_expenses(world, account):
@@ -300,9 +301,9 @@ def test_billable_payments_keep_dividends_and_exceptional_expenses(world, accoun
     )
     post(world, date(2022, 7, 4), "out", "5", "other")
     post(world, date(2022, 7, 5), "in", "10", "refund")
-    categories = [p.category for p in selectors.billable_payments(world.case)]
+    categories = [p.category for p in fee_selectors.billable_payments(world.case)]
     assert categories == ["dividend", "exceptional_expense"]
 
 
 def test_billable_payments_of_a_case_without_account(world):
-    assert selectors.billable_payments(world.case) == []
+    assert fee_selectors.billable_payments(world.case) == []

@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role
 from claims.models import Claim, Creditor, Representation, Representative
+from core.roles import Role
 from fees.engine import CaseFacts, CreditorFacts, ServiceFacts, compute_statement
 from fees.models import Service
 from fees.tariffs import load_default_tariffs

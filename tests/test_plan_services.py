@@ -2,7 +2,6 @@
 court's decision, the proposal mailed to creditors (4.2 / 4.1 service), the PDFs, the monitoring
 against the ledger, the budget wiring and the views."""
 
-import sys
 from datetime import date
 from decimal import Decimal
 
@@ -16,6 +15,9 @@ from ledger.services import EntryData, account_open, entry_post, entry_reverse
 from plans import selectors, services
 from plans.models import FeeSource, PlanMailing, PlanState, PlanVersion
 from plans.services import PlanData
+
+from .test_budget import budget as make_budget
+from .test_budget import decide as decide_allowance
 
 D = Decimal
 TODAY = date(2023, 3, 1)
@@ -348,65 +350,31 @@ def test_monitoring_compares_with_the_ledger_dividends(world, creditors):
 # --- budget wiring ----------------------------------------------------------------------------
 
 
-def test_budget_selector_is_optional(world, monkeypatch):
-    monkeypatch.setitem(sys.modules, "budget.selectors", None)  # the module does not exist
-    assert selectors.budget_available(world.case, TODAY) is None
+def test_without_a_budget_the_figure_carries_the_budget_message(world):
+    figure = selectors.budget_available(world.case, date(2025, 3, 1))
+    assert figure.amount is None and "Aucun budget" in figure.message
 
 
-def test_budget_selector_amount_and_not_ready(world, monkeypatch):
-    import types
-
-    class NotReady(Exception):
-        pass
-
-    fake = types.ModuleType("budget.selectors")
-    fake.BudgetNotReady = NotReady
-    fake.available_for_creditors = lambda case, on: D("321.456")
-    monkeypatch.setitem(sys.modules, "budget.selectors", fake)
-    figure = selectors.budget_available(world.case, TODAY)
-    assert figure.amount == D("321.46") and figure.explanation == ""
-    fake.available_for_creditors_detail = lambda case, on: types.SimpleNamespace(
-        explanation="Budget n° 2 : ressources 1.500,00 € − pécule 1.178,54 €"
-    )
-    assert selectors.budget_available(world.case, TODAY).explanation.startswith("Budget n° 2")
-
-    def not_ready(case, on):
-        raise NotReady("Aucun budget en vigueur.")
-
-    fake.available_for_creditors = not_ready
-    figure = selectors.budget_available(world.case, TODAY)
-    assert figure.amount is None and figure.message == "Aucun budget en vigueur."
+def test_the_budget_figure_follows_the_budget_in_force(world):
+    version = make_budget(world.case, world.mediator)  # 2.000,00 of resources from 01/03/2025
+    figure = selectors.budget_available(world.case, date(2025, 3, 1))
+    assert figure.amount is None and "n'est pas encore fixé" in figure.message
+    decide_allowance(version, world.mediator, "1720.00")
+    figure = selectors.budget_available(world.case, date(2025, 3, 1))
+    assert figure.amount == D("280.00") and figure.message == ""
+    assert figure.explanation.startswith("Budget n° 1")
 
 
-def test_the_budget_amount_is_proposed_and_recorded_with_its_source(
-    client, world, creditors, monkeypatch
-):
-    import importlib
-    import types
-
-    # The budget module is real (another app): only its two selectors are replaced.
-    try:
-        module = importlib.import_module("budget.selectors")
-    except ImportError:
-        module = types.ModuleType("budget.selectors")
-        monkeypatch.setitem(sys.modules, "budget.selectors", module)
-    monkeypatch.setattr(
-        module, "available_for_creditors", lambda case, on: D("1000.00"), raising=False
-    )
-    monkeypatch.setattr(
-        module,
-        "available_for_creditors_detail",
-        lambda case, on: types.SimpleNamespace(
-            explanation="Budget n° 1 : ressources 2.300,00 € − pécule 1.300,00 €"
-        ),
-        raising=False,
-    )
+def test_the_budget_amount_is_proposed_and_recorded_with_its_source(client, world, creditors):
+    version = make_budget(world.case, world.mediator)
+    decide_allowance(version, world.mediator, "1720.00")  # 2.000,00 − 1.720,00 = 280,00
     client.force_login(world.mediator)
     url = reverse("plans:plan_create", args=[world.case.pk])
     page = client.get(url)
-    assert page.context["form"].initial["monthly_available"] == D("1000.00")
+    assert page.context["form"].initial["monthly_available"] == D("280.00")
     assert "Budget n° 1" in page.content.decode()
-    assert _post(client, url).status_code == 302
+    posted = _post(client, url, start_date="2025-04-01", monthly_available="280,00")
+    assert posted.status_code == 302
     version = PlanVersion.objects.get()
     assert version.available_source == "budget"
     assert version.available_note.startswith("Budget n° 1")

@@ -10,6 +10,7 @@ Modules: ``facts`` (input), ``years`` (follow-up years, anniversaries), ``credit
 ``statement`` (output), ``errors``.
 """
 
+from core.pricing import PricingMethod
 from fees.engine.compute import compute_statement
 from fees.engine.errors import (
     DuplicateOnceOnlyService,
@@ -29,7 +30,6 @@ from fees.engine.facts import (
     ServiceKind,
 )
 from fees.engine.statement import ARTICLES, TAXATION_FORMAT, Line, Statement
-from fees.policies import PricingMethod
 
 __all__ = [
     "ARTICLES",

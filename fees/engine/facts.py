@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
+from core.pricing import PricingMethod
 from fees.engine._format import fr_date
 from fees.engine.errors import InvalidFacts
-from fees.policies import PricingMethod
 
 
 class ServiceKind(StrEnum):

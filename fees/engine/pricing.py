@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar
 
+from core.pricing import PricingMethod
 from fees.engine._format import fr_date
 from fees.engine.years import FollowUpPart, latest_anniversary
-from fees.policies import PricingMethod
 from fees.tariffs import TariffTable
 
 

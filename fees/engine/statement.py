@@ -8,8 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 from core.money import round_cents
+from core.pricing import PricingMethod
 from fees.engine._format import fr_date
-from fees.policies import PricingMethod
 from fees.tariffs import TariffRow
 
 TAXATION_FORMAT = "rcd-taxation/1"

@@ -28,6 +28,8 @@ from budget.models import BudgetVersion, Frequency, RisCategory
 from budget.services import AllowanceData, BudgetData, ChargeData, IncomeData
 from cases.models import Case
 from cases.status import ACTIVE_STATUSES
+from core.money import format_eur
+from ledger.management.commands.seed_demo_ledger import History
 
 CENT = Decimal("0.01")
 FIRST_RIS_ROW = date(2024, 5, 1)  # the integration income is known from this date
@@ -72,8 +74,6 @@ def first_of_next_month(day: date) -> date:
 def agreement_pdf(case: Case, amount: Decimal, non_seizable: Decimal, on: date) -> bytes:
     """A one-page signed agreement, as the applicant would return it."""
     from weasyprint import HTML
-
-    from core.money import format_eur
 
     names = " et ".join(a.full_name for a in case.applicants.all())
     html = f"""<html><head><meta charset="utf-8"><style>
@@ -175,10 +175,6 @@ class Household:
         self.day = rng.choice([1, 2, 3, 5])
 
     def _ledger_history(self):
-        try:
-            from ledger.management.commands.seed_demo_ledger import History
-        except ImportError:  # pragma: no cover - the ledger's demo is optional here
-            return None
         try:
             return History(self.case, self.today)
         except Exception:  # pragma: no cover - any change there must not break this demo

@@ -10,11 +10,12 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import ClerkDivision, Organisation, Profession, Role, User
+from accounts.models import ClerkDivision, Organisation, Profession, User
 from cases.models import Case
 from cases.services import ApplicantData, CaseData, case_change_status, case_create
 from cases.status import CaseStatus
 from core.dates import add_years
+from core.roles import Role
 
 DEMO_PASSWORD = "demo-rcd-2026"
 APP_SEEDS = [

@@ -1,4 +1,5 @@
-"""Per-division fee policies: which pricing method a division uses by default, and its
+"""Per-division fee policies (shared vocabulary, in core because a case records its pricing
+method and the fee engine applies it): which pricing method a division uses by default, and its
 counting rules. Source: ``../shared/domain/fees.md`` §3 and §5, seed ``003_be04556a2d8d8e1f.txt``
 (MEDENAM sheet 6: Namur, Dinant, Brabant wallon).
 

@@ -1,0 +1,526 @@
+"""Matching a statement movement to a case (account IBAN, structured communication, rules,
+prepared payments) and posting it once; the mediator's assignments, rules and ignores."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from stdnum import iban as std_iban
+
+from accounts.models import Organisation, User
+from cases.models import Case
+from claims.models import Creditor
+from ledger.models import Account, Category, Direction, Entry
+from ledger.services import EntryData, account_open, entry_post
+
+from ..communications import make_structured, structured_digits
+from ..models import (
+    RULE_CATEGORIES,
+    BatchStatus,
+    CaseCommunication,
+    MatchingRule,
+    MatchMethod,
+    Movement,
+    MovementStatus,
+    Payment,
+    PaymentBatch,
+    PaymentStatus,
+)
+
+
+@dataclass
+class _Match:
+    case: Case | None = None
+    method: str = ""
+    category: str = ""
+    rule: MatchingRule | None = None
+    payment: Payment | None = None
+    standing_order: bool = False
+    note: str = ""
+
+
+def _case_for_account(organisation: Organisation, iban: str) -> tuple[Case | None, str]:
+    """The case whose mediation account is ``iban`` (the statement's own account)."""
+    cases = list(Case.objects.filter(organisation=organisation, account__iban=iban).distinct()[:2])
+    if not cases:
+        cases = list(Case.objects.filter(organisation=organisation, account_iban=iban)[:2])
+    if len(cases) > 1:
+        return None, _("Plusieurs dossiers ont ce compte de médiation (%(iban)s).") % {"iban": iban}
+    return (cases[0] if cases else None), ""
+
+
+def _case_for_communication(organisation: Organisation, digits: str) -> Case | None:
+    if not digits:
+        return None
+    found = (
+        CaseCommunication.objects.filter(organisation=organisation, digits=digits)
+        .select_related("case")
+        .first()
+    )
+    return found.case if found else None
+
+
+def _rule_matches(rule: MatchingRule, movement: Movement) -> bool:
+    if rule.counterparty_iban and rule.counterparty_iban != movement.counterparty_iban:
+        return False
+    if rule.communication:
+        digits = structured_digits(rule.communication)
+        if digits:
+            return digits == movement.structured_communication
+        wanted = " ".join(rule.communication.split()).casefold()
+        return wanted in " ".join(movement.communication.split()).casefold()
+    return True
+
+
+def _rule_for(movement: Movement, case: Case | None = None) -> tuple[MatchingRule | None, str]:
+    rules = MatchingRule.objects.filter(
+        organisation_id=movement.organisation_id, active=True, direction=movement.direction
+    ).filter(Q(counterparty_iban="") | Q(counterparty_iban=movement.counterparty_iban))
+    if case is not None:
+        rules = rules.filter(case=case)
+    matching = [
+        r for r in rules.select_related("case").order_by("id") if _rule_matches(r, movement)
+    ]
+    if not matching:
+        return None, ""
+    best = max(bool(r.counterparty_iban) + bool(r.communication) for r in matching)
+    matching = [r for r in matching if bool(r.counterparty_iban) + bool(r.communication) == best]
+    if len({r.case_id for r in matching}) > 1:
+        return None, _("Plusieurs règles désignent des dossiers différents.")
+    return matching[0], ""
+
+
+def _payment_for(movement: Movement, case: Case | None) -> Payment | None:
+    """The approved payment a debit movement brings back: by end-to-end id, else by amount and
+    beneficiary IBAN (within the case when the account tells which)."""
+    if movement.amount >= 0:
+        return None
+    candidates = Payment.objects.filter(
+        case__organisation_id=movement.organisation_id,
+        status__in=[PaymentStatus.APPROVED, PaymentStatus.POSTED],
+        batch__status__in=[BatchStatus.APPROVED, BatchStatus.EXECUTED],
+        movement__isnull=True,
+        amount=-movement.amount,
+    ).order_by("batch__execution_date", "id")
+    if movement.end_to_end_id:
+        found = candidates.filter(end_to_end_id=movement.end_to_end_id).first()
+        if found:
+            return found
+    if not movement.counterparty_iban:
+        return None
+    by_account = candidates.filter(beneficiary_iban=movement.counterparty_iban)
+    if case is not None:
+        by_account = by_account.filter(case=case)
+    return by_account.first()
+
+
+def _find_match(movement: Movement) -> _Match:
+    organisation = movement.organisation
+    match = _Match()
+    case, note = _case_for_account(organisation, movement.account_iban)
+    if case:
+        match.case, match.method = case, MatchMethod.ACCOUNT
+    else:
+        case = _case_for_communication(organisation, movement.structured_communication)
+        if case:
+            match.case, match.method = case, MatchMethod.COMMUNICATION
+        else:
+            rule, rule_note = _rule_for(movement)
+            note = note or rule_note
+            if rule:
+                match.case, match.method, match.rule = rule.case, MatchMethod.RULE, rule
+    payment = _payment_for(movement, match.case)
+    if payment is not None:
+        if match.case is not None and payment.case_id != match.case.pk:
+            match.note = _(
+                "Le paiement SEPA correspondant appartient au dossier %(other)s, pas au dossier "
+                "%(case)s."
+            ) % {"other": payment.case.reference, "case": match.case.reference}
+            return match
+        match.case, match.payment, match.method = payment.case, payment, MatchMethod.PAYMENT
+        match.category = payment.category
+        return match
+    if match.case is None:
+        match.note = note
+        return match
+    rule = match.rule
+    if rule is None:
+        rule, _note = _rule_for(movement, match.case)
+    if rule is not None:
+        match.rule, match.category, match.standing_order = rule, rule.category, rule.standing_order
+    elif movement.amount > 0:
+        match.category = Category.INCOME
+    else:
+        match.note = _("Sortie sans paiement préparé ni règle : choisissez sa catégorie.")
+    return match
+
+
+def _entry_data(movement: Movement, **fields) -> EntryData:
+    iban = movement.counterparty_iban if std_iban.is_valid(movement.counterparty_iban) else ""
+    note = _("Extrait n° %(statement)s, mouvement %(seq)s") % {
+        "statement": movement.statement_number or "—",
+        "seq": movement.sequence or "—",
+    }
+    return EntryData(
+        value_date=movement.value_date,
+        direction=movement.direction,
+        amount=movement.absolute_amount,
+        counterparty=movement.counterparty_name[:200],
+        counterparty_iban=iban,
+        communication=movement.communication[:140],
+        bank_reference=movement.identity,
+        note=note[:255],
+        **fields,
+    )
+
+
+def _post_movement(
+    movement: Movement, case: Case, data: EntryData, *, by: User | None, today: date
+) -> Entry:
+    if not Account.objects.filter(case=case).exists():
+        account_open(case=case)  # the case's mediation account journal, from its IBAN
+    return entry_post(case=case, data=data, by=by, today=today)
+
+
+def _refused(exc: ValidationError) -> str:
+    return _("Écriture refusée : %(reason)s") % {"reason": " ".join(exc.messages)}
+
+
+def match_and_post(movement: Movement, *, by: User | None, today: date) -> str:
+    """Match a new movement and post it; returns "posted", "duplicates" (its payment was
+    already posted when the batch was marked executed) or "unmatched"."""
+    match = _find_match(movement)
+    if match.payment is not None:
+        return _post_payment_movement(movement, match.payment, by=by, today=today)
+    if match.case is None or not match.category:
+        movement.suggested_case = match.case
+        movement.note = match.note[:500]
+        movement.save(update_fields=["suggested_case", "note"])
+        return "unmatched"
+    data = _entry_data(movement, category=match.category, standing_order=match.standing_order)
+    try:
+        entry = _post_movement(movement, match.case, data, by=by, today=today)
+    except ValidationError as exc:
+        movement.suggested_case = match.case
+        movement.note = _refused(exc)[:500]
+        movement.save(update_fields=["suggested_case", "note"])
+        return "unmatched"
+    movement.status = MovementStatus.POSTED
+    movement.case = match.case
+    movement.entry = entry
+    movement.match_method = match.method
+    movement.rule = match.rule
+    movement.save(update_fields=["status", "case", "entry", "match_method", "rule"])
+    return "posted"
+
+
+def payment_entry_data(payment: Payment, *, value_date: date, bank_reference: str, note: str):
+    return EntryData(
+        value_date=value_date,
+        direction=Direction.OUT,
+        amount=payment.amount,
+        category=payment.category,
+        counterparty=payment.beneficiary_name[:200],
+        counterparty_iban=payment.beneficiary_iban,
+        communication=payment.communication_display[:140],
+        standing_order=payment.standing_order,
+        creditor_id=payment.creditor_id,
+        authorisation=payment.authorisation,
+        bank_reference=bank_reference,
+        note=note[:255],
+    )
+
+
+def _post_payment_movement(
+    movement: Movement, payment: Payment, *, by: User | None, today: date
+) -> str:
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    movement.case_id = payment.case_id
+    movement.match_method = MatchMethod.PAYMENT
+    if payment.entry_id:  # already posted when its batch was marked executed
+        movement.status = MovementStatus.POSTED
+        movement.entry_id = payment.entry_id
+        movement.save(update_fields=["status", "case", "entry", "match_method"])
+        payment.movement = movement
+        payment.save(update_fields=["movement"])
+        return "duplicates"
+    data = payment_entry_data(
+        payment,
+        value_date=movement.value_date,
+        bank_reference=movement.identity,
+        note=_("Paiement SEPA %(e2e)s, extrait n° %(statement)s")
+        % {"e2e": payment.end_to_end_id or "—", "statement": movement.statement_number or "—"},
+    )
+    try:
+        entry = _post_movement(movement, payment.case, data, by=by, today=today)
+    except ValidationError as exc:
+        movement.case = None
+        movement.match_method = ""
+        movement.suggested_case_id = payment.case_id
+        movement.note = _refused(exc)[:500]
+        movement.save(update_fields=["case", "match_method", "suggested_case", "note"])
+        return "unmatched"
+    movement.status = MovementStatus.POSTED
+    movement.entry = entry
+    movement.save(update_fields=["status", "case", "entry", "match_method"])
+    payment.entry = entry
+    payment.movement = movement
+    payment.status = PaymentStatus.POSTED
+    payment.save(update_fields=["entry", "movement", "status"])
+    _close_batch_if_done(payment.batch, by=by)
+    return "posted"
+
+
+def _close_batch_if_done(batch: PaymentBatch | None, *, by: User | None) -> None:
+    if batch is None or batch.status != BatchStatus.APPROVED:
+        return
+    open_payments = batch.payments.exclude(status=PaymentStatus.CANCELLED).filter(
+        entry__isnull=True
+    )
+    if not open_payments.exists():
+        batch.status = BatchStatus.EXECUTED
+        batch.executed_at = timezone.now()
+        batch.executed_by = by
+        batch.save(update_fields=["status", "executed_at", "executed_by"])
+
+
+@dataclass
+class AssignData:
+    case: Case
+    category: str
+    creditor: Creditor | None = None
+    authorisation: str = ""
+    standing_order: bool = False
+    rule_on: str = ""  # "", "iban" or "communication": save the assignment as a rule
+
+
+@transaction.atomic
+def movement_assign(
+    *, movement: Movement, data: AssignData, by: User, today: date
+) -> tuple[Movement, int]:
+    """Post a waiting movement to a case's journal; optionally save a rule and apply it to the
+    other waiting movements. Returns the movement and how many others the rule posted."""
+    movement = Movement.objects.select_for_update().get(pk=movement.pk)
+    if movement.status != MovementStatus.UNMATCHED:
+        raise ValidationError(_("Ce mouvement n'est plus en attente d'imputation."))
+    case = data.case
+    if case.organisation_id != movement.organisation_id:
+        raise ValidationError({"case": _("Ce dossier n'appartient pas à l'organisation.")})
+    payment = _payment_for(movement, case)
+    if payment is not None and payment.case_id == case.pk:
+        return _assign_to_payment(movement, payment, by=by, today=today), 0
+    rule = None
+    if data.rule_on:
+        rule = _rule_build(movement, data, by=by)  # validated before posting
+    entry_data = _entry_data(
+        movement,
+        category=data.category,
+        creditor_id=data.creditor.pk if data.creditor else None,
+        authorisation=(data.authorisation or "").strip(),
+        standing_order=data.standing_order,
+    )
+    try:
+        entry = _post_movement(movement, case, entry_data, by=by, today=today)
+    except ValidationError as exc:
+        raise ValidationError(_ledger_errors(exc)) from exc
+    movement.status = MovementStatus.POSTED
+    movement.case = case
+    movement.entry = entry
+    movement.match_method = MatchMethod.MANUAL
+    movement.assigned_by = by
+    movement.assigned_at = timezone.now()
+    movement.note = ""
+    applied = 0
+    if rule is not None:
+        rule.save()
+        movement.rule = rule
+    movement.save()
+    if rule is not None:
+        applied = _apply_rule_to_queue(rule, by=by, today=today)
+    return movement, applied
+
+
+def _assign_to_payment(movement: Movement, payment: Payment, *, by: User, today: date):
+    """A waiting movement that is a prepared payment of the case (its posting had been
+    refused): it posts as that payment, once — never beside it."""
+    outcome = _post_payment_movement(movement, payment, by=by, today=today)
+    movement.refresh_from_db()
+    if outcome == "unmatched":
+        raise ValidationError(movement.note)
+    movement.assigned_by = by
+    movement.assigned_at = timezone.now()
+    movement.note = ""
+    movement.save(update_fields=["assigned_by", "assigned_at", "note"])
+    return movement
+
+
+def _ledger_errors(exc: ValidationError) -> dict[str, list[str]] | list[str]:
+    """The journal's refusal, keyed by the assignment form's fields where they exist."""
+    if not hasattr(exc, "error_dict"):
+        return exc.messages
+    renamed = {"creditor_id": "creditor"}
+    errors: dict[str, list[str]] = {}
+    for key, messages in exc.message_dict.items():
+        errors.setdefault(renamed.get(key, key), []).extend(messages)
+    return errors
+
+
+def _rule_build(movement: Movement, data: AssignData, *, by: User) -> MatchingRule:
+    if data.category not in RULE_CATEGORIES:
+        raise ValidationError(
+            {
+                "rule_on": _(
+                    "Une règle ne peut pas imputer cette catégorie (dividende, dépense "
+                    "exceptionnelle ou honoraires : un paiement préparé s'en charge)."
+                )
+            }
+        )
+    rule = MatchingRule(
+        organisation_id=movement.organisation_id,
+        case=data.case,
+        direction=movement.direction,
+        category=data.category,
+        standing_order=data.standing_order,
+        created_by=by,
+    )
+    if data.rule_on == "iban":
+        if not movement.counterparty_iban:
+            raise ValidationError({"rule_on": _("Ce mouvement n'a pas d'IBAN de contrepartie.")})
+        rule.counterparty_iban = movement.counterparty_iban
+    elif data.rule_on == "communication":
+        if movement.structured_communication:
+            rule.communication = movement.structured_communication
+        elif movement.communication.strip():
+            rule.communication = " ".join(movement.communication.split())[:140]
+        else:
+            raise ValidationError({"rule_on": _("Ce mouvement n'a pas de communication.")})
+    else:
+        raise ValidationError({"rule_on": _("Critère de règle inconnu.")})
+    duplicate = MatchingRule.objects.filter(
+        organisation_id=movement.organisation_id,
+        active=True,
+        direction=rule.direction,
+        counterparty_iban=rule.counterparty_iban,
+        communication=rule.communication,
+    ).first()
+    if duplicate is not None:
+        raise ValidationError(
+            {
+                "rule_on": _("Une règle existe déjà pour ce critère (dossier %(case)s).")
+                % {"case": duplicate.case.reference}
+            }
+        )
+    return rule
+
+
+def _apply_rule_to_queue(rule: MatchingRule, *, by: User | None, today: date) -> int:
+    applied = 0
+    waiting = Movement.objects.select_for_update().filter(
+        organisation_id=rule.organisation_id, status=MovementStatus.UNMATCHED
+    )
+    for movement in waiting.order_by("value_date", "id"):
+        if movement.direction != rule.direction or not _rule_matches(rule, movement):
+            continue
+        data = _entry_data(movement, category=rule.category, standing_order=rule.standing_order)
+        try:
+            entry = _post_movement(movement, rule.case, data, by=by, today=today)
+        except ValidationError as exc:
+            movement.suggested_case = rule.case
+            movement.note = _refused(exc)[:500]
+            movement.save(update_fields=["suggested_case", "note"])
+            continue
+        movement.status = MovementStatus.POSTED
+        movement.case = rule.case
+        movement.entry = entry
+        movement.rule = rule
+        movement.match_method = MatchMethod.RULE
+        movement.note = ""
+        movement.save(update_fields=["status", "case", "entry", "rule", "match_method", "note"])
+        applied += 1
+    return applied
+
+
+@transaction.atomic
+def movement_ignore(*, movement: Movement, by: User, note: str = "") -> Movement:
+    """Set aside a movement that belongs to no case (it stays listed, never posted)."""
+    movement = Movement.objects.select_for_update().get(pk=movement.pk)
+    if movement.status != MovementStatus.UNMATCHED:
+        raise ValidationError(_("Ce mouvement n'est plus en attente d'imputation."))
+    movement.status = MovementStatus.IGNORED
+    movement.note = (note or _("Écarté : ne concerne aucun dossier."))[:500]
+    movement.assigned_by = by
+    movement.assigned_at = timezone.now()
+    movement.save(update_fields=["status", "note", "assigned_by", "assigned_at"])
+    return movement
+
+
+@transaction.atomic
+def rule_deactivate(*, rule: MatchingRule) -> MatchingRule:
+    rule = MatchingRule.objects.select_for_update().get(pk=rule.pk)
+    rule.active = False
+    rule.save(update_fields=["active"])
+    return rule
+
+
+# The case's structured communication ----------------------------------------------------------
+
+
+@transaction.atomic
+def case_communication(*, case: Case) -> CaseCommunication:
+    """The case's structured communication, created on first use from the case's number."""
+    existing = CaseCommunication.objects.filter(case=case).first()
+    if existing:
+        return existing
+    taken = set(
+        CaseCommunication.objects.filter(organisation_id=case.organisation_id).values_list(
+            "digits", flat=True
+        )
+    )
+    # The year of admissibility, then the case's number: +++220/0000/12345+++ for case 123 of
+    # 2022 (unique, since the case number is).
+    base = (case.admissibility_date.year % 100) * 10**8 + case.pk % 10**8 or case.pk
+    digits = make_structured(base)
+    while digits in taken:
+        base = (base + 10**8) % 10**10 or 1
+        digits = make_structured(base)
+    return CaseCommunication.objects.create(
+        organisation_id=case.organisation_id, case=case, digits=digits
+    )
+
+
+@transaction.atomic
+def case_communication_set(*, case: Case, communication: str) -> CaseCommunication:
+    """Record the structured communication already given to the case's payers."""
+    digits = structured_digits(communication)
+    if not digits:
+        raise ValidationError(
+            {
+                "communication": _(
+                    "Communication structurée invalide : 12 chiffres (+++123/4567/89012+++) "
+                    "dont les deux derniers sont la clé modulo 97."
+                )
+            }
+        )
+    clash = (
+        CaseCommunication.objects.filter(organisation_id=case.organisation_id, digits=digits)
+        .exclude(case=case)
+        .select_related("case")
+        .first()
+    )
+    if clash:
+        raise ValidationError(
+            {
+                "communication": _("Cette communication est déjà celle du dossier %(case)s.")
+                % {"case": clash.case.reference}
+            }
+        )
+    record, _created = CaseCommunication.objects.update_or_create(
+        case=case, defaults={"organisation_id": case.organisation_id, "digits": digits}
+    )
+    return record

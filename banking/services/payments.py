@@ -1,0 +1,403 @@
+"""Payments out: prepared one by one, approved in a batch (a SEPA pain.001 file), executed or
+cancelled; a payment posts to the journal once, whichever of its execution or its statement
+movement comes first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from stdnum import bic as std_bic
+from stdnum import iban as std_iban
+from stdnum.be import iban as be_iban
+
+from accounts.models import User
+from budget.models import AllowanceDecision
+from cases.models import Case
+from claims.models import Claim, ClaimStatus, Creditor
+from core.money import format_eur
+from ledger.models import Account, Entry
+from ledger.services import FUTURE_HORIZON, entry_post
+
+from .. import selectors
+from ..communications import structured_digits
+from ..models import (
+    BatchStatus,
+    Payment,
+    PaymentBatch,
+    PaymentCategory,
+    PaymentStatus,
+)
+from ..sepa import Transfer, write_pain001
+from .matching import payment_entry_data
+
+CENT = Decimal("0.01")
+
+
+@dataclass
+class PaymentData:
+    category: str
+    amount: Decimal | None
+    beneficiary_name: str = ""
+    beneficiary_iban: str = ""
+    beneficiary_bic: str = ""
+    creditor: Creditor | None = None
+    structured_communication: str = ""
+    communication: str = ""
+    standing_order: bool = False
+    authorisation: str = ""
+    # An installment of the living allowance's schedule: its due date and the decision it
+    # executes (``allowance_payments_prepare``); both empty for a payment prepared by hand.
+    due_on: date | None = None
+    allowance_decision: AllowanceDecision | None = None
+
+
+def _overdraft_error(account: Account, committed: Decimal, amount: Decimal) -> str | None:
+    available = account.balance - account.reserve - committed
+    if amount <= available:
+        return None
+    return _(
+        "Ce paiement mettrait le compte en négatif : disponible %(available)s (solde "
+        "%(balance)s, dont réserve pour honoraires %(reserve)s, paiements en attente "
+        "%(pending)s)."
+    ) % {
+        "available": format_eur(max(available, Decimal("0.00"))),
+        "balance": format_eur(account.balance),
+        "reserve": format_eur(account.reserve),
+        "pending": format_eur(committed),
+    }
+
+
+def _dividend_error(case: Case, creditor: Creditor | None) -> str | None:
+    if creditor is None:
+        return _("Un dividende désigne le créancier payé.")
+    claims = Claim.objects.filter(case=case, creditor=creditor)
+    if not claims.exists():
+        return _("%(name)s n'a pas déclaré de créance dans ce dossier.") % {"name": creditor.name}
+    if not claims.filter(time_barred=False).exclude(status=ClaimStatus.REJECTED).exists():
+        return _(
+            "%(name)s est forclos ou ses créances sont rejetées : il ne reçoit pas de dividende."
+        ) % {"name": creditor.name}
+    return None
+
+
+def _validate_payment(case: Case, data: PaymentData) -> tuple[dict[str, str], dict]:
+    errors: dict[str, str] = {}
+    clean: dict = {}
+    if data.category not in PaymentCategory.values:
+        errors["category"] = _("Nature de paiement inconnue.")
+    amount = data.amount
+    if amount is None or amount <= 0:
+        errors["amount"] = _("Le montant doit être strictement positif.")
+    elif amount != amount.quantize(CENT):
+        errors["amount"] = _("Le montant a au plus deux décimales.")
+    name = (data.beneficiary_name or "").strip()
+    iban = std_iban.compact(data.beneficiary_iban or "")
+    bic = (data.beneficiary_bic or "").replace(" ", "").upper()
+    if data.category == PaymentCategory.DIVIDEND:
+        error = _dividend_error(case, data.creditor)
+        if error:
+            errors["creditor"] = error
+        elif data.creditor.organisation_id != case.organisation_id:
+            errors["creditor"] = _("Ce créancier n'est pas dans l'annuaire de l'organisation.")
+        else:
+            name = name or data.creditor.name
+            iban = iban or data.creditor.iban
+            bic = bic or data.creditor.bic
+            if not iban:
+                errors["creditor"] = _(
+                    "%(name)s n'a pas d'IBAN dans l'annuaire des créanciers : complétez sa fiche."
+                ) % {"name": data.creditor.name}
+    elif data.creditor is not None:
+        errors["creditor"] = _("Seul un dividende désigne un créancier.")
+    if data.category == PaymentCategory.EXCEPTIONAL_EXPENSE and not data.authorisation.strip():
+        errors["authorisation"] = _(
+            "Une dépense exceptionnelle exige la référence de l'autorisation du tribunal."
+        )
+    if data.standing_order and data.category != PaymentCategory.LIVING_ALLOWANCE:
+        errors["standing_order"] = _("Seul le pécule de médiation se paie par ordre permanent.")
+    decision = data.allowance_decision
+    if decision is not None and (
+        data.category != PaymentCategory.LIVING_ALLOWANCE
+        or data.due_on is None
+        or decision.version.case_id != case.pk
+    ):
+        errors["allowance_decision"] = _(
+            "Une échéance du pécule est un paiement du pécule de médiation de ce dossier, daté."
+        )
+    if not name and "creditor" not in errors:
+        errors["beneficiary_name"] = _("Indiquez le nom du bénéficiaire.")
+    if iban and not std_iban.is_valid(iban):
+        errors["beneficiary_iban"] = _("IBAN du bénéficiaire invalide.")
+    elif not iban and "creditor" not in errors:
+        errors["beneficiary_iban"] = _("Indiquez l'IBAN du bénéficiaire.")
+    if bic and not std_bic.is_valid(bic):
+        errors["beneficiary_bic"] = _("BIC du bénéficiaire invalide (8 ou 11 caractères).")
+    if iban and not bic and be_iban.is_valid(iban):
+        bic = be_iban.to_bic(iban) or ""
+    structured = ""
+    if data.structured_communication.strip():
+        structured = structured_digits(data.structured_communication)
+        if not structured:
+            errors["structured_communication"] = _(
+                "Communication structurée invalide : 12 chiffres (+++123/4567/89012+++) dont "
+                "les deux derniers sont la clé modulo 97 des dix premiers."
+            )
+        elif data.communication.strip():
+            errors["communication"] = _(
+                "Une communication structurée ou une communication libre, pas les deux."
+            )
+    clean.update(
+        beneficiary_name=name[:70],
+        beneficiary_iban=iban,
+        beneficiary_bic=bic,
+        structured_communication=structured,
+        communication=" ".join(data.communication.split())[:140],
+    )
+    return errors, clean
+
+
+def _with_allowance_defaults(case: Case, data: PaymentData) -> PaymentData:
+    """A living allowance without beneficiary goes where the previous one went (the
+    applicant's own account), in the applicants' name."""
+    if data.category != PaymentCategory.LIVING_ALLOWANCE or data.beneficiary_iban.strip():
+        return data
+    previous = (
+        Payment.objects.filter(case=case, category=PaymentCategory.LIVING_ALLOWANCE)
+        .exclude(status=PaymentStatus.CANCELLED)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if previous is None:
+        return data
+    return replace(
+        data,
+        beneficiary_name=data.beneficiary_name.strip() or previous.beneficiary_name,
+        beneficiary_iban=previous.beneficiary_iban,
+        beneficiary_bic=data.beneficiary_bic.strip() or previous.beneficiary_bic,
+    )
+
+
+@transaction.atomic
+def payment_prepare(*, case: Case, data: PaymentData, by: User) -> Payment:
+    """Prepare an outgoing payment. Refused here, with the reason, whatever the journal would
+    refuse when it is posted (overdraft counting the other payments waiting)."""
+    data = _with_allowance_defaults(case, data)
+    if data.category == PaymentCategory.LIVING_ALLOWANCE and not data.beneficiary_name.strip():
+        names = " & ".join(a.full_name for a in case.applicants.all())
+        data = replace(data, beneficiary_name=names[:70])
+    errors, clean = _validate_payment(case, data)
+    account = Account.objects.select_for_update().filter(case=case).first()
+    if account is None:
+        errors.setdefault("amount", _("Aucun compte de médiation n'est ouvert pour ce dossier."))
+    elif "amount" not in errors:
+        error = _overdraft_error(account, selectors.committed_amount(case), data.amount)
+        if error:
+            errors["amount"] = error
+    if errors:
+        raise ValidationError(errors)
+    if not clean["structured_communication"] and not clean["communication"]:
+        clean["communication"] = f"{PaymentCategory(data.category).label} {case.reference}"[:140]
+    payment = Payment(
+        case=case,
+        category=data.category,
+        amount=data.amount,
+        creditor=data.creditor if data.category == PaymentCategory.DIVIDEND else None,
+        standing_order=data.standing_order,
+        authorisation=(data.authorisation or "").strip()
+        if data.category == PaymentCategory.EXCEPTIONAL_EXPENSE
+        else "",
+        due_on=data.due_on,
+        allowance_decision=data.allowance_decision,
+        created_by=by,
+        **clean,
+    )
+    try:
+        with transaction.atomic():
+            payment.save()
+    except IntegrityError as exc:
+        if data.allowance_decision is None:
+            raise
+        # The conditional unique constraint: another request prepared this installment.
+        raise ValidationError(
+            _("L'échéance du pécule du %(date)s est déjà préparée.")
+            % {"date": data.due_on.strftime("%d/%m/%Y")}
+        ) from exc
+    return payment
+
+
+@transaction.atomic
+def payment_cancel(*, payment: Payment) -> Payment:
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    if payment.status != PaymentStatus.PENDING:
+        raise ValidationError(_("Seul un paiement qui n'est pas encore approuvé peut être retiré."))
+    payment.status = PaymentStatus.CANCELLED
+    payment.save(update_fields=["status"])
+    return payment
+
+
+def _debtor_iban(case: Case, account: Account | None) -> str:
+    return std_iban.compact((account.iban if account and account.iban else case.account_iban) or "")
+
+
+@transaction.atomic
+def batch_approve(
+    *,
+    case: Case,
+    payments: list[Payment] | None,
+    execution_date: date,
+    by: User,
+    today: date,
+) -> PaymentBatch:
+    """Approve waiting payments of the case as a batch and write its pain.001 file."""
+    account = Account.objects.select_for_update().filter(case=case).first()
+    waiting = Payment.objects.select_for_update().filter(case=case, status=PaymentStatus.PENDING)
+    if payments is not None:
+        waiting = waiting.filter(pk__in=[p.pk for p in payments])
+    selected = list(waiting.order_by("id"))
+    errors: dict[str, str] = {}
+    if not selected:
+        errors["payments"] = _("Aucun paiement à approuver.")
+    if execution_date < today:
+        errors["execution_date"] = _("La date d'exécution ne peut être passée.")
+    elif execution_date > today + FUTURE_HORIZON:
+        errors["execution_date"] = _(
+            "La date d'exécution ne peut dépasser de plus de %(days)s jours la date du jour."
+        ) % {"days": FUTURE_HORIZON.days}
+    debtor_iban = _debtor_iban(case, account)
+    if not debtor_iban or not std_iban.is_valid(debtor_iban):
+        errors["__all__"] = _(
+            "Le compte de médiation du dossier n'a pas d'IBAN valide : complétez le dossier."
+        )
+    total = sum((p.amount for p in selected), Decimal("0.00"))
+    if account is None:
+        errors.setdefault("__all__", _("Aucun compte de médiation n'est ouvert pour ce dossier."))
+    elif selected:
+        approved_elsewhere = Payment.objects.filter(
+            case=case, status=PaymentStatus.APPROVED, entry__isnull=True
+        ).aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+        error = _overdraft_error(account, approved_elsewhere, total)
+        if error:
+            errors["__all__"] = error
+    for payment in selected:
+        if payment.category == PaymentCategory.DIVIDEND:
+            error = _dividend_error(case, payment.creditor)
+            if error:
+                errors["payments"] = error
+    if errors:
+        raise ValidationError(errors)
+    batch = PaymentBatch.objects.create(
+        case=case,
+        execution_date=execution_date,
+        debtor_iban=debtor_iban,
+        total=total,
+        approved_by=by,
+    )
+    transfers = []
+    for payment in selected:
+        payment.batch = batch
+        payment.status = PaymentStatus.APPROVED
+        payment.end_to_end_id = f"RCD-{case.pk}-{payment.pk}"[:35]
+        payment.save(update_fields=["batch", "status", "end_to_end_id"])
+        if payment.in_file:
+            transfers.append(
+                Transfer(
+                    name=payment.beneficiary_name,
+                    iban=payment.beneficiary_iban,
+                    bic=payment.beneficiary_bic,
+                    amount=payment.amount,
+                    end_to_end_id=payment.end_to_end_id,
+                    communication=payment.communication,
+                    structured=payment.structured_communication,
+                )
+            )
+    if transfers:
+        pain = write_pain001(
+            debtor_name=_debtor_name(case),
+            debtor_iban=debtor_iban,
+            debtor_bic=(be_iban.to_bic(debtor_iban) or "") if be_iban.is_valid(debtor_iban) else "",
+            execution_date=execution_date,
+            transfers=transfers,
+        )
+        batch.message_id = pain.message_id[:35]
+        batch.pain_xml = pain.content.decode("utf-8")
+        batch.save(update_fields=["message_id", "pain_xml"])
+    return batch
+
+
+def _debtor_name(case: Case) -> str:
+    mediator = case.mediator.get_full_name() or case.mediator.username
+    return _("%(mediator)s, médiateur de dettes, RCD %(reference)s") % {
+        "mediator": mediator,
+        "reference": case.reference,
+    }
+
+
+@transaction.atomic
+def batch_execute(*, batch: PaymentBatch, by: User, today: date) -> list[Entry]:
+    """The bank has executed the batch: post the entries of its payments that no statement has
+    brought back yet (never twice)."""
+    batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status == BatchStatus.CANCELLED:
+        raise ValidationError(_("Ce lot est annulé."))
+    if batch.status == BatchStatus.EXECUTED:
+        raise ValidationError(_("Ce lot est déjà exécuté : ses écritures sont au journal."))
+    posted = []
+    payments = Payment.objects.select_for_update().filter(
+        batch=batch, status=PaymentStatus.APPROVED, entry__isnull=True
+    )
+    for payment in payments.order_by("id"):
+        data = payment_entry_data(
+            payment,
+            value_date=batch.execution_date,
+            bank_reference=f"SEPA|{payment.end_to_end_id}",
+            note=_("Paiement SEPA %(e2e)s (lot du %(date)s)")
+            % {"e2e": payment.end_to_end_id, "date": batch.execution_date.strftime("%d/%m/%Y")},
+        )
+        try:
+            entry = entry_post(case=batch.case, data=data, by=by, today=today)
+        except ValidationError as exc:
+            raise ValidationError(
+                _("Paiement à %(name)s (%(amount)s) refusé par le journal : %(reason)s")
+                % {
+                    "name": payment.beneficiary_name,
+                    "amount": format_eur(payment.amount),
+                    "reason": " ".join(exc.messages),
+                }
+            ) from exc
+        payment.entry = entry
+        payment.status = PaymentStatus.POSTED
+        payment.save(update_fields=["entry", "status"])
+        posted.append(entry)
+    batch.status = BatchStatus.EXECUTED
+    batch.executed_by = by
+    batch.executed_at = timezone.now()
+    batch.save(update_fields=["status", "executed_by", "executed_at"])
+    return posted
+
+
+@transaction.atomic
+def batch_cancel(*, batch: PaymentBatch, by: User) -> PaymentBatch:
+    """Cancel a batch the bank has not executed (none of its payments posted)."""
+    batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != BatchStatus.APPROVED:
+        raise ValidationError(_("Seul un lot approuvé et non exécuté peut être annulé."))
+    if batch.payments.filter(entry__isnull=False).exists():
+        raise ValidationError(
+            _(
+                "Une partie du lot est déjà au journal (revenue par l'extrait) : il ne peut "
+                "être annulé."
+            )
+        )
+    batch.payments.update(status=PaymentStatus.CANCELLED)
+    batch.status = BatchStatus.CANCELLED
+    batch.executed_by = by
+    batch.executed_at = timezone.now()
+    batch.save(update_fields=["status", "executed_by", "executed_at"])
+    return batch
