@@ -3,7 +3,7 @@ PDF for the court (annual report, taxation; WeasyPrint, A4 landscape) and CSV fo
 (semicolon-separated, UTF-8 with BOM, decimal comma, dates dd/mm/yyyy: what a Belgian
 spreadsheet opens as is).
 
-The PDF ends with the verification of the account's hash chain (``services.verify_chain``).
+The PDF ends with the verification of the account's hash chain (``selectors.verify_chain``).
 """
 
 import re
@@ -22,8 +22,7 @@ from core.money import format_eur
 from core.pdf import css_string as _css_string
 
 from .models import Account, Category, Direction, Entry
-from .selectors import JournalExport, journal_export
-from .services import verify_chain
+from .selectors import JournalExport, journal_export, verify_chain
 
 
 def money(value: Decimal) -> str:

@@ -26,6 +26,8 @@ from cases.models import Case
 from claims.models import Claim, ClaimStatus, Creditor
 from core.dates import add_years
 
+from . import registry
+from .chain import GENESIS_HASH, entry_hash
 from .models import (
     MONEY,
     Account,
@@ -391,3 +393,22 @@ def dividend_creditors(case: Case) -> QuerySet[Creditor]:
         .annotate(has_unpaid=Exists(unpaid))
         .order_by("name", "pk")
     )
+
+
+def fee_payment_allowance(case: Case) -> Decimal:
+    """What the court has taxed and is still unpaid (fees.md §8). The taxation orders are
+    recorded by the fees module (``ledger.registry``); until one exists no fee payment is
+    possible at all."""
+    return registry.fee_payment_ceiling(case)
+
+
+def verify_chain(account: Account) -> list[int]:
+    """Sequence numbers whose hash does not match the chain (empty when intact)."""
+    broken = []
+    previous = GENESIS_HASH
+    for entry in account.entries.order_by("sequence"):
+        expected = entry_hash(previous, account.pk, entry.sequence, entry)
+        if entry.previous_hash != previous or entry.hash != expected:
+            broken.append(entry.sequence)
+        previous = entry.hash
+    return broken

@@ -1,7 +1,6 @@
 """Posting to the mediation account. The database has the last word (triggers and checks, see
 migration 0002); these services give the clear message first and keep the hash chain."""
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -16,15 +15,15 @@ from cases.models import Case
 from claims.models import Claim
 from core.money import format_eur
 
-from . import registry
+from .chain import GENESIS_HASH, entry_hash
 from .models import Account, Category, Direction, Entry
+from .selectors import fee_payment_allowance
 
 CENT = Decimal("0.01")
 # The largest amount an entry (and a balance) can hold: numeric(12, 2) in the database.
 MAX_AMOUNT = Decimal("9999999999.99")
 # A value date may not lie further in the future than this (a payment prepared for next week).
 FUTURE_HORIZON = timedelta(days=31)
-GENESIS_HASH = "0" * 64
 
 
 @dataclass
@@ -41,13 +40,6 @@ class EntryData:
     authorisation: str = ""
     bank_reference: str = ""
     note: str = ""
-
-
-def fee_payment_allowance(case: Case) -> Decimal:
-    """What the court has taxed and is still unpaid (fees.md §8). The taxation orders are
-    recorded by the fees module (``ledger.registry``); until one exists no fee payment is
-    possible at all."""
-    return registry.fee_payment_ceiling(case)
 
 
 @transaction.atomic
@@ -87,29 +79,6 @@ def account_open(*, case: Case, iban: str = "", opened_on: date | None = None) -
         case=case, defaults={"iban": iban, "opened_on": opened_on}
     )
     return account
-
-
-def entry_hash(previous_hash: str, account_id: int, sequence: int, data: EntryData) -> str:
-    """sha256 over the previous hash and the entry's legal content (canonical text)."""
-    canonical = "|".join(
-        [
-            previous_hash,
-            str(account_id),
-            str(sequence),
-            data.value_date.isoformat(),
-            data.direction,
-            f"{data.amount:.2f}",
-            data.category,
-            data.counterparty,
-            data.counterparty_iban,
-            data.communication,
-            "1" if data.standing_order else "0",
-            str(data.creditor_id or ""),
-            data.authorisation,
-            data.bank_reference,
-        ]
-    )
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def _validate(case: Case, account: Account, data: EntryData, *, today: date, reversal: bool):
@@ -331,28 +300,3 @@ def entry_reverse(*, entry: Entry, by: User | None, today: date, note: str = "")
     if errors:
         raise ValidationError(errors)
     return _insert(account, data, by=by, reverses=entry)
-
-
-def verify_chain(account: Account) -> list[int]:
-    """Sequence numbers whose hash does not match the chain (empty when intact)."""
-    broken = []
-    previous = GENESIS_HASH
-    for entry in account.entries.order_by("sequence"):
-        data = EntryData(
-            value_date=entry.value_date,
-            direction=entry.direction,
-            amount=entry.amount,
-            category=entry.category,
-            counterparty=entry.counterparty,
-            counterparty_iban=entry.counterparty_iban,
-            communication=entry.communication,
-            standing_order=entry.standing_order,
-            creditor_id=entry.creditor_id,
-            authorisation=entry.authorisation,
-            bank_reference=entry.bank_reference,
-        )
-        expected = entry_hash(previous, account.pk, entry.sequence, data)
-        if entry.previous_hash != previous or entry.hash != expected:
-            broken.append(entry.sequence)
-        previous = entry.hash
-    return broken

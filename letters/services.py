@@ -19,7 +19,6 @@ from django.utils.translation import ngettext
 
 from accounts.models import Organisation, User
 from cases.models import Case
-from claims.models import Creditor, Representation
 from core.roles import Role
 from fees.models import ServiceKind
 from fees.services import service_record
@@ -27,8 +26,8 @@ from fees.services import service_record
 from . import pdf
 from .defaults import DEFAULT_TEMPLATES
 from .models import Letter, LetterAddressee, LetterKind, LetterTemplate
-from .placeholders import AddresseeData, PlaceholderError, case_context, check_source, render_source
-from .selectors import claim_references
+from .placeholders import AddresseeData, PlaceholderError, check_source
+from .selectors import RenderedCopy, letter_render, resolve_addressees
 
 logger = logging.getLogger(__name__)
 
@@ -155,117 +154,6 @@ def letter_templates_ensure_defaults(organisation: Organisation) -> int:
 
 
 # --- letters -------------------------------------------------------------------------------
-
-
-def resolve_addressees(*, case: Case, keys: list[str]) -> list[AddresseeData]:
-    """The addressees chosen by their keys: ``c<creditor pk>`` (a creditor of the case's
-    organisation) or ``r<representation pk>`` (a representative acting in this case).
-    Unknown keys are refused; an addressee without a postal address too."""
-    errors: list[str] = []
-    creditor_ids: list[int] = []
-    representation_ids: list[int] = []
-    for key in dict.fromkeys(keys):
-        prefix, digits = key[:1], key[1:]
-        if prefix not in ("c", "r") or not digits.isdigit():
-            errors.append(_("Destinataire inconnu."))
-        elif prefix == "c":
-            creditor_ids.append(int(digits))
-        else:
-            representation_ids.append(int(digits))
-    creditors = {
-        c.pk: c
-        for c in Creditor.objects.filter(pk__in=creditor_ids, organisation_id=case.organisation_id)
-    }
-    representations = {
-        r.pk: r
-        for r in Representation.objects.filter(pk__in=representation_ids, case=case).select_related(
-            "creditor", "representative"
-        )
-    }
-    if len(creditors) != len(creditor_ids) or len(representations) != len(representation_ids):
-        errors.append(_("Un destinataire choisi n'appartient pas à ce dossier."))
-    if errors:
-        raise ValidationError({"addressees": list(dict.fromkeys(errors))})
-    references = claim_references(case)
-    result: list[AddresseeData] = []
-    for creditor_id in creditor_ids:
-        creditor = creditors[creditor_id]
-        result.append(
-            AddresseeData(
-                key=f"c{creditor.pk}",
-                creditor_id=creditor.pk,
-                representative_id=None,
-                name=creditor.name,
-                address=creditor.address.strip(),
-                reference=references.get(creditor.pk, ""),
-                creditor_name=creditor.name,
-            )
-        )
-    for representation_id in representation_ids:
-        representation = representations[representation_id]
-        representative = representation.representative
-        result.append(
-            AddresseeData(
-                key=f"r{representation.pk}",
-                creditor_id=representation.creditor_id,
-                representative_id=representative.pk,
-                name=representative.name,
-                address=representative.address.strip(),
-                reference=representation.file_reference
-                or references.get(representation.creditor_id, ""),
-                creditor_name=representation.creditor.name,
-            )
-        )
-    result.sort(key=lambda a: (a.creditor_name.lower(), a.representative_id is not None, a.name))
-    missing = [a.name for a in result if not a.address]
-    if missing:
-        raise ValidationError(
-            {
-                "addressees": _(
-                    "Adresse postale manquante pour : %(names)s. Complétez-la dans l'annuaire "
-                    "avant d'envoyer le courrier."
-                )
-                % {"names": ", ".join(missing)}
-            }
-        )
-    return result
-
-
-@dataclass(frozen=True)
-class RenderedCopy:
-    addressee: AddresseeData
-    subject: str
-    body: str
-
-
-def letter_render(
-    *, case: Case, subject: str, body: str, addressees: list[AddresseeData], sent_on: date
-) -> list[RenderedCopy]:
-    """Render the composed text for each addressee (placeholders over strings only).
-    Raises ValidationError keyed ``subject`` / ``body`` for a refused placeholder."""
-    errors: dict[str, list[str]] = {}
-    for field, source in (("subject", subject), ("body", body)):
-        if not source.strip():
-            errors.setdefault(field, []).append(_("Ce champ est obligatoire."))
-            continue
-        try:
-            check_source(source)
-        except PlaceholderError as exc:
-            errors.setdefault(field, []).extend(exc.messages)
-    if errors:
-        raise ValidationError(errors)
-    common = case_context(case=case, sent_on=sent_on, mediator_name=pdf.signatory_of(case.mediator))
-    copies = []
-    for addressee in addressees:
-        context = {**common, **addressee.context()}
-        copies.append(
-            RenderedCopy(
-                addressee=addressee,
-                subject=" ".join(render_source(subject, context).split()),
-                body=render_source(body.replace("\r\n", "\n"), context).strip(),
-            )
-        )
-    return copies
 
 
 def _letter_errors(

@@ -114,9 +114,9 @@ def letter_compose(request, pk: int):
             else:
                 if not data["addressees"]:
                     raise ValidationError({"addressees": _("Choisissez au moins un destinataire.")})
-                addressees = services.resolve_addressees(case=case, keys=data["addressees"])
+                addressees = selectors.resolve_addressees(case=case, keys=data["addressees"])
                 preview = {
-                    "copies": services.letter_render(
+                    "copies": selectors.letter_render(
                         case=case,
                         subject=data["subject"],
                         body=data["body"],

@@ -34,7 +34,7 @@ from budget.selectors import (
 from cases.models import Case
 from cases.selectors import MAX_PLAN_YEARS
 from cases.status import CaseStatus
-from claims.models import ClaimStatus, Creditor
+from claims.models import Claim, ClaimStatus, Creditor
 from claims.selectors import claims_of_case
 from core.money import round_cents
 from ledger.models import Category, Direction, Entry
@@ -555,3 +555,85 @@ def creditor_names(keys) -> dict[str, str]:
     return {
         str(pk): name for pk, name in Creditor.objects.filter(pk__in=ids).values_list("pk", "name")
     }
+
+
+@dataclass(frozen=True)
+class Addressee:
+    kind: str  # "creditor" or "applicant"
+    name: str
+    address: str
+    reference: str = ""
+    creditor_id: int | None = None
+
+    def as_json(self) -> dict:
+        return {
+            "kind": self.kind,
+            "name": self.name,
+            "address": self.address,
+            "reference": self.reference,
+            "creditor_id": self.creditor_id,
+        }
+
+
+def mailing_addressees(
+    *, case: Case, creditor_ids: list[int], copy_to_applicants: bool
+) -> tuple[list[Addressee], dict[str, list[str]]]:
+    """The chosen creditors of the case (any creditor that declared a claim), and the applicants
+    as one addressee. Each needs a postal address."""
+    errors: dict[str, list[str]] = {}
+    declared = set(Claim.objects.filter(case=case).values_list("creditor_id", flat=True))
+    chosen = list(dict.fromkeys(creditor_ids))
+    if any(pk not in declared for pk in chosen):
+        errors["creditors"] = [_("Un destinataire choisi n'est pas créancier dans ce dossier.")]
+        return [], errors
+    if not chosen:
+        errors["creditors"] = [_("Choisissez au moins un créancier.")]
+    references: dict[int, list[str]] = {}
+    for creditor_id, reference in (
+        Claim.objects.filter(case=case)
+        .exclude(creditor_reference="")
+        .order_by("declared_on", "id")
+        .values_list("creditor_id", "creditor_reference")
+    ):
+        refs = references.setdefault(creditor_id, [])
+        if reference not in refs:
+            refs.append(reference)
+    addressees = [
+        Addressee(
+            kind="creditor",
+            name=creditor.name,
+            address=creditor.address.strip(),
+            reference=", ".join(references.get(creditor.pk, [])),
+            creditor_id=creditor.pk,
+        )
+        for creditor in Creditor.objects.filter(pk__in=chosen).order_by("name", "pk")
+    ]
+    missing = [a.name for a in addressees if not a.address]
+    if missing:
+        errors["creditors"] = [
+            _(
+                "Adresse postale manquante pour : %(names)s. Complétez-la dans l'annuaire avant "
+                "d'envoyer le plan."
+            )
+            % {"names": ", ".join(missing)}
+        ]
+    if copy_to_applicants:
+        # One copy per address: applicants living together share one letter.
+        by_address: dict[str, list] = {}
+        for applicant in case.applicants.order_by("position"):
+            address = applicant.address.strip()
+            by_address.setdefault(" ".join(address.split()).lower(), []).append(applicant)
+        if "" in by_address:
+            errors.setdefault("copy_to_applicants", []).append(
+                _("L'adresse du requérant manque : complétez le dossier ou décochez la copie.")
+            )
+        else:
+            for group in by_address.values():
+                addressees.append(
+                    Addressee(
+                        kind="applicant",
+                        name=" et ".join(a.full_name for a in group),
+                        address=group[0].address.strip(),
+                    )
+                )
+    return addressees, errors

@@ -34,7 +34,7 @@ from contacts.models import ContactEntry
 from core.roles import Role
 from fees.models import Service
 from ledger.models import Entry
-from ledger.services import verify_chain
+from ledger.selectors import verify_chain
 
 BUNDLES = Path(__file__).parent / "bundles"
 VALID = ["namur-case.json", "dinant-case.json", "minimal-case.json"]

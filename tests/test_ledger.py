@@ -11,16 +11,10 @@ from django.db import IntegrityError, connection, connections, transaction
 
 from claims.models import Claim
 from claims.services import ClaimData, ContactData, claim_create, creditor_create
+from ledger.chain import GENESIS_HASH
 from ledger.models import Account, Entry
-from ledger.selectors import journal_with_running_balance
-from ledger.services import (
-    GENESIS_HASH,
-    EntryData,
-    account_open,
-    entry_post,
-    entry_reverse,
-    verify_chain,
-)
+from ledger.selectors import journal_with_running_balance, verify_chain
+from ledger.services import EntryData, account_open, entry_post, entry_reverse
 
 TODAY = date(2023, 3, 1)
 

@@ -13,7 +13,8 @@ from django.core.management import call_command
 from cases.services import case_change_status
 from claims.models import Claim, Creditor
 from ledger.models import Account, Entry
-from ledger.services import EntryData, account_open, entry_post, entry_reverse, verify_chain
+from ledger.selectors import verify_chain
+from ledger.services import EntryData, account_open, entry_post, entry_reverse
 
 from .factories import make_case
 
