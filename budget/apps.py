@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class BudgetConfig(AppConfig):
     name = "budget"
     verbose_name = _("Budget et pécule de médiation")
+
+    def ready(self):
+        from budget.loading import LEGAL_DATA
+        from core.legal_data import register_legal_data
+
+        # The art. 1409 brackets and integration income are shipped by release migrations; the
+        # check budget.W001/W002 (manage.py check --database default) compares them with the file.
+        register_legal_data(LEGAL_DATA)
