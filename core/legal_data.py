@@ -11,7 +11,8 @@ system check that tells when a database no longer holds what the shipped files s
   migration applies it with :class:`ApplyLegalRelease`, which pins the digest of its content: a
   migration gives the same result whenever it runs, so **a shipped release never changes**; a
   correction is a new release. The shipped files are the cumulative result of the releases,
-  in migration order (``tests/test_legal_data.py`` proves it).
+  in migration order (``tests/test_legal_data.py`` proves it); ``manage.py legal_release APP
+  NAME`` writes the next release and its migration from the difference.
 
 Applying a release (:func:`apply_rows`), row by row:
 
@@ -193,6 +194,27 @@ def release_digest(document: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def release_text(document: Mapping[str, Any]) -> str:
+    """A release document as written to its file: one row per line, like the shipped files."""
+    lines = ["{"]
+    for name in ("format", "app", "release", "description"):
+        lines.append(f"  {json.dumps(name)}: {json.dumps(document[name], ensure_ascii=False)},")
+    lines.append('  "models": {')
+    parts = list(document["models"].items())
+    for index, (model_name, part) in enumerate(parts):
+        rows = [json.dumps(row, ensure_ascii=False) for row in part["rows"]]
+        lines += [
+            f"    {json.dumps(model_name)}: {{",
+            f'      "identity": {json.dumps(part["identity"])},',
+            '      "rows": [',
+            *(f"        {row}{',' if i < len(rows) - 1 else ''}" for i, row in enumerate(rows)),
+            "      ]",
+            "    }" + ("," if index < len(parts) - 1 else ""),
+        ]
+    lines += ["  }", "}", ""]
+    return "\n".join(lines)
+
+
 def read_release_file(path: Path, *, digest: str | None = None) -> dict[str, Any]:
     """A release document, checked; ``digest``: the one its migration pinned."""
     document = json.loads(path.read_text(encoding="utf-8"))
@@ -206,7 +228,7 @@ def read_release_file(path: Path, *, digest: str | None = None) -> dict[str, Any
         raise ReleaseError(
             f"La livraison {path} a changé depuis que sa migration a été écrite (empreinte "
             f"{release_digest(document)}, attendue {digest}). Une livraison publiée ne change "
-            "plus : une correction est une nouvelle livraison."
+            "plus : une correction est une nouvelle livraison (manage.py legal_release)."
         )
     return document
 
@@ -493,6 +515,36 @@ def unreleased(data: LegalData) -> Unreleased:
                 continue
             rows.setdefault(dataset.model, []).append({"__key__": _key_label(key), **values})
     return Unreleased(rows, problems)
+
+
+def next_release_document(data: LegalData, name: str) -> dict[str, Any] | None:
+    """The release that would bring the releases up to the shipped files (None: nothing to
+    release); raises :class:`ReleaseError` when no release can."""
+    if not re.fullmatch(r"[a-z0-9_]+", name):
+        raise ReleaseError(f"Nom de livraison {name!r} : lettres minuscules, chiffres et _.")
+    problems = release_problems(data)
+    difference = unreleased(data)
+    problems += difference.problems
+    if problems:
+        raise ReleaseError("\n".join(problems))
+    if not difference:
+        return None
+    numbers = [int(p.stem[:4]) for p in releases_dir(data.app_label).glob("*.json")]
+    release = f"{max(numbers, default=0) + 1:04d}_{name}"
+    parts = {}
+    for model_name, rows in difference.rows.items():
+        dataset = data.dataset(model_name)
+        parts[model_name] = {
+            "identity": list(dataset.identity),
+            "rows": [{k: _json_value(v) for k, v in row.items() if k != "__key__"} for row in rows],
+        }
+    return {
+        "format": RELEASE_FORMAT,
+        "app": data.app_label,
+        "release": release,
+        "description": "",
+        "models": parts,
+    }
 
 
 def apply_shipped_files(

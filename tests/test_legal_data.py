@@ -17,10 +17,12 @@ from types import SimpleNamespace
 import pytest
 from django.apps import apps as django_apps
 from django.core import checks
+from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 
 from budget.models import IntegrationIncomeRecord, SeizureScaleRecord
+from core import legal_data
 from core.legal_data import (
     RELEASE_FORMAT,
     ReleaseError,
@@ -84,8 +86,9 @@ def test_the_shipped_files_are_the_cumulative_releases(app_label):
     assert release_problems(data) == []
     difference = unreleased(data)
     assert not difference, (
-        "The shipped files differ from the releases: ship the change in a new release "
-        f"of {app_label} (README, 'Legal data').\n" + "\n".join(difference.describe())
+        "The shipped files differ from the releases: ship the change with "
+        f"`manage.py legal_release {app_label} NAME` (README, 'Legal data').\n"
+        + "\n".join(difference.describe())
     )
 
 
@@ -276,6 +279,48 @@ def test_a_release_row_must_name_model_fields():
         apply_tariffs(tariff("2.2@2027-01-01", "11.40") | {"start_unknown": False})
     with pytest.raises(ReleaseError, match="ne se livre pas"):
         apply_tariffs(tariff("2.2@2027-01-01", "11.40") | {"shipped": False})
+
+
+# --- writing the next release -----------------------------------------------------------------
+
+
+def test_legal_release_writes_the_release_and_its_migration(tmp_path, monkeypatch, capsys):
+    call_command("legal_release", "fees", "2027", "--dry-run")
+    assert "nothing to do" in capsys.readouterr().out
+
+    data = registered_legal_data()["fees"]
+    tariffs = data.dataset("TariffRowRecord")
+    new_row = tariff("2.2@2027-01-01", "11.40")
+
+    def with_a_new_row():
+        return shipped_tariff_rows() + [new_row]
+
+    patched = dataclasses.replace(
+        data, datasets=(dataclasses.replace(tariffs, shipped_rows=with_a_new_row), data.datasets[1])
+    )
+    releases = tmp_path / "fees" / "data" / "releases"
+    releases.mkdir(parents=True)
+    (tmp_path / "fees" / "migrations").mkdir()
+    real = legal_data.releases_dir("fees") / "0001_initial.json"
+    (releases / "0001_initial.json").write_bytes(real.read_bytes())
+    monkeypatch.setitem(legal_data._REGISTRY, "fees", patched)
+    monkeypatch.setattr(legal_data, "releases_dir", lambda app_label: releases)
+    monkeypatch.setattr(
+        "core.management.commands.legal_release.releases_dir", lambda app_label: releases
+    )
+
+    call_command("legal_release", "fees", "2027", "--description", "Avis 2027 (test)")
+
+    written = json.loads((releases / "0002_2027.json").read_text(encoding="utf-8"))
+    assert written["release"] == "0002_2027"
+    assert written["description"] == "Avis 2027 (test)"
+    assert written["models"] == {"TariffRowRecord": {"identity": ["row_id"], "rows": [new_row]}}
+    (migration,) = (tmp_path / "fees" / "migrations").glob("*.py")
+    assert migration.name == "0007_legal_release_2027.py"
+    text = migration.read_text(encoding="utf-8")
+    assert 'dependencies = [("fees", "0006_load_legal_amounts")]' in text
+    assert f'digest="{release_digest(written)}"' in text
+    compile(text, str(migration), "exec")
 
 
 # --- the system check -------------------------------------------------------------------------
