@@ -1,7 +1,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from budget.loading import LEGAL_DATA
 from core import case_views
+from core.legal_data import register_legal_data
 
 
 class BudgetConfig(AppConfig):
@@ -12,3 +14,6 @@ class BudgetConfig(AppConfig):
         case_views.register_tab(
             key="budget", label=_("Budget et pécule"), url_name="budget:case_budget", order=40
         )
+        # The art. 1409 brackets and integration income are shipped by release migrations; the
+        # check budget.W001/W002 (manage.py check --database default) compares them with the file.
+        register_legal_data(LEGAL_DATA)

@@ -29,10 +29,10 @@ CENT = Decimal("0.01")
 
 class SeizureScaleRecord(models.Model):
     """A dated row of the art. 1409 C.J. brackets. The rows of
-    ``budget/data/living_allowance.json`` are loaded by migration (and ``manage.py
-    load_allowance_rows``); an administrator adds the next year's brackets in the admin. The
-    computation never reads this model: ``budget.selectors.legal_tables`` turns the rows into
-    the pure ``LegalTables``."""
+    ``budget/data/living_allowance.json`` reach it by release migrations (``core.legal_data``;
+    and ``manage.py load_allowance_rows``); an administrator adds the next year's brackets in
+    the admin. The computation never reads this model: ``budget.selectors.legal_tables`` turns
+    the rows into the pure ``LegalTables``."""
 
     row_id = models.CharField(_("identifiant"), max_length=64, unique=True)
     effective_from = models.DateField(_("en vigueur depuis"), unique=True)

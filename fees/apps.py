@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from core import case_views
+from core.legal_data import register_legal_data
+from fees.loading import LEGAL_DATA
 from ledger import registry as ledger_registry
 
 
@@ -17,3 +19,6 @@ class FeesConfig(AppConfig):
         )
         # A fee payment may not exceed what the court taxed and is still unpaid (fees.md §8).
         ledger_registry.register_fee_payment_ceiling(selectors.taxed_unpaid_amount)
+        # The tariff rows and legal amounts are shipped by release migrations; the check
+        # fees.W001/W002 (manage.py check --database default) compares them with the files.
+        register_legal_data(LEGAL_DATA)

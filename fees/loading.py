@@ -1,55 +1,77 @@
-"""Load the shipped tariff rows (``fees/data/tariffs.json``) into the database."""
+"""The legal data of the fees app, as :mod:`core.legal_data` datasets: the tariff rows
+(``fees/data/tariffs.json``) and the legal amounts (``fees/data/legal_amounts.json``).
 
+Those files are what the application ships today: the cumulative result of the releases in
+``fees/data/releases/``, which migrations apply (``core.legal_data``; a test proves they agree).
+To ship new or corrected rows: edit the file, then ``manage.py legal_release fees NAME``.
+"""
+
+import json
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from core.legal_data import LegalData, LegalDataset
 from fees.tariffs import DATA_FILE, rows_from_json
-
-
-def load_shipped_tariffs(record_model) -> tuple[int, int]:
-    """Insert the shipped rows whose id is not in the database yet; never overwrite a row an
-    administrator may have completed (e.g. the start date of the pre-2018 rows).
-    Returns (added, already present). ``record_model`` lets a data migration pass its
-    historical model."""
-    import json
-
-    document = json.loads(DATA_FILE.read_text(encoding="utf-8"))
-    rows = rows_from_json(document)
-    existing = set(record_model.objects.values_list("row_id", flat=True))
-    added = 0
-    for row in rows:
-        if row.id in existing:
-            continue
-        record_model.objects.create(
-            row_id=row.id,
-            key=row.key,
-            effective_from=row.effective_from,
-            amount=row.amount,
-            source=row.source,
-            shipped=True,
-        )
-        added += 1
-    return added, len(rows) - added
-
 
 LEGAL_AMOUNTS_FILE = DATA_FILE.parent / "legal_amounts.json"
 LEGAL_AMOUNTS_FORMAT = "rcd-legal-amounts/1"
 
 
-def load_shipped_legal_amounts(record_model) -> tuple[int, int]:
-    """Insert the rows of ``fees/data/legal_amounts.json`` missing from the database (by key and
-    start date); never overwrite a row. Returns (added, already present)."""
-    import json
-    from datetime import date
-    from decimal import Decimal
+def shipped_tariff_rows() -> list[dict[str, Any]]:
+    """The rows of ``tariffs.json`` as ``TariffRowRecord`` field values."""
+    rows = rows_from_json(json.loads(DATA_FILE.read_text(encoding="utf-8")))
+    return [
+        {
+            "row_id": row.id,
+            "key": row.key,
+            "effective_from": row.effective_from,
+            "amount": row.amount,
+            "source": row.source,
+        }
+        for row in rows
+    ]
 
+
+def shipped_legal_amount_rows() -> list[dict[str, Any]]:
+    """The rows of ``legal_amounts.json`` as ``LegalAmount`` field values."""
     document = json.loads(LEGAL_AMOUNTS_FILE.read_text(encoding="utf-8"))
     if document.get("format") != LEGAL_AMOUNTS_FORMAT:
         raise ValueError(f"{LEGAL_AMOUNTS_FILE.name}: format attendu {LEGAL_AMOUNTS_FORMAT!r}")
-    added = present = 0
+    rows = []
     for raw in document["rows"]:
-        _row, created = record_model.objects.get_or_create(
-            key=raw["key"],
-            effective_from=date.fromisoformat(raw["effective_from"]),
-            defaults={"amount": Decimal(raw["amount"]), "source": raw["source"], "shipped": True},
+        if not raw.get("source"):
+            raise ValueError(f"{LEGAL_AMOUNTS_FILE.name}: {raw.get('key')} sans source")
+        rows.append(
+            {
+                "key": raw["key"],
+                "effective_from": date.fromisoformat(raw["effective_from"]),
+                "amount": Decimal(raw["amount"]),
+                "source": raw["source"],
+            }
         )
-        added += created
-        present += not created
-    return added, present
+    return rows
+
+
+LEGAL_DATA = LegalData(
+    app_label="fees",
+    load_command="load_tariffs",
+    datasets=(
+        LegalDataset(
+            model="TariffRowRecord",
+            identity=("row_id",),
+            label="tariff rows",
+            shipped_file=DATA_FILE,
+            shipped_rows=shipped_tariff_rows,
+            check_id="fees.W001",
+        ),
+        LegalDataset(
+            model="LegalAmount",
+            identity=("key", "effective_from"),
+            label="legal amounts",
+            shipped_file=LEGAL_AMOUNTS_FILE,
+            shipped_rows=shipped_legal_amount_rows,
+            check_id="fees.W002",
+        ),
+    ),
+)

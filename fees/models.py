@@ -98,10 +98,11 @@ class Service(models.Model):
 
 
 class TariffRowRecord(models.Model):
-    """A dated tariff row in the database: the rows of ``fees/data/tariffs.json`` are loaded by
-    migration (and ``manage.py load_tariffs``); an administrator adds the next notice's rows in
-    the admin without a release (fees.md §2). The engine never reads this model directly: the
-    selector ``fees.selectors.tariff_table`` turns the rows into a pure ``TariffTable``."""
+    """A dated tariff row in the database: the rows of ``fees/data/tariffs.json`` reach it by
+    release migrations (``core.legal_data``; and ``manage.py load_tariffs``); an administrator
+    adds the next notice's rows in the admin without a release (fees.md §2). The engine never
+    reads this model directly: the selector ``fees.selectors.tariff_table`` turns the rows
+    into a pure ``TariffTable``."""
 
     row_id = models.CharField(_("identifiant"), max_length=64, unique=True)
     key = models.CharField(_("clé du barème"), max_length=16, choices=list(KEY_LABELS.items()))
@@ -368,8 +369,8 @@ class LegalAmountKey(models.TextChoices):
 
 class LegalAmount(models.Model):
     """A dated legal amount other than the barème (e.g. the 1.200 EUR cap of art. 1675/19
-    C.J.), with its source; shipped in ``fees/data/legal_amounts.json`` and loaded by
-    migration; an administrator adds a new row when the law changes."""
+    C.J.), with its source; shipped in ``fees/data/legal_amounts.json`` by release migrations
+    (``core.legal_data``); an administrator adds a new row when the law changes."""
 
     key = models.CharField(_("clé"), max_length=32, choices=LegalAmountKey.choices)
     effective_from = models.DateField(_("en vigueur depuis"))

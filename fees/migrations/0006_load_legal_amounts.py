@@ -1,13 +1,19 @@
 from django.db import migrations
 
-
-def load(apps, schema_editor):
-    from fees.loading import load_shipped_legal_amounts
-
-    load_shipped_legal_amounts(apps.get_model("fees", "LegalAmount"))
+from core.legal_data import ApplyLegalRelease
 
 
 class Migration(migrations.Migration):
     dependencies = [("fees", "0005_freeze_filed_statements")]
 
-    operations = [migrations.RunPython(load, migrations.RunPython.noop)]
+    # The legal amounts of release 0001_initial: fees/data/legal_amounts.json as it was when this
+    # migration was written. (It used to read that file as it is at migrate time; the release is
+    # frozen so that the migration gives the same rows whenever it runs: core.legal_data.)
+    operations = [
+        ApplyLegalRelease(
+            "fees",
+            "0001_initial",
+            digest="147d0380a021988005c9aadf68def39d81260a285febd4f760f6142bcdc35dd6",
+            models=["LegalAmount"],
+        )
+    ]
