@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from core.access import role_required
 from core.case_views import case_context, case_for_edit, case_for_user
+from core.forms import apply_errors
 from core.roles import CASE_ROLES, Role
 
 from . import exports, selectors, services
@@ -130,18 +131,6 @@ def _initial_from(case, version):
     return header, incomes, charges
 
 
-def _attach(exc: ValidationError, form, incomes, charges) -> None:
-    mapping = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    for name, msgs in mapping.items():
-        if name == "incomes":
-            incomes._non_form_errors = incomes.error_class(list(incomes.non_form_errors()) + msgs)
-        elif name == "charges":
-            charges._non_form_errors = charges.error_class(list(charges.non_form_errors()) + msgs)
-        else:
-            for msg in msgs:
-                form.add_error(name if name in form.fields else None, msg)
-
-
 @role_required(*WRITERS)
 def version_create(request, pk: int):
     case = case_for_edit(request, pk)
@@ -158,7 +147,7 @@ def version_create(request, pk: int):
                 case=case, data=budget_data(form, incomes, charges), by=request.user
             )
         except ValidationError as exc:
-            _attach(exc, form, incomes, charges)
+            apply_errors(exc, form, formsets={"incomes": incomes, "charges": charges})
         else:
             messages.success(
                 request,
@@ -196,10 +185,7 @@ def allowance_decide(request, pk: int, version_pk: int):
                 by=request.user,
             )
         except ValidationError as exc:
-            mapping = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-            for name, msgs in mapping.items():
-                for msg in msgs:
-                    form.add_error(name if name in form.fields else None, msg)
+            apply_errors(exc, form)
         else:
             messages.success(
                 request,

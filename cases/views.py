@@ -34,6 +34,11 @@ PAGE_SIZE = 25
 PENDING_TABS: frozenset[str] = frozenset()
 
 
+def _applicant_keys(formset) -> dict:
+    """A case service's errors about applicants show above the applicants' forms."""
+    return dict.fromkeys(["applicants", *ApplicantForm.base_fields], formset)
+
+
 @role_required(*CASE_ROLES)
 def case_list(request):
     user = request.user
@@ -84,7 +89,7 @@ def case_create(request):
                 created_by=user,
             )
         except ValidationError as exc:
-            _attach_case_errors(exc, form, formset)
+            apply_errors(exc, form, formsets=_applicant_keys(formset))
         else:
             messages.success(request, _("Dossier %(ref)s créé.") % {"ref": case.reference})
             return redirect("cases:detail", pk=case.pk)
@@ -93,19 +98,6 @@ def case_create(request):
         "cases/form.html",
         {"form": form, "formset": formset, "title": _("Nouveau dossier"), "case": None},
     )
-
-
-def _attach_case_errors(exc: ValidationError, form, formset) -> None:
-    for field, msgs in exc.message_dict.items():
-        for msg in msgs:
-            if field == "applicants" or field in ApplicantForm.base_fields:
-                formset._non_form_errors = formset.error_class(
-                    list(formset.non_form_errors()) + [msg]
-                )
-            elif field in form.fields:
-                form.add_error(field, msg)
-            else:
-                form.add_error(None, msg)
 
 
 @role_required(*CASE_ROLES)
@@ -155,7 +147,7 @@ def case_edit(request, pk: int):
                 case=case, data=form.to_data(), applicants=formset.applicants(), updated_by=user
             )
         except ValidationError as exc:
-            _attach_case_errors(exc, form, formset)
+            apply_errors(exc, form, formsets=_applicant_keys(formset))
         else:
             messages.success(request, _("Dossier enregistré."))
             return redirect("cases:detail", pk=case.pk)

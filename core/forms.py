@@ -107,15 +107,28 @@ class MoneyField(forms.CharField):
         return amount
 
 
-def apply_errors(error: ValidationError, *forms_) -> None:
-    """Put a service's ``ValidationError`` onto the forms that show it: each message goes to the
-    first form that has a field of that name, on that field; a message for no known field (or
-    raised without a field) goes to the first form's non-field errors. The one way every app
-    shows a service's refusal."""
-    mapping = (
-        error.message_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.messages}
-    )
-    for field, msgs in mapping.items():
+def apply_errors(error: ValidationError, *forms_, rename=None, formsets=None) -> None:
+    """Put a service's ``ValidationError`` onto the forms that show it: the one way every app
+    shows a service's refusal.
+
+    Each message goes to the first form that has a field of its key, on that field; a message
+    for no known field (or raised without a field) goes to the first form's non-field errors.
+    ``rename`` maps a service's key to the form's field name when they differ; ``formsets``
+    maps a key to a formset whose non-form errors show it (a budget's income lines)."""
+    rename = rename or {}
+    formsets = formsets or {}
+    if hasattr(error, "error_dict"):
+        mapping = error.message_dict
+    else:
+        mapping = {NON_FIELD_ERRORS: error.messages}
+    for key, msgs in mapping.items():
+        field = rename.get(key, key)
+        if field in formsets:
+            formset = formsets[field]
+            formset._non_form_errors = formset.error_class(
+                list(formset.non_form_errors()) + list(msgs)
+            )
+            continue
         target = next((f for f in forms_ if field in f.fields), forms_[0])
         for msg in msgs:
             target.add_error(field if field in target.fields else None, msg)

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import role_required
 from core.case_views import case_context, case_for_user, require_edit, user_can_edit
+from core.forms import apply_errors
 from core.roles import CASE_ROLES, Role
 
 from . import selectors, services
@@ -35,9 +36,7 @@ def case_documents(request, pk: int):
                     uploaded_by=user,
                 )
             except ValidationError as exc:
-                for field, msgs in exc.message_dict.items():
-                    for msg in msgs:
-                        form.add_error(field if field in form.fields else None, msg)
+                apply_errors(exc, form)
             else:
                 messages.success(request, _("Document ajouté."))
                 return redirect("documents:case_documents", pk=case.pk)

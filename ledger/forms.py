@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DATE_WIDGET
 from claims.models import Creditor
-from core.forms import AmbiguousAmount, parse_amount  # noqa: F401 (re-exported)
+from core.forms import AmbiguousAmount, apply_errors, parse_amount  # noqa: F401 (re-exported)
 from core.forms import MoneyField as AmountField
 
 from .models import Category, Direction
@@ -36,17 +36,6 @@ def _helper(layout=None) -> FormHelper:
     if layout is not None:
         helper.layout = layout
     return helper
-
-
-def apply_service_errors(form: forms.Form, error: ValidationError, mapping=None) -> None:
-    """Attach a service's ValidationError to the fields that carry it (``mapping`` renames the
-    service's keys to the form's fields); the rest goes to the form's own errors."""
-    mapping = mapping or {}
-    errors = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
-    for key, messages in errors.items():
-        name = mapping.get(key, key)
-        for message in messages:
-            form.add_error(name if name in form.fields else None, message)
 
 
 # Account ------------------------------------------------------------------------------------
@@ -257,7 +246,7 @@ class EntryForm(forms.Form):
         )
 
     def apply_service_errors(self, error: ValidationError) -> None:
-        apply_service_errors(self, error, ENTRY_ERROR_FIELDS)
+        apply_errors(error, self, rename=ENTRY_ERROR_FIELDS)
 
 
 class ReverseForm(forms.Form):

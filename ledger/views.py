@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from core.access import role_required
 from core.case_views import case_context, case_for_edit, case_for_user
+from core.forms import apply_errors
 from core.roles import CASE_ROLES, Role
 
 from . import exports, selectors, services
@@ -100,9 +101,7 @@ def account_open(request, pk: int):
                 opened_on=form.cleaned_data["opened_on"],
             )
         except ValidationError as exc:
-            for field, msgs in exc.message_dict.items():
-                for msg in msgs:
-                    form.add_error(field if field in form.fields else None, msg)
+            apply_errors(exc, form)
         else:
             messages.success(request, _("Compte de médiation ouvert."))
             return redirect("ledger:journal", pk=case.pk)
@@ -163,8 +162,7 @@ def entry_reverse(request, pk: int, entry_pk: int):
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
-            for msg in exc.messages:
-                form.add_error(None, msg)
+            apply_errors(exc, form)
         else:
             messages.success(
                 request,

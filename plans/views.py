@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from claims.models import Claim, Creditor
 from core.access import role_required
 from core.case_views import case_context, case_for_edit, case_for_user
+from core.forms import apply_errors
 from core.roles import CASE_ROLES, Role
 
 from . import engine, estimates, pdf, selectors, services, tables
@@ -31,13 +32,6 @@ TAB = "plan"
 
 def _readable_case(request, pk: int):
     return case_for_user(request, pk)
-
-
-def _attach(error: ValidationError, form) -> None:
-    mapping = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
-    for field, msgs in mapping.items():
-        for msg in msgs:
-            form.add_error(field if field in form.fields else None, msg)
 
 
 def _context(request, case, **extra) -> dict:
@@ -204,7 +198,7 @@ def _plan_form(request, case, version: PlanVersion | None):
                 case=case, data=replace(data, fee_provision=Decimal("0.00"), shares=None)
             )
             if checked.errors:
-                _attach(ValidationError(checked.errors), form)
+                apply_errors(ValidationError(checked.errors), form)
             else:
                 estimate = estimates.fee_estimate(
                     case=case,
@@ -222,7 +216,7 @@ def _plan_form(request, case, version: PlanVersion | None):
         elif action == "preview":
             checked = services.check_plan(case=case, data=data)
             if checked.errors:
-                _attach(ValidationError(checked.errors), form)
+                apply_errors(ValidationError(checked.errors), form)
             else:
                 preview = checked.result
         else:
@@ -234,7 +228,7 @@ def _plan_form(request, case, version: PlanVersion | None):
                     services.plan_update(version=version, data=data, by=request.user)
                     messages.success(request, _("Projet de plan mis à jour."))
             except ValidationError as exc:
-                _attach(exc, form)
+                apply_errors(exc, form)
             else:
                 return redirect("plans:version_detail", pk=case.pk, number=version.number)
     context = _context(
@@ -291,7 +285,7 @@ def version_revise(request, pk: int, number: int):
                 version=version, reason=form.cleaned_data["reason"], by=request.user
             )
         except ValidationError as exc:
-            _attach(exc, form)
+            apply_errors(exc, form)
         else:
             messages.success(
                 request,
@@ -318,7 +312,7 @@ def version_approve(request, pk: int, number: int):
                 today=timezone.localdate(),
             )
         except ValidationError as exc:
-            _attach(exc, form)
+            apply_errors(exc, form)
         else:
             messages.success(request, _("Décision du tribunal enregistrée : la version est figée."))
             return redirect("plans:version_detail", pk=case.pk, number=number)
@@ -395,7 +389,7 @@ def version_send(request, pk: int, number: int):
                 today=today,
             )
         except ValidationError as exc:
-            _attach(exc, form)
+            apply_errors(exc, form)
         else:
             service = mailing.service
             messages.success(

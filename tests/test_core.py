@@ -171,3 +171,62 @@ def test_uploads_are_recognised_by_their_first_bytes_not_their_name(settings):
         assert message in error.value.message_dict["f"][0]
     with pytest.raises(ValidationError):
         check("x.png", b"\x89PNG\r\n\x1a\n", accepted=PDF_ONLY)
+
+
+# --- core.forms.apply_errors: the one way a service's refusal reaches a form ------------------
+
+
+def test_apply_errors_puts_each_message_on_its_field_or_on_the_form():
+    from django import forms as dj_forms
+    from django.core.exceptions import ValidationError
+
+    from core.forms import apply_errors
+
+    class Head(dj_forms.Form):
+        date = dj_forms.DateField(required=False)
+
+    class Lines(dj_forms.Form):
+        amount = dj_forms.CharField(required=False)
+
+    head, lines = Head({}), Lines({})
+    head.is_valid(), lines.is_valid()
+    apply_errors(
+        ValidationError({"date": ["Date future."], "amount": ["Négatif."], "other": ["Autre."]}),
+        head,
+        lines,
+    )
+    assert head.errors["date"] == ["Date future."]
+    assert lines.errors["amount"] == ["Négatif."]
+    assert head.non_field_errors() == ["Autre."]  # a key no form has: the first form
+
+    head = Head({})
+    head.is_valid()
+    apply_errors(ValidationError("Refusé."), head)  # raised without a field
+    assert head.non_field_errors() == ["Refusé."]
+
+
+def test_apply_errors_renames_keys_and_reaches_formsets():
+    from django import forms as dj_forms
+    from django.core.exceptions import ValidationError
+
+    from core.forms import apply_errors
+
+    class Head(dj_forms.Form):
+        value_date = dj_forms.DateField(required=False)
+
+    class Line(dj_forms.Form):
+        label = dj_forms.CharField(required=False)
+
+    head = Head({})
+    incomes = dj_forms.formset_factory(Line, extra=0)(
+        {"form-TOTAL_FORMS": "0", "form-INITIAL_FORMS": "0"}
+    )
+    head.is_valid(), incomes.is_valid()
+    apply_errors(
+        ValidationError({"date": ["Hors période."], "incomes": ["Aucun revenu."]}),
+        head,
+        rename={"date": "value_date"},
+        formsets={"incomes": incomes},
+    )
+    assert head.errors["value_date"] == ["Hors période."]
+    assert list(incomes.non_form_errors()) == ["Aucun revenu."]
