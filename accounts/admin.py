@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .models import ClerkDivision, Organisation, User
+from .services import organisation_created
 
 
 @admin.register(Organisation)
@@ -10,6 +11,11 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_display = ("name", "kind", "slug", "enterprise_number")
     search_fields = ("name", "slug", "enterprise_number")
     prepopulated_fields = {"slug": ("name",)}
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:  # what other apps need for a new organisation (its letter templates, …)
+            organisation_created(obj)
 
 
 class ClerkDivisionInline(admin.TabularInline):

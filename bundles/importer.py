@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from stdnum import iban as std_iban
 
 from accounts.models import Organisation, Profession, User, validate_enterprise_number
+from accounts.services import organisation_get_or_create
 from budget import selectors as budget_selectors
 from budget.allowance import INCOME_RULES, NoRowInForce, Verdict, check_allowance
 from budget.allowance import IncomeKind as BudgetIncomeKind
@@ -1386,7 +1387,7 @@ class _Builder:
         if self.plan.organisation is not None:
             return self.plan.organisation
         slug = self.plan.organisation_slug
-        organisation, _created = Organisation.objects.get_or_create(
+        organisation, _created = organisation_get_or_create(
             slug=slug,
             defaults={
                 "name": slug.replace("-", " ").capitalize(),

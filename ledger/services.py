@@ -1,5 +1,5 @@
 """Posting to the mediation account. The database has the last word (triggers and checks, see
-migration 0002); these services give the clear message first and keep the hash chain."""
+migrations 0002 and 0003); these services give the clear message first and keep the hash chain."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta

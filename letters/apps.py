@@ -9,6 +9,12 @@ class LettersConfig(AppConfig):
     verbose_name = _("Courriers")
 
     def ready(self):
+        from accounts.services import on_organisation_created  # models are ready only now
+
+        from .services import letter_templates_ensure_defaults
+
         case_views.register_tab(
             key="letters", label=_("Courriers"), url_name="letters:case_letters", order=70
         )
+        # accounts is a lower layer than letters: it calls back, it does not import letters.
+        on_organisation_created(letter_templates_ensure_defaults)

@@ -175,3 +175,11 @@ Dans le cadre du {_CASE}, …
 
 for _template in DEFAULT_TEMPLATES:
     _template["registered"] = _template["kind"] in REGISTERED_BY_DEFAULT
+
+
+def default_templates(template_model, organisation_id: int | None = None) -> list:
+    """The default templates as unsaved ``template_model`` rows (``LetterTemplate``, or its
+    historical model in a data migration) of the organisation ``organisation_id``."""
+    return [
+        template_model(organisation_id=organisation_id, **values) for values in DEFAULT_TEMPLATES
+    ]

@@ -2,6 +2,7 @@
 (another organisation's case is a 404); letters are looked up inside that case; templates inside
 the user's organisation."""
 
+import logging
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,12 +16,32 @@ from cases.models import Case
 from claims.models import Claim, Creditor, Representation
 
 from . import pdf
+from .defaults import default_templates
 from .models import Letter, LetterAddressee, LetterTemplate
 from .placeholders import AddresseeData, PlaceholderError, case_context, check_source, render_source
+
+logger = logging.getLogger(__name__)
 
 
 def templates_of_organisation(organisation: Organisation) -> QuerySet[LetterTemplate]:
     return LetterTemplate.objects.filter(organisation=organisation).order_by("kind", "name")
+
+
+def compose_templates(organisation: Organisation) -> list[LetterTemplate]:
+    """The templates offered when composing a letter: the organisation's. It has them from its
+    creation; should it have none, the built-in defaults, UNSAVED (no pk: a letter composed
+    from one is sent without template), so that the page works without writing anything."""
+    stored = list(templates_of_organisation(organisation))
+    if stored:
+        return stored
+    logger.warning("letters: organisation %s has no letter template", organisation.pk)
+    builtin = default_templates(LetterTemplate, organisation.pk)
+    return sorted(builtin, key=lambda template: (template.kind, template.name))
+
+
+def template_key(template: LetterTemplate) -> str:
+    """How the compose page designates a template: its pk, or the kind of a built-in one."""
+    return str(template.pk) if template.pk is not None else template.kind
 
 
 def template_get_for_user(user: User, pk: int) -> LetterTemplate:

@@ -24,7 +24,7 @@ from fees.models import ServiceKind
 from fees.services import service_record
 
 from . import pdf
-from .defaults import DEFAULT_TEMPLATES
+from .defaults import default_templates
 from .models import Letter, LetterAddressee, LetterKind, LetterTemplate
 from .placeholders import AddresseeData, PlaceholderError, check_source
 from .selectors import RenderedCopy, letter_render, resolve_addressees
@@ -143,14 +143,16 @@ def letter_template_update(
 @transaction.atomic
 def letter_templates_ensure_defaults(organisation: Organisation) -> int:
     """Create the default French templates for an organisation that has none; return how
-    many were created (0 when it already has templates: an administrator's edits are kept)."""
+    many were created (0 when it already has templates: an administrator's edits are kept).
+
+    Run when an organisation is created (registered with
+    ``accounts.services.on_organisation_created`` by ``letters.apps``); organisations that
+    existed before got theirs from the data migration 0002. Never run when a page opens."""
     Organisation.objects.select_for_update().get(pk=organisation.pk)
     if LetterTemplate.objects.filter(organisation=organisation).exists():
         return 0
-    LetterTemplate.objects.bulk_create(
-        LetterTemplate(organisation=organisation, **values) for values in DEFAULT_TEMPLATES
-    )
-    return len(DEFAULT_TEMPLATES)
+    created = LetterTemplate.objects.bulk_create(default_templates(LetterTemplate, organisation.pk))
+    return len(created)
 
 
 # --- letters -------------------------------------------------------------------------------

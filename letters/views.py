@@ -72,17 +72,19 @@ def _already_declared(template, addressees, options) -> list[str]:
 def letter_compose(request, pk: int):
     user = request.user
     case = case_for_edit(request, pk)
-    services.letter_templates_ensure_defaults(case.organisation)
+    # Opening the page writes nothing: the organisation's templates were created with it
+    # (letters.apps). Should it have none, the built-in ones are offered, unsaved.
     templates = selectors.templates_of_organisation(case.organisation)
+    choices = selectors.compose_templates(case.organisation)
     options = selectors.addressee_options(case)
     directory = selectors.directory_options(case, exclude={o.creditor_id for o in options})
 
     chosen = None
-    template_pk = request.POST.get("template") or request.GET.get("modele")
-    if template_pk and str(template_pk).isdigit():
-        chosen = templates.filter(pk=template_pk).first()
-    if chosen is None and request.method == "GET":
-        chosen = templates.first()
+    template_key = request.POST.get("template") or request.GET.get("modele")
+    if template_key:
+        chosen = next((t for t in choices if selectors.template_key(t) == template_key), None)
+    if chosen is None and request.method == "GET" and choices:
+        chosen = choices[0]
     initial = {}
     if chosen is not None:
         initial = {
@@ -153,7 +155,7 @@ def letter_compose(request, pk: int):
     context.update(
         {
             "form": form,
-            "templates": templates,
+            "templates": choices,
             "chosen": chosen,
             "options": options,
             "directory": directory,
@@ -172,7 +174,6 @@ def letter_compose(request, pk: int):
 @role_required(Role.ADMINISTRATOR)
 def template_list(request):
     organisation = request.user.organisation
-    services.letter_templates_ensure_defaults(organisation)
     return render(
         request,
         "letters/template_list.html",

@@ -3,6 +3,7 @@ from datetime import date
 import factory
 
 from accounts.models import ClerkDivision, Organisation, Profession, User
+from accounts.services import organisation_create
 from cases.services import ApplicantData, CaseData, case_create
 from core.roles import Role
 
@@ -16,6 +17,10 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Organisation {n}")
     slug = factory.Sequence(lambda n: f"org-{n}")
     kind = Organisation.Kind.CPAS
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return organisation_create(**kwargs)  # with what other apps need (letter templates)
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -499,10 +499,11 @@ def _manage(*args, db: Path):
 
 SETUP = """
 from datetime import date
-from accounts.models import Organisation, User
+from accounts.models import User
+from accounts.services import organisation_create
 from cases.services import ApplicantData, CaseData, case_create
 from ledger.services import account_open
-org = Organisation.objects.create(name="CPAS de Namur", slug="cpas-namur", kind="cpas")
+org = organisation_create(name="CPAS de Namur", slug="cpas-namur", kind="cpas")
 user = User.objects.create(username="m", organisation=org, role="mediator")
 case = case_create(organisation=org, mediator=user, data=CaseData(reference="NAM-1",
     division="namur", admissibility_date=date(2022, 6, 15)),

@@ -70,6 +70,10 @@ def test_seed_demo_is_complete_and_idempotent(settings, tmp_path):
     assert Case.objects.values("status").distinct().count() >= 4
     call_command("seed_demo", verbosity=0)
     assert Case.objects.count() == total
+    from letters.defaults import DEFAULT_TEMPLATES  # created with each organisation
+
+    for organisation in Organisation.objects.all():
+        assert organisation.letter_templates.count() == len(DEFAULT_TEMPLATES)
 
 
 @pytest.mark.parametrize(

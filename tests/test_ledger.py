@@ -142,7 +142,6 @@ def test_the_database_refuses_a_gap_in_the_numbering(world, account):
         )
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL guard trigger")
 def test_the_balance_cannot_be_written_directly(world, account):
     with pytest.raises(IntegrityError), transaction.atomic():
         Account.objects.filter(pk=account.pk).update(balance=Decimal("1000000"))

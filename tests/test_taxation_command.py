@@ -144,10 +144,11 @@ def test_an_ambiguous_reference_needs_the_organisation(case, world):
 SETUP = """
 from datetime import date
 from decimal import Decimal
-from accounts.models import Organisation, User
+from accounts.models import User
+from accounts.services import organisation_create
 from cases.services import ApplicantData, CaseData, case_create
 from fees.services import service_record
-org = Organisation.objects.create(name="CPAS de Namur", slug="cpas-namur", kind="cpas")
+org = organisation_create(name="CPAS de Namur", slug="cpas-namur", kind="cpas")
 user = User.objects.create(username="m", first_name="Anne", last_name="Lecomte",
     organisation=org, role="mediator")
 case = case_create(organisation=org, mediator=user, data=CaseData(reference="NAM-1",

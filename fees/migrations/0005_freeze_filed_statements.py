@@ -10,6 +10,7 @@ last word, whatever writes to the database (admin, shell, another app).
 """
 
 from django.db import migrations
+from django.db.utils import NotSupportedError
 
 POSTGRES_FORWARD = r"""
 CREATE OR REPLACE FUNCTION fees_statement_frozen() RETURNS trigger AS $$
@@ -143,6 +144,14 @@ SQLITE_BACKWARD = [
 ]
 
 
+def _unsupported(vendor):
+    # Any other database would not freeze what the court received: refuse rather than skip.
+    return NotSupportedError(
+        f"fees: the freeze of filed fee statements exists as triggers for PostgreSQL and SQLite "
+        f"only, not for {vendor!r}; refusing to migrate a database that would not enforce it."
+    )
+
+
 def forward(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
@@ -150,6 +159,8 @@ def forward(apps, schema_editor):
     elif vendor == "sqlite":
         for statement in SQLITE_FORWARD:
             schema_editor.execute(statement)
+    else:
+        raise _unsupported(vendor)
 
 
 def backward(apps, schema_editor):
@@ -159,6 +170,8 @@ def backward(apps, schema_editor):
     elif vendor == "sqlite":
         for statement in SQLITE_BACKWARD:
             schema_editor.execute(statement)
+    else:
+        raise _unsupported(vendor)
 
 
 class Migration(migrations.Migration):

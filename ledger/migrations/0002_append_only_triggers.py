@@ -14,6 +14,7 @@ reserve first.
 """
 
 from django.db import migrations
+from django.db.utils import NotSupportedError
 
 POSTGRES_FORWARD = r"""
 CREATE OR REPLACE FUNCTION ledger_entry_post() RETURNS trigger AS $$
@@ -98,8 +99,10 @@ DROP FUNCTION IF EXISTS ledger_account_guard();
 DROP FUNCTION IF EXISTS ledger_account_no_delete();
 """
 
-# SQLite (the embedded default for a fresh clone) gets the same rules with its own syntax.
-# The account guard relies on a flag row set by the posting trigger.
+# SQLite (the embedded default for a fresh clone): the posting, numbering and append-only rules
+# with its own syntax. The two account guards (ledger_account_guard: balance, reserve and entry
+# count written only by postings; ledger_account_no_delete) were missing here: SQLite gets them
+# in 0003_sqlite_account_guards.
 SQLITE_FORWARD = [
     """
     CREATE TRIGGER ledger_entry_sequence BEFORE INSERT ON ledger_entry
@@ -148,6 +151,15 @@ SQLITE_BACKWARD = [
 ]
 
 
+def _unsupported(vendor):
+    # Any other database would have none of these guards: refuse rather than skip silently.
+    return NotSupportedError(
+        f"ledger: the mediation account's guards (append-only journal, balance written only by "
+        f"postings) exist as triggers for PostgreSQL and SQLite only, not for {vendor!r}; "
+        f"refusing to migrate a database that would not enforce them."
+    )
+
+
 def forward(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
@@ -155,6 +167,8 @@ def forward(apps, schema_editor):
     elif vendor == "sqlite":
         for statement in SQLITE_FORWARD:
             schema_editor.execute(statement)
+    else:
+        raise _unsupported(vendor)
 
 
 def backward(apps, schema_editor):
@@ -164,6 +178,8 @@ def backward(apps, schema_editor):
     elif vendor == "sqlite":
         for statement in SQLITE_BACKWARD:
             schema_editor.execute(statement)
+    else:
+        raise _unsupported(vendor)
 
 
 class Migration(migrations.Migration):

@@ -4,7 +4,6 @@ letter's PDF, and the organisation's letter templates (administrator only)."""
 from django.core.files.base import ContentFile
 
 from letters.models import Letter, LetterTemplate
-from letters.services import letter_templates_ensure_defaults
 
 from . import CASE_READ, CASE_WRITE_PAGE, LOGIN, ROLES
 
@@ -48,8 +47,7 @@ def _letter(case, by) -> Letter:
 
 
 def objects(world) -> dict:
-    letter_templates_ensure_defaults(world.org)
-    letter_templates_ensure_defaults(world.other_org)
+    # Both organisations have their default templates since their creation.
     return {
         "letter": _letter(world.case, world.mediator),
         "other_letter": _letter(world.other_case, world.other_mediator),

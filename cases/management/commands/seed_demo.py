@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import ClerkDivision, Organisation, Profession, User
+from accounts.services import organisation_create
 from cases.models import Case
 from cases.services import ApplicantData, CaseData, case_change_status, case_create
 from cases.status import CaseStatus
@@ -170,7 +171,7 @@ class Command(BaseCommand):
     def _seed(self) -> None:
         rng = random.Random(20261124)
         today = timezone.localdate()
-        cpas = Organisation.objects.create(
+        cpas = organisation_create(
             name="CPAS de Namur — Service de médiation de dettes",
             slug="cpas-namur",
             kind=Organisation.Kind.CPAS,
@@ -179,7 +180,7 @@ class Command(BaseCommand):
             phone="081 33 70 00",
             email="mediation@demo-cpas-namur.be",
         )
-        firm = Organisation.objects.create(
+        firm = organisation_create(
             name="Cabinet Renard & Maes, avocats",
             slug="cabinet-renard-maes",
             kind=Organisation.Kind.LAW_FIRM,
