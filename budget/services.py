@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cases.models import Case
-from core.money import CENT, format_eur
+from core.money import CENT, MAX_AMOUNT, format_eur
 from core.uploads import upload_suffix
 
 from . import selectors
@@ -32,7 +32,6 @@ from .models import (
     RisCategory,
 )
 
-MAX_AMOUNT = Decimal("99999999.99")  # MONEY: 10 digits, 2 decimals
 MAX_ADULTS = 20
 LABEL_LENGTH = 120
 

@@ -19,6 +19,7 @@ from stdnum.be import vat as be_vat
 
 from accounts.models import Organisation, User
 from cases.models import Applicant, Case
+from core.money import CENT, MAX_AMOUNT
 from core.uploads import upload_suffix
 
 from .models import (
@@ -30,9 +31,6 @@ from .models import (
     Representation,
     Representative,
 )
-
-CENT = Decimal("0.01")
-MAX_AMOUNT = Decimal("9999999999.99")  # MONEY: 12 digits, 2 decimals
 
 
 class DuplicateContact(ValidationError):

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cases.models import Case
-from core.money import format_eur, round_cents
+from core.money import CENT, format_eur, round_cents
 from documents.models import DocumentKind
 from documents.services import generated_pdf_file
 from fees.engine import FeeEngineError, InvalidPeriod
@@ -49,9 +49,6 @@ from .models import (
 )
 from .pdf import statement_filename, statement_pdf
 from .presentation import mediator_identity
-
-CENT = Decimal("0.01")
-
 
 # Kinds that stand for one occurrence whatever happens (fees.md §6: 2,1° once per case, 4,3°
 # once per mediator): the engine refuses any other quantity (fees.engine.facts.ServiceFacts).

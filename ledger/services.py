@@ -14,14 +14,12 @@ from stdnum import iban as std_iban
 from accounts.models import User
 from cases.models import Case
 from claims.models import Claim
-from core.money import format_eur
+from core.money import CENT, MAX_AMOUNT, format_eur
 
 from . import registry
 from .models import Account, Category, Direction, Entry
 
-CENT = Decimal("0.01")
 # The largest amount an entry (and a balance) can hold: numeric(12, 2) in the database.
-MAX_AMOUNT = Decimal("9999999999.99")
 # A value date may not lie further in the future than this (a payment prepared for next week).
 FUTURE_HORIZON = timedelta(days=31)
 GENESIS_HASH = "0" * 64

@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from accounts.models import Organisation, User
 from cases.models import Case
 from claims.models import Creditor, Representation
+from core.money import CENT
 from core.roles import Role
 from fees.models import ServiceKind
 from fees.services import service_record
@@ -32,7 +33,6 @@ from .selectors import claim_references
 
 logger = logging.getLogger(__name__)
 
-CENT = Decimal("0.01")
 CIRCULAR_MIN_ADDRESSEES = 3  # fees.md §6: a circular letter has 3 or more addressees
 
 

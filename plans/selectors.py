@@ -36,7 +36,7 @@ from cases.selectors import MAX_PLAN_YEARS
 from cases.status import CaseStatus
 from claims.models import ClaimStatus, Creditor
 from claims.selectors import claims_of_case
-from core.money import round_cents
+from core.money import CENT, round_cents
 from ledger.models import Category, Direction, Entry
 
 from . import engine
@@ -465,7 +465,7 @@ def with_shares(lines: tuple[engine.Line, ...], shares: dict[str, Decimal]) -> t
     for key, group in by_creditor.items():
         share = shares.get(key, ZERO)
         weights = [max(line.outstanding, ZERO) for line in group]
-        if len(group) == 1 or share < 0 or share != share.quantize(Decimal("0.01")):
+        if len(group) == 1 or share < 0 or share != share.quantize(CENT):
             split = [share] + [ZERO] * (len(group) - 1)
         elif sum(weights, ZERO) > 0:
             split = engine.split_largest_remainder(share, weights)

@@ -29,6 +29,7 @@ from cases.models import Case
 from cases.services import case_change_status
 from cases.status import CaseStatus
 from claims.models import Claim, Creditor
+from core.money import CENT
 from documents.models import DocumentKind
 from documents.services import generated_pdf_file
 from fees.services import service_record
@@ -51,7 +52,6 @@ from .models import (
 )
 
 logger = logging.getLogger(__name__)
-CENT = Decimal("0.01")
 
 
 @dataclass

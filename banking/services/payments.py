@@ -21,7 +21,7 @@ from accounts.models import User
 from budget.models import AllowanceDecision
 from cases.models import Case
 from claims.models import Claim, ClaimStatus, Creditor
-from core.money import format_eur
+from core.money import CENT, format_eur
 from ledger.models import Account, Entry
 from ledger.services import FUTURE_HORIZON, entry_post
 
@@ -36,8 +36,6 @@ from ..models import (
 )
 from ..sepa import Transfer, write_pain001
 from .matching import payment_entry_data
-
-CENT = Decimal("0.01")
 
 
 @dataclass

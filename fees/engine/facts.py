@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
+from core.money import CENT
 from core.pricing import PricingMethod
 from fees.engine._format import fr_date
 from fees.engine.errors import InvalidFacts
@@ -97,7 +98,7 @@ def _money(value: object, what: str) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, Decimal | int):
         raise TypeError(f"{what}: money must be Decimal, got {type(value).__name__}")
     amount = Decimal(value)
-    if amount < 0 or amount != amount.quantize(Decimal("0.01")):
+    if amount < 0 or amount != amount.quantize(CENT):
         raise InvalidFacts(f"{what} : montant invalide ({amount}) ; attendu un montant en €.")
     return amount
 

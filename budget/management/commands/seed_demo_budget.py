@@ -28,10 +28,9 @@ from budget.models import BudgetVersion, Frequency, RisCategory
 from budget.services import AllowanceData, BudgetData, ChargeData, IncomeData
 from cases.models import Case
 from cases.status import ACTIVE_STATUSES
-from core.money import format_eur
+from core.money import CENT, format_eur
 from ledger.management.commands.seed_demo_ledger import History
 
-CENT = Decimal("0.01")
 FIRST_RIS_ROW = date(2024, 5, 1)  # the integration income is known from this date
 INDEXATION = date(2025, 2, 1)
 

@@ -21,11 +21,11 @@ from django.utils import timezone
 from cases.models import Case
 from cases.status import ACTIVE_STATUSES, CaseStatus
 from claims.models import Claim, ClaimStatus
+from core.money import CENT
 from ledger import services
 from ledger.models import Category, Direction
 from ledger.services import EntryData
 
-CENT = Decimal("0.01")
 PLAN_STATUSES = {CaseStatus.AMICABLE_PLAN, CaseStatus.JUDICIAL_PLAN}
 
 INCOMES = [
