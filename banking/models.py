@@ -18,6 +18,7 @@ from stdnum import bic as std_bic
 from accounts.models import Organisation
 from cases.models import Case
 from cases.validators import validate_iban
+from core.dates import format_date, format_datetime
 from core.fields import MoneyField
 from ledger.models import Category, Direction
 
@@ -69,7 +70,7 @@ class StatementImport(models.Model):
         indexes = [models.Index(fields=["organisation", "imported_at"])]
 
     def __str__(self) -> str:
-        return f"{self.file_name} ({self.imported_at:%d/%m/%Y %H:%M})"
+        return f"{self.file_name} ({format_datetime(self.imported_at)})"
 
     @property
     def summary(self) -> dict[str, int]:
@@ -189,7 +190,7 @@ class Movement(models.Model):
         indexes = [models.Index(fields=["organisation", "status"])]
 
     def __str__(self) -> str:
-        return f"{self.value_date:%d/%m/%Y} {self.amount} {self.counterparty_name}".strip()
+        return f"{format_date(self.value_date)} {self.amount} {self.counterparty_name}".strip()
 
     @property
     def direction(self) -> str:
@@ -330,7 +331,7 @@ class PaymentBatch(models.Model):
         ordering = ["-approved_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.case.reference} — {self.execution_date:%d/%m/%Y}"
+        return f"{self.case.reference} — {format_date(self.execution_date)}"
 
     @property
     def has_file(self) -> bool:

@@ -16,6 +16,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
+from core.dates import format_date
 from core.fields import MoneyField
 
 from .allowance import IncomeKind as PureIncomeKind
@@ -103,7 +104,7 @@ class SeizureScaleRecord(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"art. 1409 @ {self.effective_from:%d/%m/%Y}"
+        return f"art. 1409 @ {format_date(self.effective_from)}"
 
     def clean(self) -> None:
         errors = {}
@@ -167,7 +168,9 @@ class IntegrationIncomeRecord(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"RIS {self.get_category_display()} @ {self.effective_from:%d/%m/%Y}: {self.amount}"
+        return (
+            f"RIS {self.get_category_display()} @ {format_date(self.effective_from)}: {self.amount}"
+        )
 
 
 # --- the budget -----------------------------------------------------------------------------
@@ -208,7 +211,7 @@ class BudgetVersion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.case.reference} budget n° {self.number} ({self.date:%d/%m/%Y})"
+        return f"{self.case.reference} budget n° {self.number} ({format_date(self.date)})"
 
 
 class IncomeKind(models.TextChoices):

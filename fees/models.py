@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
+from core.dates import format_date
 from core.fields import MoneyField
 from core.money import CENT
 from fees.engine.statement import FEE_ARTICLES
@@ -92,7 +93,7 @@ class Service(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.date:%d/%m/%Y}"
+        return f"{self.get_kind_display()} {format_date(self.date)}"
 
 
 class TariffRowRecord(models.Model):
@@ -139,7 +140,7 @@ class TariffRowRecord(models.Model):
         ]
 
     def __str__(self) -> str:
-        start = self.effective_from.strftime("%d/%m/%Y") if self.effective_from else "?"
+        start = format_date(self.effective_from, empty="?")
         return f"{self.key} @ {start}: {self.amount}"
 
     def clean(self) -> None:
@@ -258,7 +259,7 @@ class FeeStatement(models.Model):
     @property
     def period_label(self) -> str:
         """fees.md §7: "du <from> au <to - 1 day>"."""
-        return f"du {self.period_from:%d/%m/%Y} au {self.last_day:%d/%m/%Y}"
+        return f"du {format_date(self.period_from)} au {format_date(self.last_day)}"
 
 
 class StatementLine(models.Model):
@@ -383,7 +384,7 @@ class LegalAmount(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.key} @ {self.effective_from:%d/%m/%Y}: {self.amount}"
+        return f"{self.key} @ {format_date(self.effective_from)}: {self.amount}"
 
 
 class InterventionReason(models.TextChoices):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
 from cases.validators import validate_iban
+from core.dates import format_date
 from core.fields import MoneyField
 
 
@@ -171,7 +172,7 @@ class Entry(models.Model):
 
     def __str__(self) -> str:
         sign = "+" if self.direction == Direction.IN else "-"
-        return f"#{self.sequence} {self.value_date:%d/%m/%Y} {sign}{self.amount}"
+        return f"#{self.sequence} {format_date(self.value_date)} {sign}{self.amount}"
 
     @property
     def signed_amount(self) -> Decimal:

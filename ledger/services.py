@@ -14,6 +14,7 @@ from stdnum import iban as std_iban
 from accounts.models import User
 from cases.models import Case
 from claims.models import Claim
+from core.dates import format_date
 from core.money import CENT, MAX_AMOUNT, format_eur
 
 from . import registry
@@ -78,7 +79,7 @@ def account_open(*, case: Case, iban: str = "", opened_on: date | None = None) -
         errors["opened_on"] = _(
             "Le compte de médiation ne peut être ouvert avant l'ordonnance d'admissibilité "
             "(%(date)s)."
-        ) % {"date": case.admissibility_date.strftime("%d/%m/%Y")}
+        ) % {"date": format_date(case.admissibility_date)}
     if errors:
         raise ValidationError(errors)
     account, _created = Account.objects.get_or_create(
@@ -135,7 +136,7 @@ def _validate(case: Case, account: Account, data: EntryData, *, today: date, rev
         ) % {"days": FUTURE_HORIZON.days}
     elif data.value_date < account.opened_on:
         errors["value_date"] = _("La date valeur précède l'ouverture du compte (%(date)s).") % {
-            "date": account.opened_on.strftime("%d/%m/%Y")
+            "date": format_date(account.opened_on)
         }
     if data.counterparty_iban:
         try:

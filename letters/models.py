@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation
 from cases.models import Case
 from claims.models import Creditor, Representative
+from core.dates import format_date
 from core.fields import MoneyField
 
 
@@ -144,7 +145,7 @@ class Letter(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.subject} ({self.sent_on:%d/%m/%Y})"
+        return f"{self.subject} ({format_date(self.sent_on)})"
 
 
 class LetterAddressee(models.Model):

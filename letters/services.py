@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from accounts.models import Organisation, User
 from cases.models import Case
 from claims.models import Creditor, Representation
+from core.dates import format_date
 from core.money import CENT
 from core.roles import Role
 from fees.models import ServiceKind
@@ -286,7 +287,7 @@ def _letter_errors(
     if sent_on < case.admissibility_date:
         errors["sent_on"] = [
             _("Un courrier du dossier ne peut précéder l'admissibilité (%(date)s).")
-            % {"date": case.admissibility_date.strftime("%d/%m/%Y")}
+            % {"date": format_date(case.admissibility_date)}
         ]
     elif sent_on > timezone.localdate():
         errors["sent_on"] = [_("La date d'envoi ne peut être dans le futur.")]

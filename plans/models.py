@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
+from core.dates import format_date
 from core.fields import MoneyField
 
 
@@ -239,4 +240,4 @@ class PlanMailing(models.Model):
         ordering = ["-sent_on", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.version} — {self.sent_on:%d/%m/%Y}"
+        return f"{self.version} — {format_date(self.sent_on)}"

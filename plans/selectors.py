@@ -36,6 +36,7 @@ from cases.selectors import MAX_PLAN_YEARS
 from cases.status import CaseStatus
 from claims.models import ClaimStatus, Creditor
 from claims.selectors import claims_of_case
+from core.dates import format_date
 from core.money import CENT, round_cents
 from ledger.models import Category, Direction, Entry
 
@@ -140,7 +141,7 @@ def approval_effect(version: PlanVersion) -> ApprovalEffect:
         if earliest is not None and earliest > case.admissibility_date:
             message += " " + _(
                 "La décision ne peut précéder le dernier changement de statut (%(date)s)."
-            ) % {"date": earliest.strftime("%d/%m/%Y")}
+            ) % {"date": format_date(earliest)}
         return ApprovalEffect(
             from_status=case.status, to_status=to_status, earliest=earliest, message=message
         )
@@ -231,7 +232,7 @@ class OutOfPlan:
     def reason(self) -> str:
         label = _reasons()[self.code]
         if self.paid_off_on:
-            return f"{label} ({self.paid_off_on:%d/%m/%Y})"
+            return f"{label} ({format_date(self.paid_off_on)})"
         return label
 
     @property

@@ -40,6 +40,7 @@ from claims.services import (
     representation_add,
     representative_create,
 )
+from core.dates import format_date
 from core.money import CENT
 
 
@@ -369,7 +370,7 @@ class Command(BaseCommand):
 
         html = DECLARATION_HTML.format(
             creditor=creditor.name,
-            date=data["declared_on"].strftime("%d/%m/%Y"),
+            date=format_date(data["declared_on"]),
             case=case.reference,
             applicants=case.applicants_display,
             reference=reference,
