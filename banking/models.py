@@ -18,9 +18,9 @@ from stdnum import bic as std_bic
 from accounts.models import Organisation
 from cases.models import Case
 from cases.validators import validate_iban
+from core.dates import format_date, format_datetime
+from core.fields import MoneyField
 from ledger.models import Category, Direction
-
-MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
 def validate_bic(value: str) -> None:
@@ -70,7 +70,7 @@ class StatementImport(models.Model):
         indexes = [models.Index(fields=["organisation", "imported_at"])]
 
     def __str__(self) -> str:
-        return f"{self.file_name} ({self.imported_at:%d/%m/%Y %H:%M})"
+        return f"{self.file_name} ({format_datetime(self.imported_at)})"
 
     @property
     def summary(self) -> dict[str, int]:
@@ -120,7 +120,7 @@ class Movement(models.Model):
     bank_reference = models.CharField(_("référence bancaire"), max_length=70, blank=True)
     value_date = models.DateField(_("date valeur"))
     booking_date = models.DateField(_("date de comptabilisation"), null=True, blank=True)
-    amount = models.DecimalField(_("montant"), **MONEY)  # signed: credit > 0, debit < 0
+    amount = MoneyField(_("montant"))  # signed: credit > 0, debit < 0
     counterparty_name = models.CharField(_("contrepartie"), max_length=200, blank=True)
     counterparty_iban = models.CharField(_("IBAN de la contrepartie"), max_length=34, blank=True)
     counterparty_bic = models.CharField(_("BIC de la contrepartie"), max_length=11, blank=True)
@@ -190,7 +190,7 @@ class Movement(models.Model):
         indexes = [models.Index(fields=["organisation", "status"])]
 
     def __str__(self) -> str:
-        return f"{self.value_date:%d/%m/%Y} {self.amount} {self.counterparty_name}".strip()
+        return f"{format_date(self.value_date)} {self.amount} {self.counterparty_name}".strip()
 
     @property
     def direction(self) -> str:
@@ -315,7 +315,7 @@ class PaymentBatch(models.Model):
     debtor_iban = models.CharField(_("compte débité"), max_length=34)
     message_id = models.CharField(_("identifiant du message"), max_length=35, blank=True)
     pain_xml = models.TextField(_("fichier pain.001"), blank=True)
-    total = models.DecimalField(_("total"), default=Decimal("0.00"), **MONEY)
+    total = MoneyField(_("total"), default=Decimal("0.00"))
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -331,7 +331,7 @@ class PaymentBatch(models.Model):
         ordering = ["-approved_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.case.reference} — {self.execution_date:%d/%m/%Y}"
+        return f"{self.case.reference} — {format_date(self.execution_date)}"
 
     @property
     def has_file(self) -> bool:
@@ -364,7 +364,7 @@ class Payment(models.Model):
         _("statut"), max_length=10, choices=PaymentStatus.choices, default=PaymentStatus.PENDING
     )
     category = models.CharField(_("nature"), max_length=24, choices=PaymentCategory.choices)
-    amount = models.DecimalField(_("montant"), **MONEY)
+    amount = MoneyField(_("montant"))
     beneficiary_name = models.CharField(_("bénéficiaire"), max_length=70)
     beneficiary_iban = models.CharField(
         _("IBAN du bénéficiaire"), max_length=34, validators=[validate_iban]

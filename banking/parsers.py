@@ -29,11 +29,12 @@ from stdnum import iban as std_iban
 from stdnum.be import iban as be_iban
 from stdnum.be import ogm_vcs
 
+from core.money import CENT
+
 CODA = "coda"
 CAMT053 = "camt053"
 
 THOUSANDTH = Decimal("0.001")
-CENT = Decimal("0.01")
 
 
 class StatementFileError(ValidationError):

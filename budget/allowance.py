@@ -55,6 +55,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from core.dates import format_date
 from core.money import format_eur, round_cents
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "living_allowance.json"
@@ -169,10 +170,6 @@ class InvalidBudget(AllowanceError):
 # --- formatting ------------------------------------------------------------------------------
 
 
-def fr_date(on: date) -> str:
-    return on.strftime("%d/%m/%Y")
-
-
 def eur(amount: Decimal) -> str:
     return format_eur(amount)
 
@@ -224,7 +221,7 @@ class ScaleRow:
     def describe(self) -> str:
         limits = " / ".join(eur(limit) for limit in self.limits)
         return (
-            f"ligne « {self.id} » en vigueur depuis le {fr_date(self.effective_from)}"
+            f"ligne « {self.id} » en vigueur depuis le {format_date(self.effective_from)}"
             f"{f' ({self.note})' if self.note else ''} : tranches {limits}, "
             f"{eur(self.child_reduction)} par enfant à charge — source : {self.source}"
         )
@@ -271,8 +268,8 @@ class LegalTables:
         for before, after in zip(self._scales, self._scales[1:], strict=False):
             if before.effective_from == after.effective_from:
                 raise LegalDataError(
-                    f"Barème art. 1409 : deux lignes commencent le {fr_date(after.effective_from)}"
-                    f" ({before.id}, {after.id})."
+                    "Barème art. 1409 : deux lignes commencent le "
+                    f"{format_date(after.effective_from)} ({before.id}, {after.id})."
                 )
         self._ris: dict[RisCategory, tuple[RisRow, ...]] = {}
         for category in RisCategory:
@@ -286,7 +283,8 @@ class LegalTables:
                 if before.effective_from == after.effective_from:
                     raise LegalDataError(
                         f"Revenu d'intégration « {RIS_LABELS[category]} » : deux lignes "
-                        f"commencent le {fr_date(after.effective_from)} ({before.id}, {after.id})."
+                        f"commencent le {format_date(after.effective_from)} "
+                        f"({before.id}, {after.id})."
                     )
             self._ris[category] = tuple(rows)
 
@@ -307,8 +305,8 @@ class LegalTables:
                 message = "Aucune ligne du barème de l'art. 1409 C.J. n'est encodée."
             else:
                 message = (
-                    f"Aucun barème de l'art. 1409 C.J. n'est encodé pour le {fr_date(on)} : la "
-                    f"première ligne s'applique à partir du {fr_date(rows[0].effective_from)}. "
+                    f"Aucun barème de l'art. 1409 C.J. n'est encodé pour le {format_date(on)} : la "
+                    f"première ligne s'applique à partir du {format_date(rows[0].effective_from)}. "
                     "Un administrateur peut ajouter la ligne manquante avec sa source."
                 )
             raise NoRowInForce(message, table="seizure_scales", on=on)
@@ -325,8 +323,8 @@ class LegalTables:
             else:
                 message = (
                     f"Aucun montant du revenu d'intégration « {label} » n'est encodé pour le "
-                    f"{fr_date(on)} : le premier montant connu s'applique à partir du "
-                    f"{fr_date(rows[0].effective_from)}. Un administrateur peut ajouter le "
+                    f"{format_date(on)} : le premier montant connu s'applique à partir du "
+                    f"{format_date(rows[0].effective_from)}. Un administrateur peut ajouter le "
                     "montant en vigueur à cette date avec sa source."
                 )
             raise NoRowInForce(message, table="integration_income", on=on)
@@ -727,12 +725,12 @@ def compute_non_seizable(
     _check_inputs(incomes, household)
     in_force = tables.scale_in_force(on)
     row: ScaleRow = in_force.row  # type: ignore[assignment]
-    working = [f"Barème de l'art. 1409 C.J. appliqué le {fr_date(on)} : {row.describe()}."]
+    working = [f"Barème de l'art. 1409 C.J. appliqué le {format_date(on)} : {row.describe()}."]
     warnings = []
     if in_force.beyond:
         warnings.append(
             f"Aucun barème de l'art. 1409 n'est encodé pour {on.year} : la ligne la plus "
-            f"récente (en vigueur depuis le {fr_date(row.effective_from)}) est appliquée. "
+            f"récente (en vigueur depuis le {format_date(row.effective_from)}) est appliquée. "
             f"À vérifier dès la publication du barème {on.year} au Moniteur belge."
         )
         working.append(warnings[-1])
@@ -861,14 +859,15 @@ def compute_floors(
     working = list(part.working)
     warnings = list(part.warnings)
     working.append(
-        f"Revenu d'intégration, catégorie « {RIS_LABELS[category]} », le {fr_date(on)} : "
+        f"Revenu d'intégration, catégorie « {RIS_LABELS[category]} », le {format_date(on)} : "
         f"{eur(ris_row.amount)} (ligne « {ris_row.id} » en vigueur depuis le "
-        f"{fr_date(ris_row.effective_from)} — source : {ris_row.source})."
+        f"{format_date(ris_row.effective_from)} — source : {ris_row.source})."
     )
     if ris.beyond:
         warnings.append(
             f"Aucun montant du revenu d'intégration n'est encodé pour {on.year} : le montant le "
-            f"plus récent (en vigueur depuis le {fr_date(ris_row.effective_from)}) est appliqué. "
+            "plus récent (en vigueur depuis le "
+            f"{format_date(ris_row.effective_from)}) est appliqué. "
             "À vérifier : le revenu d'intégration suit l'indice des prix."
         )
         working.append(warnings[-1])

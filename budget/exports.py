@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.csv import csv_amount, csv_bytes, csv_text
+from core.dates import format_date
 from core.money import format_eur
 from core.pdf import css_string as _css_string
 
@@ -129,7 +130,7 @@ def budget_section_html(version: BudgetVersion, *, now: datetime, standalone: bo
     footer = _("Budget détaillé — dossier %(reference)s — version n° %(n)s du %(date)s") % {
         "reference": version.case.reference,
         "n": version.number,
-        "date": f"{version.date:%d/%m/%Y}",
+        "date": format_date(version.date),
     }
     return render_to_string(
         "budget/budget_pdf.html",
@@ -274,7 +275,7 @@ def budget_xlsx(*, version: BudgetVersion, now: datetime) -> bytes:
     sheet.append(
         [
             _("Budget détaillé du ménage — version n° %(n)s au %(date)s")
-            % {"n": version.number, "date": f"{version.date:%d/%m/%Y}"}
+            % {"n": version.number, "date": format_date(version.date)}
         ]
     )
     sheet["A1"].font = Font(bold=True, size=13)
@@ -327,7 +328,7 @@ def budget_xlsx(*, version: BudgetVersion, now: datetime) -> bytes:
     if report.floors is None:
         working.append([report.floors_error])
     else:
-        working.append([_("Calcul au %(date)s") % {"date": f"{version.date:%d/%m/%Y}"}])
+        working.append([_("Calcul au %(date)s") % {"date": format_date(version.date)}])
         working["A1"].font = bold
         for line in report.floors.working:
             working.append([line])

@@ -22,7 +22,6 @@ def _amount_field(label, required=False):
     return MoneyField(
         label=label,
         required=required,
-        max_digits=10,  # budget.models.MONEY
         widget=forms.TextInput(attrs=AMOUNT_ATTRS),
     )
 

@@ -16,13 +16,11 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
+from core.dates import format_date
+from core.fields import MoneyField
 
 from .allowance import IncomeKind as PureIncomeKind
 from .allowance import RisCategory as PureRisCategory
-
-MONEY = {"max_digits": 10, "decimal_places": 2}
-CENT = Decimal("0.01")
-
 
 # --- legal rows (data, like fees.TariffRowRecord) ------------------------------------------
 
@@ -36,12 +34,10 @@ class SeizureScaleRecord(models.Model):
 
     row_id = models.CharField(_("identifiant"), max_length=64, unique=True)
     effective_from = models.DateField(_("en vigueur depuis"), unique=True)
-    limit_1 = models.DecimalField(_("fin de la tranche 1 (rien de saisissable)"), **MONEY)
-    limit_2 = models.DecimalField(_("fin de la tranche 2"), **MONEY)
-    limit_3 = models.DecimalField(_("fin de la tranche 3"), **MONEY)
-    limit_4 = models.DecimalField(
-        _("fin de la tranche 4"), help_text=_("Au-delà, tout est saisissable."), **MONEY
-    )
+    limit_1 = MoneyField(_("fin de la tranche 1 (rien de saisissable)"))
+    limit_2 = MoneyField(_("fin de la tranche 2"))
+    limit_3 = MoneyField(_("fin de la tranche 3"))
+    limit_4 = MoneyField(_("fin de la tranche 4"), help_text=_("Au-delà, tout est saisissable."))
     earned_rate_2 = models.DecimalField(
         _("revenus professionnels, tranche 2"),
         max_digits=5,
@@ -79,7 +75,7 @@ class SeizureScaleRecord(models.Model):
         decimal_places=4,
         default=Decimal("0.40"),
     )
-    child_reduction = models.DecimalField(_("réduction par enfant à charge"), **MONEY)
+    child_reduction = MoneyField(_("réduction par enfant à charge"))
     note = models.CharField(_("remarque"), max_length=255, blank=True)
     source = models.TextField(_("source (Moniteur belge)"))
     shipped = models.BooleanField(
@@ -108,7 +104,7 @@ class SeizureScaleRecord(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"art. 1409 @ {self.effective_from:%d/%m/%Y}"
+        return f"art. 1409 @ {format_date(self.effective_from)}"
 
     def clean(self) -> None:
         errors = {}
@@ -151,7 +147,7 @@ class IntegrationIncomeRecord(models.Model):
     row_id = models.CharField(_("identifiant"), max_length=64, unique=True)
     category = models.CharField(_("catégorie"), max_length=16, choices=RisCategory.choices)
     effective_from = models.DateField(_("en vigueur depuis"))
-    amount = models.DecimalField(_("montant mensuel"), **MONEY)
+    amount = MoneyField(_("montant mensuel"))
     source = models.TextField(_("source"))
     shipped = models.BooleanField(_("livrée avec l'application"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -172,7 +168,9 @@ class IntegrationIncomeRecord(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"RIS {self.get_category_display()} @ {self.effective_from:%d/%m/%Y}: {self.amount}"
+        return (
+            f"RIS {self.get_category_display()} @ {format_date(self.effective_from)}: {self.amount}"
+        )
 
 
 # --- the budget -----------------------------------------------------------------------------
@@ -213,7 +211,7 @@ class BudgetVersion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.case.reference} budget n° {self.number} ({self.date:%d/%m/%Y})"
+        return f"{self.case.reference} budget n° {self.number} ({format_date(self.date)})"
 
 
 class IncomeKind(models.TextChoices):
@@ -247,7 +245,7 @@ class IncomeLine(models.Model):
     # The applicant's position (1 or 2), not a key: applicants are rewritten when a case is
     # edited, a budget line must survive it.
     person = models.PositiveSmallIntegerField(_("requérant"), null=True, blank=True)
-    amount = models.DecimalField(_("montant mensuel"), **MONEY)
+    amount = MoneyField(_("montant mensuel"))
 
     class Meta:
         verbose_name = _("revenu")
@@ -274,7 +272,7 @@ class ChargeLine(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     kind = models.CharField(_("nature"), max_length=24, choices=ChargeKind.choices)
     label = models.CharField(_("libellé"), max_length=120, blank=True)
-    amount = models.DecimalField(_("montant mensuel"), **MONEY)
+    amount = MoneyField(_("montant mensuel"))
     paid_from_account = models.BooleanField(
         _("payée par le médiateur"),
         default=False,
@@ -325,19 +323,18 @@ class AllowanceDecision(models.Model):
     version = models.ForeignKey(
         BudgetVersion, on_delete=models.PROTECT, related_name="allowance_decisions"
     )
-    amount = models.DecimalField(
+    amount = MoneyField(
         _("pécule mensuel"),
         help_text=_(
             "Ce qui est laissé au ménage chaque mois, charges payées pour son compte comprises."
         ),
-        **MONEY,
     )
-    paid_to_applicant = models.DecimalField(_("versé au requérant"), **MONEY)
-    resources = models.DecimalField(_("ressources mensuelles"), **MONEY)
-    non_seizable = models.DecimalField(_("quotité insaisissable"), **MONEY)
-    hard_floor = models.DecimalField(_("plancher absolu"), **MONEY)
-    ris_amount = models.DecimalField(_("revenu d'intégration"), **MONEY)
-    family_allowances = models.DecimalField(_("allocations familiales"), **MONEY)
+    paid_to_applicant = MoneyField(_("versé au requérant"))
+    resources = MoneyField(_("ressources mensuelles"))
+    non_seizable = MoneyField(_("quotité insaisissable"))
+    hard_floor = MoneyField(_("plancher absolu"))
+    ris_amount = MoneyField(_("revenu d'intégration"))
+    family_allowances = MoneyField(_("allocations familiales"))
     scale_row_id = models.CharField(max_length=64)
     ris_row_id = models.CharField(max_length=64)
     working = models.JSONField(default=dict)

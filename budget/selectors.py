@@ -41,6 +41,7 @@ from django.db.models import Prefetch, QuerySet, Sum
 from django.http import Http404
 
 from cases.models import Case
+from core.dates import format_date
 from core.money import format_eur, round_cents
 
 from .allowance import (
@@ -285,7 +286,7 @@ class AvailableForCreditors:
     @property
     def explanation(self) -> str:
         return (
-            f"Budget n° {self.version_number} du {self.version_date:%d/%m/%Y} : ressources "
+            f"Budget n° {self.version_number} du {format_date(self.version_date)} : ressources "
             f"mensuelles {format_eur(self.resources)} − pécule de médiation "
             f"{format_eur(self.allowance)} = {format_eur(self.amount)} par mois, avant "
             "honoraires."
@@ -296,7 +297,7 @@ def available_for_creditors_detail(case: Case, on: date) -> AvailableForCreditor
     version = version_in_force(case, on)
     if version is None:
         raise BudgetNotReady(
-            f"Aucun budget du dossier {case.reference} n'est en vigueur le {on:%d/%m/%Y} : "
+            f"Aucun budget du dossier {case.reference} n'est en vigueur le {format_date(on)} : "
             "établissez le budget du ménage (onglet Budget et pécule).",
             case_id=case.pk,
             on=on,
@@ -304,7 +305,7 @@ def available_for_creditors_detail(case: Case, on: date) -> AvailableForCreditor
     decision = latest_decision(version)
     if decision is None:
         raise BudgetNotReady(
-            f"Le pécule de médiation du budget n° {version.number} du {version.date:%d/%m/%Y} "
+            f"Le pécule de médiation du budget n° {version.number} du {format_date(version.date)} "
             f"(dossier {case.reference}) n'est pas encore fixé.",
             case_id=case.pk,
             on=on,

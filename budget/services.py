@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cases.models import Case
-from core.money import CENT, format_eur
+from core.dates import format_date
+from core.money import CENT, MAX_AMOUNT, format_eur
 from core.uploads import upload_suffix
 
 from . import selectors
@@ -32,7 +33,6 @@ from .models import (
     RisCategory,
 )
 
-MAX_AMOUNT = Decimal("99999999.99")  # MONEY: 10 digits, 2 decimals
 MAX_ADULTS = 20
 LABEL_LENGTH = 120
 
@@ -102,7 +102,7 @@ def _validate_budget(case: Case, data: BudgetData) -> dict[str, list[str]]:
                     "Une nouvelle version ne peut être antérieure à la version n° %(n)s du "
                     "%(date)s : le budget se révise, il ne se réécrit pas."
                 )
-                % {"n": latest.number, "date": f"{latest.date:%d/%m/%Y}"},
+                % {"n": latest.number, "date": format_date(latest.date)},
             )
     if data.ris_category not in RisCategory.values:
         add("ris_category", _("Choisissez la catégorie du revenu d'intégration du ménage."))
@@ -278,7 +278,7 @@ def allowance_decide(
                 "Le pécule se fixe sur la version courante du budget (n° %(n)s du %(date)s) ; la "
                 "version n° %(old)s est conservée pour l'historique."
             )
-            % {"n": current.number, "date": f"{current.date:%d/%m/%Y}", "old": version.number}
+            % {"n": current.number, "date": format_date(current.date), "old": version.number}
         )
     errors: dict[str, list[str]] = {}
     amount = data.amount

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from core.access import role_required
 from core.case_views import case_context, case_for_edit, case_for_user
+from core.dates import format_date
 from core.forms import apply_errors
 from core.roles import CASE_ROLES, Role
 
@@ -155,7 +156,7 @@ def version_create(request, pk: int):
                     "Budget n° %(n)s du %(date)s enregistré. Fixez maintenant le pécule de "
                     "médiation de cette version."
                 )
-                % {"n": version.number, "date": f"{version.date:%d/%m/%Y}"},
+                % {"n": version.number, "date": format_date(version.date)},
             )
             return redirect("budget:case_budget", pk=case.pk)
     context = case_context(request, case, "budget")

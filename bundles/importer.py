@@ -69,7 +69,7 @@ from claims.services import (
 from contacts.models import ContactEntry
 from contacts.services import ContactData as LogData
 from contacts.services import contact_record, follow_up_mark_done
-from core.money import format_eur
+from core.money import CENT, MAX_AMOUNT, format_eur
 from core.roles import Role
 from fees.models import ONCE_PER_CASE_KINDS, ServiceKind
 from fees.services import POSTAGE_KINDS, SINGLE_OCCURRENCE_KINDS, service_record
@@ -86,9 +86,7 @@ from .schema import (
     schema_problems,
 )
 
-MAX_AMOUNT = Decimal("9999999999.99")  # numeric(12, 2)
 MAX_KM = Decimal("9999999.9")  # numeric(8, 1)
-CENT = Decimal("0.01")
 DEFAULT_ORGANISATION_SLUG = "dossiers-importes"
 ORGANISATION_KIND_BY_PROFESSION = {
     Profession.CPAS: Organisation.Kind.CPAS,

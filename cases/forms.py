@@ -8,6 +8,7 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.dates import DATE_FORMAT
 from core.divisions import Division
 from core.pricing import PricingMethod
 
@@ -16,7 +17,7 @@ from .services import MAX_APPLICANTS, ApplicantData, CaseData
 from .status import TRANSITION_LABELS, CaseStatus, allowed_next
 from .validators import validate_iban, validate_national_number
 
-DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "jj/mm/aaaa"})
+DATE_WIDGET = forms.DateInput(format=DATE_FORMAT, attrs={"placeholder": "jj/mm/aaaa"})
 
 
 def date_field(label, required=False, **kwargs):

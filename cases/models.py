@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
+from core.dates import format_date
 from core.divisions import Division
 from core.pricing import PricingMethod, effective_pricing_method
 
@@ -222,7 +223,7 @@ class MediatorAssignment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.mediator} ({self.start_date:%d/%m/%Y})"
+        return f"{self.mediator} ({format_date(self.start_date)})"
 
 
 class StatusChange(models.Model):
@@ -244,7 +245,7 @@ class StatusChange(models.Model):
         ordering = ["case", "decision_date", "id"]
 
     def __str__(self) -> str:
-        return f"{self.from_status} → {self.to_status} ({self.decision_date:%d/%m/%Y})"
+        return f"{self.from_status} → {self.to_status} ({format_date(self.decision_date)})"
 
 
 class CaseloadExport(models.Model):

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
+from core.dates import format_date
 from core.roles import Role
 
 from .models import Applicant, Case, CaseloadExport, MediatorAssignment, StatusChange
@@ -76,7 +77,7 @@ def validate_case_dates(data: CaseData) -> dict[str, str]:
     if data.petition_date and adm and adm < data.petition_date:
         errors["admissibility_date"] = _(
             "L'ordonnance d'admissibilité ne peut précéder la requête (%(date)s)."
-        ) % {"date": data.petition_date.strftime("%d/%m/%Y")}
+        ) % {"date": format_date(data.petition_date)}
     checks = [
         (
             "mediator_designation_date",
@@ -116,7 +117,7 @@ def validate_applicants(applicants: list[ApplicantData]) -> dict[str, list[str]]
                     "La date de naissance de %(name)s ne correspond pas à son numéro de registre "
                     "national (%(date)s)."
                 )
-                % {"name": applicant.last_name, "date": encoded.strftime("%d/%m/%Y")}
+                % {"name": applicant.last_name, "date": format_date(encoded)}
             )
     return errors
 
@@ -271,7 +272,7 @@ def case_change_status(
                 "decision_date": _(
                     "La décision ne peut précéder le dernier changement de statut (%(date)s)."
                 )
-                % {"date": last.decision_date.strftime("%d/%m/%Y")}
+                % {"date": format_date(last.decision_date)}
             }
         )
     from_status = case.status

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case
 from core.csv import csv_bytes, csv_cell
+from core.dates import format_date
 from core.pdf import css_string as _css_string
 
 from .models import Claim
@@ -140,7 +141,7 @@ def claims_xlsx(case: Case, table: ClaimsTable, today: date) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Créances")[:31]
-    sheet.append([_("Liste actualisée des créances au %(date)s") % {"date": f"{today:%d/%m/%Y}"}])
+    sheet.append([_("Liste actualisée des créances au %(date)s") % {"date": format_date(today)}])
     sheet["A1"].font = Font(bold=True, size=13)
     sheet.append(
         [
@@ -261,7 +262,7 @@ def claims_pdf_html(case: Case, table: ClaimsTable, today: date, language: str =
     """The HTML of the list of claims (also the annual report's annex)."""
     footer = _("Dossier %(reference)s — liste des créances au %(date)s") % {
         "reference": case.reference,
-        "date": f"{today:%d/%m/%Y}",
+        "date": format_date(today),
     }
     return render_to_string(
         "claims/export_pdf.html",

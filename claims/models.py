@@ -19,6 +19,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 from accounts.models import Organisation, validate_enterprise_number
 from cases.models import Applicant, Case
 from cases.validators import validate_iban
+from core.fields import MoneyField
 
 
 def validate_bic(value: str) -> None:
@@ -234,9 +235,6 @@ def declaration_upload_to(instance: "Claim", filename: str) -> str:
     return f"cases/{instance.case_id}/declarations/{uuid.uuid4().hex}{suffix}"
 
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
-
-
 class Claim(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="claims")
     creditor = models.ForeignKey(Creditor, on_delete=models.PROTECT, related_name="claims")
@@ -255,9 +253,9 @@ class Claim(models.Model):
     nature = models.CharField(
         _("nature"), max_length=32, choices=ClaimNature.choices, default=ClaimNature.OTHER
     )
-    principal = models.DecimalField(_("principal"), **MONEY)
-    interest = models.DecimalField(_("intérêts"), default=Decimal("0.00"), **MONEY)
-    costs = models.DecimalField(_("frais"), default=Decimal("0.00"), **MONEY)
+    principal = MoneyField(_("principal"))
+    interest = MoneyField(_("intérêts"), default=Decimal("0.00"))
+    costs = MoneyField(_("frais"), default=Decimal("0.00"))
     declared_on = models.DateField(_("date de la déclaration"))
     declaration_file = models.FileField(
         _("déclaration (PDF ou image)"), upload_to=declaration_upload_to, blank=True

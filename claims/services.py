@@ -19,6 +19,8 @@ from stdnum.be import vat as be_vat
 
 from accounts.models import Organisation, User
 from cases.models import Applicant, Case
+from core.dates import format_date
+from core.money import CENT, MAX_AMOUNT
 from core.uploads import upload_suffix
 
 from .models import (
@@ -30,9 +32,6 @@ from .models import (
     Representation,
     Representative,
 )
-
-CENT = Decimal("0.01")
-MAX_AMOUNT = Decimal("9999999999.99")  # MONEY: 12 digits, 2 decimals
 
 
 class DuplicateContact(ValidationError):
@@ -274,7 +273,7 @@ def validate_claim(case: Case, data: ClaimData) -> dict[str, str]:
     elif data.declared_on < case.admissibility_date:
         errors["declared_on"] = _(
             "Une créance ne peut être déclarée avant l'admissibilité (%(date)s)."
-        ) % {"date": case.admissibility_date.strftime("%d/%m/%Y")}
+        ) % {"date": format_date(case.admissibility_date)}
     elif data.declared_on > today:
         errors["declared_on"] = _("La date de la déclaration ne peut être dans le futur.")
     if data.paid_off_on:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
 from claims.models import Creditor, Representative
+from core.dates import format_date
 
 
 class Channel(models.TextChoices):
@@ -121,7 +122,7 @@ class ContactEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.creditor} {self.date:%d/%m/%Y} ({self.get_outcome_display()})"
+        return f"{self.creditor} {format_date(self.date)} ({self.get_outcome_display()})"
 
     @property
     def follow_up_open(self) -> bool:

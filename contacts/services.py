@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from cases.models import Case
 from claims.models import Creditor, Representation, Representative
+from core.dates import format_date
 
 from .models import Channel, ContactEntry, Outcome
 
@@ -26,10 +27,6 @@ class ContactData:
     representative: Representative | None = None
     interlocutor: str = ""
     follow_up_on: date | None = None
-
-
-def _dmy(value: date) -> str:
-    return value.strftime("%d/%m/%Y")
 
 
 def validate_contact(
@@ -68,16 +65,16 @@ def validate_contact(
     elif data.date > today:
         errors["date"] = _(
             "La date du contact ne peut être dans le futur (aujourd'hui : %(d)s)."
-        ) % {"d": _dmy(today)}
+        ) % {"d": format_date(today)}
     elif data.date < case.admissibility_date:
         errors["date"] = _(
             "Un contact ne peut précéder l'ordonnance d'admissibilité du %(d)s, qui désigne le "
             "médiateur."
-        ) % {"d": _dmy(case.admissibility_date)}
+        ) % {"d": format_date(case.admissibility_date)}
     if data.follow_up_on and data.date and data.follow_up_on < data.date:
         errors["follow_up_on"] = _(
             "La date de rappel ne peut précéder la date du contact (%(d)s)."
-        ) % {"d": _dmy(data.date)}
+        ) % {"d": format_date(data.date)}
     if data.channel not in Channel.values:
         errors["channel"] = _("Choisissez le moyen de contact.")
     if data.outcome not in Outcome.values:

@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 
+from core.dates import format_date, format_datetime
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
 
@@ -32,9 +34,9 @@ def csv_cell(value) -> str:
     if isinstance(value, Decimal):
         return csv_amount(value)
     if isinstance(value, datetime):
-        return value.strftime("%d/%m/%Y %H:%M")
+        return format_datetime(value)
     if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
+        return format_date(value)
     if isinstance(value, int):
         return str(int(value))
     return csv_text(str(value))

@@ -16,10 +16,9 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.money import format_eur
+from core.money import MAX_AMOUNT, format_eur
 
 MAX_TYPED = 32
-CENT = Decimal("0.01")
 
 
 class AmbiguousAmount(ValueError):
@@ -52,10 +51,12 @@ class MoneyField(forms.CharField):
         "required": _("Le montant est obligatoire (en euros, par exemple 1.234,56)."),
     }
 
-    def __init__(self, *args, max_digits: int = 12, **kwargs):
-        # max_digits: the model field's (two of them decimals): a larger amount would overflow
-        # the database column, so it is refused here with a message, not by a server error.
-        self.max_digits = max_digits
+    # The model field's maximum (core.fields.MoneyField, the same in every app): a larger amount
+    # would overflow the database column, so it is refused here with a message, not by a server
+    # error.
+    ceiling = MAX_AMOUNT
+
+    def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": "0,00"}))
         super().__init__(*args, **kwargs)
 
@@ -97,11 +98,10 @@ class MoneyField(forms.CharField):
                 params={"value": value[:MAX_TYPED]},
                 code="invalid",
             ) from None
-        ceiling = Decimal(10) ** (self.max_digits - 2) - CENT
-        if abs(amount) > ceiling:
+        if abs(amount) > self.ceiling:
             raise forms.ValidationError(
                 _("Le montant dépasse le maximum admis (%(max)s)."),
-                params={"max": format_eur(ceiling)},
+                params={"max": format_eur(self.ceiling)},
                 code="max_value",
             )
         return amount

@@ -1,8 +1,17 @@
-"""Money is Decimal, rounded explicitly half-up to the cent (fees.md §7)."""
+"""Money is Decimal, rounded explicitly half-up to the cent (fees.md §7).
+
+The one set of money constants of the application: every euro amount is stored with
+``MAX_DIGITS`` digits, ``DECIMAL_PLACES`` of them decimals (``core.fields.MoneyField``, the model
+field), so ``MAX_AMOUNT`` is the largest amount any app accepts (services, the form field
+``core.forms.MoneyField``, the bundle importer): one maximum, whatever the app.
+"""
 
 from decimal import ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
+MAX_DIGITS = 12  # numeric(12, 2)
+DECIMAL_PLACES = 2
+MAX_AMOUNT = Decimal("9999999999.99")  # 10 ** (MAX_DIGITS - DECIMAL_PLACES) - CENT
 
 
 def round_cents(value: Decimal) -> Decimal:

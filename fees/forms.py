@@ -43,9 +43,7 @@ class ServiceForm(forms.Form):
         required=False,
         help_text=_("Frais administratifs : montant payé."),
     )
-    registered_postage = MoneyField(
-        label=_("Port recommandé par lettre (€)"), required=False, max_digits=8
-    )
+    registered_postage = MoneyField(label=_("Port recommandé par lettre (€)"), required=False)
     mediator = forms.ModelChoiceField(label=_("Médiateur"), queryset=User.objects.none())
     note = forms.CharField(label=_("Remarque"), max_length=255, required=False)
 

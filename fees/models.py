@@ -12,6 +12,9 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
+from core.dates import format_date
+from core.fields import MoneyField
+from core.money import CENT
 from fees.engine.statement import FEE_ARTICLES
 from fees.tariffs import KEY_LABELS
 
@@ -44,12 +47,8 @@ class Service(models.Model):
         _("quantité"), default=1, help_text=_("Lettres, ou destinataires d'une circulaire.")
     )
     km = models.DecimalField(_("kilomètres"), max_digits=8, decimal_places=1, null=True, blank=True)
-    amount = models.DecimalField(
-        _("montant (frais)"), max_digits=12, decimal_places=2, null=True, blank=True
-    )
-    registered_postage = models.DecimalField(
-        _("port recommandé"), max_digits=8, decimal_places=2, null=True, blank=True
-    )
+    amount = MoneyField(_("montant (frais)"), null=True, blank=True)
+    registered_postage = MoneyField(_("port recommandé"), null=True, blank=True)
     note = models.CharField(_("remarque"), max_length=255, blank=True)
     mediator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -94,7 +93,7 @@ class Service(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.date:%d/%m/%Y}"
+        return f"{self.get_kind_display()} {format_date(self.date)}"
 
 
 class TariffRowRecord(models.Model):
@@ -142,21 +141,19 @@ class TariffRowRecord(models.Model):
         ]
 
     def __str__(self) -> str:
-        start = self.effective_from.strftime("%d/%m/%Y") if self.effective_from else "?"
+        start = format_date(self.effective_from, empty="?")
         return f"{self.key} @ {start}: {self.amount}"
 
     def clean(self) -> None:
         if (
             self.amount is not None
             and self.key != "vat"
-            and self.amount != self.amount.quantize(Decimal("0.01"))
+            and self.amount != self.amount.quantize(CENT)
         ):
             raise ValidationError({"amount": _("Un montant a au plus deux décimales.")})
 
 
 # --- fee statements (états de frais et honoraires), fees.md §8 ------------------------------
-
-MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
 class Occasion(models.TextChoices):
@@ -196,11 +193,11 @@ class FeeStatement(models.Model):
     )
     pricing_method = models.CharField(_("méthode de tarification"), max_length=24)
     reference_anniversary = models.DateField(null=True, blank=True)
-    fees = models.DecimalField(_("honoraires HTVA"), **MONEY)
+    fees = MoneyField(_("honoraires HTVA"))
     vat_rate = models.DecimalField(_("taux de TVA"), max_digits=6, decimal_places=4, null=True)
-    vat = models.DecimalField(_("TVA"), **MONEY)
-    disbursements = models.DecimalField(_("frais"), **MONEY)
-    total = models.DecimalField(_("total"), **MONEY)
+    vat = MoneyField(_("TVA"))
+    disbursements = MoneyField(_("frais"))
+    total = MoneyField(_("total"))
     snapshot = models.JSONField(_("état au format rcd-taxation/1"))
     # The mediator's identity, frozen with the statement.
     mediator = models.ForeignKey(
@@ -263,7 +260,7 @@ class FeeStatement(models.Model):
     @property
     def period_label(self) -> str:
         """fees.md §7: "du <from> au <to - 1 day>"."""
-        return f"du {self.period_from:%d/%m/%Y} au {self.last_day:%d/%m/%Y}"
+        return f"du {format_date(self.period_from)} au {format_date(self.last_day)}"
 
 
 class StatementLine(models.Model):
@@ -276,8 +273,8 @@ class StatementLine(models.Model):
     label = models.CharField(_("libellé"), max_length=300)
     date = models.DateField(_("date"), null=True, blank=True)
     quantity = models.DecimalField(_("quantité"), max_digits=12, decimal_places=3)
-    unit_amount = models.DecimalField(_("montant unitaire"), **MONEY)
-    amount = models.DecimalField(_("montant"), **MONEY)
+    unit_amount = MoneyField(_("montant unitaire"))
+    amount = MoneyField(_("montant"))
     # [{"id", "key", "effective_from", "amount", "source"}]: a copy, the rows may change later.
     tariff_rows = models.JSONField(_("lignes tarifaires"), default=list)
     rule = models.CharField(_("règle"), max_length=64)
@@ -310,7 +307,7 @@ class TaxationOrder(models.Model):
     )
     order_date = models.DateField(_("date de l'ordonnance"))
     reference = models.CharField(_("référence de l'ordonnance"), max_length=100, blank=True)
-    allowed_amount = models.DecimalField(_("montant taxé (TVAC)"), **MONEY)
+    allowed_amount = MoneyField(_("montant taxé (TVAC)"))
     judge_note = models.TextField(_("motivation du juge"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -341,7 +338,7 @@ class TaxationOrderLine(models.Model):
 
     order = models.ForeignKey(TaxationOrder, on_delete=models.CASCADE, related_name="lines")
     line = models.ForeignKey(StatementLine, on_delete=models.PROTECT, related_name="+")
-    allowed_amount = models.DecimalField(_("montant admis"), **MONEY)
+    allowed_amount = MoneyField(_("montant admis"))
 
     class Meta:
         verbose_name = _("réduction d'une ligne")
@@ -374,7 +371,7 @@ class LegalAmount(models.Model):
 
     key = models.CharField(_("clé"), max_length=32, choices=LegalAmountKey.choices)
     effective_from = models.DateField(_("en vigueur depuis"))
-    amount = models.DecimalField(_("montant (EUR)"), **MONEY)
+    amount = MoneyField(_("montant (EUR)"))
     source = models.TextField(_("source"))
     shipped = models.BooleanField(_("livrée avec l'application"), default=False)
 
@@ -388,7 +385,7 @@ class LegalAmount(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.key} @ {self.effective_from:%d/%m/%Y}: {self.amount}"
+        return f"{self.key} @ {format_date(self.effective_from)}: {self.amount}"
 
 
 class InterventionReason(models.TextChoices):
@@ -428,11 +425,11 @@ class StateIntervention(models.Model):
     remission_type = models.CharField(
         _("remise de dettes"), max_length=16, choices=RemissionType.choices
     )
-    amount_requested = models.DecimalField(_("montant demandé"), **MONEY)
+    amount_requested = MoneyField(_("montant demandé"))
     # Snapshot of the figures when the request was prepared.
-    taxed_unpaid = models.DecimalField(_("honoraires taxés impayés"), **MONEY)
-    account_balance = models.DecimalField(_("solde du compte"), **MONEY)
-    account_reserve = models.DecimalField(_("réserve pour honoraires"), **MONEY)
+    taxed_unpaid = MoneyField(_("honoraires taxés impayés"))
+    account_balance = MoneyField(_("solde du compte"))
+    account_reserve = MoneyField(_("réserve pour honoraires"))
     # The judge's decision putting the fees at the SPF's charge, and the special reasoning
     # needed beyond the cap (no remission: 1.200 EUR per case).
     decision_date = models.DateField(_("date de la décision du juge"), null=True, blank=True)
@@ -440,7 +437,7 @@ class StateIntervention(models.Model):
     special_reasoning = models.TextField(
         _("motivation spéciale du juge (dépassement du plafond)"), blank=True
     )
-    cap_amount = models.DecimalField(_("plafond applicable"), null=True, blank=True, **MONEY)
+    cap_amount = MoneyField(_("plafond applicable"), null=True, blank=True)
     status = models.CharField(
         _("statut"),
         max_length=12,
@@ -450,9 +447,9 @@ class StateIntervention(models.Model):
     platform_reference = models.CharField(_("référence DebtMediation"), max_length=100, blank=True)
     submitted_on = models.DateField(_("introduite le"), null=True, blank=True)
     decided_on = models.DateField(_("décision du SPF le"), null=True, blank=True)
-    amount_granted = models.DecimalField(_("montant accordé"), null=True, blank=True, **MONEY)
+    amount_granted = MoneyField(_("montant accordé"), null=True, blank=True)
     paid_on = models.DateField(_("payée le"), null=True, blank=True)
-    amount_paid = models.DecimalField(_("montant payé"), null=True, blank=True, **MONEY)
+    amount_paid = MoneyField(_("montant payé"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

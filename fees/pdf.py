@@ -17,6 +17,7 @@ from django.utils import translation
 from django.utils.text import capfirst
 
 from cases.models import Case
+from core.dates import format_date
 from core.divisions import tribunal_of
 from core.pdf import css_string as _css_string
 from core.pricing import PricingMethod
@@ -75,7 +76,7 @@ def _statement_html(
         entries=payees(case, statement.period_from, statement.period_to),
     )
     last_day = statement.period_to - timedelta(days=1)
-    period = f"du {statement.period_from:%d/%m/%Y} au {last_day:%d/%m/%Y}"
+    period = f"du {format_date(statement.period_from)} au {format_date(last_day)}"
     role = case.role_number or "—"
     footer = f"État de frais et honoraires — R.G. {role} — {case.reference} — {period}"
     return render_to_string(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Profession
 from cases.models import Case
+from core.dates import format_date
 from fees.engine.statement import ARTICLES, DISBURSEMENT_ARTICLES, FEE_ARTICLES
 
 from .models import StatementLine
@@ -108,7 +109,7 @@ def payments_intro(pricing_method: str, reference_anniversary) -> str:
         basis = _(
             "chacun au tarif en vigueur à l'anniversaire de référence du %(date)s (méthode de la "
             "date anniversaire)"
-        ) % {"date": reference_anniversary.strftime("%d/%m/%Y")}
+        ) % {"date": format_date(reference_anniversary)}
     else:
         basis = _("chacun au tarif en vigueur à sa date")
     return _(

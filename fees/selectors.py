@@ -16,6 +16,7 @@ from django.http import Http404
 from accounts.models import User
 from cases.models import Case
 from core.dates import add_years, years_between
+from core.money import CENT
 from fees.engine.facts import PaymentFacts
 from fees.tariffs import TariffRow, TariffTable
 from ledger.models import BILLABLE_PAYMENT_CATEGORIES, Account, Category, Direction, Entry
@@ -34,7 +35,6 @@ from .models import (
     TaxationOrder,
 )
 
-CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 
 

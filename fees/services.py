@@ -22,7 +22,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cases.models import Case
-from core.money import format_eur, round_cents
+from core.dates import format_date
+from core.money import CENT, format_eur, round_cents
 from documents.models import DocumentKind
 from documents.services import generated_pdf_file
 from fees.engine import FeeEngineError, InvalidPeriod
@@ -49,9 +50,6 @@ from .models import (
 )
 from .pdf import statement_filename, statement_pdf
 from .presentation import mediator_identity
-
-CENT = Decimal("0.01")
-
 
 # Kinds that stand for one occurrence whatever happens (fees.md §6: 2,1° once per case, 4,3°
 # once per mediator): the engine refuses any other quantity (fees.engine.facts.ServiceFacts).
@@ -95,7 +93,7 @@ def _validate(
         add(
             "date",
             _("Une prestation ne peut précéder l'admissibilité (%(date)s).")
-            % {"date": case.admissibility_date.strftime("%d/%m/%Y")},
+            % {"date": format_date(case.admissibility_date)},
         )
     if mediator.organisation_id != case.organisation_id:
         add("mediator", _("Le médiateur doit appartenir à l'organisation du dossier."))
@@ -534,7 +532,7 @@ def taxation_order_record(
         add(
             "order_date",
             _("L'ordonnance ne peut précéder le dépôt de l'état (%(date)s).")
-            % {"date": timezone.localdate(statement.filed_at).strftime("%d/%m/%Y")},
+            % {"date": format_date(timezone.localdate(statement.filed_at))},
         )
     message = _money(allowed_amount) if allowed_amount is not None else _("Indiquez le montant.")
     if message:
@@ -671,7 +669,7 @@ def intervention_prepare(
             add(
                 NON_FIELD_ERRORS,
                 _("Aucun plafond d'intervention n'est encodé pour le %(date)s.")
-                % {"date": prepared_on.strftime("%d/%m/%Y")},
+                % {"date": format_date(prepared_on)},
             )
         else:
             cap_amount = cap.amount
@@ -762,7 +760,7 @@ def intervention_set_status(
         add(
             "on",
             _("Cette date précède l'étape précédente (%(date)s).")
-            % {"date": previous.strftime("%d/%m/%Y")},
+            % {"date": format_date(previous)},
         )
     if status in (InterventionStatus.GRANTED, InterventionStatus.PAID):
         message = _money(amount) if amount is not None else _("Indiquez le montant.")

@@ -25,6 +25,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from core.dates import format_date
 from core.money import format_eur
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "tariffs.json"
@@ -103,10 +104,6 @@ class TariffSpan:
         return (self.end - self.start).days
 
 
-def _fr(on: date) -> str:
-    return on.strftime("%d/%m/%Y")
-
-
 def _label(key: str) -> str:
     return f"« {KEY_LABELS.get(key, key)} »"
 
@@ -140,7 +137,7 @@ class TariffTable:
             for before, after in zip(dated, dated[1:], strict=False):
                 if before.effective_from == after.effective_from:
                     raise TariffDataError(
-                        f"Tarif {key} : deux lignes commencent le {_fr(_start(after))} "
+                        f"Tarif {key} : deux lignes commencent le {format_date(_start(after))} "
                         f"({before.id}, {after.id})."
                     )
             self._dated[key] = tuple(dated)
@@ -200,9 +197,10 @@ class TariffTable:
         first = self.first_known_start(key)
         unknown = self._unknown.get(key)
         if unknown is not None:
-            before = f"antérieure au {_fr(first)}" if first else "de ce tarif"
+            before = f"antérieure au {format_date(first)}" if first else "de ce tarif"
             return (
-                f"Le tarif {_label(key)} applicable le {_fr(on)} est la ligne « {unknown.id} » "
+                f"Le tarif {_label(key)} applicable le {format_date(on)} "
+                f"est la ligne « {unknown.id} » "
                 f"({format_eur(unknown.amount)}), qui existe mais dont la date de début "
                 f"d'application est inconnue. Un administrateur doit encoder cette date de début "
                 f"avant qu'une prestation {before} puisse être tarifée."
@@ -210,8 +208,8 @@ class TariffTable:
         if first is None:
             return f"Aucune ligne de tarif {_label(key)} n'est encodée."
         return (
-            f"Aucun tarif {_label(key)} n'est en vigueur le {_fr(on)} : la première ligne "
-            f"encodée s'applique à partir du {_fr(first)}."
+            f"Aucun tarif {_label(key)} n'est en vigueur le {format_date(on)} : la première ligne "
+            f"encodée s'applique à partir du {format_date(first)}."
         )
 
 

@@ -7,6 +7,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from django.utils.translation import gettext as _
 
+from core.dates import format_date
 from core.money import format_eur
 
 from .selectors import ChartPoint, Position
@@ -60,7 +61,7 @@ def _tick_label(value: Decimal) -> str:
 
 def _marker_title(point: ChartPoint) -> str:
     values = {
-        "day": f"{point.day:%d/%m/%Y}",
+        "day": format_date(point.day),
         "balance": format_eur(point.balance),
         "reserve": format_eur(point.reserve),
     }
@@ -145,12 +146,18 @@ def balance_chart(
     if days <= 45:
         every = max(1, days // 6)
         chart.x_ticks = [
-            (x(first_day + timedelta(days=n)), f"{first_day + timedelta(days=n):%d/%m}")
+            (
+                x(first_day + timedelta(days=n)),
+                format_date(first_day + timedelta(days=n), "day_month"),
+            )
             for n in range(0, days, every)
         ]
     else:
-        fmt = "%Y" if (last_day - first_day).days > 3 * 366 else "%m/%Y"
-        chart.x_ticks = [(x(d), f"{d:{fmt}}") for d in _month_ticks(first_day, last_day)]
+        years = (last_day - first_day).days > 3 * 366
+        chart.x_ticks = [
+            (x(d), str(d.year) if years else format_date(d, "month"))
+            for d in _month_ticks(first_day, last_day)
+        ]
     if len(points) <= MAX_MARKERS:
         chart.markers = [Marker(x(p.day), y(p.balance), _marker_title(p)) for p in points]
     return chart

@@ -18,6 +18,7 @@ from stdnum import iban as std_iban
 
 from cases.models import Case
 from core.csv import csv_amount, csv_bytes, csv_text
+from core.dates import format_date, format_datetime
 from core.money import format_eur
 from core.pdf import css_string as _css_string
 
@@ -76,8 +77,8 @@ def journal_pdf_html(*, case: Case, account: Account, start: date, end: date, no
     export = journal_export(account, start, end)
     summary = export.summary
     period = _("du %(start)s au %(end)s") % {
-        "start": f"{start:%d/%m/%Y}",
-        "end": f"{summary.last_day:%d/%m/%Y}",
+        "start": format_date(start),
+        "end": format_date(summary.last_day),
     }
     footer = _("Livre-journal — dossier %(reference)s — %(period)s") % {
         "reference": case.reference,
@@ -151,8 +152,8 @@ def _entry_row(line, label: str) -> list[str]:
     reversed_by = getattr(entry, "reversed_by", None)
     return [
         str(entry.sequence),
-        f"{entry.value_date:%d/%m/%Y}",
-        f"{timezone.localtime(entry.booked_at):%d/%m/%Y %H:%M}" if entry.booked_at else "",
+        format_date(entry.value_date),
+        format_datetime(timezone.localtime(entry.booked_at)) if entry.booked_at else "",
         _text(label),
         _text(entry.counterparty),
         iban_display(entry.counterparty_iban),
@@ -185,7 +186,7 @@ def journal_csv_from(export: JournalExport, start: date) -> bytes:
     summary = export.summary
     rows = [
         _position_row(
-            _("Solde d'ouverture au %(date)s") % {"date": f"{start:%d/%m/%Y}"},
+            _("Solde d'ouverture au %(date)s") % {"date": format_date(start)},
             summary.opening.balance,
             summary.opening.reserve,
         )
@@ -193,7 +194,7 @@ def journal_csv_from(export: JournalExport, start: date) -> bytes:
     rows.extend(_entry_row(line, entry_label(line.entry)) for line in export.lines)
     rows.append(
         _position_row(
-            _("Solde de clôture au %(date)s") % {"date": f"{summary.last_day:%d/%m/%Y}"},
+            _("Solde de clôture au %(date)s") % {"date": format_date(summary.last_day)},
             summary.closing.balance,
             summary.closing.reserve,
         )

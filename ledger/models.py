@@ -16,16 +16,16 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
 from cases.validators import validate_iban
-
-MONEY = {"max_digits": 12, "decimal_places": 2}
+from core.dates import format_date
+from core.fields import MoneyField
 
 
 class Account(models.Model):
     case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="account")
     iban = models.CharField(_("IBAN"), max_length=34, blank=True, validators=[validate_iban])
     # Maintained by the database trigger on every posting; never written by the application.
-    balance = models.DecimalField(_("solde"), default=Decimal("0.00"), **MONEY)
-    reserve = models.DecimalField(_("réserve pour honoraires"), default=Decimal("0.00"), **MONEY)
+    balance = MoneyField(_("solde"), default=Decimal("0.00"))
+    reserve = MoneyField(_("réserve pour honoraires"), default=Decimal("0.00"))
     entry_count = models.PositiveIntegerField(default=0)
     opened_on = models.DateField(_("ouvert le"))
     created_at = models.DateTimeField(auto_now_add=True)
@@ -95,7 +95,7 @@ class Entry(models.Model):
     value_date = models.DateField(_("date valeur"))
     booked_at = models.DateTimeField(_("enregistré le"), auto_now_add=True)
     direction = models.CharField(_("sens"), max_length=3, choices=Direction.choices)
-    amount = models.DecimalField(_("montant"), **MONEY)
+    amount = MoneyField(_("montant"))
     category = models.CharField(_("catégorie"), max_length=24, choices=Category.choices)
     counterparty = models.CharField(_("contrepartie"), max_length=200, blank=True)
     counterparty_iban = models.CharField(
@@ -172,7 +172,7 @@ class Entry(models.Model):
 
     def __str__(self) -> str:
         sign = "+" if self.direction == Direction.IN else "-"
-        return f"#{self.sequence} {self.value_date:%d/%m/%Y} {sign}{self.amount}"
+        return f"#{self.sequence} {format_date(self.value_date)} {sign}{self.amount}"
 
     @property
     def signed_amount(self) -> Decimal:

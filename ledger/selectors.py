@@ -18,18 +18,18 @@ from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Case as CaseWhen
-from django.db.models import DecimalField, Exists, F, OuterRef, Q, QuerySet, Sum, Value, When
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from cases.models import Case
 from claims.models import Claim, ClaimStatus, Creditor
 from core.dates import add_years
+from core.fields import MoneyField
 
 from . import registry
 from .chain import GENESIS_HASH, entry_hash
 from .models import (
-    MONEY,
     Account,
     Category,
     Direction,
@@ -130,7 +130,7 @@ def _signed_amount():
     return CaseWhen(
         When(direction=Direction.IN, then=F("amount")),
         default=-F("amount"),
-        output_field=DecimalField(**MONEY),
+        output_field=MoneyField(),
     )
 
 
@@ -141,7 +141,7 @@ def position_before(account: Account, day: date | None) -> Position:
         return Position()
     dated = account.entries.filter(value_date__lt=day)
     balance = dated.exclude(category=Category.RESERVE_TRANSFER).aggregate(
-        total=Coalesce(Sum(_signed_amount()), Value(ZERO), output_field=DecimalField(**MONEY))
+        total=Coalesce(Sum(_signed_amount()), Value(ZERO), output_field=MoneyField())
     )["total"]
     # The reserve is not a plain sum (a fee payment takes it down to zero at most): replay the
     # few entries that move it, in posting order.

@@ -13,15 +13,14 @@ from stdnum import iban as std_iban
 from accounts.models import User
 from cases.models import Case
 from claims.models import Claim
-from core.money import format_eur
+from core.dates import format_date
+from core.money import CENT, MAX_AMOUNT, format_eur
 
 from .chain import GENESIS_HASH, entry_hash
 from .models import Account, Category, Direction, Entry
 from .selectors import fee_payment_allowance
 
-CENT = Decimal("0.01")
 # The largest amount an entry (and a balance) can hold: numeric(12, 2) in the database.
-MAX_AMOUNT = Decimal("9999999999.99")
 # A value date may not lie further in the future than this (a payment prepared for next week).
 FUTURE_HORIZON = timedelta(days=31)
 
@@ -72,7 +71,7 @@ def account_open(*, case: Case, iban: str = "", opened_on: date | None = None) -
         errors["opened_on"] = _(
             "Le compte de médiation ne peut être ouvert avant l'ordonnance d'admissibilité "
             "(%(date)s)."
-        ) % {"date": case.admissibility_date.strftime("%d/%m/%Y")}
+        ) % {"date": format_date(case.admissibility_date)}
     if errors:
         raise ValidationError(errors)
     account, _created = Account.objects.get_or_create(
@@ -106,7 +105,7 @@ def _validate(case: Case, account: Account, data: EntryData, *, today: date, rev
         ) % {"days": FUTURE_HORIZON.days}
     elif data.value_date < account.opened_on:
         errors["value_date"] = _("La date valeur précède l'ouverture du compte (%(date)s).") % {
-            "date": account.opened_on.strftime("%d/%m/%Y")
+            "date": format_date(account.opened_on)
         }
     if data.counterparty_iban:
         try:

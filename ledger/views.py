@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from core.access import role_required
 from core.case_views import case_context, case_for_edit, case_for_user
+from core.dates import format_date
 from core.forms import apply_errors
 from core.roles import CASE_ROLES, Role
 
@@ -36,9 +37,9 @@ def _account_open_form(case, data=None) -> AccountOpenForm:
 def _period_query(start, end) -> str:
     params = {}
     if start:
-        params["start"] = f"{start:%d/%m/%Y}"
+        params["start"] = format_date(start)
     if end:
-        params["end"] = f"{end:%d/%m/%Y}"
+        params["end"] = format_date(end)
     return urlencode(params)
 
 

@@ -81,7 +81,6 @@ class ComposeForm(forms.Form):
     postage = MoneyField(
         label=_("Port recommandé par lettre (€)"),
         required=False,
-        max_digits=8,
         help_text=_("Le port d'UNE lettre ; il est compté pour chaque destinataire."),
     )
     sent_on = date_field(_("Date d'envoi"), required=True)

@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation
 from cases.models import Case
 from claims.models import Creditor, Representative
+from core.dates import format_date
+from core.fields import MoneyField
 
 
 class LetterKind(models.TextChoices):
@@ -109,9 +111,7 @@ class Letter(models.Model):
     subject = models.CharField(_("objet"), max_length=255)
     body = models.TextField(_("texte"))
     registered = models.BooleanField(_("recommandé"), default=False)
-    postage = models.DecimalField(
-        _("port recommandé par lettre"), max_digits=8, decimal_places=2, null=True, blank=True
-    )
+    postage = MoneyField(_("port recommandé par lettre"), null=True, blank=True)
     sent_on = models.DateField(_("envoyé le"))
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -145,7 +145,7 @@ class Letter(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.subject} ({self.sent_on:%d/%m/%Y})"
+        return f"{self.subject} ({format_date(self.sent_on)})"
 
 
 class LetterAddressee(models.Model):

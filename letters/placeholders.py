@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from stdnum import iban as std_iban
 
 from cases.models import Case
+from core.dates import format_date
 from core.divisions import Division, tribunal_of
 
 # name -> (description, example). Order = order of the documentation table.
@@ -207,22 +208,18 @@ def applicants_names(case: Case) -> str:
     return " et ".join(names)
 
 
-def _dmy(value: date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
-
-
 def case_context(*, case: Case, sent_on: date, mediator_name: str) -> dict[str, str]:
     """The placeholders common to every addressee of a letter."""
     division = Division(case.division).label if case.division in Division.values else ""
     return {
-        "date": _dmy(sent_on),
+        "date": format_date(sent_on),
         "requerant": applicants_names(case),
         "reference": case.reference,
         "role": case.role_number,
         "tribunal": tribunal_of(case.division),
         "division": str(division),
-        "date_admissibilite": _dmy(case.admissibility_date),
-        "date_homologation": _dmy(case.homologation_date),
+        "date_admissibilite": format_date(case.admissibility_date),
+        "date_homologation": format_date(case.homologation_date),
         "compte_mediation": format_iban(case.account_iban),
         "mediateur": mediator_name,
         "organisation": case.organisation.name,

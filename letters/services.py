@@ -19,6 +19,8 @@ from django.utils.translation import ngettext
 
 from accounts.models import Organisation, User
 from cases.models import Case
+from core.dates import format_date
+from core.money import CENT
 from core.roles import Role
 from fees.models import ServiceKind
 from fees.services import service_record
@@ -31,7 +33,6 @@ from .selectors import RenderedCopy, letter_render, resolve_addressees
 
 logger = logging.getLogger(__name__)
 
-CENT = Decimal("0.01")
 CIRCULAR_MIN_ADDRESSEES = 3  # fees.md §6: a circular letter has 3 or more addressees
 
 
@@ -176,7 +177,7 @@ def _letter_errors(
     if sent_on < case.admissibility_date:
         errors["sent_on"] = [
             _("Un courrier du dossier ne peut précéder l'admissibilité (%(date)s).")
-            % {"date": case.admissibility_date.strftime("%d/%m/%Y")}
+            % {"date": format_date(case.admissibility_date)}
         ]
     elif sent_on > timezone.localdate():
         errors["sent_on"] = [_("La date d'envoi ne peut être dans le futur.")]

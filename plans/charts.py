@@ -7,6 +7,7 @@ from decimal import ROUND_CEILING, Decimal
 
 from django.utils.translation import gettext as _
 
+from core.dates import format_date
 from core.money import format_eur
 
 from .engine import PlanResult
@@ -92,7 +93,7 @@ def debt_chart(result: PlanResult) -> DebtChart | None:
                 _("Après le versement n° %(n)s (%(d)s) : reste dû %(amount)s")
                 % {
                     "n": p.period.index,
-                    "d": p.period.last_day.strftime("%d/%m/%Y"),
+                    "d": format_date(p.period.last_day),
                     "amount": format_eur(p.remaining),
                 },
             )
@@ -108,7 +109,10 @@ def debt_chart(result: PlanResult) -> DebtChart | None:
         if first < day < last:
             chart.x_ticks.append((x(day), str(year)))
     if not chart.x_ticks:
-        chart.x_ticks = [(x(first), first.strftime("%m/%Y")), (x(last), last.strftime("%m/%Y"))]
+        chart.x_ticks = [
+            (x(first), format_date(first, "month")),
+            (x(last), format_date(last, "month")),
+        ]
     end = result.periods[-1].remaining
     chart.end_y = y(end)
     chart.end_label = _tick(end)

@@ -49,7 +49,7 @@ from enum import StrEnum
 
 from django.utils.translation import gettext as _
 
-from core.dates import add_years
+from core.dates import add_years, format_date
 from core.money import CENT, format_eur, round_cents
 
 ZERO = Decimal("0.00")
@@ -96,10 +96,6 @@ def add_months(start: date, months: int) -> date:
     return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
-def fr_date(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
 def months_between(start: date, end: date) -> int:
     """Whole months from ``start`` to ``end`` counted like :func:`add_months` (0 if before)."""
     months = (end.year - start.year) * 12 + end.month - start.month
@@ -139,7 +135,7 @@ def duration_errors(
     if start < admissibility:
         errors["start_date"] = [
             _("Le plan ne peut commencer avant l'ordonnance d'admissibilité (%(date)s).")
-            % {"date": fr_date(admissibility)}
+            % {"date": format_date(admissibility)}
         ]
         return errors
     if duration_months < 1:
@@ -166,11 +162,11 @@ def duration_errors(
                 "humaine)."
             )
             % {
-                "end": fr_date(end),
+                "end": format_date(end),
                 "years": limit.max_years,
-                "designation": fr_date(limit.designation),
-                "limit": fr_date(limit.latest_end),
-                "start": fr_date(start),
+                "designation": format_date(limit.designation),
+                "limit": format_date(limit.latest_end),
+                "start": format_date(start),
                 "allowed": allowed,
             }
         ]
@@ -783,8 +779,8 @@ def _with_working(result: PlanResult) -> PlanResult:
         )
         % {
             "months": terms.duration_months,
-            "start": fr_date(terms.start),
-            "last": fr_date(terms.end - timedelta(days=1)),
+            "start": format_date(terms.start),
+            "last": format_date(terms.end - timedelta(days=1)),
             "n": n,
             "freq": terms.frequency_months,
         },
@@ -880,7 +876,7 @@ def _with_working(result: PlanResult) -> PlanResult:
             )
             % {
                 "index": result.paid_off_in.index,
-                "date": fr_date(result.paid_off_in.last_day),
+                "date": format_date(result.paid_off_in.last_day),
                 "amount": format_eur(result.unallocated),
             }
         )

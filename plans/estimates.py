@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case
 from claims.selectors import claims_table
+from core.dates import format_date
 from core.money import format_eur
 from core.pricing import division_policy
 from fees.engine import (
@@ -65,8 +66,8 @@ class FeeEstimate:
             "pécule ; %(detail)s ; TVA %(vat)s ; total %(total)s. Courriers, audiences et "
             "autres prestations non prévisibles ne sont pas compris."
         ) % {
-            "start": self.statement.period_from.strftime("%d/%m/%Y"),
-            "end": self.statement.period_to.strftime("%d/%m/%Y"),
+            "start": format_date(self.statement.period_from),
+            "end": format_date(self.statement.period_to),
             "dividends": self.dividend_payments,
             "allowance": self.allowance_payments,
             "detail": by_article,

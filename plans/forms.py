@@ -215,7 +215,7 @@ class SendForm(forms.Form):
     registered = forms.BooleanField(
         label=_("Envoi recommandé (art. 1675/10, § 4 C.J.)"), required=False, initial=True
     )
-    postage = MoneyField(label=_("Port recommandé par lettre (€)"), required=False, max_digits=8)
+    postage = MoneyField(label=_("Port recommandé par lettre (€)"), required=False)
 
     def __init__(self, *args, creditor_choices=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -19,8 +19,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
-
-MONEY = {"max_digits": 12, "decimal_places": 2}
+from core.dates import format_date
+from core.fields import MoneyField
 
 
 class PlanKind(models.TextChoices):
@@ -69,9 +69,7 @@ class PlanVersion(models.Model):
     frequency_months = models.PositiveSmallIntegerField(
         _("périodicité des dividendes"), choices=Frequency.choices, default=Frequency.MONTHLY
     )
-    monthly_available = models.DecimalField(
-        _("disponible mensuel pour les créanciers et les honoraires"), **MONEY
-    )
+    monthly_available = MoneyField(_("disponible mensuel pour les créanciers et les honoraires"))
     available_source = models.CharField(
         _("origine du disponible"),
         max_length=10,
@@ -79,10 +77,8 @@ class PlanVersion(models.Model):
         default=AmountSource.MANUAL,
     )
     available_note = models.TextField(_("détail du disponible (budget)"), blank=True)
-    fee_provision = models.DecimalField(
-        _("provision pour frais et honoraires (sur toute la durée)"),
-        default=Decimal("0.00"),
-        **MONEY,
+    fee_provision = MoneyField(
+        _("provision pour frais et honoraires (sur toute la durée)"), default=Decimal("0.00")
     )
     fee_source = models.CharField(
         _("origine de la provision"),
@@ -198,7 +194,7 @@ class PlanShare(models.Model):
 
     version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="shares")
     creditor = models.ForeignKey("claims.Creditor", on_delete=models.PROTECT, related_name="+")
-    monthly_amount = models.DecimalField(_("part mensuelle"), **MONEY)
+    monthly_amount = MoneyField(_("part mensuelle"))
 
     class Meta:
         verbose_name = _("part fixée à la main")
@@ -226,7 +222,7 @@ class PlanMailing(models.Model):
     version = models.ForeignKey(PlanVersion, on_delete=models.PROTECT, related_name="mailings")
     sent_on = models.DateField(_("envoyé le"))
     registered = models.BooleanField(_("recommandé"), default=True)
-    postage = models.DecimalField(_("port recommandé (par lettre)"), null=True, blank=True, **MONEY)
+    postage = MoneyField(_("port recommandé (par lettre)"), null=True, blank=True)
     addressees = models.JSONField(_("destinataires"), default=list)
     addressee_count = models.PositiveSmallIntegerField(_("nombre de destinataires"))
     pdf = models.FileField(_("PDF envoyé"), upload_to=mailing_upload_to, blank=True)
@@ -244,4 +240,4 @@ class PlanMailing(models.Model):
         ordering = ["-sent_on", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.version} — {self.sent_on:%d/%m/%Y}"
+        return f"{self.version} — {format_date(self.sent_on)}"

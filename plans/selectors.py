@@ -36,7 +36,8 @@ from cases.selectors import MAX_PLAN_YEARS
 from cases.status import CaseStatus
 from claims.models import Claim, ClaimStatus, Creditor
 from claims.selectors import claims_of_case
-from core.money import round_cents
+from core.dates import format_date
+from core.money import CENT, round_cents
 from ledger.models import Category, Direction, Entry
 
 from . import engine
@@ -140,7 +141,7 @@ def approval_effect(version: PlanVersion) -> ApprovalEffect:
         if earliest is not None and earliest > case.admissibility_date:
             message += " " + _(
                 "La décision ne peut précéder le dernier changement de statut (%(date)s)."
-            ) % {"date": earliest.strftime("%d/%m/%Y")}
+            ) % {"date": format_date(earliest)}
         return ApprovalEffect(
             from_status=case.status, to_status=to_status, earliest=earliest, message=message
         )
@@ -231,7 +232,7 @@ class OutOfPlan:
     def reason(self) -> str:
         label = _reasons()[self.code]
         if self.paid_off_on:
-            return f"{label} ({self.paid_off_on:%d/%m/%Y})"
+            return f"{label} ({format_date(self.paid_off_on)})"
         return label
 
     @property
@@ -465,7 +466,7 @@ def with_shares(lines: tuple[engine.Line, ...], shares: dict[str, Decimal]) -> t
     for key, group in by_creditor.items():
         share = shares.get(key, ZERO)
         weights = [max(line.outstanding, ZERO) for line in group]
-        if len(group) == 1 or share < 0 or share != share.quantize(Decimal("0.01")):
+        if len(group) == 1 or share < 0 or share != share.quantize(CENT):
             split = [share] + [ZERO] * (len(group) - 1)
         elif sum(weights, ZERO) > 0:
             split = engine.split_largest_remainder(share, weights)

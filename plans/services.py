@@ -28,6 +28,8 @@ from accounts.models import User
 from cases.models import Case
 from cases.services import case_change_status
 from cases.status import CaseStatus
+from core.dates import format_date
+from core.money import CENT
 from documents.models import DocumentKind
 from documents.services import generated_pdf_file
 from fees.services import service_record
@@ -50,7 +52,6 @@ from .models import (
 )
 
 logger = logging.getLogger(__name__)
-CENT = Decimal("0.01")
 
 
 @dataclass
@@ -292,7 +293,7 @@ def _decision_errors(
     if decision_date < case.admissibility_date:
         return [
             _("La décision ne peut précéder l'admissibilité (%(date)s).")
-            % {"date": case.admissibility_date.strftime("%d/%m/%Y")}
+            % {"date": format_date(case.admissibility_date)}
         ]
     if decision_date > today:
         return [_("La date de la décision ne peut être dans le futur.")]
@@ -300,7 +301,7 @@ def _decision_errors(
         # The court decides on the proposal the creditors received (art. 1675/10, §§ 4-5 C.J.).
         return [
             _("La décision ne peut précéder l'envoi de la proposition aux créanciers (%(date)s).")
-            % {"date": sent_on.strftime("%d/%m/%Y")}
+            % {"date": format_date(sent_on)}
         ]
     return []
 
@@ -393,7 +394,7 @@ def filing_title(version: PlanVersion) -> str:
     """The filed document's title, as the clerk reads it in the list of filed documents."""
     values = {"kind": version.get_kind_display(), "n": version.number}
     if version.state == PlanState.APPROVED:
-        values["date"] = version.decision_date.strftime("%d/%m/%Y")
+        values["date"] = format_date(version.decision_date)
         if version.kind == PlanKind.AMICABLE:
             return _("%(kind)s — version %(n)s (homologué le %(date)s)") % values
         return _("%(kind)s — version %(n)s (imposé le %(date)s)") % values
@@ -439,7 +440,7 @@ def plan_file(*, version: PlanVersion, by: User, today: date) -> PlanVersion:
     if version.filed_document_id is not None:
         errors["__all__"] = [
             _("Cette version est déjà déposée au greffe (le %(date)s).")
-            % {"date": timezone.localtime(version.filed_document.filed_at).strftime("%d/%m/%Y")}
+            % {"date": format_date(timezone.localtime(version.filed_document.filed_at))}
         ]
     elif version.is_draft:
         errors["__all__"] = [
@@ -521,7 +522,7 @@ def plan_send(
         add(
             "sent_on",
             _("L'envoi ne peut précéder l'admissibilité (%(date)s).")
-            % {"date": case.admissibility_date.strftime("%d/%m/%Y")},
+            % {"date": format_date(case.admissibility_date)},
         )
     elif sent_on > today:
         add("sent_on", _("La date d'envoi ne peut être dans le futur."))

@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from core.dates import format_date
+
 from .engine import CreditorResult, PlanResult
 
 ZERO = Decimal("0.00")
@@ -89,7 +91,7 @@ def schedule(result: PlanResult) -> Schedule:
         table.rows.append(
             ScheduleRow(
                 label=str(p.period.index),
-                due=p.period.last_day.strftime("%d/%m/%Y"),
+                due=format_date(p.period.last_day),
                 available=p.available,
                 fees=p.fees,
                 dividends=[column[i] for column in per_creditor],
@@ -115,7 +117,7 @@ def yearly(result: PlanResult) -> Schedule:
         table.rows.append(
             ScheduleRow(
                 label=_("Année %(n)s") % {"n": year + 1},
-                due=f"{first.start:%m/%Y} – {last.last_day:%m/%Y}",
+                due=f"{format_date(first.start, 'month')} – {format_date(last.last_day, 'month')}",
                 available=sum((result.periods[i].available for i in indexes), ZERO),
                 fees=sum((result.periods[i].fees for i in indexes), ZERO),
                 dividends=[sum((col[i] for i in indexes), ZERO) for col in per_creditor],

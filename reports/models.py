@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
+from core.dates import format_date
 
 
 class FiledReport(models.Model):
@@ -37,4 +38,6 @@ class FiledReport(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.case.reference} {self.period_from:%d/%m/%Y}–{self.period_to:%d/%m/%Y}"
+        return (
+            f"{self.case.reference} {format_date(self.period_from)}–{format_date(self.period_to)}"
+        )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from budget.exports import budget_section_html
 from claims.exports import claims_pdf_html
+from core.dates import format_date
 from core.divisions import tribunal_of
 from ledger.exports import journal_pdf_html
 from letters.pdf import letterhead, signatory_of
@@ -68,8 +69,8 @@ def annex_htmls(report: AnnualReport, *, on: date, now: datetime) -> list[str]:
     with translation.override("fr"):
         htmls = _annexes(report, on=on, now=now)
         period = _("rapport du médiateur du %(start)s au %(end)s") % {
-            "start": f"{report.period.start:%d/%m/%Y}",
-            "end": f"{report.period.last_day:%d/%m/%Y}",
+            "start": format_date(report.period.start),
+            "end": format_date(report.period.last_day),
         }
         return [
             _labelled(html, _("Annexe %(n)s au %(report)s") % {"n": n, "report": period})

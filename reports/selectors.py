@@ -21,7 +21,7 @@ from budget.models import AllowanceDecision, BudgetVersion
 from cases.models import Case, StatusChange
 from cases.status import CaseStatus
 from claims.selectors import ClaimsTable, claims_table
-from core.dates import add_years
+from core.dates import add_years, format_date
 from core.money import format_eur
 from fees.models import FeeStatement
 from ledger.models import Account
@@ -184,7 +184,7 @@ def annual_report(case: Case, period: ReportPeriod) -> AnnualReport:
     if version is None:
         warnings.append(
             _("Aucun budget n'est établi au %(date)s : le budget détaillé ne peut être joint.")
-            % {"date": f"{as_of:%d/%m/%Y}"}
+            % {"date": format_date(as_of)}
         )
     elif allowance is None:
         warnings.append(
@@ -195,7 +195,7 @@ def annual_report(case: Case, period: ReportPeriod) -> AnnualReport:
     if plan and plan.monitoring and plan.monitoring.behind:
         warnings.append(
             _("Le plan accuse un retard de paiement de %(amount)s au %(date)s.")
-            % {"amount": format_eur(plan.monitoring.shortfall), "date": f"{as_of:%d/%m/%Y}"}
+            % {"amount": format_eur(plan.monitoring.shortfall), "date": format_date(as_of)}
         )
     fee_statement = _fee_statement(case, period)
     if fee_statement is None:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cases.models import Case
-from core.dates import add_years
+from core.dates import add_years, format_date
 from documents.models import DocumentKind
 from documents.services import generated_pdf_file
 
@@ -53,7 +53,7 @@ def check_report(*, case: Case, data: ReportData, today: date) -> selectors.Repo
         add(
             "period_from",
             _("La période ne peut commencer avant l'admissibilité (%(date)s).")
-            % {"date": f"{case.admissibility_date:%d/%m/%Y}"},
+            % {"date": format_date(case.admissibility_date)},
         )
     if data.last_day < data.period_from:
         add("last_day", _("Le dernier jour suit le premier."))
@@ -90,7 +90,7 @@ def report_file(
             {
                 "__all__": [
                     _("Le rapport de cette période a déjà été déposé le %(date)s.")
-                    % {"date": f"{existing.filed_at:%d/%m/%Y}"}
+                    % {"date": format_date(existing.filed_at)}
                 ]
             }
         )
@@ -105,8 +105,8 @@ def report_file(
             _("Le PDF du rapport n'a pas pu être produit : rien n'a été déposé.")
         ) from exc
     title = _("Rapport du médiateur — période du %(start)s au %(end)s") % {
-        "start": f"{period.start:%d/%m/%Y}",
-        "end": f"{period.last_day:%d/%m/%Y}",
+        "start": format_date(period.start),
+        "end": format_date(period.last_day),
     }
     filename = f"rapport-{case.pk}-{period.start:%Y%m%d}-{period.last_day:%Y%m%d}.pdf"
     document = generated_pdf_file(

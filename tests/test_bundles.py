@@ -508,7 +508,7 @@ def test_meaning_checks_of_the_budget():
     first["allowances"][0]["paid_to_applicant"] = "3400.00"  # the rent is paid by the mediator
     second["allowances"][0]["second_day_of_month"] = 20  # monthly
     second["allowances"][1]["agreement_date"] = "2026-12-01"  # after the import date
-    second["charges"][0]["amount"] = "100000000.00"
+    second["charges"][0]["amount"] = "10000000000.00"  # over core.money.MAX_AMOUNT
     assert_refused_at(
         document,
         {

@@ -21,7 +21,8 @@ from accounts.models import User
 from budget.models import AllowanceDecision
 from cases.models import Case
 from claims.models import Claim, ClaimStatus, Creditor
-from core.money import format_eur
+from core.dates import format_date
+from core.money import CENT, format_eur
 from ledger.models import Account, Entry
 from ledger.services import FUTURE_HORIZON, entry_post
 
@@ -36,8 +37,6 @@ from ..models import (
 )
 from ..sepa import Transfer, write_pain001
 from .matching import payment_entry_data
-
-CENT = Decimal("0.01")
 
 
 @dataclass
@@ -227,7 +226,7 @@ def payment_prepare(*, case: Case, data: PaymentData, by: User) -> Payment:
         # The conditional unique constraint: another request prepared this installment.
         raise ValidationError(
             _("L'échéance du pécule du %(date)s est déjà préparée.")
-            % {"date": data.due_on.strftime("%d/%m/%Y")}
+            % {"date": format_date(data.due_on)}
         ) from exc
     return payment
 
@@ -358,7 +357,7 @@ def batch_execute(*, batch: PaymentBatch, by: User, today: date) -> list[Entry]:
             value_date=batch.execution_date,
             bank_reference=f"SEPA|{payment.end_to_end_id}",
             note=_("Paiement SEPA %(e2e)s (lot du %(date)s)")
-            % {"e2e": payment.end_to_end_id, "date": batch.execution_date.strftime("%d/%m/%Y")},
+            % {"e2e": payment.end_to_end_id, "date": format_date(batch.execution_date)},
         )
         try:
             entry = entry_post(case=batch.case, data=data, by=by, today=today)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
+from core.dates import format_datetime
 from core.money import format_eur
 from ledger.models import Account
 
@@ -85,7 +86,7 @@ def _import_parsed(
     if earlier:
         warnings.append(
             _("Ce fichier a déjà été importé le %(date)s : ses mouvements sont déjà connus.")
-            % {"date": timezone.localtime(earlier.imported_at).strftime("%d/%m/%Y %H:%M")}
+            % {"date": format_datetime(timezone.localtime(earlier.imported_at))}
         )
     record = StatementImport.objects.create(
         organisation=organisation,

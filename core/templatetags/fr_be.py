@@ -1,6 +1,8 @@
 """fr-BE / nl-BE display helpers.
 
-``{{ amount|eur }}`` -> 1.234,56 €, ``{{ d|dmy }}`` -> 15/06/2023.
+``{{ amount|eur }}`` -> 1.234,56 €, ``{{ d|dmy }}`` -> 15/06/2023, ``{{ t|dmy_hm }}`` ->
+15/06/2023 14:30 (``core.dates``, the one way a date is shown: no template writes
+``|date:"d/m/Y"``). Like Django's ``|date``, an aware datetime is shown in the current time zone.
 """
 
 from decimal import Decimal, InvalidOperation
@@ -8,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from django import template
 from django.utils.translation import get_language
 
+from core.dates import format_date, format_datetime
 from core.money import format_eur
 
 register = template.Library()
@@ -24,11 +27,14 @@ def eur(value):
     return format_eur(amount, get_language() or "fr")
 
 
-@register.filter
+@register.filter(expects_localtime=True)
 def dmy(value):
-    if not value:
-        return ""
-    return value.strftime("%d/%m/%Y")
+    return format_date(value)
+
+
+@register.filter(expects_localtime=True)
+def dmy_hm(value):
+    return format_datetime(value)
 
 
 @register.simple_tag(takes_context=True)

@@ -1,14 +1,8 @@
 """French renderings used in labels, explanations and error messages."""
 
-from datetime import date
 from decimal import Decimal
 
 from core.money import format_eur
-
-
-def fr_date(on: date) -> str:
-    """15/06/2022."""
-    return on.strftime("%d/%m/%Y")
 
 
 def eur(amount: Decimal) -> str:

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, localcontext
 
+from core.dates import format_date
 from core.money import round_cents
-from fees.engine._format import eur, fr_date, fr_number, plural
+from fees.engine._format import eur, fr_number, plural
 from fees.engine.creditors import (
     CREDITORS_IN_BASE,
     FollowUpCount,
@@ -95,14 +96,14 @@ def compute_statement(
 def _check_period(case: CaseFacts, period_from: date, period_to: date) -> None:
     if period_to <= period_from:
         raise InvalidPeriod(
-            f"Période de taxation invalide : elle commence le {fr_date(period_from)} et sa fin "
-            f"(exclue) est le {fr_date(period_to)} ; la fin doit être postérieure au début."
+            f"Période de taxation invalide : elle commence le {format_date(period_from)} et sa fin "
+            f"(exclue) est le {format_date(period_to)} ; la fin doit être postérieure au début."
         )
     if period_to <= case.admissibility_date:
         raise InvalidPeriod(
-            f"La période de taxation du {fr_date(period_from)} au "
-            f"{fr_date(period_to - ONE_DAY)} se termine avant la décision d'admissibilité du "
-            f"{fr_date(case.admissibility_date)} : rien ne peut y être taxé."
+            f"La période de taxation du {format_date(period_from)} au "
+            f"{format_date(period_to - ONE_DAY)} se termine avant la décision d'admissibilité du "
+            f"{format_date(case.admissibility_date)} : rien ne peut y être taxé."
         )
 
 
@@ -115,7 +116,7 @@ def _check_services(case: CaseFacts) -> None:
         if service.date < case.admissibility_date:
             raise ServiceBeforeAdmissibility(
                 f"La prestation {service.describe()} est antérieure à la décision "
-                f"d'admissibilité du {fr_date(case.admissibility_date)} : corrigez sa date."
+                f"d'admissibilité du {format_date(case.admissibility_date)} : corrigez sa date."
             )
         if service.kind in HOMOLOGATION_KINDS:
             if first_homologation is not None:
@@ -174,7 +175,7 @@ def _with_note(label: str, note: str) -> str:
 
 
 def _row_date(row: TariffRow) -> str:
-    return fr_date(row.effective_from) if row.effective_from else "(début inconnu)"
+    return format_date(row.effective_from) if row.effective_from else "(début inconnu)"
 
 
 def _dated_line(
@@ -254,7 +255,7 @@ def _homologation(ctx: _Context, service: ServiceFacts) -> Line:
     """2,1°: once per case, every declared creditor counted, time-barred ones included (§3)."""
     count = homologation_count(ctx.case.creditors)
     label = _with_note(
-        f"{SERVICE_KIND_LABELS[service.kind]} du {fr_date(service.date)} "
+        f"{SERVICE_KIND_LABELS[service.kind]} du {format_date(service.date)} "
         f"({plural(count.n, 'créancier')})",
         service.note,
     )
@@ -289,7 +290,7 @@ def _per_occurrence(article: str) -> ServiceHandler:
 
     def handler(ctx: _Context, service: ServiceFacts) -> Line:
         label = _with_note(
-            f"{SERVICE_KIND_LABELS[service.kind]} du {fr_date(service.date)}", service.note
+            f"{SERVICE_KIND_LABELS[service.kind]} du {format_date(service.date)}", service.note
         )
         return _dated_line(
             ctx,
@@ -308,7 +309,7 @@ def _circular_letter(ctx: _Context, service: ServiceFacts) -> Line:
     """4,2° per addressee; with fewer than 3 addressees, ordinary letters at 4,1° (fees.md §6)."""
     per_mailing = service.addressees_per_mailing
     label = _with_note(
-        f"Lettre circulaire du {fr_date(service.date)} "
+        f"Lettre circulaire du {format_date(service.date)} "
         f"({plural(per_mailing, 'destinataire')}"
         + (f", {service.quantity} envois" if service.addressees and service.quantity > 1 else "")
         + ")",
@@ -339,7 +340,9 @@ def _travel(ctx: _Context, service: ServiceFacts) -> Line:
     """4,4°: km x rate per km."""
     assert service.km is not None  # checked by ServiceFacts
     km = service.km * service.quantity
-    label = _with_note(f"Déplacement du {fr_date(service.date)} ({fr_number(km)} km)", service.note)
+    label = _with_note(
+        f"Déplacement du {format_date(service.date)} ({fr_number(km)} km)", service.note
+    )
     return _dated_line(
         ctx,
         article="4.4",
@@ -359,7 +362,7 @@ def _admin_cost(ctx: _Context, service: ServiceFacts) -> Line:
         day=service.date,
         quantity=service.quantity,
         unit=service.amount,
-        label=_with_note(f"Frais administratifs du {fr_date(service.date)}", service.note),
+        label=_with_note(f"Frais administratifs du {format_date(service.date)}", service.note),
         rule="6 at_cost",
         why="Frais administratifs exposés, remboursés au coût réel (art. 6)",
         origin=f"service:{service.id}",
@@ -401,7 +404,7 @@ def _postage_line(service: ServiceFacts, postage: Decimal) -> Line:
         unit=postage,
         label=(
             f"Frais de recommandé – {SERVICE_KIND_LABELS[service.kind].lower()} du "
-            f"{fr_date(service.date)}"
+            f"{format_date(service.date)}"
         ),
         rule="postage at_cost",
         why="Frais de recommandé ajoutés à la lettre, au coût réel (art. 4)",
@@ -425,7 +428,7 @@ def _payment_lines(ctx: _Context) -> Iterator[Line]:
     billable = sorted((p for p in ctx.case.payments if p.billable), key=_payment_order)
     for payment in billable:
         if not payment.standing_order_allowance and ctx.in_period(payment.date):
-            label = f"{PAYMENT_CATEGORY_LABELS[payment.category]} du {fr_date(payment.date)}"
+            label = f"{PAYMENT_CATEGORY_LABELS[payment.category]} du {format_date(payment.date)}"
             yield _dated_line(
                 ctx,
                 article="2.2",
@@ -453,13 +456,14 @@ def _payment_lines(ctx: _Context) -> Iterator[Line]:
             quantity=Decimal(1),
             label=(
                 f"Pécule de médiation par ordre permanent, année de suivi "
-                f"{fr_date(year.start)}–{fr_date(year.last_day)}"
+                f"{format_date(year.start)}–{format_date(year.last_day)}"
             ),
             code="2.2 standing_order",
             preamble=(
                 "Pécule versé par ordre permanent : un seul versement compté pour l'année de "
-                f"suivi {year.index} ({fr_date(year.start)}–{fr_date(year.last_day)}), daté du "
-                f"premier versement de l'année ({fr_date(payment.date)}). "
+                f"suivi {year.index} ({format_date(year.start)}–{format_date(year.last_day)}), "
+                "daté du "
+                f"premier versement de l'année ({format_date(payment.date)}). "
             ),
             origin=f"payment:{payment.id}",
         )
@@ -489,7 +493,7 @@ def _follow_up_line(ctx: _Context, part: FollowUpPart) -> Line:
     year = part.year
     count = follow_up_count(ctx.case.creditors, year.start, ctx.case.excludes_paid_off_creditors)
     label = (
-        f"Suivi annuel {fr_date(part.start)}–{fr_date(part.last_day)} "
+        f"Suivi annuel {format_date(part.start)}–{format_date(part.last_day)} "
         f"({plural(count.n, 'créancier')})"
     )
     try:
@@ -535,7 +539,7 @@ def _follow_up_explanation(
     for creditor in count.paid_off:
         assert creditor.paid_off_on is not None
         excluded.append(
-            f"{creditor.name}, désintéressé le {fr_date(creditor.paid_off_on)} avant le début "
+            f"{creditor.name}, désintéressé le {format_date(creditor.paid_off_on)} avant le début "
             "de l'année"
         )
     counted = f"{plural(count.n, 'créancier participant', 'créanciers participant')} au plan"
@@ -544,7 +548,7 @@ def _follow_up_explanation(
     coverage = (
         "année complète"
         if part.whole_year
-        else f"{part.days} j. du {fr_date(part.start)} au {fr_date(part.last_day)}"
+        else f"{part.days} j. du {format_date(part.start)} au {format_date(part.last_day)}"
     )
     pieces = [
         f"{segment.days} j. au tarif du {_row_date(base)} "
@@ -559,7 +563,7 @@ def _follow_up_explanation(
     else:
         result = f" {terms} / {year.days} = {eur(amount)}."
     return (
-        f"Année de suivi {year.index} ({fr_date(year.start)}–{fr_date(year.last_day)}, "
+        f"Année de suivi {year.index} ({format_date(year.start)}–{format_date(year.last_day)}, "
         f"{year.days} jours), {coverage} ; {counted}. "
         f"{_sentence(ctx.pricer.follow_up_basis(part))} : {' ; '.join(pieces)}.{result}"
     )
@@ -580,7 +584,7 @@ def _justrestart_lines(ctx: _Context) -> Iterator[Line]:
     for day in anniversaries_between(case.admissibility_date, ctx.period_from, up_to):
         if first is not None and day < first:
             continue  # no fee for an anniversary before JustRestart existed
-        label = f"Redevance JustRestart – anniversaire de l'admissibilité du {fr_date(day)}"
+        label = f"Redevance JustRestart – anniversaire de l'admissibilité du {format_date(day)}"
         row = ctx.row(JUSTRESTART_KEY, day, label)
         yield Line(
             article="6",

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
+from core.dates import format_date
+from core.money import CENT
 from core.pricing import PricingMethod
-from fees.engine._format import fr_date
 from fees.engine.errors import InvalidFacts
 
 
@@ -97,7 +98,7 @@ def _money(value: object, what: str) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, Decimal | int):
         raise TypeError(f"{what}: money must be Decimal, got {type(value).__name__}")
     amount = Decimal(value)
-    if amount < 0 or amount != amount.quantize(Decimal("0.01")):
+    if amount < 0 or amount != amount.quantize(CENT):
         raise InvalidFacts(f"{what} : montant invalide ({amount}) ; attendu un montant en €.")
     return amount
 
@@ -144,7 +145,8 @@ class ServiceFacts:
             object.__setattr__(self, "kind", ServiceKind(self.kind))
         except ValueError:
             raise InvalidFacts(
-                f"Prestation n° {self.id} du {fr_date(self.date)} : type inconnu « {self.kind} »."
+                f"Prestation n° {self.id} du {format_date(self.date)} : "
+                f"type inconnu « {self.kind} »."
             ) from None
         what = self.describe()
         if isinstance(self.quantity, bool) or not isinstance(self.quantity, int):
@@ -193,7 +195,7 @@ class ServiceFacts:
 
     def describe(self) -> str:
         """« Lettre ordinaire » n° 12 du 03/02/2023 (for messages)."""
-        return f"« {SERVICE_KIND_LABELS[self.kind]} » n° {self.id} du {fr_date(self.date)}"
+        return f"« {SERVICE_KIND_LABELS[self.kind]} » n° {self.id} du {format_date(self.date)}"
 
 
 @dataclass(frozen=True)
@@ -211,10 +213,10 @@ class PaymentFacts:
             object.__setattr__(self, "category", PaymentCategory(self.category))
         except ValueError:
             raise InvalidFacts(
-                f"Écriture n° {self.id} du {fr_date(self.date)} : "
+                f"Écriture n° {self.id} du {format_date(self.date)} : "
                 f"catégorie inconnue « {self.category} »."
             ) from None
-        what = f"Écriture n° {self.id} du {fr_date(self.date)}"
+        what = f"Écriture n° {self.id} du {format_date(self.date)}"
         object.__setattr__(self, "amount", _money(self.amount, what))
 
     @property
@@ -259,8 +261,8 @@ class CaseFacts:
             )
         if self.closure_date is not None and self.closure_date < self.admissibility_date:
             raise InvalidFacts(
-                f"Dossier {self.reference} : la clôture ({fr_date(self.closure_date)}) précède "
-                f"l'admissibilité ({fr_date(self.admissibility_date)})."
+                f"Dossier {self.reference} : la clôture ({format_date(self.closure_date)}) précède "
+                f"l'admissibilité ({format_date(self.admissibility_date)})."
             )
 
     @property

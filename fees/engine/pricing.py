@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar
 
+from core.dates import format_date
 from core.pricing import PricingMethod
-from fees.engine._format import fr_date
 from fees.engine.years import FollowUpPart, latest_anniversary
 from fees.tariffs import TariffTable
 
@@ -47,7 +47,7 @@ class Pricer(ABC):
         return day
 
     def dated_basis(self, day: date) -> str:
-        return f"tarif en vigueur le {fr_date(day)}, date de la prestation"
+        return f"tarif en vigueur le {format_date(day)}, date de la prestation"
 
     @abstractmethod
     def follow_up_segments(self, part: FollowUpPart, keys: tuple[str, ...]) -> list[Segment]:
@@ -85,7 +85,7 @@ class AnniversaryPricer(Pricer):
     def _basis(self) -> str:
         return (
             "méthode de la date anniversaire : tarif en vigueur à l'anniversaire de référence "
-            f"du {fr_date(self._reference)}"
+            f"du {format_date(self._reference)}"
         )
 
     def dated_basis(self, day: date) -> str:
@@ -133,7 +133,7 @@ class ByYearNewForfaitPricer(Pricer):
     def follow_up_basis(self, part: FollowUpPart) -> str:
         return (
             "ventilation par année, nouveau forfait : tarif en vigueur le dernier jour de la "
-            f"période couverte ({fr_date(part.last_day)}), sans prorata entre tarifs"
+            f"période couverte ({format_date(part.last_day)}), sans prorata entre tarifs"
         )
 
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from core.dates import format_date
 from core.money import round_cents
 from core.pricing import PricingMethod
-from fees.engine._format import fr_date
 from fees.tariffs import TariffRow
 
 TAXATION_FORMAT = "rcd-taxation/1"
@@ -142,7 +142,7 @@ class Statement:
     @property
     def period_label(self) -> str:
         """fees.md §7: the period ``[from, to)`` is shown as "du <from> au <to - 1 day>"."""
-        return f"du {fr_date(self.period_from)} au {fr_date(self.last_day)}"
+        return f"du {format_date(self.period_from)} au {format_date(self.last_day)}"
 
     @property
     def vat_rate(self) -> Decimal | None:

@@ -28,10 +28,10 @@ from budget.models import BudgetVersion, Frequency, RisCategory
 from budget.services import AllowanceData, BudgetData, ChargeData, IncomeData
 from cases.models import Case
 from cases.status import ACTIVE_STATUSES
-from core.money import format_eur
+from core.dates import format_date
+from core.money import CENT, format_eur
 from ledger.management.commands.seed_demo_ledger import History
 
-CENT = Decimal("0.01")
 FIRST_RIS_ROW = date(2024, 5, 1)  # the integration income is known from this date
 INDEXATION = date(2025, 2, 1)
 
@@ -90,7 +90,7 @@ def agreement_pdf(case: Case, amount: Decimal, non_seizable: Decimal, on: date) 
     <p>J'ai été informé(e) que ce montant ne peut être inférieur au revenu d'intégration de
     ma catégorie majoré des allocations familiales, et que je peux revenir sur cet accord à
     tout moment.</p>
-    <p>Fait à Namur, le {on:%d/%m/%Y}.</p><p style="margin-top:20mm">Signature</p>
+    <p>Fait à Namur, le {format_date(on)}.</p><p style="margin-top:20mm">Signature</p>
     <p style="color:#a00;font-size:9pt;margin-top:30mm">Document de démonstration.</p>
     </body></html>"""
     return HTML(string=html).write_pdf()

@@ -40,6 +40,8 @@ from claims.services import (
     representation_add,
     representative_create,
 )
+from core.dates import format_date
+from core.money import CENT
 
 
 def enterprise_number(seed: int) -> str:
@@ -348,9 +350,7 @@ class Command(BaseCommand):
                 data=ClaimData(
                     creditor=creditor,
                     principal=principal,
-                    interest=(principal * Decimal(rng.randint(0, 18)) / 100).quantize(
-                        Decimal("0.01")
-                    ),
+                    interest=(principal * Decimal(rng.randint(0, 18)) / 100).quantize(CENT),
                     costs=money(rng, 0, 350) if representation else Decimal("0.00"),
                     declared_on=declared,
                     nature=contact.nature,
@@ -370,7 +370,7 @@ class Command(BaseCommand):
 
         html = DECLARATION_HTML.format(
             creditor=creditor.name,
-            date=data["declared_on"].strftime("%d/%m/%Y"),
+            date=format_date(data["declared_on"]),
             case=case.reference,
             applicants=case.applicants_display,
             reference=reference,

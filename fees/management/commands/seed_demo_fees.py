@@ -20,6 +20,7 @@ from django.utils import timezone
 from cases.models import Case
 from cases.status import ACTIVE_STATUSES
 from core.dates import add_years, years_between
+from core.money import CENT
 from fees import selectors, services
 from fees.models import FeeStatement, Service, StatementState, TaxationOrder
 from ledger.models import Account, Category, Direction, Entry
@@ -144,7 +145,7 @@ class Command(BaseCommand):
         )
 
     def _pay(self, case, wanted: Decimal, today: date) -> Decimal:
-        wanted = wanted.quantize(Decimal("0.01"))
+        wanted = wanted.quantize(CENT)
         account = Account.objects.get(case=case)
         amount = min(wanted, selectors.taxed_unpaid_amount(case), account.balance)
         if amount <= 0:

@@ -21,11 +21,12 @@ from django.utils import timezone
 from cases.models import Case
 from cases.status import ACTIVE_STATUSES, CaseStatus
 from claims.models import Claim, ClaimStatus
+from core.dates import format_date
+from core.money import CENT
 from ledger import services
 from ledger.models import Category, Direction
 from ledger.services import EntryData
 
-CENT = Decimal("0.01")
 PLAN_STATUSES = {CaseStatus.AMICABLE_PLAN, CaseStatus.JUDICIAL_PLAN}
 
 INCOMES = [
@@ -195,7 +196,7 @@ class History:
         mistake_month = min(2, len(months) - 1)
         expense_month = rng.randrange(6, max(7, len(months))) if rng.random() < 0.5 else None
         for index, month in enumerate(months):
-            label = f"{month:%m/%Y}"
+            label = format_date(month, "month")
             pay_day = self._day(month, rng.randrange(0, 3))
             income = (
                 self.income + money(rng.randrange(-30, 31))
@@ -288,7 +289,9 @@ class History:
                     Category.EXCEPTIONAL_EXPENSE,
                     counterparty=supplier,
                     communication=what,
-                    authorisation=f"Ordonnance du {order:%d/%m/%Y}, R.G. {self.case.role_number}",
+                    authorisation=(
+                        f"Ordonnance du {format_date(order)}, R.G. {self.case.role_number}"
+                    ),
                 )
             if self.plan_start and self.creditors and month > self.plan_start:
                 budget = self.surplus * Decimal("0.5")

@@ -27,12 +27,12 @@ from django.utils import timezone
 from cases.models import Case
 from cases.status import CaseStatus
 from claims.models import Claim, ClaimStatus
+from core.money import CENT
 from ledger.models import Category, Direction, Entry
 from plans import estimates, selectors, services
 from plans.engine import add_months
 from plans.models import FeeSource, NonRemissibleTreatment, PlanKind, PlanVersion
 
-CENT = Decimal("0.01")
 PLAN_STATUSES = {CaseStatus.AMICABLE_PLAN, CaseStatus.JUDICIAL_PLAN}
 
 
