@@ -801,7 +801,10 @@ class _Checker:
         for k, item in enumerate(self.ext.get("services", [])):
             path = f"$.extensions.services[{k}]"
             if item["index"] >= len(rows):
-                self.add(f"{path}.index", _("Il n'y a pas de prestation n° %(i)s.") % item)
+                self.add(
+                    f"{path}.index",
+                    _("Il n'y a pas de prestation n° %(i)s.") % {"i": item["index"]},
+                )
             elif item["index"] in by_index:
                 self.add(f"{path}.index", _("Prestation déjà décrite plus haut."))
             else:
