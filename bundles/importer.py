@@ -11,11 +11,12 @@ import is rolled back. Choices are documented in ``bundles/README.md``.
 """
 
 import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
@@ -41,18 +42,14 @@ from cases.models import Case
 from cases.services import (
     ApplicantData,
     CaseData,
+    applicant_validate,
     case_change_status,
     case_create,
     case_update,
-    validate_case_dates,
+    case_validate,
 )
 from cases.status import CaseStatus, is_allowed
-from cases.validators import (
-    national_number_birth_date,
-    normalise_national_number,
-    validate_iban,
-    validate_national_number,
-)
+from cases.validators import validate_iban
 from claims.models import Creditor, Representative, validate_bic
 from claims.services import (
     ClaimData,
@@ -153,6 +150,75 @@ def load_document(raw: bytes | str) -> dict:
     if problems:
         raise BundleInvalid(problems)
     return document
+
+
+# --- a service's refusal at the JSON paths of the bundle ------------------------------------
+
+# Each table maps the fields of a service's ``ValidationError`` to the member of the bundle
+# object they came from: relative to the object's path, or absolute (``$…``) for a member
+# kept elsewhere (the extensions). A field absent from the table is reported at the object.
+CASE_FIELDS = {
+    "reference": "reference",
+    "division": "division",
+    "admissibility_date": "admissibility_date",
+    "role_number": "role_number",
+    "petition_date": "petition_date",
+    "mediator_designation_date": "mediator_designation_date",
+    "follow_up_start": "follow_up_start",
+    "closure_date": "closure_date",
+    "pricing_method": "pricing_method",
+    "account_iban": "account_iban",
+    "status": "status",
+    "homologation_date": "$.extensions.case.homologation_date",
+    "notes": "$.extensions.case.notes",
+    "household_adults": "$.extensions.case.household.adults",
+    "dependent_children": "$.extensions.case.household.dependent_children",
+    "household_note": "$.extensions.case.household.note",
+}
+
+
+def applicant_fields(index: int) -> dict[str, str]:
+    """``$.applicants[i]`` and its contact details in ``$.extensions.applicants[i]``."""
+    return {
+        "last_name": "last_name",
+        "first_name": "first_name",
+        "national_number": "national_number",
+        "birth_date": "birth_date",
+        "address": "address",
+        "phone": f"$.extensions.applicants[{index}].phone",
+        "email": f"$.extensions.applicants[{index}].email",
+    }
+
+
+def member_path(path: str, member: str) -> str:
+    """The JSON path of ``member`` of the object at ``path`` (or ``member`` when absolute)."""
+    return member if member.startswith("$") else f"{path}.{member}"
+
+
+def refusal_problems(exc: ValidationError, path: str, fields: Mapping[str, str]) -> list[Problem]:
+    """A service's ``ValidationError`` as problems: the messages of each field at the JSON path
+    of the member it came from (``fields``), the others at ``path``. Messages without a field
+    beside field messages are the model's constraints restating those fields' rules (the
+    chronology of a case, amounts not negative): they are not repeated."""
+    mapping = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
+    restated = set(mapping) != {NON_FIELD_ERRORS}
+    problems = []
+    for name, messages in mapping.items():
+        if name == NON_FIELD_ERRORS and restated:
+            continue
+        member = fields.get(name)
+        where = path if member is None else member_path(path, member)
+        problems.extend(Problem(where, str(message)) for message in messages)
+    return problems
+
+
+def _text(value) -> str:
+    return (value or "").strip()
+
+
+def _compact_iban(value) -> str:
+    """An IBAN as written (spaces allowed), compacted: the services validate it."""
+    return std_iban.compact(value or "")
 
 
 # --- the validated plan of an import -------------------------------------------------------
@@ -264,9 +330,26 @@ class _Checker:
         self.today = today
         self.problems: list[Problem] = []
         self.mediators: dict[str, MediatorRef] = {}
+        # members the importer could not read (not a date, an unknown key): already reported,
+        # the services are not asked to report them again
+        self.unread: set[str] = set()
 
     def add(self, path: str, message: str) -> None:
         self.problems.append(Problem(path, str(message)))
+
+    def validate(
+        self, path: str, fields: Mapping[str, str], validator: Callable[..., None], **kwargs
+    ) -> bool:
+        """Run a service's validate-only entry point; its refusal becomes problems at the
+        JSON paths of the members (``refusal_problems``)."""
+        try:
+            validator(**kwargs)
+        except ValidationError as exc:
+            for problem in refusal_problems(exc, path, fields):
+                if problem.path not in self.unread and problem not in self.problems:
+                    self.problems.append(problem)
+            return False
+        return True
 
     # values ----------------------------------------------------------------------------
     def day(self, value, path: str) -> date | None:
@@ -276,6 +359,7 @@ class _Checker:
             return date.fromisoformat(value)
         except (TypeError, ValueError):
             self.add(path, _("« %(value)s » n'est pas une date qui existe.") % {"value": value})
+            self.unread.add(path)
             return None
 
     def money(self, value, path: str, *, positive: bool = False) -> Decimal | None:
@@ -363,12 +447,11 @@ class _Checker:
         block = self.doc["case"]
         ext = self.ext.get("case", {})
         household = ext.get("household", {})
-        reference = self.text(block["reference"], "$.case.reference", 64, required=True)
         data = CaseData(
-            reference=reference,
+            reference=_text(block["reference"]),
             division=block["division"],
             admissibility_date=self.day(block["admissibility_date"], "$.case.admissibility_date"),
-            role_number=self.text(block.get("role_number"), "$.case.role_number", 64),
+            role_number=_text(block.get("role_number")),
             petition_date=self.day(block.get("petition_date"), "$.case.petition_date"),
             mediator_designation_date=self.day(
                 block.get("mediator_designation_date"), "$.case.mediator_designation_date"
@@ -379,25 +462,15 @@ class _Checker:
             ),
             closure_date=self.day(block.get("closure_date"), "$.case.closure_date"),
             pricing_method=block.get("pricing_method", ""),
-            account_iban=self.iban(block.get("account_iban"), "$.case.account_iban"),
+            account_iban=_compact_iban(block.get("account_iban")),
             household_adults=household.get("adults", 1),
             dependent_children=household.get("dependent_children", 0),
             household_note=household.get("note", ""),
             notes=ext.get("notes", ""),
         )
-        if data.admissibility_date:
-            for name, message in validate_case_dates(data).items():
-                where = "extensions.case" if name == "homologation_date" else "case"
-                self.add(f"$.{where}.{name}", message)
-        if (
-            reference
-            and self.organisation
-            and Case.objects.filter(organisation=self.organisation, reference=reference).exists()
-        ):
-            self.add(
-                "$.case.reference",
-                _("La référence « %(ref)s » existe déjà dans l'organisation.") % {"ref": reference},
-            )
+        self.validate(
+            "$.case", CASE_FIELDS, case_validate, data=data, organisation=self.organisation
+        )
         return data
 
     def check_status(self, case: CaseData) -> list[tuple[str, date, str]]:
@@ -455,45 +528,22 @@ class _Checker:
         return [(CaseStatus.AMICABLE_PLAN, plan_date, note), (CaseStatus.CLOSED, end_date, note)]
 
     def check_applicants(self) -> list[ApplicantData]:
-        result, numbers = [], {}
+        result: list[ApplicantData] = []
         extra = self.ext.get("applicants", [])
         for i, row in enumerate(self.doc["applicants"]):
             path = f"$.applicants[{i}]"
             more = extra[i] if i < len(extra) else {}
-            number = normalise_national_number(row.get("national_number", ""))
-            if number and self.validator(
-                validate_national_number, number, f"{path}.national_number"
-            ):
-                if number in numbers:
-                    self.add(
-                        f"{path}.national_number",
-                        _("Même numéro de registre national que %(p)s.") % {"p": numbers[number]},
-                    )
-                numbers.setdefault(number, f"{path}.national_number")
-            birth = self.day(row.get("birth_date"), f"{path}.birth_date")
-            encoded = national_number_birth_date(number)
-            if birth and encoded and birth != encoded:
-                self.add(
-                    f"{path}.birth_date",
-                    _("Ne correspond pas au numéro de registre national (%(d)s).")
-                    % {"d": encoded.isoformat()},
-                )
-            email = (more.get("email") or "").strip()
-            if email:
-                self.validator(validate_email, email, f"$.extensions.applicants[{i}].email")
-            result.append(
-                ApplicantData(
-                    last_name=self.text(row["last_name"], f"{path}.last_name", 100, required=True),
-                    first_name=self.text(
-                        row["first_name"], f"{path}.first_name", 100, required=True
-                    ),
-                    national_number=number,
-                    birth_date=birth,
-                    address=row.get("address", ""),
-                    phone=more.get("phone", ""),
-                    email=email,
-                )
+            data = ApplicantData(
+                last_name=_text(row["last_name"]),
+                first_name=_text(row["first_name"]),
+                national_number=row.get("national_number", ""),
+                birth_date=self.day(row.get("birth_date"), f"{path}.birth_date"),
+                address=row.get("address", ""),
+                phone=more.get("phone", ""),
+                email=_text(more.get("email")),
             )
+            self.validate(path, applicant_fields(i), applicant_validate, data=data, others=result)
+            result.append(data)
         return result
 
     def resolve_mediator(self, block: dict, path: str) -> MediatorRef:
@@ -1353,11 +1403,7 @@ class _Builder:
             with transaction.atomic():
                 return function(**kwargs)
         except ValidationError as exc:
-            mapping = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
-            for name, messages in mapping.items():
-                where = f"{path}.{fields[name]}" if name in fields else path
-                for message in messages:
-                    self.problems.append(Problem(where, message))
+            self.problems.extend(refusal_problems(exc, path, fields))
             return None
 
     def user(self, ref: MediatorRef, organisation: Organisation) -> User:
@@ -1403,7 +1449,7 @@ class _Builder:
         by = self.uploaded_by or mediator
         case = self.call(
             "$.case",
-            {},
+            CASE_FIELDS,
             case_create,
             organisation=organisation,
             mediator=mediator,
@@ -1447,7 +1493,7 @@ class _Builder:
             # the decisions set these dates; the bundle's own values have the last word
             self.call(
                 "$.case",
-                {},
+                CASE_FIELDS,
                 case_update,
                 case=case,
                 data=data,
