@@ -12,19 +12,18 @@ import is rolled back. Choices are documented in ``bundles/README.md``.
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from stdnum import iban as std_iban
 
-from accounts.models import Organisation, Profession, Role, User, validate_enterprise_number
+from accounts.models import Organisation, Profession, Role, User
 from budget import selectors as budget_selectors
 from budget.allowance import INCOME_RULES, NoRowInForce, Verdict, check_allowance
 from budget.allowance import IncomeKind as BudgetIncomeKind
@@ -50,17 +49,20 @@ from cases.services import (
 )
 from cases.status import CaseStatus, is_allowed
 from cases.validators import validate_iban
-from claims.models import Creditor, Representative, validate_bic
+from claims.models import Creditor, Representative
 from claims.services import (
     ClaimData,
     ContactData,
     claim_create,
+    claim_validate,
     creditor_create,
     creditor_find_existing,
+    creditor_validate,
     normalise_enterprise_number,
     position_join,
     representation_add,
     representative_create,
+    representative_validate,
 )
 from core.money import format_eur
 from fees.models import ONCE_PER_CASE_KINDS, ServiceKind
@@ -190,6 +192,40 @@ def applicant_fields(index: int) -> dict[str, str]:
     }
 
 
+def creditor_fields(ext_path: str) -> dict[str, str]:
+    """``$.creditors[i]`` (or ``$.extensions.other_creditors[i]``) and its directory details
+    in ``$.extensions.creditors[key]`` (``ext_path``)."""
+    details = ("address", "email", "phone", "bic", "contact_person", "notes")
+    return {
+        "name": "name",
+        "enterprise_number": "enterprise_number",
+        "iban": "iban",
+        **{name: f"{ext_path}.{name}" for name in details},
+    }
+
+
+REPRESENTATIVE_FIELDS = {
+    "name": "name",
+    "role": "role",
+    "enterprise_number": "enterprise_number",
+    "iban": "iban",
+    "file_reference": "file_reference",
+}
+CLAIM_FIELDS = {
+    "principal": "principal",
+    "interest": "interest",
+    "costs": "costs",
+    "declared_on": "declared_on",
+    "paid_off_on": "paid_off_on",
+    "creditor_reference": "reference",
+    "status": "status",
+    "nature": "nature",
+    "privilege": "privilege",
+    "time_barred": "time_barred",
+    "key": "key",
+}
+
+
 def member_path(path: str, member: str) -> str:
     """The JSON path of ``member`` of the object at ``path`` (or ``member`` when absolute)."""
     return member if member.startswith("$") else f"{path}.{member}"
@@ -249,12 +285,17 @@ class RepresentationPlan:
     iban: str = ""
     file_reference: str = ""
 
+    def contact_data(self) -> ContactData:
+        return ContactData(
+            name=self.name, role=self.role, enterprise_number=self.enterprise_number, iban=self.iban
+        )
+
 
 @dataclass
 class ClaimPlan:
     path: str
     key: str
-    data: dict
+    data: ClaimData  # its creditor, representation and debtors are set at creation
     debtors: list[int] = field(default_factory=list)
     representation: int | None = None
 
@@ -263,10 +304,8 @@ class ClaimPlan:
 class CreditorPlan:
     path: str
     key: str
-    name: str
-    enterprise_number: str
-    iban: str
-    details: dict
+    ext_path: str  # its directory details: $.extensions.creditors[key]
+    data: ContactData
     representations: list[RepresentationPlan]
     claims: list[ClaimPlan]
     existing: Creditor | None = None
@@ -362,13 +401,20 @@ class _Checker:
             self.unread.add(path)
             return None
 
-    def money(self, value, path: str, *, positive: bool = False) -> Decimal | None:
+    def money(self, value, path: str) -> Decimal | None:
+        """A decimal string (the schema: a dot, at most two decimals) as a ``Decimal``."""
         if value is None:
             return None
         try:
-            amount = Decimal(value)
+            return Decimal(value)
         except (InvalidOperation, TypeError):
             self.add(path, _("Montant illisible."))
+            self.unread.add(path)
+            return None
+
+    def checked_money(self, value, path: str, *, positive: bool = False) -> Decimal | None:
+        amount = self.money(value, path)
+        if amount is None:
             return None
         if positive and amount <= 0:
             self.add(path, _("Le montant doit être strictement positif."))
@@ -404,12 +450,6 @@ class _Checker:
             self.validator(validate_iban, account, path)
         return account
 
-    def enterprise_number(self, value, path: str) -> str:
-        number = normalise_enterprise_number(value or "")
-        if number:
-            self.validator(validate_enterprise_number, number, path)
-        return number
-
     # the document -------------------------------------------------------------------------
     def check(self) -> Plan:
         case = self.check_case()
@@ -417,7 +457,7 @@ class _Checker:
         mediator = self.resolve_mediator(self.doc["mediator"], "$.mediator")
         adm = case.admissibility_date
         status_steps = self.check_status(case) if adm else []
-        creditors = self.check_creditors(adm, len(applicants))
+        creditors = self.check_creditors(case, len(applicants))
         positions = self.check_positions(creditors)
         services = self.check_services(adm, mediator)
         open_account, opened_on, entries = self.check_ledger(case, creditors)
@@ -598,7 +638,7 @@ class _Checker:
         return ref
 
     # creditors and claims -------------------------------------------------------------------
-    def check_creditors(self, adm: date | None, applicant_count: int) -> list[CreditorPlan]:
+    def check_creditors(self, case: CaseData, applicant_count: int) -> list[CreditorPlan]:
         details_by_key = self.ext.get("creditors", {})
         claims_ext = self.ext.get("claims", {})
         plans: list[CreditorPlan] = []
@@ -620,11 +660,21 @@ class _Checker:
             elif key in keys:
                 self.add(f"{path}.key", _("Clé répétée (déjà %(p)s).") % {"p": keys[key]})
             keys.setdefault(key, f"{path}.key")
-            name = self.text(row["name"], f"{path}.name", 200, required=True)
-            number = self.enterprise_number(
-                row.get("enterprise_number"), f"{path}.enterprise_number"
+            details = dict(details_by_key.get(key, {}))
+            ext_path = json_path(("extensions", "creditors", key))
+            data = ContactData(
+                name=_text(row["name"]),
+                enterprise_number=normalise_enterprise_number(row.get("enterprise_number", "")),
+                iban=_compact_iban(row.get("iban")),
+                address=details.get("address", ""),
+                email=details.get("email", ""),
+                phone=details.get("phone", ""),
+                bic=details.get("bic", ""),
+                contact_person=details.get("contact_person", ""),
+                notes=details.get("notes", ""),
             )
-            account = self.iban(row.get("iban"), f"{path}.iban")
+            self.validate(path, creditor_fields(ext_path), creditor_validate, data=data)
+            name, number, account = data.name, data.enterprise_number, data.iban
             for kind, value in (("enterprise_number", number), ("iban", account), ("name", name)):
                 if not value or (kind == "name" and (number or account)):
                     continue
@@ -636,14 +686,6 @@ class _Checker:
                         % {"p": identities[ident]},
                     )
                 identities.setdefault(ident, path)
-            details = dict(details_by_key.get(key, {}))
-            ext_path = json_path(("extensions", "creditors", key))
-            if details.get("bic"):
-                self.validator(
-                    validate_bic, details["bic"].replace(" ", "").upper(), f"{ext_path}.bic"
-                )
-            if details.get("email"):
-                self.validator(validate_email, details["email"].strip(), f"{ext_path}.email")
             representations = self.check_representations(row, details, path, ext_path)
             existing = None
             if self.organisation is not None and name:
@@ -662,28 +704,25 @@ class _Checker:
                             % {"n": existing.name, "p": matched[existing.pk]},
                         )
                     matched.setdefault(existing.pk, path)
-            claims = []
-            for j, claim in enumerate(row["claims"]):
-                claims.append(
-                    self.check_claim(
-                        claim,
-                        f"{path}.claims[{j}]",
-                        adm,
-                        claim_keys,
-                        claims_ext,
-                        len(representations),
-                        applicant_count,
-                        "representations" not in details,
-                    )
+            claims = [
+                self.check_claim(
+                    claim,
+                    f"{path}.claims[{j}]",
+                    case,
+                    claim_keys,
+                    claims_ext,
+                    len(representations),
+                    applicant_count,
+                    "representations" not in details,
                 )
+                for j, claim in enumerate(row["claims"])
+            ]
             plans.append(
                 CreditorPlan(
                     path=path,
                     key=key,
-                    name=name,
-                    enterprise_number=number,
-                    iban=account,
-                    details={k: v for k, v in details.items() if k != "representations"},
+                    ext_path=ext_path,
+                    data=data,
                     representations=representations,
                     claims=claims,
                     existing=existing,
@@ -708,27 +747,14 @@ class _Checker:
         if listed is None:
             if head:
                 result.append(
-                    RepresentationPlan(
-                        path=f"{path}.representative",
-                        name=self.text(
-                            head["name"], f"{path}.representative.name", 200, required=True
-                        ),
-                        role=head["role"],
-                    )
+                    self.check_representative(head, f"{path}.representative", file_reference="")
                 )
             return result
         seen = {}
         for k, item in enumerate(listed):
             where = f"{ext_path}.representations[{k}]"
-            plan = RepresentationPlan(
-                path=where,
-                name=self.text(item["name"], f"{where}.name", 200, required=True),
-                role=item["role"],
-                enterprise_number=self.enterprise_number(
-                    item.get("enterprise_number"), f"{where}.enterprise_number"
-                ),
-                iban=self.iban(item.get("iban"), f"{where}.iban"),
-                file_reference=(item.get("file_reference") or "").strip(),
+            plan = self.check_representative(
+                item, where, file_reference=_text(item.get("file_reference"))
             )
             ident = (plan.enterprise_number or plan.iban or _norm(plan.name), plan.file_reference)
             if ident in seen:
@@ -751,11 +777,27 @@ class _Checker:
             )
         return result
 
+    def check_representative(
+        self, item: dict, path: str, *, file_reference: str
+    ) -> RepresentationPlan:
+        plan = RepresentationPlan(
+            path=path,
+            name=_text(item["name"]),
+            role=item["role"],
+            enterprise_number=normalise_enterprise_number(item.get("enterprise_number", "")),
+            iban=_compact_iban(item.get("iban")),
+            file_reference=file_reference,
+        )
+        self.validate(
+            path, REPRESENTATIVE_FIELDS, representative_validate, data=plan.contact_data()
+        )
+        return plan
+
     def check_claim(
         self,
         row,
         path,
-        adm,
+        case: CaseData,
         claim_keys,
         claims_ext,
         representation_count,
@@ -765,29 +807,26 @@ class _Checker:
         key = row["key"]
         if not key.strip():
             self.add(f"{path}.key", _("La clé ne peut être vide."))
-        elif len(key) > 64:
-            self.add(f"{path}.key", _("Une clé compte au plus 64 caractères."))
         elif key in claim_keys:
             self.add(
                 f"{path}.key", _("Clé de créance répétée (déjà %(p)s).") % {"p": claim_keys[key]}
             )
         claim_keys.setdefault(key, f"{path}.key")
-        declared = self.day(row["declared_on"], f"{path}.declared_on")
-        if declared and adm and declared < adm:
-            self.add(
-                f"{path}.declared_on",
-                _("Une créance ne peut être déclarée avant l'admissibilité (%(d)s).")
-                % {"d": adm.isoformat()},
-            )
-        elif declared and declared > self.today:
-            self.add(f"{path}.declared_on", _("La date de la déclaration est dans le futur."))
-        paid = self.day(row.get("paid_off_on"), f"{path}.paid_off_on")
-        if paid and declared and paid < declared:
-            self.add(
-                f"{path}.paid_off_on", _("Une créance ne peut être soldée avant sa déclaration.")
-            )
-        elif paid and paid > self.today:
-            self.add(f"{path}.paid_off_on", _("La date de solde est dans le futur."))
+        data = ClaimData(
+            creditor=None,  # found in the directory or created at import
+            key=key,
+            principal=self.money(row["principal"], f"{path}.principal"),
+            interest=self.money(row.get("interest", "0"), f"{path}.interest"),
+            costs=self.money(row.get("costs", "0"), f"{path}.costs"),
+            declared_on=self.day(row["declared_on"], f"{path}.declared_on"),
+            nature=row.get("nature", "other"),
+            creditor_reference=_text(row.get("reference")),
+            status=row.get("status", "pending"),
+            time_barred=bool(row.get("time_barred", False)),
+            privilege=row.get("privilege", "none"),
+            paid_off_on=self.day(row.get("paid_off_on"), f"{path}.paid_off_on"),
+        )
+        self.validate(path, CLAIM_FIELDS, claim_validate, case=case, data=data, today=self.today)
         more = claims_ext.get(key, {})
         debtors = more.get("debtors", [])
         if any(d > applicant_count for d in debtors):
@@ -806,22 +845,7 @@ class _Checker:
             # representations in the extensions): it acts for every claim of the creditor.
             representation = 0
         return ClaimPlan(
-            path=path,
-            key=key,
-            debtors=debtors,
-            representation=representation,
-            data={
-                "principal": self.money(row["principal"], f"{path}.principal"),
-                "interest": self.money(row.get("interest", "0"), f"{path}.interest"),
-                "costs": self.money(row.get("costs", "0"), f"{path}.costs"),
-                "declared_on": declared,
-                "nature": row.get("nature", "other"),
-                "creditor_reference": self.text(row.get("reference"), f"{path}.reference", 100),
-                "status": row.get("status", "pending"),
-                "time_barred": bool(row.get("time_barred", False)),
-                "privilege": row.get("privilege", "none"),
-                "paid_off_on": paid,
-            },
+            path=path, key=key, data=data, debtors=debtors, representation=representation
         )
 
     def check_positions(self, creditors: list[CreditorPlan]) -> list[dict]:
@@ -889,14 +913,16 @@ class _Checker:
                 self.add(f"{path}.km", _("Un déplacement (4.4) indique ses kilomètres."))
             elif kind != ServiceKind.TRAVEL and "km" in row:
                 self.add(f"{path}.km", _("Les kilomètres ne s'indiquent que pour un déplacement."))
-            amount = self.money(row.get("amount"), f"{path}.amount")
+            amount = self.checked_money(row.get("amount"), f"{path}.amount")
             if kind == ServiceKind.ADMIN_COST and not amount:
                 self.add(f"{path}.amount", _("Des frais administratifs indiquent leur montant."))
             elif kind != ServiceKind.ADMIN_COST and "amount" in row:
                 self.add(
                     f"{path}.amount", _("Un montant ne s'indique que pour des frais (art. 6).")
                 )
-            postage = self.money(row.get("registered_postage"), f"{path}.registered_postage")
+            postage = self.checked_money(
+                row.get("registered_postage"), f"{path}.registered_postage"
+            )
             if "registered_postage" in row and kind not in POSTAGE_KINDS:
                 self.add(
                     f"{path}.registered_postage",
@@ -1004,7 +1030,7 @@ class _Checker:
                     _("La date dépasse de plus de %(n)s jours la date de l'import.")
                     % {"n": FUTURE_HORIZON.days},
                 )
-            amount = self.money(row["amount"], f"{path}.amount", positive=True)
+            amount = self.checked_money(row["amount"], f"{path}.amount", positive=True)
             direction, category = row["direction"], row["category"]
             outgoing = direction == Direction.OUT
             counterparty_iban = self.iban(row.get("counterparty_iban"), f"{path}.counterparty_iban")
@@ -1115,8 +1141,7 @@ class _Checker:
                     _("Ce créancier n'a pas déclaré de créance dans le dossier."),
                 )
             elif not any(
-                not c.data["time_barred"] and c.data["status"] != "rejected"
-                for c in creditor.claims
+                not c.data.time_barred and c.data.status != "rejected" for c in creditor.claims
             ):
                 self.add(
                     f"{path}.creditor_key",
@@ -1192,7 +1217,7 @@ class _Checker:
 
     # household budget and living allowance -------------------------------------------------
     def budget_money(self, value, path: str) -> Decimal | None:
-        amount = self.money(value, path)
+        amount = self.checked_money(value, path)
         if amount is not None and amount > BUDGET_MAX_AMOUNT:
             self.add(path, _("Ce montant est trop élevé."))
             return None
@@ -1340,19 +1365,6 @@ class _Checker:
 
 # --- creation --------------------------------------------------------------------------------
 
-CLAIM_FIELDS = {
-    "principal": "principal",
-    "interest": "interest",
-    "costs": "costs",
-    "declared_on": "declared_on",
-    "paid_off_on": "paid_off_on",
-    "creditor_reference": "reference",
-    "status": "status",
-    "nature": "nature",
-    "privilege": "privilege",
-    "time_barred": "time_barred",
-    "key": "key",
-}
 ENTRY_FIELDS = {
     "value_date": "date",
     "amount": "amount",
@@ -1508,23 +1520,12 @@ class _Builder:
         for position, plan in enumerate(self.plan.creditors):
             creditor = plan.existing
             if creditor is None:
-                details = plan.details
                 creditor = self.call(
                     plan.path,
-                    {"name": "name", "enterprise_number": "enterprise_number", "iban": "iban"},
+                    creditor_fields(plan.ext_path),
                     creditor_create,
                     organisation=organisation,
-                    data=ContactData(
-                        name=plan.name,
-                        enterprise_number=plan.enterprise_number,
-                        iban=plan.iban,
-                        address=details.get("address", ""),
-                        email=details.get("email", ""),
-                        phone=details.get("phone", ""),
-                        bic=details.get("bic", ""),
-                        contact_person=details.get("contact_person", ""),
-                        notes=details.get("notes", ""),
-                    ),
+                    data=plan.data,
                 )
                 if creditor is None:
                     continue
@@ -1544,12 +1545,11 @@ class _Builder:
                     CLAIM_FIELDS,
                     claim_create,
                     case=case,
-                    data=ClaimData(
+                    data=replace(
+                        claim.data,
                         creditor=creditor,
-                        key=claim.key,
                         representation=representations[index] if index is not None else None,
                         debtors=[applicants[d] for d in claim.debtors],
-                        **claim.data,
                     ),
                     by=by,
                 )
@@ -1579,21 +1579,16 @@ class _Builder:
         if not representative:
             representative = self.call(
                 item.path,
-                {"name": "name", "enterprise_number": "enterprise_number", "iban": "iban"},
+                REPRESENTATIVE_FIELDS,
                 representative_create,
                 organisation=organisation,
-                data=ContactData(
-                    name=item.name,
-                    role=item.role,
-                    enterprise_number=item.enterprise_number,
-                    iban=item.iban,
-                ),
+                data=item.contact_data(),
             )
         if not representative:
             return None
         return self.call(
             item.path,
-            {"file_reference": "file_reference"},
+            REPRESENTATIVE_FIELDS,
             representation_add,
             case=case,
             creditor=creditor,

@@ -4,6 +4,7 @@ The bundle importer calls them on its plan before anything exists (``bundles.imp
 
 from contextlib import contextmanager
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.apps import apps
@@ -12,6 +13,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cases.services import ApplicantData, CaseData, applicant_validate, case_validate
+from claims.services import (
+    ClaimData,
+    ContactData,
+    DuplicateContact,
+    claim_validate,
+    creditor_create,
+    creditor_validate,
+    representative_validate,
+)
 
 WRITES = ("insert", "update", "delete", "create", "drop", "alter")
 
@@ -85,3 +95,69 @@ def test_applicant_validate_keys_each_rule_by_the_applicant_field():
     assert "30/07/1985" in exc.value.message_dict["birth_date"][0]
     with refused("national_number"):
         applicant_validate(data=ApplicantData("Dufour", "Marc", national_number="85073003329"))
+
+
+# --- claims: the directory and the claims -----------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_creditor_validate_keys_field_errors_and_offers_the_duplicate(world):
+    with refused("enterprise_number", "iban", "email") as exc:
+        creditor_validate(
+            data=ContactData(
+                name="Engie", enterprise_number="0403170702", iban="BE00 1234", email="x@"
+            )
+        )
+    assert "BCE" in exc.value.message_dict["enterprise_number"][0]
+    with refused("bic"):  # a German bank for a Belgian account
+        creditor_validate(data=ContactData(name="Engie", iban="BE48001123456727", bic="DEUTDEFF"))
+    engie = creditor_create(
+        organisation=world.org, data=ContactData(name="Engie", enterprise_number="0403170701")
+    )
+    same = ContactData(name="ENGIE Electrabel", enterprise_number="BE 0403.170.701")
+    with refused("enterprise_number") as exc:
+        creditor_validate(data=same, organisation=world.org)
+    assert isinstance(exc.value, DuplicateContact) and exc.value.existing == engie
+    creditor_validate(data=same, organisation=world.org, creditor=engie)  # its own number
+    creditor_validate(data=same, organisation=world.other_org)
+    creditor_validate(data=same)  # no directory consulted
+
+
+@pytest.mark.django_db
+def test_representative_validate_checks_the_role_too():
+    representative_validate(data=ContactData(name="Étude Dumont", role="bailiff"))
+    with refused("role", "name"):
+        representative_validate(data=ContactData(name=" ", role="notary"))
+
+
+@pytest.mark.django_db
+def test_claim_validate_checks_a_claim_of_a_case_not_created_yet():
+    planned = CaseData(reference="X", division="namur", admissibility_date=date(2024, 9, 2))
+    data = ClaimData(
+        creditor=None,  # not in the directory yet: the write checks it
+        principal=Decimal("230.10"),
+        declared_on=date(2024, 9, 30),
+        key="c1-1",
+    )
+    claim_validate(case=planned, data=data, today=date(2024, 10, 1))
+    with refused("declared_on") as exc:
+        claim_validate(case=planned, data=data, today=date(2024, 9, 29))
+    assert "futur" in exc.value.message_dict["declared_on"][0]
+    data.declared_on, data.principal, data.creditor_reference = (
+        date(2024, 9, 1),
+        Decimal("-1.00"),
+        "r" * 101,
+    )
+    data.paid_off_on, data.key = date(2024, 8, 1), "k" * 65
+    with refused("declared_on", "principal", "creditor_reference", "paid_off_on", "key") as exc:
+        claim_validate(case=planned, data=data, today=date(2024, 10, 1))
+    assert "02/09/2024" in exc.value.message_dict["declared_on"][0]
+
+
+@pytest.mark.django_db
+def test_claim_validate_checks_the_rows_of_a_saved_case(world):
+    creditor = creditor_create(organisation=world.other_org, data=ContactData(name="Luminus"))
+    data = ClaimData(creditor=creditor, principal=Decimal("10.00"), declared_on=date(2024, 1, 10))
+    with refused("creditor"):
+        claim_validate(case=world.case, data=data)
+    assert not world.case.claims.exists()
