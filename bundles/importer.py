@@ -65,8 +65,7 @@ from claims.services import (
     representative_validate,
 )
 from core.money import format_eur
-from fees.models import ONCE_PER_CASE_KINDS, ServiceKind
-from fees.services import POSTAGE_KINDS, SINGLE_OCCURRENCE_KINDS, service_record
+from fees.services import RecordedServices, service_record, service_validate
 from ledger.models import Account, Category, Direction
 from ledger.services import FUTURE_HORIZON, EntryData, account_open, entry_post, entry_reverse
 
@@ -223,6 +222,17 @@ CLAIM_FIELDS = {
     "privilege": "privilege",
     "time_barred": "time_barred",
     "key": "key",
+}
+
+
+SERVICE_FIELDS = {
+    "date": "date",
+    "kind": "kind",
+    "quantity": "quantity",
+    "km": "km",
+    "amount": "amount",
+    "registered_postage": "registered_postage",
+    "note": "note",
 }
 
 
@@ -459,7 +469,7 @@ class _Checker:
         status_steps = self.check_status(case) if adm else []
         creditors = self.check_creditors(case, len(applicants))
         positions = self.check_positions(creditors)
-        services = self.check_services(adm, mediator)
+        services = self.check_services(case, mediator)
         open_account, opened_on, entries = self.check_ledger(case, creditors)
         contacts = self.check_contacts(adm, creditors)
         budget = self.check_budget(len(applicants))
@@ -869,7 +879,7 @@ class _Checker:
         return result
 
     # services -------------------------------------------------------------------------------
-    def check_services(self, adm: date | None, main: MediatorRef) -> list[dict]:
+    def check_services(self, case: CaseData, main: MediatorRef) -> list[dict]:
         rows = self.doc.get("services", [])
         by_index: dict[int, MediatorRef] = {}
         for k, item in enumerate(self.ext.get("services", [])):
@@ -886,78 +896,43 @@ class _Checker:
                     item["mediator"], f"{path}.mediator"
                 )
         result = []
-        first_21: str | None = None
-        forfaits: dict = {}
+        in_case: set[str] = set()
+        by_mediator: dict[tuple, set[str]] = {}
         for i, row in enumerate(rows):
             path = f"$.services[{i}]"
-            kind = row["kind"]
-            when = self.day(row["date"], f"{path}.date")
-            if when and adm and when < adm:
-                self.add(
-                    f"{path}.date",
-                    _("Une prestation ne peut précéder l'admissibilité (%(d)s).")
-                    % {"d": adm.isoformat()},
-                )
-            quantity = row.get("quantity", 1)
-            if kind in SINGLE_OCCURRENCE_KINDS and quantity != 1:
-                self.add(
-                    f"{path}.quantity", _("Un forfait unique (2,1° ou 4.3) a une quantité de 1.")
-                )
-            km = None
-            if "km" in row:
-                km = Decimal(str(row["km"]))
-                if km != km.quantize(Decimal("0.1")) or km > MAX_KM:
-                    self.add(f"{path}.km", _("Kilomètres : au plus une décimale (max 9999999,9)."))
-                    km = None
-            if kind == ServiceKind.TRAVEL and "km" not in row:
-                self.add(f"{path}.km", _("Un déplacement (4.4) indique ses kilomètres."))
-            elif kind != ServiceKind.TRAVEL and "km" in row:
-                self.add(f"{path}.km", _("Les kilomètres ne s'indiquent que pour un déplacement."))
-            amount = self.checked_money(row.get("amount"), f"{path}.amount")
-            if kind == ServiceKind.ADMIN_COST and not amount:
-                self.add(f"{path}.amount", _("Des frais administratifs indiquent leur montant."))
-            elif kind != ServiceKind.ADMIN_COST and "amount" in row:
-                self.add(
-                    f"{path}.amount", _("Un montant ne s'indique que pour des frais (art. 6).")
-                )
-            postage = self.checked_money(
-                row.get("registered_postage"), f"{path}.registered_postage"
-            )
-            if "registered_postage" in row and kind not in POSTAGE_KINDS:
-                self.add(
-                    f"{path}.registered_postage",
-                    _("Le port recommandé ne s'ajoute qu'à une lettre (art. 4)."),
-                )
             mediator = by_index.get(i, main)
-            if kind in ONCE_PER_CASE_KINDS:
-                if first_21 is not None:
-                    self.add(
-                        f"{path}.kind",
-                        _("Second forfait 2,1° (homologation ou carence) : déjà %(p)s.")
-                        % {"p": first_21},
-                    )
-                first_21 = first_21 or path
-            if kind == ServiceKind.PHONE_COPIES_FORFAIT:
-                if mediator.identity in forfaits:
-                    self.add(
-                        f"{path}.kind",
-                        _("Second forfait 4.3 du même médiateur (%(n)s) : déjà %(p)s.")
-                        % {"n": mediator.name, "p": forfaits[mediator.identity]},
-                    )
-                forfaits.setdefault(mediator.identity, path)
-            result.append(
-                {
-                    "path": path,
-                    "kind": kind,
-                    "service_date": when,
-                    "mediator": mediator,
-                    "quantity": quantity,
-                    "km": km,
-                    "amount": amount,
-                    "registered_postage": postage,
-                    "note": self.text(row.get("note"), f"{path}.note", 255),
-                }
+            item = {
+                "path": path,
+                "kind": row["kind"],
+                "service_date": self.day(row["date"], f"{path}.date"),
+                "mediator": mediator,
+                "quantity": row.get("quantity", 1),
+                "km": Decimal(str(row["km"])) if "km" in row else None,
+                "amount": self.money(row.get("amount"), f"{path}.amount"),
+                "registered_postage": self.money(
+                    row.get("registered_postage"), f"{path}.registered_postage"
+                ),
+                "note": _text(row.get("note")),
+            }
+            mine = by_mediator.setdefault(mediator.identity, set())
+            self.validate(
+                path,
+                SERVICE_FIELDS,
+                service_validate,
+                case=case,
+                kind=item["kind"],
+                service_date=item["service_date"],
+                mediator=mediator.user,
+                quantity=item["quantity"],
+                km=item["km"],
+                amount=item["amount"],
+                registered_postage=item["registered_postage"],
+                note=item["note"],
+                recorded=RecordedServices(in_case=frozenset(in_case), by_mediator=frozenset(mine)),
             )
+            in_case.add(item["kind"])
+            mine.add(item["kind"])
+            result.append(item)
         return result
 
     # ledger -------------------------------------------------------------------------------
@@ -1390,14 +1365,6 @@ ALLOWANCE_FIELDS = {
     "second_day_of_month": "second_day_of_month",
     "agreement_date": "agreement_date",
     "agreement_file": "agreement_date",
-}
-SERVICE_FIELDS = {
-    "date": "date",
-    "kind": "kind",
-    "quantity": "quantity",
-    "km": "km",
-    "amount": "amount",
-    "registered_postage": "registered_postage",
 }
 
 

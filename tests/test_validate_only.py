@@ -22,6 +22,7 @@ from claims.services import (
     creditor_validate,
     representative_validate,
 )
+from fees.services import RecordedServices, service_record, service_validate
 
 WRITES = ("insert", "update", "delete", "create", "drop", "alter")
 
@@ -161,3 +162,51 @@ def test_claim_validate_checks_the_rows_of_a_saved_case(world):
     with refused("creditor"):
         claim_validate(case=world.case, data=data)
     assert not world.case.claims.exists()
+
+
+# --- fees: billable services -----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_service_validate_keys_each_rule_by_the_service_field(world):
+    with refused("date", "km", "amount", "registered_postage", "note"):
+        service_validate(
+            case=world.case,
+            kind="hearing",
+            service_date=date(2022, 6, 1),  # before the admissibility (2022-06-15)
+            mediator=world.mediator,
+            km=Decimal("3.2"),
+            amount=Decimal("1.00"),
+            registered_postage=Decimal("8.45"),
+            note="n" * 256,
+        )
+    with refused("km"):  # the model's figures: one decimal
+        service_validate(
+            case=world.case,
+            kind="travel",
+            service_date=date(2022, 7, 1),
+            mediator=world.mediator,
+            km=Decimal("12.34"),
+        )
+
+
+@pytest.mark.django_db
+def test_service_validate_reads_the_once_only_acts_from_the_database_or_the_plan(world):
+    forfait = {"kind": "phone_copies_forfait", "service_date": date(2022, 7, 1)}
+    service_validate(case=world.case, mediator=world.mediator, **forfait)
+    service_record(case=world.case, mediator=world.mediator, **forfait)
+    with refused("kind"):
+        service_validate(case=world.case, mediator=world.mediator, **forfait)
+    service_validate(case=world.case, mediator=world.colleague, **forfait)  # once per mediator
+    planned = CaseData(reference="X", division="namur", admissibility_date=date(2022, 6, 15))
+    homologation = {"kind": "homologation_request", "service_date": date(2022, 7, 1)}
+    service_validate(case=planned, mediator=None, **homologation)
+    with refused("kind") as exc:
+        service_validate(
+            case=planned,
+            mediator=None,
+            recorded=RecordedServices(in_case=frozenset({"failure_report"})),
+            **homologation,
+        )
+    assert "2,1°" in exc.value.message_dict["kind"][0]
+    assert world.case.services.count() == 1
