@@ -48,7 +48,6 @@ from cases.services import (
     case_validate,
 )
 from cases.status import CaseStatus, is_allowed
-from cases.validators import validate_iban
 from claims.models import Creditor, Representative
 from claims.services import (
     ClaimData,
@@ -66,8 +65,15 @@ from claims.services import (
 )
 from core.money import format_eur
 from fees.services import RecordedServices, service_record, service_validate
-from ledger.models import Account, Category, Direction
-from ledger.services import FUTURE_HORIZON, EntryData, account_open, entry_post, entry_reverse
+from ledger.services import (
+    AccountState,
+    EntryData,
+    account_open,
+    account_validate,
+    entry_post,
+    entry_reverse,
+    entry_validate,
+)
 
 from .exporter import mediator_name
 from .models import CaseCreditorKey
@@ -80,7 +86,6 @@ from .schema import (
 )
 
 MAX_AMOUNT = Decimal("9999999999.99")  # numeric(12, 2)
-MAX_KM = Decimal("9999999.9")  # numeric(8, 1)
 CENT = Decimal("0.01")
 DEFAULT_ORGANISATION_SLUG = "dossiers-importes"
 ORGANISATION_KIND_BY_PROFESSION = {
@@ -234,6 +239,31 @@ SERVICE_FIELDS = {
     "registered_postage": "registered_postage",
     "note": "note",
 }
+
+
+ACCOUNT_FIELDS = {"iban": "$.case.account_iban", "opened_on": "opened_on"}
+ENTRY_FIELDS = {
+    "value_date": "date",
+    "amount": "amount",
+    "direction": "direction",
+    "category": "category",
+    "counterparty": "counterparty",
+    "counterparty_iban": "counterparty_iban",
+    "communication": "communication",
+    "standing_order": "standing_order",
+    "authorisation": "authorisation",
+    "creditor_id": "creditor_key",
+}
+
+
+def entry_fields(ext_path: str | None) -> dict[str, str]:
+    """``$.ledger[i]`` and what ``$.extensions.ledger.entries[k]`` adds to it."""
+    if ext_path is None:
+        return ENTRY_FIELDS
+    return ENTRY_FIELDS | {
+        "bank_reference": f"{ext_path}.bank_reference",
+        "note": f"{ext_path}.note",
+    }
 
 
 def member_path(path: str, member: str) -> str:
@@ -444,21 +474,6 @@ class _Checker:
         elif len(value) > max_length:
             self.add(path, _("Au plus %(n)s caractères.") % {"n": max_length})
         return value
-
-    def validator(self, function, value: str, path: str) -> bool:
-        try:
-            function(value)
-        except ValidationError as exc:
-            for message in exc.messages:
-                self.add(path, message)
-            return False
-        return True
-
-    def iban(self, value, path: str) -> str:
-        account = std_iban.compact(value or "")
-        if account:
-            self.validator(validate_iban, account, path)
-        return account
 
     # the document -------------------------------------------------------------------------
     def check(self) -> Plan:
@@ -937,29 +952,23 @@ class _Checker:
 
     # ledger -------------------------------------------------------------------------------
     def check_ledger(self, case: CaseData, creditors: list[CreditorPlan]):
+        """The lines in date order, each checked by ``ledger.services.entry_validate`` against
+        the account as the lines before it leave it (``AccountState.after``): what the
+        database triggers will do when they are posted in that order."""
         rows = self.doc.get("ledger", [])
         ext = self.ext.get("ledger")
         open_account = bool(rows) or ext is not None
-        adm = case.admissibility_date
-        opened_on = adm
+        opened_on = case.admissibility_date
         if ext and "opened_on" in ext:
             opened_on = self.day(ext["opened_on"], "$.extensions.ledger.opened_on")
-            if opened_on and adm and opened_on < adm:
-                self.add(
-                    "$.extensions.ledger.opened_on",
-                    _("Le compte ne peut être ouvert avant l'admissibilité."),
-                )
-        if (
-            open_account
-            and case.account_iban
-            and self.organisation
-            and Account.objects.filter(
-                iban=case.account_iban, case__organisation=self.organisation
-            ).exists()
-        ):  # one account per IBAN within the organisation (ledger.services.account_open)
-            self.add(
-                "$.case.account_iban",
-                _("Cet IBAN est déjà celui du compte de médiation d'un autre dossier."),
+        if open_account:
+            self.validate(
+                "$.extensions.ledger",
+                ACCOUNT_FIELDS,
+                account_validate,
+                case=case,
+                opened_on=opened_on,
+                organisation=self.organisation,
             )
         more: dict[int, dict] = {}
         for k, item in enumerate((ext or {}).get("entries", [])):
@@ -974,7 +983,7 @@ class _Checker:
                 more[item["index"]] = item | {"path": path}
         by_key = {c.key: c for c in creditors}
         plans: list[EntryPlan] = []
-        balance = reserve = Decimal("0.00")
+        account = AccountState(opened_on=opened_on or case.admissibility_date or date.min)
         previous: date | None = None
         reversed_by: dict[int, str] = {}
         bank_refs: dict[str, str] = {}
@@ -993,22 +1002,6 @@ class _Checker:
                     % {"d": previous.isoformat()},
                 )
             previous = max(previous, when) if previous and when else (when or previous)
-            if when and opened_on and when < opened_on:
-                self.add(
-                    f"{path}.date",
-                    _("La date précède l'ouverture du compte (%(d)s).")
-                    % {"d": opened_on.isoformat()},
-                )
-            elif when and when > self.today + FUTURE_HORIZON:
-                self.add(
-                    f"{path}.date",
-                    _("La date dépasse de plus de %(n)s jours la date de l'import.")
-                    % {"n": FUTURE_HORIZON.days},
-                )
-            amount = self.checked_money(row["amount"], f"{path}.amount", positive=True)
-            direction, category = row["direction"], row["category"]
-            outgoing = direction == Direction.OUT
-            counterparty_iban = self.iban(row.get("counterparty_iban"), f"{path}.counterparty_iban")
             creditor_key = row.get("creditor_key", "")
             creditor = by_key.get(creditor_key) if creditor_key else None
             if creditor_key and creditor is None:
@@ -1016,7 +1009,8 @@ class _Checker:
                     f"{path}.creditor_key",
                     _("Aucun créancier du dossier n'a la clé « %(k)s ».") % {"k": creditor_key},
                 )
-            bank_reference = (extra.get("bank_reference") or "").strip()
+                self.unread.add(f"{path}.creditor_key")
+            bank_reference = _text(extra.get("bank_reference"))
             if bank_reference:
                 if bank_reference in bank_refs:
                     self.add(
@@ -1025,21 +1019,20 @@ class _Checker:
                         % {"p": bank_refs[bank_reference]},
                     )
                 bank_refs.setdefault(bank_reference, f"{extra['path']}.bank_reference")
-            data = EntryData(
-                value_date=when,
-                direction=direction,
-                amount=amount,
-                category=category,
-                counterparty=self.text(row.get("counterparty"), f"{path}.counterparty", 200),
-                counterparty_iban=counterparty_iban,
-                communication=self.text(row.get("communication"), f"{path}.communication", 140),
-                standing_order=bool(row.get("standing_order", False)),
-                authorisation=self.text(row.get("authorisation"), f"{path}.authorisation", 100),
-                bank_reference=bank_reference,
-            )
             plan = EntryPlan(
                 path=path,
-                data=data,
+                data=EntryData(
+                    value_date=when,
+                    direction=row["direction"],
+                    amount=self.money(row["amount"], f"{path}.amount"),
+                    category=row["category"],
+                    counterparty=_text(row.get("counterparty")),
+                    counterparty_iban=_compact_iban(row.get("counterparty_iban")),
+                    communication=_text(row.get("communication")),
+                    standing_order=bool(row.get("standing_order", False)),
+                    authorisation=_text(row.get("authorisation")),
+                    bank_reference=bank_reference,
+                ),
                 creditor_key=creditor_key,
                 reverses=extra.get("reverses"),
                 note=extra.get("note", ""),
@@ -1047,84 +1040,19 @@ class _Checker:
             plans.append(plan)
             if plan.reverses is not None:
                 self._check_reversal(plan, i, plans, reversed_by, extra["path"])
-            else:
-                if category == Category.EXCEPTIONAL_EXPENSE and outgoing and not data.authorisation:
-                    self.add(
-                        f"{path}.authorisation",
-                        _(
-                            "Une dépense exceptionnelle exige la référence de l'autorisation du "
-                            "tribunal."
-                        ),
-                    )
-                if category == Category.DIVIDEND:
-                    self._check_dividend(row, path, creditor, outgoing)
-                if category == Category.FEE_PAYMENT and outgoing and amount:
-                    self.add(
-                        f"{path}.amount",
-                        _(
-                            "Un paiement d'honoraires exige une taxation enregistrée, que ce "
-                            "format ne transporte pas : aucun montant taxé n'est à payer."
-                        ),
-                    )
-            if len(self.problems) > before or amount is None or when is None:
-                continue  # the database would not post it either
-            delta = amount if direction == Direction.IN else -amount
-            error = None
-            if category == Category.RESERVE_TRANSFER:
-                if reserve + delta < 0:
-                    error = _("La réserve pour honoraires n'est que de %(r)s.")
-                elif reserve + delta > balance:
-                    error = _("La réserve ne peut dépasser le solde (%(b)s).")
-            elif outgoing:
-                spendable = balance - (
-                    Decimal("0") if category == Category.FEE_PAYMENT else reserve
-                )
-                if amount > spendable:
-                    error = _(
-                        "Cette sortie du %(d)s met le compte en négatif : disponible %(a)s (solde "
-                        "%(b)s dont réserve pour honoraires %(r)s)."
-                    )
-            if error:
-                self.add(
-                    f"{path}.amount",
-                    error
-                    % {
-                        "d": when.isoformat(),
-                        "a": f"{balance - reserve:.2f}",
-                        "b": f"{balance:.2f}",
-                        "r": f"{reserve:.2f}",
-                    },
-                )
-                continue
-            if category == Category.RESERVE_TRANSFER:
-                reserve += delta
-            else:
-                balance += delta
-                if category == Category.FEE_PAYMENT and outgoing:
-                    reserve = max(reserve - amount, Decimal("0"))
+            accepted = self.validate(
+                path,
+                entry_fields(extra.get("path")),
+                entry_validate,
+                data=replace(plan.data, note=plan.note),
+                account=account,
+                today=self.today,
+                payee_claims=[c.data for c in creditor.claims] if creditor else None,
+                reversal=plan.reverses is not None,
+            )
+            if accepted and len(self.problems) == before:
+                account = account.after(plan.data)  # posted: the next line sees it
         return open_account, opened_on, plans
-
-    def _check_dividend(self, row, path, creditor: CreditorPlan | None, outgoing: bool) -> None:
-        if not outgoing:
-            self.add(f"{path}.direction", _("Un dividende est un paiement sortant."))
-        if "creditor_key" not in row:
-            self.add(f"{path}.creditor_key", _("Un dividende désigne le créancier payé."))
-        elif creditor is not None:
-            if not creditor.claims:
-                self.add(
-                    f"{path}.creditor_key",
-                    _("Ce créancier n'a pas déclaré de créance dans le dossier."),
-                )
-            elif not any(
-                not c.data.time_barred and c.data.status != "rejected" for c in creditor.claims
-            ):
-                self.add(
-                    f"{path}.creditor_key",
-                    _(
-                        "Ce créancier est forclos ou ses créances sont rejetées : il ne reçoit pas "
-                        "de dividende."
-                    ),
-                )
 
     def _check_reversal(self, plan: EntryPlan, i: int, plans, reversed_by, ext_path) -> None:
         j = plan.reverses
@@ -1340,15 +1268,6 @@ class _Checker:
 
 # --- creation --------------------------------------------------------------------------------
 
-ENTRY_FIELDS = {
-    "value_date": "date",
-    "amount": "amount",
-    "direction": "direction",
-    "category": "category",
-    "counterparty_iban": "counterparty_iban",
-    "authorisation": "authorisation",
-    "creditor_id": "creditor_key",
-}
 BUDGET_FIELDS = {
     "date": "date",
     "ris_category": "ris_category",
@@ -1588,7 +1507,7 @@ class _Builder:
             return
         account = self.call(
             "$.extensions.ledger",
-            {"iban": "iban", "opened_on": "opened_on"},
+            ACCOUNT_FIELDS,
             account_open,
             case=case,
             opened_on=plan.opened_on,

@@ -23,6 +23,14 @@ from claims.services import (
     representative_validate,
 )
 from fees.services import RecordedServices, service_record, service_validate
+from ledger.services import (
+    AccountState,
+    EntryData,
+    account_open,
+    account_validate,
+    entry_post,
+    entry_validate,
+)
 
 WRITES = ("insert", "update", "delete", "create", "drop", "alter")
 
@@ -210,3 +218,128 @@ def test_service_validate_reads_the_once_only_acts_from_the_database_or_the_plan
         )
     assert "2,1°" in exc.value.message_dict["kind"][0]
     assert world.case.services.count() == 1
+
+
+# --- ledger: the mediation account ----------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_account_validate_checks_the_iban_and_the_opening(world):
+    with refused("iban", "opened_on"):
+        account_validate(case=world.case, iban="BE00 1234", opened_on=date(2022, 6, 1))
+    account_open(case=world.case, iban="BE62510007547061")
+    planned = CaseData(
+        reference="X",
+        division="namur",
+        admissibility_date=date(2024, 1, 1),
+        account_iban="BE62 5100 0754 7061",  # the account of world.case
+    )
+    with refused("iban") as exc:
+        account_validate(case=planned, organisation=world.org)
+    assert "autre dossier" in exc.value.message_dict["iban"][0]
+    account_validate(case=planned, organisation=world.other_org)
+    account_validate(case=planned)  # no organisation yet: nothing to compare with
+    account_validate(case=world.case)  # its account exists: account_open returns it
+
+
+def _entry(**fields) -> EntryData:
+    values = {
+        "value_date": date(2024, 9, 5),
+        "direction": "out",
+        "amount": Decimal("100.00"),
+        "category": "payment_on_behalf",
+    }
+    return EntryData(**(values | fields))
+
+
+@pytest.mark.django_db
+def test_entry_validate_checks_an_entry_against_a_planned_account():
+    account = AccountState(opened_on=date(2024, 9, 1))
+    today = date(2024, 9, 30)
+    with refused("amount") as exc:  # nothing on the account yet
+        entry_validate(data=_entry(), account=account, today=today)
+    assert "négatif" in exc.value.message_dict["amount"][0]
+    income = _entry(direction="in", amount=Decimal("900.00"), category="income")
+    entry_validate(data=income, account=account, today=today)
+    account = account.after(income)
+    entry_validate(data=_entry(), account=account, today=today)
+    reserve = _entry(direction="in", amount=Decimal("850.00"), category="reserve_transfer")
+    account = account.after(reserve)
+    assert (account.balance, account.reserve) == (Decimal("900.00"), Decimal("850.00"))
+    with refused("amount"):  # 50.00 available beside the reserve
+        entry_validate(data=_entry(), account=account, today=today)
+    with refused("value_date", "counterparty_iban", "authorisation", "communication"):
+        entry_validate(
+            data=_entry(
+                value_date=date(2024, 8, 31),  # before the opening
+                category="exceptional_expense",
+                counterparty_iban="BE00",
+                communication="c" * 141,
+            ),
+            account=account,
+            today=today,
+        )
+    with refused("amount") as exc:  # no taxation order: no fee payment
+        entry_validate(data=_entry(category="fee_payment"), account=account, today=today)
+    assert "taxé" in exc.value.message_dict["amount"][0]
+    entry_validate(
+        data=_entry(category="fee_payment"),
+        account=account,
+        today=today,
+        taxed_unpaid=Decimal("100.00"),
+    )
+
+
+@pytest.mark.django_db
+def test_entry_validate_checks_a_dividend_against_the_payee_claims():
+    account = AccountState(opened_on=date(2024, 9, 1), balance=Decimal("500.00"))
+    today = date(2024, 9, 30)
+    dividend = _entry(category="dividend")
+    with refused("creditor_id"):
+        entry_validate(data=dividend, account=account, today=today)  # no creditor named
+    with refused("creditor_id"):
+        entry_validate(data=dividend, account=account, today=today, payee_claims=[])
+    barred = ClaimData(
+        creditor=None,
+        principal=Decimal("10.00"),
+        declared_on=date(2024, 9, 2),
+        time_barred=True,
+    )
+    with refused("creditor_id") as exc:
+        entry_validate(data=dividend, account=account, today=today, payee_claims=[barred])
+    assert "forclos" in exc.value.message_dict["creditor_id"][0]
+    accepted = ClaimData(creditor=None, principal=Decimal("10.00"), declared_on=date(2024, 9, 2))
+    entry_validate(data=dividend, account=account, today=today, payee_claims=[barred, accepted])
+    with refused("direction"):
+        entry_validate(
+            data=_entry(category="dividend", direction="in"),
+            account=account,
+            today=today,
+            payee_claims=[accepted],
+        )
+    with refused("amount") as exc:  # a reversal's own rules: it may not overdraw either
+        entry_validate(
+            data=_entry(amount=Decimal("600.00"), category="income"),
+            account=account,
+            today=today,
+            reversal=True,
+        )
+    assert "extourne" in exc.value.message_dict["amount"][0]
+
+
+@pytest.mark.django_db
+def test_entry_post_applies_the_same_rules_to_the_account_row(world):
+    account = account_open(case=world.case)
+    post = {"case": world.case, "by": world.mediator, "today": date(2022, 7, 31)}
+    income = _entry(
+        value_date=date(2022, 7, 1), direction="in", amount=Decimal("300.00"), category="income"
+    )
+    entry_post(data=income, **post)
+    account.refresh_from_db()
+    assert AccountState.of(account) == AccountState(opened_on=date(2022, 6, 15)).after(income)
+    too_much = _entry(value_date=date(2022, 7, 2), amount=Decimal("300.01"))
+    with pytest.raises(ValidationError) as exc:
+        entry_validate(data=too_much, account=AccountState.of(account), today=post["today"])
+    with pytest.raises(ValidationError) as posted:
+        entry_post(data=too_much, **post)
+    assert posted.value.message_dict == exc.value.message_dict
