@@ -63,6 +63,13 @@ from claims.services import (
     representative_create,
     representative_validate,
 )
+from contacts.services import ContactData as LogData
+from contacts.services import (
+    contact_record,
+    contact_validate,
+    follow_up_done_validate,
+    follow_up_mark_done,
+)
 from core.money import format_eur
 from fees.services import RecordedServices, service_record, service_validate
 from ledger.services import (
@@ -264,6 +271,18 @@ def entry_fields(ext_path: str | None) -> dict[str, str]:
         "bank_reference": f"{ext_path}.bank_reference",
         "note": f"{ext_path}.note",
     }
+
+
+CONTACT_FIELDS = {
+    "creditor": "creditor_key",
+    "representative": "representation",
+    "date": "date",
+    "channel": "channel",
+    "interlocutor": "interlocutor",
+    "summary": "summary",
+    "outcome": "outcome",
+    "follow_up_on": "follow_up_on",
+}
 
 
 def member_path(path: str, member: str) -> str:
@@ -486,7 +505,7 @@ class _Checker:
         positions = self.check_positions(creditors)
         services = self.check_services(case, mediator)
         open_account, opened_on, entries = self.check_ledger(case, creditors)
-        contacts = self.check_contacts(adm, creditors)
+        contacts = self.check_contacts(case, creditors)
         budget = self.check_budget(len(applicants))
         if self.problems:
             raise BundleInvalid(self.problems)
@@ -1090,7 +1109,7 @@ class _Checker:
             )
 
     # contact log ---------------------------------------------------------------------------
-    def check_contacts(self, adm: date | None, creditors: list[CreditorPlan]) -> list[dict]:
+    def check_contacts(self, case: CaseData, creditors: list[CreditorPlan]) -> list[dict]:
         by_key = {c.key: c for c in creditors}
         result = []
         for k, row in enumerate(self.ext.get("contacts", [])):
@@ -1105,17 +1124,23 @@ class _Checker:
                 and representation >= len(creditor.representations)
             ):
                 self.add(f"{path}.representation", _("Ce créancier n'a pas cette représentation."))
-            when = self.day(row["date"], f"{path}.date")
-            if when and adm and when < adm:
-                self.add(f"{path}.date", _("Un contact ne peut précéder l'admissibilité."))
-            elif when and when > self.today:
-                self.add(f"{path}.date", _("La date du contact est dans le futur."))
-            follow_up = self.day(row.get("follow_up_on"), f"{path}.follow_up_on")
-            if follow_up and when and follow_up < when:
-                self.add(f"{path}.follow_up_on", _("Le rappel ne peut précéder le contact."))
-            if row.get("follow_up_done") and not row.get("follow_up_on"):
-                self.add(f"{path}.follow_up_done", _("Seul un rappel daté peut être fait."))
-            result.append(row | {"path": path, "date": when, "follow_up_on": follow_up})
+            data = LogData(
+                creditor=None,  # and its representative: set at creation
+                date=self.day(row["date"], f"{path}.date"),
+                channel=row["channel"],
+                summary=row["summary"],
+                outcome=row["outcome"],
+                interlocutor=row.get("interlocutor", ""),
+                follow_up_on=self.day(row.get("follow_up_on"), f"{path}.follow_up_on"),
+            )
+            self.validate(
+                path, CONTACT_FIELDS, contact_validate, case=case, data=data, today=self.today
+            )
+            if row.get("follow_up_done") and f"{path}.follow_up_on" not in self.unread:
+                self.validate(
+                    path, {"follow_up_on": "follow_up_done"}, follow_up_done_validate, entry=data
+                )
+            result.append(row | {"path": path, "data": data})
         return result
 
     # household budget and living allowance -------------------------------------------------
@@ -1549,39 +1574,32 @@ class _Builder:
         return representation.representative if representation else None
 
     def contacts(self, case: Case, keys: dict[str, Creditor], by: User) -> None:
-        from contacts.models import ContactEntry
-        from contacts.services import ContactData as LogData
-        from contacts.services import contact_record, follow_up_mark_done
-
         for row in self.plan.contacts:
             creditor = keys.get(row["creditor_key"])
             if creditor is None:
                 continue
             index = row.get("representation")
-            entry: ContactEntry | None = self.call(
+            entry = self.call(
                 row["path"],
-                {
-                    "date": "date",
-                    "follow_up_on": "follow_up_on",
-                    "representative": "representation",
-                },
+                CONTACT_FIELDS,
                 contact_record,
                 case=case,
-                data=LogData(
+                data=replace(
+                    row["data"],
                     creditor=creditor,
-                    date=row["date"],
-                    channel=row["channel"],
-                    summary=row["summary"],
-                    outcome=row["outcome"],
                     representative=self.representative_at(row["creditor_key"], index),
-                    interlocutor=row.get("interlocutor", ""),
-                    follow_up_on=row["follow_up_on"],
                 ),
                 by=by,
                 today=self.today,
             )
             if entry is not None and row.get("follow_up_done"):
-                self.call(row["path"], {}, follow_up_mark_done, entry=entry, by=by)
+                self.call(
+                    row["path"],
+                    {"follow_up_on": "follow_up_done"},
+                    follow_up_mark_done,
+                    entry=entry,
+                    by=by,
+                )
 
     def budget(self, case: Case, by: User) -> None:
         """Each version, then its allowance decisions (``allowance_decide`` only decides on the

@@ -22,6 +22,13 @@ from claims.services import (
     creditor_validate,
     representative_validate,
 )
+from contacts.services import ContactData as LogData
+from contacts.services import (
+    contact_record,
+    contact_validate,
+    follow_up_done_validate,
+    follow_up_mark_done,
+)
 from fees.services import RecordedServices, service_record, service_validate
 from ledger.services import (
     AccountState,
@@ -343,3 +350,68 @@ def test_entry_post_applies_the_same_rules_to_the_account_row(world):
     with pytest.raises(ValidationError) as posted:
         entry_post(data=too_much, **post)
     assert posted.value.message_dict == exc.value.message_dict
+
+
+# --- contacts: the negotiation log ----------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_contact_validate_checks_a_contact_of_a_planned_case():
+    planned = CaseData(reference="X", division="namur", admissibility_date=date(2024, 9, 2))
+    data = LogData(
+        creditor=None,  # not in the directory yet: the write checks it
+        date=date(2024, 9, 10),
+        channel="phone",
+        summary="Demande de suspension des frais.",
+        outcome="refusal",
+        follow_up_on=date(2024, 9, 20),
+    )
+    contact_validate(case=planned, data=data, today=date(2024, 9, 30))
+    with refused("date", "summary", "interlocutor") as exc:
+        contact_validate(
+            case=planned,
+            data=LogData(
+                creditor=None,
+                date=date(2024, 9, 1),
+                channel="phone",
+                summary=" ",
+                outcome="refusal",
+                interlocutor="i" * 201,
+            ),
+            today=date(2024, 9, 30),
+        )
+    assert "02/09/2024" in exc.value.message_dict["date"][0]
+    with refused("date"):
+        contact_validate(case=planned, data=data, today=date(2024, 9, 9))
+
+
+@pytest.mark.django_db
+def test_contact_validate_checks_the_creditor_of_a_saved_case(world):
+    data = LogData(
+        creditor=creditor_create(organisation=world.other_org, data=ContactData(name="Luminus")),
+        date=date(2024, 9, 10),
+        channel="phone",
+        summary="Appel.",
+        outcome="refusal",
+    )
+    with refused("creditor"):
+        contact_validate(case=world.case, data=data)
+
+
+@pytest.mark.django_db
+def test_follow_up_done_validate_needs_a_dated_follow_up_not_done_yet(world):
+    creditor = creditor_create(organisation=world.org, data=ContactData(name="Luminus"))
+    data = LogData(
+        creditor=creditor, date=date(2024, 9, 10), channel="phone", summary="S", outcome="refusal"
+    )
+    with refused("follow_up_on"):
+        follow_up_done_validate(entry=data)
+    data.follow_up_on = date(2024, 9, 20)
+    follow_up_done_validate(entry=data)
+    entry = contact_record(case=world.case, data=data, by=world.mediator)
+    follow_up_done_validate(entry=entry)
+    follow_up_mark_done(entry=entry, by=world.mediator)
+    entry.refresh_from_db()
+    with refused("follow_up_on") as exc:
+        follow_up_done_validate(entry=entry)
+    assert "déjà" in exc.value.message_dict["follow_up_on"][0]
