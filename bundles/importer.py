@@ -25,17 +25,20 @@ from stdnum import iban as std_iban
 
 from accounts.models import Organisation, Profession, Role, User
 from budget import selectors as budget_selectors
-from budget.allowance import INCOME_RULES, NoRowInForce, Verdict, check_allowance
-from budget.allowance import IncomeKind as BudgetIncomeKind
+from budget.allowance import Verdict
 from budget.models import Frequency as AllowanceFrequency
-from budget.services import MAX_AMOUNT as BUDGET_MAX_AMOUNT
 from budget.services import (
     AllowanceData,
     BudgetData,
+    BudgetHistory,
     ChargeData,
     IncomeData,
     allowance_decide,
+    allowance_validate,
     budget_version_create,
+    budget_version_validate,
+    charge_validate,
+    income_validate,
 )
 from cases.models import Case
 from cases.services import (
@@ -92,8 +95,6 @@ from .schema import (
     schema_problems,
 )
 
-MAX_AMOUNT = Decimal("9999999999.99")  # numeric(12, 2)
-CENT = Decimal("0.01")
 DEFAULT_ORGANISATION_SLUG = "dossiers-importes"
 ORGANISATION_KIND_BY_PROFESSION = {
     Profession.CPAS: Organisation.Kind.CPAS,
@@ -285,6 +286,32 @@ CONTACT_FIELDS = {
 }
 
 
+BUDGET_FIELDS = {
+    "date": "date",
+    "ris_category": "ris_category",
+    "adults": "adults",
+    "dependent_children": "dependent_children",
+    "incomes": "incomes",
+    "charges": "charges",
+    "reason": "reason",
+}
+ALLOWANCE_FIELDS = {
+    "amount": "amount",
+    "frequency": "frequency",
+    "day_of_month": "day_of_month",
+    "second_day_of_month": "second_day_of_month",
+    "agreement_date": "agreement_date",
+    "agreement_file": "agreement_date",
+}
+INCOME_FIELDS = {"kind": "kind", "amount": "amount", "label": "label", "person": "person"}
+CHARGE_FIELDS = {
+    "kind": "kind",
+    "amount": "amount",
+    "label": "label",
+    "paid_from_account": "paid_from_account",
+}
+
+
 def member_path(path: str, member: str) -> str:
     """The JSON path of ``member`` of the object at ``path`` (or ``member`` when absolute)."""
     return member if member.startswith("$") else f"{path}.{member}"
@@ -470,29 +497,6 @@ class _Checker:
             self.add(path, _("Montant illisible."))
             self.unread.add(path)
             return None
-
-    def checked_money(self, value, path: str, *, positive: bool = False) -> Decimal | None:
-        amount = self.money(value, path)
-        if amount is None:
-            return None
-        if positive and amount <= 0:
-            self.add(path, _("Le montant doit être strictement positif."))
-            return None
-        if amount < 0:
-            self.add(path, _("Le montant ne peut être négatif."))
-            return None
-        if amount > MAX_AMOUNT:
-            self.add(path, _("Ce montant est trop élevé."))
-            return None
-        return amount.quantize(CENT)
-
-    def text(self, value, path: str, max_length: int, *, required: bool = False) -> str:
-        value = (value or "").strip()
-        if required and not value:
-            self.add(path, _("Ce champ ne peut être vide."))
-        elif len(value) > max_length:
-            self.add(path, _("Au plus %(n)s caractères.") % {"n": max_length})
-        return value
 
     # the document -------------------------------------------------------------------------
     def check(self) -> Plan:
@@ -1144,19 +1148,12 @@ class _Checker:
         return result
 
     # household budget and living allowance -------------------------------------------------
-    def budget_money(self, value, path: str) -> Decimal | None:
-        amount = self.checked_money(value, path)
-        if amount is not None and amount > BUDGET_MAX_AMOUNT:
-            self.add(path, _("Ce montant est trop élevé."))
-            return None
-        return amount
-
     def check_budget(self, applicant_count: int) -> list[BudgetVersionPlan]:
         """The versions, in number order; each one is created through
         ``budget.services.budget_version_create`` and its allowances through
         ``allowance_decide`` (which check the floors against the legal rows)."""
         result = []
-        previous: date | None = None
+        latest = BudgetHistory(applicants=applicant_count)  # as the versions before leave it
         versions = self.ext.get("budget", {}).get("versions", [])
         for i, row in enumerate(versions):
             path = f"$.extensions.budget.versions[{i}]"
@@ -1169,147 +1166,112 @@ class _Checker:
                     )
                     % {"n": i + 1},
                 )
-            when = self.day(row["date"], f"{path}.date")
-            if when and previous and when < previous:
-                self.add(
-                    f"{path}.date",
-                    _(
-                        "Une version du budget ne peut être antérieure à la précédente (%(d)s) : "
-                        "le budget se révise, il ne se réécrit pas."
-                    )
-                    % {"d": previous.isoformat()},
-                )
-            previous = max(previous, when) if previous and when else (when or previous)
             incomes = []
             for k, line in enumerate(row.get("incomes", [])):
                 where = f"{path}.incomes[{k}]"
-                person = line.get("person")
-                if person is not None and person > applicant_count:
-                    self.add(
-                        f"{where}.person",
-                        _("Le dossier ne compte que %(n)s requérant(s).") % {"n": applicant_count},
-                    )
-                elif (
-                    person is None
-                    and applicant_count > 1
-                    and INCOME_RULES[BudgetIncomeKind(line["kind"])].under_scale
-                ):
-                    self.add(
-                        f"{where}.person",
-                        _(
-                            "Indiquez le requérant qui perçoit ce revenu : les limites de l'art. "
-                            "1409 C.J. s'appliquent à chacun des deux requérants."
-                        ),
-                    )
-                incomes.append(
-                    IncomeData(
-                        kind=line["kind"],
-                        amount=self.budget_money(line["amount"], f"{where}.amount"),
-                        label=self.text(line.get("label"), f"{where}.label", 120),
-                        person=person,
-                    )
+                income = IncomeData(
+                    kind=line["kind"],
+                    amount=self.money(line["amount"], f"{where}.amount"),
+                    label=_text(line.get("label")),
+                    person=line.get("person"),
                 )
-            charges = []
+                self.validate(
+                    where,
+                    INCOME_FIELDS,
+                    income_validate,
+                    line=income,
+                    applicants=applicant_count,
+                    number=k + 1,
+                )
+                incomes.append(income)
+            charges, charges_accepted = [], True
             for k, line in enumerate(row.get("charges", [])):
                 where = f"{path}.charges[{k}]"
-                charges.append(
-                    ChargeData(
-                        kind=line["kind"],
-                        amount=self.budget_money(line["amount"], f"{where}.amount"),
-                        label=self.text(line.get("label"), f"{where}.label", 120),
-                        paid_from_account=bool(line.get("paid_from_account", False)),
-                    )
+                charge = ChargeData(
+                    kind=line["kind"],
+                    amount=self.money(line["amount"], f"{where}.amount"),
+                    label=_text(line.get("label")),
+                    paid_from_account=bool(line.get("paid_from_account", False)),
                 )
+                charges_accepted &= self.validate(
+                    where, CHARGE_FIELDS, charge_validate, line=charge, number=k + 1
+                )
+                charges.append(charge)
+            data = BudgetData(
+                date=self.day(row["date"], f"{path}.date"),
+                ris_category=row["ris_category"],
+                adults=row.get("adults", 1),
+                dependent_children=row.get("dependent_children", 0),
+                incomes=incomes,
+                charges=charges,
+                reason=_text(row.get("reason")),
+                note=_text(row.get("note")),
+            )
+            self.validate(  # the lines are checked above, each at its own path
+                path,
+                BUDGET_FIELDS,
+                budget_version_validate,
+                data=replace(data, incomes=[], charges=[]),
+                history=latest,
+            )
+            if data.date and (latest.latest_date is None or data.date >= latest.latest_date):
+                latest = replace(latest, latest_number=i + 1, latest_date=data.date)
             paid_from_account = (
-                None  # already reported at the charge
-                if any(c.amount is None for c in charges)
-                else sum((c.amount for c in charges if c.paid_from_account), Decimal("0.00"))
+                sum((c.amount for c in charges if c.paid_from_account), Decimal("0.00"))
+                if charges_accepted
+                else None  # already reported at the charge
             )
             allowances = [
-                self.check_allowance(item, f"{path}.allowances[{k}]", paid_from_account)
+                self.check_allowance(item, f"{path}.allowances[{k}]", data, paid_from_account)
                 for k, item in enumerate(row.get("allowances", []))
             ]
-            result.append(
-                BudgetVersionPlan(
-                    path=path,
-                    data=BudgetData(
-                        date=when,
-                        ris_category=row["ris_category"],
-                        adults=row.get("adults", 1),
-                        dependent_children=row.get("dependent_children", 0),
-                        incomes=incomes,
-                        charges=charges,
-                        reason=self.text(row.get("reason"), f"{path}.reason", 255),
-                        note=(row.get("note") or "").strip(),
-                    ),
-                    allowances=allowances,
-                )
-            )
+            result.append(BudgetVersionPlan(path=path, data=data, allowances=allowances))
         return result
 
     def check_allowance(
-        self, row: dict, path: str, paid_from_account: Decimal | None
+        self, row: dict, path: str, version: BudgetData, paid_from_account: Decimal | None
     ) -> AllowancePlan:
-        amount = self.budget_money(row["amount"], f"{path}.amount")
-        paid = self.budget_money(row.get("paid_to_applicant"), f"{path}.paid_to_applicant")
+        data = AllowanceData(
+            amount=self.money(row["amount"], f"{path}.amount"),
+            frequency=row.get("frequency", AllowanceFrequency.MONTHLY),
+            day_of_month=row.get("day_of_month", 1),
+            second_day_of_month=row.get("second_day_of_month"),
+            agreement_date=self.day(row.get("agreement_date"), f"{path}.agreement_date"),
+            note=_text(row.get("note")),
+        )
+        # the floors are checked when the version exists (``_Builder.budget``)
+        accepted = self.validate(
+            path,
+            ALLOWANCE_FIELDS,
+            allowance_validate,
+            version=version,
+            data=data,
+            today=self.today,
+        )
+        paid = self.money(row.get("paid_to_applicant"), f"{path}.paid_to_applicant")
         if (
-            amount is not None
+            accepted
             and paid is not None
             and paid_from_account is not None
-            and paid != amount - paid_from_account
-        ):
+            and paid != data.amount - paid_from_account
+        ):  # written by the export: what the service computes
             self.add(
                 f"{path}.paid_to_applicant",
                 _(
                     "Le montant versé au requérant est le pécule moins les charges payées par le "
                     "médiateur : %(n)s."
                 )
-                % {"n": f"{max(amount - paid_from_account, Decimal('0')):.2f}"},
+                % {"n": f"{max(data.amount - paid_from_account, Decimal('0')):.2f}"},
             )
-        frequency = row.get("frequency", AllowanceFrequency.MONTHLY)
-        if frequency != AllowanceFrequency.TWICE_MONTHLY and "second_day_of_month" in row:
+        if data.frequency != AllowanceFrequency.TWICE_MONTHLY and "second_day_of_month" in row:
             self.add(
                 f"{path}.second_day_of_month",
                 _("Un second jour ne s'indique que pour deux versements par mois."),
             )
-        agreement = self.day(row.get("agreement_date"), f"{path}.agreement_date")
-        if agreement and agreement > self.today:
-            self.add(
-                f"{path}.agreement_date",
-                _("L'accord du requérant ne peut être daté dans le futur."),
-            )
-        return AllowancePlan(
-            path=path,
-            data=AllowanceData(
-                amount=amount,
-                frequency=frequency,
-                day_of_month=row.get("day_of_month", 1),
-                second_day_of_month=row.get("second_day_of_month"),
-                note=self.text(row.get("note"), f"{path}.note", 255),
-            ),
-            agreement_date=agreement,
-        )
+        return AllowancePlan(path=path, data=data, agreement_date=data.agreement_date)
 
 
 # --- creation --------------------------------------------------------------------------------
-
-BUDGET_FIELDS = {
-    "date": "date",
-    "ris_category": "ris_category",
-    "adults": "adults",
-    "dependent_children": "dependent_children",
-    "incomes": "incomes",
-    "charges": "charges",
-    "reason": "reason",
-}
-ALLOWANCE_FIELDS = {
-    "amount": "amount",
-    "frequency": "frequency",
-    "day_of_month": "day_of_month",
-    "second_day_of_month": "second_day_of_month",
-    "agreement_date": "agreement_date",
-    "agreement_file": "agreement_date",
-}
 
 
 class _Builder:
@@ -1611,31 +1573,32 @@ class _Builder:
             if version is None:
                 continue
             for allowance in plan.allowances:
-                if self.agreement_missing(version, allowance):
-                    continue
-                self.call(
-                    allowance.path,
-                    ALLOWANCE_FIELDS,
-                    allowance_decide,
-                    version=version,
-                    data=allowance.data,
-                    by=by,
-                    today=self.today,
-                )
+                try:
+                    with transaction.atomic():
+                        allowance_decide(
+                            version=version, data=allowance.data, by=by, today=self.today
+                        )
+                except ValidationError as exc:
+                    self.problems.extend(self.allowance_refused(version, allowance, exc))
 
-    def agreement_missing(self, version, allowance: AllowancePlan) -> bool:
+    def allowance_refused(self, version, allowance: AllowancePlan, exc: ValidationError):
         """An allowance under the non-seizable amount needs the applicant's signed agreement
         (``allowance_decide``: a date AND the uploaded document). The bundle does not carry
         documents, so such an allowance is refused with the way forward — never recorded
         without its agreement. Other refusals (hard floor, resources, legal rows) are the
         service's own."""
-        try:
-            floors = budget_selectors.floors_for(version)
-        except NoRowInForce:
-            return False  # allowance_decide says so, at the amount
-        check = check_allowance(floors, allowance.data.amount, agreement_recorded=False)
-        if check.verdict != Verdict.NEEDS_AGREEMENT:
-            return False
+        amount = getattr(exc, "error_dict", {}).get("amount", [])
+        needs = [e for e in amount if e.code == Verdict.NEEDS_AGREEMENT]
+        if not needs:
+            return refusal_problems(exc, allowance.path, ALLOWANCE_FIELDS)
+        others = ValidationError(
+            {
+                name: errors
+                for name, errors in exc.error_dict.items()
+                if name not in ("amount", "agreement_date", "agreement_file")
+            }
+        )
+        problems = refusal_problems(others, allowance.path, ALLOWANCE_FIELDS)
         if allowance.agreement_date:
             path = f"{allowance.path}.agreement_date"
             message = _(
@@ -1646,7 +1609,7 @@ class _Builder:
                 "puis fixez le pécule dans le budget en joignant l'accord signé."
             ) % {
                 "amount": format_eur(allowance.data.amount),
-                "floor": format_eur(floors.non_seizable),
+                "floor": format_eur(budget_selectors.floors_for(version).non_seizable),
                 "date": f"{allowance.agreement_date:%d/%m/%Y}",
             }
         else:
@@ -1654,9 +1617,8 @@ class _Builder:
             message = _(
                 "%(message)s Retirez ce pécule du fichier, importez le dossier, puis fixez le "
                 "pécule dans le budget en joignant l'accord signé du requérant."
-            ) % {"message": check.message}
-        self.problems.append(Problem(path, message))
-        return True
+            ) % {"message": needs[0].messages[0]}
+        return [Problem(path, message), *problems]
 
 
 # --- the service -------------------------------------------------------------------------

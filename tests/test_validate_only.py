@@ -12,6 +12,19 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from budget.allowance import Verdict
+from budget.services import (
+    AllowanceData,
+    BudgetData,
+    BudgetHistory,
+    ChargeData,
+    IncomeData,
+    allowance_validate,
+    budget_version_create,
+    budget_version_validate,
+    charge_validate,
+    income_validate,
+)
 from cases.services import ApplicantData, CaseData, applicant_validate, case_validate
 from claims.services import (
     ClaimData,
@@ -415,3 +428,96 @@ def test_follow_up_done_validate_needs_a_dated_follow_up_not_done_yet(world):
     with refused("follow_up_on") as exc:
         follow_up_done_validate(entry=entry)
     assert "déjà" in exc.value.message_dict["follow_up_on"][0]
+
+
+# --- budget: versions and the living allowance ------------------------------------------------
+
+
+def _version(on: date = date(2025, 3, 1), **fields) -> BudgetData:
+    """A single person earning 2.000,00 in 2025: non-seizable 1.671,40, hard floor 1.314,20."""
+    values = {
+        "date": on,
+        "ris_category": "single",
+        "incomes": [IncomeData(kind="earned", amount=Decimal("2000.00"), label="Salaire")],
+        "charges": [
+            ChargeData(kind="rent", amount=Decimal("650.00"), label="Loyer", paid_from_account=True)
+        ],
+    }
+    return BudgetData(**(values | fields))
+
+
+@pytest.mark.django_db
+def test_budget_version_validate_reads_the_history_from_the_case_or_the_plan(world):
+    budget_version_validate(case=world.case, data=_version())
+    budget_version_create(case=world.case, data=_version(), by=world.mediator)
+    with refused("date") as exc:
+        budget_version_validate(case=world.case, data=_version(date(2025, 2, 1)))
+    assert "version n° 1 du 01/03/2025" in exc.value.message_dict["date"][0]
+    assert world.case.budget_versions.count() == 1
+    history = BudgetHistory(applicants=2, latest_number=3, latest_date=date(2025, 6, 1))
+    with refused("date", "incomes", "adults"):
+        budget_version_validate(
+            data=_version(
+                adults=0,
+                incomes=[IncomeData(kind="earned", amount=Decimal("-1.00"), person=1)],
+            ),
+            history=history,
+        )
+
+
+@pytest.mark.django_db
+def test_income_and_charge_validate_key_a_line_by_its_fields():
+    with refused("amount", "label"):
+        income_validate(
+            line=IncomeData(kind="earned", amount=Decimal("-1.00"), label="l" * 121, person=1),
+            applicants=1,
+        )
+    with refused("person") as exc:  # a couple: whose income?
+        income_validate(
+            line=IncomeData(kind="earned", amount=Decimal("10.00"), label="Salaire"),
+            applicants=2,
+            number=3,
+        )
+    assert exc.value.message_dict["person"][0].startswith("Revenu, ligne 3 (Salaire)")
+    with refused("person"):
+        income_validate(
+            line=IncomeData(kind="earned", amount=Decimal("10.00"), person=3), applicants=2
+        )
+    with refused("amount"):
+        charge_validate(line=ChargeData(kind="rent", amount=Decimal("100000000.00")))
+
+
+@pytest.mark.django_db
+def test_allowance_validate_checks_the_data_of_an_allowance_of_a_planned_version():
+    planned = _version()
+    allowance_validate(version=planned, data=AllowanceData(amount=Decimal("1700.00")))
+    with refused("amount"):
+        allowance_validate(version=planned, data=AllowanceData(amount=Decimal("1700.001")))
+    with refused("amount") as exc:  # whatever the floors
+        allowance_validate(version=planned, data=AllowanceData(amount=Decimal("-1.00")))
+    assert exc.value.error_dict["amount"][0].code == Verdict.NEGATIVE
+    with refused("second_day_of_month", "agreement_date"):
+        allowance_validate(
+            version=planned,
+            data=AllowanceData(
+                amount=Decimal("1700.00"),
+                frequency="twice_monthly",
+                day_of_month=20,
+                second_day_of_month=5,
+                agreement_date=date(2025, 3, 11),
+            ),
+            today=date(2025, 3, 10),
+        )
+
+
+@pytest.mark.django_db
+def test_allowance_validate_checks_the_floors_of_a_saved_version(world):
+    version = budget_version_create(case=world.case, data=_version(), by=world.mediator)
+    allowance_validate(version=version, data=AllowanceData(amount=Decimal("1700.00")))
+    with refused("amount") as exc:  # under the hard floor
+        allowance_validate(version=version, data=AllowanceData(amount=Decimal("1000.00")))
+    assert exc.value.error_dict["amount"][0].code == Verdict.BELOW_HARD_FLOOR
+    with refused("amount", "agreement_date", "agreement_file") as exc:
+        allowance_validate(version=version, data=AllowanceData(amount=Decimal("1600.00")))
+    assert exc.value.error_dict["amount"][0].code == Verdict.NEEDS_AGREEMENT
+    assert not version.allowance_decisions.exists()
