@@ -49,8 +49,9 @@ from cases.services import (
     case_create,
     case_update,
     case_validate,
+    status_change_validate,
 )
-from cases.status import CaseStatus, is_allowed
+from cases.status import CaseStatus
 from claims.models import Creditor, Representative
 from claims.services import (
     ClaimData,
@@ -189,6 +190,9 @@ CASE_FIELDS = {
     "dependent_children": "$.extensions.case.household.dependent_children",
     "household_note": "$.extensions.case.household.note",
 }
+
+
+STATUS_FIELDS = {"to_status": "to", "decision_date": "date"}
 
 
 def applicant_fields(index: int) -> dict[str, str]:
@@ -573,21 +577,17 @@ class _Checker:
             when = self.day(change["date"], f"{path}.date")
             if change.get("from", current) != current:
                 self.add(f"{path}.from", _("Le statut précédent est « %(s)s ».") % {"s": current})
-            if not is_allowed(current, change["to"]):
-                self.add(
-                    f"{path}.to",
-                    _("Passage interdit de « %(a)s » à « %(b)s ».")
-                    % {"a": current, "b": change["to"]},
-                )
-            if when and when < last:
-                self.add(
-                    f"{path}.date",
-                    _(
-                        "Les décisions se suivent dans l'ordre des dates (et pas avant "
-                        "l'admissibilité)."
-                    ),
-                )
-            current, last = change["to"], when or last
+            self.validate(
+                path,
+                STATUS_FIELDS,
+                status_change_validate,
+                case=case,
+                to_status=change["to"],
+                decision_date=when,
+                from_status=current,
+                last_decision_date=last,
+            )
+            current, last = change["to"], max(last, when) if last and when else (when or last)
             steps.append((change["to"], when, change.get("note", "")))
         if current != target:
             self.add(
@@ -1361,7 +1361,7 @@ class _Builder:
                 f"$.extensions.status_history[{k}]"
                 if self.plan.status_from_history
                 else "$.case.status",
-                {"decision_date": "date", "to_status": "to"},
+                STATUS_FIELDS,
                 case_change_status,
                 case=case,
                 to_status=to_status,

@@ -300,41 +300,83 @@ def case_update(
     return case
 
 
+def _status_change_errors(
+    *,
+    from_status: str,
+    to_status: str,
+    decision_date: date | None,
+    admissibility_date: date | None,
+    last_decision_date: date | None,
+) -> dict[str, str]:
+    """The rules of a status change, field -> message, in the order ``case_change_status``
+    applies them: the legal path (cases.status), then the decision's date."""
+    errors: dict[str, str] = {}
+    if not is_allowed(from_status, to_status):
+        allowed = ", ".join(str(CaseStatus(s).label) for s in sorted(allowed_next(from_status)))
+        errors["to_status"] = _(
+            "Passage interdit de « %(from)s » à « %(to)s ». Statuts possibles : %(allowed)s."
+        ) % {
+            "from": CaseStatus(from_status).label,
+            "to": CaseStatus(to_status).label if to_status in CaseStatus.values else to_status,
+            "allowed": allowed or _("aucun (dossier terminé)"),
+        }
+    if decision_date is not None:
+        if admissibility_date and decision_date < admissibility_date:
+            errors["decision_date"] = _("La décision ne peut précéder l'admissibilité.")
+        elif last_decision_date and decision_date < last_decision_date:
+            errors["decision_date"] = _(
+                "La décision ne peut précéder le dernier changement de statut (%(date)s)."
+            ) % {"date": last_decision_date.strftime("%d/%m/%Y")}
+    return errors
+
+
+def _last_decision_date(case: Case) -> date | None:
+    last = case.status_changes.order_by("-decision_date").first()
+    return last.decision_date if last else None
+
+
+def status_change_validate(
+    *,
+    case: Case | CaseData,
+    to_status: str,
+    decision_date: date | None,
+    from_status: str = CaseStatus.AMICABLE_PHASE,
+    last_decision_date: date | None = None,
+) -> None:
+    """The checks of ``case_change_status`` without writing, every one of them: a
+    ``ValidationError`` keyed ``to_status`` or ``decision_date``. A saved case's status and
+    last decision are read from the database; a planned case (``CaseData``) is in
+    ``from_status`` since ``last_decision_date`` (default: opened, at the admissibility)."""
+    if isinstance(case, Case):
+        case = Case.objects.get(pk=case.pk)  # as the write reads it
+        from_status, last_decision_date = case.status, _last_decision_date(case)
+    errors = _status_change_errors(
+        from_status=from_status,
+        to_status=to_status,
+        decision_date=decision_date,
+        admissibility_date=case.admissibility_date,
+        last_decision_date=last_decision_date or case.admissibility_date,
+    )
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def case_change_status(
     *, case: Case, to_status: str, decision_date: date, note: str = "", by: User
 ) -> Case:
     """Move a case along its legal path (cases.status); an illegal jump is refused."""
     case = Case.objects.select_for_update().get(pk=case.pk)
-    if not is_allowed(case.status, to_status):
-        allowed = ", ".join(str(CaseStatus(s).label) for s in sorted(allowed_next(case.status)))
-        raise ValidationError(
-            {
-                "to_status": _(
-                    "Passage interdit de « %(from)s » à « %(to)s ». "
-                    "Statuts possibles : %(allowed)s."
-                )
-                % {
-                    "from": CaseStatus(case.status).label,
-                    "to": CaseStatus(to_status).label
-                    if to_status in CaseStatus.values
-                    else to_status,
-                    "allowed": allowed or _("aucun (dossier terminé)"),
-                }
-            }
-        )
-    if decision_date < case.admissibility_date:
-        raise ValidationError({"decision_date": _("La décision ne peut précéder l'admissibilité.")})
-    last = case.status_changes.order_by("-decision_date").first()
-    if last and decision_date < last.decision_date:
-        raise ValidationError(
-            {
-                "decision_date": _(
-                    "La décision ne peut précéder le dernier changement de statut (%(date)s)."
-                )
-                % {"date": last.decision_date.strftime("%d/%m/%Y")}
-            }
-        )
+    errors = _status_change_errors(
+        from_status=case.status,
+        to_status=to_status,
+        decision_date=decision_date,
+        admissibility_date=case.admissibility_date,
+        last_decision_date=_last_decision_date(case),
+    )
+    if errors:  # the first refusal, as this service always reported it
+        name, message = next(iter(errors.items()))
+        raise ValidationError({name: message})
     from_status = case.status
     case.status = to_status
     if to_status in (CaseStatus.AMICABLE_PLAN, CaseStatus.JUDICIAL_PLAN):

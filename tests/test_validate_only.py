@@ -25,7 +25,14 @@ from budget.services import (
     charge_validate,
     income_validate,
 )
-from cases.services import ApplicantData, CaseData, applicant_validate, case_validate
+from cases.services import (
+    ApplicantData,
+    CaseData,
+    applicant_validate,
+    case_change_status,
+    case_validate,
+    status_change_validate,
+)
 from claims.services import (
     ClaimData,
     ContactData,
@@ -124,6 +131,41 @@ def test_applicant_validate_keys_each_rule_by_the_applicant_field():
     assert "30/07/1985" in exc.value.message_dict["birth_date"][0]
     with refused("national_number"):
         applicant_validate(data=ApplicantData("Dufour", "Marc", national_number="85073003329"))
+
+
+@pytest.mark.django_db
+def test_status_change_validate_reports_every_refusal_of_a_planned_history():
+    planned = CaseData(reference="X", division="namur", admissibility_date=date(2022, 6, 15))
+    status_change_validate(case=planned, to_status="amicable_plan", decision_date=date(2023, 1, 5))
+    with refused("to_status", "decision_date"):  # the write stops at the first
+        status_change_validate(case=planned, to_status="closed", decision_date=date(2022, 6, 1))
+    with refused("decision_date") as exc:
+        status_change_validate(
+            case=planned,
+            to_status="closed",
+            decision_date=date(2023, 1, 4),
+            from_status="amicable_plan",
+            last_decision_date=date(2023, 1, 5),
+        )
+    assert "05/01/2023" in exc.value.message_dict["decision_date"][0]
+
+
+@pytest.mark.django_db
+def test_status_change_validate_reads_a_saved_case(world):
+    case_change_status(
+        case=world.case,
+        to_status="amicable_plan",
+        decision_date=date(2023, 1, 5),
+        by=world.mediator,
+    )
+    with refused("decision_date"):
+        status_change_validate(case=world.case, to_status="closed", decision_date=date(2023, 1, 4))
+    with refused("to_status"):
+        status_change_validate(
+            case=world.case, to_status="amicable_phase", decision_date=date(2023, 2, 1)
+        )
+    world.case.refresh_from_db()
+    assert world.case.status == "amicable_plan"
 
 
 # --- claims: the directory and the claims -----------------------------------------------------
