@@ -2,7 +2,12 @@
 
 ``bundle_import`` validates the WHOLE document first — the schema (``jsonschema``, Draft
 2020-12), then its meaning — and lists every problem with its JSON path
-(``$.creditors[2].claims[0].declared_on``). Only a document without any problem is written,
+(``$.creditors[2].claims[0].declared_on``). This module keeps what is the file format's (JSON,
+schema, paths, keys and references, identities, order, members that must agree); the rules
+of the domain are the services': their validate-only entry points (``claim_validate``,
+``entry_validate``…) check the plan, and each field of their errors is mapped to the JSON
+path of the member it came from (the ``*_FIELDS`` tables). Only a document without any
+problem is written,
 through the other apps' services (``cases.services.case_create``, ``claims.services``,
 ``fees.services.service_record``, ``ledger.services`` whose database triggers hold,
 ``budget.services`` for the household budget and the living allowance), in one
@@ -172,37 +177,38 @@ def load_document(raw: bytes | str) -> dict:
 # Each table maps the fields of a service's ``ValidationError`` to the member of the bundle
 # object they came from: relative to the object's path, or absolute (``$…``) for a member
 # kept elsewhere (the extensions). A field absent from the table is reported at the object.
-CASE_FIELDS = {
-    "reference": "reference",
-    "division": "division",
-    "admissibility_date": "admissibility_date",
-    "role_number": "role_number",
-    "petition_date": "petition_date",
-    "mediator_designation_date": "mediator_designation_date",
-    "follow_up_start": "follow_up_start",
-    "closure_date": "closure_date",
-    "pricing_method": "pricing_method",
-    "account_iban": "account_iban",
-    "status": "status",
+
+
+def _same(*names: str) -> dict[str, str]:
+    """Fields named as the members they come from."""
+    return {name: name for name in names}
+
+
+CASE_FIELDS = _same(
+    "reference",
+    "division",
+    "admissibility_date",
+    "role_number",
+    "petition_date",
+    "mediator_designation_date",
+    "follow_up_start",
+    "closure_date",
+    "pricing_method",
+    "account_iban",
+    "status",
+) | {
     "homologation_date": "$.extensions.case.homologation_date",
     "notes": "$.extensions.case.notes",
     "household_adults": "$.extensions.case.household.adults",
     "dependent_children": "$.extensions.case.household.dependent_children",
     "household_note": "$.extensions.case.household.note",
 }
-
-
 STATUS_FIELDS = {"to_status": "to", "decision_date": "date"}
 
 
 def applicant_fields(index: int) -> dict[str, str]:
     """``$.applicants[i]`` and its contact details in ``$.extensions.applicants[i]``."""
-    return {
-        "last_name": "last_name",
-        "first_name": "first_name",
-        "national_number": "national_number",
-        "birth_date": "birth_date",
-        "address": "address",
+    return _same("last_name", "first_name", "national_number", "birth_date", "address") | {
         "phone": f"$.extensions.applicants[{index}].phone",
         "email": f"$.extensions.applicants[{index}].email",
     }
@@ -212,108 +218,57 @@ def creditor_fields(ext_path: str) -> dict[str, str]:
     """``$.creditors[i]`` (or ``$.extensions.other_creditors[i]``) and its directory details
     in ``$.extensions.creditors[key]`` (``ext_path``)."""
     details = ("address", "email", "phone", "bic", "contact_person", "notes")
-    return {
-        "name": "name",
-        "enterprise_number": "enterprise_number",
-        "iban": "iban",
-        **{name: f"{ext_path}.{name}" for name in details},
+    return _same("name", "enterprise_number", "iban") | {
+        name: f"{ext_path}.{name}" for name in details
     }
 
 
-REPRESENTATIVE_FIELDS = {
-    "name": "name",
-    "role": "role",
-    "enterprise_number": "enterprise_number",
-    "iban": "iban",
-    "file_reference": "file_reference",
-}
-CLAIM_FIELDS = {
-    "principal": "principal",
-    "interest": "interest",
-    "costs": "costs",
-    "declared_on": "declared_on",
-    "paid_off_on": "paid_off_on",
-    "creditor_reference": "reference",
-    "status": "status",
-    "nature": "nature",
-    "privilege": "privilege",
-    "time_barred": "time_barred",
-    "key": "key",
-}
-
-
-SERVICE_FIELDS = {
-    "date": "date",
-    "kind": "kind",
-    "quantity": "quantity",
-    "km": "km",
-    "amount": "amount",
-    "registered_postage": "registered_postage",
-    "note": "note",
-}
-
-
+REPRESENTATIVE_FIELDS = _same("name", "role", "enterprise_number", "iban", "file_reference")
+CLAIM_FIELDS = _same(
+    "principal",
+    "interest",
+    "costs",
+    "declared_on",
+    "paid_off_on",
+    "status",
+    "nature",
+    "privilege",
+    "time_barred",
+    "key",
+) | {"creditor_reference": "reference"}
+SERVICE_FIELDS = _same("date", "kind", "quantity", "km", "amount", "registered_postage", "note")
 ACCOUNT_FIELDS = {"iban": "$.case.account_iban", "opened_on": "opened_on"}
-ENTRY_FIELDS = {
-    "value_date": "date",
-    "amount": "amount",
-    "direction": "direction",
-    "category": "category",
-    "counterparty": "counterparty",
-    "counterparty_iban": "counterparty_iban",
-    "communication": "communication",
-    "standing_order": "standing_order",
-    "authorisation": "authorisation",
-    "creditor_id": "creditor_key",
-}
+ENTRY_FIELDS = _same(
+    "amount",
+    "direction",
+    "category",
+    "counterparty",
+    "counterparty_iban",
+    "communication",
+    "standing_order",
+    "authorisation",
+) | {"value_date": "date", "creditor_id": "creditor_key"}
 
 
 def entry_fields(ext_path: str | None) -> dict[str, str]:
     """``$.ledger[i]`` and what ``$.extensions.ledger.entries[k]`` adds to it."""
     if ext_path is None:
         return ENTRY_FIELDS
-    return ENTRY_FIELDS | {
-        "bank_reference": f"{ext_path}.bank_reference",
-        "note": f"{ext_path}.note",
-    }
+    return ENTRY_FIELDS | {name: f"{ext_path}.{name}" for name in ("bank_reference", "note")}
 
 
-CONTACT_FIELDS = {
+CONTACT_FIELDS = _same("date", "channel", "interlocutor", "summary", "outcome", "follow_up_on") | {
     "creditor": "creditor_key",
     "representative": "representation",
-    "date": "date",
-    "channel": "channel",
-    "interlocutor": "interlocutor",
-    "summary": "summary",
-    "outcome": "outcome",
-    "follow_up_on": "follow_up_on",
 }
-
-
-BUDGET_FIELDS = {
-    "date": "date",
-    "ris_category": "ris_category",
-    "adults": "adults",
-    "dependent_children": "dependent_children",
-    "incomes": "incomes",
-    "charges": "charges",
-    "reason": "reason",
-}
-ALLOWANCE_FIELDS = {
-    "amount": "amount",
-    "frequency": "frequency",
-    "day_of_month": "day_of_month",
-    "second_day_of_month": "second_day_of_month",
-    "agreement_date": "agreement_date",
-    "agreement_file": "agreement_date",
-}
-INCOME_FIELDS = {"kind": "kind", "amount": "amount", "label": "label", "person": "person"}
-CHARGE_FIELDS = {
-    "kind": "kind",
-    "amount": "amount",
-    "label": "label",
-    "paid_from_account": "paid_from_account",
-}
+BUDGET_FIELDS = _same(
+    "date", "ris_category", "adults", "dependent_children", "incomes", "charges", "reason"
+)
+INCOME_FIELDS = _same("kind", "amount", "label", "person")
+CHARGE_FIELDS = _same("kind", "amount", "label", "paid_from_account")
+ALLOWANCE_FIELDS = _same(
+    "amount", "frequency", "day_of_month", "second_day_of_month", "agreement_date"
+) | {"agreement_file": "agreement_date"}
 
 
 def member_path(path: str, member: str) -> str:
