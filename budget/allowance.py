@@ -922,6 +922,14 @@ class AllowanceCheck:
         return self.verdict in (Verdict.NEEDS_AGREEMENT, Verdict.AGREED_BELOW_NON_SEIZABLE)
 
 
+def negative_allowance(amount: Decimal) -> AllowanceCheck | None:
+    """A negative allowance is refused whatever the floors (None: it is not negative)."""
+    amount = round_cents(amount)
+    if amount < 0:
+        return AllowanceCheck(amount, Verdict.NEGATIVE, "Le pécule ne peut être négatif.")
+    return None
+
+
 def check_allowance(
     floors: AllowanceFloors, amount: Decimal, *, agreement_recorded: bool
 ) -> AllowanceCheck:
@@ -931,8 +939,9 @@ def check_allowance(
     if not isinstance(amount, Decimal):
         raise TypeError(f"amount must be Decimal, got {type(amount).__name__}")
     amount = round_cents(amount)
-    if amount < 0:
-        return AllowanceCheck(amount, Verdict.NEGATIVE, "Le pécule ne peut être négatif.")
+    negative = negative_allowance(amount)
+    if negative is not None:
+        return negative
     if amount > floors.resources:
         return AllowanceCheck(
             amount,

@@ -20,7 +20,15 @@ from core.money import CENT, MAX_AMOUNT, format_eur
 from core.uploads import upload_suffix
 
 from . import selectors
-from .allowance import INCOME_RULES, MAX_CHILDREN, NoRowInForce, check_allowance
+from .allowance import (
+    INCOME_RULES,
+    MAX_CHILDREN,
+    AllowanceCheck,
+    AllowanceFloors,
+    NoRowInForce,
+    check_allowance,
+    negative_allowance,
+)
 from .allowance import IncomeKind as PureIncomeKind
 from .models import (
     AllowanceDecision,
@@ -85,7 +93,79 @@ def _amount_errors(amount, where: str) -> list[str]:
     return []
 
 
-def _validate_budget(case: Case, data: BudgetData) -> dict[str, list[str]]:
+@dataclass(frozen=True)
+class BudgetHistory:
+    """What a new version of a case's budget is checked against: the case's applicants (how
+    many) and its latest version (its number and date; none yet: 0 and None)."""
+
+    applicants: int
+    latest_number: int = 0
+    latest_date: date | None = None
+
+    @classmethod
+    def of(cls, case: Case) -> "BudgetHistory":
+        """The case's, from the database."""
+        latest = BudgetVersion.objects.filter(case=case).order_by("-number").first()
+        return cls(
+            applicants=case.applicants.count(),
+            latest_number=latest.number if latest else 0,
+            latest_date=latest.date if latest else None,
+        )
+
+
+def _income_errors(line: IncomeData, number: int, applicants: int) -> dict[str, list[str]]:
+    """The rules of one income line (``number``: its place, which names it in the messages)."""
+    if line.kind not in IncomeKind.values:
+        return {
+            "kind": [_("Revenu, ligne %(n)s : choisissez la nature du revenu.") % {"n": number}]
+        }
+    errors: dict[str, list[str]] = {}
+    where = _("Revenu, %(line)s") % {
+        "line": _line_name(IncomeKind(line.kind).label, number, line.label)
+    }
+    amount = _amount_errors(line.amount, where)
+    if amount:
+        errors["amount"] = amount
+    if len(line.label) > LABEL_LENGTH:
+        errors["label"] = [_("%(where)s : libellé trop long.") % {"where": where}]
+    if line.person is not None and not 1 <= line.person <= applicants:
+        errors["person"] = [
+            _("%(where)s : ce requérant n'existe pas dans le dossier.") % {"where": where}
+        ]
+    under_scale = INCOME_RULES[PureIncomeKind(line.kind)].under_scale
+    if line.person is None and applicants > 1 and under_scale:
+        errors["person"] = [
+            _(
+                "%(where)s : indiquez le requérant qui perçoit ce revenu ; les limites de "
+                "l'art. 1409 C.J. s'appliquent à chacun des deux requérants."
+            )
+            % {"where": where}
+        ]
+    return errors
+
+
+def _charge_errors(line: ChargeData, number: int) -> dict[str, list[str]]:
+    """The rules of one charge line (``number``: its place, which names it in the messages)."""
+    if line.kind not in ChargeKind.values:
+        return {
+            "kind": [_("Charge, ligne %(n)s : choisissez la nature de la charge.") % {"n": number}]
+        }
+    errors: dict[str, list[str]] = {}
+    where = _("Charge, %(line)s") % {
+        "line": _line_name(ChargeKind(line.kind).label, number, line.label)
+    }
+    amount = _amount_errors(line.amount, where)
+    if amount:
+        errors["amount"] = amount
+    if len(line.label) > LABEL_LENGTH:
+        errors["label"] = [_("%(where)s : libellé trop long.") % {"where": where}]
+    return errors
+
+
+def _validate_budget(case: Case | None, data: BudgetData, history: BudgetHistory | None = None):
+    """The rules of a new version: field -> messages; a line's messages go to ``incomes`` or
+    ``charges`` (they name the line). ``history``: default the case's (``BudgetHistory.of``)."""
+    history = history or BudgetHistory.of(case)
     errors: dict[str, list[str]] = {}
 
     def add(name: str, message: str) -> None:
@@ -93,17 +173,15 @@ def _validate_budget(case: Case, data: BudgetData) -> dict[str, list[str]]:
 
     if not isinstance(data.date, date):
         add("date", _("Indiquez la date à laquelle ce budget s'applique."))
-    else:
-        latest = BudgetVersion.objects.filter(case=case).order_by("-number").first()
-        if latest is not None and data.date < latest.date:
-            add(
-                "date",
-                _(
-                    "Une nouvelle version ne peut être antérieure à la version n° %(n)s du "
-                    "%(date)s : le budget se révise, il ne se réécrit pas."
-                )
-                % {"n": latest.number, "date": format_date(latest.date)},
+    elif history.latest_date is not None and data.date < history.latest_date:
+        add(
+            "date",
+            _(
+                "Une nouvelle version ne peut être antérieure à la version n° %(n)s du "
+                "%(date)s : le budget se révise, il ne se réécrit pas."
             )
+            % {"n": history.latest_number, "date": format_date(history.latest_date)},
+        )
     if data.ris_category not in RisCategory.values:
         add("ris_category", _("Choisissez la catégorie du revenu d'intégration du ménage."))
     if not isinstance(data.adults, int) or not 1 <= data.adults <= MAX_ADULTS:
@@ -119,53 +197,45 @@ def _validate_budget(case: Case, data: BudgetData) -> dict[str, list[str]]:
             _("Le nombre d'enfants à charge est compris entre 0 et %(max)s.")
             % {"max": MAX_CHILDREN},
         )
-    applicants = case.applicants.count()
     for number, line in enumerate(data.incomes, start=1):
-        if line.kind not in IncomeKind.values:
-            add(
-                "incomes",
-                _("Revenu, ligne %(n)s : choisissez la nature du revenu.") % {"n": number},
-            )
-            continue
-        where = _("Revenu, %(line)s") % {
-            "line": _line_name(IncomeKind(line.kind).label, number, line.label)
-        }
-        for message in _amount_errors(line.amount, where):
-            add("incomes", message)
-        if len(line.label) > LABEL_LENGTH:
-            add("incomes", _("%(where)s : libellé trop long.") % {"where": where})
-        if line.person is not None and not 1 <= line.person <= applicants:
-            add(
-                "incomes",
-                _("%(where)s : ce requérant n'existe pas dans le dossier.") % {"where": where},
-            )
-        under_scale = INCOME_RULES[PureIncomeKind(line.kind)].under_scale
-        if line.person is None and applicants > 1 and under_scale:
-            add(
-                "incomes",
-                _(
-                    "%(where)s : indiquez le requérant qui perçoit ce revenu ; les limites de "
-                    "l'art. 1409 C.J. s'appliquent à chacun des deux requérants."
-                )
-                % {"where": where},
-            )
+        for messages in _income_errors(line, number, history.applicants).values():
+            errors.setdefault("incomes", []).extend(messages)
     for number, line in enumerate(data.charges, start=1):
-        if line.kind not in ChargeKind.values:
-            add(
-                "charges",
-                _("Charge, ligne %(n)s : choisissez la nature de la charge.") % {"n": number},
-            )
-            continue
-        where = _("Charge, %(line)s") % {
-            "line": _line_name(ChargeKind(line.kind).label, number, line.label)
-        }
-        for message in _amount_errors(line.amount, where):
-            add("charges", message)
-        if len(line.label) > LABEL_LENGTH:
-            add("charges", _("%(where)s : libellé trop long.") % {"where": where})
+        for messages in _charge_errors(line, number).values():
+            errors.setdefault("charges", []).extend(messages)
     if len(data.reason) > 255:
         add("reason", _("Le motif est trop long (255 caractères au plus)."))
     return errors
+
+
+def budget_version_validate(
+    *, data: BudgetData, case: Case | None = None, history: BudgetHistory | None = None
+) -> None:
+    """The checks of ``budget_version_create`` without writing: a ``ValidationError`` keyed by
+    the fields of ``BudgetData`` (a line's messages under ``incomes`` / ``charges``: check a
+    line alone with ``income_validate`` / ``charge_validate``). What the version is checked
+    against — the case's applicants and latest version — is read from the database
+    (``case``) or given (``history``: a case not created yet)."""
+    errors = _validate_budget(case, data, history)
+    if errors:
+        raise ValidationError(errors)
+
+
+def income_validate(*, line: IncomeData, applicants: int, number: int = 1) -> None:
+    """One income line of a new version (``number``: its place in the version, which names
+    it) in a case of ``applicants`` applicants: a ``ValidationError`` keyed by the fields of
+    ``IncomeData``."""
+    errors = _income_errors(line, number, applicants)
+    if errors:
+        raise ValidationError(errors)
+
+
+def charge_validate(*, line: ChargeData, number: int = 1) -> None:
+    """One charge line of a new version: a ``ValidationError`` keyed by the fields of
+    ``ChargeData``."""
+    errors = _charge_errors(line, number)
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
@@ -256,31 +326,38 @@ def _validate_schedule(data: AllowanceData, errors: dict[str, list[str]]) -> Non
             )
 
 
-@transaction.atomic
-def allowance_decide(
-    *,
-    version: BudgetVersion,
+@dataclass(frozen=True)
+class _Checked:
+    """What the checks of a decision computed and the decision records."""
+
+    floors: AllowanceFloors
+    check: AllowanceCheck
+    carried: AllowanceDecision | None
+    suffix: str | None
+    paid: Decimal
+
+
+def _check_decision(
+    version: BudgetVersion | BudgetData,
     data: AllowanceData,
-    by: User,
-    agreement: UploadedFile | None = None,
-    today: date | None = None,
-) -> AllowanceDecision:
-    """Fix the living allowance on the case's current budget version (art. 1675/9, § 4, C.J.):
-    refused under the hard floor (integration income of the category + family allowances) or
-    over the resources; under the non-seizable amount only with the applicant's express
-    agreement, dated and uploaded (PDF or image)."""
-    today = today or timezone.localdate()
-    version = BudgetVersion.objects.select_for_update().select_related("case").get(pk=version.pk)
-    current = BudgetVersion.objects.filter(case=version.case).order_by("-number").first()
-    if current.pk != version.pk:
-        raise ValidationError(
-            _(
-                "Le pécule se fixe sur la version courante du budget (n° %(n)s du %(date)s) ; la "
-                "version n° %(old)s est conservée pour l'historique."
+    agreement: UploadedFile | None,
+    today: date,
+) -> _Checked | None:
+    """Every rule of ``allowance_decide``; raises a ``ValidationError``. A planned version
+    (``BudgetData``: not created yet) has no floors yet: only the allowance's own data is
+    checked (``None`` returned)."""
+    planned = isinstance(version, BudgetData)
+    if not planned:
+        current = BudgetVersion.objects.filter(case=version.case).order_by("-number").first()
+        if current.pk != version.pk:
+            raise ValidationError(
+                _(
+                    "Le pécule se fixe sur la version courante du budget (n° %(n)s du %(date)s) ; "
+                    "la version n° %(old)s est conservée pour l'historique."
+                )
+                % {"n": current.number, "date": format_date(current.date), "old": version.number}
             )
-            % {"n": current.number, "date": format_date(current.date), "old": version.number}
-        )
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list] = {}
     amount = data.amount
     if not isinstance(amount, Decimal):
         raise ValidationError({"amount": _("Indiquez le montant mensuel du pécule.")})
@@ -298,6 +375,15 @@ def allowance_decide(
         except ValidationError as exc:
             for name, messages in exc.message_dict.items():
                 errors.setdefault(name, []).extend(messages)
+    if planned:
+        negative = negative_allowance(amount)
+        if negative is not None:
+            errors.setdefault("amount", []).append(
+                ValidationError(negative.message, code=str(negative.verdict))
+            )
+        if errors:
+            raise ValidationError(errors)
+        return None
     try:
         floors = selectors.floors_for(version)
     except NoRowInForce as exc:
@@ -316,7 +402,10 @@ def allowance_decide(
     recorded = bool(data.agreement_date and agreement is not None and suffix) or bool(carried)
     check = check_allowance(floors, amount, agreement_recorded=recorded)
     if not check.accepted:
-        errors.setdefault("amount", []).append(check.message)
+        # the verdict is the error's code: a caller can tell why (e.g. the agreement missing)
+        errors.setdefault("amount", []).append(
+            ValidationError(check.message, code=str(check.verdict))
+        )
         if check.verdict == "needs_agreement":
             if not data.agreement_date:
                 errors.setdefault("agreement_date", []).append(
@@ -341,6 +430,43 @@ def allowance_decide(
         )
     if errors:
         raise ValidationError(errors)
+    return _Checked(floors=floors, check=check, carried=carried, suffix=suffix, paid=paid)
+
+
+def allowance_validate(
+    *,
+    version: BudgetVersion | BudgetData,
+    data: AllowanceData,
+    agreement: UploadedFile | None = None,
+    today: date | None = None,
+) -> None:
+    """The checks of ``allowance_decide`` without writing: a ``ValidationError`` keyed by the
+    fields of ``AllowanceData`` (and ``agreement_file``); a refusal by the floors carries the
+    verdict (``budget.allowance.Verdict``) as the code of its ``amount`` error. The floors are
+    the version's: a planned version (``BudgetData``, not created yet) checks only the
+    allowance's own data (amount — not negative, to the cent —, schedule, agreement date),
+    the floors are the write's."""
+    _check_decision(version, data, agreement, today or timezone.localdate())
+
+
+@transaction.atomic
+def allowance_decide(
+    *,
+    version: BudgetVersion,
+    data: AllowanceData,
+    by: User,
+    agreement: UploadedFile | None = None,
+    today: date | None = None,
+) -> AllowanceDecision:
+    """Fix the living allowance on the case's current budget version (art. 1675/9, § 4, C.J.):
+    refused under the hard floor (integration income of the category + family allowances) or
+    over the resources; under the non-seizable amount only with the applicant's express
+    agreement, dated and uploaded (PDF or image)."""
+    today = today or timezone.localdate()
+    version = BudgetVersion.objects.select_for_update().select_related("case").get(pk=version.pk)
+    checked = _check_decision(version, data, agreement, today)
+    floors, check, carried, suffix = checked.floors, checked.check, checked.carried, checked.suffix
+    amount, paid = data.amount, checked.paid
     decision = AllowanceDecision(
         version=version,
         amount=amount,

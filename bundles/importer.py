@@ -2,7 +2,12 @@
 
 ``bundle_import`` validates the WHOLE document first — the schema (``jsonschema``, Draft
 2020-12), then its meaning — and lists every problem with its JSON path
-(``$.creditors[2].claims[0].declared_on``). Only a document without any problem is written,
+(``$.creditors[2].claims[0].declared_on``). This module keeps what is the file format's (JSON,
+schema, paths, keys and references, identities, order, members that must agree); the rules
+of the domain are the services': their validate-only entry points (``claim_validate``,
+``entry_validate``…) check the plan, and each field of their errors is mapped to the JSON
+path of the member it came from (the ``*_FIELDS`` tables). Only a document without any
+problem is written,
 through the other apps' services (``cases.services.case_create``, ``claims.services``,
 ``fees.services.service_record``, ``ledger.services`` whose database triggers hold,
 ``budget.services`` for the household budget and the living allowance), in one
@@ -11,70 +16,87 @@ import is rolled back. Choices are documented in ``bundles/README.md``.
 """
 
 import json
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from stdnum import iban as std_iban
 
-from accounts.models import Organisation, Profession, User, validate_enterprise_number
+from accounts.models import Organisation, Profession, User
 from accounts.services import organisation_get_or_create
 from budget import selectors as budget_selectors
-from budget.allowance import INCOME_RULES, NoRowInForce, Verdict, check_allowance
-from budget.allowance import IncomeKind as BudgetIncomeKind
+from budget.allowance import Verdict
 from budget.models import Frequency as AllowanceFrequency
-from budget.services import MAX_AMOUNT as BUDGET_MAX_AMOUNT
 from budget.services import (
     AllowanceData,
     BudgetData,
+    BudgetHistory,
     ChargeData,
     IncomeData,
     allowance_decide,
+    allowance_validate,
     budget_version_create,
+    budget_version_validate,
+    charge_validate,
+    income_validate,
 )
 from cases.models import Case
 from cases.services import (
     ApplicantData,
     CaseData,
+    applicant_validate,
     case_change_status,
     case_create,
     case_update,
-    validate_case_dates,
+    case_validate,
+    status_change_validate,
 )
-from cases.status import CaseStatus, is_allowed
-from cases.validators import (
-    national_number_birth_date,
-    normalise_national_number,
-    validate_iban,
-    validate_national_number,
-)
-from claims.models import Creditor, Representative, validate_bic
+from cases.status import CaseStatus
+from claims.models import Creditor, Representative
 from claims.services import (
     ClaimData,
     ContactData,
     claim_create,
+    claim_validate,
     creditor_create,
     creditor_find_existing,
+    creditor_validate,
     normalise_enterprise_number,
     position_join,
     representation_add,
     representative_create,
+    representative_validate,
 )
-from contacts.models import ContactEntry
 from contacts.services import ContactData as LogData
-from contacts.services import contact_record, follow_up_mark_done
-from core.money import CENT, MAX_AMOUNT, format_eur
+from contacts.services import (
+    contact_record,
+    contact_validate,
+    follow_up_done_validate,
+    follow_up_mark_done,
+)
+from core.dates import format_date
+from core.money import format_eur
 from core.roles import Role
-from fees.models import ONCE_PER_CASE_KINDS, ServiceKind
-from fees.services import POSTAGE_KINDS, SINGLE_OCCURRENCE_KINDS, service_record
-from ledger.models import Account, Category, Direction
-from ledger.services import FUTURE_HORIZON, EntryData, account_open, entry_post, entry_reverse
+from fees.services import (
+    RecordedServices,
+    service_record,
+    service_validate,
+)
+from ledger.services import (
+    AccountState,
+    EntryData,
+    account_open,
+    account_validate,
+    entry_post,
+    entry_reverse,
+    entry_validate,
+)
 
 from .exporter import mediator_name
 from .models import CaseCreditorKey
@@ -86,7 +108,6 @@ from .schema import (
     schema_problems,
 )
 
-MAX_KM = Decimal("9999999.9")  # numeric(8, 1)
 DEFAULT_ORGANISATION_SLUG = "dossiers-importes"
 ORGANISATION_KIND_BY_PROFESSION = {
     Profession.CPAS: Organisation.Kind.CPAS,
@@ -158,6 +179,136 @@ def load_document(raw: bytes | str) -> dict:
     return document
 
 
+# --- a service's refusal at the JSON paths of the bundle ------------------------------------
+
+# Each table maps the fields of a service's ``ValidationError`` to the member of the bundle
+# object they came from: relative to the object's path, or absolute (``$…``) for a member
+# kept elsewhere (the extensions). A field absent from the table is reported at the object.
+
+
+def _same(*names: str) -> dict[str, str]:
+    """Fields named as the members they come from."""
+    return {name: name for name in names}
+
+
+CASE_FIELDS = _same(
+    "reference",
+    "division",
+    "admissibility_date",
+    "role_number",
+    "petition_date",
+    "mediator_designation_date",
+    "follow_up_start",
+    "closure_date",
+    "pricing_method",
+    "account_iban",
+    "status",
+) | {
+    "homologation_date": "$.extensions.case.homologation_date",
+    "notes": "$.extensions.case.notes",
+    "household_adults": "$.extensions.case.household.adults",
+    "dependent_children": "$.extensions.case.household.dependent_children",
+    "household_note": "$.extensions.case.household.note",
+}
+STATUS_FIELDS = {"to_status": "to", "decision_date": "date"}
+
+
+def applicant_fields(index: int) -> dict[str, str]:
+    """``$.applicants[i]`` and its contact details in ``$.extensions.applicants[i]``."""
+    return _same("last_name", "first_name", "national_number", "birth_date", "address") | {
+        "phone": f"$.extensions.applicants[{index}].phone",
+        "email": f"$.extensions.applicants[{index}].email",
+    }
+
+
+def creditor_fields(ext_path: str) -> dict[str, str]:
+    """``$.creditors[i]`` (or ``$.extensions.other_creditors[i]``) and its directory details
+    in ``$.extensions.creditors[key]`` (``ext_path``)."""
+    details = ("address", "email", "phone", "bic", "contact_person", "notes")
+    return _same("name", "enterprise_number", "iban") | {
+        name: f"{ext_path}.{name}" for name in details
+    }
+
+
+REPRESENTATIVE_FIELDS = _same("name", "role", "enterprise_number", "iban", "file_reference")
+CLAIM_FIELDS = _same(
+    "principal",
+    "interest",
+    "costs",
+    "declared_on",
+    "paid_off_on",
+    "status",
+    "nature",
+    "privilege",
+    "time_barred",
+    "key",
+) | {"creditor_reference": "reference"}
+SERVICE_FIELDS = _same("date", "kind", "quantity", "km", "amount", "registered_postage", "note")
+ACCOUNT_FIELDS = {"iban": "$.case.account_iban", "opened_on": "opened_on"}
+ENTRY_FIELDS = _same(
+    "amount",
+    "direction",
+    "category",
+    "counterparty",
+    "counterparty_iban",
+    "communication",
+    "standing_order",
+    "authorisation",
+) | {"value_date": "date", "creditor_id": "creditor_key"}
+
+
+def entry_fields(ext_path: str | None) -> dict[str, str]:
+    """``$.ledger[i]`` and what ``$.extensions.ledger.entries[k]`` adds to it."""
+    if ext_path is None:
+        return ENTRY_FIELDS
+    return ENTRY_FIELDS | {name: f"{ext_path}.{name}" for name in ("bank_reference", "note")}
+
+
+CONTACT_FIELDS = _same("date", "channel", "interlocutor", "summary", "outcome", "follow_up_on") | {
+    "creditor": "creditor_key",
+    "representative": "representation",
+}
+BUDGET_FIELDS = _same(
+    "date", "ris_category", "adults", "dependent_children", "incomes", "charges", "reason"
+)
+INCOME_FIELDS = _same("kind", "amount", "label", "person")
+CHARGE_FIELDS = _same("kind", "amount", "label", "paid_from_account")
+ALLOWANCE_FIELDS = _same(
+    "amount", "frequency", "day_of_month", "second_day_of_month", "agreement_date"
+) | {"agreement_file": "agreement_date"}
+
+
+def member_path(path: str, member: str) -> str:
+    """The JSON path of ``member`` of the object at ``path`` (or ``member`` when absolute)."""
+    return member if member.startswith("$") else f"{path}.{member}"
+
+
+def refusal_problems(exc: ValidationError, path: str, fields: Mapping[str, str]) -> list[Problem]:
+    """A service's ``ValidationError`` as problems: the messages of each field at the JSON path
+    of the member it came from (``fields``), the others at ``path``. Messages without a field
+    beside field messages are the model's constraints restating those fields' rules (the
+    chronology of a case, amounts not negative): they are not repeated."""
+    mapping = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
+    restated = set(mapping) != {NON_FIELD_ERRORS}
+    problems = []
+    for name, messages in mapping.items():
+        if name == NON_FIELD_ERRORS and restated:
+            continue
+        member = fields.get(name)
+        where = path if member is None else member_path(path, member)
+        problems.extend(Problem(where, str(message)) for message in messages)
+    return problems
+
+
+def _text(value) -> str:
+    return (value or "").strip()
+
+
+def _compact_iban(value) -> str:
+    """An IBAN as written (spaces allowed), compacted: the services validate it."""
+    return std_iban.compact(value or "")
+
+
 # --- the validated plan of an import -------------------------------------------------------
 
 
@@ -186,12 +337,17 @@ class RepresentationPlan:
     iban: str = ""
     file_reference: str = ""
 
+    def contact_data(self) -> ContactData:
+        return ContactData(
+            name=self.name, role=self.role, enterprise_number=self.enterprise_number, iban=self.iban
+        )
+
 
 @dataclass
 class ClaimPlan:
     path: str
     key: str
-    data: dict
+    data: ClaimData  # its creditor, representation and debtors are set at creation
     debtors: list[int] = field(default_factory=list)
     representation: int | None = None
 
@@ -200,10 +356,8 @@ class ClaimPlan:
 class CreditorPlan:
     path: str
     key: str
-    name: str
-    enterprise_number: str
-    iban: str
-    details: dict
+    ext_path: str  # its directory details: $.extensions.creditors[key]
+    data: ContactData
     representations: list[RepresentationPlan]
     claims: list[ClaimPlan]
     existing: Creditor | None = None
@@ -267,9 +421,26 @@ class _Checker:
         self.today = today
         self.problems: list[Problem] = []
         self.mediators: dict[str, MediatorRef] = {}
+        # members the importer could not read (not a date, an unknown key): already reported,
+        # the services are not asked to report them again
+        self.unread: set[str] = set()
 
     def add(self, path: str, message: str) -> None:
         self.problems.append(Problem(path, str(message)))
+
+    def validate(
+        self, path: str, fields: Mapping[str, str], validator: Callable[..., None], **kwargs
+    ) -> bool:
+        """Run a service's validate-only entry point; its refusal becomes problems at the
+        JSON paths of the members (``refusal_problems``)."""
+        try:
+            validator(**kwargs)
+        except ValidationError as exc:
+            for problem in refusal_problems(exc, path, fields):
+                if problem.path not in self.unread and problem not in self.problems:
+                    self.problems.append(problem)
+            return False
+        return True
 
     # values ----------------------------------------------------------------------------
     def day(self, value, path: str) -> date | None:
@@ -279,55 +450,19 @@ class _Checker:
             return date.fromisoformat(value)
         except (TypeError, ValueError):
             self.add(path, _("« %(value)s » n'est pas une date qui existe.") % {"value": value})
+            self.unread.add(path)
             return None
 
-    def money(self, value, path: str, *, positive: bool = False) -> Decimal | None:
+    def money(self, value, path: str) -> Decimal | None:
+        """A decimal string (the schema: a dot, at most two decimals) as a ``Decimal``."""
         if value is None:
             return None
         try:
-            amount = Decimal(value)
+            return Decimal(value)
         except (InvalidOperation, TypeError):
             self.add(path, _("Montant illisible."))
+            self.unread.add(path)
             return None
-        if positive and amount <= 0:
-            self.add(path, _("Le montant doit être strictement positif."))
-            return None
-        if amount < 0:
-            self.add(path, _("Le montant ne peut être négatif."))
-            return None
-        if amount > MAX_AMOUNT:
-            self.add(path, _("Ce montant est trop élevé."))
-            return None
-        return amount.quantize(CENT)
-
-    def text(self, value, path: str, max_length: int, *, required: bool = False) -> str:
-        value = (value or "").strip()
-        if required and not value:
-            self.add(path, _("Ce champ ne peut être vide."))
-        elif len(value) > max_length:
-            self.add(path, _("Au plus %(n)s caractères.") % {"n": max_length})
-        return value
-
-    def validator(self, function, value: str, path: str) -> bool:
-        try:
-            function(value)
-        except ValidationError as exc:
-            for message in exc.messages:
-                self.add(path, message)
-            return False
-        return True
-
-    def iban(self, value, path: str) -> str:
-        account = std_iban.compact(value or "")
-        if account:
-            self.validator(validate_iban, account, path)
-        return account
-
-    def enterprise_number(self, value, path: str) -> str:
-        number = normalise_enterprise_number(value or "")
-        if number:
-            self.validator(validate_enterprise_number, number, path)
-        return number
 
     # the document -------------------------------------------------------------------------
     def check(self) -> Plan:
@@ -336,11 +471,11 @@ class _Checker:
         mediator = self.resolve_mediator(self.doc["mediator"], "$.mediator")
         adm = case.admissibility_date
         status_steps = self.check_status(case) if adm else []
-        creditors = self.check_creditors(adm, len(applicants))
+        creditors = self.check_creditors(case, len(applicants))
         positions = self.check_positions(creditors)
-        services = self.check_services(adm, mediator)
+        services = self.check_services(case, mediator)
         open_account, opened_on, entries = self.check_ledger(case, creditors)
-        contacts = self.check_contacts(adm, creditors)
+        contacts = self.check_contacts(case, creditors)
         budget = self.check_budget(len(applicants))
         if self.problems:
             raise BundleInvalid(self.problems)
@@ -366,12 +501,11 @@ class _Checker:
         block = self.doc["case"]
         ext = self.ext.get("case", {})
         household = ext.get("household", {})
-        reference = self.text(block["reference"], "$.case.reference", 64, required=True)
         data = CaseData(
-            reference=reference,
+            reference=_text(block["reference"]),
             division=block["division"],
             admissibility_date=self.day(block["admissibility_date"], "$.case.admissibility_date"),
-            role_number=self.text(block.get("role_number"), "$.case.role_number", 64),
+            role_number=_text(block.get("role_number")),
             petition_date=self.day(block.get("petition_date"), "$.case.petition_date"),
             mediator_designation_date=self.day(
                 block.get("mediator_designation_date"), "$.case.mediator_designation_date"
@@ -382,25 +516,15 @@ class _Checker:
             ),
             closure_date=self.day(block.get("closure_date"), "$.case.closure_date"),
             pricing_method=block.get("pricing_method", ""),
-            account_iban=self.iban(block.get("account_iban"), "$.case.account_iban"),
+            account_iban=_compact_iban(block.get("account_iban")),
             household_adults=household.get("adults", 1),
             dependent_children=household.get("dependent_children", 0),
             household_note=household.get("note", ""),
             notes=ext.get("notes", ""),
         )
-        if data.admissibility_date:
-            for name, message in validate_case_dates(data).items():
-                where = "extensions.case" if name == "homologation_date" else "case"
-                self.add(f"$.{where}.{name}", message)
-        if (
-            reference
-            and self.organisation
-            and Case.objects.filter(organisation=self.organisation, reference=reference).exists()
-        ):
-            self.add(
-                "$.case.reference",
-                _("La référence « %(ref)s » existe déjà dans l'organisation.") % {"ref": reference},
-            )
+        self.validate(
+            "$.case", CASE_FIELDS, case_validate, data=data, organisation=self.organisation
+        )
         return data
 
     def check_status(self, case: CaseData) -> list[tuple[str, date, str]]:
@@ -415,21 +539,17 @@ class _Checker:
             when = self.day(change["date"], f"{path}.date")
             if change.get("from", current) != current:
                 self.add(f"{path}.from", _("Le statut précédent est « %(s)s ».") % {"s": current})
-            if not is_allowed(current, change["to"]):
-                self.add(
-                    f"{path}.to",
-                    _("Passage interdit de « %(a)s » à « %(b)s ».")
-                    % {"a": current, "b": change["to"]},
-                )
-            if when and when < last:
-                self.add(
-                    f"{path}.date",
-                    _(
-                        "Les décisions se suivent dans l'ordre des dates (et pas avant "
-                        "l'admissibilité)."
-                    ),
-                )
-            current, last = change["to"], when or last
+            self.validate(
+                path,
+                STATUS_FIELDS,
+                status_change_validate,
+                case=case,
+                to_status=change["to"],
+                decision_date=when,
+                from_status=current,
+                last_decision_date=last,
+            )
+            current, last = change["to"], max(last, when) if last and when else (when or last)
             steps.append((change["to"], when, change.get("note", "")))
         if current != target:
             self.add(
@@ -458,45 +578,22 @@ class _Checker:
         return [(CaseStatus.AMICABLE_PLAN, plan_date, note), (CaseStatus.CLOSED, end_date, note)]
 
     def check_applicants(self) -> list[ApplicantData]:
-        result, numbers = [], {}
+        result: list[ApplicantData] = []
         extra = self.ext.get("applicants", [])
         for i, row in enumerate(self.doc["applicants"]):
             path = f"$.applicants[{i}]"
             more = extra[i] if i < len(extra) else {}
-            number = normalise_national_number(row.get("national_number", ""))
-            if number and self.validator(
-                validate_national_number, number, f"{path}.national_number"
-            ):
-                if number in numbers:
-                    self.add(
-                        f"{path}.national_number",
-                        _("Même numéro de registre national que %(p)s.") % {"p": numbers[number]},
-                    )
-                numbers.setdefault(number, f"{path}.national_number")
-            birth = self.day(row.get("birth_date"), f"{path}.birth_date")
-            encoded = national_number_birth_date(number)
-            if birth and encoded and birth != encoded:
-                self.add(
-                    f"{path}.birth_date",
-                    _("Ne correspond pas au numéro de registre national (%(d)s).")
-                    % {"d": encoded.isoformat()},
-                )
-            email = (more.get("email") or "").strip()
-            if email:
-                self.validator(validate_email, email, f"$.extensions.applicants[{i}].email")
-            result.append(
-                ApplicantData(
-                    last_name=self.text(row["last_name"], f"{path}.last_name", 100, required=True),
-                    first_name=self.text(
-                        row["first_name"], f"{path}.first_name", 100, required=True
-                    ),
-                    national_number=number,
-                    birth_date=birth,
-                    address=row.get("address", ""),
-                    phone=more.get("phone", ""),
-                    email=email,
-                )
+            data = ApplicantData(
+                last_name=_text(row["last_name"]),
+                first_name=_text(row["first_name"]),
+                national_number=row.get("national_number", ""),
+                birth_date=self.day(row.get("birth_date"), f"{path}.birth_date"),
+                address=row.get("address", ""),
+                phone=more.get("phone", ""),
+                email=_text(more.get("email")),
             )
+            self.validate(path, applicant_fields(i), applicant_validate, data=data, others=result)
+            result.append(data)
         return result
 
     def resolve_mediator(self, block: dict, path: str) -> MediatorRef:
@@ -551,7 +648,7 @@ class _Checker:
         return ref
 
     # creditors and claims -------------------------------------------------------------------
-    def check_creditors(self, adm: date | None, applicant_count: int) -> list[CreditorPlan]:
+    def check_creditors(self, case: CaseData, applicant_count: int) -> list[CreditorPlan]:
         details_by_key = self.ext.get("creditors", {})
         claims_ext = self.ext.get("claims", {})
         plans: list[CreditorPlan] = []
@@ -573,11 +670,21 @@ class _Checker:
             elif key in keys:
                 self.add(f"{path}.key", _("Clé répétée (déjà %(p)s).") % {"p": keys[key]})
             keys.setdefault(key, f"{path}.key")
-            name = self.text(row["name"], f"{path}.name", 200, required=True)
-            number = self.enterprise_number(
-                row.get("enterprise_number"), f"{path}.enterprise_number"
+            details = dict(details_by_key.get(key, {}))
+            ext_path = json_path(("extensions", "creditors", key))
+            data = ContactData(
+                name=_text(row["name"]),
+                enterprise_number=normalise_enterprise_number(row.get("enterprise_number", "")),
+                iban=_compact_iban(row.get("iban")),
+                address=details.get("address", ""),
+                email=details.get("email", ""),
+                phone=details.get("phone", ""),
+                bic=details.get("bic", ""),
+                contact_person=details.get("contact_person", ""),
+                notes=details.get("notes", ""),
             )
-            account = self.iban(row.get("iban"), f"{path}.iban")
+            self.validate(path, creditor_fields(ext_path), creditor_validate, data=data)
+            name, number, account = data.name, data.enterprise_number, data.iban
             for kind, value in (("enterprise_number", number), ("iban", account), ("name", name)):
                 if not value or (kind == "name" and (number or account)):
                     continue
@@ -589,14 +696,6 @@ class _Checker:
                         % {"p": identities[ident]},
                     )
                 identities.setdefault(ident, path)
-            details = dict(details_by_key.get(key, {}))
-            ext_path = json_path(("extensions", "creditors", key))
-            if details.get("bic"):
-                self.validator(
-                    validate_bic, details["bic"].replace(" ", "").upper(), f"{ext_path}.bic"
-                )
-            if details.get("email"):
-                self.validator(validate_email, details["email"].strip(), f"{ext_path}.email")
             representations = self.check_representations(row, details, path, ext_path)
             existing = None
             if self.organisation is not None and name:
@@ -615,28 +714,25 @@ class _Checker:
                             % {"n": existing.name, "p": matched[existing.pk]},
                         )
                     matched.setdefault(existing.pk, path)
-            claims = []
-            for j, claim in enumerate(row["claims"]):
-                claims.append(
-                    self.check_claim(
-                        claim,
-                        f"{path}.claims[{j}]",
-                        adm,
-                        claim_keys,
-                        claims_ext,
-                        len(representations),
-                        applicant_count,
-                        "representations" not in details,
-                    )
+            claims = [
+                self.check_claim(
+                    claim,
+                    f"{path}.claims[{j}]",
+                    case,
+                    claim_keys,
+                    claims_ext,
+                    len(representations),
+                    applicant_count,
+                    "representations" not in details,
                 )
+                for j, claim in enumerate(row["claims"])
+            ]
             plans.append(
                 CreditorPlan(
                     path=path,
                     key=key,
-                    name=name,
-                    enterprise_number=number,
-                    iban=account,
-                    details={k: v for k, v in details.items() if k != "representations"},
+                    ext_path=ext_path,
+                    data=data,
                     representations=representations,
                     claims=claims,
                     existing=existing,
@@ -661,27 +757,14 @@ class _Checker:
         if listed is None:
             if head:
                 result.append(
-                    RepresentationPlan(
-                        path=f"{path}.representative",
-                        name=self.text(
-                            head["name"], f"{path}.representative.name", 200, required=True
-                        ),
-                        role=head["role"],
-                    )
+                    self.check_representative(head, f"{path}.representative", file_reference="")
                 )
             return result
         seen = {}
         for k, item in enumerate(listed):
             where = f"{ext_path}.representations[{k}]"
-            plan = RepresentationPlan(
-                path=where,
-                name=self.text(item["name"], f"{where}.name", 200, required=True),
-                role=item["role"],
-                enterprise_number=self.enterprise_number(
-                    item.get("enterprise_number"), f"{where}.enterprise_number"
-                ),
-                iban=self.iban(item.get("iban"), f"{where}.iban"),
-                file_reference=(item.get("file_reference") or "").strip(),
+            plan = self.check_representative(
+                item, where, file_reference=_text(item.get("file_reference"))
             )
             ident = (plan.enterprise_number or plan.iban or _norm(plan.name), plan.file_reference)
             if ident in seen:
@@ -704,11 +787,27 @@ class _Checker:
             )
         return result
 
+    def check_representative(
+        self, item: dict, path: str, *, file_reference: str
+    ) -> RepresentationPlan:
+        plan = RepresentationPlan(
+            path=path,
+            name=_text(item["name"]),
+            role=item["role"],
+            enterprise_number=normalise_enterprise_number(item.get("enterprise_number", "")),
+            iban=_compact_iban(item.get("iban")),
+            file_reference=file_reference,
+        )
+        self.validate(
+            path, REPRESENTATIVE_FIELDS, representative_validate, data=plan.contact_data()
+        )
+        return plan
+
     def check_claim(
         self,
         row,
         path,
-        adm,
+        case: CaseData,
         claim_keys,
         claims_ext,
         representation_count,
@@ -718,29 +817,26 @@ class _Checker:
         key = row["key"]
         if not key.strip():
             self.add(f"{path}.key", _("La clé ne peut être vide."))
-        elif len(key) > 64:
-            self.add(f"{path}.key", _("Une clé compte au plus 64 caractères."))
         elif key in claim_keys:
             self.add(
                 f"{path}.key", _("Clé de créance répétée (déjà %(p)s).") % {"p": claim_keys[key]}
             )
         claim_keys.setdefault(key, f"{path}.key")
-        declared = self.day(row["declared_on"], f"{path}.declared_on")
-        if declared and adm and declared < adm:
-            self.add(
-                f"{path}.declared_on",
-                _("Une créance ne peut être déclarée avant l'admissibilité (%(d)s).")
-                % {"d": adm.isoformat()},
-            )
-        elif declared and declared > self.today:
-            self.add(f"{path}.declared_on", _("La date de la déclaration est dans le futur."))
-        paid = self.day(row.get("paid_off_on"), f"{path}.paid_off_on")
-        if paid and declared and paid < declared:
-            self.add(
-                f"{path}.paid_off_on", _("Une créance ne peut être soldée avant sa déclaration.")
-            )
-        elif paid and paid > self.today:
-            self.add(f"{path}.paid_off_on", _("La date de solde est dans le futur."))
+        data = ClaimData(
+            creditor=None,  # found in the directory or created at import
+            key=key,
+            principal=self.money(row["principal"], f"{path}.principal"),
+            interest=self.money(row.get("interest", "0"), f"{path}.interest"),
+            costs=self.money(row.get("costs", "0"), f"{path}.costs"),
+            declared_on=self.day(row["declared_on"], f"{path}.declared_on"),
+            nature=row.get("nature", "other"),
+            creditor_reference=_text(row.get("reference")),
+            status=row.get("status", "pending"),
+            time_barred=bool(row.get("time_barred", False)),
+            privilege=row.get("privilege", "none"),
+            paid_off_on=self.day(row.get("paid_off_on"), f"{path}.paid_off_on"),
+        )
+        self.validate(path, CLAIM_FIELDS, claim_validate, case=case, data=data, today=self.today)
         more = claims_ext.get(key, {})
         debtors = more.get("debtors", [])
         if any(d > applicant_count for d in debtors):
@@ -759,22 +855,7 @@ class _Checker:
             # representations in the extensions): it acts for every claim of the creditor.
             representation = 0
         return ClaimPlan(
-            path=path,
-            key=key,
-            debtors=debtors,
-            representation=representation,
-            data={
-                "principal": self.money(row["principal"], f"{path}.principal"),
-                "interest": self.money(row.get("interest", "0"), f"{path}.interest"),
-                "costs": self.money(row.get("costs", "0"), f"{path}.costs"),
-                "declared_on": declared,
-                "nature": row.get("nature", "other"),
-                "creditor_reference": self.text(row.get("reference"), f"{path}.reference", 100),
-                "status": row.get("status", "pending"),
-                "time_barred": bool(row.get("time_barred", False)),
-                "privilege": row.get("privilege", "none"),
-                "paid_off_on": paid,
-            },
+            path=path, key=key, data=data, debtors=debtors, representation=representation
         )
 
     def check_positions(self, creditors: list[CreditorPlan]) -> list[dict]:
@@ -798,13 +879,16 @@ class _Checker:
         return result
 
     # services -------------------------------------------------------------------------------
-    def check_services(self, adm: date | None, main: MediatorRef) -> list[dict]:
+    def check_services(self, case: CaseData, main: MediatorRef) -> list[dict]:
         rows = self.doc.get("services", [])
         by_index: dict[int, MediatorRef] = {}
         for k, item in enumerate(self.ext.get("services", [])):
             path = f"$.extensions.services[{k}]"
             if item["index"] >= len(rows):
-                self.add(f"{path}.index", _("Il n'y a pas de prestation n° %(i)s.") % item)
+                self.add(
+                    f"{path}.index",
+                    _("Il n'y a pas de prestation n° %(i)s.") % {"i": item["index"]},
+                )
             elif item["index"] in by_index:
                 self.add(f"{path}.index", _("Prestation déjà décrite plus haut."))
             else:
@@ -812,103 +896,64 @@ class _Checker:
                     item["mediator"], f"{path}.mediator"
                 )
         result = []
-        first_21: str | None = None
-        forfaits: dict = {}
+        in_case: set[str] = set()
+        by_mediator: dict[tuple, set[str]] = {}
         for i, row in enumerate(rows):
             path = f"$.services[{i}]"
-            kind = row["kind"]
-            when = self.day(row["date"], f"{path}.date")
-            if when and adm and when < adm:
-                self.add(
-                    f"{path}.date",
-                    _("Une prestation ne peut précéder l'admissibilité (%(d)s).")
-                    % {"d": adm.isoformat()},
-                )
-            quantity = row.get("quantity", 1)
-            if kind in SINGLE_OCCURRENCE_KINDS and quantity != 1:
-                self.add(
-                    f"{path}.quantity", _("Un forfait unique (2,1° ou 4.3) a une quantité de 1.")
-                )
-            km = None
-            if "km" in row:
-                km = Decimal(str(row["km"]))
-                if km != km.quantize(Decimal("0.1")) or km > MAX_KM:
-                    self.add(f"{path}.km", _("Kilomètres : au plus une décimale (max 9999999,9)."))
-                    km = None
-            if kind == ServiceKind.TRAVEL and "km" not in row:
-                self.add(f"{path}.km", _("Un déplacement (4.4) indique ses kilomètres."))
-            elif kind != ServiceKind.TRAVEL and "km" in row:
-                self.add(f"{path}.km", _("Les kilomètres ne s'indiquent que pour un déplacement."))
-            amount = self.money(row.get("amount"), f"{path}.amount")
-            if kind == ServiceKind.ADMIN_COST and not amount:
-                self.add(f"{path}.amount", _("Des frais administratifs indiquent leur montant."))
-            elif kind != ServiceKind.ADMIN_COST and "amount" in row:
-                self.add(
-                    f"{path}.amount", _("Un montant ne s'indique que pour des frais (art. 6).")
-                )
-            postage = self.money(row.get("registered_postage"), f"{path}.registered_postage")
-            if "registered_postage" in row and kind not in POSTAGE_KINDS:
-                self.add(
-                    f"{path}.registered_postage",
-                    _("Le port recommandé ne s'ajoute qu'à une lettre (art. 4)."),
-                )
             mediator = by_index.get(i, main)
-            if kind in ONCE_PER_CASE_KINDS:
-                if first_21 is not None:
-                    self.add(
-                        f"{path}.kind",
-                        _("Second forfait 2,1° (homologation ou carence) : déjà %(p)s.")
-                        % {"p": first_21},
-                    )
-                first_21 = first_21 or path
-            if kind == ServiceKind.PHONE_COPIES_FORFAIT:
-                if mediator.identity in forfaits:
-                    self.add(
-                        f"{path}.kind",
-                        _("Second forfait 4.3 du même médiateur (%(n)s) : déjà %(p)s.")
-                        % {"n": mediator.name, "p": forfaits[mediator.identity]},
-                    )
-                forfaits.setdefault(mediator.identity, path)
-            result.append(
-                {
-                    "path": path,
-                    "kind": kind,
-                    "service_date": when,
-                    "mediator": mediator,
-                    "quantity": quantity,
-                    "km": km,
-                    "amount": amount,
-                    "registered_postage": postage,
-                    "note": self.text(row.get("note"), f"{path}.note", 255),
-                }
+            item = {
+                "path": path,
+                "kind": row["kind"],
+                "service_date": self.day(row["date"], f"{path}.date"),
+                "mediator": mediator,
+                "quantity": row.get("quantity", 1),
+                "km": Decimal(str(row["km"])) if "km" in row else None,
+                "amount": self.money(row.get("amount"), f"{path}.amount"),
+                "registered_postage": self.money(
+                    row.get("registered_postage"), f"{path}.registered_postage"
+                ),
+                "note": _text(row.get("note")),
+            }
+            mine = by_mediator.setdefault(mediator.identity, set())
+            self.validate(
+                path,
+                SERVICE_FIELDS,
+                service_validate,
+                case=case,
+                kind=item["kind"],
+                service_date=item["service_date"],
+                mediator=mediator.user,
+                quantity=item["quantity"],
+                km=item["km"],
+                amount=item["amount"],
+                registered_postage=item["registered_postage"],
+                note=item["note"],
+                recorded=RecordedServices(in_case=frozenset(in_case), by_mediator=frozenset(mine)),
             )
+            in_case.add(item["kind"])
+            mine.add(item["kind"])
+            result.append(item)
         return result
 
     # ledger -------------------------------------------------------------------------------
     def check_ledger(self, case: CaseData, creditors: list[CreditorPlan]):
+        """The lines in date order, each checked by ``ledger.services.entry_validate`` against
+        the account as the lines before it leave it (``AccountState.after``): what the
+        database triggers will do when they are posted in that order."""
         rows = self.doc.get("ledger", [])
         ext = self.ext.get("ledger")
         open_account = bool(rows) or ext is not None
-        adm = case.admissibility_date
-        opened_on = adm
+        opened_on = case.admissibility_date
         if ext and "opened_on" in ext:
             opened_on = self.day(ext["opened_on"], "$.extensions.ledger.opened_on")
-            if opened_on and adm and opened_on < adm:
-                self.add(
-                    "$.extensions.ledger.opened_on",
-                    _("Le compte ne peut être ouvert avant l'admissibilité."),
-                )
-        if (
-            open_account
-            and case.account_iban
-            and self.organisation
-            and Account.objects.filter(
-                iban=case.account_iban, case__organisation=self.organisation
-            ).exists()
-        ):  # one account per IBAN within the organisation (ledger.services.account_open)
-            self.add(
-                "$.case.account_iban",
-                _("Cet IBAN est déjà celui du compte de médiation d'un autre dossier."),
+        if open_account:
+            self.validate(
+                "$.extensions.ledger",
+                ACCOUNT_FIELDS,
+                account_validate,
+                case=case,
+                opened_on=opened_on,
+                organisation=self.organisation,
             )
         more: dict[int, dict] = {}
         for k, item in enumerate((ext or {}).get("entries", [])):
@@ -923,7 +968,7 @@ class _Checker:
                 more[item["index"]] = item | {"path": path}
         by_key = {c.key: c for c in creditors}
         plans: list[EntryPlan] = []
-        balance = reserve = Decimal("0.00")
+        account = AccountState(opened_on=opened_on or case.admissibility_date or date.min)
         previous: date | None = None
         reversed_by: dict[int, str] = {}
         bank_refs: dict[str, str] = {}
@@ -942,22 +987,6 @@ class _Checker:
                     % {"d": previous.isoformat()},
                 )
             previous = max(previous, when) if previous and when else (when or previous)
-            if when and opened_on and when < opened_on:
-                self.add(
-                    f"{path}.date",
-                    _("La date précède l'ouverture du compte (%(d)s).")
-                    % {"d": opened_on.isoformat()},
-                )
-            elif when and when > self.today + FUTURE_HORIZON:
-                self.add(
-                    f"{path}.date",
-                    _("La date dépasse de plus de %(n)s jours la date de l'import.")
-                    % {"n": FUTURE_HORIZON.days},
-                )
-            amount = self.money(row["amount"], f"{path}.amount", positive=True)
-            direction, category = row["direction"], row["category"]
-            outgoing = direction == Direction.OUT
-            counterparty_iban = self.iban(row.get("counterparty_iban"), f"{path}.counterparty_iban")
             creditor_key = row.get("creditor_key", "")
             creditor = by_key.get(creditor_key) if creditor_key else None
             if creditor_key and creditor is None:
@@ -965,7 +994,8 @@ class _Checker:
                     f"{path}.creditor_key",
                     _("Aucun créancier du dossier n'a la clé « %(k)s ».") % {"k": creditor_key},
                 )
-            bank_reference = (extra.get("bank_reference") or "").strip()
+                self.unread.add(f"{path}.creditor_key")
+            bank_reference = _text(extra.get("bank_reference"))
             if bank_reference:
                 if bank_reference in bank_refs:
                     self.add(
@@ -974,21 +1004,20 @@ class _Checker:
                         % {"p": bank_refs[bank_reference]},
                     )
                 bank_refs.setdefault(bank_reference, f"{extra['path']}.bank_reference")
-            data = EntryData(
-                value_date=when,
-                direction=direction,
-                amount=amount,
-                category=category,
-                counterparty=self.text(row.get("counterparty"), f"{path}.counterparty", 200),
-                counterparty_iban=counterparty_iban,
-                communication=self.text(row.get("communication"), f"{path}.communication", 140),
-                standing_order=bool(row.get("standing_order", False)),
-                authorisation=self.text(row.get("authorisation"), f"{path}.authorisation", 100),
-                bank_reference=bank_reference,
-            )
             plan = EntryPlan(
                 path=path,
-                data=data,
+                data=EntryData(
+                    value_date=when,
+                    direction=row["direction"],
+                    amount=self.money(row["amount"], f"{path}.amount"),
+                    category=row["category"],
+                    counterparty=_text(row.get("counterparty")),
+                    counterparty_iban=_compact_iban(row.get("counterparty_iban")),
+                    communication=_text(row.get("communication")),
+                    standing_order=bool(row.get("standing_order", False)),
+                    authorisation=_text(row.get("authorisation")),
+                    bank_reference=bank_reference,
+                ),
                 creditor_key=creditor_key,
                 reverses=extra.get("reverses"),
                 note=extra.get("note", ""),
@@ -996,85 +1025,19 @@ class _Checker:
             plans.append(plan)
             if plan.reverses is not None:
                 self._check_reversal(plan, i, plans, reversed_by, extra["path"])
-            else:
-                if category == Category.EXCEPTIONAL_EXPENSE and outgoing and not data.authorisation:
-                    self.add(
-                        f"{path}.authorisation",
-                        _(
-                            "Une dépense exceptionnelle exige la référence de l'autorisation du "
-                            "tribunal."
-                        ),
-                    )
-                if category == Category.DIVIDEND:
-                    self._check_dividend(row, path, creditor, outgoing)
-                if category == Category.FEE_PAYMENT and outgoing and amount:
-                    self.add(
-                        f"{path}.amount",
-                        _(
-                            "Un paiement d'honoraires exige une taxation enregistrée, que ce "
-                            "format ne transporte pas : aucun montant taxé n'est à payer."
-                        ),
-                    )
-            if len(self.problems) > before or amount is None or when is None:
-                continue  # the database would not post it either
-            delta = amount if direction == Direction.IN else -amount
-            error = None
-            if category == Category.RESERVE_TRANSFER:
-                if reserve + delta < 0:
-                    error = _("La réserve pour honoraires n'est que de %(r)s.")
-                elif reserve + delta > balance:
-                    error = _("La réserve ne peut dépasser le solde (%(b)s).")
-            elif outgoing:
-                spendable = balance - (
-                    Decimal("0") if category == Category.FEE_PAYMENT else reserve
-                )
-                if amount > spendable:
-                    error = _(
-                        "Cette sortie du %(d)s met le compte en négatif : disponible %(a)s (solde "
-                        "%(b)s dont réserve pour honoraires %(r)s)."
-                    )
-            if error:
-                self.add(
-                    f"{path}.amount",
-                    error
-                    % {
-                        "d": when.isoformat(),
-                        "a": f"{balance - reserve:.2f}",
-                        "b": f"{balance:.2f}",
-                        "r": f"{reserve:.2f}",
-                    },
-                )
-                continue
-            if category == Category.RESERVE_TRANSFER:
-                reserve += delta
-            else:
-                balance += delta
-                if category == Category.FEE_PAYMENT and outgoing:
-                    reserve = max(reserve - amount, Decimal("0"))
+            accepted = self.validate(
+                path,
+                entry_fields(extra.get("path")),
+                entry_validate,
+                data=replace(plan.data, note=plan.note),
+                account=account,
+                today=self.today,
+                payee_claims=[c.data for c in creditor.claims] if creditor else None,
+                reversal=plan.reverses is not None,
+            )
+            if accepted and len(self.problems) == before:
+                account = account.after(plan.data)  # posted: the next line sees it
         return open_account, opened_on, plans
-
-    def _check_dividend(self, row, path, creditor: CreditorPlan | None, outgoing: bool) -> None:
-        if not outgoing:
-            self.add(f"{path}.direction", _("Un dividende est un paiement sortant."))
-        if "creditor_key" not in row:
-            self.add(f"{path}.creditor_key", _("Un dividende désigne le créancier payé."))
-        elif creditor is not None:
-            if not creditor.claims:
-                self.add(
-                    f"{path}.creditor_key",
-                    _("Ce créancier n'a pas déclaré de créance dans le dossier."),
-                )
-            elif not any(
-                not c.data["time_barred"] and c.data["status"] != "rejected"
-                for c in creditor.claims
-            ):
-                self.add(
-                    f"{path}.creditor_key",
-                    _(
-                        "Ce créancier est forclos ou ses créances sont rejetées : il ne reçoit pas "
-                        "de dividende."
-                    ),
-                )
 
     def _check_reversal(self, plan: EntryPlan, i: int, plans, reversed_by, ext_path) -> None:
         j = plan.reverses
@@ -1112,7 +1075,7 @@ class _Checker:
             )
 
     # contact log ---------------------------------------------------------------------------
-    def check_contacts(self, adm: date | None, creditors: list[CreditorPlan]) -> list[dict]:
+    def check_contacts(self, case: CaseData, creditors: list[CreditorPlan]) -> list[dict]:
         by_key = {c.key: c for c in creditors}
         result = []
         for k, row in enumerate(self.ext.get("contacts", [])):
@@ -1127,33 +1090,32 @@ class _Checker:
                 and representation >= len(creditor.representations)
             ):
                 self.add(f"{path}.representation", _("Ce créancier n'a pas cette représentation."))
-            when = self.day(row["date"], f"{path}.date")
-            if when and adm and when < adm:
-                self.add(f"{path}.date", _("Un contact ne peut précéder l'admissibilité."))
-            elif when and when > self.today:
-                self.add(f"{path}.date", _("La date du contact est dans le futur."))
-            follow_up = self.day(row.get("follow_up_on"), f"{path}.follow_up_on")
-            if follow_up and when and follow_up < when:
-                self.add(f"{path}.follow_up_on", _("Le rappel ne peut précéder le contact."))
-            if row.get("follow_up_done") and not row.get("follow_up_on"):
-                self.add(f"{path}.follow_up_done", _("Seul un rappel daté peut être fait."))
-            result.append(row | {"path": path, "date": when, "follow_up_on": follow_up})
+            data = LogData(
+                creditor=None,  # and its representative: set at creation
+                date=self.day(row["date"], f"{path}.date"),
+                channel=row["channel"],
+                summary=row["summary"],
+                outcome=row["outcome"],
+                interlocutor=row.get("interlocutor", ""),
+                follow_up_on=self.day(row.get("follow_up_on"), f"{path}.follow_up_on"),
+            )
+            self.validate(
+                path, CONTACT_FIELDS, contact_validate, case=case, data=data, today=self.today
+            )
+            if row.get("follow_up_done") and f"{path}.follow_up_on" not in self.unread:
+                self.validate(
+                    path, {"follow_up_on": "follow_up_done"}, follow_up_done_validate, entry=data
+                )
+            result.append(row | {"path": path, "data": data})
         return result
 
     # household budget and living allowance -------------------------------------------------
-    def budget_money(self, value, path: str) -> Decimal | None:
-        amount = self.money(value, path)
-        if amount is not None and amount > BUDGET_MAX_AMOUNT:
-            self.add(path, _("Ce montant est trop élevé."))
-            return None
-        return amount
-
     def check_budget(self, applicant_count: int) -> list[BudgetVersionPlan]:
         """The versions, in number order; each one is created through
         ``budget.services.budget_version_create`` and its allowances through
         ``allowance_decide`` (which check the floors against the legal rows)."""
         result = []
-        previous: date | None = None
+        latest = BudgetHistory(applicants=applicant_count)  # as the versions before leave it
         versions = self.ext.get("budget", {}).get("versions", [])
         for i, row in enumerate(versions):
             path = f"$.extensions.budget.versions[{i}]"
@@ -1166,177 +1128,112 @@ class _Checker:
                     )
                     % {"n": i + 1},
                 )
-            when = self.day(row["date"], f"{path}.date")
-            if when and previous and when < previous:
-                self.add(
-                    f"{path}.date",
-                    _(
-                        "Une version du budget ne peut être antérieure à la précédente (%(d)s) : "
-                        "le budget se révise, il ne se réécrit pas."
-                    )
-                    % {"d": previous.isoformat()},
-                )
-            previous = max(previous, when) if previous and when else (when or previous)
             incomes = []
             for k, line in enumerate(row.get("incomes", [])):
                 where = f"{path}.incomes[{k}]"
-                person = line.get("person")
-                if person is not None and person > applicant_count:
-                    self.add(
-                        f"{where}.person",
-                        _("Le dossier ne compte que %(n)s requérant(s).") % {"n": applicant_count},
-                    )
-                elif (
-                    person is None
-                    and applicant_count > 1
-                    and INCOME_RULES[BudgetIncomeKind(line["kind"])].under_scale
-                ):
-                    self.add(
-                        f"{where}.person",
-                        _(
-                            "Indiquez le requérant qui perçoit ce revenu : les limites de l'art. "
-                            "1409 C.J. s'appliquent à chacun des deux requérants."
-                        ),
-                    )
-                incomes.append(
-                    IncomeData(
-                        kind=line["kind"],
-                        amount=self.budget_money(line["amount"], f"{where}.amount"),
-                        label=self.text(line.get("label"), f"{where}.label", 120),
-                        person=person,
-                    )
+                income = IncomeData(
+                    kind=line["kind"],
+                    amount=self.money(line["amount"], f"{where}.amount"),
+                    label=_text(line.get("label")),
+                    person=line.get("person"),
                 )
-            charges = []
+                self.validate(
+                    where,
+                    INCOME_FIELDS,
+                    income_validate,
+                    line=income,
+                    applicants=applicant_count,
+                    number=k + 1,
+                )
+                incomes.append(income)
+            charges, charges_accepted = [], True
             for k, line in enumerate(row.get("charges", [])):
                 where = f"{path}.charges[{k}]"
-                charges.append(
-                    ChargeData(
-                        kind=line["kind"],
-                        amount=self.budget_money(line["amount"], f"{where}.amount"),
-                        label=self.text(line.get("label"), f"{where}.label", 120),
-                        paid_from_account=bool(line.get("paid_from_account", False)),
-                    )
+                charge = ChargeData(
+                    kind=line["kind"],
+                    amount=self.money(line["amount"], f"{where}.amount"),
+                    label=_text(line.get("label")),
+                    paid_from_account=bool(line.get("paid_from_account", False)),
                 )
+                charges_accepted &= self.validate(
+                    where, CHARGE_FIELDS, charge_validate, line=charge, number=k + 1
+                )
+                charges.append(charge)
+            data = BudgetData(
+                date=self.day(row["date"], f"{path}.date"),
+                ris_category=row["ris_category"],
+                adults=row.get("adults", 1),
+                dependent_children=row.get("dependent_children", 0),
+                incomes=incomes,
+                charges=charges,
+                reason=_text(row.get("reason")),
+                note=_text(row.get("note")),
+            )
+            self.validate(  # the lines are checked above, each at its own path
+                path,
+                BUDGET_FIELDS,
+                budget_version_validate,
+                data=replace(data, incomes=[], charges=[]),
+                history=latest,
+            )
+            if data.date and (latest.latest_date is None or data.date >= latest.latest_date):
+                latest = replace(latest, latest_number=i + 1, latest_date=data.date)
             paid_from_account = (
-                None  # already reported at the charge
-                if any(c.amount is None for c in charges)
-                else sum((c.amount for c in charges if c.paid_from_account), Decimal("0.00"))
+                sum((c.amount for c in charges if c.paid_from_account), Decimal("0.00"))
+                if charges_accepted
+                else None  # already reported at the charge
             )
             allowances = [
-                self.check_allowance(item, f"{path}.allowances[{k}]", paid_from_account)
+                self.check_allowance(item, f"{path}.allowances[{k}]", data, paid_from_account)
                 for k, item in enumerate(row.get("allowances", []))
             ]
-            result.append(
-                BudgetVersionPlan(
-                    path=path,
-                    data=BudgetData(
-                        date=when,
-                        ris_category=row["ris_category"],
-                        adults=row.get("adults", 1),
-                        dependent_children=row.get("dependent_children", 0),
-                        incomes=incomes,
-                        charges=charges,
-                        reason=self.text(row.get("reason"), f"{path}.reason", 255),
-                        note=(row.get("note") or "").strip(),
-                    ),
-                    allowances=allowances,
-                )
-            )
+            result.append(BudgetVersionPlan(path=path, data=data, allowances=allowances))
         return result
 
     def check_allowance(
-        self, row: dict, path: str, paid_from_account: Decimal | None
+        self, row: dict, path: str, version: BudgetData, paid_from_account: Decimal | None
     ) -> AllowancePlan:
-        amount = self.budget_money(row["amount"], f"{path}.amount")
-        paid = self.budget_money(row.get("paid_to_applicant"), f"{path}.paid_to_applicant")
+        data = AllowanceData(
+            amount=self.money(row["amount"], f"{path}.amount"),
+            frequency=row.get("frequency", AllowanceFrequency.MONTHLY),
+            day_of_month=row.get("day_of_month", 1),
+            second_day_of_month=row.get("second_day_of_month"),
+            agreement_date=self.day(row.get("agreement_date"), f"{path}.agreement_date"),
+            note=_text(row.get("note")),
+        )
+        # the floors are checked when the version exists (``_Builder.budget``)
+        accepted = self.validate(
+            path,
+            ALLOWANCE_FIELDS,
+            allowance_validate,
+            version=version,
+            data=data,
+            today=self.today,
+        )
+        paid = self.money(row.get("paid_to_applicant"), f"{path}.paid_to_applicant")
         if (
-            amount is not None
+            accepted
             and paid is not None
             and paid_from_account is not None
-            and paid != amount - paid_from_account
-        ):
+            and paid != data.amount - paid_from_account
+        ):  # written by the export: what the service computes
             self.add(
                 f"{path}.paid_to_applicant",
                 _(
                     "Le montant versé au requérant est le pécule moins les charges payées par le "
                     "médiateur : %(n)s."
                 )
-                % {"n": f"{max(amount - paid_from_account, Decimal('0')):.2f}"},
+                % {"n": f"{max(data.amount - paid_from_account, Decimal('0')):.2f}"},
             )
-        frequency = row.get("frequency", AllowanceFrequency.MONTHLY)
-        if frequency != AllowanceFrequency.TWICE_MONTHLY and "second_day_of_month" in row:
+        if data.frequency != AllowanceFrequency.TWICE_MONTHLY and "second_day_of_month" in row:
             self.add(
                 f"{path}.second_day_of_month",
                 _("Un second jour ne s'indique que pour deux versements par mois."),
             )
-        agreement = self.day(row.get("agreement_date"), f"{path}.agreement_date")
-        if agreement and agreement > self.today:
-            self.add(
-                f"{path}.agreement_date",
-                _("L'accord du requérant ne peut être daté dans le futur."),
-            )
-        return AllowancePlan(
-            path=path,
-            data=AllowanceData(
-                amount=amount,
-                frequency=frequency,
-                day_of_month=row.get("day_of_month", 1),
-                second_day_of_month=row.get("second_day_of_month"),
-                note=self.text(row.get("note"), f"{path}.note", 255),
-            ),
-            agreement_date=agreement,
-        )
+        return AllowancePlan(path=path, data=data, agreement_date=data.agreement_date)
 
 
 # --- creation --------------------------------------------------------------------------------
-
-CLAIM_FIELDS = {
-    "principal": "principal",
-    "interest": "interest",
-    "costs": "costs",
-    "declared_on": "declared_on",
-    "paid_off_on": "paid_off_on",
-    "creditor_reference": "reference",
-    "status": "status",
-    "nature": "nature",
-    "privilege": "privilege",
-    "time_barred": "time_barred",
-    "key": "key",
-}
-ENTRY_FIELDS = {
-    "value_date": "date",
-    "amount": "amount",
-    "direction": "direction",
-    "category": "category",
-    "counterparty_iban": "counterparty_iban",
-    "authorisation": "authorisation",
-    "creditor_id": "creditor_key",
-}
-BUDGET_FIELDS = {
-    "date": "date",
-    "ris_category": "ris_category",
-    "adults": "adults",
-    "dependent_children": "dependent_children",
-    "incomes": "incomes",
-    "charges": "charges",
-    "reason": "reason",
-}
-ALLOWANCE_FIELDS = {
-    "amount": "amount",
-    "frequency": "frequency",
-    "day_of_month": "day_of_month",
-    "second_day_of_month": "second_day_of_month",
-    "agreement_date": "agreement_date",
-    "agreement_file": "agreement_date",
-}
-SERVICE_FIELDS = {
-    "date": "date",
-    "kind": "kind",
-    "quantity": "quantity",
-    "km": "km",
-    "amount": "amount",
-    "registered_postage": "registered_postage",
-}
 
 
 class _Builder:
@@ -1353,11 +1250,7 @@ class _Builder:
             with transaction.atomic():
                 return function(**kwargs)
         except ValidationError as exc:
-            mapping = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
-            for name, messages in mapping.items():
-                where = f"{path}.{fields[name]}" if name in fields else path
-                for message in messages:
-                    self.problems.append(Problem(where, message))
+            self.problems.extend(refusal_problems(exc, path, fields))
             return None
 
     def user(self, ref: MediatorRef, organisation: Organisation) -> User:
@@ -1403,7 +1296,7 @@ class _Builder:
         by = self.uploaded_by or mediator
         case = self.call(
             "$.case",
-            {},
+            CASE_FIELDS,
             case_create,
             organisation=organisation,
             mediator=mediator,
@@ -1430,7 +1323,7 @@ class _Builder:
                 f"$.extensions.status_history[{k}]"
                 if self.plan.status_from_history
                 else "$.case.status",
-                {"decision_date": "date", "to_status": "to"},
+                STATUS_FIELDS,
                 case_change_status,
                 case=case,
                 to_status=to_status,
@@ -1447,7 +1340,7 @@ class _Builder:
             # the decisions set these dates; the bundle's own values have the last word
             self.call(
                 "$.case",
-                {},
+                CASE_FIELDS,
                 case_update,
                 case=case,
                 data=data,
@@ -1462,23 +1355,12 @@ class _Builder:
         for position, plan in enumerate(self.plan.creditors):
             creditor = plan.existing
             if creditor is None:
-                details = plan.details
                 creditor = self.call(
                     plan.path,
-                    {"name": "name", "enterprise_number": "enterprise_number", "iban": "iban"},
+                    creditor_fields(plan.ext_path),
                     creditor_create,
                     organisation=organisation,
-                    data=ContactData(
-                        name=plan.name,
-                        enterprise_number=plan.enterprise_number,
-                        iban=plan.iban,
-                        address=details.get("address", ""),
-                        email=details.get("email", ""),
-                        phone=details.get("phone", ""),
-                        bic=details.get("bic", ""),
-                        contact_person=details.get("contact_person", ""),
-                        notes=details.get("notes", ""),
-                    ),
+                    data=plan.data,
                 )
                 if creditor is None:
                     continue
@@ -1498,12 +1380,11 @@ class _Builder:
                     CLAIM_FIELDS,
                     claim_create,
                     case=case,
-                    data=ClaimData(
+                    data=replace(
+                        claim.data,
                         creditor=creditor,
-                        key=claim.key,
                         representation=representations[index] if index is not None else None,
                         debtors=[applicants[d] for d in claim.debtors],
-                        **claim.data,
                     ),
                     by=by,
                 )
@@ -1533,21 +1414,16 @@ class _Builder:
         if not representative:
             representative = self.call(
                 item.path,
-                {"name": "name", "enterprise_number": "enterprise_number", "iban": "iban"},
+                REPRESENTATIVE_FIELDS,
                 representative_create,
                 organisation=organisation,
-                data=ContactData(
-                    name=item.name,
-                    role=item.role,
-                    enterprise_number=item.enterprise_number,
-                    iban=item.iban,
-                ),
+                data=item.contact_data(),
             )
         if not representative:
             return None
         return self.call(
             item.path,
-            {"file_reference": "file_reference"},
+            REPRESENTATIVE_FIELDS,
             representation_add,
             case=case,
             creditor=creditor,
@@ -1580,7 +1456,7 @@ class _Builder:
             return
         account = self.call(
             "$.extensions.ledger",
-            {"iban": "iban", "opened_on": "opened_on"},
+            ACCOUNT_FIELDS,
             account_open,
             case=case,
             opened_on=plan.opened_on,
@@ -1627,30 +1503,27 @@ class _Builder:
             if creditor is None:
                 continue
             index = row.get("representation")
-            entry: ContactEntry | None = self.call(
+            entry = self.call(
                 row["path"],
-                {
-                    "date": "date",
-                    "follow_up_on": "follow_up_on",
-                    "representative": "representation",
-                },
+                CONTACT_FIELDS,
                 contact_record,
                 case=case,
-                data=LogData(
+                data=replace(
+                    row["data"],
                     creditor=creditor,
-                    date=row["date"],
-                    channel=row["channel"],
-                    summary=row["summary"],
-                    outcome=row["outcome"],
                     representative=self.representative_at(row["creditor_key"], index),
-                    interlocutor=row.get("interlocutor", ""),
-                    follow_up_on=row["follow_up_on"],
                 ),
                 by=by,
                 today=self.today,
             )
             if entry is not None and row.get("follow_up_done"):
-                self.call(row["path"], {}, follow_up_mark_done, entry=entry, by=by)
+                self.call(
+                    row["path"],
+                    {"follow_up_on": "follow_up_done"},
+                    follow_up_mark_done,
+                    entry=entry,
+                    by=by,
+                )
 
     def budget(self, case: Case, by: User) -> None:
         """Each version, then its allowance decisions (``allowance_decide`` only decides on the
@@ -1662,31 +1535,32 @@ class _Builder:
             if version is None:
                 continue
             for allowance in plan.allowances:
-                if self.agreement_missing(version, allowance):
-                    continue
-                self.call(
-                    allowance.path,
-                    ALLOWANCE_FIELDS,
-                    allowance_decide,
-                    version=version,
-                    data=allowance.data,
-                    by=by,
-                    today=self.today,
-                )
+                try:
+                    with transaction.atomic():
+                        allowance_decide(
+                            version=version, data=allowance.data, by=by, today=self.today
+                        )
+                except ValidationError as exc:
+                    self.problems.extend(self.allowance_refused(version, allowance, exc))
 
-    def agreement_missing(self, version, allowance: AllowancePlan) -> bool:
+    def allowance_refused(self, version, allowance: AllowancePlan, exc: ValidationError):
         """An allowance under the non-seizable amount needs the applicant's signed agreement
         (``allowance_decide``: a date AND the uploaded document). The bundle does not carry
         documents, so such an allowance is refused with the way forward — never recorded
         without its agreement. Other refusals (hard floor, resources, legal rows) are the
         service's own."""
-        try:
-            floors = budget_selectors.floors_for(version)
-        except NoRowInForce:
-            return False  # allowance_decide says so, at the amount
-        check = check_allowance(floors, allowance.data.amount, agreement_recorded=False)
-        if check.verdict != Verdict.NEEDS_AGREEMENT:
-            return False
+        amount = getattr(exc, "error_dict", {}).get("amount", [])
+        needs = [e for e in amount if e.code == Verdict.NEEDS_AGREEMENT]
+        if not needs:
+            return refusal_problems(exc, allowance.path, ALLOWANCE_FIELDS)
+        others = ValidationError(
+            {
+                name: errors
+                for name, errors in exc.error_dict.items()
+                if name not in ("amount", "agreement_date", "agreement_file")
+            }
+        )
+        problems = refusal_problems(others, allowance.path, ALLOWANCE_FIELDS)
         if allowance.agreement_date:
             path = f"{allowance.path}.agreement_date"
             message = _(
@@ -1697,17 +1571,16 @@ class _Builder:
                 "puis fixez le pécule dans le budget en joignant l'accord signé."
             ) % {
                 "amount": format_eur(allowance.data.amount),
-                "floor": format_eur(floors.non_seizable),
-                "date": f"{allowance.agreement_date:%d/%m/%Y}",
+                "floor": format_eur(budget_selectors.floors_for(version).non_seizable),
+                "date": format_date(allowance.agreement_date),
             }
         else:
             path = f"{allowance.path}.amount"
             message = _(
                 "%(message)s Retirez ce pécule du fichier, importez le dossier, puis fixez le "
                 "pécule dans le budget en joignant l'accord signé du requérant."
-            ) % {"message": check.message}
-        self.problems.append(Problem(path, message))
-        return True
+            ) % {"message": needs[0].messages[0]}
+        return [Problem(path, message), *problems]
 
 
 # --- the service -------------------------------------------------------------------------

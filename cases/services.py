@@ -1,6 +1,8 @@
 """Write services for cases: keyword-only, typed, atomic. They validate everything first and
 either save the whole change or nothing (issue 2, "Bad input")."""
 
+import copy
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -94,6 +96,28 @@ def validate_case_dates(data: CaseData) -> dict[str, str]:
     return errors
 
 
+def _repeats_a_national_number(applicant: ApplicantData, others: Sequence[ApplicantData]) -> bool:
+    """Two applicants of one case never share a national number."""
+    if not applicant.national_number:
+        return False
+    number = normalise_national_number(applicant.national_number)
+    return any(
+        other.national_number and normalise_national_number(other.national_number) == number
+        for other in others
+    )
+
+
+def _birth_date_error(applicant: ApplicantData) -> str | None:
+    """A birth date that contradicts the one the national number encodes."""
+    encoded = national_number_birth_date(applicant.national_number)
+    if applicant.birth_date and encoded and encoded != applicant.birth_date:
+        return _(
+            "La date de naissance de %(name)s ne correspond pas à son numéro de registre "
+            "national (%(date)s)."
+        ) % {"name": applicant.last_name, "date": format_date(encoded)}
+    return None
+
+
 def validate_applicants(applicants: list[ApplicantData]) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if not applicants:
@@ -102,24 +126,36 @@ def validate_applicants(applicants: list[ApplicantData]) -> dict[str, list[str]]
         errors.setdefault("applicants", []).append(
             _("Un dossier compte au plus deux requérants (un couple).")
         )
-    numbers = [
-        normalise_national_number(a.national_number) for a in applicants if a.national_number
-    ]
-    if len(numbers) != len(set(numbers)):
+    if any(_repeats_a_national_number(a, applicants[:i]) for i, a in enumerate(applicants)):
         errors.setdefault("applicants", []).append(
             _("Les deux requérants ne peuvent avoir le même numéro de registre national.")
         )
     for applicant in applicants:
-        encoded = national_number_birth_date(applicant.national_number)
-        if applicant.birth_date and encoded and encoded != applicant.birth_date:
-            errors.setdefault("applicants", []).append(
-                _(
-                    "La date de naissance de %(name)s ne correspond pas à son numéro de registre "
-                    "national (%(date)s)."
-                )
-                % {"name": applicant.last_name, "date": format_date(encoded)}
-            )
+        message = _birth_date_error(applicant)
+        if message:
+            errors.setdefault("applicants", []).append(message)
     return errors
+
+
+def applicant_validate(*, data: ApplicantData, others: Sequence[ApplicantData] = ()) -> None:
+    """One applicant as ``case_create`` / ``case_update`` would save it, writing nothing; a
+    ``ValidationError`` keyed by the fields of ``ApplicantData``: the model's fields (names,
+    national number and its checksum, e-mail, lengths), a birth date that contradicts the
+    national number, a national number already one of ``others`` (the applicants before it)."""
+    errors: dict[str, list[str]] = {}
+    try:
+        _applicant(None, len(others) + 1, data).full_clean(exclude=["case"])
+    except ValidationError as exc:
+        errors = {name: list(messages) for name, messages in exc.message_dict.items()}
+    message = _birth_date_error(data)
+    if message:
+        errors.setdefault("birth_date", []).append(message)
+    if _repeats_a_national_number(data, others):
+        errors.setdefault("national_number", []).append(
+            _("Les deux requérants ne peuvent avoir le même numéro de registre national.")
+        )
+    if errors:
+        raise ValidationError(errors)
 
 
 def _check_mediator(*, organisation: Organisation, mediator: User) -> None:
@@ -132,20 +168,24 @@ def _check_mediator(*, organisation: Organisation, mediator: User) -> None:
         )
 
 
+def _applicant(case: Case | None, position: int, data: ApplicantData) -> Applicant:
+    return Applicant(
+        case=case,
+        position=position,
+        last_name=data.last_name.strip(),
+        first_name=data.first_name.strip(),
+        national_number=normalise_national_number(data.national_number),
+        birth_date=data.birth_date or national_number_birth_date(data.national_number),
+        address=data.address,
+        phone=data.phone,
+        email=data.email,
+    )
+
+
 def _save_applicants(case: Case, applicants: list[ApplicantData]) -> None:
     case.applicants.all().delete()
     for position, data in enumerate(applicants, start=1):
-        applicant = Applicant(
-            case=case,
-            position=position,
-            last_name=data.last_name.strip(),
-            first_name=data.first_name.strip(),
-            national_number=normalise_national_number(data.national_number),
-            birth_date=data.birth_date or national_number_birth_date(data.national_number),
-            address=data.address,
-            phone=data.phone,
-            email=data.email,
-        )
+        applicant = _applicant(case, position, data)
         applicant.full_clean(exclude=["case"])
         applicant.save()
 
@@ -157,14 +197,18 @@ def _apply(case: Case, data: CaseData) -> None:
     case.account_iban = normalise_iban(case.account_iban)
 
 
-def _validate_all(case: Case, data: CaseData, applicants: list[ApplicantData]) -> None:
+def _validate_all(case: Case, data: CaseData, applicants: list[ApplicantData] | None) -> None:
     errors: dict[str, list[str]] = {}
     for name, message in validate_case_dates(data).items():
         errors.setdefault(name, []).append(message)
-    for name, messages in validate_applicants(applicants).items():
-        errors.setdefault(name, []).extend(messages)
+    if applicants is not None:
+        for name, messages in validate_applicants(applicants).items():
+            errors.setdefault(name, []).extend(messages)
     duplicate = (
-        Case.objects.filter(organisation=case.organisation, reference=data.reference.strip())
+        case.organisation_id is not None
+        and Case.objects.filter(
+            organisation_id=case.organisation_id, reference=data.reference.strip()
+        )
         .exclude(pk=case.pk)
         .exists()
     )
@@ -179,6 +223,25 @@ def _validate_all(case: Case, data: CaseData, applicants: list[ApplicantData]) -
             errors.setdefault(name, []).extend(m for m in messages if m not in errors.get(name, []))
     if errors:
         raise ValidationError(errors)
+
+
+def case_validate(
+    *,
+    data: CaseData,
+    applicants: list[ApplicantData] | None = None,
+    organisation: Organisation | None = None,
+    case: Case | None = None,
+) -> None:
+    """The checks of ``case_create`` (``case`` None) or of ``case_update`` (``case``: the case
+    edited), writing nothing: a ``ValidationError`` keyed by the fields of ``CaseData`` (and
+    ``applicants``). The reference must be new in ``organisation`` (the edited case's own;
+    None: not checked, e.g. an organisation not created yet). ``applicants`` None leaves them
+    to ``applicant_validate``, whose errors carry the applicant's own fields."""
+    planned = copy.copy(case) if case is not None else Case(organisation=organisation)
+    if case is None:
+        planned.status = CaseStatus.AMICABLE_PHASE
+    _apply(planned, data)
+    _validate_all(planned, data, applicants)
 
 
 def _save(case: Case) -> None:
@@ -240,41 +303,83 @@ def case_update(
     return case
 
 
+def _status_change_errors(
+    *,
+    from_status: str,
+    to_status: str,
+    decision_date: date | None,
+    admissibility_date: date | None,
+    last_decision_date: date | None,
+) -> dict[str, str]:
+    """The rules of a status change, field -> message, in the order ``case_change_status``
+    applies them: the legal path (cases.status), then the decision's date."""
+    errors: dict[str, str] = {}
+    if not is_allowed(from_status, to_status):
+        allowed = ", ".join(str(CaseStatus(s).label) for s in sorted(allowed_next(from_status)))
+        errors["to_status"] = _(
+            "Passage interdit de « %(from)s » à « %(to)s ». Statuts possibles : %(allowed)s."
+        ) % {
+            "from": CaseStatus(from_status).label,
+            "to": CaseStatus(to_status).label if to_status in CaseStatus.values else to_status,
+            "allowed": allowed or _("aucun (dossier terminé)"),
+        }
+    if decision_date is not None:
+        if admissibility_date and decision_date < admissibility_date:
+            errors["decision_date"] = _("La décision ne peut précéder l'admissibilité.")
+        elif last_decision_date and decision_date < last_decision_date:
+            errors["decision_date"] = _(
+                "La décision ne peut précéder le dernier changement de statut (%(date)s)."
+            ) % {"date": format_date(last_decision_date)}
+    return errors
+
+
+def _last_decision_date(case: Case) -> date | None:
+    last = case.status_changes.order_by("-decision_date").first()
+    return last.decision_date if last else None
+
+
+def status_change_validate(
+    *,
+    case: Case | CaseData,
+    to_status: str,
+    decision_date: date | None,
+    from_status: str = CaseStatus.AMICABLE_PHASE,
+    last_decision_date: date | None = None,
+) -> None:
+    """The checks of ``case_change_status`` without writing, every one of them: a
+    ``ValidationError`` keyed ``to_status`` or ``decision_date``. A saved case's status and
+    last decision are read from the database; a planned case (``CaseData``) is in
+    ``from_status`` since ``last_decision_date`` (default: opened, at the admissibility)."""
+    if isinstance(case, Case):
+        case = Case.objects.get(pk=case.pk)  # as the write reads it
+        from_status, last_decision_date = case.status, _last_decision_date(case)
+    errors = _status_change_errors(
+        from_status=from_status,
+        to_status=to_status,
+        decision_date=decision_date,
+        admissibility_date=case.admissibility_date,
+        last_decision_date=last_decision_date or case.admissibility_date,
+    )
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def case_change_status(
     *, case: Case, to_status: str, decision_date: date, note: str = "", by: User
 ) -> Case:
     """Move a case along its legal path (cases.status); an illegal jump is refused."""
     case = Case.objects.select_for_update().get(pk=case.pk)
-    if not is_allowed(case.status, to_status):
-        allowed = ", ".join(str(CaseStatus(s).label) for s in sorted(allowed_next(case.status)))
-        raise ValidationError(
-            {
-                "to_status": _(
-                    "Passage interdit de « %(from)s » à « %(to)s ». "
-                    "Statuts possibles : %(allowed)s."
-                )
-                % {
-                    "from": CaseStatus(case.status).label,
-                    "to": CaseStatus(to_status).label
-                    if to_status in CaseStatus.values
-                    else to_status,
-                    "allowed": allowed or _("aucun (dossier terminé)"),
-                }
-            }
-        )
-    if decision_date < case.admissibility_date:
-        raise ValidationError({"decision_date": _("La décision ne peut précéder l'admissibilité.")})
-    last = case.status_changes.order_by("-decision_date").first()
-    if last and decision_date < last.decision_date:
-        raise ValidationError(
-            {
-                "decision_date": _(
-                    "La décision ne peut précéder le dernier changement de statut (%(date)s)."
-                )
-                % {"date": format_date(last.decision_date)}
-            }
-        )
+    errors = _status_change_errors(
+        from_status=case.status,
+        to_status=to_status,
+        decision_date=decision_date,
+        admissibility_date=case.admissibility_date,
+        last_decision_date=_last_decision_date(case),
+    )
+    if errors:  # the first refusal, as this service always reported it
+        name, message = next(iter(errors.items()))
+        raise ValidationError({name: message})
     from_status = case.status
     case.status = to_status
     if to_status in (CaseStatus.AMICABLE_PLAN, CaseStatus.JUDICIAL_PLAN):

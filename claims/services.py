@@ -4,6 +4,7 @@ Every service validates everything first and raises a ``ValidationError`` keyed 
 French, before anything is written; a refused declaration upload leaves no file behind.
 """
 
+import copy
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -19,6 +20,7 @@ from stdnum.be import vat as be_vat
 
 from accounts.models import Organisation, User
 from cases.models import Applicant, Case
+from cases.services import CaseData
 from core.dates import format_date
 from core.money import CENT, MAX_AMOUNT
 from core.uploads import upload_suffix
@@ -150,19 +152,38 @@ def _raise_if_duplicate(instance, fields: dict) -> None:
     raise DuplicateContact(message % {"name": found.name}, found, field=matched)
 
 
-def _save_contact(instance, fields: dict) -> None:
+def _validate_contact(instance, fields: dict) -> None:
     for name, value in fields.items():
         setattr(instance, name, value)
     # Field validators first (BCE, IBAN, BIC, e-mail...), then the duplicate check, which
     # offers the existing contact instead of the constraints' bare message.
     instance.full_clean(exclude=["organisation"], validate_constraints=False)
     _check_bic_country(fields)
-    _raise_if_duplicate(instance, fields)
+    if instance.organisation_id is not None:
+        _raise_if_duplicate(instance, fields)
+
+
+def _save_contact(instance, fields: dict) -> None:
+    _validate_contact(instance, fields)
     try:
         with transaction.atomic():
             instance.save()
     except IntegrityError as exc:  # a concurrent duplicate
         raise ValidationError({"name": _("Ce contact existe déjà dans l'annuaire.")}) from exc
+
+
+def creditor_validate(
+    *,
+    data: ContactData,
+    organisation: Organisation | None = None,
+    creditor: Creditor | None = None,
+) -> None:
+    """The checks of ``creditor_create`` (or of ``creditor_update`` of ``creditor``) without
+    writing: a ``ValidationError`` keyed by the fields of ``ContactData`` (enterprise number,
+    IBAN, BIC and its country, e-mail, lengths), or ``DuplicateContact`` when ``organisation``'s
+    directory has the same enterprise number or IBAN (None: the directory is not consulted)."""
+    instance = copy.copy(creditor) if creditor is not None else Creditor(organisation=organisation)
+    _validate_contact(instance, _contact_fields(data))
 
 
 @transaction.atomic
@@ -179,6 +200,22 @@ def creditor_update(*, creditor: Creditor, data: ContactData) -> Creditor:
     creditor = Creditor.objects.select_for_update().get(pk=creditor.pk)
     _save_contact(creditor, _contact_fields(data))
     return creditor
+
+
+def representative_validate(
+    *,
+    data: ContactData,
+    organisation: Organisation | None = None,
+    representative: Representative | None = None,
+) -> None:
+    """``creditor_validate`` for a representative (``data.role`` included): the checks of
+    ``representative_create`` / ``representative_update`` without writing."""
+    if representative is not None:
+        instance = copy.copy(representative)
+    else:
+        instance = Representative(organisation=organisation)
+    instance.role = data.role
+    _validate_contact(instance, _contact_fields(data))
 
 
 @transaction.atomic
@@ -263,14 +300,19 @@ def _check_money(errors: dict, name: str, value: Decimal | None) -> None:
         errors[name] = _("Ce montant est trop élevé.")
 
 
-def validate_claim(case: Case, data: ClaimData) -> dict[str, str]:
+def validate_claim(
+    case: Case | CaseData, data: ClaimData, today: date | None = None
+) -> dict[str, str]:
+    """The rules of a claim; field -> message (empty when valid). ``today`` (default: today)
+    bounds the dates. A planned case (``CaseData``, not in the database yet) has no rows to
+    check the creditor, representation and debtors against: the write checks them."""
     errors: dict[str, str] = {}
     for name in ("principal", "interest", "costs"):
         _check_money(errors, name, getattr(data, name))
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     if data.declared_on is None:
         errors["declared_on"] = _("Indiquez la date de la déclaration.")
-    elif data.declared_on < case.admissibility_date:
+    elif case.admissibility_date and data.declared_on < case.admissibility_date:
         errors["declared_on"] = _(
             "Une créance ne peut être déclarée avant l'admissibilité (%(date)s)."
         ) % {"date": format_date(case.admissibility_date)}
@@ -281,6 +323,8 @@ def validate_claim(case: Case, data: ClaimData) -> dict[str, str]:
             errors["paid_off_on"] = _("Une créance ne peut être soldée avant sa déclaration.")
         elif data.paid_off_on > today:
             errors["paid_off_on"] = _("La date de solde ne peut être dans le futur.")
+    if not isinstance(case, Case):
+        return errors
     if data.creditor is None:
         errors["creditor"] = _("Choisissez le créancier.")
     elif data.creditor.organisation_id != case.organisation_id:
@@ -327,6 +371,35 @@ def _apply_claim(claim: Claim, data: ClaimData) -> None:
     for name in CLAIM_FIELDS:
         setattr(claim, name, getattr(data, name))
     claim.creditor_reference = (claim.creditor_reference or "").strip()
+
+
+# The fields of a claim that are rows (or files): left to ``validate_claim`` and the write.
+_CLAIM_ROWS = [
+    "case",
+    "creditor",
+    "representation",
+    "position",
+    "created_by",
+    "declaration_file",
+    "declaration_name",
+]
+
+
+def claim_validate(*, case: Case | CaseData, data: ClaimData, today: date | None = None) -> None:
+    """The checks of ``claim_create`` without writing: a ``ValidationError`` keyed by the
+    fields of ``ClaimData`` — amounts, dates (declared between the admissibility and ``today``,
+    default: today), the model's fields (lengths, choices) and, for a case in the database,
+    its creditor, representation and debtors. ``case`` may be planned (``CaseData``)."""
+    errors = {name: [message] for name, message in validate_claim(case, data, today).items()}
+    claim = Claim()
+    _apply_claim(claim, data)
+    try:
+        # the model's constraints restate the rules above; the key's uniqueness is per case
+        claim.full_clean(exclude=[*_CLAIM_ROWS, *errors], validate_constraints=False)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
 
 
 def _validate_all(case: Case, data: ClaimData, declaration) -> str | None:

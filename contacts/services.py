@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cases.models import Case
+from cases.services import CaseData
 from claims.models import Creditor, Representation, Representative
 from core.dates import format_date
 
@@ -30,7 +31,7 @@ class ContactData:
 
 
 def validate_contact(
-    case: Case, data: ContactData, today: date, unchanged: ContactEntry | None = None
+    case: Case | CaseData, data: ContactData, today: date, unchanged: ContactEntry | None = None
 ) -> dict[str, str]:
     """The rules of a contact entry; returns field -> message (empty when valid).
 
@@ -41,12 +42,17 @@ def validate_contact(
     - the contact is dated between the admissibility order (the order designates the mediator:
       there is no mediator's contact before it) and today;
     - the follow-up date does not precede the contact.
+
+    A planned case (``CaseData``, not in the database yet) has no directory nor
+    representations to check the creditor and the representative against: the write does.
     """
     errors: dict[str, str] = {}
-    if data.creditor is None or data.creditor.organisation_id != case.organisation_id:
+    saved = isinstance(case, Case)
+    if saved and (data.creditor is None or data.creditor.organisation_id != case.organisation_id):
         errors["creditor"] = _("Choisissez un créancier de l'annuaire de l'organisation.")
     elif (
-        data.representative is not None
+        saved
+        and data.representative is not None
         and not (
             unchanged is not None
             and unchanged.creditor_id == data.creditor.pk
@@ -66,7 +72,7 @@ def validate_contact(
         errors["date"] = _(
             "La date du contact ne peut être dans le futur (aujourd'hui : %(d)s)."
         ) % {"d": format_date(today)}
-    elif data.date < case.admissibility_date:
+    elif case.admissibility_date and data.date < case.admissibility_date:
         errors["date"] = _(
             "Un contact ne peut précéder l'ordonnance d'admissibilité du %(d)s, qui désigne le "
             "médiateur."
@@ -82,6 +88,32 @@ def validate_contact(
     if not (data.summary or "").strip():
         errors["summary"] = _("Résumez le contact en quelques mots.")
     return errors
+
+
+def contact_validate(
+    *, case: Case | CaseData, data: ContactData, today: date | None = None
+) -> None:
+    """The checks of ``contact_record`` without writing: a ``ValidationError`` keyed by the
+    fields of ``ContactData`` (``validate_contact``, and the model's fields: lengths,
+    choices). ``today`` (default: today) bounds the contact's date; ``case`` may be planned
+    (``CaseData``)."""
+    errors = {
+        name: [message]
+        for name, message in validate_contact(case, data, today or timezone.localdate()).items()
+    }
+    entry = ContactEntry()
+    _apply(entry, data)
+    try:
+        # the model's constraints restate the rules of validate_contact
+        entry.full_clean(exclude=[*_ENTRY_ROWS, *errors], validate_constraints=False)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+
+
+# The fields of a contact entry that are rows: left to ``validate_contact`` and the write.
+_ENTRY_ROWS = ["case", "creditor", "representative", "recorded_by", "follow_up_done_by"]
 
 
 def _apply(entry: ContactEntry, data: ContactData) -> None:
@@ -145,13 +177,19 @@ def contact_update(
     return entry
 
 
+def follow_up_done_validate(*, entry: ContactEntry | ContactData) -> None:
+    """The checks of ``follow_up_mark_done`` without writing (a ``ContactData``: a contact not
+    recorded yet, whose follow-up is not done): only a dated follow-up can be done, once."""
+    if entry.follow_up_on is None:
+        raise ValidationError({"follow_up_on": _("Ce contact n'a pas de date de rappel.")})
+    if isinstance(entry, ContactEntry) and entry.follow_up_done_at is not None:
+        raise ValidationError({"follow_up_on": _("Ce rappel est déjà marqué comme fait.")})
+
+
 @transaction.atomic
 def follow_up_mark_done(*, entry: ContactEntry, by: User) -> ContactEntry:
     entry = ContactEntry.objects.select_for_update().get(pk=entry.pk)
-    if entry.follow_up_on is None:
-        raise ValidationError({"follow_up_on": _("Ce contact n'a pas de date de rappel.")})
-    if entry.follow_up_done_at is not None:
-        raise ValidationError({"follow_up_on": _("Ce rappel est déjà marqué comme fait.")})
+    follow_up_done_validate(entry=entry)
     entry.follow_up_done_at = timezone.now()
     entry.follow_up_done_by = by
     entry.save(update_fields=["follow_up_done_at", "follow_up_done_by", "updated_at"])

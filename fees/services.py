@@ -12,6 +12,7 @@ by field):
 The legal computation stays in the pure engine (``fees.engine``); ``fees.facts`` reads its facts.
 """
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cases.models import Case
+from cases.services import CaseData
 from core.dates import format_date
 from core.money import CENT, format_eur, round_cents
 from documents.models import DocumentKind
@@ -70,18 +72,43 @@ def _money(value: Decimal | None) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class RecordedServices:
+    """What the once-only rules (fees.md §6) look at: the kinds of the services a case already
+    has, and those of the new act's mediator (only the single-occurrence kinds matter)."""
+
+    in_case: frozenset[str] = frozenset()
+    by_mediator: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, case: Case, mediator: User | None) -> "RecordedServices":
+        """The services recorded in the database."""
+        services = case.services.filter(kind__in=SINGLE_OCCURRENCE_KINDS)
+        return cls(
+            in_case=frozenset(services.values_list("kind", flat=True)),
+            by_mediator=frozenset(
+                services.filter(mediator=mediator).values_list("kind", flat=True)
+                if mediator is not None
+                else ()
+            ),
+        )
+
+
 def _validate(
     *,
-    case: Case,
+    case: Case | CaseData,
     kind: str,
-    service_date: date,
-    mediator: User,
+    service_date: date | None,
+    mediator: User | None,
     quantity: int,
     km: Decimal | None,
     amount: Decimal | None,
     registered_postage: Decimal | None,
+    recorded: RecordedServices | None = None,
 ) -> dict[str, list[str]]:
-    """Every rule at once, so that the form shows every mistake in one go."""
+    """Every rule at once, so that the form shows every mistake in one go. ``recorded``
+    (default: the case's services in the database; none for a planned case) is what the
+    once-only rules compare with."""
     errors: dict[str, list[str]] = {}
 
     def add(field: str, message: str) -> None:
@@ -89,13 +116,15 @@ def _validate(
 
     if kind not in ServiceKind.values:
         add("kind", _("Prestation inconnue."))
-    if service_date < case.admissibility_date:
+    adm = case.admissibility_date
+    if service_date is not None and adm is not None and service_date < adm:
         add(
             "date",
             _("Une prestation ne peut précéder l'admissibilité (%(date)s).")
-            % {"date": format_date(case.admissibility_date)},
+            % {"date": format_date(adm)},
         )
-    if mediator.organisation_id != case.organisation_id:
+    saved = isinstance(case, Case)
+    if saved and mediator is not None and mediator.organisation_id != case.organisation_id:
         add("mediator", _("Le médiateur doit appartenir à l'organisation du dossier."))
     if quantity < 1:
         add("quantity", _("La quantité est au moins 1."))
@@ -120,17 +149,66 @@ def _validate(
             "registered_postage",
             _("Le port recommandé ne s'ajoute qu'à une lettre ordinaire ou circulaire (art. 4)."),
         )
-    if kind in ONCE_PER_CASE_KINDS and case.services.filter(kind__in=ONCE_PER_CASE_KINDS).exists():
-        add(
-            "kind",
-            _("Le forfait 2,1° (homologation ou carence) est déjà enregistré dans ce dossier."),
-        )
-    if (
-        kind == ServiceKind.PHONE_COPIES_FORFAIT
-        and case.services.filter(kind=kind, mediator=mediator).exists()
-    ):
-        add("kind", _("Le forfait 4.3 est déjà enregistré pour ce médiateur dans ce dossier."))
+    if kind in SINGLE_OCCURRENCE_KINDS:
+        if recorded is None:
+            recorded = RecordedServices.of(case, mediator) if saved else RecordedServices()
+        if kind in ONCE_PER_CASE_KINDS and recorded.in_case & ONCE_PER_CASE_KINDS:
+            add(
+                "kind",
+                _("Le forfait 2,1° (homologation ou carence) est déjà enregistré dans ce dossier."),
+            )
+        if kind == ServiceKind.PHONE_COPIES_FORFAIT and kind in recorded.by_mediator:
+            add("kind", _("Le forfait 4.3 est déjà enregistré pour ce médiateur dans ce dossier."))
     return errors
+
+
+def service_validate(
+    *,
+    case: Case | CaseData,
+    kind: str,
+    service_date: date | None,
+    mediator: User | None,
+    quantity: int = 1,
+    km: Decimal | None = None,
+    amount: Decimal | None = None,
+    registered_postage: Decimal | None = None,
+    note: str = "",
+    recorded: RecordedServices | None = None,
+) -> None:
+    """The checks of ``service_record`` without writing: a ``ValidationError`` keyed by the
+    fields of ``Service`` (``date``, ``kind``, ``quantity``, ``km``, ``amount``,
+    ``registered_postage``, ``note``). ``case`` may be planned (``CaseData``): ``recorded``
+    then says which services it will already have (default: none), and the mediator's
+    organisation is the write's to check."""
+    errors = _validate(
+        case=case,
+        kind=kind,
+        service_date=service_date,
+        mediator=mediator,
+        quantity=quantity,
+        km=km,
+        amount=amount,
+        registered_postage=registered_postage,
+        recorded=recorded,
+    )
+    service = Service(
+        date=service_date,
+        kind=kind,
+        quantity=quantity,
+        km=km,
+        amount=amount,
+        registered_postage=registered_postage,
+        note=note,
+    )
+    try:
+        # the model's constraints restate the rules above
+        service.full_clean(
+            exclude=["case", "mediator", "created_by", *errors], validate_constraints=False
+        )
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic

@@ -1,18 +1,21 @@
 """Posting to the mediation account. The database has the last word (triggers and checks, see
 migrations 0002 and 0003); these services give the clear message first and keep the hash chain."""
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Protocol
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from stdnum import iban as std_iban
 
-from accounts.models import User
+from accounts.models import Organisation, User
 from cases.models import Case
-from claims.models import Claim
+from cases.services import CaseData
+from claims.models import Claim, ClaimStatus
 from core.dates import format_date
 from core.money import CENT, MAX_AMOUNT, format_eur
 
@@ -41,15 +44,43 @@ class EntryData:
     note: str = ""
 
 
-@transaction.atomic
-def account_open(*, case: Case, iban: str = "", opened_on: date | None = None) -> Account:
-    """Open the case's mediation account (one per case). Idempotent: when the account exists it
-    is returned unchanged. ``iban`` is the bank sub-account (default: the case's IBAN)."""
-    existing = Account.objects.filter(case=case).first()
-    if existing is not None:
-        return existing
-    iban = std_iban.compact(iban or case.account_iban or "")
-    opened_on = opened_on or case.admissibility_date
+@dataclass(frozen=True)
+class AccountState:
+    """An account as a new entry is checked against: the day it was opened, its balance and
+    fee reserve before the entry."""
+
+    opened_on: date
+    balance: Decimal = Decimal("0.00")
+    reserve: Decimal = Decimal("0.00")
+
+    @classmethod
+    def of(cls, account: Account) -> "AccountState":
+        return cls(opened_on=account.opened_on, balance=account.balance, reserve=account.reserve)
+
+    def after(self, data: EntryData) -> "AccountState":
+        """The account once ``data`` is posted, as the database triggers update it (migration
+        0002): a ``reserve_transfer`` moves money between the available part and the reserve
+        (in = set aside, out = released); any other entry changes the balance, and a
+        ``fee_payment`` out is drawn from the reserve first."""
+        delta = data.amount if data.direction == Direction.IN else -data.amount
+        if data.category == Category.RESERVE_TRANSFER:
+            return replace(self, reserve=self.reserve + delta)
+        reserve = self.reserve
+        if data.category == Category.FEE_PAYMENT and data.direction == Direction.OUT:
+            reserve = max(reserve - data.amount, Decimal("0.00"))
+        return replace(self, balance=self.balance + delta, reserve=reserve)
+
+
+class ClaimStanding(Protocol):
+    """What a dividend looks at in a claim of its creditor (a ``Claim``, a ``ClaimData``)."""
+
+    time_barred: bool
+    status: str
+
+
+def _account_errors(
+    case: Case | CaseData, iban: str, opened_on: date | None, organisation_id: int | None
+) -> dict[str, str]:
     errors: dict[str, str] = {}
     if iban:
         try:
@@ -61,17 +92,60 @@ def account_open(*, case: Case, iban: str = "", opened_on: date | None = None) -
             # a case by the account's IBAN (banking.services.matching). Another
             # organisation's accounts are neither consulted nor revealed (a case moved to a
             # mediator of another organisation keeps its bundle's IBAN there).
-            if Account.objects.filter(
-                iban=iban, case__organisation_id=case.organisation_id
-            ).exists():
+            if (
+                organisation_id is not None
+                and Account.objects.filter(
+                    iban=iban, case__organisation_id=organisation_id
+                ).exists()
+            ):
                 errors["iban"] = _(
                     "Cet IBAN est déjà celui du compte de médiation d'un autre dossier."
                 )
-    if opened_on < case.admissibility_date:
+    adm = case.admissibility_date
+    if opened_on and adm and opened_on < adm:
         errors["opened_on"] = _(
             "Le compte de médiation ne peut être ouvert avant l'ordonnance d'admissibilité "
             "(%(date)s)."
-        ) % {"date": format_date(case.admissibility_date)}
+        ) % {"date": format_date(adm)}
+    return errors
+
+
+def account_validate(
+    *,
+    case: Case | CaseData,
+    iban: str = "",
+    opened_on: date | None = None,
+    organisation: Organisation | None = None,
+) -> None:
+    """The checks of ``account_open`` without writing: a ``ValidationError`` keyed ``iban`` or
+    ``opened_on``. ``case`` may be planned (``CaseData``): the IBAN is then looked up among the
+    accounts of ``organisation`` (None: not looked up, e.g. an organisation not created yet).
+    A case that has its account already passes (``account_open`` returns it)."""
+    if isinstance(case, Case):
+        if Account.objects.filter(case=case).exists():
+            return
+        organisation = case.organisation
+    iban = std_iban.compact(iban or case.account_iban or "")
+    errors = _account_errors(
+        case,
+        iban,
+        opened_on or case.admissibility_date,
+        organisation.pk if organisation is not None else None,
+    )
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def account_open(*, case: Case, iban: str = "", opened_on: date | None = None) -> Account:
+    """Open the case's mediation account (one per case). Idempotent: when the account exists it
+    is returned unchanged. ``iban`` is the bank sub-account (default: the case's IBAN)."""
+    existing = Account.objects.filter(case=case).first()
+    if existing is not None:
+        return existing
+    iban = std_iban.compact(iban or case.account_iban or "")
+    opened_on = opened_on or case.admissibility_date
+    errors = _account_errors(case, iban, opened_on, case.organisation_id)
     if errors:
         raise ValidationError(errors)
     account, _created = Account.objects.get_or_create(
@@ -80,7 +154,19 @@ def account_open(*, case: Case, iban: str = "", opened_on: date | None = None) -
     return account
 
 
-def _validate(case: Case, account: Account, data: EntryData, *, today: date, reversal: bool):
+# the text fields of an entry, as long as the database stores them
+_TEXT_FIELDS = ("counterparty", "communication", "authorisation", "bank_reference", "note")
+
+
+def _entry_errors(
+    data: EntryData,
+    account: AccountState,
+    *,
+    today: date,
+    reversal: bool,
+    payee_claims: Sequence[ClaimStanding] | None,
+    taxed_unpaid: Decimal,
+) -> dict[str, str]:
     errors: dict[str, str] = {}
     amount = data.amount
     if not isinstance(amount, Decimal) or not amount.is_finite():
@@ -112,7 +198,14 @@ def _validate(case: Case, account: Account, data: EntryData, *, today: date, rev
             std_iban.validate(data.counterparty_iban)
         except Exception:
             errors["counterparty_iban"] = _("IBAN de la contrepartie invalide.")
+    for name in _TEXT_FIELDS:
+        try:
+            Entry._meta.get_field(name).run_validators(getattr(data, name))
+        except ValidationError as exc:
+            errors[name] = exc.messages[0]
     if reversal:
+        if "amount" not in errors:
+            errors.update(_reversal_errors(account, data))
         return errors
     outgoing = data.direction == Direction.OUT
     # The rules of the category are reported together with the errors above (one round trip
@@ -122,16 +215,13 @@ def _validate(case: Case, account: Account, data: EntryData, *, today: date, rev
             "Une dépense exceptionnelle exige la référence de l'autorisation du tribunal."
         )
     if data.category == Category.DIVIDEND:
-        errors.update(_dividend_errors(case, data))
+        errors.update(_dividend_errors(data, payee_claims))
     if errors:
         return errors
-    if data.category == Category.FEE_PAYMENT and outgoing:
-        allowance = fee_payment_allowance(case)
-        if data.amount > allowance:
-            errors["amount"] = _(
-                "Paiement d'honoraires refusé : le montant taxé et non encore payé est de "
-                "%(allowed)s."
-            ) % {"allowed": format_eur(allowance)}
+    if data.category == Category.FEE_PAYMENT and outgoing and data.amount > taxed_unpaid:
+        errors["amount"] = _(
+            "Paiement d'honoraires refusé : le montant taxé et non encore payé est de %(allowed)s."
+        ) % {"allowed": format_eur(taxed_unpaid)}
     if data.category == Category.RESERVE_TRANSFER:
         delta = data.amount if data.direction == Direction.IN else -data.amount
         if account.reserve + delta < 0:
@@ -156,17 +246,99 @@ def _validate(case: Case, account: Account, data: EntryData, *, today: date, rev
                 "reserve": format_eur(account.reserve),
             }
     if data.category == Category.DIVIDEND and outgoing and "amount" not in errors:
-        errors.update(_fees_first_errors(case, account, data))
+        errors.update(_fees_first_errors(account, data, taxed_unpaid))
     return errors
 
 
-def _fees_first_errors(case: Case, account: Account, data: EntryData) -> dict[str, str]:
+def _reversal_errors(account: AccountState, data: EntryData) -> dict[str, str]:
+    """A reversal (``data``, the opposite of its original) may not overdraw the account nor
+    take the reserve out of ``0 <= reserve <= balance``."""
+    if data.category == Category.RESERVE_TRANSFER:
+        if data.direction == Direction.OUT and data.amount > account.reserve:
+            return {
+                "amount": _(
+                    "La réserve pour honoraires n'est plus que de %(r)s : cette mise en réserve "
+                    "ne peut être extournée."
+                )
+                % {"r": format_eur(account.reserve)}
+            }
+        if data.direction == Direction.IN and account.reserve + data.amount > account.balance:
+            return {
+                "amount": _(
+                    "La réserve ne peut dépasser le solde (%(b)s) : cette libération ne peut "
+                    "être extournée."
+                )
+                % {"b": format_eur(account.balance)}
+            }
+    elif data.direction == Direction.OUT and data.amount > account.balance - account.reserve:
+        return {
+            "amount": _(
+                "L'extourne mettrait le compte en négatif : disponible %(available)s (solde "
+                "%(balance)s dont réserve pour honoraires %(reserve)s)."
+            )
+            % {
+                "available": format_eur(account.balance - account.reserve),
+                "balance": format_eur(account.balance),
+                "reserve": format_eur(account.reserve),
+            }
+        }
+    return {}
+
+
+def entry_validate(
+    *,
+    data: EntryData,
+    account: AccountState,
+    today: date,
+    payee_claims: Sequence[ClaimStanding] | None = None,
+    taxed_unpaid: Decimal = Decimal("0.00"),
+    reversal: bool = False,
+) -> None:
+    """The checks of ``entry_post`` (of ``entry_reverse`` with ``reversal``: ``data`` is then
+    the reversal) without writing, on plain data, so that an entry can be checked before its
+    account exists: ``account`` as it stands before the entry (``AccountState.of(account)``;
+    ``AccountState.after`` for the next one), ``today`` the posting day (the value date's
+    horizon), ``payee_claims`` the claims in the case of the creditor a dividend names (None:
+    it names none), ``taxed_unpaid`` what the court has taxed and is still unpaid
+    (``fee_payment_allowance``). A ``ValidationError`` keyed by the fields of ``EntryData``."""
+    errors = _entry_errors(
+        data,
+        account,
+        today=today,
+        reversal=reversal,
+        payee_claims=payee_claims,
+        taxed_unpaid=taxed_unpaid,
+    )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _validate(case: Case, account: Account, data: EntryData, *, today: date, reversal: bool):
+    """``entry_validate`` against the database: the account's row, the claims of the creditor
+    a dividend names, the fees taxed and unpaid (read only when a rule needs them)."""
+    outgoing = data.direction == Direction.OUT
+    payee_claims = None
+    if data.category == Category.DIVIDEND and data.creditor_id and not reversal:
+        payee_claims = list(Claim.objects.filter(case=case, creditor_id=data.creditor_id))
+    taxed_unpaid = Decimal("0.00")
+    if outgoing and not reversal and data.category in (Category.FEE_PAYMENT, Category.DIVIDEND):
+        taxed_unpaid = fee_payment_allowance(case)
+    return _entry_errors(
+        data,
+        AccountState.of(account),
+        today=today,
+        reversal=reversal,
+        payee_claims=payee_claims,
+        taxed_unpaid=taxed_unpaid,
+    )
+
+
+def _fees_first_errors(account: AccountState, data: EntryData, unpaid: Decimal) -> dict[str, str]:
     """Fees are a debt of the mass, paid by preference before any creditor (fees.md §8, art.
     1675/19 C.J.): a dividend may not take the money the taxed and unpaid fees need. The fee
     reserve is already out of a dividend's reach; so is, beyond it, what the taxed unpaid fees
     need. Other outgoing payments (living allowance, payments for the applicant, authorised
     expenses) are not creditors of the mass and are not held back."""
-    unpaid = fee_payment_allowance(case)
     if unpaid <= 0:
         return {}
     room = account.balance - max(account.reserve, unpaid)
@@ -187,15 +359,16 @@ def _fees_first_errors(case: Case, account: Account, data: EntryData) -> dict[st
     }
 
 
-def _dividend_errors(case: Case, data: EntryData) -> dict[str, str]:
+def _dividend_errors(
+    data: EntryData, payee_claims: Sequence[ClaimStanding] | None
+) -> dict[str, str]:
     if data.direction != Direction.OUT:
         return {"direction": _("Un dividende est un paiement sortant.")}
-    if not data.creditor_id:
+    if payee_claims is None:
         return {"creditor_id": _("Un dividende désigne le créancier payé.")}
-    claims = Claim.objects.filter(case=case, creditor_id=data.creditor_id)
-    if not claims.exists():
+    if not payee_claims:
         return {"creditor_id": _("Ce créancier n'a pas déclaré de créance dans le dossier.")}
-    if not claims.filter(time_barred=False).exclude(status="rejected").exists():
+    if not any(not c.time_barred and c.status != ClaimStatus.REJECTED for c in payee_claims):
         return {
             "creditor_id": _(
                 "Ce créancier est forclos ou ses créances sont rejetées : il ne reçoit pas de "
@@ -276,26 +449,6 @@ def entry_reverse(*, entry: Entry, by: User | None, today: date, note: str = "")
         note=note or _("Extourne de l'écriture n° %(n)s") % {"n": entry.sequence},
     )
     errors = _validate(account.case, account, data, today=today, reversal=True)
-    if entry.category == Category.RESERVE_TRANSFER:
-        if data.direction == Direction.OUT and data.amount > account.reserve:
-            errors["amount"] = _(
-                "La réserve pour honoraires n'est plus que de %(r)s : cette mise en réserve ne "
-                "peut être extournée."
-            ) % {"r": format_eur(account.reserve)}
-        elif data.direction == Direction.IN and account.reserve + data.amount > account.balance:
-            errors["amount"] = _(
-                "La réserve ne peut dépasser le solde (%(b)s) : cette libération ne peut être "
-                "extournée."
-            ) % {"b": format_eur(account.balance)}
-    elif data.direction == Direction.OUT and data.amount > account.balance - account.reserve:
-        errors["amount"] = _(
-            "L'extourne mettrait le compte en négatif : disponible %(available)s (solde "
-            "%(balance)s dont réserve pour honoraires %(reserve)s)."
-        ) % {
-            "available": format_eur(account.balance - account.reserve),
-            "balance": format_eur(account.balance),
-            "reserve": format_eur(account.reserve),
-        }
     if errors:
         raise ValidationError(errors)
     return _insert(account, data, by=by, reverses=entry)
