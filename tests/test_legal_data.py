@@ -316,9 +316,14 @@ def test_legal_release_writes_the_release_and_its_migration(tmp_path, monkeypatc
     assert written["description"] == "Avis 2027 (test)"
     assert written["models"] == {"TariffRowRecord": {"identity": ["row_id"], "rows": [new_row]}}
     (migration,) = (tmp_path / "fees" / "migrations").glob("*.py")
-    assert migration.name == "0007_legal_release_2027.py"
+    # the next migration of the app, after its latest one
+    from django.db.migrations.loader import MigrationLoader
+
+    (latest,) = MigrationLoader(None, ignore_no_migrations=True).graph.leaf_nodes("fees")
+    number = int(latest[1][:4]) + 1
+    assert migration.name == f"{number:04d}_legal_release_2027.py"
     text = migration.read_text(encoding="utf-8")
-    assert 'dependencies = [("fees", "0006_load_legal_amounts")]' in text
+    assert f'dependencies = [("fees", "{latest[1]}")]' in text
     assert f'digest="{release_digest(written)}"' in text
     compile(text, str(migration), "exec")
 
