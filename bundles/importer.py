@@ -58,16 +58,15 @@ from cases.services import (
     status_change_validate,
 )
 from cases.status import CaseStatus
-from claims.models import Creditor, Representative
+from claims.models import Creditor, Representative, normalise_enterprise_number
+from claims.selectors import creditor_find_existing
 from claims.services import (
     ClaimData,
     ContactData,
     claim_create,
     claim_validate,
     creditor_create,
-    creditor_find_existing,
     creditor_validate,
-    normalise_enterprise_number,
     position_join,
     representation_add,
     representative_create,

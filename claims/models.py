@@ -14,12 +14,23 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from stdnum import bic as std_bic
 from stdnum import iban as std_iban
+from stdnum.be import vat as be_vat
 from stdnum.exceptions import ValidationError as StdnumError
 
 from accounts.models import Organisation, validate_enterprise_number
 from cases.models import Applicant, Case
 from cases.validators import validate_iban
 from core.fields import MoneyField
+
+
+def normalise_enterprise_number(value: str) -> str:
+    """'BE 0403.170.701' -> '0403170701'. An unparsable value is kept (compacted) so that the
+    validator rejects it; it is never truncated into another, valid-looking number."""
+    return be_vat.compact(value) if value else ""
+
+
+def normalise_bic(value: str) -> str:
+    return value.replace(" ", "").upper() if value else ""
 
 
 def validate_bic(value: str) -> None:

@@ -16,12 +16,20 @@ from decimal import ROUND_DOWN, Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from stdnum import iban as std_iban
 
-from accounts.models import User
+from accounts.models import Organisation, User
 from cases.models import Applicant, Case
 from cases.selectors import case_queryset_for
 
-from .models import Claim, Creditor, Position, Representation, Representative
+from .models import (
+    Claim,
+    Creditor,
+    Position,
+    Representation,
+    Representative,
+    normalise_enterprise_number,
+)
 
 ZERO = Decimal("0.00")
 HUNDRED = Decimal(100)
@@ -305,3 +313,34 @@ def claims_table(case: Case) -> ClaimsTable:
 
 def representation_get_for_case(case: Case, pk: int) -> Representation:
     return get_object_or_404(Representation, case=case, pk=pk)
+
+
+# --- the directory ---------------------------------------------------------------------------
+
+
+def directory_match(model, *, organisation: Organisation, enterprise_number: str, iban: str):
+    """(existing contact, matching field) among the organisation's directory of ``model``
+    (creditors or representatives), or (None, "")."""
+    qs = model.objects.filter(organisation=organisation)
+    if enterprise_number:
+        found = qs.filter(enterprise_number=enterprise_number).first()
+        if found:
+            return found, "enterprise_number"
+    if iban:
+        found = qs.filter(iban=iban).first()
+        if found:
+            return found, "iban"
+    return None, ""
+
+
+def creditor_find_existing(
+    *, organisation: Organisation, enterprise_number: str = "", iban: str = ""
+) -> Creditor | None:
+    """The directory's creditor with this enterprise number or IBAN, if any."""
+    found, _field = directory_match(
+        Creditor,
+        organisation=organisation,
+        enterprise_number=normalise_enterprise_number(enterprise_number),
+        iban=std_iban.compact(iban) if iban else "",
+    )
+    return found

@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum import iban as std_iban
 from stdnum.be import iban as be_iban
-from stdnum.be import vat as be_vat
 
 from accounts.models import Organisation, User
 from cases.models import Applicant, Case
@@ -25,6 +24,7 @@ from core.dates import format_date
 from core.money import CENT, MAX_AMOUNT
 from core.uploads import upload_suffix
 
+from . import selectors
 from .models import (
     Claim,
     ClaimStatus,
@@ -33,6 +33,8 @@ from .models import (
     Privilege,
     Representation,
     Representative,
+    normalise_bic,
+    normalise_enterprise_number,
 )
 
 
@@ -45,16 +47,6 @@ class DuplicateContact(ValidationError):
         super().__init__({field: [ValidationError(message, code="duplicate")]})
         self.existing = existing
         self.field = field
-
-
-def normalise_enterprise_number(value: str) -> str:
-    """'BE 0403.170.701' -> '0403170701'. An unparsable value is kept (compacted) so that the
-    validator rejects it; it is never truncated into another, valid-looking number."""
-    return be_vat.compact(value) if value else ""
-
-
-def normalise_bic(value: str) -> str:
-    return value.replace(" ", "").upper() if value else ""
 
 
 @dataclass
@@ -100,36 +92,9 @@ def _check_bic_country(fields: dict) -> None:
         )
 
 
-def _find_existing(model, *, organisation: Organisation, enterprise_number: str, iban: str):
-    """(existing contact, matching field) among the organisation's directory, or (None, "")."""
-    qs = model.objects.filter(organisation=organisation)
-    if enterprise_number:
-        found = qs.filter(enterprise_number=enterprise_number).first()
-        if found:
-            return found, "enterprise_number"
-    if iban:
-        found = qs.filter(iban=iban).first()
-        if found:
-            return found, "iban"
-    return None, ""
-
-
-def creditor_find_existing(
-    *, organisation: Organisation, enterprise_number: str = "", iban: str = ""
-) -> Creditor | None:
-    """The directory's creditor with this enterprise number or IBAN, if any."""
-    found, _field = _find_existing(
-        Creditor,
-        organisation=organisation,
-        enterprise_number=normalise_enterprise_number(enterprise_number),
-        iban=std_iban.compact(iban) if iban else "",
-    )
-    return found
-
-
 def _raise_if_duplicate(instance, fields: dict) -> None:
     model = type(instance)
-    found, matched = _find_existing(
+    found, matched = selectors.directory_match(
         model,
         organisation=instance.organisation,
         enterprise_number=fields["enterprise_number"],

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from cases.services import ApplicantData
-from claims.models import Claim, Creditor, Position, Representative
+from claims.models import Claim, Creditor, Position, Representative, normalise_enterprise_number
 from claims.services import (
     ClaimData,
     ContactData,
@@ -22,7 +22,6 @@ from claims.services import (
     claim_update,
     creditor_create,
     creditor_update,
-    normalise_enterprise_number,
     position_dissolve,
     position_join,
     representation_add,
