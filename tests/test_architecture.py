@@ -12,24 +12,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-APPS = [
-    "core",
-    "accounts",
-    "cases",
-    "claims",
-    "documents",
-    "contacts",
-    "ledger",
-    "fees",
-    "letters",
-    "budget",
-    "banking",
-    "plans",
-    "reports",
-    "bundles",
-    "mediation",
-]
+from .project import PACKAGES as APPS
+from .project import ROOT
+
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 
 

@@ -12,24 +12,9 @@ from django.utils import timezone
 
 from core.dates import DATE_FORMAT, format_date, format_datetime
 
-ROOT = Path(__file__).resolve().parent.parent
-APPS = [
-    "core",
-    "accounts",
-    "cases",
-    "claims",
-    "documents",
-    "contacts",
-    "ledger",
-    "fees",
-    "letters",
-    "budget",
-    "banking",
-    "plans",
-    "reports",
-    "bundles",
-    "mediation",
-]
+from .project import PACKAGES as APPS
+from .project import ROOT
+
 # Where a display format may be written: the helper itself, and Django's locale format modules
 # (the input formats a date field accepts, read by Django, not a date shown).
 ALLOWED = {

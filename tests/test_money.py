@@ -16,27 +16,12 @@ from budget.services import BudgetData, IncomeData, budget_version_create
 from core import fields, forms
 from core.money import CENT, DECIMAL_PLACES, MAX_AMOUNT, MAX_DIGITS, format_eur
 
-PROJECT_APPS = {
-    "core",
-    "accounts",
-    "cases",
-    "claims",
-    "documents",
-    "contacts",
-    "ledger",
-    "fees",
-    "letters",
-    "budget",
-    "banking",
-    "plans",
-    "reports",
-    "bundles",
-}
+from .project import APPS
 
 
 def _decimal_fields():
     for model in apps.get_models():
-        if model._meta.app_label not in PROJECT_APPS:
+        if model._meta.app_label not in APPS:
             continue
         for field in model._meta.get_fields():
             if isinstance(field, models.DecimalField):
