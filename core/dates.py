@@ -49,6 +49,20 @@ def next_anniversary(admissibility: date, on_or_after: date) -> date:
     return anniversary(admissibility, k)
 
 
+def anniversaries_in(admissibility: date, after: date, up_to: date) -> list[tuple[int, date]]:
+    """The anniversaries ``(k, date)``, k >= 1, with ``after < date <= up_to`` (29 February
+    falls on 28 February in a non-leap year: fees.md §4)."""
+    found: list[tuple[int, date]] = []
+    k = max(1, after.year - admissibility.year)
+    while True:
+        when = anniversary(admissibility, k)
+        if when > up_to:
+            return found
+        if when > after:
+            found.append((k, when))
+        k += 1
+
+
 def years_between(start: date, end: date) -> int:
     """Whole years elapsed from ``start`` to ``end`` (0 if ``end`` < ``start``)."""
     if end < start:

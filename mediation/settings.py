@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "cases",
+    "agenda",
     "fees",
     "documents",
     "claims",
@@ -184,6 +185,12 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # the mediator's approval; a case refused, e.g. for lack of funds, is logged and left to the
 # button of its "Paiements" page).
 CELERY_BEAT_SCHEDULE = {
+    # Every morning, each case's legal calendar (agenda.services.daily_run): JustRestart fees,
+    # annual reports due, declaration deadlines… exactly once each.
+    "run-daily-jobs": {
+        "task": "agenda.run_daily_jobs",
+        "schedule": crontab(minute=30, hour=5),
+    },
     "prepare-allowance-payments": {
         "task": "banking.prepare_allowance_payments",
         "schedule": crontab(minute=0, hour=6, day_of_month=20),

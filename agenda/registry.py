@@ -1,0 +1,82 @@
+"""The kinds of duty the daily run knows, registered by the apps that own their data.
+
+The agenda sits just above ``cases`` (ARCHITECTURE.md): it stores duties and runs the clocks but
+knows nothing of fees, claims, reports or plans. Each of those apps registers, from its
+``AppConfig.ready``, the kinds of duty it is responsible for: how to find the dates that fall in
+a period (``produce``), what to do in the same transaction when a duty is recorded
+(``on_created``: e.g. the fees app writes the JustRestart invoice), how to tell that an open duty
+has been settled (``settled``) and which screen settles it (``url``).
+
+A kind's ``produce`` is a pure read: it may be called for the coming days to forecast the agenda
+without recording anything.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.utils.functional import Promise
+
+
+@dataclass(frozen=True)
+class DutySpec:
+    """One dated duty of one case. ``(case, kind, due_date, subject)`` is its identity: the
+    daily run records it once, whatever the number of runs or workers."""
+
+    kind: str
+    due_date: date
+    subject: str = ""  # tells apart duties of one kind and date (e.g. "creditor:12")
+    deadline: date | None = None  # when it becomes overdue (default: due_date)
+    data: dict[str, Any] = field(default_factory=dict)  # JSON-safe details shown with it
+
+
+@dataclass(frozen=True)
+class DutyKind:
+    code: str
+    label: str | Promise
+    # produce(case, start, end) -> the specs of this kind with start < due_date <= end
+    produce: Callable[[Any, date, date], Iterable[DutySpec]]
+    # on_created(duty) -> None: side effects inside the duty's transaction
+    on_created: Callable[[Any], None] | None = None
+    # settled(open_duties_of_one_case) -> {duty id: date it was settled}
+    settled: Callable[[list[Any]], dict[int, date]] | None = None
+    # url(duty) -> the screen that settles it
+    url: Callable[[Any], str] | None = None
+    order: int = 100
+
+
+_kinds: dict[str, DutyKind] = {}
+
+
+def register_duty_kind(kind: DutyKind) -> None:
+    if kind.code in _kinds and _kinds[kind.code] != kind:
+        raise ValueError(f"duty kind {kind.code!r} is already registered")
+    _kinds[kind.code] = kind
+
+
+def unregister_duty_kind(code: str) -> None:
+    """For tests that register a kind of their own."""
+    _kinds.pop(code, None)
+
+
+def duty_kinds() -> list[DutyKind]:
+    return sorted(_kinds.values(), key=lambda kind: (kind.order, kind.code))
+
+
+def duty_kind(code: str) -> DutyKind | None:
+    return _kinds.get(code)
+
+
+# Hooks run once at the end of each successful daily run (e.g. the mediators' digest e-mail):
+# hook(run_date) -> {"name": count} merged into the run's JSON summary.
+_after_run: list[Callable[[date], dict[str, int]]] = []
+
+
+def register_after_run(hook: Callable[[date], dict[str, int]]) -> None:
+    if hook not in _after_run:
+        _after_run.append(hook)
+
+
+def after_run_hooks() -> list[Callable[[date], dict[str, int]]]:
+    return list(_after_run)

@@ -1,0 +1,230 @@
+"""The daily run: every clock of every case, exactly once.
+
+``daily_run`` is called each day by Celery beat (``agenda.run_daily_jobs``, editable in the
+admin through django-celery-beat) and by ``manage.py run_daily_jobs``. It handles every duty
+whose date falls in (date of the last successful run, run date]; the first run ever starts at the
+run date minus the catch-up days. A case entered since the last successful run is looked at
+from the catch-up start as well, so that its recent dates are not lost.
+
+Exactly once: each duty is recorded under the unique key (case, kind, due date, subject)
+(``Duty`` model). Each case is handled in its own transaction: a case that fails is rolled back,
+reported in ``errors`` and does not stop the others; a run killed halfway leaves committed
+cases behind and is not "successful", so the next run covers the same period again and creates
+only what is missing.
+"""
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import Case
+from core.dates import format_date
+
+from . import registry, selectors
+from .models import DailyRun, Duty
+
+logger = logging.getLogger(__name__)
+User = get_user_model()
+
+DEFAULT_CATCH_UP_DAYS = 31
+
+
+@dataclass
+class RunResult:
+    run_date: date
+    from_date: date
+    cases: int = 0
+    created: dict[str, int] = field(default_factory=dict)
+    settled: dict[str, int] = field(default_factory=dict)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    extra: dict[str, int] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        """The public JSON summary of a run (printed by ``run_daily_jobs``)."""
+        return {
+            "date": self.run_date.isoformat(),
+            "from": self.from_date.isoformat(),
+            "cases": self.cases,
+            "created": dict(self.created),
+            "settled": dict(self.settled),
+            **self.extra,
+            "errors": list(self.errors),
+        }
+
+
+def _run_window(*, run_date: date, catch_up_days: int) -> tuple[date, DailyRun | None]:
+    if catch_up_days < 0:
+        raise ValidationError(
+            {"catch_up_days": _("Le nombre de jours de rattrapage ne peut être négatif.")}
+        )
+    last = selectors.last_successful_run()
+    if last is not None and run_date < last.run_date:
+        raise ValidationError(
+            {
+                "run_date": _(
+                    "Le passage du %(date)s reviendrait en arrière : le dernier passage réussi "
+                    "date du %(last)s."
+                )
+                % {"date": format_date(run_date), "last": format_date(last.run_date)}
+            }
+        )
+    if last is None:
+        return run_date - timedelta(days=catch_up_days), None
+    return last.run_date, last
+
+
+def _record(case: Case, spec: registry.DutySpec, run: DailyRun) -> bool:
+    """Record one duty unless it exists; True when this call created it. The insert runs in a
+    savepoint: when another worker recorded the same duty first, the unique key refuses ours
+    and nothing else of the case's transaction is lost."""
+    if Duty.objects.filter(
+        case=case, kind=spec.kind, due_date=spec.due_date, subject=spec.subject
+    ).exists():
+        return False
+    try:
+        with transaction.atomic():
+            duty = Duty.objects.create(
+                case=case,
+                kind=spec.kind,
+                due_date=spec.due_date,
+                subject=spec.subject,
+                deadline=spec.deadline or spec.due_date,
+                data=spec.data,
+                run=run,
+            )
+            kind = registry.duty_kind(spec.kind)
+            if kind is not None and kind.on_created is not None:
+                kind.on_created(duty)
+    except IntegrityError:
+        if Duty.objects.filter(
+            case=case, kind=spec.kind, due_date=spec.due_date, subject=spec.subject
+        ).exists():
+            return False  # another worker was first
+        raise
+    return True
+
+
+def _case_run(
+    *, case: Case, start: date, end: date, run: DailyRun, kinds: list[registry.DutyKind]
+) -> tuple[Counter, Counter]:
+    created: Counter = Counter()
+    settled: Counter = Counter()
+    for kind in kinds:
+        for spec in kind.produce(case, start, end):
+            if spec.kind != kind.code or not (start < spec.due_date <= end):
+                raise ValueError(f"{kind.code}: produced {spec!r} outside ({start}, {end}]")
+            if _record(case, spec, run):
+                created[kind.code] += 1
+    for kind in kinds:
+        if kind.settled is None:
+            continue
+        duties = selectors.open_duties(case=case, kind=kind.code)
+        if not duties:
+            continue
+        done = kind.settled(duties)
+        for duty in duties:
+            if duty.pk in done:
+                Duty.objects.filter(pk=duty.pk, settled_on__isnull=True).update(
+                    settled_on=done[duty.pk]
+                )
+                settled[kind.code] += 1
+    return created, settled
+
+
+def daily_run(*, run_date: date, catch_up_days: int = DEFAULT_CATCH_UP_DAYS) -> RunResult:
+    """Run every clock of every case up to ``run_date`` (see the module docstring)."""
+    from_date, last = _run_window(run_date=run_date, catch_up_days=catch_up_days)
+    catch_up_start = min(from_date, run_date - timedelta(days=catch_up_days))
+    kinds = registry.duty_kinds()
+    result = RunResult(
+        run_date=run_date,
+        from_date=from_date,
+        created={kind.code: 0 for kind in kinds},
+        settled={kind.code: 0 for kind in kinds},
+    )
+    run = DailyRun.objects.create(run_date=run_date, from_date=from_date)
+    try:
+        for case in selectors.cases_for_run(after=catch_up_start).iterator(chunk_size=500):
+            start = from_date
+            if last is not None and timezone.localdate(case.created_at) > last.run_date:
+                start = catch_up_start  # entered since the last run: its recent past too
+            if case.closure_date is not None and case.closure_date <= start:
+                continue
+            result.cases += 1
+            try:
+                with transaction.atomic():
+                    created, settled = _case_run(
+                        case=case, start=start, end=run_date, run=run, kinds=kinds
+                    )
+            except Exception as exc:  # one case's bad data never stops the others
+                logger.exception("Daily run %s, case %s", run_date, case.pk)
+                result.errors.append(
+                    {"case": case.reference, "case_id": case.pk, "error": str(exc)}
+                )
+                continue
+            for code, count in created.items():
+                result.created[code] = result.created.get(code, 0) + count
+            for code, count in settled.items():
+                result.settled[code] = result.settled.get(code, 0) + count
+        for hook in registry.after_run_hooks():
+            try:
+                result.extra.update(hook(run_date))
+            except Exception as exc:
+                logger.exception("Daily run %s, after-run hook %s", run_date, hook)
+                result.errors.append(
+                    {"hook": getattr(hook, "__name__", str(hook)), "error": str(exc)}
+                )
+    except BaseException:
+        DailyRun.objects.filter(pk=run.pk).update(
+            state=DailyRun.State.FAILED, finished_at=timezone.now()
+        )
+        raise
+    DailyRun.objects.filter(pk=run.pk).update(
+        state=DailyRun.State.SUCCEEDED, finished_at=timezone.now(), summary=result.as_json()
+    )
+    return result
+
+
+@transaction.atomic
+def duty_settle(*, duty: Duty, on: date, by: User | None = None, note: str = "") -> Duty:
+    """Mark an open duty settled (by hand, or by the app that owns what settles it)."""
+    duty = Duty.objects.select_for_update().get(pk=duty.pk)
+    if duty.settled_on is not None:
+        raise ValidationError(
+            _("Cette échéance est déjà réglée depuis le %(date)s.")
+            % {"date": format_date(duty.settled_on)}
+        )
+    duty.settled_on = on
+    duty.settled_by = by
+    duty.settled_note = note[:255]
+    duty.save(update_fields=["settled_on", "settled_by", "settled_note"])
+    return duty
+
+
+@transaction.atomic
+def duties_settle(
+    *,
+    case: Case,
+    kind: str,
+    on: date,
+    due_on_or_before: date | None = None,
+    subject: str | None = None,
+    by: User | None = None,
+    note: str = "",
+) -> int:
+    """Settle the open duties of ``kind`` of a case (those due on or before a date, or of one
+    subject); returns how many. Used by the apps that own what settles a duty."""
+    duties = Duty.objects.filter(case=case, kind=kind, settled_on__isnull=True)
+    if due_on_or_before is not None:
+        duties = duties.filter(due_date__lte=due_on_or_before)
+    if subject is not None:
+        duties = duties.filter(subject=subject)
+    return duties.update(settled_on=on, settled_by=by, settled_note=note[:255])
