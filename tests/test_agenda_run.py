@@ -15,46 +15,15 @@ from django.core.management import CommandError, call_command
 from agenda import registry
 from agenda.models import DailyRun, Duty
 from agenda.services import daily_run, duties_settle
-from core.dates import anniversaries_in
 
+from .agenda_probe import KIND, Probe
 from .factories import OrganisationFactory, UserFactory, make_case
-
-KIND = "test_anniversary"
-
-
-class Probe:
-    def __init__(self):
-        self.created: list[int] = []
-        self.fail_for: set[str] = set()
-        self.interrupt_after: int | None = None
-
-    def produce(self, case, start, end):
-        if case.reference in self.fail_for:
-            raise ValueError(f"données incohérentes ({case.reference})")
-        for k, when in anniversaries_in(case.admissibility_date, start, end):
-            if case.closure_date and when > case.closure_date:
-                continue
-            yield registry.DutySpec(kind=KIND, due_date=when, data={"k": k})
-
-    def on_created(self, duty):
-        self.created.append(duty.pk)
-        if self.interrupt_after is not None and len(self.created) >= self.interrupt_after:
-            raise KeyboardInterrupt  # the process is killed: nothing catches it
-
-    def settled(self, duties):
-        return {d.pk: d.due_date for d in duties if d.data.get("k") == 1}
 
 
 @pytest.fixture
 def probe():
     probe = Probe()
-    kind = registry.DutyKind(
-        code=KIND,
-        label="test",
-        produce=probe.produce,
-        on_created=probe.on_created,
-        settled=probe.settled,
-    )
+    kind = probe.kind()
     saved = {k.code: k for k in registry.duty_kinds()}
     for code in saved:
         registry.unregister_duty_kind(code)

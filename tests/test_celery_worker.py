@@ -12,6 +12,8 @@ import re
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from urllib.parse import quote
 
@@ -19,6 +21,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from agenda.models import DailyRun
+from agenda.tasks import run_daily_jobs
 from cases.models import CaseloadExport
 from cases.services import caseload_export_request
 from mediation.celery import app as celery_app
@@ -49,19 +53,10 @@ def _worker_output(log_path: Path) -> str:
     return log_path.read_text(errors="replace")
 
 
-@pytest.mark.worker
-@pytest.mark.skipif(
-    not (HAS_BROKER and ON_POSTGRES),
-    reason="needs CELERY_BROKER_URL=redis://... and DATABASE_URL=postgres://... "
-    "(a worker process cannot share SQLite's test database)",
-)
-@pytest.mark.django_db(transaction=True)
-def test_real_worker_builds_caseload_export(tmp_path):
-    assert celery_app.conf.task_always_eager is False
-    org = OrganisationFactory()
-    mediator = UserFactory(organisation=org)
-    make_case(organisation=org, mediator=mediator, reference="NAM-2023-0815")
-
+@contextmanager
+def real_worker(tmp_path):
+    """A Celery worker process on pytest-django's test database and the configured broker;
+    yields the path of its log (printed when the test fails)."""
     env = {
         **os.environ,
         "DATABASE_URL": _database_url(),
@@ -97,6 +92,34 @@ def test_real_worker_builds_caseload_export(tmp_path):
         )
     ok = False
     try:
+        yield worker, log_path
+        ok = True
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+        if not ok:
+            print(f"--- celery worker output ({log_path}) ---")
+            print(_worker_output(log_path))
+
+
+@pytest.mark.worker
+@pytest.mark.skipif(
+    not (HAS_BROKER and ON_POSTGRES),
+    reason="needs CELERY_BROKER_URL=redis://... and DATABASE_URL=postgres://... "
+    "(a worker process cannot share SQLite's test database)",
+)
+@pytest.mark.django_db(transaction=True)
+def test_real_worker_builds_caseload_export(tmp_path):
+    assert celery_app.conf.task_always_eager is False
+    org = OrganisationFactory()
+    mediator = UserFactory(organisation=org)
+    make_case(organisation=org, mediator=mediator, reference="NAM-2023-0815")
+
+    with real_worker(tmp_path) as (worker, log_path):
         # Committed at once (transaction=True), so on_commit enqueues the task right away.
         # Requested in Dutch: the worker process builds it in the requester's language.
         export = caseload_export_request(user=mediator, language="nl")
@@ -118,17 +141,6 @@ def test_real_worker_builds_caseload_export(tmp_path):
         while not SUCCEEDED.search(_worker_output(log_path)) and time.monotonic() < log_deadline:
             time.sleep(0.2)
         assert SUCCEEDED.search(_worker_output(log_path)), "no 'succeeded' in the worker's log"
-        ok = True
-    finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
-        if not ok:
-            print(f"--- celery worker output ({log_path}) ---")
-            print(_worker_output(log_path))
 
 
 @pytest.mark.skipif(HAS_BROKER, reason="a broker is configured: tasks go to the worker")
@@ -145,3 +157,46 @@ def test_without_broker_export_is_built_in_process(django_capture_on_commit_call
     export.refresh_from_db()
     assert export.state == CaseloadExport.State.DONE
     assert "NAM-2023-0815" in export.content
+
+
+@pytest.mark.worker
+@pytest.mark.skipif(
+    not (HAS_BROKER and ON_POSTGRES),
+    reason="needs CELERY_BROKER_URL=redis://... and DATABASE_URL=postgres://...",
+)
+@pytest.mark.django_db(transaction=True)
+def test_real_worker_runs_the_daily_jobs(tmp_path):
+    """Celery beat's daily task (``agenda.run_daily_jobs``) run by a real worker on Redis: the
+    case admitted on 29/02/2020 has its anniversary on 29/02/2024 (a leap year), in the period."""
+    org = OrganisationFactory()
+    mediator = UserFactory(organisation=org)
+    case = make_case(
+        organisation=org,
+        mediator=mediator,
+        reference="NAM-2020-0229",
+        admissibility_date=date(2020, 2, 29),
+    )
+    with real_worker(tmp_path) as (worker, log_path):
+        result = celery_app.send_task(
+            "agenda.run_daily_jobs", kwargs={"run_date": "2024-03-01", "catch_up_days": 31}
+        )
+        summary = result.get(timeout=WORKER_TIMEOUT)
+        assert summary["date"] == "2024-03-01"
+        assert summary["from"] == "2024-01-30"
+        assert summary["cases"] == 1
+        assert summary["errors"] == []
+        run = DailyRun.objects.get()
+        assert run.state == DailyRun.State.SUCCEEDED
+        assert run.summary == summary
+        assert "Task agenda.run_daily_jobs" in _worker_output(log_path)
+    assert set(case.duties.values_list("due_date", flat=True)) <= {date(2024, 2, 29)}
+
+
+@pytest.mark.skipif(HAS_BROKER, reason="a broker is configured: tasks go to the worker")
+@pytest.mark.django_db
+def test_without_broker_the_daily_jobs_run_in_process():
+    org = OrganisationFactory()
+    make_case(organisation=org, mediator=UserFactory(organisation=org))
+    summary = run_daily_jobs.delay(run_date="2024-03-01").get()
+    assert summary["date"] == "2024-03-01"
+    assert DailyRun.objects.get().state == DailyRun.State.SUCCEEDED
