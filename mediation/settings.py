@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "plans",
     "bundles",
     "reports",
+    "search",
 ]
 
 MIDDLEWARE = [
