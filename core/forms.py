@@ -43,6 +43,44 @@ def parse_amount(value: str) -> Decimal:
     return Decimal(text)
 
 
+def ambiguous_amount_message(value: str) -> str:
+    """'10.005' refused with both readings, each written with at most two decimals: ten thousand
+    and five euros (10005,00), or about ten euros (10,00 or 10,01; never '10,005', which has
+    three decimals)."""
+    whole, _dot, part = value.partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    thousands = Decimal(f"{whole}{part}")
+    params = {
+        "value": value,
+        "thousands": f"{whole}{part},00",
+        "thousands_eur": format_eur(thousands),
+    }
+    if part.endswith("0"):  # 2.000, 10.050: the decimal reading is exact with two decimals
+        reading = Decimal(f"{whole}.{part[:2]}")
+        params.update(decimals=f"{whole},{part[:2]}", decimals_eur=format_eur(reading))
+        return (
+            _(
+                "« %(value)s » est ambigu : écrivez %(thousands)s pour %(thousands_eur)s, ou "
+                "%(decimals)s pour %(decimals_eur)s."
+            )
+            % params
+        )
+    low = Decimal(f"{whole}.{part[:2]}")
+    high = low + (Decimal("-0.01") if sign else Decimal("0.01"))
+    params.update(
+        low=f"{low:.2f}".replace(".", ","),
+        high=f"{high:.2f}".replace(".", ","),
+        about=format_eur(low),
+    )
+    return (
+        _(
+            "« %(value)s » est ambigu : écrivez %(thousands)s pour %(thousands_eur)s, ou, pour "
+            "environ %(about)s, %(low)s ou %(high)s (un montant a au plus deux décimales)."
+        )
+        % params
+    )
+
+
 class MoneyField(forms.CharField):
     """An amount typed the Belgian way (see the module's docstring). Only an unreadable or
     ambiguous text is refused here."""
@@ -79,18 +117,8 @@ class MoneyField(forms.CharField):
                 raise InvalidOperation(value)
             amount = parse_amount(value)
         except AmbiguousAmount:
-            whole, _dot, part = value.strip().partition(".")
             raise forms.ValidationError(
-                _(
-                    "« %(value)s » est ambigu : écrivez %(thousands)s pour %(value)s euros, ou "
-                    "%(decimals)s ; un montant a au plus deux décimales."
-                ),
-                params={
-                    "value": value.strip(),
-                    "thousands": f"{whole}{part},00",
-                    "decimals": f"{whole},{part}",
-                },
-                code="ambiguous",
+                ambiguous_amount_message(value.strip()), code="ambiguous"
             ) from None
         except (InvalidOperation, ValueError):
             raise forms.ValidationError(
@@ -107,14 +135,18 @@ class MoneyField(forms.CharField):
         return amount
 
 
-def apply_errors(error: ValidationError, *forms_, rename=None, formsets=None) -> None:
+def apply_errors(
+    error: ValidationError, *forms_, rename=None, formsets=None, skip_fields_in_error=False
+) -> None:
     """Put a service's ``ValidationError`` onto the forms that show it: the one way every app
     shows a service's refusal.
 
     Each message goes to the first form that has a field of its key, on that field; a message
     for no known field (or raised without a field) goes to the first form's non-field errors.
     ``rename`` maps a service's key to the form's field name when they differ; ``formsets``
-    maps a key to a formset whose non-form errors show it (a budget's income lines)."""
+    maps a key to a formset whose non-form errors show it (a budget's income lines).
+    ``skip_fields_in_error``: a field the form already refused keeps its own message only (the
+    service's check of a form that could not read every field: every error at once)."""
     rename = rename or {}
     formsets = formsets or {}
     if hasattr(error, "error_dict"):
@@ -130,5 +162,7 @@ def apply_errors(error: ValidationError, *forms_, rename=None, formsets=None) ->
             )
             continue
         target = next((f for f in forms_ if field in f.fields), forms_[0])
+        if skip_fields_in_error and field in target.fields and target.has_error(field):
+            continue
         for msg in msgs:
             target.add_error(field if field in target.fields else None, msg)

@@ -225,13 +225,15 @@ class EntryForm(forms.Form):
         return cleaned
 
     def to_data(self) -> EntryData:
+        """The entry typed; after a failed ``is_valid()``, what could be read (the fields in
+        error are empty) so that the service reports the other fields' refusals too."""
         c = self.cleaned_data
-        operation = c["operation"]
-        category, direction = OPERATIONS[operation]
+        operation = c.get("operation") or ""
+        category, direction = OPERATIONS.get(operation, ("", ""))
         return EntryData(
-            value_date=c["value_date"],
+            value_date=c.get("value_date"),
             direction=direction,
-            amount=c["amount"],
+            amount=c.get("amount"),
             category=category,
             counterparty=(c.get("counterparty") or "").strip(),
             counterparty_iban=(c.get("counterparty_iban") or "").strip(),
@@ -245,8 +247,8 @@ class EntryForm(forms.Form):
             note=(c.get("note") or "").strip(),
         )
 
-    def apply_service_errors(self, error: ValidationError) -> None:
-        apply_errors(error, self, rename=ENTRY_ERROR_FIELDS)
+    def apply_service_errors(self, error: ValidationError, *, partial: bool = False) -> None:
+        apply_errors(error, self, rename=ENTRY_ERROR_FIELDS, skip_fields_in_error=partial)
 
 
 class ReverseForm(forms.Form):

@@ -427,6 +427,18 @@ def entry_post(*, case: Case, data: EntryData, by: User | None, today: date) -> 
     return _insert(account, data, by=by, reverses=None)
 
 
+def entry_check(*, case: Case, data: EntryData, today: date) -> None:
+    """The checks of ``entry_post`` for the case's account as it stands, without writing: a
+    form that could not read every field still shows every other field's refusal at once
+    (issue #16). Raises the ``ValidationError`` that ``entry_post`` would raise."""
+    account = Account.objects.filter(case=case).first()
+    if account is None:
+        raise ValidationError(_("Aucun compte de médiation n'est ouvert pour ce dossier."))
+    errors = _validate(case, account, data, today=today, reversal=False)
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def entry_reverse(*, entry: Entry, by: User | None, today: date, note: str = "") -> Entry:
     """Correct a mistake: post the opposite entry, linked to the original (never edit it)."""

@@ -125,7 +125,12 @@ def entry_create(request, pk: int):
         creditors=selectors.dividend_creditors(case),
         initial={"value_date": today},
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid() and form.cleaned_data.get("operation"):
+        try:  # every error at once: what the form could read is checked by the service too
+            services.entry_check(case=case, data=form.to_data(), today=today)
+        except ValidationError as exc:
+            form.apply_service_errors(exc, partial=True)
+    elif request.method == "POST" and form.is_valid():
         try:
             entry = services.entry_post(case=case, data=form.to_data(), by=user, today=today)
         except ValidationError as exc:

@@ -96,8 +96,13 @@ def test_one_rule_for_typed_amounts(typed, expected):
 @pytest.mark.parametrize(
     "typed,message",
     [
-        ("10.005", "« 10.005 » est ambigu : écrivez 10005,00 pour 10.005 euros, ou 10,005"),
-        ("2.000", "est ambigu"),
+        (
+            "10.005",
+            "« 10.005 » est ambigu : écrivez 10005,00 pour 10.005,00\u00a0€, ou, pour environ "
+            "10,00\u00a0€, 10,00 ou 10,01 (un montant a au plus deux décimales).",
+        ),
+        ("2.000", "« 2.000 » est ambigu : écrivez 2000,00 pour 2.000,00\u00a0€, ou 2,00 pour"),
+        ("-1.999", "écrivez -1999,00 pour -1.999,00\u00a0€, ou, pour environ -1,99\u00a0€"),
         ("douze", "n'est pas un montant"),
         ("1,2,3", "n'est pas un montant"),
         ("1.23,4", "n'est pas un montant"),
@@ -234,3 +239,9 @@ def test_apply_errors_renames_keys_and_reaches_formsets():
     )
     assert head.errors["value_date"] == ["Hors période."]
     assert list(incomes.non_form_errors()) == ["Aucun revenu."]
+
+
+def test_an_ambiguous_amount_never_suggests_three_decimals():
+    with pytest.raises(ValidationError) as error:
+        MoneyField().clean("10.005")
+    assert "10,005" not in " ".join(error.value.messages)

@@ -295,6 +295,21 @@ def test_bad_postings_get_a_clear_message_and_nothing_is_saved(
     assert (account.balance, account.reserve) == (D("1000.00"), D("50.00"))
 
 
+def test_every_error_is_reported_at_once(mediator, world, account):
+    """A bad date no longer hides the amount's and the IBAN's refusals (issue #16)."""
+    response = mediator.post(
+        url("entry_create", world),
+        _form(value_date="31/02/2023", amount="-5", counterparty_iban="BE00 1234"),
+    )
+    assert response.status_code == 200
+    errors = form_errors(response)
+    assert "jj/mm/aaaa" in " ".join(errors["value_date"])
+    assert len(errors["value_date"]) == 1  # the form's message only, not the service's too
+    assert "strictement positif" in " ".join(errors["amount"])
+    assert "IBAN de la contrepartie" in " ".join(errors["counterparty_iban"])
+    assert Entry.objects.count() == 0
+
+
 @pytest.mark.parametrize(
     "typed,amount",
     [
