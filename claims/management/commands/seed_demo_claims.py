@@ -263,7 +263,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Claims added to {added} case(s)."))
         if shown:
             self.stdout.write(
-                f"Seed 000 (three bailiff files of Partena joined): case {shown.case.reference}, "
+                f"Showcase (three bailiff files of Partena joined): case {shown.case.reference}, "
                 f"/dossiers/{shown.case_id}/creances/"
             )
 
@@ -439,8 +439,7 @@ class Command(BaseCommand):
             case=case,
             claims=partena,
             label="Partena — 3 dossiers de l'huissier joints en un plan",
-            note="Accord obtenu directement auprès de Partena : un seul plan de paiement "
-            "(seed 000).",
+            note="Accord obtenu directement auprès de Partena : un seul plan de paiement.",
         )
         intrum = representation_add(
             case=case,
