@@ -30,6 +30,8 @@ class Outcome(models.TextChoices):
     REFUSAL = "refusal", _("Refus")
     COUNTER_PROPOSAL = "counter_proposal", _("Contre-proposition")
     NO_ANSWER = "no_answer", _("Sans réponse")
+    # A letter or e-mail sent, no answer yet: what the letters app records for each addressee.
+    SENT = "sent", _("Envoi (réponse attendue)")
 
 
 class ContactEntry(models.Model):

@@ -19,6 +19,9 @@ from django.utils.translation import ngettext
 
 from accounts.models import Organisation, User
 from cases.models import Case
+from claims.models import Creditor, Representative
+from contacts.models import Channel, Outcome
+from contacts.services import ContactData, contact_record
 from core.dates import format_date
 from core.money import CENT
 from core.roles import Role
@@ -184,6 +187,39 @@ def _letter_errors(
     return errors
 
 
+def _record_in_negotiation_log(*, letter: Letter, copies: list[RenderedCopy], by: User) -> None:
+    """A letter sent appears in the negotiation history of each creditor it went to, directly
+    or through its representative (issue #16): one contact entry per creditor addressee."""
+    seen: set[tuple[int, int | None]] = set()
+    for copy in copies:
+        creditor_id = copy.addressee.creditor_id
+        if creditor_id is None or (creditor_id, copy.addressee.representative_id) in seen:
+            continue
+        seen.add((creditor_id, copy.addressee.representative_id))
+        summary = _("Courrier « %(subject)s » envoyé%(registered)s (courrier n° %(n)s).") % {
+            "subject": copy.subject or letter.subject,
+            "registered": _(" par recommandé") if letter.registered else "",
+            "n": letter.pk,
+        }
+        contact_record(
+            case=letter.case,
+            data=ContactData(
+                creditor=Creditor.objects.get(pk=creditor_id),
+                representative=(
+                    Representative.objects.get(pk=copy.addressee.representative_id)
+                    if copy.addressee.representative_id
+                    else None
+                ),
+                date=letter.sent_on,
+                channel=Channel.LETTER,
+                summary=summary,
+                outcome=Outcome.SENT,
+            ),
+            by=by,
+            today=letter.sent_on,
+        )
+
+
 @transaction.atomic
 def letter_send(
     *,
@@ -279,6 +315,7 @@ def letter_send(
         origin="letter",
     )
     letter.services.add(service)
+    _record_in_negotiation_log(letter=letter, copies=copies, by=by)
     try:
         content = pdf.render_letter_pdf(letter)
     except Exception as exc:  # WeasyPrint, fonts, template: the whole sending is undone

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims.models import Claim, Creditor, Representation, Representative
+from contacts.models import ContactEntry
 from core.roles import Role
 from fees.engine import CaseFacts, CreditorFacts, ServiceFacts, compute_statement
 from fees.models import Service
@@ -99,7 +100,10 @@ def keys_of(creditors, n):
 
 def nothing_saved():
     return not (
-        Letter.objects.exists() or LetterAddressee.objects.exists() or Service.objects.exists()
+        Letter.objects.exists()
+        or LetterAddressee.objects.exists()
+        or Service.objects.exists()
+        or ContactEntry.objects.exists()
     )
 
 
@@ -188,6 +192,30 @@ def test_creditor_and_its_bailiff_are_two_addressees(
     assert second.creditor == creditors[0]
     assert "Votre référence : DAB-77." in second.body
     assert letter.services.get().kind == "letter"
+
+
+def test_a_letter_sent_appears_in_each_addressee_negotiation_history(
+    world, creditors, bailiff_representation, fake_pdf
+):
+    """Issue #16: one contact entry per creditor addressee (through its bailiff: with it)."""
+    letter = send(
+        world,
+        [f"c{creditors[0].pk}", f"r{bailiff_representation.pk}", f"c{creditors[1].pk}"],
+        registered=True,
+        postage=Decimal("8.40"),
+    )
+    bailiff = bailiff_representation.representative_id
+    entries = ContactEntry.objects.filter(case=world.case).order_by("creditor__name", "pk")
+    got = [(e.creditor, e.representative_id, e.channel, e.outcome, e.date) for e in entries]
+    assert sorted(got, key=lambda row: (row[0].pk, row[1] or 0)) == sorted(
+        [
+            (creditors[0], None, "letter", "sent", letter.sent_on),
+            (creditors[0], bailiff, "letter", "sent", letter.sent_on),
+            (creditors[1], None, "letter", "sent", letter.sent_on),
+        ],
+        key=lambda row: (row[0].pk, row[1] or 0),
+    )
+    assert all("par recommandé" in e.summary and f"n° {letter.pk}" in e.summary for e in entries)
 
 
 @pytest.mark.parametrize(
