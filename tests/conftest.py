@@ -1,6 +1,7 @@
 from dataclasses import dataclass
 
 import pytest
+from django.db import connection, transaction
 
 from accounts.models import User
 from cases.models import Case
@@ -92,3 +93,25 @@ def _french_by_default():
     translation.activate("fr")
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def ledger_emptied_after(transactional_db):
+    """Django empties the tables after a committing test: TRUNCATE on PostgreSQL (row triggers do
+    not fire), but DELETE on SQLite, which the ledger's triggers refuse. Empty the ledger first,
+    as a superuser would: triggers off, rows deleted, the same triggers back."""
+    yield
+    if connection.vendor != "sqlite":
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+            "AND tbl_name IN ('ledger_entry', 'ledger_account')"
+        )
+        triggers = cursor.fetchall()
+        for name, _sql in triggers:
+            cursor.execute(f'DROP TRIGGER "{name}"')
+        cursor.execute("DELETE FROM ledger_entry")
+        cursor.execute("DELETE FROM ledger_account")
+        for _name, sql in triggers:
+            cursor.execute(sql)

@@ -85,6 +85,7 @@ def log_in(page, base_url: str, username: str) -> None:
 
 
 def log_out(page) -> None:
+    page.click(".user-menu")  # the user's menu in the navigation holds "Se déconnecter"
     page.click("button:has-text('Se déconnecter')")
     page.wait_for_url("**/compte/connexion/**")
 
@@ -177,3 +178,72 @@ def test_mediator_creates_and_finds_case_other_roles_do_not_see_it(live_server, 
     except Exception:
         shot(page, "failure")
         raise
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_phone_never_scrolls_sideways_and_the_search_box_works(
+    live_server, browser_page, ledger_emptied_after
+):
+    """Issue #16: at 390 px (a phone) the main pages fit the screen (wide tables scroll inside
+    their own frame); the navigation's search box finds a case by its applicant with the
+    keyboard alone ("/" then the arrows and Enter)."""
+    from datetime import date
+    from decimal import Decimal
+
+    from claims.services import ClaimData, ContactData, claim_create, creditor_create
+    from ledger.services import EntryData, account_open, entry_post
+
+    org = OrganisationFactory(name="CPAS de Namur", slug="cpas-namur")
+    mediator = UserFactory(username="mediatrice", organisation=org)
+    case = make_case(organisation=org, mediator=mediator, reference="NAM-2023-0390")
+    creditor = creditor_create(
+        organisation=org, data=ContactData(name="Société Anonyme Des Créances Très Longues")
+    )
+    claim_create(
+        case=case,
+        data=ClaimData(
+            creditor=creditor,
+            principal=Decimal("12345.67"),
+            declared_on=date(2022, 7, 1),
+            creditor_reference="CONTRAT-2019-000123456789",
+        ),
+    )
+    account_open(case=case, iban="BE41 0630 1234 5610", opened_on=date(2022, 6, 15))
+    entry_post(
+        case=case,
+        data=EntryData(
+            value_date=date(2022, 7, 1),
+            direction="in",
+            amount=Decimal("1500.00"),
+            category="income",
+            counterparty="Employeur avec une raison sociale très longue SPRL",
+            communication="Salaire de juin 2022 versé sur le compte de médiation",
+        ),
+        by=mediator,
+        today=date(2022, 7, 2),
+    )
+    page = browser_page
+    base = live_server.url
+    log_in(page, base, "mediatrice")
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path in (
+        "/dossiers/",
+        f"/dossiers/{case.pk}/",
+        f"/dossiers/{case.pk}/creances/",
+        f"/dossiers/{case.pk}/compte/",
+        f"/dossiers/{case.pk}/honoraires/",
+    ):
+        page.goto(base + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{path} is {width} px wide on a 390 px screen"
+    shot(page, "phone-journal")
+
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(base + "/dossiers/")
+    page.keyboard.press("/")
+    page.keyboard.type("Dubois", delay=20)
+    page.wait_for_selector(".search-suggestions .search-hit")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/dossiers/{case.pk}/")
+    shot(page, "search-to-case")

@@ -27,29 +27,7 @@ RESERVE = "account_reserve_within_balance"
 
 
 @pytest.fixture
-def _ledger_emptied_after(transactional_db):
-    """Django empties the tables after a committing test: TRUNCATE on PostgreSQL (row triggers do
-    not fire), but DELETE on SQLite, which the ledger's triggers refuse. Empty the ledger first,
-    as a superuser would: triggers off, rows deleted, the same triggers back."""
-    yield
-    if connection.vendor != "sqlite":
-        return
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
-            "AND tbl_name IN ('ledger_entry', 'ledger_account')"
-        )
-        triggers = cursor.fetchall()
-        for name, _sql in triggers:
-            cursor.execute(f'DROP TRIGGER "{name}"')
-        cursor.execute("DELETE FROM ledger_entry")
-        cursor.execute("DELETE FROM ledger_account")
-        for _name, sql in triggers:
-            cursor.execute(sql)
-
-
-@pytest.fixture
-def account(world, _ledger_emptied_after):
+def account(world, ledger_emptied_after):
     """An account with 1000.00 of which 300.00 is reserved for fees, and 2 entries."""
     account = account_open(case=world.case, iban="BE71096123456769")
     postings = [("in", "1000", "income"), ("in", "300", "reserve_transfer")]
@@ -241,7 +219,7 @@ def test_an_account_with_entries_cannot_be_deleted(account):
     assert Account.objects.filter(pk=account.pk).exists()
 
 
-def test_an_account_without_entries_can_be_deleted(world, _ledger_emptied_after):
+def test_an_account_without_entries_can_be_deleted(world, ledger_emptied_after):
     account = account_open(case=world.case)
     Account.objects.filter(pk=account.pk).delete()
     assert not Account.objects.filter(pk=account.pk).exists()
