@@ -1,7 +1,9 @@
 from django.contrib import admin
 
 from .models import (
+    DraftBatch,
     FeeStatement,
+    JustRestartInvoice,
     LegalAmount,
     Service,
     StateIntervention,
@@ -111,6 +113,36 @@ class TaxationOrderAdmin(admin.ModelAdmin):
 class StateInterventionAdmin(admin.ModelAdmin):
     list_display = ("case", "prepared_on", "remission_type", "amount_requested", "status")
     list_filter = ("status", "remission_type")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(JustRestartInvoice)
+class JustRestartInvoiceAdmin(admin.ModelAdmin):
+    """Written by the daily run, paid from the case's fee tab: read-only here."""
+
+    list_display = ("case", "anniversary", "amount", "payable_by", "paid_on")
+    list_filter = ("paid_on",)
+    search_fields = ("case__reference",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DraftBatch)
+class DraftBatchAdmin(admin.ModelAdmin):
+    list_display = ("requested_at", "requested_by", "on", "state", "total", "created", "existing")
+    list_filter = ("state",)
 
     def has_add_permission(self, request):
         return False

@@ -12,7 +12,9 @@ class FeesConfig(AppConfig):
     verbose_name = _("Honoraires")
 
     def ready(self):
-        from . import selectors  # models are ready only now
+        from agenda.registry import register_duty_kind
+
+        from . import duties, selectors  # models are ready only now
 
         case_views.register_tab(
             key="fees", label=_("Honoraires"), url_name="fees:case_services", order=80
@@ -22,3 +24,6 @@ class FeesConfig(AppConfig):
         # The tariff rows and legal amounts are shipped by release migrations; the check
         # fees.W001/W002 (manage.py check --database default) compares them with the files.
         register_legal_data(LEGAL_DATA)
+        # The JustRestart fee, the taxation order awaited, the draft of the year ended.
+        for kind in duties.KINDS:
+            register_duty_kind(kind)

@@ -9,7 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from cases.forms import date_field
+from core.dates import format_date
 from core.forms import MoneyField
+from core.money import format_eur
 
 from .models import InterventionReason, Occasion, RemissionType, ServiceKind
 
@@ -195,3 +197,28 @@ class InterventionStatusForm(forms.Form):
         self.helper.layout = Layout(
             Row(Column("status"), Column("on")), Row(Column("amount"), Column("platform_reference"))
         )
+
+
+class JustRestartPaymentForm(forms.Form):
+    """The journal entry that paid a JustRestart invoice. The list offers the case's outgoing
+    entries; the service checks whatever is posted (another case's entry is refused plainly)."""
+
+    entry = forms.IntegerField(
+        label=_("Écriture du journal qui a payé la redevance"),
+        widget=forms.Select(),
+        error_messages={"required": _("Choisissez l'écriture du journal.")},
+    )
+
+    def __init__(self, *args, entries=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["entry"].widget.choices = [("", _("— Choisir l'écriture —"))] + [
+            (
+                entry.pk,
+                f"n° {entry.sequence} · {format_date(entry.value_date)} · "
+                f"{format_eur(entry.amount)} · {entry.get_category_display()}"
+                + (f" · {entry.counterparty}" if entry.counterparty else ""),
+            )
+            for entry in entries
+        ]
+        self.helper = FormHelper()
+        self.helper.form_tag = False

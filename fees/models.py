@@ -471,3 +471,110 @@ class StateIntervention(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.reference} SPF {self.amount_requested}"
+
+
+# --- the JustRestart fee, invoiced at each anniversary (fees.md §2, §4) ----------------------
+
+
+class JustRestartInvoice(models.Model):
+    """The JustRestart fee due at one anniversary of the admissibility (75,00 EUR from
+    2 November 2023, royal decree of 29 March 2024), recorded by the daily run with its duty
+    ``justrestart_fee`` (``fees.duties``): the amount of the dated row in force on the
+    anniversary and that row's source, payable within 30 days. The mediator marks it paid by
+    linking the journal entry that paid it (``fees.services.justrestart_invoice_mark_paid``)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="justrestart_invoices")
+    duty = models.OneToOneField(
+        "agenda.Duty",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="justrestart_invoice",
+    )
+    year_index = models.PositiveSmallIntegerField(_("anniversaire n°"))
+    anniversary = models.DateField(_("anniversaire de l'admissibilité"))
+    amount = MoneyField(_("montant"))
+    tariff_row = models.CharField(_("ligne tarifaire"), max_length=64)
+    tariff_source = models.TextField(_("source (Moniteur belge)"))
+    payable_by = models.DateField(_("à payer pour le"))
+    paid_entry = models.ForeignKey(
+        "ledger.Entry",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("écriture de paiement"),
+    )
+    paid_on = models.DateField(_("payée le"), null=True, blank=True)
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("facture JustRestart")
+        verbose_name_plural = _("factures JustRestart")
+        ordering = ["case", "anniversary"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "anniversary"], name="uniq_justrestart_invoice_anniversary"
+            ),
+            models.CheckConstraint(
+                name="justrestart_invoice_paid_consistent",
+                condition=Q(paid_entry__isnull=True, paid_on__isnull=True)
+                | Q(paid_entry__isnull=False, paid_on__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="justrestart_invoice_amount_not_negative", condition=Q(amount__gte=0)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"JustRestart {format_date(self.anniversary)} : {self.amount}"
+
+    @property
+    def is_paid(self) -> bool:
+        return self.paid_entry_id is not None
+
+
+class DraftBatch(models.Model):
+    """A background run (Celery) that prepares the draft fee statements of the year ended for
+    the cases its requester may change (``fees.services.fee_statement_drafts_prepare``), with its
+    progress for the page that polls it (the caseload export's pattern, ``cases.exports``)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("En attente")
+        RUNNING = "running", _("En cours")
+        DONE = "done", _("Terminé")
+        FAILED = "failed", _("Échec")
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    on = models.DateField(_("année écoulée au"))
+    language = models.CharField(max_length=8, default="fr")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    progress = models.PositiveSmallIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    existing = models.PositiveIntegerField(default=0)
+    # [{"case": reference, "case_id": pk, "error": message}]
+    problems = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("préparation d'états de frais")
+        verbose_name_plural = _("préparations d'états de frais")
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Drafts {self.pk} ({self.state})"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.state in (self.State.PENDING, self.State.RUNNING)

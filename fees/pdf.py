@@ -57,15 +57,25 @@ def _journal(case: Case, start: date, end: date) -> dict | None:
 
 
 def statement_html(
-    statement: FeeStatement, lines: list[StatementLine], *, filed_on: date | None = None
+    statement: FeeStatement,
+    lines: list[StatementLine],
+    *,
+    filed_on: date | None = None,
+    warnings: list[str] | tuple[str, ...] = (),
 ) -> str:
+    """``warnings`` (a draft's only: what the mediator must check before filing, e.g. the
+    JustRestart invoices and line 6 disagree) are printed under the draft's notice."""
     # The legal content (the engine's labels and explanations) is French: so is the document.
     with translation.override("fr"):
-        return _statement_html(statement, lines, filed_on=filed_on)
+        return _statement_html(statement, lines, filed_on=filed_on, warnings=warnings)
 
 
 def _statement_html(
-    statement: FeeStatement, lines: list[StatementLine], *, filed_on: date | None
+    statement: FeeStatement,
+    lines: list[StatementLine],
+    *,
+    filed_on: date | None,
+    warnings: list[str] | tuple[str, ...] = (),
 ) -> str:
     case = statement.case
     identity = identity_of(statement)
@@ -96,6 +106,7 @@ def _statement_html(
             "vat_percent": (statement.vat_rate * 100).normalize() if statement.vat_rate else None,
             "journal": _journal(case, statement.period_from, statement.period_to),
             "draft": filed_on is None,
+            "warnings": list(warnings) if filed_on is None else [],
             "filed_on": filed_on,
             "place": _place(identity.address),
             "footer": _css_string(footer),
@@ -104,11 +115,16 @@ def _statement_html(
 
 
 def statement_pdf(
-    statement: FeeStatement, lines: list[StatementLine], *, filed_on: date | None = None
+    statement: FeeStatement,
+    lines: list[StatementLine],
+    *,
+    filed_on: date | None = None,
+    warnings: list[str] | tuple[str, ...] = (),
 ) -> bytes:
     from weasyprint import HTML
 
-    return HTML(string=statement_html(statement, lines, filed_on=filed_on)).write_pdf()
+    html = statement_html(statement, lines, filed_on=filed_on, warnings=warnings)
+    return HTML(string=html).write_pdf()
 
 
 def statement_filename(statement: FeeStatement, extension: str = "pdf") -> str:

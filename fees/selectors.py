@@ -6,30 +6,36 @@ runs, and a statement, an order or a request is only ever looked up inside its c
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cases.models import Case
-from core.dates import add_years, years_between
-from core.money import CENT
+from cases.selectors import can_edit_case, case_queryset_for
+from core.dates import add_years, anniversaries_in, anniversary, format_date, years_between
+from core.money import CENT, format_eur
+from fees.engine.compute import JUSTRESTART_KEY, JUSTRESTART_RULE
 from fees.engine.facts import PaymentFacts
 from fees.tariffs import TariffRow, TariffTable
 from ledger.models import BILLABLE_PAYMENT_CATEGORIES, Account, Category, Direction, Entry
 
 from .models import (
+    DraftBatch,
     FeeStatement,
     InterventionStatus,
+    JustRestartInvoice,
     LegalAmount,
     LegalAmountKey,
     RemissionType,
     Service,
     ServiceKind,
     StateIntervention,
+    StatementLine,
     StatementState,
     TariffRowRecord,
     TaxationOrder,
@@ -445,3 +451,185 @@ def billable_payments(
             "value_date", "sequence"
         ).values_list("sequence", "value_date", "category", "amount", "standing_order")
     ]
+
+
+# --- the JustRestart fee invoices (fees.md §2, §4) -------------------------------------------
+
+PAYMENT_TERM_DAYS = 30  # the JustRestart invoice is payable within 30 days of the anniversary
+
+
+@dataclass(frozen=True)
+class JustRestartDue:
+    """One anniversary at which the JustRestart fee falls due, with the row that prices it."""
+
+    k: int
+    anniversary: date
+    row: TariffRow
+
+    @property
+    def payable_by(self) -> date:
+        return self.anniversary + timedelta(days=PAYMENT_TERM_DAYS)
+
+
+def justrestart_due(
+    case: Case, after: date, up_to: date, tariffs: TariffTable | None = None
+) -> list[JustRestartDue]:
+    """The anniversaries ``after < anniversary <= up_to`` (k >= 1; 29 February -> 28 February)
+    at which the fee falls due: on or after its first row (2 November 2023), not after the
+    closure date; each priced at the row in force on that anniversary (the engine's line 6
+    does the same, ``fees.engine.compute``). A pure read."""
+    tariffs = tariffs or tariff_table()
+    first = tariffs.first_known_start(JUSTRESTART_KEY)
+    if first is None:
+        return []
+    if case.closure_date is not None:
+        up_to = min(up_to, case.closure_date)
+    return [
+        JustRestartDue(k, day, tariffs.in_force(JUSTRESTART_KEY, day))
+        for k, day in anniversaries_in(case.admissibility_date, after, up_to)
+        if day >= first
+    ]
+
+
+def justrestart_invoices_of_case(case: Case) -> QuerySet[JustRestartInvoice]:
+    return JustRestartInvoice.objects.filter(case=case).select_related("paid_entry", "duty")
+
+
+def justrestart_invoice_get(case: Case, pk: int) -> JustRestartInvoice:
+    invoice = justrestart_invoices_of_case(case).filter(pk=pk).first()
+    if invoice is None:
+        raise Http404
+    return invoice
+
+
+def justrestart_payment_entries(case: Case) -> QuerySet[Entry]:
+    """The outgoing entries of the case's journal a JustRestart invoice may be linked to."""
+    return Entry.objects.filter(account__case=case, direction=Direction.OUT).order_by(
+        "-value_date", "-sequence"
+    )
+
+
+def entry_for_user(user: User, pk: int | None) -> Entry | None:
+    """A journal entry of any case of the user's organisation (None otherwise): the payment
+    service then says plainly when it belongs to another case than the invoice's."""
+    if pk is None:
+        return None
+    return (
+        Entry.objects.filter(pk=pk, account__case__in=case_queryset_for(user))
+        .select_related("account__case")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class JustRestartMismatch:
+    anniversary: date
+    message: str
+
+
+def justrestart_mismatches(
+    statement: FeeStatement, lines: list[StatementLine] | None = None
+) -> list[JustRestartMismatch]:
+    """Where the statement's line 6 (JustRestart fee, one line per anniversary in the period)
+    and the case's JustRestart invoices disagree: an anniversary billed without an invoice, an
+    invoice not billed, or amounts that differ. The bound is the engine's: period_from <
+    anniversary <= period_to (not after the closure date). ``lines``: those of a preview not
+    saved yet (default: the statement's)."""
+    case = statement.case
+    if lines is None:
+        lines = list(statement.lines.all())
+    billed = {
+        line.date: line.amount
+        for line in lines
+        if line.rule == JUSTRESTART_RULE and line.date is not None
+    }
+    up_to = statement.period_to
+    if case.closure_date is not None:
+        up_to = min(up_to, case.closure_date)
+    invoices = {
+        invoice.anniversary: invoice.amount
+        for invoice in JustRestartInvoice.objects.filter(
+            case=case, anniversary__gt=statement.period_from, anniversary__lte=up_to
+        )
+    }
+    found: list[JustRestartMismatch] = []
+    for day in sorted(set(billed) | set(invoices)):
+        when = format_date(day)
+        if day not in invoices:
+            message = _(
+                "La ligne 6 compte la redevance JustRestart de l'anniversaire du %(date)s "
+                "(%(amount)s), mais aucune facture JustRestart n'est enregistrée pour cet "
+                "anniversaire."
+            ) % {"date": when, "amount": format_eur(billed[day])}
+        elif day not in billed:
+            message = _(
+                "La facture JustRestart de l'anniversaire du %(date)s (%(amount)s) n'est pas "
+                "reprise à la ligne 6 de l'état : recalculez-le ou vérifiez la facture."
+            ) % {"date": when, "amount": format_eur(invoices[day])}
+        elif billed[day] != invoices[day]:
+            message = _(
+                "La facture JustRestart de l'anniversaire du %(date)s s'élève à %(invoice)s, "
+                "la ligne 6 de l'état à %(line)s."
+            ) % {
+                "date": when,
+                "invoice": format_eur(invoices[day]),
+                "line": format_eur(billed[day]),
+            }
+        else:
+            continue
+        found.append(JustRestartMismatch(day, message))
+    return found
+
+
+# --- draft fee statements of the year ended ---------------------------------------------------
+
+
+def last_anniversary(case: Case, on: date) -> tuple[int, date] | None:
+    """The latest anniversary (k >= 1) on or before ``on`` and not after the closure date:
+    the end of the year whose fee statement is prepared; None before the first one."""
+    up_to = on if case.closure_date is None else min(on, case.closure_date)
+    k = years_between(case.admissibility_date, up_to)
+    if k < 1:
+        return None
+    return k, anniversary(case.admissibility_date, k)
+
+
+def statement_of_year(case: Case, year_end: date) -> FeeStatement | None:
+    """The statement (draft or filed) of the year that ends at the anniversary ``year_end``."""
+    return (
+        FeeStatement.objects.filter(case=case, period_to=year_end)
+        .order_by("-state", "-id")  # a filed one first
+        .first()
+    )
+
+
+def last_filed_end_within(case: Case, start: date, end: date) -> date | None:
+    """The end of the latest filed statement that ends inside ``(start, end)``: a draft of the
+    year starts there, so that nothing already filed is billed twice."""
+    return (
+        FeeStatement.objects.filter(
+            case=case, state=StatementState.FILED, period_to__gt=start, period_to__lt=end
+        )
+        .order_by("-period_to")
+        .values_list("period_to", flat=True)
+        .first()
+    )
+
+
+def cases_for_draft_batch(user: User, on: date) -> list[tuple[Case, date]]:
+    """The cases whose year-ended fee statement a batch of ``user`` prepares, with that year's
+    end: the cases of their organisation they may change (the designated mediator's, every one
+    for the administrator), past their first anniversary on ``on``."""
+    found = []
+    cases = case_queryset_for(user).select_related("organisation", "mediator").order_by("pk")
+    for case in cases.iterator(chunk_size=200):
+        if not can_edit_case(user, case):
+            continue
+        last = last_anniversary(case, on)
+        if last is not None:
+            found.append((case, last[1]))
+    return found
+
+
+def draft_batches_of(user: User) -> QuerySet[DraftBatch]:
+    return DraftBatch.objects.filter(requested_by=user)

@@ -30,6 +30,22 @@ urlpatterns = [
         views.intervention_add,
         name="intervention_add",
     ),
+    path(
+        "dossiers/<int:pk>/honoraires/justrestart/<int:invoice_pk>/payee/",
+        views.justrestart_pay,
+        name="justrestart_pay",
+    ),
+    path("honoraires/etats-annee-ecoulee/", views.draft_batches, name="draft_batches"),
+    path(
+        "honoraires/etats-annee-ecoulee/preparer/",
+        views.draft_batch_request,
+        name="draft_batch_request",
+    ),
+    path(
+        "honoraires/etats-annee-ecoulee/<int:batch_pk>/",
+        views.draft_batch_status,
+        name="draft_batch_status",
+    ),
     path(INTERVENTION, views.intervention_detail, name="intervention_detail"),
     path(f"{INTERVENTION}statut/", views.intervention_status, name="intervention_status"),
     path(f"{INTERVENTION}pdf/", views.intervention_summary_pdf, name="intervention_pdf"),

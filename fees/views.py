@@ -14,13 +14,15 @@ from decimal import Decimal
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.access import role_required
 from core.case_views import case_context, case_for_edit, case_for_user, require_edit, user_can_edit
+from core.dates import format_date
 from core.forms import apply_errors
 from core.roles import CASE_ROLES, Role
 from fees.engine import FeeEngineError
@@ -30,11 +32,12 @@ from .facts import compute_case_statement
 from .forms import (
     InterventionForm,
     InterventionStatusForm,
+    JustRestartPaymentForm,
     ServiceForm,
     StatementForm,
     TaxationOrderForm,
 )
-from .models import InterventionStatus, RemissionType
+from .models import DraftBatch, InterventionStatus, RemissionType
 from .pdf import intervention_pdf, statement_filename, statement_pdf
 from .presentation import identity_of, present
 
@@ -56,6 +59,8 @@ def _page(request, case, form):
             "position": selectors.fee_position(case),
             "interventions": list(selectors.interventions_of_case(case)),
             "untaxed_in_filed": selectors.untaxed_services_in_filed_periods(case),
+            "justrestart_invoices": list(selectors.justrestart_invoices_of_case(case)),
+            "today": timezone.localdate(),
         }
     )
     return render(request, "fees/case_services.html", context)
@@ -182,6 +187,7 @@ def statement_new(request, pk: int):
                 preview = {
                     "statement": statement,
                     "presented": _presented(statement, lines),
+                    "justrestart_mismatches": selectors.justrestart_mismatches(statement, lines),
                     "identity": identity_of(statement),
                     "overlap": overlap,
                 }
@@ -212,6 +218,7 @@ def statement_detail(request, pk: int, statement_pk: int):
             "identity": identity_of(statement),
             "order": order,
             "reductions": reductions,
+            "justrestart_mismatches": selectors.justrestart_mismatches(statement, lines),
         }
     )
     return render(request, "fees/statement_detail.html", context)
@@ -288,7 +295,9 @@ def statement_pdf_download(request, pk: int, statement_pk: int):
             filename=filename,
             content_type="application/pdf",
         )
-    content = statement_pdf(statement, list(statement.lines.order_by("position")))
+    lines = list(statement.lines.order_by("position"))
+    warnings = [m.message for m in selectors.justrestart_mismatches(statement, lines)]
+    content = statement_pdf(statement, lines, warnings=warnings)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -343,6 +352,74 @@ def taxation_order_add(request, pk: int, statement_pk: int):
     context = case_context(request, case, "fees")
     context.update({"statement": statement, "form": form})
     return render(request, "fees/taxation_order_form.html", context)
+
+
+# --- the JustRestart fee invoices ----------------------------------------------------------
+
+
+@role_required(Role.MEDIATOR, Role.ADMINISTRATOR)
+def justrestart_pay(request, pk: int, invoice_pk: int):
+    """Mark a JustRestart invoice paid by linking the journal entry that paid it."""
+    case = case_for_user(request, pk)
+    invoice = selectors.justrestart_invoice_get(case, invoice_pk)
+    require_edit(request, case)
+    form = JustRestartPaymentForm(
+        request.POST or None, entries=selectors.justrestart_payment_entries(case)
+    )
+    if request.method == "POST" and form.is_valid():
+        entry = selectors.entry_for_user(request.user, form.cleaned_data["entry"])
+        try:
+            if entry is None:
+                raise ValidationError({"entry": _("Écriture inconnue.")})
+            services.justrestart_invoice_mark_paid(invoice=invoice, entry=entry, by=request.user)
+        except ValidationError as exc:
+            apply_errors(exc, form)
+        else:
+            messages.success(
+                request,
+                _("Redevance JustRestart de l'anniversaire du %(date)s marquée payée.")
+                % {"date": format_date(invoice.anniversary)},
+            )
+            return redirect(reverse("fees:case_services", args=[case.pk]) + "#justrestart")
+    context = case_context(request, case, "fees")
+    context.update({"invoice": invoice, "form": form})
+    return render(request, "fees/justrestart_pay.html", context)
+
+
+# --- the draft fee statements of the year ended, in bulk ------------------------------------
+
+
+@role_required(Role.MEDIATOR, Role.ADMINISTRATOR)
+def draft_batches(request):
+    return render(
+        request,
+        "fees/draft_batches.html",
+        {"batches": selectors.draft_batches_of(request.user)[:10], "today": timezone.localdate()},
+    )
+
+
+@require_POST
+@role_required(Role.MEDIATOR, Role.ADMINISTRATOR)
+def draft_batch_request(request):
+    try:
+        batch = services.draft_batch_request(
+            user=request.user, on=timezone.localdate(), language=request.LANGUAGE_CODE
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("fees:draft_batches")
+    return redirect("fees:draft_batch_status", batch_pk=batch.pk)
+
+
+@role_required(Role.MEDIATOR, Role.ADMINISTRATOR)
+def draft_batch_status(request, batch_pk: int):
+    batch = get_object_or_404(DraftBatch, pk=batch_pk, requested_by=request.user)
+    template = (
+        "fees/_draft_batch_progress.html"
+        if request.headers.get("HX-Request")
+        else "fees/draft_batch.html"
+    )
+    return render(request, template, {"batch": batch})
 
 
 # --- SPF Economie intervention ----------------------------------------------------------------

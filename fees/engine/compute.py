@@ -47,6 +47,7 @@ from fees.engine.years import (
 from fees.tariffs import TariffRow, TariffTable
 
 JUSTRESTART_KEY = "6.justrestart"
+JUSTRESTART_RULE = "6 justrestart"  # the rule of its statement lines (line 6)
 VAT_KEY = "vat"
 # fees.md §6: a circular letter to fewer addressees is a set of ordinary letters.
 CIRCULAR_MIN_ADDRESSEES = 3
@@ -594,7 +595,7 @@ def _justrestart_lines(ctx: _Context) -> Iterator[Line]:
             unit_amount=row.amount,
             amount=round_cents(row.amount),
             tariff_rows=(row,),
-            rule="6 justrestart",
+            rule=JUSTRESTART_RULE,
             explanation=(
                 "Redevance JustRestart (AR du 29.03.2024), due à chaque anniversaire de la "
                 "décision d'admissibilité compris dans la période (du < anniversaire ≤ au) : "

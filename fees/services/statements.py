@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from agenda.services import duty_record
 from cases.models import Case
 from documents.models import DocumentKind
 from documents.services import generated_pdf_file
@@ -17,6 +18,7 @@ from fees.engine.statement import Statement
 from fees.tariffs import TariffRow
 
 from .. import selectors
+from ..clocks import taxation_awaited_spec
 from ..facts import compute_case_statement
 from ..models import (
     FeeStatement,
@@ -309,4 +311,6 @@ def statement_file(*, statement: FeeStatement, by: User) -> FeeStatement:
     statement.filed_by = by
     statement.document = document
     statement.save(update_fields=["state", "filed_at", "filed_by", "document"])
+    # The court's taxation order is now awaited (fees.clocks: 30 days, then overdue).
+    duty_record(case=case, spec=taxation_awaited_spec(statement))
     return statement

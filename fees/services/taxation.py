@@ -10,9 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from agenda.services import duties_settle
 from core.dates import format_date
 from core.money import format_eur, round_cents
 
+from ..clocks import TAXATION_ORDER_AWAITED, statement_subject
 from ..models import (
     FeeStatement,
     StatementState,
@@ -126,5 +128,12 @@ def taxation_order_record(
     TaxationOrderLine.objects.bulk_create(
         TaxationOrderLine(order=order, line_id=pk, allowed_amount=value)
         for pk, value in reductions.items()
+    )
+    duties_settle(
+        case=statement.case,
+        kind=TAXATION_ORDER_AWAITED,
+        subject=statement_subject(statement),
+        on=order_date,
+        by=by,
     )
     return order

@@ -10,7 +10,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from documents.services import document_file, document_upload
-from fees.models import FeeStatement, StateIntervention, StatementLine
+from fees.models import (
+    DraftBatch,
+    FeeStatement,
+    JustRestartInvoice,
+    StateIntervention,
+    StatementLine,
+)
 from fees.services import service_record
 
 from . import CASE_READ, CASE_WRITE_PAGE, CASE_WRITE_POST, LOGIN, ROLES
@@ -113,8 +119,25 @@ def _intervention(case) -> StateIntervention:
     )
 
 
+def _invoice(case) -> JustRestartInvoice:
+    return JustRestartInvoice.objects.create(
+        case=case,
+        year_index=2,
+        anniversary=date(2024, 6, 15),
+        amount=Decimal("75.00"),
+        tariff_row="6.justrestart@2023-11-02",
+        tariff_source="AR 29.03.2024 (MB 22.04.2024)",
+        payable_by=date(2024, 7, 15),
+    )
+
+
 def objects(world) -> dict:
     return {
+        "invoice": _invoice(world.case),
+        "other_invoice": _invoice(world.other_case),
+        "batch": DraftBatch.objects.create(
+            organisation=world.org, requested_by=world.mediator, on=date(2024, 7, 1)
+        ),
         "service": service_record(
             case=world.case, kind="hearing", service_date=date(2022, 9, 1), mediator=world.mediator
         ),
@@ -144,6 +167,24 @@ def _intervention_args(o):
     return [o["case"].pk, o["intervention"].pk]
 
 
+# The bulk preparation of the year-ended drafts: for those who change cases (mediators and
+# administrators, each for the cases they may change); supervisors and clerks: 403.
+BATCH_PAGE = {
+    **dict.fromkeys(ROLES, 200),
+    "anonymous": LOGIN,
+    "supervisor": 403,
+    "other_supervisor": 403,
+    "clerk": 403,
+    "other_clerk": 403,
+}
+# A batch requested by ``world.mediator``: nobody else's (404), whatever their organisation.
+OWN_BATCH = {
+    **BATCH_PAGE,
+    "colleague": 404,
+    "administrator": 404,
+    "other_mediator": 404,
+}
+
 MATRIX = {
     "fees:case_services": ("get", lambda o: [o["case"].pk], CASE_READ),
     "fees:service_add": ("get", lambda o: [o["case"].pk], CASE_WRITE_PAGE),
@@ -161,6 +202,18 @@ MATRIX = {
     "fees:intervention_detail": ("get", _intervention_args, CASE_READ),
     "fees:intervention_status": ("post", _intervention_args, CASE_WRITE_FORM_POST),
     "fees:intervention_pdf": ("get", _intervention_args, CASE_READ),
+    "fees:justrestart_pay": (
+        "get",
+        lambda o: [o["case"].pk, o["invoice"].pk],
+        CASE_WRITE_PAGE,
+    ),
+    "fees:draft_batches": ("get", lambda o: [], BATCH_PAGE),
+    "fees:draft_batch_request": (
+        "post",
+        lambda o: [],
+        {**BATCH_PAGE, **{role: 302 for role, code in BATCH_PAGE.items() if code == 200}},
+    ),
+    "fees:draft_batch_status": ("get", lambda o: [o["batch"].pk], OWN_BATCH),
 }
 
 EXTRA = [
@@ -257,6 +310,26 @@ EXTRA = [
         "get",
         lambda o: [o["filed_statement"].document.pk],
         {**dict.fromkeys(ROLES, 403), "anonymous": LOGIN, "clerk": 200, "other_clerk": 404},
+    ),
+    # the JustRestart invoices: the other organisation's, through its case and through world.case
+    (
+        "fees:justrestart_pay",
+        "get",
+        lambda o: [o["other_case"].pk, o["other_invoice"].pk],
+        OTHER_CASE_WRITE_PAGE,
+    ),
+    (
+        "fees:justrestart_pay",
+        "get",
+        lambda o: [o["case"].pk, o["other_invoice"].pk],
+        FOREIGN_THROUGH_CASE_WRITE,
+    ),
+    # an invalid payment posted by those who may write re-displays the page
+    (
+        "fees:justrestart_pay",
+        "post",
+        lambda o: [o["case"].pk, o["invoice"].pk],
+        CASE_WRITE_FORM_POST,
     ),
     # a draft statement has no document: nothing for any clerk (its PDF is the mediators')
     ("fees:statement_pdf", "get", _draft, CASE_READ),
