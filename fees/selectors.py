@@ -480,14 +480,14 @@ def justrestart_due(
     does the same, ``fees.engine.compute``). A pure read."""
     tariffs = tariffs or tariff_table()
     first = tariffs.first_known_start(JUSTRESTART_KEY)
-    if first is None:
-        return []
+    # Without any JustRestart row, ``in_force`` raises (NoTariffInForce) like the engine's line
+    # 6 does, rather than silently invoicing nothing: the daily run reports the case.
     if case.closure_date is not None:
         up_to = min(up_to, case.closure_date)
     return [
         JustRestartDue(k, day, tariffs.in_force(JUSTRESTART_KEY, day))
         for k, day in anniversaries_in(case.admissibility_date, after, up_to)
-        if day >= first
+        if first is None or day >= first
     ]
 
 

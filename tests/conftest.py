@@ -115,3 +115,16 @@ def ledger_emptied_after(transactional_db):
         cursor.execute("DELETE FROM ledger_account")
         for _name, sql in triggers:
             cursor.execute(sql)
+
+
+@pytest.fixture
+def legal_rows(transactional_db):
+    """A committing test starts from tables emptied by the previous one (Django flushes them):
+    put back the legal rows the release migrations load (tariffs, legal amounts, allowance
+    rows), as a release does."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("load_tariffs", stdout=StringIO())
+    call_command("load_allowance_rows", stdout=StringIO())

@@ -33,6 +33,7 @@ pytestmark = [
         not ON_POSTGRES, reason="other processes cannot share SQLite's in-memory test database"
     ),
     pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("legal_rows"),
 ]
 
 RUN_DATE, CATCH_UP = "2026-03-15", "800"  # window (2024-01-05, 2026-03-15]

@@ -14,6 +14,7 @@ import sys
 import time
 from contextlib import contextmanager
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import quote
 
@@ -25,6 +26,7 @@ from agenda.models import DailyRun
 from agenda.tasks import run_daily_jobs
 from cases.models import CaseloadExport
 from cases.services import caseload_export_request
+from fees.models import JustRestartInvoice
 from mediation.celery import app as celery_app
 
 from .factories import OrganisationFactory, UserFactory, make_case
@@ -165,7 +167,7 @@ def test_without_broker_export_is_built_in_process(django_capture_on_commit_call
     reason="needs CELERY_BROKER_URL=redis://... and DATABASE_URL=postgres://...",
 )
 @pytest.mark.django_db(transaction=True)
-def test_real_worker_runs_the_daily_jobs(tmp_path):
+def test_real_worker_runs_the_daily_jobs(tmp_path, legal_rows):
     """Celery beat's daily task (``agenda.run_daily_jobs``) run by a real worker on Redis: the
     case admitted on 29/02/2020 has its anniversary on 29/02/2024 (a leap year), in the period."""
     org = OrganisationFactory()
@@ -189,7 +191,10 @@ def test_real_worker_runs_the_daily_jobs(tmp_path):
         assert run.state == DailyRun.State.SUCCEEDED
         assert run.summary == summary
         assert "Task agenda.run_daily_jobs" in _worker_output(log_path)
-    assert set(case.duties.values_list("due_date", flat=True)) <= {date(2024, 2, 29)}
+    assert summary["created"]["justrestart_fee"] == 1
+    invoice = JustRestartInvoice.objects.get(case=case)
+    assert (invoice.anniversary, invoice.amount) == (date(2024, 2, 29), Decimal("75.00"))
+    assert set(case.duties.values_list("due_date", flat=True)) == {date(2024, 2, 29)}
 
 
 @pytest.mark.skipif(HAS_BROKER, reason="a broker is configured: tasks go to the worker")
