@@ -94,11 +94,13 @@ def feed_settings(request):
             if services.calendar_feed_revoke(user=user):
                 messages.success(request, _("L'adresse de l'agenda a été révoquée."))
         else:
-            token = services.calendar_feed_renew(user=user)
-            request.session[SESSION_NEW_FEED] = token
+            renewed = selectors.calendar_feed_of(user) is not None
+            request.session[SESSION_NEW_FEED] = services.calendar_feed_renew(user=user)
             messages.success(
                 request,
-                _("Nouvelle adresse créée : l'ancienne ne fonctionne plus."),
+                _("Nouvelle adresse créée : l'ancienne ne fonctionne plus.")
+                if renewed
+                else _("Adresse de l'agenda créée."),
             )
         return redirect("agenda:feed_settings")
     token = request.session.pop(SESSION_NEW_FEED, "")
