@@ -3,13 +3,15 @@ run): each mediator gets, once a day, their overdue items and today's; a second 
 same day sends nothing again; a failed sending is retried by the next run."""
 
 import os
+import threading
 from datetime import date, timedelta
 
 import pytest
 from django.core import mail
+from django.db import connection, connections
 from django.utils import translation
 
-from agenda import services
+from agenda import selectors, services
 from agenda.models import DigestSent
 from agenda.services import daily_run, digest_send, send_daily_digests
 from mediation import settings as project_settings
@@ -117,3 +119,37 @@ def test_the_digest_is_in_french_whatever_the_active_language(mailboxes):
 @pytest.mark.skipif("EMAIL_BACKEND" in os.environ, reason="EMAIL_BACKEND is configured")
 def test_console_backend_by_default():
     assert project_settings.EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrency needs PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_at_once_send_one_digest(mailboxes, monkeypatch):
+    """Both workers find no row and prepare the digest at the same moment: the unique key lets
+    one insert (and send); the other waits for it, is refused, and sends nothing."""
+    world = mailboxes
+    duty(world.case, RUN)
+    barrier = threading.Barrier(2)
+    real_items = selectors.digest_items
+
+    def items_then_wait(user, today):
+        found = real_items(user, today)
+        barrier.wait(timeout=10)  # both have passed the "already sent?" check
+        return found
+
+    monkeypatch.setattr(selectors, "digest_items", items_then_wait)
+    outcomes = []
+
+    def worker():
+        try:
+            outcomes.append(digest_send(user=world.mediator, run_date=RUN))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == [False, True]
+    assert len(mail.outbox) == 1
+    assert DigestSent.objects.filter(user=world.mediator, date=RUN).count() == 1
