@@ -41,11 +41,16 @@ def agenda(request):
     cases = selectors.agenda_cases_for(user, mediator_id=mediator.pk if mediator else None)
     if filters.get("dossier"):
         cases = cases.filter(pk=filters["dossier"].pk)
+    # The forecasts call every kind's ``produce`` per case: for one mediator's cases or one
+    # case, not for a whole organisation at once.
+    forecast = not org_wide or bool(mediator or filters.get("dossier"))
     return render(
         request,
         "agenda/agenda.html",
         {
-            "agenda": selectors.agenda_of(cases, today=today, period=filters.get("periode", "")),
+            "agenda": selectors.agenda_of(
+                cases, today=today, period=filters.get("periode", ""), forecast=forecast
+            ),
             "form": form,
             "filtered": any(filters.values()),
             "mediator": mediator,

@@ -200,6 +200,11 @@ def test_forecasts_are_shown_not_recorded_with_bounded_queries(agenda_world, tes
     assert len(many) == len(few)  # constant in the number of cases
     page = client_for(world.mediator).get(reverse("agenda:agenda")).content.decode()
     assert "Prévisions des 7 prochains jours" in page and "prévision" in page
+    # the whole organisation at once: no forecasts; one mediator's cases: their forecasts
+    admin = client_for(world.administrator)
+    assert "Prévisions des 7" not in admin.get(reverse("agenda:agenda")).content.decode()
+    page = admin.get(reverse("agenda:agenda"), {"mediateur": world.mediator.pk}).content.decode()
+    assert "Prévisions des 7" in page
     # a forecast already recorded (a run ahead of today) is not shown twice
     duty(world.case, today + timedelta(days=2), due=today + timedelta(days=2))
     agenda = selectors.agenda_of(Case.objects.filter(pk=world.case.pk), today=today)
