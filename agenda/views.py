@@ -57,6 +57,7 @@ def agenda(request):
             "org_wide": org_wide,
             "today": today,
             "show_feed": user.role in FEED_ROLES,
+            "read_only": user.role == Role.SUPERVISOR,
         },
     )
 
@@ -73,6 +74,7 @@ def case_agenda(request, pk: int):
         {
             "agenda": selectors.agenda_of(cases, today=today),
             "settled": selectors.case_settled_duties(case),
+            "read_only": not context["can_edit"],
             "today": today,
         }
     )

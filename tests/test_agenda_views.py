@@ -177,6 +177,7 @@ def test_the_supervisor_sees_counts_per_mediator_of_their_organisation(agenda_wo
     )
     body = page.content.decode()
     assert colleague_case.reference in body
+    assert ">Voir<" in body and ">Régler<" not in body  # supervisors read, they settle nothing
     assert f'href="{reverse("agenda:case_agenda", args=[world.case.pk])}"' not in body
     assert selectors.counts_by_mediator(world.mediator, today) == []
 
