@@ -75,3 +75,41 @@ class Duty(models.Model):
     @property
     def is_open(self) -> bool:
         return self.settled_on is None
+
+
+class CalendarFeed(models.Model):
+    """A user's secret iCalendar address. Only a SHA-256 of its random token is stored: the
+    address is shown once, when it is made; a new one revokes the old (issue 11)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token_hash = models.CharField(_("empreinte du jeton"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("abonnement iCalendar")
+        verbose_name_plural = _("abonnements iCalendar")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class DigestSent(models.Model):
+    """The daily digest e-mail of one user for one day: the row is written in the same
+    transaction as the sending, so a rerun or a second worker never sends it twice."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    date = models.DateField(_("date"))
+    items = models.PositiveIntegerField(_("éléments"), default=0)
+    sent_at = models.DateTimeField(_("envoyé à"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("résumé quotidien envoyé")
+        verbose_name_plural = _("résumés quotidiens envoyés")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "date"], name="uniq_digest_per_user_and_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.date}"

@@ -80,3 +80,43 @@ def register_after_run(hook: Callable[[date], dict[str, int]]) -> None:
 
 def after_run_hooks() -> list[Callable[[date], dict[str, int]]]:
     return list(_after_run)
+
+
+# --- what the agenda screens show ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    """One line of the agenda: an open duty, a forecast of the coming week, or an item of a
+    higher app (e.g. a negotiation follow-up of ``contacts``). Plain data: the screens, the
+    iCalendar feed and the digest e-mail show it without knowing where it comes from."""
+
+    kind: str  # a stable code (the duty kind's, or the source's, e.g. "follow_up")
+    label: str | Promise
+    case: Any  # the Case (its reference is shown; never the applicants' national numbers)
+    due_date: date  # the legal date of the event
+    deadline: date  # when it becomes overdue
+    url: str  # the screen that settles it
+    uid: str  # stable identity (the iCalendar event's UID)
+    detail: str = ""  # a short precision (e.g. the creditor of a follow-up)
+    forecast: bool = False  # produced for the coming days, not recorded yet
+
+
+# source(cases, start, end) -> the open items of those cases (a Case queryset, already scoped
+# to what the user may see) whose deadline d is start < d <= end (start None: no lower bound).
+# Registered from a higher app's AppConfig.ready (contacts: the negotiation follow-ups).
+AgendaSource = Callable[[Any, date | None, date], Iterable[AgendaItem]]
+_sources: dict[str, AgendaSource] = {}
+
+
+def register_agenda_source(key: str, source: AgendaSource) -> None:
+    _sources[key] = source
+
+
+def unregister_agenda_source(key: str) -> None:
+    """For tests."""
+    _sources.pop(key, None)
+
+
+def agenda_sources() -> list[AgendaSource]:
+    return [_sources[key] for key in sorted(_sources)]

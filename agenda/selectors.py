@@ -1,12 +1,22 @@
 """Reads of the case's legal calendar (the agenda screens are built on these)."""
 
-from datetime import date
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 
+from accounts.models import User
 from cases.models import Case
+from cases.selectors import mediators_of
+from core.roles import Role
 
-from .models import DailyRun, Duty
+from . import registry
+from .models import CalendarFeed, DailyRun, Duty
+
+logger = logging.getLogger(__name__)
 
 
 def last_successful_run() -> DailyRun | None:
@@ -35,3 +45,259 @@ def case_duties(*, case: Case, kind: str | None = None) -> QuerySet[Duty]:
     if kind is not None:
         duties = duties.filter(kind=kind)
     return duties.order_by("due_date", "kind", "subject")
+
+
+# --- the agenda screens, the badge, the feed and the digest ----------------------------------
+
+WEEK_DAYS = 7  # "this week": the next seven days after today
+FEED_DAYS = 366  # the iCalendar feed: open items up to a year ahead
+
+
+def agenda_cases_for(user: User, *, mediator_id: int | None = None) -> QuerySet[Case]:
+    """The cases whose agenda the user reads: a mediator, the cases they are the designated
+    mediator of; a supervisor or an administrator, every case of their organisation (or one
+    mediator's, ``mediator_id``); nobody else any (clerks have no agenda)."""
+    if not user.is_authenticated or not user.is_active or not user.organisation_id:
+        return Case.objects.none()
+    cases = Case.objects.filter(organisation_id=user.organisation_id)
+    if user.role == Role.MEDIATOR:
+        return cases.filter(mediator_id=user.pk)
+    if user.role in (Role.SUPERVISOR, Role.ADMINISTRATOR):
+        return cases.filter(mediator_id=mediator_id) if mediator_id else cases
+    return Case.objects.none()
+
+
+def _case_url(case: Case) -> str:
+    return reverse("cases:detail", args=[case.pk])
+
+
+def _kind_url(kind: registry.DutyKind | None, duty: Duty) -> str:
+    """The screen that settles a duty: its kind's, else the case page (also when the kind's
+    ``url`` fails: one kind's bug never takes the agenda down)."""
+    if kind is not None and kind.url is not None:
+        try:
+            return kind.url(duty) or _case_url(duty.case)
+        except Exception:
+            logger.exception("Agenda: url of duty kind %s", kind.code)
+    return _case_url(duty.case)
+
+
+def duty_item(duty: Duty, *, forecast: bool = False) -> registry.AgendaItem:
+    kind = registry.duty_kind(duty.kind)
+    uid = (
+        f"forecast-{duty.case_id}-{duty.kind}-{duty.due_date.isoformat()}-{duty.subject}"
+        if forecast
+        else f"duty-{duty.pk}"
+    )
+    return registry.AgendaItem(
+        kind=duty.kind,
+        label=kind.label if kind is not None else duty.kind,
+        case=duty.case,
+        due_date=duty.due_date,
+        deadline=duty.deadline,
+        url=_kind_url(kind, duty),
+        uid=uid,
+        forecast=forecast,
+    )
+
+
+def _sort_key(item: registry.AgendaItem):
+    return (item.deadline, item.due_date, item.case.reference, str(item.label), item.uid)
+
+
+def open_items(
+    cases: QuerySet[Case], *, start: date | None, end: date
+) -> list[registry.AgendaItem]:
+    """The open items of ``cases`` whose deadline d is start < d <= end (start None: every
+    overdue one too): recorded duties, then the registered sources. One query for the duties
+    and one per source, whatever the number of cases."""
+    duties = Duty.objects.filter(case__in=cases, settled_on__isnull=True, deadline__lte=end)
+    if start is not None:
+        duties = duties.filter(deadline__gt=start)
+    items = [duty_item(d) for d in duties.select_related("case", "case__mediator")]
+    for source in registry.agenda_sources():
+        items.extend(source(cases, start, end))
+    return sorted(items, key=_sort_key)
+
+
+def forecast_items(cases: QuerySet[Case], *, today: date) -> list[registry.AgendaItem]:
+    """What the kinds' ``produce`` foresees in (today, today + 7], not recorded yet: a pure
+    read (nothing is written). A case whose data a kind cannot read is skipped (and logged)."""
+    end = today + timedelta(days=WEEK_DAYS)
+    kinds = registry.duty_kinds()
+    if not kinds:
+        return []
+    case_list = list(cases.select_related("organisation", "mediator").order_by("reference"))
+    recorded = set(
+        Duty.objects.filter(case__in=cases, due_date__gt=today, due_date__lte=end).values_list(
+            "case_id", "kind", "due_date", "subject"
+        )
+    )
+    items = []
+    for case in case_list:
+        for kind in kinds:
+            try:
+                specs = list(kind.produce(case, today, end))
+            except Exception:
+                logger.exception("Agenda forecast: kind %s, case %s", kind.code, case.pk)
+                continue
+            for spec in specs:
+                key = (case.pk, spec.kind, spec.due_date, spec.subject)
+                if spec.kind != kind.code or not today < spec.due_date <= end or key in recorded:
+                    continue
+                duty = Duty(
+                    case=case,
+                    kind=spec.kind,
+                    due_date=spec.due_date,
+                    subject=spec.subject,
+                    deadline=spec.deadline or spec.due_date,
+                    data=spec.data,
+                )
+                items.append(duty_item(duty, forecast=True))
+    return sorted(items, key=_sort_key)
+
+
+@dataclass
+class Agenda:
+    today: date
+    overdue: list[registry.AgendaItem] = field(default_factory=list)
+    due_today: list[registry.AgendaItem] = field(default_factory=list)
+    week: list[registry.AgendaItem] = field(default_factory=list)
+    forecast: list[registry.AgendaItem] = field(default_factory=list)
+
+    @property
+    def urgent(self) -> int:
+        return len(self.overdue) + len(self.due_today)
+
+    @property
+    def total(self) -> int:
+        return len(self.overdue) + len(self.due_today) + len(self.week) + len(self.forecast)
+
+
+PERIODS = ("retard", "aujourdhui", "semaine")
+
+
+def agenda_of(
+    cases: QuerySet[Case], *, today: date, period: str = "", forecast: bool = True
+) -> Agenda:
+    """Overdue, due today and due in the next seven days (``period`` keeps one of them), and
+    the forecasts of the coming week."""
+    agenda = Agenda(today=today)
+    for item in open_items(cases, start=None, end=today + timedelta(days=WEEK_DAYS)):
+        if item.deadline < today:
+            agenda.overdue.append(item)
+        elif item.deadline == today:
+            agenda.due_today.append(item)
+        else:
+            agenda.week.append(item)
+    if period in PERIODS:
+        keep = {"retard": "overdue", "aujourdhui": "due_today", "semaine": "week"}[period]
+        for name in ("overdue", "due_today", "week"):
+            if name != keep:
+                setattr(agenda, name, [])
+    if forecast and period in ("", "semaine"):
+        agenda.forecast = forecast_items(cases, today=today)
+    return agenda
+
+
+def case_settled_duties(case: Case, *, limit: int = 20) -> list[Duty]:
+    """The case's latest settled duties (the agenda tab's history)."""
+    duties = list(
+        Duty.objects.filter(case=case, settled_on__isnull=False)
+        .select_related("settled_by")
+        .order_by("-settled_on", "-due_date")[:limit]
+    )
+    for duty in duties:
+        kind = registry.duty_kind(duty.kind)
+        duty.kind_label = kind.label if kind is not None else duty.kind
+    return duties
+
+
+def badge_count(user: User, today: date) -> int:
+    """The navigation badge: the user's open items overdue or due today (one query for the
+    duties, one per source)."""
+    cases = agenda_cases_for(user)
+    count = Duty.objects.filter(case__in=cases, settled_on__isnull=True, deadline__lte=today)
+    total = count.count()
+    for source in registry.agenda_sources():
+        total += sum(1 for _item in source(cases, None, today))
+    return total
+
+
+@dataclass
+class MediatorCounts:
+    mediator: User
+    overdue: int = 0
+    today: int = 0
+    week: int = 0
+
+
+def counts_by_mediator(user: User, today: date) -> list[MediatorCounts]:
+    """For a supervisor or an administrator: per mediator of the organisation (and any former
+    member still holding cases), the open items overdue, due today and in the next 7 days."""
+    if user.role not in (Role.SUPERVISOR, Role.ADMINISTRATOR):
+        return []
+    cases = agenda_cases_for(user)
+    rows = {m.pk: MediatorCounts(mediator=m) for m in mediators_of(user.organisation_id)}
+    for item in open_items(cases, start=None, end=today + timedelta(days=WEEK_DAYS)):
+        mediator = item.case.mediator
+        row = rows.setdefault(mediator.pk, MediatorCounts(mediator=mediator))
+        if item.deadline < today:
+            row.overdue += 1
+        elif item.deadline == today:
+            row.today += 1
+        else:
+            row.week += 1
+    return sorted(
+        rows.values(),
+        key=lambda r: (-(r.overdue + r.today), r.mediator.last_name, r.mediator.first_name),
+    )
+
+
+def feed_items(user: User, today: date) -> list[registry.AgendaItem]:
+    """The iCalendar feed: the user's open items, overdue ones included, up to a year ahead."""
+    return open_items(agenda_cases_for(user), start=None, end=today + timedelta(days=FEED_DAYS))
+
+
+def feed_user(token: str) -> User | None:
+    """The active user whose calendar address carries ``token``; None for a wrong or revoked
+    token (only the token's SHA-256 is stored)."""
+    if not token or len(token) > 200:
+        return None
+    feed = (
+        CalendarFeed.objects.filter(token_hash=token_hash(token), user__is_active=True)
+        .select_related("user")
+        .first()
+    )
+    return feed.user if feed is not None else None
+
+
+def calendar_feed_of(user: User) -> CalendarFeed | None:
+    return CalendarFeed.objects.filter(user=user).first()
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def digest_recipients() -> QuerySet[User]:
+    """Who receives the daily digest: every active mediator (or administrator) designated in
+    at least one case, with an e-mail address."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            role__in=[Role.MEDIATOR, Role.ADMINISTRATOR],
+            organisation__isnull=False,
+            cases__isnull=False,
+        )
+        .exclude(email="")
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def digest_items(user: User, today: date) -> list[registry.AgendaItem]:
+    """A mediator's digest: the open items of the cases they are designated in, overdue or
+    due today."""
+    cases = Case.objects.filter(organisation_id=user.organisation_id, mediator_id=user.pk)
+    return open_items(cases, start=None, end=today)

@@ -14,22 +14,28 @@ only what is missing.
 """
 
 import logging
+import secrets
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cases.models import Case
 from core.dates import format_date
+from core.roles import Role
 
 from . import registry, selectors
-from .models import DailyRun, Duty
+from .models import CalendarFeed, DailyRun, DigestSent, Duty
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
@@ -237,3 +243,79 @@ def duties_settle(
     if subject is not None:
         duties = duties.filter(subject=subject)
     return duties.update(settled_on=on, settled_by=by, settled_note=note[:255])
+
+
+# --- the iCalendar address -------------------------------------------------------------------
+
+
+@transaction.atomic
+def calendar_feed_renew(*, user: User) -> str:
+    """Make the user's secret calendar address (revoking the previous one) and return its
+    token: only its SHA-256 is kept, so the address is shown once."""
+    if not user.is_authenticated or user.role not in (Role.MEDIATOR, Role.ADMINISTRATOR):
+        raise ValidationError(_("Seuls les médiateurs et les administrateurs ont un agenda."))
+    token = secrets.token_urlsafe(32)
+    CalendarFeed.objects.update_or_create(
+        user=user, defaults={"token_hash": selectors.token_hash(token)}
+    )
+    return token
+
+
+@transaction.atomic
+def calendar_feed_revoke(*, user: User) -> bool:
+    """Revoke the user's calendar address; True when there was one."""
+    deleted, _rows = CalendarFeed.objects.filter(user=user).delete()
+    return bool(deleted)
+
+
+# --- the daily digest e-mail -----------------------------------------------------------------
+
+
+def _absolute(url: str) -> str:
+    return f"{settings.SITE_URL.rstrip('/')}{url}" if settings.SITE_URL else url
+
+
+def digest_send(*, user: User, run_date: date) -> bool:
+    """Send ``user`` the digest of ``run_date`` (overdue and due today) unless it was sent:
+    the ``DigestSent`` row is written in the transaction that sends, under a unique key
+    (user, date), so a rerun or a second worker sends nothing twice; if sending fails, the
+    row is rolled back and the next run tries again. False when nothing was sent (already
+    sent, or nothing to tell)."""
+    if DigestSent.objects.filter(user=user, date=run_date).exists():
+        return False
+    items = selectors.digest_items(user, run_date)
+    if not items:
+        return False
+    try:
+        with transaction.atomic():
+            DigestSent.objects.create(user=user, date=run_date, items=len(items))
+            with translation.override(settings.LANGUAGE_CODE):
+                overdue = [i for i in items if i.deadline < run_date]
+                today = [i for i in items if i.deadline >= run_date]
+                context = {
+                    "user": user,
+                    "run_date": run_date,
+                    "overdue": [(i, _absolute(i.url)) for i in overdue],
+                    "today": [(i, _absolute(i.url)) for i in today],
+                    "agenda_url": _absolute(reverse("agenda:agenda")),
+                }
+                subject = _(
+                    "Agenda du %(date)s : %(overdue)d en retard, %(today)d pour aujourd'hui"
+                ) % {"date": format_date(run_date), "overdue": len(overdue), "today": len(today)}
+                body = render_to_string("agenda/digest_email.txt", context)
+            send_mail(subject, body, None, [user.email])
+    except IntegrityError:
+        return False  # another worker was first
+    return True
+
+
+def send_daily_digests(run_date: date) -> dict[str, int]:
+    """The after-run hook of the daily run: each mediator's digest, once a day."""
+    sent = 0
+    for user in selectors.digest_recipients():
+        try:
+            if digest_send(user=user, run_date=run_date):
+                sent += 1
+        except Exception:  # one mailbox's failure never stops the others' digests
+            logger.exception("Daily digest of %s for %s", user.pk, run_date)
+    return {"digests": sent}

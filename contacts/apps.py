@@ -12,7 +12,12 @@ class ContactsConfig(AppConfig):
         case_views.register_tab(
             key="contacts", label=_("Négociations"), url_name="contacts:case_contacts", order=60
         )
+        from agenda.registry import register_agenda_source
+
         from . import selectors  # models are ready only now
+
+        # The open follow-ups are items of the mediator's agenda too.
+        register_agenda_source("contacts.follow_ups", selectors.agenda_follow_ups)
 
         # The negotiations card of the case overview.
         case_views.register_overview_section(

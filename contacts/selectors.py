@@ -11,8 +11,11 @@ from datetime import date
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from agenda.registry import AgendaItem
 from cases.models import Applicant, Case
 from cases.selectors import case_queryset_for, mediators_of
 from claims.models import Claim, Creditor, Representation
@@ -351,3 +354,34 @@ def todo_entry(user: User, pk: int, today: date) -> ContactEntry:
         raise Http404
     _set_state(entry, today)
     return entry
+
+
+# --- the agenda (agenda.registry.register_agenda_source) -------------------------------------
+
+
+def agenda_follow_ups(cases: QuerySet[Case], start: date | None, end: date) -> list[AgendaItem]:
+    """The open follow-ups of ``cases`` (already scoped by the agenda to what the user may see)
+    dated start < d <= end, as agenda items: one query, whatever the number of cases."""
+    entries = ContactEntry.objects.filter(
+        case__in=cases,
+        follow_up_on__isnull=False,
+        follow_up_done_at__isnull=True,
+        follow_up_on__lte=end,
+    )
+    if start is not None:
+        entries = entries.filter(follow_up_on__gt=start)
+    return [
+        AgendaItem(
+            kind="follow_up",
+            label=_("Rappel de négociation"),
+            case=entry.case,
+            due_date=entry.follow_up_on,
+            deadline=entry.follow_up_on,
+            url=reverse("contacts:case_contacts", args=[entry.case_id]) + f"#contact-{entry.pk}",
+            uid=f"follow-up-{entry.pk}",
+            detail=entry.creditor.name,
+        )
+        for entry in entries.select_related("case", "case__mediator", "creditor").order_by(
+            "follow_up_on", "pk"
+        )
+    ]

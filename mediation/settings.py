@@ -6,6 +6,8 @@ Environment variables:
 - ``DATABASE_URL``: default a SQLite file ``db.sqlite3`` in the repository (ignored by git);
   ``postgres://user@host:port/name`` uses PostgreSQL through psycopg 3.
 - ``CELERY_BROKER_URL`` or ``REDIS_URL``: unset, Celery tasks run in-process (eagerly).
+- ``EMAIL_BACKEND`` (default: the console), ``EMAIL_HOST``…, ``DEFAULT_FROM_EMAIL``,
+  ``SITE_URL`` (the links of the daily digest e-mail).
 - ``SECRET_KEY``, ``DEBUG``, ``ALLOWED_HOSTS`` (comma-separated), ``CSRF_TRUSTED_ORIGINS``.
 """
 
@@ -105,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.navigation",
                 "contacts.context_processors.todo_badge",
+                "agenda.context_processors.agenda_nav",
             ],
         },
     },
@@ -162,6 +165,18 @@ STORAGES = {
 # Uploaded documents (declarations, filed reports): 10 MB each.
 DOCUMENT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+
+# --- E-mail (the agenda's daily digest): printed on the console unless configured ---
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "agenda@rcd.invalid")
+# The site's address (e.g. https://rcd.example.be), for the links of e-mails; the iCalendar
+# address is built from the request.
+SITE_URL = os.environ.get("SITE_URL", "")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("bundles.urls")),
     path("", include("reports.urls")),
     path("", include("search.urls")),
+    path("", include("agenda.urls")),
     path("dossiers/", include("cases.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
