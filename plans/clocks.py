@@ -126,6 +126,11 @@ def produce_instalments(case: Case, start: date, end: date) -> Iterable[DutySpec
     for version, replaced_on in approved_versions(case):
         if version.decision_date > end or (replaced_on is not None and replaced_on <= start):
             continue  # not in force in the window
+        periods = engine.build_periods(
+            version.start_date, version.duration_months, version.frequency_months
+        )
+        if not any(start < engine.instalment_due_day(p) <= end for p in periods):
+            continue  # nothing falls due in the window: the plan is not computed
         result = _result(version)
         if result is None:
             continue
