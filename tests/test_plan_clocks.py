@@ -2,10 +2,13 @@
 (one per instalment, from the monitoring, settled when caught up), the plan's end and the
 seven-year limit (settled at closure), with daily runs travelling in time across leap years."""
 
+import json
 from datetime import date, timedelta
 from decimal import Decimal
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from agenda import registry
@@ -298,3 +301,14 @@ def test_engine_caught_up_on_and_shortfall():
     assert engine.caught_up_on(result, pay, 2) is None
     pay.append(engine.Payment("1", date(2024, 4, 2), D("99.50")))  # within the 1 € tolerance
     assert engine.caught_up_on(result, pay, 2) == date(2024, 4, 2)
+
+
+def test_the_run_summary_names_the_kinds(world):
+    """The public JSON of ``run_daily_jobs``: the kinds' codes, snake_case and stable."""
+    out = StringIO()
+    call_command("run_daily_jobs", "--date", "2023-06-20", "--catch-up-days", "10", stdout=out)
+    summary = json.loads(out.getvalue())
+    assert KINDS | {"annual_report_due"} <= set(summary["created"])
+    # world.case (admissibility 15/06/2022): its first anniversary falls in the window
+    assert summary["created"]["annual_report_due"] == 2  # and the other organisation's case
+    assert summary["errors"] == []
