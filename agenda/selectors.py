@@ -5,7 +5,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 
 from accounts.models import User
@@ -25,9 +25,13 @@ def last_successful_run() -> DailyRun | None:
 
 def cases_for_run(*, after: date) -> QuerySet[Case]:
     """Every case whose calendar may still hold a date after ``after``: not closed on or before
-    it (closure ends every clock: fees.md §2, §4)."""
+    it (closure ends every clock: fees.md §2, §4); and a case closed earlier that still has an
+    open duty, for its kinds to settle it (a closure is recorded after its decision's date)."""
+    open_duty = Duty.objects.filter(case=OuterRef("pk"), settled_on__isnull=True)
     return (
-        Case.objects.filter(Q(closure_date__isnull=True) | Q(closure_date__gt=after))
+        Case.objects.filter(
+            Q(closure_date__isnull=True) | Q(closure_date__gt=after) | Exists(open_duty)
+        )
         .select_related("organisation", "mediator")
         .order_by("pk")
     )

@@ -119,11 +119,17 @@ def _record(case: Case, spec: registry.DutySpec, run: DailyRun | None) -> bool:
 
 
 def _case_run(
-    *, case: Case, start: date, end: date, run: DailyRun, kinds: list[registry.DutyKind]
+    *,
+    case: Case,
+    start: date,
+    end: date,
+    run: DailyRun,
+    kinds: list[registry.DutyKind],
+    produce: bool = True,
 ) -> tuple[Counter, Counter]:
     created: Counter = Counter()
     settled: Counter = Counter()
-    for kind in kinds:
+    for kind in kinds if produce else ():
         for spec in kind.produce(case, start, end):
             if spec.kind != kind.code or not (start < spec.due_date <= end):
                 raise ValueError(f"{kind.code}: produced {spec!r} outside ({start}, {end}]")
@@ -162,13 +168,20 @@ def daily_run(*, run_date: date, catch_up_days: int = DEFAULT_CATCH_UP_DAYS) -> 
             start = from_date
             if last is not None and timezone.localdate(case.created_at) > last.run_date:
                 start = catch_up_start  # entered since the last run: its recent past too
-            if case.closure_date is not None and case.closure_date <= start:
-                continue
-            result.cases += 1
+            # closed on or before the window: nothing falls due, but its open duties may be
+            # settled by the closure itself (recorded after its date)
+            produce = case.closure_date is None or case.closure_date > start
+            if produce:
+                result.cases += 1
             try:
                 with transaction.atomic():
                     created, settled = _case_run(
-                        case=case, start=start, end=run_date, run=run, kinds=kinds
+                        case=case,
+                        start=start,
+                        end=run_date,
+                        run=run,
+                        kinds=kinds,
+                        produce=produce,
                     )
             except Exception as exc:  # one case's bad data never stops the others
                 logger.exception("Daily run %s, case %s", run_date, case.pk)

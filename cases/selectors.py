@@ -2,13 +2,13 @@
 access): another organisation's case is simply not in the queryset, hence a 404."""
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
 from accounts.models import User
-from core.dates import add_years, next_anniversary, years_between
+from core.dates import add_years, years_between
 from core.roles import Role
 
 from .models import Applicant, Case
@@ -119,15 +119,6 @@ def caseload_list(user: User, filters: CaseFilters) -> QuerySet[Case]:
     return qs.order_by(f"-{column}" if descending else column, "reference")
 
 
-def annual_report_due(case: Case, today: date, within_days: int = 30) -> date | None:
-    """The next anniversary of admissibility when it falls in ``[today, today + within_days]``
-    (the annual report is due at each anniversary: domain/README.md step 6)."""
-    if case.status not in ACTIVE_STATUSES:
-        return None
-    due = next_anniversary(case.admissibility_date, today)
-    return due if due <= today + timedelta(days=within_days) else None
-
-
 def older_than_plan_limit(case: Case, today: date) -> bool:
     """Running case designated more than 7 years ago."""
     start = case.mediator_designation_date or case.admissibility_date
@@ -139,13 +130,13 @@ class MediatorCaseload:
     mediator: User
     total: int = 0
     by_status: dict[str, int] = field(default_factory=dict)
-    reports_due: list[tuple[Case, date]] = field(default_factory=list)
     over_seven_years: list[Case] = field(default_factory=list)
 
 
 def supervisor_overview(user: User, today: date) -> list[MediatorCaseload]:
-    """The organisation's caseload per mediator: counts by status, annual reports due within
-    30 days, running cases older than 7 years since designation."""
+    """The organisation's caseload per mediator: counts by status, running cases older than 7
+    years since designation. (The annual reports due and overdue are the ``reports`` app's
+    section of the page: ``cases.registry``.)"""
     cases = case_queryset_for(user)
     rows: dict[int, MediatorCaseload] = {
         m.pk: MediatorCaseload(mediator=m, by_status=dict.fromkeys(CaseStatus.values, 0))
@@ -170,14 +161,9 @@ def supervisor_overview(user: User, today: date) -> list[MediatorCaseload]:
     )
     for case in running:
         entry = rows[case.mediator_id]
-        due = annual_report_due(case, today)
-        if due:
-            entry.reports_due.append((case, due))
         start = case.mediator_designation_date or case.admissibility_date
         if start <= horizon_start:
             entry.over_seven_years.append(case)
-    for entry in rows.values():
-        entry.reports_due.sort(key=lambda item: item[1])
     return sorted(rows.values(), key=lambda e: (e.mediator.last_name, e.mediator.first_name))
 
 

@@ -15,7 +15,7 @@ from core.csv import BOM
 from core.forms import apply_errors
 from core.roles import CASE_ROLES, EDIT_ROLES, Role
 
-from . import selectors, services
+from . import registry, selectors, services
 from .forms import (
     ApplicantForm,
     CaseFilterForm,
@@ -112,7 +112,6 @@ def case_detail(request, pk: int):
             "applicants": list(case.applicants.all()),
             "assignments": case.assignments.select_related("mediator").order_by("start_date", "id"),
             "status_changes": case.status_changes.select_related("recorded_by"),
-            "report_due": selectors.annual_report_due(case, today, within_days=365),
             "overview_sections": sections,
         }
     )
@@ -210,16 +209,17 @@ def case_replace_mediator(request, pk: int):
 def supervisor_overview(request):
     today = timezone.localdate()
     rows = selectors.supervisor_overview(request.user, today)
-    return render(
-        request,
-        "cases/overview.html",
+    sections, context = registry.supervisor_sections(request.user, today)
+    context.update(
         {
             "rows": rows,
             "today": today,
             "statuses": CaseStatus.choices,
+            "sections": sections,
             "exports": CaseloadExport.objects.filter(requested_by=request.user)[:5],
-        },
+        }
     )
+    return render(request, "cases/overview.html", context)
 
 
 @require_POST

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from agenda.registry import register_duty_kind
 from core import case_views
 
 
@@ -10,3 +11,8 @@ class PlansConfig(AppConfig):
 
     def ready(self):
         case_views.register_tab(key="plan", label=_("Plan"), url_name="plans:case_plan", order=50)
+        from . import clocks  # models are ready only now
+
+        # The plan's clocks in the agenda: amicable phase, missed instalments, end, 7 years.
+        for kind in clocks.DUTY_KINDS:
+            register_duty_kind(kind)

@@ -1021,3 +1021,65 @@ def monitor(result: PlanResult, payments: Sequence[Payment], as_of: date) -> Mon
         rows=tuple(rows),
         outside=tuple(outside),
     )
+
+
+# The plan's clocks (plans.clocks): a missed instalment and the day it was caught up -----------
+
+
+def instalment_due_day(period: Period) -> date:
+    """The day the dividends of ``period`` count as due (and missed when unpaid)."""
+    return period.last_day + timedelta(days=GRACE_DAYS)
+
+
+def planned_through(result: PlanResult, index: int) -> dict[str, Decimal]:
+    """Each creditor's dividends planned for the periods 1 to ``index``."""
+    due = [p for p in result.periods if p.period.index <= index]
+    planned: dict[str, Decimal] = {}
+    for creditor in result.creditors:
+        keys = [r.line.key for r in creditor.lines]
+        planned[creditor.creditor_key] = sum(
+            (p.dividends.get(k, ZERO) for p in due for k in keys), ZERO
+        )
+    return planned
+
+
+def _paid_by(result: PlanResult, payments: Sequence[Payment], day: date) -> dict[str, Decimal]:
+    paid: dict[str, Decimal] = {}
+    for payment in payments:
+        if result.terms.start <= payment.day <= day:
+            paid[payment.creditor_key] = paid.get(payment.creditor_key, ZERO) + payment.amount
+    return paid
+
+
+def instalment_shortfall(
+    result: PlanResult, payments: Sequence[Payment], index: int, as_of: date
+) -> Decimal:
+    """What the creditors behind were short of, on ``as_of``, of the dividends planned through
+    period ``index`` (zero: the instalment is not missed). A creditor is behind when paid <
+    planned − ``TOLERANCE``, as in :func:`monitor`."""
+    paid = _paid_by(result, payments, as_of)
+    shortfall = ZERO
+    for key, planned in planned_through(result, index).items():
+        got = paid.get(key, ZERO)
+        if got < planned - TOLERANCE:
+            shortfall += planned - got
+    return shortfall
+
+
+def caught_up_on(result: PlanResult, payments: Sequence[Payment], index: int) -> date | None:
+    """The first day on which every creditor had been paid what the plan planned through period
+    ``index`` (within ``TOLERANCE``), or None while it is not caught up."""
+    planned = planned_through(result, index)
+    paid: dict[str, Decimal] = {}
+
+    def caught_up() -> bool:
+        return all(paid.get(k, ZERO) >= v - TOLERANCE for k, v in planned.items())
+
+    days = sorted({p.day for p in payments if p.day >= result.terms.start})
+    for day in days:
+        for payment in payments:
+            if payment.day == day:
+                paid[payment.creditor_key] = paid.get(payment.creditor_key, ZERO) + payment.amount
+        if caught_up():
+            return day
+    return None

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from agenda.services import duties_settle
 from cases.models import Case
 from cases.services import case_change_status
 from cases.status import CaseStatus
@@ -36,6 +37,7 @@ from fees.services import service_record
 from letters.services import billable_service_for
 
 from . import (
+    clocks,
     engine,
     pdf,  # WeasyPrint itself is imported only when a PDF is made
     selectors,
@@ -387,6 +389,14 @@ def plan_approve(
     version.decided_at = timezone.now()
     version.full_clean()
     version.save()
+    # the amicable phase's clock stops: a plan is approved (plans.clocks)
+    duties_settle(
+        case=case,
+        kind=clocks.AMICABLE_PHASE_OVERDUE,
+        on=decision_date,
+        by=by,
+        note=_approval_note(version, reference),
+    )
     return version
 
 

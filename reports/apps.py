@@ -1,7 +1,36 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from agenda.registry import register_duty_kind
+from cases.registry import register_supervisor_section
+from core import case_views
+
 
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Rapports annuels")
+
+    def ready(self):
+        from . import clocks, due  # models are ready only now
+
+        # The annual report's clock in the agenda (duty kind ``annual_report_due``).
+        register_duty_kind(clocks.DUTY_KIND)
+        # The reports due and overdue: on the case overview, and on the supervisor's overview
+        # (which belongs to ``cases``, below this app: cases.registry).
+        case_views.register_overview_section(
+            key="annual_reports",
+            template="reports/_case_section.html",
+            context=lambda case, today: {"case_reports_due": due.case_reports_due(case, today)},
+            order=30,
+        )
+
+        def supervisor_context(user, today) -> dict:
+            items, per_mediator = due.reports_due_by_mediator(user, today)
+            return {"reports_due_items": items, "reports_due_per_mediator": per_mediator}
+
+        register_supervisor_section(
+            key="annual_reports",
+            template="reports/_supervisor_section.html",
+            context=supervisor_context,
+            order=10,
+        )

@@ -41,3 +41,47 @@ class FiledReport(models.Model):
         return (
             f"{self.case.reference} {format_date(self.period_from)}–{format_date(self.period_to)}"
         )
+
+
+class DraftBatch(models.Model):
+    """ "Draft all annual reports due this month": a batch built in the background (Celery) for
+    its requester, its progress recorded so that the page can show it. Each draft is an
+    unfiled document of kind « Rapport annuel » on the case (the mediator checks it, then files
+    the report from the annual report page)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("En attente")
+        RUNNING = "running", _("En cours")
+        DONE = "done", _("Terminé")
+        FAILED = "failed", _("Échec")
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    month = models.DateField(_("mois"))  # its first day
+    only_mine = models.BooleanField(_("mes dossiers seulement"), default=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    language = models.CharField(max_length=8, default="fr")
+    progress = models.PositiveSmallIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    drafted = models.PositiveIntegerField(default=0)
+    # one line per report of the month: case, period, the draft document or why there is none
+    items = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lot de projets de rapports")
+        verbose_name_plural = _("lots de projets de rapports")
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"DraftBatch {self.pk} ({self.state})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.state in (self.State.PENDING, self.State.RUNNING)

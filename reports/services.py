@@ -9,18 +9,22 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from agenda import selectors as agenda_selectors
+from agenda.services import duty_settle
 from cases.models import Case
 from core.dates import add_years, format_date
+from core.roles import EDIT_ROLES, Role
 from documents.models import DocumentKind
 from documents.services import generated_pdf_file
 
-from . import pdf, selectors
-from .models import FiledReport
+from . import clocks, pdf, selectors
+from .models import DraftBatch, FiledReport
+from .tasks import build_draft_batch
 
 logger = logging.getLogger(__name__)
 
@@ -119,7 +123,7 @@ def report_file(
     )
     try:
         with transaction.atomic():
-            return FiledReport.objects.create(
+            filed = FiledReport.objects.create(
                 case=case,
                 period_from=period.start,
                 period_to=period.end,
@@ -129,3 +133,35 @@ def report_file(
             )
     except IntegrityError as exc:  # the same period filed at the same moment
         raise ValidationError(_("Le rapport de cette période vient d'être déposé.")) from exc
+    settle_covered_years(filed=filed, on=today, by=by)
+    return filed
+
+
+@transaction.atomic
+def settle_covered_years(*, filed: FiledReport, on: date, by: User | None) -> int:
+    """Settle the open ``annual_report_due`` duties of the years the filed report covers (its
+    year only: ``reports.clocks.covers``); how many."""
+    count = 0
+    for duty in agenda_selectors.open_duties(case=filed.case, kind=clocks.KIND):
+        if clocks.covers(filed.period_from, filed.period_to, clocks.duty_year(duty)):
+            duty_settle(duty=duty, on=on, by=by, note=filed.document.title)
+            count += 1
+    return count
+
+
+@transaction.atomic
+def draft_batch_request(*, user: User, today: date, language: str = "fr") -> DraftBatch:
+    """ "Draft all annual reports due this month" (``reports.drafts``): record a batch for the
+    reports due in ``today``'s month of the user's cases (a mediator's own, the organisation's
+    for an administrator) and have it built in the background once committed."""
+    if user.role not in EDIT_ROLES or not user.organisation_id:
+        raise PermissionDenied
+    batch = DraftBatch.objects.create(
+        organisation_id=user.organisation_id,
+        requested_by=user,
+        month=today.replace(day=1),
+        only_mine=user.role == Role.MEDIATOR,
+        language=language[:8],
+    )
+    transaction.on_commit(lambda: build_draft_batch.delay(batch.pk))
+    return batch

@@ -5,17 +5,19 @@ files, the selectors read."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from core.access import role_required
 from core.case_views import case_context, case_for_user, user_can_edit
 from core.forms import apply_errors
 from core.roles import CASE_ROLES, Role
 
-from . import selectors, services
+from . import due, selectors, services
 from .forms import AnnualReportForm
+from .models import DraftBatch
 
 WRITE_ROLES = (Role.MEDIATOR, Role.ADMINISTRATOR)
 
@@ -106,3 +108,43 @@ def _period_or_none(case, data, today):
         return services.check_report(case=case, data=data, today=today)
     except ValidationError:
         return None
+
+
+@role_required(*CASE_ROLES)
+def reports_due(request):
+    """The annual reports due, overdue and coming (30 days) of the user's cases (a mediator's
+    own; the organisation's for a supervisor or an administrator), and the bulk drafting."""
+    user = request.user
+    today = timezone.localdate()
+    return render(
+        request,
+        "reports/due.html",
+        {
+            "today": today,
+            "items": due.reports_due(due.scope_for(user), today),
+            "can_draft": user.role in WRITE_ROLES,
+            "month_items": due.due_in_month(user, today) if user.role in WRITE_ROLES else [],
+            "batches": DraftBatch.objects.filter(requested_by=user)[:5],
+        },
+    )
+
+
+@require_POST
+@role_required(*WRITE_ROLES)
+def draft_batch_request(request):
+    batch = services.draft_batch_request(
+        user=request.user, today=timezone.localdate(), language=request.LANGUAGE_CODE
+    )
+    return redirect("reports:draft_batch", pk=batch.pk)
+
+
+@role_required(*WRITE_ROLES)
+def draft_batch(request, pk: int):
+    """The batch's progress (htmx polls the fragment until it is done), then its drafts."""
+    batch = get_object_or_404(DraftBatch, pk=pk, requested_by=request.user)
+    template = (
+        "reports/_draft_progress.html"
+        if request.headers.get("HX-Request")
+        else "reports/draft_batch.html"
+    )
+    return render(request, template, {"batch": batch})

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.selectors import annual_report_due, older_than_plan_limit, supervisor_overview
+from cases.selectors import older_than_plan_limit, supervisor_overview
 from cases.services import ApplicantData, case_change_status
 from cases.status import CaseStatus
 from core.dates import add_years
@@ -98,18 +98,13 @@ def test_htmx_request_returns_the_table_only(client, world, caseload):
     assert "LIE-2023-0007" in body and "<html" not in body
 
 
-def test_annual_report_due_and_seven_years():
+def test_seven_years():
+    # (the annual reports due are the reports app's: tests/test_annual_report_due.py)
     class C:
-        status = CaseStatus.JUDICIAL_PLAN
-        admissibility_date = date(2020, 12, 10)
+        status = CaseStatus.AMICABLE_PLAN
+        admissibility_date = date(2019, 11, 24)
         mediator_designation_date = None
 
-    assert annual_report_due(C, date(2026, 11, 24)) == date(2026, 12, 10)
-    assert annual_report_due(C, date(2026, 11, 1)) is None  # 39 days away
-    C.status = CaseStatus.CLOSED
-    assert annual_report_due(C, date(2026, 11, 24)) is None
-    C.status = CaseStatus.AMICABLE_PLAN
-    C.admissibility_date = date(2019, 11, 24)
     assert older_than_plan_limit(C, date(2026, 11, 24))
     assert not older_than_plan_limit(C, date(2026, 11, 23))
 
@@ -132,15 +127,17 @@ def test_supervisor_overview(client, world, caseload):
     colleague = rows["colleague"]
     assert colleague.total == 3
     assert colleague.by_status["amicable_phase"] == 3
-    assert [c.reference for c, _ in colleague.reports_due] == ["DUE-1"]
     assert [c.reference for c in colleague.over_seven_years] == ["OLD-1"]
     mediator = rows["mediator"]
     assert mediator.by_status["closed"] == 1 and mediator.total == 2
     # the closed 2015 case is not "older than 7 years": it is no longer running
     assert mediator.over_seven_years == []
     client.force_login(world.supervisor)
-    body = client.get(reverse("cases:overview")).content.decode()
+    response = client.get(reverse("cases:overview"))
+    body = response.content.decode()
     assert due.reference in body and old.reference in body
+    # the reports section (registered by the reports app): DUE-1's anniversary in 10 days
+    assert [r.case.reference for r in response.context["reports_due_items"]] == ["DUE-1"]
 
 
 def test_caseload_export_with_progress(client, world, caseload, django_capture_on_commit_callbacks):

@@ -1,0 +1,307 @@
+"""The plan's clocks in the case's legal calendar (``agenda``): four kinds of duty.
+
+- ``amicable_phase_overdue``: six months after the admissibility order the case is still in the
+  amicable phase, without a plan approved (homologated) nor a report of failure (*procès-verbal
+  de carence*) recorded (art. 1675/11, §1 C.J.; ``../shared/domain/README.md``, steps 4-5). Not
+  recorded when the case left the amicable phase by then; settled on the day it leaves it (the
+  status change of the court's decision: ``cases.status``), the day a plan is approved
+  (``plans.services.plan_approve`` settles it at once) or the day the failure report is recorded
+  (the fee service « Procès-verbal de carence (2,1°) »). Screen: the case's plan.
+- ``plan_instalment_missed``: one per instalment of the plan in force that is missed, from the
+  plan's monitoring (``plans.engine``: a period's dividends are due ``GRACE_DAYS`` after its last
+  day; on that day a creditor paid less than planned through it, beyond ``TOLERANCE``). Its key
+  is that day and the subject ``plan-v<number>:<period>``. Settled on the day the payments caught
+  up with what was planned through that period, when a later decision replaces the plan, or at
+  closure. Screen: the plan's monitoring.
+- ``plan_end``: the last day of the plan in force. Settled at closure (the mediator asks for it
+  at the end of the plan) or when a later decision replaces the plan. Screen: the case's status.
+- ``seven_year_limit``: seven years from the date the law sets (law of 26.03.2012;
+  README step 4): the admissibility order for the amicable phase and the amicable plan; for a
+  judicial plan, the decision that imposed it (the case's ``homologation_date``; an assumption of
+  ours, see the report of issue 11). A case in total remission has no plan, hence no such clock.
+  Settled at closure. Screen: the case's status.
+
+Each ``produce`` is a pure read; the plan's arithmetic is ``plans.engine``'s (pure).
+"""
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from agenda.registry import DutyKind, DutySpec
+from cases.models import Case, StatusChange
+from cases.selectors import MAX_PLAN_YEARS
+from cases.status import CaseStatus
+from core.dates import add_years
+from fees.models import Service, ServiceKind
+
+from . import engine, selectors
+from .models import PlanState, PlanVersion
+
+AMICABLE_PHASE_OVERDUE = "amicable_phase_overdue"
+PLAN_INSTALMENT_MISSED = "plan_instalment_missed"
+PLAN_END = "plan_end"
+SEVEN_YEAR_LIMIT = "seven_year_limit"
+
+AMICABLE_PHASE_MONTHS = 6
+
+
+def _closed_before(case: Case, day: date) -> bool:
+    return case.closure_date is not None and day > case.closure_date
+
+
+# Amicable phase ---------------------------------------------------------------------------
+
+
+def amicable_phase_end(case: Case) -> date:
+    return engine.add_months(case.admissibility_date, AMICABLE_PHASE_MONTHS)
+
+
+def amicable_phase_left_on(case: Case) -> date | None:
+    """The first day the case had a plan approved, a failure report recorded or a status
+    other than the amicable phase; None while none of these happened."""
+    days = [
+        StatusChange.objects.filter(case=case, from_status=CaseStatus.AMICABLE_PHASE)
+        .order_by("decision_date")
+        .values_list("decision_date", flat=True)
+        .first(),
+        PlanVersion.objects.filter(case=case, state=PlanState.APPROVED)
+        .order_by("decision_date")
+        .values_list("decision_date", flat=True)
+        .first(),
+        Service.objects.filter(case=case, kind=ServiceKind.FAILURE_REPORT)
+        .order_by("date")
+        .values_list("date", flat=True)
+        .first(),
+    ]
+    days = [d for d in days if d is not None]
+    if not days and case.status != CaseStatus.AMICABLE_PHASE:
+        return case.homologation_date or case.closure_date  # a status set without its history
+    return min(days) if days else None
+
+
+def produce_amicable_phase(case: Case, start: date, end: date) -> Iterable[DutySpec]:
+    due = amicable_phase_end(case)
+    if not (start < due <= end) or _closed_before(case, due):
+        return
+    left = amicable_phase_left_on(case)
+    if left is not None and left <= due:
+        return
+    yield DutySpec(kind=AMICABLE_PHASE_OVERDUE, due_date=due, deadline=due)
+
+
+def settled_amicable_phase(duties: list) -> dict[int, date]:
+    left = amicable_phase_left_on(duties[0].case)
+    return {d.pk: left for d in duties} if left is not None else {}
+
+
+# The plan in force --------------------------------------------------------------------------
+
+
+def approved_versions(case: Case) -> list[tuple[PlanVersion, date | None]]:
+    """The approved versions in the order of their decisions, each with the date the next
+    decision replaced it (None: in force)."""
+    versions = list(
+        PlanVersion.objects.filter(case=case, state=PlanState.APPROVED)
+        .select_related("case")
+        .order_by("decision_date", "number")
+    )
+    return [
+        (version, versions[i + 1].decision_date if i + 1 < len(versions) else None)
+        for i, version in enumerate(versions)
+    ]
+
+
+def _in_force_on(version: PlanVersion, replaced_on: date | None, day: date) -> bool:
+    return version.decision_date <= day and (replaced_on is None or day < replaced_on)
+
+
+def _result(version: PlanVersion) -> engine.PlanResult | None:
+    return selectors.compute(version).result
+
+
+def produce_instalments(case: Case, start: date, end: date) -> Iterable[DutySpec]:
+    for version, replaced_on in approved_versions(case):
+        if version.decision_date > end or (replaced_on is not None and replaced_on <= start):
+            continue  # not in force in the window
+        periods = engine.build_periods(
+            version.start_date, version.duration_months, version.frequency_months
+        )
+        if not any(start < engine.instalment_due_day(p) <= end for p in periods):
+            continue  # nothing falls due in the window: the plan is not computed
+        result = _result(version)
+        if result is None:
+            continue
+        payments = selectors.dividends_paid(case, start=version.start_date, end=end)
+        for period_result in result.periods:
+            period = period_result.period
+            day = engine.instalment_due_day(period)
+            if not (start < day <= end) or _closed_before(case, day):
+                continue
+            if not _in_force_on(version, replaced_on, day):
+                continue
+            shortfall = engine.instalment_shortfall(result, payments, period.index, day)
+            if shortfall <= 0:
+                continue
+            yield DutySpec(
+                kind=PLAN_INSTALMENT_MISSED,
+                due_date=day,
+                subject=f"plan-v{version.number}:{period.index}",
+                deadline=day,
+                data={
+                    "version": version.number,
+                    "period": period.index,
+                    "period_from": period.start.isoformat(),
+                    "period_last_day": period.last_day.isoformat(),
+                    "shortfall": str(shortfall),
+                },
+            )
+
+
+def _replaced_or_closed(case: Case, versions, number: int) -> date | None:
+    """When the plan version ``number`` stopped binding: a later decision, or the closure."""
+    for version, replaced_on in versions:
+        if version.number == number and replaced_on is not None:
+            return replaced_on
+    return case.closure_date
+
+
+def settled_instalments(duties: list) -> dict[int, date]:
+    case = duties[0].case
+    versions = approved_versions(case)
+    by_number = {version.number: version for version, _replaced in versions}
+    results: dict[int, engine.PlanResult | None] = {}
+    payments = selectors.dividends_paid(case)
+    done: dict[int, date] = {}
+    for duty in duties:
+        number = duty.data.get("version")
+        version = by_number.get(number)
+        ended = _replaced_or_closed(case, versions, number)
+        if version is None:  # the version is gone: nothing left to catch up
+            done[duty.pk] = ended or duty.due_date
+            continue
+        if number not in results:
+            results[number] = _result(version)
+        result = results[number]
+        caught = engine.caught_up_on(result, payments, duty.data["period"]) if result else None
+        if caught is not None and caught < duty.due_date:
+            caught = duty.due_date  # paid late but before the run saw it
+        candidates = [d for d in (caught, ended) if d is not None]
+        if candidates:
+            done[duty.pk] = min(candidates)
+    return done
+
+
+def produce_plan_end(case: Case, start: date, end: date) -> Iterable[DutySpec]:
+    for version, replaced_on in approved_versions(case):
+        last_day = engine.add_months(version.start_date, version.duration_months) - timedelta(1)
+        if not (start < last_day <= end) or _closed_before(case, last_day):
+            continue
+        if replaced_on is not None and replaced_on <= last_day:
+            continue  # a later decision changed the plan before its end
+        yield DutySpec(
+            kind=PLAN_END,
+            due_date=last_day,
+            subject=f"plan-v{version.number}",
+            deadline=last_day,
+            data={"version": version.number, "start": version.start_date.isoformat()},
+        )
+
+
+def settled_plan_end(duties: list) -> dict[int, date]:
+    case = duties[0].case
+    versions = approved_versions(case)
+    done = {}
+    for duty in duties:
+        ended = _replaced_or_closed(case, versions, duty.data.get("version"))
+        if ended is not None:
+            done[duty.pk] = ended
+    return done
+
+
+# The seven-year limit -----------------------------------------------------------------------
+
+
+def seven_year_start(case: Case) -> date | None:
+    """The date the law counts the seven years from (module docstring); None without a plan
+    to limit (total remission)."""
+    if case.status == CaseStatus.TOTAL_REMISSION:
+        return None
+    if case.status == CaseStatus.JUDICIAL_PLAN and case.homologation_date:
+        return case.homologation_date
+    return case.admissibility_date
+
+
+def seven_year_limit(case: Case) -> date | None:
+    begin = seven_year_start(case)
+    return add_years(begin, MAX_PLAN_YEARS) if begin else None
+
+
+def produce_seven_years(case: Case, start: date, end: date) -> Iterable[DutySpec]:
+    due = seven_year_limit(case)
+    if due is None or not (start < due <= end) or _closed_before(case, due):
+        return
+    yield DutySpec(
+        kind=SEVEN_YEAR_LIMIT,
+        due_date=due,
+        deadline=due,
+        data={"from": seven_year_start(case).isoformat()},
+    )
+
+
+def settled_at_closure(duties: list) -> dict[int, date]:
+    closure = duties[0].case.closure_date
+    return {d.pk: closure for d in duties} if closure is not None else {}
+
+
+# Screens --------------------------------------------------------------------------------------
+
+
+def url_plan(duty) -> str:
+    return reverse("plans:case_plan", args=[duty.case_id])
+
+
+def url_monitoring(duty) -> str:
+    return reverse("plans:monitoring", args=[duty.case_id])
+
+
+def url_status(duty) -> str:
+    return reverse("cases:status", args=[duty.case_id])
+
+
+DUTY_KINDS = (
+    DutyKind(
+        code=AMICABLE_PHASE_OVERDUE,
+        label=_("Phase amiable de plus de six mois"),
+        produce=produce_amicable_phase,
+        settled=settled_amicable_phase,
+        url=url_plan,
+        order=40,
+    ),
+    DutyKind(
+        code=PLAN_INSTALMENT_MISSED,
+        label=_("Échéance du plan non payée"),
+        produce=produce_instalments,
+        settled=settled_instalments,
+        url=url_monitoring,
+        order=50,
+    ),
+    DutyKind(
+        code=PLAN_END,
+        label=_("Fin du plan"),
+        produce=produce_plan_end,
+        settled=settled_plan_end,
+        url=url_status,
+        order=60,
+    ),
+    DutyKind(
+        code=SEVEN_YEAR_LIMIT,
+        label=_("Limite des sept ans"),
+        produce=produce_seven_years,
+        settled=settled_at_closure,
+        url=url_status,
+        order=70,
+    ),
+)
