@@ -19,6 +19,7 @@ from core.csv import csv_amount, csv_bytes, csv_text
 from core.dates import format_date
 from core.money import format_eur
 from core.pdf import css_string as _css_string
+from core.pdf import html_to_pdf
 
 from . import selectors
 from .allowance import (
@@ -150,9 +151,7 @@ def budget_section_html(version: BudgetVersion, *, now: datetime, standalone: bo
 
 
 def budget_pdf(*, version: BudgetVersion, now: datetime) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=budget_section_html(version, now=now, standalone=True)).write_pdf()
+    return html_to_pdf(budget_section_html(version, now=now, standalone=True))
 
 
 # CSV ----------------------------------------------------------------------------------------

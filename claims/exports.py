@@ -17,6 +17,7 @@ from cases.models import Case
 from core.csv import csv_bytes, csv_cell
 from core.dates import format_date
 from core.pdf import css_string as _css_string
+from core.pdf import html_to_pdf
 
 from .models import Claim
 from .selectors import ClaimsTable, CreditorRow
@@ -253,9 +254,7 @@ def claims_xlsx(case: Case, table: ClaimsTable, today: date) -> bytes:
 
 
 def claims_pdf(case: Case, table: ClaimsTable, today: date, language: str = "fr") -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=claims_pdf_html(case, table, today, language)).write_pdf()
+    return html_to_pdf(claims_pdf_html(case, table, today, language))
 
 
 def claims_pdf_html(case: Case, table: ClaimsTable, today: date, language: str = "fr") -> str:
