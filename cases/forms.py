@@ -11,6 +11,7 @@ from accounts.models import User
 from core.dates import DATE_FORMAT
 from core.divisions import Division
 from core.pricing import PricingMethod
+from core.text import validate_single_line
 
 from .selectors import mediators_of
 from .services import MAX_APPLICANTS, ApplicantData, CaseData
@@ -25,12 +26,16 @@ def date_field(label, required=False, **kwargs):
 
 
 class CaseForm(forms.Form):
-    reference = forms.CharField(label=_("Référence du médiateur"), max_length=64)
+    reference = forms.CharField(
+        label=_("Référence du médiateur"), max_length=64, validators=[validate_single_line]
+    )
     division = forms.ChoiceField(
         label=_("Division du tribunal du travail"),
         choices=[("", _("— Choisir la division —"))] + list(Division.choices),
     )
-    role_number = forms.CharField(label=_("Numéro de rôle"), max_length=64, required=False)
+    role_number = forms.CharField(
+        label=_("Numéro de rôle"), max_length=64, required=False, validators=[validate_single_line]
+    )
     mediator = forms.ModelChoiceField(label=_("Médiateur désigné"), queryset=User.objects.none())
     petition_date = date_field(_("Date de la requête"))
     admissibility_date = date_field(_("Date de l'ordonnance d'admissibilité"), required=True)
@@ -141,8 +146,10 @@ class CaseForm(forms.Form):
 
 
 class ApplicantForm(forms.Form):
-    last_name = forms.CharField(label=_("Nom"), max_length=100)
-    first_name = forms.CharField(label=_("Prénom"), max_length=100)
+    last_name = forms.CharField(label=_("Nom"), max_length=100, validators=[validate_single_line])
+    first_name = forms.CharField(
+        label=_("Prénom"), max_length=100, validators=[validate_single_line]
+    )
     national_number = forms.CharField(
         label=_("N° de registre national"),
         max_length=20,
