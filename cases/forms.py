@@ -163,10 +163,13 @@ class ApplicantForm(forms.Form):
     )
     phone = forms.CharField(label=_("Téléphone"), max_length=32, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
+    # The applicant edited (the service refuses one that is not of the case).
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def to_data(self) -> ApplicantData:
         c = self.cleaned_data
         return ApplicantData(
+            pk=c.get("id"),
             last_name=c["last_name"],
             first_name=c["first_name"],
             national_number=c.get("national_number") or "",
@@ -179,6 +182,7 @@ class ApplicantForm(forms.Form):
     @staticmethod
     def initial_from(applicant) -> dict:
         return {
+            "id": applicant.pk,
             "last_name": applicant.last_name,
             "first_name": applicant.first_name,
             "national_number": applicant.national_number,
@@ -194,7 +198,8 @@ class BaseApplicantFormSet(forms.BaseFormSet):
         return [
             f.to_data()
             for f in self.forms
-            if f.has_changed() and f.is_valid() and not self._should_delete_form(f)
+            # an applicant already saved counts even when its form is left untouched
+            if (f.has_changed() or f.initial) and f.is_valid() and not self._should_delete_form(f)
         ]
 
 

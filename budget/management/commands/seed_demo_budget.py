@@ -29,6 +29,7 @@ from budget.services import AllowanceData, BudgetData, ChargeData, IncomeData
 from cases.models import Case
 from cases.status import ACTIVE_STATUSES
 from core.dates import format_date
+from core.demo import refuse_in_production
 from core.money import CENT, format_eur
 from core.pdf import html_to_pdf
 from ledger.management.commands.seed_demo_ledger import History
@@ -99,6 +100,7 @@ class Command(BaseCommand):
     help = "Demo budgets and living allowances for the running demo cases (idempotent)."
 
     def handle(self, *args, **options):
+        refuse_in_production()
         today = timezone.localdate()
         created = kept = versions = 0
         cases = (

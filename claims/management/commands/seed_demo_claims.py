@@ -41,6 +41,7 @@ from claims.services import (
     representative_create,
 )
 from core.dates import format_date
+from core.demo import refuse_in_production
 from core.money import CENT
 from core.pdf import html_to_pdf
 
@@ -232,6 +233,7 @@ class Command(BaseCommand):
     help = "Add demo creditors, representatives and claims to the demo cases (idempotent)."
 
     def handle(self, *args, **options):
+        refuse_in_production()
         organisations = list(
             Organisation.objects.filter(slug__in=["cpas-namur", "cabinet-renard-maes"])
         )
