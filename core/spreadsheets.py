@@ -43,9 +43,11 @@ def text_value(value):
 def append_row(sheet, values) -> None:
     """Append a row to ``sheet`` (instead of ``sheet.append``): its text made writable and
     neutralised like every cell at :func:`xlsx_bytes`."""
-    sheet.append([text_value(value) for value in values])
-    for cell in sheet[sheet.max_row]:
-        _neutralise(cell)
+    values = [text_value(value) for value in values]
+    sheet.append(values)
+    for column, value in enumerate(values, start=1):
+        if isinstance(value, str):
+            _neutralise(sheet.cell(row=sheet.max_row, column=column))
 
 
 def _neutralise(cell) -> None:
