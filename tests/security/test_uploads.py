@@ -106,9 +106,7 @@ def test_a_file_that_only_starts_like_a_pdf_is_refused(world, content):
         upload(world, content)
     assert "PDF lisible" in error.value.message_dict["file"][0]
     assert not Document.objects.exists()
-
-
-def test_a_plain_pdf_and_real_images_are_accepted(world):
+    # a real PDF and real images are accepted
     assert upload(world, MINIMAL_PDF).size == len(MINIMAL_PDF)
     assert declaration_suffix(SimpleUploadedFile("scan", TINY_PNG)) == ".png"
     assert agreement_suffix(SimpleUploadedFile("scan", TINY_JPEG)) == ".jpg"
