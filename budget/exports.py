@@ -5,7 +5,6 @@ comma, dates dd/mm/yyyy) and XLSX (openpyxl).
 ``budget_section_html(version)`` is the HTML of the section alone, for the annual-report
 builder to embed; ``budget_pdf`` prints it as a stand-alone annex."""
 
-import io
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,6 +18,16 @@ from core.csv import csv_amount, csv_bytes, csv_text
 from core.dates import format_date
 from core.money import format_eur
 from core.pdf import css_string as _css_string
+from core.pdf import html_to_pdf
+from core.spreadsheets import (
+    Alignment,
+    Font,
+    PatternFill,
+    append_row,
+    get_column_letter,
+    new_workbook,
+    xlsx_bytes,
+)
 
 from . import selectors
 from .allowance import (
@@ -150,9 +159,7 @@ def budget_section_html(version: BudgetVersion, *, now: datetime, standalone: bo
 
 
 def budget_pdf(*, version: BudgetVersion, now: datetime) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=budget_section_html(version, now=now, standalone=True)).write_pdf()
+    return html_to_pdf(budget_section_html(version, now=now, standalone=True))
 
 
 # CSV ----------------------------------------------------------------------------------------
@@ -261,25 +268,23 @@ def budget_csv(*, version: BudgetVersion, now: datetime) -> bytes:
 
 
 def budget_xlsx(*, version: BudgetVersion, now: datetime) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
     report = budget_report(version)
     case = version.case
     bold = Font(bold=True)
     header_fill = PatternFill("solid", fgColor="DDE3EA")
-    workbook = Workbook()
+    workbook = new_workbook()
     sheet = workbook.active
     sheet.title = _("Budget")[:31]
-    sheet.append(
+    append_row(
+        sheet,
         [
             _("Budget détaillé du ménage — version n° %(n)s au %(date)s")
             % {"n": version.number, "date": format_date(version.date)}
-        ]
+        ],
     )
     sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append(
+    append_row(
+        sheet,
         [
             _("Dossier %(reference)s — %(applicants)s — division %(division)s")
             % {
@@ -288,9 +293,10 @@ def budget_xlsx(*, version: BudgetVersion, now: datetime) -> bytes:
                 "division": case.get_division_display(),
             }
             + (f" — R.G. {case.role_number}" if case.role_number else "")
-        ]
+        ],
     )
-    sheet.append(
+    append_row(
+        sheet,
         [
             _(
                 "Ménage : %(adults)s adulte(s), %(children)s enfant(s) à charge ; revenu "
@@ -301,17 +307,17 @@ def budget_xlsx(*, version: BudgetVersion, now: datetime) -> bytes:
                 "children": version.dependent_children,
                 "category": version.get_ris_category_display(),
             }
-        ]
+        ],
     )
-    sheet.append([])
-    sheet.append(csv_columns())
+    append_row(sheet, [])
+    append_row(sheet, csv_columns())
     header_row = sheet.max_row
     for cell in sheet[header_row]:
         cell.font = bold
         cell.fill = header_fill
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in _rows(report):
-        sheet.append(row)
+        append_row(sheet, row)
         if not row[1]:  # totals
             for cell in sheet[sheet.max_row]:
                 cell.font = bold
@@ -326,12 +332,10 @@ def budget_xlsx(*, version: BudgetVersion, now: datetime) -> bytes:
     working = workbook.create_sheet(_("Calcul du pécule")[:31])
     working.column_dimensions["A"].width = 140
     if report.floors is None:
-        working.append([report.floors_error])
+        append_row(working, [report.floors_error])
     else:
-        working.append([_("Calcul au %(date)s") % {"date": format_date(version.date)}])
+        append_row(working, [_("Calcul au %(date)s") % {"date": format_date(version.date)}])
         working["A1"].font = bold
         for line in report.floors.working:
-            working.append([line])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+            append_row(working, [line])
+    return xlsx_bytes(workbook)

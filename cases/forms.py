@@ -11,6 +11,7 @@ from accounts.models import User
 from core.dates import DATE_FORMAT
 from core.divisions import Division
 from core.pricing import PricingMethod
+from core.text import validate_single_line
 
 from .selectors import mediators_of
 from .services import MAX_APPLICANTS, ApplicantData, CaseData
@@ -25,12 +26,16 @@ def date_field(label, required=False, **kwargs):
 
 
 class CaseForm(forms.Form):
-    reference = forms.CharField(label=_("Référence du médiateur"), max_length=64)
+    reference = forms.CharField(
+        label=_("Référence du médiateur"), max_length=64, validators=[validate_single_line]
+    )
     division = forms.ChoiceField(
         label=_("Division du tribunal du travail"),
         choices=[("", _("— Choisir la division —"))] + list(Division.choices),
     )
-    role_number = forms.CharField(label=_("Numéro de rôle"), max_length=64, required=False)
+    role_number = forms.CharField(
+        label=_("Numéro de rôle"), max_length=64, required=False, validators=[validate_single_line]
+    )
     mediator = forms.ModelChoiceField(label=_("Médiateur désigné"), queryset=User.objects.none())
     petition_date = date_field(_("Date de la requête"))
     admissibility_date = date_field(_("Date de l'ordonnance d'admissibilité"), required=True)
@@ -141,8 +146,10 @@ class CaseForm(forms.Form):
 
 
 class ApplicantForm(forms.Form):
-    last_name = forms.CharField(label=_("Nom"), max_length=100)
-    first_name = forms.CharField(label=_("Prénom"), max_length=100)
+    last_name = forms.CharField(label=_("Nom"), max_length=100, validators=[validate_single_line])
+    first_name = forms.CharField(
+        label=_("Prénom"), max_length=100, validators=[validate_single_line]
+    )
     national_number = forms.CharField(
         label=_("N° de registre national"),
         max_length=20,
@@ -156,10 +163,13 @@ class ApplicantForm(forms.Form):
     )
     phone = forms.CharField(label=_("Téléphone"), max_length=32, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
+    # The applicant edited (the service refuses one that is not of the case).
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def to_data(self) -> ApplicantData:
         c = self.cleaned_data
         return ApplicantData(
+            pk=c.get("id"),
             last_name=c["last_name"],
             first_name=c["first_name"],
             national_number=c.get("national_number") or "",
@@ -172,6 +182,7 @@ class ApplicantForm(forms.Form):
     @staticmethod
     def initial_from(applicant) -> dict:
         return {
+            "id": applicant.pk,
             "last_name": applicant.last_name,
             "first_name": applicant.first_name,
             "national_number": applicant.national_number,
@@ -187,7 +198,8 @@ class BaseApplicantFormSet(forms.BaseFormSet):
         return [
             f.to_data()
             for f in self.forms
-            if f.has_changed() and f.is_valid() and not self._should_delete_form(f)
+            # an applicant already saved counts even when its form is left untouched
+            if (f.has_changed() or f.initial) and f.is_valid() and not self._should_delete_form(f)
         ]
 
 

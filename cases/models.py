@@ -13,6 +13,7 @@ from accounts.models import Organisation
 from core.dates import format_date
 from core.divisions import Division
 from core.pricing import PricingMethod, effective_pricing_method
+from core.text import validate_single_line
 
 from .status import CaseStatus
 from .validators import (
@@ -31,9 +32,12 @@ class Case(models.Model):
         _("référence du médiateur"),
         max_length=64,
         help_text=_("Référence interne, unique dans l'organisation."),
+        validators=[validate_single_line],
     )
     division = models.CharField(_("division du tribunal"), max_length=32, choices=Division.choices)
-    role_number = models.CharField(_("numéro de rôle"), max_length=64, blank=True)
+    role_number = models.CharField(
+        _("numéro de rôle"), max_length=64, blank=True, validators=[validate_single_line]
+    )
     status = models.CharField(
         _("statut"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.AMICABLE_PHASE
     )
@@ -142,8 +146,8 @@ class Applicant(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="applicants")
     position = models.PositiveSmallIntegerField(default=1)
-    last_name = models.CharField(_("nom"), max_length=100)
-    first_name = models.CharField(_("prénom"), max_length=100)
+    last_name = models.CharField(_("nom"), max_length=100, validators=[validate_single_line])
+    first_name = models.CharField(_("prénom"), max_length=100, validators=[validate_single_line])
     national_number = models.CharField(
         _("numéro de registre national"),
         max_length=11,

@@ -20,6 +20,16 @@ from .tasks import build_caseload_export
 from .validators import national_number_birth_date, normalise_iban, normalise_national_number
 
 MAX_APPLICANTS = 2
+APPLICANT_FIELDS = [
+    "position",
+    "last_name",
+    "first_name",
+    "national_number",
+    "birth_date",
+    "address",
+    "phone",
+    "email",
+]
 
 
 @dataclass
@@ -31,6 +41,8 @@ class ApplicantData:
     address: str = ""
     phone: str = ""
     email: str = ""
+    # The applicant of the case this data edits (None: matched by position, else new).
+    pk: int | None = None
 
 
 @dataclass
@@ -182,9 +194,48 @@ def _applicant(case: Case | None, position: int, data: ApplicantData) -> Applica
     )
 
 
-def _save_applicants(case: Case, applicants: list[ApplicantData]) -> None:
-    case.applicants.all().delete()
+def _matched_applicants(
+    case: Case, applicants: list[ApplicantData]
+) -> list[tuple[Applicant | None, ApplicantData]]:
+    """Each applicant's data with the row it edits: the case's applicant of its ``pk``, else
+    the one at its position that no other data names, else None (a new applicant). A ``pk``
+    that is not an applicant of the case is refused."""
+    existing = {a.pk: a for a in case.applicants.all()}
+    by_position = {a.position: a for a in existing.values()}
+    named = {data.pk for data in applicants if data.pk is not None}
+    if named - existing.keys():
+        raise ValidationError({"applicants": _("Ce requérant n'est pas un requérant du dossier.")})
+    matched: list[tuple[Applicant | None, ApplicantData]] = []
+    used: set[int] = set()
     for position, data in enumerate(applicants, start=1):
+        current = existing.get(data.pk) if data.pk is not None else None
+        if data.pk is None:
+            candidate = by_position.get(position)
+            if candidate is not None and candidate.pk not in named | used:
+                current = candidate
+        if current is not None:
+            used.add(current.pk)
+        matched.append((current, data))
+    return matched
+
+
+def _save_applicants(case: Case, applicants: list[ApplicantData]) -> None:
+    """Edit the applicants in place (their links, e.g. the debtors of claims, stay): the rows
+    no data names are deleted, the others updated, the new ones created. The applicants kept
+    keep their order; a new one comes after them."""
+    matched = _matched_applicants(case, applicants)
+    kept = sorted((row for row, _data in matched if row is not None), key=lambda a: a.position)
+    case.applicants.exclude(pk__in=[row.pk for row in kept]).delete()
+    data_of = {id(row): data for row, data in matched if row is not None}
+    for position, row in enumerate(kept, start=1):
+        updated = _applicant(case, position, data_of[id(row)])
+        for name in APPLICANT_FIELDS:
+            setattr(row, name, getattr(updated, name))
+        row.full_clean(exclude=["case"], validate_constraints=False)
+        row.save(update_fields=APPLICANT_FIELDS)
+    for position, data in enumerate(
+        (data for row, data in matched if row is None), start=len(kept) + 1
+    ):
         applicant = _applicant(case, position, data)
         applicant.full_clean(exclude=["case"])
         applicant.save()

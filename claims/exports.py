@@ -5,7 +5,6 @@ CSV: semicolon-separated, UTF-8 with BOM, decimal comma, dates dd/mm/yyyy (what 
 spreadsheet opens as is). XLSX: amounts are numbers with two decimals, dates are dates.
 """
 
-import io
 import re
 from datetime import date
 from decimal import Decimal
@@ -17,6 +16,16 @@ from cases.models import Case
 from core.csv import csv_bytes, csv_cell
 from core.dates import format_date
 from core.pdf import css_string as _css_string
+from core.pdf import html_to_pdf
+from core.spreadsheets import (
+    Alignment,
+    Font,
+    PatternFill,
+    append_row,
+    get_column_letter,
+    new_workbook,
+    xlsx_bytes,
+)
 
 from .models import Claim
 from .selectors import ClaimsTable, CreditorRow
@@ -132,18 +141,17 @@ def claims_csv(case: Case, table: ClaimsTable) -> bytes:
 
 
 def claims_xlsx(case: Case, table: ClaimsTable, today: date) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
     bold = Font(bold=True)
     header_fill = PatternFill("solid", fgColor="DDE3EA")
-    workbook = Workbook()
+    workbook = new_workbook()
     sheet = workbook.active
     sheet.title = _("Créances")[:31]
-    sheet.append([_("Liste actualisée des créances au %(date)s") % {"date": format_date(today)}])
+    append_row(
+        sheet, [_("Liste actualisée des créances au %(date)s") % {"date": format_date(today)}]
+    )
     sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append(
+    append_row(
+        sheet,
         [
             _("Dossier %(reference)s — %(applicants)s — division %(division)s")
             % {
@@ -152,11 +160,11 @@ def claims_xlsx(case: Case, table: ClaimsTable, today: date) -> bytes:
                 "division": case.get_division_display(),
             }
             + (f" — R.G. {case.role_number}" if case.role_number else "")
-        ]
+        ],
     )
-    sheet.append([])
+    append_row(sheet, [])
     columns = claim_columns()
-    sheet.append(columns)
+    append_row(sheet, columns)
     header_row = sheet.max_row
     for cell in sheet[header_row]:
         cell.font = bold
@@ -166,14 +174,12 @@ def claims_xlsx(case: Case, table: ClaimsTable, today: date) -> bytes:
     date_columns = {10, 15}
     for row in table.rows:
         for claim in row.claims:
-            sheet.append(_claim_values(row, claim))
-    sheet.append(_total_values(table))
+            append_row(sheet, _claim_values(row, claim))
+    append_row(sheet, _total_values(table))
     for cell in sheet[sheet.max_row]:
         cell.font = bold
     for row_cells in sheet.iter_rows(min_row=header_row + 1, max_row=sheet.max_row):
         for cell in row_cells:
-            if cell.data_type == "f":  # text that looks like a formula stays text
-                cell.data_type = "s"
             if cell.column in money_columns and cell.value is not None:
                 cell.number_format = MONEY_FORMAT
             elif cell.column in date_columns and cell.value is not None:
@@ -184,7 +190,8 @@ def claims_xlsx(case: Case, table: ClaimsTable, today: date) -> bytes:
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=2)
 
     summary = workbook.create_sheet(_("Par créancier")[:31])
-    summary.append(
+    append_row(
+        summary,
         [
             _("Créancier"),
             _("Créances"),
@@ -196,14 +203,15 @@ def claims_xlsx(case: Case, table: ClaimsTable, today: date) -> bytes:
             _("Part (%)"),
             _("Forclos"),
             _("Désintéressé le"),
-        ]
+        ],
     )
     for cell in summary[1]:
         cell.font = bold
         cell.fill = header_fill
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in table.rows:
-        summary.append(
+        append_row(
+            summary,
             [
                 row.creditor.name,
                 len(row.claims),
@@ -215,9 +223,10 @@ def claims_xlsx(case: Case, table: ClaimsTable, today: date) -> bytes:
                 row.share_pct,
                 _yes_no(row.all_time_barred),
                 row.paid_off_on,
-            ]
+            ],
         )
-    summary.append(
+    append_row(
+        summary,
         [
             _("Total"),
             table.claim_count,
@@ -229,17 +238,15 @@ def claims_xlsx(case: Case, table: ClaimsTable, today: date) -> bytes:
             table.share_total,
             "",
             None,
-        ]
+        ],
     )
     for cell in summary[summary.max_row]:
         cell.font = bold
-    summary.append([])
-    summary.append([_("Créanciers déclarants (2,1°)"), table.declared_creditors])
-    summary.append([_("Créanciers participant au plan (2,3°)"), table.participating_creditors])
+    append_row(summary, [])
+    append_row(summary, [_("Créanciers déclarants (2,1°)"), table.declared_creditors])
+    append_row(summary, [_("Créanciers participant au plan (2,3°)"), table.participating_creditors])
     for row_cells in summary.iter_rows(min_row=2):
         for cell in row_cells:
-            if cell.data_type == "f":
-                cell.data_type = "s"
             if cell.column in {3, 4, 5, 6, 7, 8} and isinstance(cell.value, Decimal):
                 cell.number_format = MONEY_FORMAT
             elif cell.column == 10 and cell.value is not None:
@@ -247,15 +254,11 @@ def claims_xlsx(case: Case, table: ClaimsTable, today: date) -> bytes:
     for index, width in enumerate([34, 10, 14, 14, 14, 15, 16, 10, 9, 14], start=1):
         summary.column_dimensions[get_column_letter(index)].width = width
 
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
+    return xlsx_bytes(workbook)
 
 
 def claims_pdf(case: Case, table: ClaimsTable, today: date, language: str = "fr") -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=claims_pdf_html(case, table, today, language)).write_pdf()
+    return html_to_pdf(claims_pdf_html(case, table, today, language))
 
 
 def claims_pdf_html(case: Case, table: ClaimsTable, today: date, language: str = "fr") -> str:

@@ -13,6 +13,7 @@ from cases.forms import date_field
 from cases.models import Applicant, Case
 from cases.validators import validate_iban
 from core.forms import MoneyField, parse_amount  # noqa: F401 (re-exported)
+from core.text import validate_single_line
 
 from .models import (
     ClaimNature,
@@ -43,7 +44,7 @@ class SearchForm(forms.Form):
 
 
 class ContactForm(forms.Form):
-    name = forms.CharField(label=_("Nom"), max_length=200)
+    name = forms.CharField(label=_("Nom"), max_length=200, validators=[validate_single_line])
     enterprise_number = forms.CharField(
         label=_("Numéro d'entreprise (BCE)"),
         max_length=20,

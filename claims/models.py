@@ -21,6 +21,7 @@ from accounts.models import Organisation, validate_enterprise_number
 from cases.models import Applicant, Case
 from cases.validators import validate_iban
 from core.fields import MoneyField
+from core.text import validate_single_line
 
 
 def normalise_enterprise_number(value: str) -> str:
@@ -53,7 +54,7 @@ class ContactFields(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
     )
-    name = models.CharField(_("nom"), max_length=200)
+    name = models.CharField(_("nom"), max_length=200, validators=[validate_single_line])
     enterprise_number = models.CharField(
         _("numéro d'entreprise (BCE)"),
         max_length=10,

@@ -6,6 +6,7 @@ as a formula (CSV injection: a name typed "=HYPERLINK(…)" or a structured comm
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
@@ -14,6 +15,7 @@ from core.dates import format_date, format_datetime
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
+NUMBER = re.compile(r"-?\d+(,\d+)?")  # an amount as csv_amount writes it: not a formula
 
 
 def csv_text(value: str | None) -> str:
@@ -42,8 +44,32 @@ def csv_cell(value) -> str:
     return csv_text(str(value))
 
 
-def csv_writer(buffer: io.StringIO):
-    return csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+def neutral_cell(cell) -> str:
+    """What the writer writes of any cell: a text that a spreadsheet would run as a formula
+    gets the quote prefix (unless it is already guarded or a plain number like "-12,50")."""
+    cell = "" if cell is None else str(cell)
+    if cell.startswith(FORMULA_PREFIXES) and not NUMBER.fullmatch(cell):
+        return f"'{cell}"
+    return cell
+
+
+class NeutralWriter:
+    """A ``csv.writer`` (semicolons, CRLF) that neutralises every cell it writes: the one
+    writer of every CSV of the application."""
+
+    def __init__(self, buffer: io.StringIO):
+        self._writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+
+    def writerow(self, row: Iterable) -> None:
+        self._writer.writerow([neutral_cell(cell) for cell in row])
+
+    def writerows(self, rows: Iterable[Iterable]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+def csv_writer(buffer: io.StringIO) -> NeutralWriter:
+    return NeutralWriter(buffer)
 
 
 def csv_bytes(header: Iterable[str], rows: Iterable[Iterable[str]]) -> bytes:

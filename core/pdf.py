@@ -1,14 +1,165 @@
 """What every PDF of the application shares (WeasyPrint, A4): text made safe for the page's
-margin boxes, and the rendering itself (WeasyPrint is imported only when a PDF is made)."""
+margin boxes, and the rendering itself. Every PDF is rendered here, through one URL fetcher
+that serves only the application's own static files: no http(s), no ``file:`` outside the
+static folders, no ``data:`` URL over a size limit, and no image whose pixel count exceeds
+``PDF_MAX_IMAGE_PIXELS`` (checked from its header, before WeasyPrint decodes it). A refused
+resource is left out of the page (WeasyPrint logs it); the document is still printed.
+
+WeasyPrint is imported only when a PDF is made (it is slow to import)."""
+
+import base64
+import binascii
+import io
+import mimetypes
+import unicodedata
+from pathlib import Path
+from urllib.parse import unquote, unquote_to_bytes, urlsplit
+from urllib.request import url2pathname
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.utils.safestring import SafeString, mark_safe
+from PIL import Image
+
+DEFAULT_MAX_IMAGE_PIXELS = 16_000_000  # 4000 × 4000: an A4 page at 300 dpi is 8.7 million
+DEFAULT_MAX_RESOURCE_BYTES = 5 * 2**20
+
+# Characters written as they are inside a CSS string; anything else is a CSS escape.
+_CSS_PLAIN = set(" !#$%()*+,-./:;=?@[]^_`{|}~")
 
 
-def css_string(text: str) -> str:
-    """Text safe inside a CSS double-quoted string (the running footers of the margin boxes):
-    no backslash, no straight double quote, no line break."""
-    return text.replace("\\", "").replace('"', "”").replace("\n", " ")
+def _unsafe_char(char: str) -> bool:
+    """Control characters, line and paragraph separators, bidi overrides and other format
+    characters: never shown in a footer."""
+    return unicodedata.category(char) in {"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"}
+
+
+def css_string(text: str) -> SafeString:
+    """The content of a CSS double-quoted string (the running footers of the margin boxes, in
+    a template's ``<style>``): letters, digits and plain punctuation as they are, every other
+    character as a CSS escape (``"`` is ``\\22 ``, ``<`` is ``\\3c ``: nothing can end the
+    string or the style element), control characters, line breaks and bidi overrides as a
+    space. Marked safe: the template must not HTML-escape it again."""
+    out = []
+    for char in text:
+        if _unsafe_char(char):
+            out.append(" ")
+        elif char.isalnum() or char in _CSS_PLAIN:
+            out.append(char)
+        else:
+            out.append(f"\\{ord(char):x} ")
+    return mark_safe("".join(out))
+
+
+class ResourceRefused(ValueError):
+    """A URL the PDF may not load (WeasyPrint leaves the resource out)."""
+
+
+def static_roots() -> list[Path]:
+    roots = [Path(p).resolve() for p in getattr(settings, "STATICFILES_DIRS", [])]
+    if getattr(settings, "STATIC_ROOT", None):
+        roots.append(Path(settings.STATIC_ROOT).resolve())
+    return roots
+
+
+def _static_path(url: str) -> Path:
+    """The file of the application's static files a ``file:`` URL names, or refused."""
+    path = Path(url2pathname(unquote(urlsplit(url).path)))
+    static_prefix = "/" + settings.STATIC_URL.strip("/") + "/"
+    if path.as_posix().startswith(static_prefix):  # "{% static %}" resolved on the base URL
+        found = finders.find(path.as_posix()[len(static_prefix) :])
+        if found:
+            path = Path(found)
+    resolved = path.resolve()
+    for root in static_roots():
+        if resolved.is_relative_to(root) and resolved.is_file():
+            return resolved
+    raise ResourceRefused(f"not one of the application's static files: {url}")
+
+
+def _check_image(body: bytes, url: str) -> None:
+    """Refuse an image whose header announces more pixels than allowed (nothing decoded)."""
+    try:
+        with Image.open(io.BytesIO(body)) as image:
+            width, height = image.size
+    except Exception:  # not a raster image (CSS, font, SVG): nothing to check here
+        return
+    limit = getattr(settings, "PDF_MAX_IMAGE_PIXELS", DEFAULT_MAX_IMAGE_PIXELS)
+    if width * height > limit:
+        raise ResourceRefused(f"image of {width}×{height} pixels is too large: {url[:60]}")
+
+
+def _data_url(url: str, limit: int) -> tuple[bytes, str]:
+    if len(url) > limit * 4 // 3 + 256:
+        raise ResourceRefused("data: URL too large")
+    header, _comma, payload = url[5:].partition(",")
+    try:
+        if header.lower().endswith(";base64"):
+            body = base64.b64decode(unquote_to_bytes(payload))
+        else:
+            body = unquote_to_bytes(payload)
+    except (binascii.Error, ValueError) as exc:
+        raise ResourceRefused("malformed data: URL") from exc
+    if len(body) > limit:
+        raise ResourceRefused("data: URL too large")
+    return body, header.split(";")[0].strip() or "text/plain"
+
+
+def fetch_resource(url: str) -> tuple[bytes, str, Path | None]:
+    """(body, media type, file) of a resource a PDF may load, or :class:`ResourceRefused`:
+    the application's static files and ``data:`` URLs, within the size and pixel limits."""
+    scheme = urlsplit(url).scheme.lower()
+    limit = getattr(settings, "PDF_MAX_RESOURCE_BYTES", DEFAULT_MAX_RESOURCE_BYTES)
+    if scheme == "file":
+        path = _static_path(url)
+        if path.stat().st_size > limit:
+            raise ResourceRefused(f"file too large: {url}")
+        body, media_type = path.read_bytes(), mimetypes.guess_type(path.name)[0]
+    elif scheme == "data":
+        (body, media_type), path = _data_url(url, limit), None
+    else:
+        raise ResourceRefused(f"scheme not allowed in a PDF: {url[:60]}")
+    _check_image(body, url)
+    return body, media_type or "application/octet-stream", path
+
+
+def url_fetcher():
+    """The one URL fetcher of every WeasyPrint rendering (a ``weasyprint.URLFetcher`` that
+    answers from :func:`fetch_resource` and opens nothing else)."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticOnlyFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            body, media_type, path = fetch_resource(url)
+            response = URLFetcherResponse(path.as_uri() if path else url, body, {}, 200)
+            response.headers.set_type(media_type)
+            return response
+
+    return StaticOnlyFetcher(allowed_protocols=("file", "data"), allow_redirects=False)
+
+
+def html_document(html: str):
+    """A ``weasyprint.HTML`` of ``html`` that can load only what :func:`fetch_resource` allows
+    (relative URLs are the application's static files)."""
+    from weasyprint import HTML
+
+    roots = static_roots()
+    base_url = roots[0].as_uri() + "/" if roots else None
+    return HTML(string=html, base_url=base_url, url_fetcher=url_fetcher())
+
+
+def render_pdf(html: str):
+    """The laid-out ``weasyprint.Document`` (to join several documents' pages)."""
+    return html_document(html).render()
 
 
 def html_to_pdf(html: str) -> bytes:
-    from weasyprint import HTML
+    return html_document(html).write_pdf()
 
-    return HTML(string=html).write_pdf()
+
+def join_pdf(documents, *, main=None) -> bytes:
+    """One PDF of the pages of several rendered documents, in order (its title and metadata
+    those of ``main``, by default the first)."""
+    documents = list(documents)
+    pages = [page for document in documents for page in document.pages]
+    return (main or documents[0]).copy(pages).write_pdf()

@@ -20,6 +20,7 @@ from cases.models import Case
 from core.dates import format_date
 from core.divisions import tribunal_of
 from core.pdf import css_string as _css_string
+from core.pdf import html_to_pdf
 from core.pricing import PricingMethod
 from ledger.exports import entry_label, iban_display
 from ledger.selectors import account_of, journal_export
@@ -121,10 +122,7 @@ def statement_pdf(
     filed_on: date | None = None,
     warnings: list[str] | tuple[str, ...] = (),
 ) -> bytes:
-    from weasyprint import HTML
-
-    html = statement_html(statement, lines, filed_on=filed_on, warnings=warnings)
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(statement_html(statement, lines, filed_on=filed_on, warnings=warnings))
 
 
 def statement_filename(statement: FeeStatement, extension: str = "pdf") -> str:
@@ -138,12 +136,10 @@ def statement_filename(statement: FeeStatement, extension: str = "pdf") -> str:
 def intervention_pdf(intervention, *, position) -> bytes:
     """A one-page summary of a request to the SPF Economie (for the file, and to copy its figures
     on the DebtMediation platform)."""
-    from weasyprint import HTML
-
     case = intervention.case
     with translation.override("fr"):
         html = _intervention_html(intervention, case, position)
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(html)
 
 
 def _intervention_html(intervention, case: Case, position) -> str:

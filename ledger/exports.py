@@ -21,6 +21,7 @@ from core.csv import csv_amount, csv_bytes, csv_text
 from core.dates import format_date, format_datetime
 from core.money import format_eur
 from core.pdf import css_string as _css_string
+from core.pdf import html_to_pdf
 
 from .models import Account, Category, Direction, Entry
 from .selectors import JournalExport, journal_export, verify_chain
@@ -66,10 +67,8 @@ def _chain_status(account: Account) -> dict:
 
 
 def journal_pdf(*, case: Case, account: Account, start: date, end: date, now: datetime) -> bytes:
-    from weasyprint import HTML
-
     html = journal_pdf_html(case=case, account=account, start=start, end=end, now=now)
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(html)
 
 
 def journal_pdf_html(*, case: Case, account: Account, start: date, end: date, now: datetime) -> str:

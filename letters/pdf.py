@@ -11,6 +11,7 @@ from django.utils import translation
 
 from accounts.models import Organisation, Profession
 from core.divisions import tribunal_of
+from core.pdf import html_to_pdf
 
 from .models import Letter
 
@@ -91,6 +92,4 @@ def letter_html(letter: Letter) -> str:
 
 
 def render_letter_pdf(letter: Letter) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=letter_html(letter)).write_pdf()
+    return html_to_pdf(letter_html(letter))

@@ -175,15 +175,41 @@ def _check_nodes(nodes: list[Node], errors: list[str]) -> None:
             )
 
 
+MAX_NESTING = 20  # conditions inside conditions (the parser recurses once per level)
+_BLOCK_TAG = re.compile(r"{%-?\s*(end)?(\w+)")
+
+
+def _nesting_depth(source: str) -> int:
+    depth = deepest = 0
+    for match in _BLOCK_TAG.finditer(source):
+        if match.group(2) in ("if", "for", "with", "block", "filter", "spaceless", "autoescape"):
+            depth += -1 if match.group(1) else 1
+            deepest = max(deepest, depth)
+    return deepest
+
+
 def check_source(source: str) -> None:
     """Raise ``PlaceholderError`` (French messages) unless ``source`` only uses the
-    whitelisted placeholders and constructs."""
+    whitelisted placeholders and constructs, its conditions nested at most ``MAX_NESTING``
+    deep."""
+    if _nesting_depth(source) > MAX_NESTING:
+        raise PlaceholderError(
+            [
+                _(
+                    "Les conditions {%% if %%} sont imbriquées trop profondément (au plus "
+                    "%(max)s niveaux)."
+                )
+                % {"max": MAX_NESTING}
+            ]
+        )
+    errors: list[str] = []
     try:
         template = _engine.from_string(source)
+        _check_nodes(list(template.nodelist), errors)
     except TemplateSyntaxError as exc:
         raise PlaceholderError([_syntax_message(exc)]) from None
-    errors: list[str] = []
-    _check_nodes(list(template.nodelist), errors)
+    except RecursionError:
+        raise PlaceholderError([_("Le modèle est trop complexe.")]) from None
     if errors:
         raise PlaceholderError(list(dict.fromkeys(errors)))
 

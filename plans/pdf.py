@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from core.divisions import tribunal_of
+from core.pdf import html_to_pdf, join_pdf, render_pdf
 from letters.pdf import letterhead, signatory_of
 
 from . import tables
@@ -61,9 +62,7 @@ def plan_html(view: PlanView, *, on: date, mode: str) -> str:
 
 
 def render_court_pdf(view: PlanView, *, on: date) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=plan_html(view, on=on, mode="court")).write_pdf()
+    return html_to_pdf(plan_html(view, on=on, mode="court"))
 
 
 def cover_html(view: PlanView, *, addressee, sent_on: date, registered: bool) -> str:
@@ -93,14 +92,13 @@ def render_proposal_pdf(
 ) -> bytes:
     """One copy per addressee: its cover letter, then the plan (rendered once, numbered on its
     own). ``addressees`` None: a single copy addressed to the creditors (preview)."""
-    from weasyprint import HTML
-
-    plan = HTML(string=plan_html(view, on=sent_on, mode="proposal")).render()
-    pages = []
+    plan = render_pdf(plan_html(view, on=sent_on, mode="proposal"))
+    documents = []
     for addressee in addressees or [None]:
-        cover = HTML(
-            string=cover_html(view, addressee=addressee, sent_on=sent_on, registered=registered)
-        ).render()
-        pages.extend(cover.pages)
-        pages.extend(plan.pages)
-    return plan.copy(pages).write_pdf()
+        documents.append(
+            render_pdf(
+                cover_html(view, addressee=addressee, sent_on=sent_on, registered=registered)
+            )
+        )
+        documents.append(plan)
+    return join_pdf(documents, main=plan)

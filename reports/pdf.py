@@ -17,6 +17,7 @@ from budget.exports import budget_section_html
 from claims.exports import claims_pdf_html
 from core.dates import format_date
 from core.divisions import tribunal_of
+from core.pdf import join_pdf, render_pdf
 from ledger.exports import journal_pdf_html
 from letters.pdf import letterhead, signatory_of
 
@@ -99,10 +100,5 @@ def _annexes(report: AnnualReport, *, on: date, now: datetime) -> list[str]:
 
 def annual_report_pdf(report: AnnualReport, *, observations: str, on: date, now: datetime) -> bytes:
     """The report and its annexes in one PDF."""
-    from weasyprint import HTML
-
-    main = HTML(string=report_html(report, observations=observations, on=on)).render()
-    pages = list(main.pages)
-    for html in annex_htmls(report, on=on, now=now):
-        pages.extend(HTML(string=html).render().pages)
-    return main.copy(pages).write_pdf()
+    main = render_pdf(report_html(report, observations=observations, on=on))
+    return join_pdf([main, *(render_pdf(html) for html in annex_htmls(report, on=on, now=now))])

@@ -1,10 +1,13 @@
 """Reading a generated PDF back as text (poppler's pdftotext; the test is skipped where it is
 not installed: the HTML the PDF is printed from is tested on its own)."""
 
+import io
 import shutil
 import subprocess
 
 import pytest
+from PIL import Image
+from pypdf import PdfWriter
 
 
 def pdf_text(content: bytes, tmp_path) -> str:
@@ -15,3 +18,23 @@ def pdf_text(content: bytes, tmp_path) -> str:
     return subprocess.run(
         ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
+
+
+def _minimal_pdf() -> bytes:
+    """A real one-page PDF (what an upload must parse as), made by pypdf."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def _image(kind: str) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(buffer, kind)
+    return buffer.getvalue()
+
+
+MINIMAL_PDF = _minimal_pdf()
+TINY_PNG = _image("PNG")
+TINY_JPEG = _image("JPEG")

@@ -20,8 +20,9 @@ from cases.services import caseload_export_request
 from documents.services import document_file, document_upload
 
 from .access import CASE_READ, CASE_WRITE_PAGE, CASE_WRITE_POST, LOGIN, ROLES
+from .pdf import MINIMAL_PDF
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = MINIMAL_PDF
 
 OWN_EXPORT = {  # an export requested by ``world.mediator``
     "anonymous": LOGIN,

@@ -24,11 +24,11 @@ from ledger.services import EntryData, account_open, entry_post
 from reports import selectors, services
 from reports.models import FiledReport
 
-from .pdf import pdf_text
+from .pdf import MINIMAL_PDF, pdf_text
 
 D = Decimal
 IBAN = "BE71096123456769"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = MINIMAL_PDF
 TODAY = date(2024, 7, 1)
 NOW = datetime(2024, 7, 1, 9, 0, tzinfo=UTC)
 # world.case: admissibility 15/06/2022 -> second follow-up year 15/06/2023 - 14/06/2024.

@@ -34,10 +34,11 @@ from budget.services import (
 from cases.services import ApplicantData
 
 from .factories import make_case
+from .pdf import MINIMAL_PDF, TINY_PNG
 
 D = Decimal
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PDF = MINIMAL_PDF
+PNG = TINY_PNG
 TODAY = date(2025, 3, 10)
 
 

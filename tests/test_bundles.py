@@ -36,6 +36,8 @@ from fees.models import Service
 from ledger.models import Entry
 from ledger.selectors import verify_chain
 
+from .pdf import MINIMAL_PDF
+
 BUNDLES = Path(__file__).parent / "bundles"
 VALID = ["namur-case.json", "dinant-case.json", "minimal-case.json"]
 TODAY = date(2026, 11, 24)
@@ -590,7 +592,7 @@ def test_an_agreed_allowance_exports_its_date_and_is_refused_on_import_elsewhere
         version=version,
         data=AllowanceData(amount=Decimal("3300.00"), agreement_date=date(2026, 11, 2)),
         by=case.mediator,
-        agreement=SimpleUploadedFile("accord.pdf", b"%PDF-1.4\n%%EOF\n"),
+        agreement=SimpleUploadedFile("accord.pdf", MINIMAL_PDF),
         today=TODAY,
     )
     exported = export_case(case)

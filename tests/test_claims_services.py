@@ -30,10 +30,11 @@ from claims.services import (
 )
 
 from .factories import make_case
+from .pdf import MINIMAL_PDF, TINY_JPEG, TINY_PNG
 
-PDF = b"%PDF-1.4\n%demo declaration\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
+PDF = MINIMAL_PDF
+PNG = TINY_PNG
+JPEG = TINY_JPEG
 GIF = b"GIF89a" + b"\x00" * 32
 
 PROXIMUS_BCE = "0202239951"

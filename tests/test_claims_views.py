@@ -22,7 +22,9 @@ from claims.services import (
     representative_create,
 )
 
-PDF = b"%PDF-1.4\n%declaration\n"
+from .pdf import MINIMAL_PDF
+
+PDF = MINIMAL_PDF
 GIF = b"GIF89a" + b"\x00" * 16
 
 

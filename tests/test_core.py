@@ -15,6 +15,8 @@ from core.forms import MoneyField
 from core.money import MAX_AMOUNT, format_eur, round_cents
 from core.roles import Role
 
+from .pdf import MINIMAL_PDF, TINY_JPEG, TINY_PNG
+
 
 def test_add_years_29_february():
     assert add_years(date(2024, 2, 29), 1) == date(2025, 2, 28)
@@ -62,7 +64,7 @@ def test_seed_demo_is_complete_and_idempotent(settings, tmp_path):
     assert Organisation.objects.filter(kind="cpas").count() == 1
     assert Organisation.objects.filter(kind="law_firm").count() == 1
     assert User.objects.filter(role=Role.SUPERVISOR).exists()
-    clerk = User.objects.get(role=Role.CLERK)
+    clerk = User.objects.get(role=Role.CLERK, is_superuser=False)
     assert list(clerk.clerk_divisions.values_list("division", flat=True)) == ["namur"]
     total = Case.objects.count()
     assert total >= 30
@@ -166,20 +168,24 @@ def test_uploads_are_recognised_by_their_first_bytes_not_their_name(settings):
 
     from core.uploads import PDF_ONLY, upload_suffix
 
-    settings.DOCUMENT_MAX_UPLOAD_BYTES = 64
+    settings.DOCUMENT_MAX_UPLOAD_BYTES = 4096
 
     def check(name, content, **kw):
         return upload_suffix(SimpleUploadedFile(name, content), field="f", refused="non", **kw)
 
-    assert check("scan.pdf", b"\x89PNG\r\n\x1a\n....") == ".png"
-    assert check("x", b"\xff\xd8\xff\xe0") == ".jpg"
-    assert check("x.png", b"%PDF-1.7") == ".pdf"
-    for content, message in ((b"GIF89a", "non"), (b"", "vide"), (b"%PDF-" + b"x" * 64, "64")):
+    assert check("scan.pdf", TINY_PNG) == ".png"
+    assert check("x", TINY_JPEG) == ".jpg"
+    assert check("x.png", MINIMAL_PDF) == ".pdf"
+    for content, message in ((b"GIF89a", "non"), (b"", "vide")):
         with pytest.raises(ValidationError) as error:
             check("x.pdf", content)
         assert message in error.value.message_dict["f"][0]
+    settings.DOCUMENT_MAX_UPLOAD_BYTES = 64
+    with pytest.raises(ValidationError) as error:
+        check("x.pdf", b"%PDF-" + b"x" * 64)
+    assert "64" in error.value.message_dict["f"][0]
     with pytest.raises(ValidationError):
-        check("x.png", b"\x89PNG\r\n\x1a\n", accepted=PDF_ONLY)
+        check("x.png", TINY_PNG, accepted=PDF_ONLY)
 
 
 # --- core.forms.apply_errors: the one way a service's refusal reaches a form ------------------

@@ -8,7 +8,9 @@ from django.urls import reverse
 from documents.models import Document
 from documents.services import document_delete, document_file, document_upload
 
-PDF = b"%PDF-1.4\n%demo\n"
+from .pdf import MINIMAL_PDF
+
+PDF = MINIMAL_PDF
 
 
 def upload(client, case, content=PDF, name="rapport.pdf", kind="annual_report"):

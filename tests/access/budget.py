@@ -16,9 +16,10 @@ from budget.services import (
     budget_version_create,
 )
 
+from ..pdf import MINIMAL_PDF
 from . import CASE_READ, CASE_WRITE_PAGE
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = MINIMAL_PDF
 
 OTHER_CASE_READ = {
     **CASE_READ,

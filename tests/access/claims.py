@@ -20,9 +20,10 @@ from claims.services import (
     representative_create,
 )
 
+from ..pdf import MINIMAL_PDF
 from . import CASE_READ, CASE_WRITE_PAGE, CASE_WRITE_POST, ORG_READ, ROLES
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = MINIMAL_PDF
 
 # Directory pages any mediator or administrator of an organisation may use (writes).
 ORG_WRITE = {

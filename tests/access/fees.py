@@ -19,9 +19,10 @@ from fees.models import (
 )
 from fees.services import service_record
 
+from ..pdf import MINIMAL_PDF
 from . import CASE_READ, CASE_WRITE_PAGE, CASE_WRITE_POST, LOGIN, ROLES
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = MINIMAL_PDF
 
 OTHER_CASE_READ = {
     **CASE_READ,

@@ -5,9 +5,10 @@ from django.core.files.base import ContentFile
 
 from letters.models import Letter, LetterTemplate
 
+from ..pdf import MINIMAL_PDF
 from . import CASE_READ, CASE_WRITE_PAGE, LOGIN, ROLES
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = MINIMAL_PDF
 
 # Template management: the organisation's administrator only; every other role is refused
 # the whole page (403), whatever the organisation.

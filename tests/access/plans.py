@@ -15,9 +15,10 @@ from plans.models import PlanMailing
 from plans.services import PlanData
 
 from ..factories import make_case
+from ..pdf import MINIMAL_PDF
 from . import CASE_READ, CASE_WRITE_PAGE, CASE_WRITE_POST
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = MINIMAL_PDF
 
 OTHER_CASE_READ = {
     **CASE_READ,

@@ -29,7 +29,9 @@ from budget.services import AllowanceData, BudgetData, ChargeData, IncomeData
 from cases.models import Case
 from cases.status import ACTIVE_STATUSES
 from core.dates import format_date
+from core.demo import refuse_in_production
 from core.money import CENT, format_eur
+from core.pdf import html_to_pdf
 from ledger.management.commands.seed_demo_ledger import History
 
 FIRST_RIS_ROW = date(2024, 5, 1)  # the integration income is known from this date
@@ -73,8 +75,6 @@ def first_of_next_month(day: date) -> date:
 
 def agreement_pdf(case: Case, amount: Decimal, non_seizable: Decimal, on: date) -> bytes:
     """A one-page signed agreement, as the applicant would return it."""
-    from weasyprint import HTML
-
     names = " et ".join(a.full_name for a in case.applicants.all())
     html = f"""<html><head><meta charset="utf-8"><style>
       @page {{ size: A4; margin: 25mm; }} body {{ font-family: 'DejaVu Serif', serif;
@@ -93,13 +93,14 @@ def agreement_pdf(case: Case, amount: Decimal, non_seizable: Decimal, on: date) 
     <p>Fait à Namur, le {format_date(on)}.</p><p style="margin-top:20mm">Signature</p>
     <p style="color:#a00;font-size:9pt;margin-top:30mm">Document de démonstration.</p>
     </body></html>"""
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(html)
 
 
 class Command(BaseCommand):
     help = "Demo budgets and living allowances for the running demo cases (idempotent)."
 
     def handle(self, *args, **options):
+        refuse_in_production()
         today = timezone.localdate()
         created = kept = versions = 0
         cases = (

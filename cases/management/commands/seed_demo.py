@@ -16,6 +16,7 @@ from cases.models import Case
 from cases.services import ApplicantData, CaseData, case_change_status, case_create
 from cases.status import CaseStatus
 from core.dates import add_years
+from core.demo import refuse_in_production
 from core.roles import Role
 
 DEMO_PASSWORD = "demo-rcd-2026"
@@ -142,19 +143,21 @@ class Command(BaseCommand):
     help = "Load demo organisations, users and cases (idempotent)."
 
     def handle(self, *args, **options):
+        refuse_in_production()
         if Organisation.objects.filter(slug="cpas-namur").exists():
             self.stdout.write("Demo data already present.")
         else:
             with transaction.atomic():
                 self._seed()
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        self._platform_superuser()
         # Each module adds its own demo data (all idempotent), in dependency order.
         for command in APP_SEEDS:
             if command in get_commands():
                 call_command(command, verbosity=0, stdout=self.stdout, stderr=self.stderr)
         self._print_logins()
 
-    def _user(self, username, first, last, role, organisation=None, **extra) -> User:
+    def _user(self, username, first, last, role=Role.MEDIATOR, organisation=None, **extra) -> User:
         user = User(
             username=username,
             first_name=first,
@@ -167,6 +170,18 @@ class Command(BaseCommand):
         user.set_password(DEMO_PASSWORD)
         user.save()
         return user
+
+    def _platform_superuser(self) -> None:
+        """The platform's superuser works in /admin/ and belongs to no organisation: it is no
+        organisation's administrator (role "clerk", the one role without an organisation, and
+        no division: the application's pages show it nothing). A demo loaded before this rule
+        has its superuser detached from the organisation it was put in."""
+        detached = {"organisation": None, "role": Role.CLERK}
+        existing = User.objects.filter(username="admin", is_superuser=True)
+        if existing.exists():
+            existing.exclude(organisation=None).update(**detached)
+            return
+        self._user("admin", "Admin", "Plateforme", is_staff=True, is_superuser=True, **detached)
 
     def _seed(self) -> None:
         rng = random.Random(20261124)
@@ -230,15 +245,7 @@ class Command(BaseCommand):
         )
         clerk = self._user("greffe.namur", "Marc", "Gilson", Role.CLERK)
         ClerkDivision.objects.create(clerk=clerk, division="namur")
-        self._user(
-            "admin",
-            "Admin",
-            "Plateforme",
-            Role.ADMINISTRATOR,
-            firm,
-            is_staff=True,
-            is_superuser=True,
-        )
+        self._platform_superuser()
 
         plans = [
             (cpas, cpas_mediators, ["namur"] * 9 + ["dinant"] * 5 + ["huy"] * 2, "CPN"),
@@ -354,7 +361,7 @@ class Command(BaseCommand):
             ("crenard", "médiatrice (avocate), Cabinet Renard & Maes"),
             ("vhenrard", "administratrice, Cabinet Renard & Maes"),
             ("greffe.namur", "greffier, division de Namur"),
-            ("admin", "administrateur de la plateforme (/admin/)"),
+            ("admin", "superutilisateur de la plateforme (/admin/), d'aucune organisation"),
         ]
         for username, label in rows:
             self.stdout.write(f"  {username:<14} {label}")

@@ -41,7 +41,9 @@ from claims.services import (
     representative_create,
 )
 from core.dates import format_date
+from core.demo import refuse_in_production
 from core.money import CENT
+from core.pdf import html_to_pdf
 
 
 def enterprise_number(seed: int) -> str:
@@ -231,6 +233,7 @@ class Command(BaseCommand):
     help = "Add demo creditors, representatives and claims to the demo cases (idempotent)."
 
     def handle(self, *args, **options):
+        refuse_in_production()
         organisations = list(
             Organisation.objects.filter(slug__in=["cpas-namur", "cabinet-renard-maes"])
         )
@@ -366,8 +369,6 @@ class Command(BaseCommand):
             )
 
     def _declaration(self, case: Case, creditor, reference: str, data: dict):
-        from weasyprint import HTML
-
         html = DECLARATION_HTML.format(
             creditor=creditor.name,
             date=format_date(data["declared_on"]),
@@ -379,7 +380,7 @@ class Command(BaseCommand):
             costs=f"{data['costs']:.2f}".replace(".", ","),
         )
         return SimpleUploadedFile(
-            f"declaration-{reference}.pdf", HTML(string=html).write_pdf(), "application/pdf"
+            f"declaration-{reference}.pdf", html_to_pdf(html), "application/pdf"
         )
 
     def _showcase(self, case: Case, creditors, agents, today: date) -> None:

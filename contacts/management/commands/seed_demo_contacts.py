@@ -28,6 +28,7 @@ from claims import services as claims_services
 from claims.models import Creditor, Position, Representation, Representative, RepresentativeRole
 from contacts.models import Channel, ContactEntry, Outcome
 from contacts.services import ContactData, contact_record, follow_up_mark_done
+from core.demo import refuse_in_production
 
 IN_PLAN = [CaseStatus.AMICABLE_PLAN, CaseStatus.JUDICIAL_PLAN]
 
@@ -258,6 +259,7 @@ class Command(BaseCommand):
     help = "Add demo negotiation histories to a few demo cases (idempotent; after seed_demo)."
 
     def handle(self, *args, **options):
+        refuse_in_production()
         today = timezone.localdate()
         added = 0
         for story in STORIES:

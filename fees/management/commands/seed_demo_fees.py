@@ -20,6 +20,7 @@ from django.utils import timezone
 from cases.models import Case
 from cases.status import ACTIVE_STATUSES
 from core.dates import add_years, years_between
+from core.demo import refuse_in_production
 from core.money import CENT
 from fees import selectors, services
 from fees.models import FeeStatement, Service, StatementState, TaxationOrder
@@ -47,6 +48,7 @@ class Command(BaseCommand):
     help = "File demo fee statements with their taxation orders (idempotent)."
 
     def handle(self, *args, **options):
+        refuse_in_production()
         today = timezone.localdate()
         done = 0
         for reference, paid_share, reduction in DEMO_CASES:

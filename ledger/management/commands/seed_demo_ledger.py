@@ -22,6 +22,7 @@ from cases.models import Case
 from cases.status import ACTIVE_STATUSES, CaseStatus
 from claims.models import Claim, ClaimStatus
 from core.dates import format_date
+from core.demo import refuse_in_production
 from core.money import CENT
 from ledger import services
 from ledger.models import Category, Direction
@@ -83,6 +84,7 @@ class Command(BaseCommand):
     help = "Open the accounts of the running demo cases and post a realistic journal (idempotent)."
 
     def handle(self, *args, **options):
+        refuse_in_production()
         today = timezone.localdate()
         opened = posted = skipped = 0
         cases = (

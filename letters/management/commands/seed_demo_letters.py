@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.models import Organisation
 from cases.models import Case
 from claims.models import Claim, Position
+from core.demo import refuse_in_production
 from letters.models import Letter, LetterKind, LetterTemplate
 from letters.selectors import addressee_options
 from letters.services import letter_send, letter_templates_ensure_defaults
@@ -26,6 +27,7 @@ class Command(BaseCommand):
     help = "Default letter templates for the demo organisations, and one demo circular letter."
 
     def handle(self, *args, **options):
+        refuse_in_production()
         organisations = list(Organisation.objects.filter(slug__in=DEMO_SLUGS).order_by("slug"))
         if not organisations:
             raise CommandError("Run `manage.py seed_demo` first.")

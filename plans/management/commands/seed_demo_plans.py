@@ -27,6 +27,7 @@ from django.utils import timezone
 from cases.models import Case
 from cases.status import CaseStatus
 from claims.models import Claim, ClaimStatus
+from core.demo import refuse_in_production
 from core.money import CENT
 from ledger.models import Category, Direction, Entry
 from plans import estimates, selectors, services
@@ -44,6 +45,7 @@ class Command(BaseCommand):
     help = "Demo settlement plans for the demo cases that have admitted claims (idempotent)."
 
     def handle(self, *args, **options):
+        refuse_in_production()
         today = timezone.localdate()
         created = skipped = 0
         privileged_done = False

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from cases.models import Case
+from core.demo import refuse_in_production
 from reports import selectors, services
 from reports.models import FiledReport
 
@@ -28,6 +29,7 @@ class Command(BaseCommand):
     help = "File the demo annual reports of two Namur cases (idempotent)."
 
     def handle(self, *args, **options):
+        refuse_in_production()
         today = timezone.localdate()
         filed = 0
         for reference in DEMO_CASES:

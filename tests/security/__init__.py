@@ -1,0 +1,1 @@
+"""Security tests (issue #13): each proves one hole is closed."""
