@@ -105,6 +105,13 @@ def account_unlock(*, actor: User, member: User) -> None:
 
 
 @transaction.atomic
+def account_failures_clear(*, user: User) -> None:
+    """Clear the failed logins of ``user`` once they proved who they are otherwise (a new
+    password through the e-mailed link)."""
+    axes_reset(username=user.username)
+
+
+@transaction.atomic
 def mfa_reset(*, actor: User, member: User) -> None:
     """Remove the second factor of ``member`` (a lost phone): they enrol again at their next
     login, and their open sessions end."""

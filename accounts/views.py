@@ -37,6 +37,18 @@ class LoginView(auth_views.LoginView):
         return response
 
 
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The new password chosen through the e-mailed link also unlocks the account."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.account_failures_clear(user=form.user)
+        return response
+
+
 def _next_url(request, default: str = "core:home") -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(

@@ -166,7 +166,9 @@ AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "30")))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_CALLABLE = "accounts.views.lockout"
-AXES_RESET_ON_SUCCESS = True
+# A successful login does not clear the failures: axes would clear those of its address too,
+# so an insider could interleave their own logins to guess a colleague's password endlessly.
+AXES_RESET_ON_SUCCESS = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True  # failures kept with user and address, as successes are
 AXES_CLIENT_IP_CALLABLE = "accounts.middleware.client_ip"
 AXES_VERBOSE = False

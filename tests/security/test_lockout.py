@@ -47,6 +47,18 @@ def test_limit_is_reached_exactly(world):
 
 
 @pytest.mark.django_db
+def test_own_logins_in_between_do_not_reset_the_count(world):
+    """An insider guessing a colleague's password from their own desk, logging in as
+    themselves between the guesses, is stopped as well."""
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        attempt(Client(), "mediator", "wrong-password-1", ip="10.4.4.4")
+        assert attempt(Client(), "colleague", PASSWORD, ip="10.4.4.5").status_code == 302
+        assert attempt(Client(), "colleague", PASSWORD, ip="10.4.4.4").status_code == 302
+    attempt(Client(), "mediator", "wrong-password-1", ip="10.4.4.4")
+    assert attempt(Client(), "mediator", PASSWORD, ip="10.4.4.4").status_code == 429
+
+
+@pytest.mark.django_db
 def test_an_address_guessing_many_accounts_is_locked_out(world):
     for n in range(settings.AXES_FAILURE_LIMIT):
         attempt(Client(), f"nobody{n}", "wrong-password-1", ip="10.6.6.6")

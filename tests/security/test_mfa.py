@@ -182,6 +182,10 @@ def test_password_validators(world, password, message):
 def test_password_reset_by_email(world):
     world.mediator.email = "mediatrice@example.be"
     world.mediator.save()
+    for _ in range(settings.AXES_FAILURE_LIMIT):  # locked out, she asks for a new password
+        Client().post(
+            reverse("accounts:login"), {"username": "mediator", "password": "wrong-password-1"}
+        )
     client = Client()
     response = client.post(reverse("accounts:password_reset"), {"email": "mediatrice@example.be"})
     assert response.status_code == 302
@@ -195,6 +199,9 @@ def test_password_reset_by_email(world):
     assert response.status_code == 302
     world.mediator.refresh_from_db()
     assert world.mediator.check_password(new)
+    # The new password also unlocks the account.
+    response = Client().post(reverse("accounts:login"), {"username": "mediator", "password": new})
+    assert response.status_code == 302
     # The link works once.
     assert "plus valable" in Client().get(link, follow=True).content.decode()
     # An unknown address: the same answer, no mail.
