@@ -42,7 +42,9 @@ def client_ip(request) -> str | None:
 
 
 def session_started(request) -> None:
-    """Mark the session of a user who just logged in (its absolute lifetime starts now)."""
+    """Mark the session of a user who just logged in (its absolute lifetime starts now).
+    Connected to ``user_logged_in`` (``AccountsConfig.ready``), so that every way of logging in
+    (the login form, the admin's, a test's ``force_login``) starts the clock."""
     now = int(time.time())
     request.session[SESSION_STARTED] = now
     request.session[SESSION_LAST_SEEN] = now

@@ -24,17 +24,15 @@ from core.roles import Role
 
 from . import selectors, services
 from .forms import TokenForm
-from .middleware import session_started
 
 
 class LoginView(auth_views.LoginView):
+    """The password step (django-axes counts its failures); the session's clock starts at
+    ``user_logged_in`` (``accounts.middleware.session_started``), the second factor follows
+    (``MFARequiredMiddleware``)."""
+
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        session_started(self.request)
-        return response
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
