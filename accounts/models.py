@@ -9,6 +9,7 @@ an *administrator* manages the organisation (members, templates) and its cases.
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from stdnum.be import vat as be_vat
 
@@ -81,6 +82,9 @@ class User(AbstractUser):
     )
     vat_registered = models.BooleanField(_("assujetti à la TVA"), default=False)
     phone = models.CharField(_("téléphone"), max_length=32, blank=True)
+    # Part of every session's authentication hash: raising it ends all the user's sessions
+    # ("Se déconnecter partout"), as a new password does.
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("utilisateur")
@@ -102,6 +106,14 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def _get_session_auth_hash(self, secret=None):
+        # Django's hash of the password (get_session_auth_hash and its SECRET_KEY_FALLBACKS
+        # variant both call this), keyed with the session epoch as well.
+        key_salt = "accounts.User.get_session_auth_hash"
+        return salted_hmac(
+            key_salt, f"{self.password}:{self.session_epoch}", secret=secret, algorithm="sha256"
+        ).hexdigest()
 
     @property
     def is_mediator(self) -> bool:

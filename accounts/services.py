@@ -11,9 +11,16 @@ error in one of them undoes the creation.
 
 from collections.abc import Callable
 
+from axes.utils import reset as axes_reset
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import Organisation
+from .models import Organisation, User
 
 OrganisationCallback = Callable[[Organisation], object]
 
@@ -73,3 +80,90 @@ def organisation_get_or_create(*, slug: str, defaults: dict) -> tuple[Organisati
     if created:
         organisation_created(organisation)
     return organisation, created
+
+
+# --- Logins: lockouts, second factor, sessions (README, "Security") ---
+
+
+def _check_same_organisation(*, actor: User, member: User) -> None:
+    """An organisation's administrator manages the logins of their own organisation's members
+    only (the views find the member with ``selectors.organisation_member``: 404 otherwise)."""
+    if (
+        not actor.is_org_admin
+        or actor.organisation_id is None
+        or member.organisation_id != actor.organisation_id
+    ):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def account_unlock(*, actor: User, member: User) -> None:
+    """Clear the failed logins of ``member`` (django-axes): their account is unlocked, and the
+    failures it counted for an address no longer do."""
+    _check_same_organisation(actor=actor, member=member)
+    axes_reset(username=member.username)
+
+
+@transaction.atomic
+def account_failures_clear(*, user: User) -> None:
+    """Clear the failed logins of ``user`` once they proved who they are otherwise (a new
+    password through the e-mailed link)."""
+    axes_reset(username=user.username)
+
+
+@transaction.atomic
+def mfa_reset(*, actor: User, member: User) -> None:
+    """Remove the second factor of ``member`` (a lost phone): they enrol again at their next
+    login, and their open sessions end."""
+    _check_same_organisation(actor=actor, member=member)
+    TOTPDevice.objects.filter(user=member).delete()
+    StaticDevice.objects.filter(user=member).delete()
+    user_sessions_end(user=member)
+
+
+@transaction.atomic
+def user_sessions_end(*, user: User) -> None:
+    """End every session of ``user`` ("Se déconnecter partout"): each session keeps a hash of
+    the user's session epoch, which no longer matches."""
+    User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+    user.refresh_from_db(fields=["session_epoch"])
+
+
+@transaction.atomic
+def mfa_enrolment_device(*, user: User) -> TOTPDevice:
+    """The authenticator being enrolled by ``user`` (not confirmed yet), created on first
+    call with a new secret."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(
+            user=user, name=str(_("Application d'authentification")), confirmed=False
+        )
+    return device
+
+
+@transaction.atomic
+def mfa_enrolment_confirm(*, user: User, token: str) -> tuple[TOTPDevice, list[str]]:
+    """Confirm the authenticator being enrolled with a code it shows; it replaces any former
+    one. Returns the device and new recovery codes (to be shown once)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        raise ValidationError({"token": _("Recommencez l'inscription : aucun appareil en cours.")})
+    allowed, _data = device.verify_is_allowed()
+    if not allowed:
+        raise ValidationError({"token": _("Trop de codes erronés : patientez un instant.")})
+    if not device.verify_token(token.strip()):
+        raise ValidationError({"token": _("Ce code n'est pas valable.")})
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    return device, mfa_recovery_codes_renew(user=user)
+
+
+@transaction.atomic
+def mfa_recovery_codes_renew(*, user: User) -> list[str]:
+    """New single-use recovery codes for ``user``; the former ones stop working."""
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name=str(_("Codes de secours")), confirmed=True)
+    codes = [StaticToken.random_token() for _i in range(settings.MFA_RECOVERY_CODES)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes

@@ -9,9 +9,13 @@ Environment variables:
 - ``EMAIL_BACKEND`` (default: the console), ``EMAIL_HOST``…, ``DEFAULT_FROM_EMAIL``,
   ``SITE_URL`` (the links of the daily digest e-mail).
 - ``SECRET_KEY``, ``DEBUG``, ``ALLOWED_HOSTS`` (comma-separated), ``CSRF_TRUSTED_ORIGINS``.
+- Logins (README, "Security"): ``MFA_REQUIRED`` (default on in production), ``SESSION_IDLE_MINUTES``
+  (30), ``SESSION_MAX_HOURS`` (12), ``LOGIN_FAILURE_LIMIT`` (5), ``LOGIN_LOCKOUT_MINUTES`` (30),
+  ``TRUSTED_PROXY_COUNT`` (0), ``EMAIL_*`` and ``DEFAULT_FROM_EMAIL`` (password reset mail).
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -62,6 +66,11 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_celery_beat",
+    "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "accounts",
     "cases",
@@ -88,8 +97,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "core.middleware.NoStoreMiddleware",
+    "accounts.middleware.SessionLifetimeMiddleware",
+    "accounts.middleware.MFARequiredMiddleware",
+    # Last (django-axes): turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "mediation.urls"
@@ -133,10 +149,82 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    # Django's list of 20,000 common (breached) passwords.
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- Logins: guessing is throttled, a second factor, bounded sessions (README, "Security") ---
+# django-axes first: it refuses a locked-out account or address before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Locked out after this many failures in a row, per account and (separately) per address; the
+# lock ends after the cool-off time, or when the organisation's administrator unlocks the
+# account (its page "Sécurité des comptes").
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "accounts.views.lockout"
+# A successful login does not clear the failures: axes would clear those of its address too,
+# so an insider could interleave their own logins to guess a colleague's password endlessly.
+AXES_RESET_ON_SUCCESS = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # failures kept with user and address, as successes are
+AXES_CLIENT_IP_CALLABLE = "accounts.middleware.client_ip"
+AXES_VERBOSE = False
+# Number of reverse proxies in front of the app whose X-Forwarded-For is trusted for the
+# client's address (0: the connection's address).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# Two-factor authentication (TOTP with recovery codes, django-otp): required of every role in
+# production; elsewhere only of a user who enrolled (the demo's logins and the tests log in
+# with a password alone).
+MFA_REQUIRED = env_bool("MFA_REQUIRED", default=PRODUCTION)
+OTP_TOTP_ISSUER = "RCD"
+MFA_RECOVERY_CODES = 10
+
+# A session ends after SESSION_IDLE_MINUTES without a request, and SESSION_MAX_HOURS after the
+# login in any case. "Se déconnecter partout" ends every session of the user.
+SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
+SESSION_MAX_SECONDS = int(os.environ.get("SESSION_MAX_HOURS", "12")) * 3600
+SESSION_COOKIE_AGE = SESSION_MAX_SECONDS
+
+# Password reset by e-mail. In development the mail is printed on the console.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "rcd@localhost")
+PASSWORD_RESET_TIMEOUT = 3600  # a reset link is valid one hour
+
+# Content-Security-Policy (django-csp): scripts and styles from the app's static files only; no
+# inline script or event handler anywhere (style attributes remain allowed).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # --- Internationalisation: French first, Dutch following (fr-BE / nl-BE formats) ---
 LANGUAGE_CODE = "fr"
