@@ -17,7 +17,12 @@ from core.roles import Role
 from .models import Applicant, Case, CaseloadExport, MediatorAssignment, StatusChange
 from .status import TRANSITION_LABELS, CaseStatus, allowed_next, is_allowed
 from .tasks import build_caseload_export
-from .validators import national_number_birth_date, normalise_iban, normalise_national_number
+from .validators import (
+    national_number_birth_date,
+    national_number_hash,
+    normalise_iban,
+    normalise_national_number,
+)
 
 MAX_APPLICANTS = 2
 
@@ -169,12 +174,14 @@ def _check_mediator(*, organisation: Organisation, mediator: User) -> None:
 
 
 def _applicant(case: Case | None, position: int, data: ApplicantData) -> Applicant:
+    number = normalise_national_number(data.national_number)
     return Applicant(
         case=case,
         position=position,
         last_name=data.last_name.strip(),
         first_name=data.first_name.strip(),
-        national_number=normalise_national_number(data.national_number),
+        national_number=number,
+        national_number_hash=national_number_hash(number),
         birth_date=data.birth_date or national_number_birth_date(data.national_number),
         address=data.address,
         phone=data.phone,
@@ -441,3 +448,20 @@ def caseload_export_request(*, user: User, language: str = "fr") -> CaseloadExpo
     )
     transaction.on_commit(lambda: build_caseload_export.delay(export.pk))
     return export
+
+
+@transaction.atomic
+def national_numbers_reencrypt() -> int:
+    """Encrypt every applicant's national number again under the first key of
+    ``FIELD_ENCRYPTION_KEYS`` and recompute its hash under ``NATIONAL_NUMBER_HASH_KEY``: the
+    step of a key rotation (README.md) after which the old keys can be dropped. Returns how many
+    numbers were rewritten."""
+    count = 0
+    applicants = Applicant.objects.select_for_update().only("pk", "national_number")
+    for applicant in applicants.order_by("pk").iterator(chunk_size=500):
+        if not applicant.national_number:
+            continue
+        applicant.national_number_hash = national_number_hash(applicant.national_number)
+        applicant.save(update_fields=["national_number", "national_number_hash"])
+        count += 1
+    return count

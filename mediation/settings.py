@@ -7,8 +7,14 @@ Environment variables:
   ``postgres://user@host:port/name`` uses PostgreSQL through psycopg 3.
 - ``CELERY_BROKER_URL`` or ``REDIS_URL``: unset, Celery tasks run in-process (eagerly).
 - ``SECRET_KEY``, ``DEBUG``, ``ALLOWED_HOSTS`` (comma-separated), ``CSRF_TRUSTED_ORIGINS``.
+- ``FIELD_ENCRYPTION_KEYS``: comma-separated Fernet keys encrypting national register numbers
+  at rest, the first one encrypting, all of them decrypting (rotation: README.md);
+  ``NATIONAL_NUMBER_HASH_KEY``: the HMAC key of their exact-search hash. Both required when
+  ``DJANGO_ENV=production``; in development both are derived from ``SECRET_KEY``.
 """
 
+import base64
+import hashlib
 import os
 from pathlib import Path
 
@@ -42,6 +48,24 @@ if not SECRET_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("SECRET_KEY must be set when DJANGO_ENV=production.")
     SECRET_KEY = "dev-only-not-secret-3b7c2e9a1f4d8e6b0a5c7f2e9d1b4a6c8e0f3a5b7d9c1e3f5a7b9"
+
+
+def derived_key(purpose: str) -> str:
+    """A development key for ``purpose``, derived from ``SECRET_KEY`` (Fernet's format)."""
+    digest = hashlib.sha256(f"rcd-workbench:{purpose}:{SECRET_KEY}".encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode("ascii")
+
+
+# National register numbers are encrypted at rest (core.crypto, issue 13).
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [])
+NATIONAL_NUMBER_HASH_KEY = os.environ.get("NATIONAL_NUMBER_HASH_KEY", "")
+if PRODUCTION and not (FIELD_ENCRYPTION_KEYS and NATIONAL_NUMBER_HASH_KEY):
+    raise ImproperlyConfigured(
+        "FIELD_ENCRYPTION_KEYS and NATIONAL_NUMBER_HASH_KEY must be set when "
+        'DJANGO_ENV=production (README.md, "Encryption of national register numbers").'
+    )
+FIELD_ENCRYPTION_KEYS = FIELD_ENCRYPTION_KEYS or [derived_key("field-encryption")]
+NATIONAL_NUMBER_HASH_KEY = NATIONAL_NUMBER_HASH_KEY or derived_key("national-number-hash")
 
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])
