@@ -11,6 +11,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
+from audit.models import AuditAction
+from audit.services import audit_changes, audit_record, diff, plain, snapshot
 from core.dates import format_date
 from core.roles import Role
 
@@ -25,6 +27,15 @@ from .validators import (
 )
 
 MAX_APPLICANTS = 2
+APPLICANT_FIELDS = [
+    "last_name",
+    "first_name",
+    "national_number",
+    "birth_date",
+    "address",
+    "phone",
+    "email",
+]
 
 
 @dataclass
@@ -197,6 +208,16 @@ def _save_applicants(case: Case, applicants: list[ApplicantData]) -> None:
         applicant.save()
 
 
+def _audited(case: Case) -> dict:
+    """What the audit trail compares before and after a change of the case: its data and its
+    applicants' (``applicant1.national_number``...; the national numbers masked)."""
+    values = snapshot(case, CASE_FIELDS)
+    for applicant in case.applicants.order_by("position"):
+        fields = snapshot(applicant, APPLICANT_FIELDS, secret=["national_number"])
+        values.update({f"applicant{applicant.position}.{k}": v for k, v in fields.items()})
+    return values
+
+
 def _apply(case: Case, data: CaseData) -> None:
     for name in CASE_FIELDS:
         setattr(case, name, getattr(data, name))
@@ -293,6 +314,13 @@ def case_create(
         note=_("Ordonnance d'admissibilité"),
         recorded_by=created_by,
     )
+    audit_record(
+        action=AuditAction.CREATED,
+        actor=created_by,
+        case=case,
+        obj=case,
+        changes=diff({}, _audited(case)),
+    )
     return case
 
 
@@ -303,10 +331,12 @@ def case_update(
     """Edit a case's data and applicants (status and mediator change through their own
     services, which keep their history)."""
     case = Case.objects.select_for_update().get(pk=case.pk)
+    before = _audited(case)
     _apply(case, data)
     _validate_all(case, data, applicants)
     _save(case)
     _save_applicants(case, applicants)
+    audit_changes(actor=updated_by, case=case, obj=case, before=before, after=_audited(case))
     return case
 
 
@@ -402,6 +432,13 @@ def case_change_status(
         note=note or str(TRANSITION_LABELS.get(to_status, "")),
         recorded_by=by,
     )
+    audit_changes(
+        actor=by,
+        case=case,
+        obj=case,
+        before={"status": from_status},
+        after={"status": to_status, "decision_date": plain(decision_date)},
+    )
     return case
 
 
@@ -435,8 +472,19 @@ def case_replace_mediator(
         reason=reason,
         recorded_by=by,
     )
+    previous_mediator = case.mediator
     case.mediator = new_mediator
     case.save(update_fields=["mediator", "updated_at"])
+    audit_changes(
+        actor=by,
+        case=case,
+        obj=case,
+        before={"mediator": previous_mediator.get_username()},
+        after={
+            "mediator": new_mediator.get_username(),
+            "replacement_date": plain(replacement_date),
+        },
+    )
     return case
 
 

@@ -4,7 +4,10 @@ Environment variables:
 - ``DJANGO_ENV``: ``development`` (default) or ``production``. Production requires
   ``SECRET_KEY`` and ``ALLOWED_HOSTS`` and turns on every ``check --deploy`` hardening.
 - ``DATABASE_URL``: default a SQLite file ``db.sqlite3`` in the repository (ignored by git);
-  ``postgres://user@host:port/name`` uses PostgreSQL through psycopg 3.
+  ``postgres://user@host:port/name`` uses PostgreSQL through psycopg 3. On PostgreSQL it names
+  the application's role, which owns nothing (README.md, "Database roles").
+- ``MIGRATION_DATABASE_URL``: the same database as the schema's owner, the ``owner`` alias:
+  ``manage.py migrate --database owner`` then ``manage.py db_app_role``.
 - ``CELERY_BROKER_URL`` or ``REDIS_URL``: unset, Celery tasks run in-process (eagerly).
 - ``SECRET_KEY``, ``DEBUG``, ``ALLOWED_HOSTS`` (comma-separated), ``CSRF_TRUSTED_ORIGINS``.
 - ``FIELD_ENCRYPTION_KEYS``: comma-separated Fernet keys encrypting national register numbers
@@ -86,6 +89,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "core",
     "accounts",
+    "audit",
     "cases",
     "fees",
     "documents",
@@ -109,6 +113,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "audit.middleware.AuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -140,6 +145,11 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
 }
+if os.environ.get("MIGRATION_DATABASE_URL"):
+    # The owner of the schema, for migrations and db_app_role only; the same database (tests
+    # mirror it onto the default one).
+    DATABASES["owner"] = dj_database_url.parse(os.environ["MIGRATION_DATABASE_URL"])
+    DATABASES["owner"]["TEST"] = {"MIRROR": "default"}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Foreign keys and a busy timeout keep SQLite honest for a single-office demo.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20

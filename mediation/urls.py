@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("plans.urls")),
     path("", include("bundles.urls")),
     path("", include("reports.urls")),
+    path("", include("audit.urls")),
     path("dossiers/", include("cases.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -1,6 +1,7 @@
 from dataclasses import dataclass
 
 import pytest
+from django.db import connection, transaction
 
 from accounts.models import User
 from cases.models import Case
@@ -92,3 +93,33 @@ def _french_by_default():
     translation.activate("fr")
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _audit_emptied_after_committing_tests(request):
+    """The audit trail is append-only (audit migration 0002). After a committing test Django
+    empties the tables: TRUNCATE on PostgreSQL (row triggers do not fire), but DELETE on SQLite,
+    which the audit's triggers refuse. Empty the trail first, as the database's owner would:
+    triggers dropped, rows deleted, the same triggers back (the ledger's tests do the same)."""
+    marker = request.node.get_closest_marker("django_db")
+    committing = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if not committing:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    yield
+    if connection.vendor != "sqlite":
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+            "AND tbl_name = 'audit_auditevent'"
+        )
+        triggers = cursor.fetchall()
+        for name, _sql in triggers:
+            cursor.execute(f'DROP TRIGGER "{name}"')
+        cursor.execute("DELETE FROM audit_auditevent")
+        for _name, sql in triggers:
+            cursor.execute(sql)
