@@ -2,15 +2,19 @@
 division to another, the clerks of the new division do not get what was filed in the old one,
 and the clerks of the old one keep it."""
 
+import importlib
 from dataclasses import fields
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from cases.services import ApplicantData, CaseData, case_update
-from documents.models import DocumentKind
+from documents.models import Document, DocumentKind
 from documents.selectors import document_get_for_user, filed_documents_for_clerk
 from documents.services import document_file, document_upload
 
@@ -87,3 +91,25 @@ def test_a_document_filed_after_the_move_goes_to_the_new_division(world, filed):
     assert later.filed_division == "dinant"
     assert list(filed_documents_for_clerk(dinant_clerk)) == [later]
     assert list(filed_documents_for_clerk(world.clerk)) == [filed]
+
+
+def test_the_migration_fills_the_division_of_documents_filed_before_it(world, filed):
+    """Documents filed before migration 0003 take their case's division."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA ignore_check_constraints = ON")
+        else:  # rolled back with the test's transaction
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending deferred checks
+            cursor.execute(
+                "ALTER TABLE documents_document DROP CONSTRAINT document_filed_has_division"
+            )
+        cursor.execute(
+            "UPDATE documents_document SET filed_division = '' WHERE id = %s", [filed.pk]
+        )
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA ignore_check_constraints = OFF")
+    assert Document.objects.get(pk=filed.pk).filed_division == ""
+    migration = importlib.import_module("documents.migrations.0003_filed_division")
+    schema_editor = SimpleNamespace(connection=connection)
+    migration.fill_filed_division(django_apps, schema_editor)
+    assert Document.objects.get(pk=filed.pk).filed_division == "namur"
