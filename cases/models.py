@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation
 from core.dates import format_date
 from core.divisions import Division
+from core.fields import EncryptedCharField
 from core.pricing import PricingMethod, effective_pricing_method
 from core.text import validate_single_line
 
@@ -148,13 +149,16 @@ class Applicant(models.Model):
     position = models.PositiveSmallIntegerField(default=1)
     last_name = models.CharField(_("nom"), max_length=100, validators=[validate_single_line])
     first_name = models.CharField(_("prénom"), max_length=100, validators=[validate_single_line])
-    national_number = models.CharField(
+    # Encrypted at rest (core.crypto); searched through ``national_number_hash``, the keyed
+    # hash of the same number, written with it by ``cases.services``.
+    national_number = EncryptedCharField(
         _("numéro de registre national"),
         max_length=11,
         blank=True,
         validators=[validate_national_number],
         help_text=_("11 chiffres (NN ou BIS), par ex. 85.07.30-033.28"),
     )
+    national_number_hash = models.CharField(max_length=64, blank=True, editable=False)
     birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
     address = models.TextField(_("adresse"), blank=True)
     phone = models.CharField(_("téléphone"), max_length=32, blank=True)
@@ -172,7 +176,10 @@ class Applicant(models.Model):
                 violation_error_message=_("Un dossier compte un ou deux requérants."),
             ),
         ]
-        indexes = [models.Index(fields=["last_name"])]
+        indexes = [
+            models.Index(fields=["last_name"]),
+            models.Index(fields=["national_number_hash"]),
+        ]
 
     def __str__(self) -> str:
         return self.full_name

@@ -13,6 +13,7 @@ from core.roles import Role
 
 from .models import Applicant, Case
 from .status import ACTIVE_STATUSES, CaseStatus, allowed_next
+from .validators import looks_like_national_number, national_number_hash
 
 SORTABLE = {
     "reference": "reference",
@@ -107,12 +108,15 @@ def caseload_list(user: User, filters: CaseFilters) -> QuerySet[Case]:
         qs = qs.filter(mediator_id=filters.mediator)
     if filters.q:
         term = filters.q.strip()
-        qs = qs.filter(
+        found = (
             Q(reference__icontains=term)
             | Q(role_number__icontains=term)
             | Q(applicants__last_name__icontains=term)
             | Q(applicants__first_name__icontains=term)
-        ).distinct()
+        )
+        if looks_like_national_number(term):  # encrypted: an exact search through its hash
+            found |= Q(applicants__national_number_hash=national_number_hash(term))
+        qs = qs.filter(found).distinct()
     key = filters.sort.lstrip("-")
     column = SORTABLE.get(key, "admissibility_date")
     descending = filters.sort.startswith("-") if key in SORTABLE else True

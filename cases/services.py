@@ -11,13 +11,20 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
+from audit.models import AuditAction
+from audit.services import audit_changes, audit_record, diff, plain, snapshot
 from core.dates import format_date
 from core.roles import Role
 
 from .models import Applicant, Case, CaseloadExport, MediatorAssignment, StatusChange
 from .status import TRANSITION_LABELS, CaseStatus, allowed_next, is_allowed
 from .tasks import build_caseload_export
-from .validators import national_number_birth_date, normalise_iban, normalise_national_number
+from .validators import (
+    national_number_birth_date,
+    national_number_hash,
+    normalise_iban,
+    normalise_national_number,
+)
 
 MAX_APPLICANTS = 2
 APPLICANT_FIELDS = [
@@ -181,12 +188,14 @@ def _check_mediator(*, organisation: Organisation, mediator: User) -> None:
 
 
 def _applicant(case: Case | None, position: int, data: ApplicantData) -> Applicant:
+    number = normalise_national_number(data.national_number)
     return Applicant(
         case=case,
         position=position,
         last_name=data.last_name.strip(),
         first_name=data.first_name.strip(),
-        national_number=normalise_national_number(data.national_number),
+        national_number=number,
+        national_number_hash=national_number_hash(number),
         birth_date=data.birth_date or national_number_birth_date(data.national_number),
         address=data.address,
         phone=data.phone,
@@ -229,16 +238,28 @@ def _save_applicants(case: Case, applicants: list[ApplicantData]) -> None:
     data_of = {id(row): data for row, data in matched if row is not None}
     for position, row in enumerate(kept, start=1):
         updated = _applicant(case, position, data_of[id(row)])
-        for name in APPLICANT_FIELDS:
+        # the keyed search hash goes with the (encrypted) national number it is computed from
+        fields = [*APPLICANT_FIELDS, "national_number_hash"]
+        for name in fields:
             setattr(row, name, getattr(updated, name))
         row.full_clean(exclude=["case"], validate_constraints=False)
-        row.save(update_fields=APPLICANT_FIELDS)
+        row.save(update_fields=fields)
     for position, data in enumerate(
         (data for row, data in matched if row is None), start=len(kept) + 1
     ):
         applicant = _applicant(case, position, data)
         applicant.full_clean(exclude=["case"])
         applicant.save()
+
+
+def _audited(case: Case) -> dict:
+    """What the audit trail compares before and after a change of the case: its data and its
+    applicants' (``applicant1.national_number``...; the national numbers masked)."""
+    values = snapshot(case, CASE_FIELDS)
+    for applicant in case.applicants.order_by("position"):
+        fields = snapshot(applicant, APPLICANT_FIELDS, secret=["national_number"])
+        values.update({f"applicant{applicant.position}.{k}": v for k, v in fields.items()})
+    return values
 
 
 def _apply(case: Case, data: CaseData) -> None:
@@ -337,6 +358,13 @@ def case_create(
         note=_("Ordonnance d'admissibilité"),
         recorded_by=created_by,
     )
+    audit_record(
+        action=AuditAction.CREATED,
+        actor=created_by,
+        case=case,
+        obj=case,
+        changes=diff({}, _audited(case)),
+    )
     return case
 
 
@@ -347,10 +375,12 @@ def case_update(
     """Edit a case's data and applicants (status and mediator change through their own
     services, which keep their history)."""
     case = Case.objects.select_for_update().get(pk=case.pk)
+    before = _audited(case)
     _apply(case, data)
     _validate_all(case, data, applicants)
     _save(case)
     _save_applicants(case, applicants)
+    audit_changes(actor=updated_by, case=case, obj=case, before=before, after=_audited(case))
     return case
 
 
@@ -446,6 +476,13 @@ def case_change_status(
         note=note or str(TRANSITION_LABELS.get(to_status, "")),
         recorded_by=by,
     )
+    audit_changes(
+        actor=by,
+        case=case,
+        obj=case,
+        before={"status": from_status},
+        after={"status": to_status, "decision_date": plain(decision_date)},
+    )
     return case
 
 
@@ -479,8 +516,19 @@ def case_replace_mediator(
         reason=reason,
         recorded_by=by,
     )
+    previous_mediator = case.mediator
     case.mediator = new_mediator
     case.save(update_fields=["mediator", "updated_at"])
+    audit_changes(
+        actor=by,
+        case=case,
+        obj=case,
+        before={"mediator": previous_mediator.get_username()},
+        after={
+            "mediator": new_mediator.get_username(),
+            "replacement_date": plain(replacement_date),
+        },
+    )
     return case
 
 
@@ -492,3 +540,20 @@ def caseload_export_request(*, user: User, language: str = "fr") -> CaseloadExpo
     )
     transaction.on_commit(lambda: build_caseload_export.delay(export.pk))
     return export
+
+
+@transaction.atomic
+def national_numbers_reencrypt() -> int:
+    """Encrypt every applicant's national number again under the first key of
+    ``FIELD_ENCRYPTION_KEYS`` and recompute its hash under ``NATIONAL_NUMBER_HASH_KEY``: the
+    step of a key rotation (README.md) after which the old keys can be dropped. Returns how many
+    numbers were rewritten."""
+    count = 0
+    applicants = Applicant.objects.select_for_update().only("pk", "national_number")
+    for applicant in applicants.order_by("pk").iterator(chunk_size=500):
+        if not applicant.national_number:
+            continue
+        applicant.national_number_hash = national_number_hash(applicant.national_number)
+        applicant.save(update_fields=["national_number", "national_number_hash"])
+        count += 1
+    return count

@@ -6,9 +6,22 @@ from stdnum import iban
 from stdnum.be import bis, nn
 from stdnum.exceptions import ValidationError as StdnumError
 
+from core.crypto import keyed_hash
+
 
 def normalise_national_number(value: str) -> str:
     return nn.compact(value or "")
+
+
+def national_number_hash(value: str) -> str:
+    """The keyed hash of a national number, searched instead of the number itself (which is
+    encrypted at rest, ``Applicant.national_number``); empty for an empty number."""
+    return keyed_hash(normalise_national_number(value))
+
+
+def looks_like_national_number(value: str) -> bool:
+    number = normalise_national_number(value)
+    return len(number) == 11 and number.isdigit()
 
 
 def validate_national_number(value: str) -> None:

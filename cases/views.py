@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.models import AuditAction
+from audit.services import audit_record
 from core.access import role_required
 from core.case_views import case_context, case_for_edit, case_for_user, overview_sections
 from core.csv import BOM
@@ -37,6 +39,18 @@ PENDING_TABS: frozenset[str] = frozenset()
 def _applicant_keys(formset) -> dict:
     """A case service's errors about applicants show above the applicants' forms."""
     return dict.fromkeys(["applicants", *ApplicantForm.base_fields], formset)
+
+
+def _audit_national_numbers_shown(request, case, applicants) -> None:
+    """A page that shows national register numbers in full is recorded in the audit trail."""
+    shown = [a for a in applicants if a.national_number]
+    if shown:
+        audit_record(
+            action=AuditAction.NATIONAL_NUMBER_REVEALED,
+            request=request,
+            case=case,
+            detail=", ".join(a.full_name for a in shown),
+        )
 
 
 @role_required(*CASE_ROLES)
@@ -115,6 +129,8 @@ def case_detail(request, pk: int):
             "overview_sections": sections,
         }
     )
+    if context.get("show_full_nn"):
+        _audit_national_numbers_shown(request, case, context["applicants"])
     return render(request, "cases/detail.html", context)
 
 
@@ -140,6 +156,8 @@ def case_edit(request, pk: int):
     formset = applicant_formset(
         request.POST or None, initial=[ApplicantForm.initial_from(a) for a in applicants]
     )
+    if request.method == "GET":  # the form shows the national numbers in full
+        _audit_national_numbers_shown(request, case, applicants)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
             services.case_update(

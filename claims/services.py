@@ -18,6 +18,7 @@ from stdnum import iban as std_iban
 from stdnum.be import iban as be_iban
 
 from accounts.models import Organisation, User
+from audit.services import audit_changes, snapshot
 from cases.models import Applicant, Case
 from cases.services import CaseData
 from core.dates import format_date
@@ -332,6 +333,15 @@ CLAIM_FIELDS = (
 )
 
 
+def _audited(claim: Claim) -> dict:
+    """What the audit trail compares before and after a change of a claim."""
+    values = snapshot(claim, CLAIM_FIELDS)
+    values["declaration"] = claim.declaration_file.name or ""
+    if claim.pk:
+        values["debtors"] = sorted(claim.debtors.values_list("position", flat=True))
+    return values
+
+
 def _apply_claim(claim: Claim, data: ClaimData) -> None:
     for name in CLAIM_FIELDS:
         setattr(claim, name, getattr(data, name))
@@ -407,13 +417,18 @@ def claim_create(*, case: Case, data: ClaimData, by: User | None = None, declara
     claim = Claim(case=case, created_by=by)
     _apply_claim(claim, data)
     _save_claim(claim, data.debtors or list(case.applicants.all()), declaration, suffix)
+    audit_changes(actor=by, case=case, obj=claim, before={}, after=_audited(claim))
     return claim
 
 
 @transaction.atomic
-def claim_update(*, claim: Claim, data: ClaimData, declaration=None) -> Claim:
-    """Change a claim; a new declaration document replaces the previous one."""
+def claim_update(
+    *, claim: Claim, data: ClaimData, declaration=None, by: User | None = None
+) -> Claim:
+    """Change a claim; a new declaration document replaces the previous one. The audit trail
+    records the change, with ``by``."""
     claim = Claim.objects.select_for_update().select_related("case").get(pk=claim.pk)
+    before = _audited(claim)
     try:
         suffix = _validate_all(claim.case, data, declaration)
         errors = {}
@@ -428,13 +443,15 @@ def claim_update(*, claim: Claim, data: ClaimData, declaration=None) -> Claim:
         raise ValidationError(errors)
     _apply_claim(claim, data)
     _save_claim(claim, data.debtors or list(claim.case.applicants.all()), declaration, suffix)
+    audit_changes(actor=by, case=claim.case, obj=claim, before=before, after=_audited(claim))
     return claim
 
 
 @transaction.atomic
-def claim_delete(*, claim: Claim) -> None:
-    """Delete a claim recorded by mistake (and its declaration document)."""
-    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+def claim_delete(*, claim: Claim, by: User | None = None) -> None:
+    """Delete a claim recorded by mistake (and its declaration document); the audit trail
+    keeps what it was, with ``by``."""
+    claim = Claim.objects.select_for_update().select_related("case").get(pk=claim.pk)
     if claim.position_id:
         raise ValidationError(
             {
@@ -446,6 +463,7 @@ def claim_delete(*, claim: Claim) -> None:
         )
     name = claim.declaration_file.name
     storage = claim.declaration_file.storage
+    audit_changes(actor=by, case=claim.case, obj=claim, before=_audited(claim), after={})
     claim.delete()
     if name:
         transaction.on_commit(lambda: storage.delete(name))

@@ -275,6 +275,7 @@ def claim_edit(request, pk: int, claim_pk: int):
                 claim=claim,
                 data=form.to_data(),
                 declaration=form.cleaned_data.get("declaration_file") or None,
+                by=request.user,
             )
         except ValidationError as exc:
             apply_errors(exc, form)
@@ -290,7 +291,7 @@ def claim_delete(request, pk: int, claim_pk: int):
     case = case_for_edit(request, pk)
     claim = selectors.claim_get_for_case(case, claim_pk)
     try:
-        services.claim_delete(claim=claim)
+        services.claim_delete(claim=claim, by=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("claims:claim_edit", pk=case.pk, claim_pk=claim.pk)

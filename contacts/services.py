@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from audit.services import audit_changes, snapshot
 from cases.models import Case
 from cases.services import CaseData
 from claims.models import Creditor, Representation, Representative
@@ -127,6 +128,18 @@ def _apply(entry: ContactEntry, data: ContactData) -> None:
     entry.follow_up_on = data.follow_up_on
 
 
+AUDITED_FIELDS = (
+    "creditor",
+    "representative",
+    "date",
+    "channel",
+    "interlocutor",
+    "summary",
+    "outcome",
+    "follow_up_on",
+)
+
+
 def _save(entry: ContactEntry) -> None:
     entry.full_clean(exclude=["case", "recorded_by", "follow_up_done_by"])
     entry.save()
@@ -161,11 +174,13 @@ def contact_record(
 
 @transaction.atomic
 def contact_update(
-    *, entry: ContactEntry, data: ContactData, today: date | None = None
+    *, entry: ContactEntry, data: ContactData, today: date | None = None, by: User | None = None
 ) -> ContactEntry:
     """Correct a contact. Moving or removing its follow-up date reopens the follow-up (a new
-    date is a new reminder); keeping the date keeps it done or open as it was."""
+    date is a new reminder); keeping the date keeps it done or open as it was. The audit trail
+    records the correction, with ``by``."""
     entry = ContactEntry.objects.select_for_update().select_related("case").get(pk=entry.pk)
+    before = snapshot(entry, AUDITED_FIELDS)
     errors = validate_contact(entry.case, data, today or timezone.localdate(), unchanged=entry)
     if errors:
         raise ValidationError(errors)
@@ -174,6 +189,8 @@ def contact_update(
         entry.follow_up_done_by = None
     _apply(entry, data)
     _save(entry)
+    after = snapshot(entry, AUDITED_FIELDS)
+    audit_changes(actor=by, case=entry.case, obj=entry, before=before, after=after)
     return entry
 
 

@@ -96,7 +96,7 @@ def entry_edit(request, pk: int, entry_pk: int):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.contact_update(entry=entry, data=form.to_data())
+            services.contact_update(entry=entry, data=form.to_data(), by=request.user)
         except ValidationError as exc:
             apply_errors(exc, form)
         else:

@@ -82,8 +82,11 @@ def _registered() -> CaseAccess:
 
 def case_for_user(request, pk: int):
     """The case ``pk`` if the user may see it; 404 otherwise (the same answer whether the case
-    does not exist or belongs to someone else)."""
-    return _registered().get_for_user(request.user, pk)
+    does not exist or belongs to someone else). The request remembers it (``case_read``): the
+    audit trail records who read which case and downloaded what of it (``audit.middleware``)."""
+    case = _registered().get_for_user(request.user, pk)
+    request.case_read = case
+    return case
 
 
 def user_can_edit(request, case) -> bool:

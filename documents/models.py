@@ -1,7 +1,7 @@
 """Documents of a case. Taxation statements, annual reports and settlement plans can be *filed*
 (déposés) with the court: a filed document is frozen and becomes visible to the clerks of the
-case's division (``../shared/domain/README.md``, "Who uses the software": clerks see what is
-filed, nothing else)."""
+division it was filed in (``filed_division``; ``../shared/domain/README.md``, "Who uses the
+software": clerks see what is filed, nothing else)."""
 
 import uuid
 
@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
+from core.divisions import Division
 
 
 def document_upload_to(instance: "Document", filename: str) -> str:
@@ -58,6 +59,11 @@ class Document(models.Model):
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
+    # The court division the document was filed in (the case's at filing time). The clerks of
+    # that division keep it, those of a division the case later moves to do not (issue 13).
+    filed_division = models.CharField(
+        _("division du dépôt"), max_length=32, choices=Division.choices, blank=True
+    )
 
     class Meta:
         verbose_name = _("document")
@@ -67,7 +73,11 @@ class Document(models.Model):
             models.CheckConstraint(
                 name="document_only_fileable_kinds_filed",
                 condition=Q(filed_at__isnull=True) | Q(kind__in=FILEABLE_KIND_VALUES),
-            )
+            ),
+            models.CheckConstraint(
+                name="document_filed_has_division",
+                condition=Q(filed_at__isnull=True) | ~Q(filed_division=""),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,6 +1,6 @@
 """Document selectors. Clerks see only *filed* documents of the fileable kinds (taxation
-statements, annual reports, settlement plans) of cases of their own divisions; nothing else
-about a case."""
+statements, annual reports, settlement plans) filed in their own divisions (the division the
+document was filed in, not the case's current one); nothing else about a case."""
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -25,7 +25,7 @@ def filed_documents_for_clerk(user: User) -> QuerySet[Document]:
         return Document.objects.none()
     return (
         Document.objects.filter(
-            filed_at__isnull=False, kind__in=FILEABLE_KINDS, case__division__in=divisions
+            filed_at__isnull=False, kind__in=FILEABLE_KINDS, filed_division__in=divisions
         )
         .select_related("case", "case__mediator", "case__organisation")
         .prefetch_related("case__applicants")

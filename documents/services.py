@@ -64,8 +64,9 @@ def generated_pdf_file(
 @transaction.atomic
 def document_file(*, document: Document, filed_by: User) -> Document:
     """File the document with the court: from now on it is frozen and the clerks of the
-    case's division can download it."""
-    document = Document.objects.select_for_update().get(pk=document.pk)
+    case's division can download it: the division is recorded on the document, so that the
+    clerks of a division the case later moves to do not see it."""
+    document = Document.objects.select_for_update().select_related("case").get(pk=document.pk)
     if document.kind not in FILEABLE_KINDS:
         raise ValidationError(
             _("Seuls ces documents se déposent au greffe : %(kinds)s.")
@@ -75,7 +76,8 @@ def document_file(*, document: Document, filed_by: User) -> Document:
         raise ValidationError(_("Ce document est déjà déposé."))
     document.filed_at = timezone.now()
     document.filed_by = filed_by
-    document.save(update_fields=["filed_at", "filed_by"])
+    document.filed_division = document.case.division
+    document.save(update_fields=["filed_at", "filed_by", "filed_division"])
     return document
 
 

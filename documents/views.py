@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.services import audit_download
 from core.access import role_required
 from core.case_views import case_context, case_for_user, require_edit, user_can_edit
 from core.forms import apply_errors
@@ -64,6 +65,7 @@ def _download(document):
 @role_required(*CASE_ROLES)
 def case_document_download(request, pk: int, doc_pk: int):
     document = selectors.document_get_for_user(request.user, doc_pk, case_pk=pk)
+    audit_download(request, obj=document, case=document.case, detail=document.original_name)
     return _download(document)
 
 
@@ -111,4 +113,6 @@ def clerk_list(request):
 
 @role_required(Role.CLERK)
 def clerk_download(request, doc_pk: int):
-    return _download(selectors.document_get_for_user(request.user, doc_pk))
+    document = selectors.document_get_for_user(request.user, doc_pk)
+    audit_download(request, obj=document, case=document.case, detail=document.original_name)
+    return _download(document)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from stdnum import iban as std_iban
 
 from accounts.models import Organisation, User
+from audit.services import audit_changes, snapshot
 from cases.models import Case
 from cases.services import CaseData
 from claims.models import Claim, ClaimStatus
@@ -378,6 +379,21 @@ def _dividend_errors(
     return {}
 
 
+# What the audit trail records of a posted entry (the journal itself keeps the rest).
+AUDITED_FIELDS = (
+    "sequence",
+    "value_date",
+    "direction",
+    "amount",
+    "category",
+    "counterparty",
+    "counterparty_iban",
+    "creditor_id",
+    "reverses_id",
+    "note",
+)
+
+
 def _insert(account: Account, data: EntryData, *, by: User | None, reverses: Entry | None):
     last = account.entries.order_by("-sequence").values_list("hash", flat=True).first()
     previous_hash = last or GENESIS_HASH
@@ -412,6 +428,9 @@ def _insert(account: Account, data: EntryData, *, by: User | None, reverses: Ent
         raise ValidationError(
             {"amount": _("Écriture refusée par la base de données : %(reason)s") % {"reason": exc}}
         ) from exc
+    audit_changes(
+        actor=by, case=account.case, obj=entry, before={}, after=snapshot(entry, AUDITED_FIELDS)
+    )
     return entry
 
 

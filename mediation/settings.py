@@ -4,7 +4,10 @@ Environment variables:
 - ``DJANGO_ENV``: ``development`` (default) or ``production``. Production requires
   ``SECRET_KEY`` and ``ALLOWED_HOSTS`` and turns on every ``check --deploy`` hardening.
 - ``DATABASE_URL``: default a SQLite file ``db.sqlite3`` in the repository (ignored by git);
-  ``postgres://user@host:port/name`` uses PostgreSQL through psycopg 3.
+  ``postgres://user@host:port/name`` uses PostgreSQL through psycopg 3. On PostgreSQL it names
+  the application's role, which owns nothing (README.md, "Database roles").
+- ``MIGRATION_DATABASE_URL``: the same database as the schema's owner, the ``owner`` alias:
+  ``manage.py migrate --database owner`` then ``manage.py db_app_role``.
 - ``CELERY_BROKER_URL`` or ``REDIS_URL``: unset, Celery tasks run in-process (eagerly).
 - ``EMAIL_BACKEND`` (default: the console), ``EMAIL_HOST``…, ``DEFAULT_FROM_EMAIL``,
   ``SITE_URL`` (the links of the daily digest e-mail).
@@ -12,8 +15,14 @@ Environment variables:
 - Logins (README, "Security"): ``MFA_REQUIRED`` (default on in production), ``SESSION_IDLE_MINUTES``
   (30), ``SESSION_MAX_HOURS`` (12), ``LOGIN_FAILURE_LIMIT`` (5), ``LOGIN_LOCKOUT_MINUTES`` (30),
   ``TRUSTED_PROXY_COUNT`` (0), ``EMAIL_*`` and ``DEFAULT_FROM_EMAIL`` (password reset mail).
+- ``FIELD_ENCRYPTION_KEYS``: comma-separated Fernet keys encrypting national register numbers
+  at rest, the first one encrypting, all of them decrypting (rotation: README.md);
+  ``NATIONAL_NUMBER_HASH_KEY``: the HMAC key of their exact-search hash. Both required when
+  ``DJANGO_ENV=production``; in development both are derived from ``SECRET_KEY``.
 """
 
+import base64
+import hashlib
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -49,6 +58,24 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DJANGO_ENV=production.")
     SECRET_KEY = "dev-only-not-secret-3b7c2e9a1f4d8e6b0a5c7f2e9d1b4a6c8e0f3a5b7d9c1e3f5a7b9"
 
+
+def derived_key(purpose: str) -> str:
+    """A development key for ``purpose``, derived from ``SECRET_KEY`` (Fernet's format)."""
+    digest = hashlib.sha256(f"rcd-workbench:{purpose}:{SECRET_KEY}".encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode("ascii")
+
+
+# National register numbers are encrypted at rest (core.crypto, issue 13).
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [])
+NATIONAL_NUMBER_HASH_KEY = os.environ.get("NATIONAL_NUMBER_HASH_KEY", "")
+if PRODUCTION and not (FIELD_ENCRYPTION_KEYS and NATIONAL_NUMBER_HASH_KEY):
+    raise ImproperlyConfigured(
+        "FIELD_ENCRYPTION_KEYS and NATIONAL_NUMBER_HASH_KEY must be set when "
+        'DJANGO_ENV=production (README.md, "Encryption of national register numbers").'
+    )
+FIELD_ENCRYPTION_KEYS = FIELD_ENCRYPTION_KEYS or [derived_key("field-encryption")]
+NATIONAL_NUMBER_HASH_KEY = NATIONAL_NUMBER_HASH_KEY or derived_key("national-number-hash")
+
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])
 if PRODUCTION and not ALLOWED_HOSTS:
@@ -73,6 +100,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "core",
     "accounts",
+    "audit",
     "cases",
     "agenda",
     "fees",
@@ -99,6 +127,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "audit.middleware.AuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.middleware.NoStoreMiddleware",
@@ -137,6 +166,11 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
 }
+if os.environ.get("MIGRATION_DATABASE_URL"):
+    # The owner of the schema, for migrations and db_app_role only; the same database (tests
+    # mirror it onto the default one).
+    DATABASES["owner"] = dj_database_url.parse(os.environ["MIGRATION_DATABASE_URL"])
+    DATABASES["owner"]["TEST"] = {"MIRROR": "default"}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Foreign keys and a busy timeout keep SQLite honest for a single-office demo.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("search.urls")),
     path("", include("agenda.urls")),
+    path("", include("audit.urls")),
     path("dossiers/", include("cases.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -1,6 +1,8 @@
 from dataclasses import dataclass
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, transaction
 
 from accounts.models import User
@@ -95,26 +97,49 @@ def _french_by_default():
     translation.deactivate()
 
 
-@pytest.fixture
-def ledger_emptied_after(transactional_db):
-    """Django empties the tables after a committing test: TRUNCATE on PostgreSQL (row triggers do
-    not fire), but DELETE on SQLite, which the ledger's triggers refuse. Empty the ledger first,
-    as a superuser would: triggers off, rows deleted, the same triggers back."""
-    yield
+def _empty_append_only_tables(*tables: str) -> None:
+    """Django empties the tables after a committing test: TRUNCATE on PostgreSQL (row triggers
+    do not fire), but DELETE on SQLite, which the append-only triggers (ledger, audit trail)
+    refuse. Empty those tables first, as the database's owner would: triggers dropped, rows
+    deleted, the same triggers back."""
     if connection.vendor != "sqlite":
         return
+    names = ", ".join(f"'{table}'" for table in tables)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
-            "AND tbl_name IN ('ledger_entry', 'ledger_account')"
+            f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ({names})"
         )
         triggers = cursor.fetchall()
         for name, _sql in triggers:
             cursor.execute(f'DROP TRIGGER "{name}"')
-        cursor.execute("DELETE FROM ledger_entry")
-        cursor.execute("DELETE FROM ledger_account")
+        for table in tables:
+            cursor.execute(f'DELETE FROM "{table}"')
         for _name, sql in triggers:
             cursor.execute(sql)
+
+
+@pytest.fixture
+def ledger_emptied_after(transactional_db):
+    """A committing test that posts journal entries: the journal is emptied before Django's
+    flush (see ``_empty_append_only_tables``)."""
+    yield
+    _empty_append_only_tables("ledger_entry", "ledger_account")
+
+
+@pytest.fixture(autouse=True)
+def _audit_emptied_after_committing_tests(request):
+    """The audit trail is append-only (audit migration 0002): after every committing test it is
+    emptied before Django's flush (see ``_empty_append_only_tables``)."""
+    marker = request.node.get_closest_marker("django_db")
+    committing = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if not committing:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    yield
+    _empty_append_only_tables("audit_auditevent")
 
 
 @pytest.fixture
@@ -122,9 +147,5 @@ def legal_rows(transactional_db):
     """A committing test starts from tables emptied by the previous one (Django flushes them):
     put back the legal rows the release migrations load (tariffs, legal amounts, allowance
     rows), as a release does."""
-    from io import StringIO
-
-    from django.core.management import call_command
-
     call_command("load_tariffs", stdout=StringIO())
     call_command("load_allowance_rows", stdout=StringIO())

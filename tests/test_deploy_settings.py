@@ -23,7 +23,14 @@ SETTINGS_VARIABLES = (
     "SECURE_HSTS_SECONDS",
     "DJANGO_SETTINGS_MODULE",
     "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser test; an error for check --deploy
+    "FIELD_ENCRYPTION_KEYS",
+    "NATIONAL_NUMBER_HASH_KEY",
 )
+# The keys that encrypt national register numbers at rest (required in production).
+ENCRYPTION_ENV = {
+    "FIELD_ENCRYPTION_KEYS": "l4Yk3n0m8b2VJcJ7XyZ1tQ9m4sB0dE6fH2jK5nP8rT0=",
+    "NATIONAL_NUMBER_HASH_KEY": "a-long-random-hmac-key-for-the-national-number-hash",
+}
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
@@ -48,6 +55,7 @@ def test_check_deploy_passes_without_warnings():
         DJANGO_ENV="production",
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="rcd.example.be",
+        **ENCRYPTION_ENV,
     )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
@@ -58,8 +66,12 @@ def test_check_deploy_passes_without_warnings():
 @pytest.mark.parametrize(
     ("missing", "env"),
     [
-        ("SECRET_KEY", {"ALLOWED_HOSTS": "rcd.example.be"}),
-        ("ALLOWED_HOSTS", {"SECRET_KEY": "x" * 64}),
+        ("SECRET_KEY", {"ALLOWED_HOSTS": "rcd.example.be", **ENCRYPTION_ENV}),
+        ("ALLOWED_HOSTS", {"SECRET_KEY": "x" * 64, **ENCRYPTION_ENV}),
+        (
+            "FIELD_ENCRYPTION_KEYS",
+            {"SECRET_KEY": "x" * 64, "ALLOWED_HOSTS": "rcd.example.be"},
+        ),
     ],
 )
 def test_production_refuses_to_start_without(missing, env):

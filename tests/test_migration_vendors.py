@@ -12,6 +12,7 @@ TRIGGER_MIGRATIONS = [
     "ledger.migrations.0002_append_only_triggers",
     "ledger.migrations.0003_sqlite_account_guards",
     "fees.migrations.0005_freeze_filed_statements",
+    "audit.migrations.0002_append_only",
 ]
 
 

@@ -1,0 +1,17 @@
+"""``manage.py reencrypt_national_numbers``: the rotation step of the keys protecting national
+register numbers (README.md, "Encryption of national register numbers")."""
+
+from django.core.management.base import BaseCommand
+
+from cases.services import national_numbers_reencrypt
+
+
+class Command(BaseCommand):
+    help = (
+        "Encrypt every national register number again under the first key of "
+        "FIELD_ENCRYPTION_KEYS and recompute its hash under NATIONAL_NUMBER_HASH_KEY."
+    )
+
+    def handle(self, *args, **options):
+        count = national_numbers_reencrypt()
+        self.stdout.write(f"{count} national register number(s) re-encrypted.")
