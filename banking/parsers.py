@@ -79,6 +79,7 @@ class ParsedStatement:
 class ParsedFile:
     format: str
     statements: list[ParsedStatement]
+    warnings: list[str] = field(default_factory=list)  # read, but something to know
 
     @property
     def movements(self) -> list[ParsedMovement]:
@@ -225,10 +226,15 @@ class _CodaStatement:
     debit: Decimal = Decimal("0")
     credit: Decimal = Decimal("0")
     closed: bool = False
+    warnings: list[str] = field(default_factory=list)
 
 
 def _check_coda_records(lines: list[tuple[int, str]]) -> list[_CodaStatement]:
-    """Check every record: length, type, order, numeric fields, dates, balances and trailer."""
+    """Check every record: length, type, order, numeric fields, dates, balances and trailer.
+
+    A trailer whose record count is wrong while its debit and credit totals and the balances
+    agree is accepted with a warning (banks' own files have it: pycoda's sample
+    ``Coda_v2_3_globalisation_2.txt``): the amounts, which are what is posted, are proven."""
     statements: list[_CodaStatement] = []
     current: _CodaStatement | None = None
     previous = ""  # the record code of the previous line
@@ -292,6 +298,16 @@ def _check_coda_records(lines: list[tuple[int, str]]) -> list[_CodaStatement]:
             if not re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{1,30}", account):
                 raise _coda_error(
                     number, record, _("numéro de compte invalide « %(a)s ».") % {"a": account}
+                )
+            if current.currency.strip().upper() != "EUR":
+                raise _coda_error(
+                    number,
+                    record,
+                    _(
+                        "compte en « %(currency)s » : seuls les extraits en euros (EUR) sont "
+                        "importés dans le compte de médiation."
+                    )
+                    % {"currency": current.currency.strip() or "?"},
                 )
             current.account_iban = account
             current.number = _digits(number, record, line[2:5], _("numéro d'extrait"))
@@ -377,13 +393,10 @@ def _check_coda_records(lines: list[tuple[int, str]]) -> list[_CodaStatement]:
             count = _digits(number, record, line[16:22], _("nombre d'enregistrements"))
             debit = _coda_amount(number, record, "0", line[22:37], _("total des débits"))
             credit = _coda_amount(number, record, "0", line[37:52], _("total des crédits"))
-            if int(count) not in (current.records, current.records + current.free_records):
-                raise _coda_error(
-                    number,
-                    record,
-                    _("annonce %(n)s enregistrements, l'extrait en compte %(m)s.")
-                    % {"n": int(count), "m": current.records},
-                )
+            count_agrees = int(count) in (
+                current.records,
+                current.records + current.free_records,
+            )
             if debit != current.debit or credit != current.credit:
                 raise _coda_error(
                     number,
@@ -393,6 +406,15 @@ def _check_coda_records(lines: list[tuple[int, str]]) -> list[_CodaStatement]:
                         "aux mouvements (débits %(md)s, crédits %(mc)s)."
                     )
                     % {"d": debit, "c": credit, "md": current.debit, "mc": current.credit},
+                )
+            if not count_agrees:
+                current.warnings.append(
+                    _(
+                        "Ligne %(line)s, enregistrement 9 (fin) : annonce %(n)s enregistrements, "
+                        "l'extrait en compte %(m)s ; les soldes et les totaux concordent, "
+                        "l'extrait est importé."
+                    )
+                    % {"line": number, "n": int(count), "m": current.records}
                 )
             current.closed = True
         previous = record
@@ -410,7 +432,7 @@ def _pycoda_parse(content: bytes, lines: list[tuple[int, str]]):
     from coda.parser import Parser
 
     def run(upto: int):
-        text = "\n".join(line for _n, line in lines[:upto]).encode("windows-1252")
+        text = "\n".join(line for _n, line in lines[:upto]).encode("windows-1252", "replace")
         return Parser().parse(text)
 
     try:
@@ -433,9 +455,22 @@ def _pycoda_parse(content: bytes, lines: list[tuple[int, str]]):
         ) from exc
 
 
+def _coda_text(content: bytes) -> str:
+    """CODA is windows-1252 (latin-1) by standard; a file saved again as UTF-8 (accents on two
+    bytes, often with a BOM) is recognised — its non-ASCII bytes decode as UTF-8 — and read as
+    such, so its lines keep their 128 characters."""
+    body = content[3:] if content.startswith(b"\xef\xbb\xbf") else content
+    if not body.isascii():
+        try:
+            return body.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    return body.decode("windows-1252")
+
+
 def parse_coda(content: bytes) -> ParsedFile:
     try:
-        text = content.decode("windows-1252")
+        text = _coda_text(content)
     except UnicodeDecodeError as exc:
         line = content[: exc.start].count(b"\n") + 1
         raise StatementFileError(
@@ -470,7 +505,8 @@ def parse_coda(content: bytes) -> ParsedFile:
                 continue  # detail of a globalised movement: its total is the movement
             statement.movements.append(_coda_movement(info, record, number, line))
         statements.append(statement)
-    return ParsedFile(format=CODA, statements=statements)
+    warnings = [w for info in checked for w in info.warnings]
+    return ParsedFile(format=CODA, statements=statements, warnings=warnings)
 
 
 def _coda_movement(info: _CodaStatement, record, number: int, line: str) -> ParsedMovement:
@@ -552,8 +588,31 @@ def _camt_error(element, message: str) -> StatementFileError:
     )
 
 
+def _camt_amount_of(parent, indicator: str | None = None) -> Decimal:
+    """The ``<Amt>`` of an entry, a balance or a detail: a clear error when it is missing, and a
+    currency other than the euro refused (the mediation account is in euros)."""
+    node = _child(parent, "Amt")
+    if node is None:
+        raise _camt_error(parent, _("le montant <Amt> manque."))
+    _camt_currency(node)
+    return _camt_amount(node, indicator)
+
+
+def _camt_currency(node) -> None:
+    currency = (node.get("Ccy") or "EUR").strip().upper()
+    if currency != "EUR":
+        raise _camt_error(
+            node,
+            _(
+                "montant en %(currency)s : seuls les relevés en euros (EUR) sont importés dans "
+                "le compte de médiation."
+            )
+            % {"currency": currency},
+        )
+
+
 def _camt_amount(element, indicator: str | None = None) -> Decimal:
-    text = (element.text or "").strip() if element is not None else ""
+    text = (element.text or "").strip()
     try:
         amount = Decimal(text)
     except InvalidOperation:
@@ -593,7 +652,7 @@ def _camt_balance(statement, codes) -> tuple[Decimal | None, date | None]:
     for balance in _children(statement, "Bal"):
         code = _text(balance, "Tp", "CdOrPrtry", "Cd")
         if code in codes:
-            amount = _camt_amount(_child(balance, "Amt"), _camt_indicator(balance))
+            amount = _camt_amount_of(balance, _camt_indicator(balance))
             return amount, _camt_date(balance, "Dt", required=False)
     return None, None
 
@@ -636,10 +695,22 @@ def parse_camt053(content: bytes) -> ParsedFile:
     position = 0  # in pycamt's flat list: one item per entry, or per detail of a batch entry
     for stmt in statements_xml:
         account = _text(stmt, "Acct", "Id", "IBAN").replace(" ", "").upper()
+        if not account:  # some banks give the IBAN as a proprietary identifier
+            account = _text(stmt, "Acct", "Id", "Othr", "Id").replace(" ", "").upper()
         if not std_iban.is_valid(account):
             raise _camt_error(
                 _child(stmt, "Acct") if _child(stmt, "Acct") is not None else stmt,
                 _("IBAN du compte invalide ou absent « %(v)s ».") % {"v": account},
+            )
+        currency = _text(stmt, "Acct", "Ccy").upper()
+        if currency and currency != "EUR":
+            raise _camt_error(
+                _child(stmt, "Acct"),
+                _(
+                    "compte en %(currency)s : seuls les relevés en euros (EUR) sont importés dans "
+                    "le compte de médiation."
+                )
+                % {"currency": currency},
             )
         number = _text(stmt, "LglSeqNb") or _text(stmt, "ElctrncSeqNb") or _text(stmt, "Id")
         opening, _opening_date = _camt_balance(stmt, ("OPBD", "PRCD"))
@@ -662,7 +733,7 @@ def parse_camt053(content: bytes) -> ParsedFile:
             if len(flat) != count:
                 raise _camt_error(entry, _("écriture illisible."))
             indicator = _camt_indicator(entry)
-            total = _camt_amount(_child(entry, "Amt"), indicator)
+            total = _camt_amount_of(entry, indicator)
             value_date = _camt_date(entry, "ValDt", required=False)
             booking_date = _camt_date(entry, "BookgDt", required=False)
             if value_date is None and booking_date is None:
@@ -710,6 +781,7 @@ def _camt_movements(statement, entry, index, details, flat, total, value_date, b
         if amount_node is None:
             raise _camt_error(tx, _("le montant du détail manque."))
         indicator = _text(tx, "CdtDbtInd") or ("DBIT" if total < 0 else "CRDT")
+        _camt_currency(amount_node)
         amounts.append(_camt_amount(amount_node, indicator))
     if sum(amounts) != total:
         raise _camt_error(

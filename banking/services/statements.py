@@ -88,6 +88,7 @@ def _import_parsed(
             _("Ce fichier a déjà été importé le %(date)s : ses mouvements sont déjà connus.")
             % {"date": format_datetime(timezone.localtime(earlier.imported_at))}
         )
+    warnings.extend(parsed.warnings)
     record = StatementImport.objects.create(
         organisation=organisation,
         file_name=(file_name or "")[-255:],
