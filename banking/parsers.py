@@ -11,13 +11,18 @@ overlapping file finds the same identities:
 
 - CODA: the account IBAN, the statement number (record 1), the movement's continuous sequence
   and detail numbers (record 2.1), its booking and value dates and its signed amount;
-- CAMT.053: the account IBAN, the bank's reference of the entry (``AcctSvcrRef``) — or, when the
-  bank gives none, the statement's sequence number and the entry's reference or position —, the
-  value date and the signed amount (plus the detail's position inside a batch entry).
+- CAMT.053: the account IBAN, the bank's reference of the entry (``AcctSvcrRef``), the value
+  date and the signed amount (plus the detail's reference or position inside a batch entry);
+- CAMT.053 without a bank reference: what the movement is — the account, its booking and value
+  dates, its signed amount, the counterparty's account and the communication — and its rank
+  among the identical movements of that day in the file (``content_identity``). Message ids,
+  statement ids and positions change from one download to the next; these do not, so the same
+  month downloaded twice is recognised.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -102,6 +107,60 @@ def parse_statement_file(content: bytes) -> ParsedFile:
         raise StatementFileError(_("Le fichier est vide."))
     kind = detect_format(content)
     return parse_coda(content) if kind == CODA else parse_camt053(content)
+
+
+def content_identity(
+    *,
+    account_iban: str,
+    booking_date: date | None,
+    value_date: date,
+    amount: Decimal,
+    counterparty_iban: str,
+    communication: str,
+    rank: int,
+) -> str:
+    """The identity of a movement the bank gives no reference for (``migrations/0003`` keeps a
+    frozen copy to rewrite the identities stored before it)."""
+    what = "\n".join([counterparty_iban[:34], " ".join(communication[:500].split())])
+    return "|".join(
+        [
+            "CAMT",
+            account_iban,
+            booking_date.isoformat() if booking_date else "",
+            value_date.isoformat(),
+            f"{amount:.2f}",
+            hashlib.sha256(what.encode("utf-8")).hexdigest()[:24],
+            str(rank),
+        ]
+    )
+
+
+def _content_identities(movements: list[ParsedMovement]) -> None:
+    """Give the movements without a bank reference their identity: identical movements of the
+    same day are told apart by their rank in the file."""
+    seen: dict[tuple, int] = {}
+    for movement in movements:
+        if movement.identity:
+            continue
+        key = (
+            movement.account_iban,
+            movement.booking_date,
+            movement.value_date,
+            movement.amount,
+            movement.counterparty_iban[:34],
+            " ".join(movement.communication[:500].split()),
+        )
+        rank = seen.get(key, 0)
+        seen[key] = rank + 1
+        movement.identity = content_identity(
+            account_iban=movement.account_iban,
+            booking_date=movement.booking_date,
+            value_date=movement.value_date,
+            amount=movement.amount,
+            counterparty_iban=movement.counterparty_iban,
+            communication=movement.communication,
+            rank=rank,
+        )
 
 
 # Structured communications --------------------------------------------------------------------
@@ -763,7 +822,9 @@ def parse_camt053(content: bytes) -> ParsedFile:
                 % {"new": closing, "old": opening, "expected": opening + booked_total},
             )
         statements.append(statement)
-    return ParsedFile(format=CAMT053, statements=statements)
+    parsed = ParsedFile(format=CAMT053, statements=statements)
+    _content_identities(parsed.movements)
+    return parsed
 
 
 def _camt_movements(statement, entry, index, details, flat, total, value_date, booking_date):
@@ -800,15 +861,14 @@ def _camt_movements(statement, entry, index, details, flat, total, value_date, b
         communication = format_structured(structured) if structured else remittance
         if not communication:
             communication = (data.get("AdditionalEntryInformation") or "").strip()
+        identity = ""  # without the bank's reference: from the content (_content_identities)
         if reference:
             key = [reference]
-        else:
-            key = [statement.number, _text(entry, "NtryRef") or f"#{index}"]
-        if len(parts) > 1:
-            key.append(_text(tx, "Refs", "AcctSvcrRef") or f"{position}")
-        identity = "|".join(
-            ["CAMT", statement.account_iban, *key, value_date.isoformat(), f"{amount:.2f}"]
-        )
+            if len(parts) > 1:
+                key.append(_text(tx, "Refs", "AcctSvcrRef") or f"{position}")
+            identity = "|".join(
+                ["CAMT", statement.account_iban, *key, value_date.isoformat(), f"{amount:.2f}"]
+            )
         movements.append(
             ParsedMovement(
                 account_iban=statement.account_iban,
