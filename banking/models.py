@@ -95,6 +95,8 @@ class MatchMethod(models.TextChoices):
     RULE = "rule", _("Règle enregistrée")
     PAYMENT = "payment", _("Paiement SEPA du dossier")
     MANUAL = "manual", _("Imputation manuelle")
+    REVERSAL = "reversal", _("Contre-passation d'un mouvement comptabilisé")
+    BATCH = "batch", _("Lot SEPA débité en une fois")
 
 
 class Movement(models.Model):
@@ -129,6 +131,19 @@ class Movement(models.Model):
         _("communication structurée"), max_length=12, blank=True
     )
     end_to_end_id = models.CharField(_("référence de bout en bout"), max_length=35, blank=True)
+    reversal = models.BooleanField(
+        _("contre-passation"),
+        default=False,
+        help_text=_("La banque annule un mouvement antérieur (retour d'un virement)."),
+    )
+    batch = models.ForeignKey(
+        "PaymentBatch",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="debits",
+        verbose_name=_("lot SEPA débité en une fois"),
+    )
     status = models.CharField(
         _("statut"), max_length=10, choices=MovementStatus.choices, default=MovementStatus.UNMATCHED
     )

@@ -64,6 +64,10 @@ class ParsedMovement:
     structured_communication: str = ""  # the 12 digits of a valid structured communication
     end_to_end_id: str = ""
     source: str = ""  # where it is in the file ("ligne 5", "<Ntry> ligne 40")
+    reversal: bool = False  # the bank reverses an earlier movement (CAMT <RvslInd>)
+    # A detail of a globalised movement: the identity of its total, under which an earlier
+    # version of the import knew it (re-importing that file posts nothing twice).
+    total_identity: str = ""
 
     @property
     def is_credit(self) -> bool:
@@ -559,13 +563,44 @@ def parse_coda(content: bytes) -> ParsedFile:
             new_balance=info.new_balance,
             new_balance_date=info.new_balance_date,
         )
-        for record, (number, line) in zip(raw.movements, info.movement_lines, strict=True):
+        items = list(zip(raw.movements, info.movement_lines, strict=True))
+        for position, (record, (number, line)) in enumerate(items):
             if line[53] not in BALANCE_TYPES:
-                continue  # detail of a globalised movement: its total is the movement
-            statement.movements.append(_coda_movement(info, record, number, line))
+                continue  # detail of a globalised movement: read with its total
+            total = _coda_movement(info, record, number, line)
+            details = _coda_details(info, items, position)
+            if details and sum(d.amount for d in details) == total.amount:
+                for detail in details:  # each payment of the batch, with its communication
+                    detail.total_identity = total.identity
+                statement.movements.extend(details)
+            else:
+                statement.movements.append(total)
         statements.append(statement)
     warnings = [w for info in checked for w in info.warnings]
     return ParsedFile(format=CODA, statements=statements, warnings=warnings)
+
+
+# A globalised movement's type (record 2.1, position 54) and that of its detail records: 1
+# "totalised by the customer" (a SEPA batch booked as one debit, a collective credit) → 5;
+# 2 "totalised by the bank" → 6.
+DETAIL_TYPES = {"1": "5", "2": "6"}
+
+
+def _coda_details(info: _CodaStatement, items: list, position: int) -> list[ParsedMovement]:
+    """The detail records of the globalised movement at ``position`` (same sequence number,
+    detail number > 0, the detail type of its type): each becomes a movement of its own, with
+    its counterparty and communication, when they add up to the total."""
+    _record, (_number, line) = items[position]
+    wanted = DETAIL_TYPES.get(line[53])
+    if wanted is None:
+        return []
+    details = []
+    for record, (number, detail_line) in items[position + 1 :]:
+        if detail_line[2:6] != line[2:6]:
+            break
+        if detail_line[53] == wanted and detail_line[6:10] != "0000":
+            details.append(_coda_movement(info, record, number, detail_line))
+    return details
 
 
 def _coda_movement(info: _CodaStatement, record, number: int, line: str) -> ParsedMovement:
@@ -889,6 +924,7 @@ def _camt_movements(statement, entry, index, details, flat, total, value_date, b
                 else "",
                 source=_("<Ntry> ligne %(line)s")
                 % {"line": (tx if tx is not None else entry).sourceline},
+                reversal=_text(entry, "RvslInd").lower() in ("true", "1"),
             )
         )
     return movements

@@ -16,8 +16,9 @@ from stdnum import iban as std_iban
 from accounts.models import Organisation, User
 from cases.models import Case
 from claims.models import Creditor
+from core.dates import format_date
 from ledger.models import Account, Category, Direction, Entry
-from ledger.services import EntryData, account_open, entry_post
+from ledger.services import EntryData, account_open, entry_post, entry_reverse
 
 from ..communications import make_structured, structured_digits
 from ..models import (
@@ -36,6 +37,7 @@ from ..models import (
 
 @dataclass
 class _Match:
+    batch: PaymentBatch | None = None
     case: Case | None = None
     method: str = ""
     category: str = ""
@@ -120,6 +122,92 @@ def _payment_for(movement: Movement, case: Case | None) -> Payment | None:
     return by_account.first()
 
 
+def _batch_for(movement: Movement, case: Case | None) -> PaymentBatch | None:
+    """The SEPA batch a bank debited as one amount (batch booking): a debit of the batch's
+    own account, equal to the total of the batch's transfers in its pain.001 file, whose
+    payments no statement has brought back yet — when exactly one batch fits."""
+    if movement.amount >= 0:
+        return None
+    batches = PaymentBatch.objects.filter(
+        case__organisation_id=movement.organisation_id,
+        debtor_iban=movement.account_iban,
+        status__in=[BatchStatus.APPROVED, BatchStatus.EXECUTED],
+        execution_date__lte=movement.value_date,
+        debits__isnull=True,
+    )
+    if case is not None:
+        batches = batches.filter(case=case)
+    fitting = []
+    for batch in batches.order_by("-execution_date", "-id")[:50]:
+        in_file = batch.payments.exclude(status=PaymentStatus.CANCELLED).filter(
+            standing_order=False
+        )
+        amounts = list(in_file.values_list("amount", flat=True))
+        if len(amounts) < 2 or sum(amounts) != -movement.amount:
+            continue
+        if in_file.filter(movement__isnull=False).exists():
+            continue
+        fitting.append(batch)
+    if movement.end_to_end_id or movement.communication:
+        named = [
+            b
+            for b in fitting
+            if b.message_id
+            and b.message_id in (movement.end_to_end_id, *movement.communication.split())
+        ]
+        if len(named) == 1:
+            return named[0]
+    return fitting[0] if len(fitting) == 1 else None
+
+
+def _post_batch_movement(
+    movement: Movement, batch: PaymentBatch, *, by: User | None, today: date
+) -> str:
+    """One debit for a whole batch: each transfer of the batch posts its own entry (its
+    beneficiary, category, creditor), once — a payment already posted when the batch was
+    marked executed is only linked."""
+    payments = list(
+        Payment.objects.select_for_update()
+        .filter(batch=batch, standing_order=False)
+        .exclude(status=PaymentStatus.CANCELLED)
+        .order_by("id")
+    )
+    first_entry = None
+    new = 0
+    try:
+        with transaction.atomic():
+            for index, payment in enumerate(payments, start=1):
+                if payment.entry_id is None:
+                    data = payment_entry_data(
+                        payment,
+                        value_date=movement.value_date,
+                        bank_reference=f"{movement.identity[:190]}#{index}",
+                        note=_("Paiement SEPA %(e2e)s, lot débité en une fois, extrait n° %(n)s")
+                        % {
+                            "e2e": payment.end_to_end_id or "—",
+                            "n": movement.statement_number or "—",
+                        },
+                    )
+                    payment.entry = _post_movement(movement, batch.case, data, by=by, today=today)
+                    payment.status = PaymentStatus.POSTED
+                    payment.save(update_fields=["entry", "status"])
+                    new += 1
+                first_entry = first_entry or payment.entry
+    except ValidationError as exc:
+        movement.suggested_case = batch.case
+        movement.note = _refused(exc)[:500]
+        movement.save(update_fields=["suggested_case", "note"])
+        return "unmatched"
+    movement.status = MovementStatus.POSTED
+    movement.case = batch.case
+    movement.entry = first_entry
+    movement.batch = batch
+    movement.match_method = MatchMethod.BATCH
+    movement.save(update_fields=["status", "case", "entry", "batch", "match_method"])
+    _close_batch_if_done(batch, by=by)
+    return "posted" if new else "duplicates"
+
+
 def _find_match(movement: Movement) -> _Match:
     organisation = movement.organisation
     match = _Match()
@@ -136,6 +224,10 @@ def _find_match(movement: Movement) -> _Match:
             if rule:
                 match.case, match.method, match.rule = rule.case, MatchMethod.RULE, rule
     payment = _payment_for(movement, match.case)
+    if payment is None:
+        match.batch = _batch_for(movement, match.case)
+        if match.batch is not None:
+            return match
     if payment is not None:
         if match.case is not None and payment.case_id != match.case.pk:
             match.note = _(
@@ -192,10 +284,73 @@ def _refused(exc: ValidationError) -> str:
     return _("Écriture refusée : %(reason)s") % {"reason": " ".join(exc.messages)}
 
 
+def _original_of(movement: Movement) -> Movement | None:
+    """The posted movement a bank's reversal cancels: same account, opposite amount, not yet
+    reversed, not after it; the same end-to-end id or counterparty when the reversal has one."""
+    candidates = Movement.objects.filter(
+        organisation_id=movement.organisation_id,
+        account_iban=movement.account_iban,
+        status=MovementStatus.POSTED,
+        reversal=False,
+        amount=-movement.amount,
+        value_date__lte=movement.value_date,
+        entry__isnull=False,
+        entry__reversed_by__isnull=True,
+    ).exclude(pk=movement.pk)
+    if movement.end_to_end_id:
+        candidates = candidates.filter(end_to_end_id=movement.end_to_end_id)
+    elif movement.counterparty_iban:
+        candidates = candidates.filter(counterparty_iban=movement.counterparty_iban)
+    return candidates.select_related("entry", "case").order_by("-value_date", "-id").first()
+
+
+def _post_reversal(movement: Movement, *, by: User | None, today: date) -> str:
+    """A reversal by the bank (CAMT ``RvslInd``): the entry of the movement it cancels is
+    reversed in the journal (``entry_reverse``, linked to it), never posted as new money."""
+    original = _original_of(movement)
+    if original is None:
+        movement.note = _(
+            "Contre-passation par la banque : le mouvement d'origine est introuvable parmi les "
+            "mouvements comptabilisés ; imputez-la à la main."
+        )[:500]
+        movement.save(update_fields=["note"])
+        return "unmatched"
+    try:
+        entry = entry_reverse(
+            entry=original.entry,
+            by=by,
+            today=today,
+            value_date=movement.value_date,
+            bank_reference=movement.identity,
+            note=(
+                _("Contre-passation par la banque du mouvement du %(date)s (extrait n° %(n)s)")
+                % {
+                    "date": format_date(original.value_date),
+                    "n": movement.statement_number or "—",
+                }
+            )[:255],
+        )
+    except ValidationError as exc:
+        movement.suggested_case = original.case
+        movement.note = _refused(exc)[:500]
+        movement.save(update_fields=["suggested_case", "note"])
+        return "unmatched"
+    movement.status = MovementStatus.POSTED
+    movement.case = original.case
+    movement.entry = entry
+    movement.match_method = MatchMethod.REVERSAL
+    movement.save(update_fields=["status", "case", "entry", "match_method"])
+    return "posted"
+
+
 def match_and_post(movement: Movement, *, by: User | None, today: date) -> str:
     """Match a new movement and post it; returns "posted", "duplicates" (its payment was
     already posted when the batch was marked executed) or "unmatched"."""
+    if movement.reversal:
+        return _post_reversal(movement, by=by, today=today)
     match = _find_match(movement)
+    if match.batch is not None:
+        return _post_batch_movement(movement, match.batch, by=by, today=today)
     if match.payment is not None:
         return _post_payment_movement(movement, match.payment, by=by, today=today)
     if match.case is None or not match.category:

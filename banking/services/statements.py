@@ -101,12 +101,14 @@ def _import_parsed(
     movements = parsed.movements
     known = set(
         Movement.objects.filter(
-            organisation=organisation, identity__in=[m.identity for m in movements]
+            organisation=organisation,
+            identity__in=[m.identity for m in movements]
+            + [m.total_identity for m in movements if m.total_identity],
         ).values_list("identity", flat=True)
     )
     counts = {"movements": len(movements), "posted": 0, "duplicates": 0, "unmatched": 0}
     for parsed_movement in movements:
-        if parsed_movement.identity in known:
+        if parsed_movement.identity in known or parsed_movement.total_identity in known:
             counts["duplicates"] += 1
             continue
         known.add(parsed_movement.identity)
@@ -151,6 +153,7 @@ def _movement_create(
         communication=parsed.communication[:500],
         structured_communication=parsed.structured_communication,
         end_to_end_id=parsed.end_to_end_id[:35],
+        reversal=parsed.reversal,
     )
 
 
