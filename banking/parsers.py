@@ -735,6 +735,8 @@ def _camt_date(parent, name: str, required: bool) -> date | None:
 
 def _camt_indicator(element) -> str:
     value = _text(element, "CdtDbtInd")
+    if not value:
+        raise _camt_error(element, _("l'indicateur crédit/débit <CdtDbtInd> manque."))
     if value not in ("CRDT", "DBIT"):
         raise _camt_error(
             element, _("indicateur crédit/débit invalide « %(v)s » (CRDT ou DBIT).") % {"v": value}
@@ -744,6 +746,9 @@ def _camt_indicator(element) -> str:
 
 def _camt_balance(statement, codes) -> tuple[Decimal | None, date | None]:
     for balance in _children(statement, "Bal"):
+        amount = _child(balance, "Amt")
+        if amount is not None:  # any balance in another currency: the account is not in euros
+            _camt_currency(amount)
         code = _text(balance, "Tp", "CdOrPrtry", "Cd")
         if code in codes:
             amount = _camt_amount_of(balance, _camt_indicator(balance))
