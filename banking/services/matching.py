@@ -86,9 +86,11 @@ def _rule_for(movement: Movement, case: Case | None = None) -> tuple[MatchingRul
     ).filter(Q(counterparty_iban="") | Q(counterparty_iban=movement.counterparty_iban))
     if case is not None:
         rules = rules.filter(case=case)
-    matching = [
-        r for r in rules.select_related("case").order_by("id") if _rule_matches(r, movement)
-    ]
+    return _best_rule(movement, list(rules.select_related("case").order_by("id")))
+
+
+def _best_rule(movement: Movement, rules: list[MatchingRule]) -> tuple[MatchingRule | None, str]:
+    matching = [r for r in rules if _rule_matches(r, movement)]
     if not matching:
         return None, ""
     best = max(bool(r.counterparty_iban) + bool(r.communication) for r in matching)
@@ -110,16 +112,101 @@ def _payment_for(movement: Movement, case: Case | None) -> Payment | None:
         movement__isnull=True,
         amount=-movement.amount,
     ).order_by("batch__execution_date", "id")
+    return _best_payment(movement, case, list(candidates.select_related("case", "batch")))
+
+
+def _best_payment(movement: Movement, case: Case | None, candidates: list[Payment]):
+    """Among open payments of the movement's amount (in execution order): the one with its
+    end-to-end id, else the first to its counterparty (within the case when it is known)."""
     if movement.end_to_end_id:
-        found = candidates.filter(end_to_end_id=movement.end_to_end_id).first()
-        if found:
-            return found
+        for payment in candidates:
+            if payment.end_to_end_id == movement.end_to_end_id:
+                return payment
     if not movement.counterparty_iban:
         return None
-    by_account = candidates.filter(beneficiary_iban=movement.counterparty_iban)
-    if case is not None:
-        by_account = by_account.filter(case=case)
-    return by_account.first()
+    for payment in candidates:
+        if payment.beneficiary_iban == movement.counterparty_iban and (
+            case is None or payment.case_id == case.pk
+        ):
+            return payment
+    return None
+
+
+class FileMatcher:
+    """What matching needs to know, read once per imported file rather than once per movement:
+    the cases of the file's accounts, the cases of its structured communications, the active
+    rules, the open payments (when the file has debits) and the opened journals. The matching
+    itself is the same as movement by movement (``_find_match``)."""
+
+    def __init__(self, organisation: Organisation, movements: list) -> None:
+        self.organisation = organisation
+        self._accounts = {
+            iban: _case_for_account(organisation, iban)
+            for iban in {m.account_iban for m in movements}
+        }
+        digits = {m.structured_communication for m in movements if m.structured_communication}
+        self._communications = {
+            c.digits: c.case
+            for c in CaseCommunication.objects.filter(
+                organisation=organisation, digits__in=digits
+            ).select_related("case")
+        }
+        self._rules = list(
+            MatchingRule.objects.filter(organisation=organisation, active=True)
+            .select_related("case")
+            .order_by("id")
+        )
+        self._payments: list[Payment] = []
+        if any(m.amount < 0 for m in movements):
+            self._payments = list(
+                Payment.objects.filter(
+                    case__organisation=organisation,
+                    status__in=[PaymentStatus.APPROVED, PaymentStatus.POSTED],
+                    batch__status__in=[BatchStatus.APPROVED, BatchStatus.EXECUTED],
+                    movement__isnull=True,
+                )
+                .select_related("case", "batch")
+                .order_by("batch__execution_date", "id")
+            )
+        self._journals = set(
+            Account.objects.filter(case__organisation=organisation).values_list(
+                "case_id", flat=True
+            )
+        )
+
+    def case_for_account(self, iban: str) -> tuple[Case | None, str]:
+        if iban not in self._accounts:
+            self._accounts[iban] = _case_for_account(self.organisation, iban)
+        return self._accounts[iban]
+
+    def case_for_communication(self, digits: str) -> Case | None:
+        return self._communications.get(digits) if digits else None
+
+    def rule_for(self, movement: Movement, case: Case | None = None):
+        rules = [
+            r
+            for r in self._rules
+            if r.direction == movement.direction
+            and r.counterparty_iban in ("", movement.counterparty_iban)
+            and (case is None or r.case_id == case.pk)
+        ]
+        return _best_rule(movement, rules)
+
+    def payment_for(self, movement: Movement, case: Case | None) -> Payment | None:
+        if movement.amount >= 0:
+            return None
+        amount = -movement.amount
+        return _best_payment(movement, case, [p for p in self._payments if p.amount == amount])
+
+    def payment_linked(self, payment: Payment) -> None:
+        self._payments = [p for p in self._payments if p.pk != payment.pk]
+
+    def journal_opened(self, case: Case) -> bool:
+        return case.pk in self._journals
+
+    def journal_open(self, case: Case) -> None:
+        account_open(case=case)
+        self._journals.add(case.pk)
 
 
 def _batch_for(movement: Movement, case: Case | None) -> PaymentBatch | None:
@@ -208,22 +295,31 @@ def _post_batch_movement(
     return "posted" if new else "duplicates"
 
 
-def _find_match(movement: Movement) -> _Match:
+def _find_match(movement: Movement, files: FileMatcher | None = None) -> _Match:
     organisation = movement.organisation
     match = _Match()
-    case, note = _case_for_account(organisation, movement.account_iban)
+    if files is not None:
+        case, note = files.case_for_account(movement.account_iban)
+    else:
+        case, note = _case_for_account(organisation, movement.account_iban)
     if case:
         match.case, match.method = case, MatchMethod.ACCOUNT
     else:
-        case = _case_for_communication(organisation, movement.structured_communication)
+        if files is not None:
+            case = files.case_for_communication(movement.structured_communication)
+        else:
+            case = _case_for_communication(organisation, movement.structured_communication)
         if case:
             match.case, match.method = case, MatchMethod.COMMUNICATION
         else:
-            rule, rule_note = _rule_for(movement)
+            rule, rule_note = files.rule_for(movement) if files else _rule_for(movement)
             note = note or rule_note
             if rule:
                 match.case, match.method, match.rule = rule.case, MatchMethod.RULE, rule
-    payment = _payment_for(movement, match.case)
+    if files is not None:
+        payment = files.payment_for(movement, match.case)
+    else:
+        payment = _payment_for(movement, match.case)
     if payment is None:
         match.batch = _batch_for(movement, match.case)
         if match.batch is not None:
@@ -243,7 +339,9 @@ def _find_match(movement: Movement) -> _Match:
         return match
     rule = match.rule
     if rule is None:
-        rule, _note = _rule_for(movement, match.case)
+        rule, _note = (
+            files.rule_for(movement, match.case) if files else _rule_for(movement, match.case)
+        )
     if rule is not None:
         match.rule, match.category, match.standing_order = rule, rule.category, rule.standing_order
     elif movement.amount > 0:
@@ -273,9 +371,18 @@ def _entry_data(movement: Movement, **fields) -> EntryData:
 
 
 def _post_movement(
-    movement: Movement, case: Case, data: EntryData, *, by: User | None, today: date
+    movement: Movement,
+    case: Case,
+    data: EntryData,
+    *,
+    by: User | None,
+    today: date,
+    files: FileMatcher | None = None,
 ) -> Entry:
-    if not Account.objects.filter(case=case).exists():
+    if files is not None:
+        if not files.journal_opened(case):
+            files.journal_open(case)
+    elif not Account.objects.filter(case=case).exists():
         account_open(case=case)  # the case's mediation account journal, from its IBAN
     return entry_post(case=case, data=data, by=by, today=today)
 
@@ -343,35 +450,53 @@ def _post_reversal(movement: Movement, *, by: User | None, today: date) -> str:
     return "posted"
 
 
-def match_and_post(movement: Movement, *, by: User | None, today: date) -> str:
+def _save(movement: Movement, fields: list[str]) -> None:
+    """Insert a movement matched before it was saved (an import), else update ``fields``."""
+    if movement.pk is None:
+        movement.save()
+    else:
+        movement.save(update_fields=fields)
+
+
+def match_and_post(
+    movement: Movement, *, by: User | None, today: date, files: FileMatcher | None = None
+) -> str:
     """Match a new movement and post it; returns "posted", "duplicates" (its payment was
-    already posted when the batch was marked executed) or "unmatched"."""
-    if movement.reversal:
-        return _post_reversal(movement, by=by, today=today)
-    match = _find_match(movement)
-    if match.batch is not None:
-        return _post_batch_movement(movement, match.batch, by=by, today=today)
-    if match.payment is not None:
+    already posted when the batch was marked executed) or "unmatched". An import passes its
+    ``FileMatcher`` and the movement unsaved: it is then written once, matched."""
+    if movement.reversal or files is None:
+        if movement.pk is None:
+            movement.save()
+        if movement.reversal:
+            return _post_reversal(movement, by=by, today=today)
+    match = _find_match(movement, files)
+    if match.batch is not None or match.payment is not None:
+        if movement.pk is None:
+            movement.save()
+        if match.batch is not None:
+            return _post_batch_movement(movement, match.batch, by=by, today=today)
+        if files is not None:
+            files.payment_linked(match.payment)
         return _post_payment_movement(movement, match.payment, by=by, today=today)
     if match.case is None or not match.category:
         movement.suggested_case = match.case
         movement.note = match.note[:500]
-        movement.save(update_fields=["suggested_case", "note"])
+        _save(movement, ["suggested_case", "note"])
         return "unmatched"
     data = _entry_data(movement, category=match.category, standing_order=match.standing_order)
     try:
-        entry = _post_movement(movement, match.case, data, by=by, today=today)
+        entry = _post_movement(movement, match.case, data, by=by, today=today, files=files)
     except ValidationError as exc:
         movement.suggested_case = match.case
         movement.note = _refused(exc)[:500]
-        movement.save(update_fields=["suggested_case", "note"])
+        _save(movement, ["suggested_case", "note"])
         return "unmatched"
     movement.status = MovementStatus.POSTED
     movement.case = match.case
     movement.entry = entry
     movement.match_method = match.method
     movement.rule = match.rule
-    movement.save(update_fields=["status", "case", "entry", "match_method", "rule"])
+    _save(movement, ["status", "case", "entry", "match_method", "rule"])
     return "posted"
 
 
