@@ -99,15 +99,20 @@ def run(movements: int, case_count: int, connection, profile: bool = False) -> N
                 communication="" if structured else f"VIREMENT {index}",
             )
         )
-    statement = CodaStatement(
-        iban="BE45000017110089",
-        number=1,
-        old_balance=Decimal("0.00"),
-        statement_date=day + timedelta(days=28),
-        holder_name="CPAS BENCH",
-        movements=lines,
-    )
-    content = write_coda([statement], created=day + timedelta(days=28))
+    statements = []  # CODA numbers movements on four digits: a statement per 5,000
+    balance = Decimal("0.00")
+    for number, start in enumerate(range(0, movements, 5000), start=1):
+        statement = CodaStatement(
+            iban="BE45000017110089",
+            number=number,
+            old_balance=balance,
+            statement_date=day + timedelta(days=28),
+            holder_name="CPAS BENCH",
+            movements=lines[start : start + 5000],
+        )
+        balance = statement.new_balance
+        statements.append(statement)
+    content = write_coda(statements, created=day + timedelta(days=28))
     print(f"file: {movements} movements, {len(content) / 2**20:.1f} MiB, {case_count} cases")
     for label in ("import", "re-import"):
         counter = QueryCounter()

@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from banking.coda_writer import CodaMovement
@@ -160,3 +162,33 @@ def test_another_organisation_s_upload_is_a_404(client, world, large):
     )
     client.force_login(world.mediator)
     assert client.get(reverse("banking:upload_status", args=[record.pk])).status_code == 404
+
+
+def _unmatched(count: int) -> bytes:
+    return statement_bytes(
+        [
+            CodaMovement(
+                amount=Decimal("2.00") + index,
+                value_date=date(2026, 3, 5),
+                counterparty_iban="BE48001123456727",
+                structured="090933755493" if index % 2 else "",
+                communication="" if index % 2 else f"DON {index}",
+            )
+            for index in range(count)
+        ],
+        iban=GENERAL_ACCOUNT,
+        number=30 + count,
+    )
+
+
+def test_matching_reads_once_per_file_not_once_per_movement(world):
+    """Twenty more movements to match cost twenty more INSERTs, nothing else: the accounts,
+    communications, rules and payments are read once for the file."""
+    counts = []
+    for count in (10, 30):
+        with CaptureQueriesContext(connection) as queries:
+            statement_import(
+                organisation=world.org, content=_unmatched(count), file_name="f", by=None
+            )
+        counts.append(len(queries.captured_queries))
+    assert counts[1] - counts[0] == 20
