@@ -475,9 +475,10 @@ def match_and_post(
             movement.save()
         if match.batch is not None:
             return _post_batch_movement(movement, match.batch, by=by, today=today)
-        if files is not None:
-            files.payment_linked(match.payment)
-        return _post_payment_movement(movement, match.payment, by=by, today=today)
+        outcome = _post_payment_movement(movement, match.payment, by=by, today=today)
+        if files is not None and outcome != "unmatched":
+            files.payment_linked(match.payment)  # a refused one stays open, as in the database
+        return outcome
     if match.case is None or not match.category:
         movement.suggested_case = match.case
         movement.note = match.note[:500]
