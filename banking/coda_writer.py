@@ -26,6 +26,9 @@ class CodaMovement:
     bank_reference: str = ""
     booking_date: date | None = None
     transaction_code: str = "00150000"  # type, family, transaction, category
+    # A globalised movement (type 1, "totalised by the customer", e.g. a SEPA batch booked as
+    # one debit): its detail records (type 5), same sequence number, detail numbers 1, 2…
+    details: list["CodaMovement"] = field(default_factory=list)
 
 
 @dataclass
@@ -106,69 +109,14 @@ def _statement_lines(
     debit = credit = Decimal("0")
     for index, movement in enumerate(statement.movements, start=1):
         seq = f"{index:04d}"
-        sign, digits = _amount(movement.amount)
         if movement.amount < 0:
             debit += -movement.amount
         else:
             credit += movement.amount
-        if movement.structured:
-            if not ogm_vcs.is_valid(movement.structured):
-                raise ValueError(f"invalid structured communication {movement.structured}")
-            communication = "1" + _field("101" + movement.structured, 53)
-        else:
-            communication = "0" + _field(movement.communication, 53)
-        booking = movement.booking_date or statement.statement_date
-        lines.append(
-            _record(
-                "21",
-                seq,
-                "0000",
-                _field(movement.bank_reference, 21),
-                sign,
-                digits,
-                f"{movement.value_date:%d%m%y}",
-                _field(movement.transaction_code, 8),
-                communication,
-                f"{booking:%d%m%y}",
-                number,
-                "0",
-                "1",
-                " ",
-                "0",
-            )
-        )
-        lines.append(
-            _record(
-                "22",
-                seq,
-                "0000",
-                _field("", 53),
-                _field(movement.end_to_end_id, 35),
-                _field(movement.counterparty_bic, 11),
-                " " * 3,
-                " ",
-                " " * 4,
-                " " * 4,
-                " " * 4,
-                "1",
-                " ",
-                "0",
-            )
-        )
-        lines.append(
-            _record(
-                "23",
-                seq,
-                "0000",
-                _field(movement.counterparty_iban, 34),
-                "EUR" if movement.counterparty_iban else "   ",
-                _field(movement.counterparty_name, 35),
-                _field("", 43),
-                "0",
-                " ",
-                "0",
-            )
-        )
+        kind = "1" if movement.details else movement.transaction_code[0]
+        lines.extend(_movement_lines(statement, movement, seq, "0000", kind, number))
+        for detail_no, detail in enumerate(movement.details, start=1):
+            lines.extend(_movement_lines(statement, detail, seq, f"{detail_no:04d}", "5", number))
     sign, digits = _amount(statement.new_balance)
     lines.append(
         _record(
@@ -182,6 +130,66 @@ def _statement_lines(
         _record("9", " " * 15, f"{records:06d}", debit_digits, credit_digits, " " * 75, "2")
     )
     return lines
+
+
+def _movement_lines(
+    statement: CodaStatement, movement: CodaMovement, seq: str, detail: str, kind: str, number: str
+) -> list[str]:
+    sign, digits = _amount(movement.amount)
+    if movement.structured:
+        if not ogm_vcs.is_valid(movement.structured):
+            raise ValueError(f"invalid structured communication {movement.structured}")
+        communication = "1" + _field("101" + movement.structured, 53)
+    else:
+        communication = "0" + _field(movement.communication, 53)
+    booking = movement.booking_date or statement.statement_date
+    return [
+        _record(
+            "21",
+            seq,
+            detail,
+            _field(movement.bank_reference, 21),
+            sign,
+            digits,
+            f"{movement.value_date:%d%m%y}",
+            kind + _field(movement.transaction_code, 8)[1:],
+            communication,
+            f"{booking:%d%m%y}",
+            number,
+            "0",
+            "1",
+            " ",
+            "0",
+        ),
+        _record(
+            "22",
+            seq,
+            detail,
+            _field("", 53),
+            _field(movement.end_to_end_id, 35),
+            _field(movement.counterparty_bic, 11),
+            " " * 3,
+            " ",
+            " " * 4,
+            " " * 4,
+            " " * 4,
+            "1",
+            " ",
+            "0",
+        ),
+        _record(
+            "23",
+            seq,
+            detail,
+            _field(movement.counterparty_iban, 34),
+            "EUR" if movement.counterparty_iban else "   ",
+            _field(movement.counterparty_name, 35),
+            _field("", 43),
+            "0",
+            " ",
+            "0",
+        ),
+    ]
 
 
 def write_coda(

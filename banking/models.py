@@ -83,6 +83,47 @@ class StatementImport(models.Model):
         }
 
 
+class StatementUpload(models.Model):
+    """A large statement file imported in the background (Celery): its state and, once done,
+    the import it produced. The file is kept until then (and a failed one with its error)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("En attente")
+        RUNNING = "running", _("En cours")
+        DONE = "done", _("Terminé")
+        FAILED = "failed", _("Échec")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    file_name = models.CharField(_("fichier"), max_length=255)
+    content = models.BinaryField(_("contenu"), blank=True)
+    movement_estimate = models.PositiveIntegerField(_("mouvements annoncés"), default=0)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    task_id = models.CharField(max_length=64, blank=True)
+    error = models.TextField(_("erreur"), blank=True)
+    statement_import = models.OneToOneField(
+        StatementImport,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="upload",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import d'extraits en cours")
+        verbose_name_plural = _("imports d'extraits en cours")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.state})"
+
+
 class MovementStatus(models.TextChoices):
     POSTED = "posted", _("Comptabilisé")
     UNMATCHED = "unmatched", _("À imputer")
@@ -95,6 +136,8 @@ class MatchMethod(models.TextChoices):
     RULE = "rule", _("Règle enregistrée")
     PAYMENT = "payment", _("Paiement SEPA du dossier")
     MANUAL = "manual", _("Imputation manuelle")
+    REVERSAL = "reversal", _("Contre-passation d'un mouvement comptabilisé")
+    BATCH = "batch", _("Lot SEPA débité en une fois")
 
 
 class Movement(models.Model):
@@ -129,6 +172,19 @@ class Movement(models.Model):
         _("communication structurée"), max_length=12, blank=True
     )
     end_to_end_id = models.CharField(_("référence de bout en bout"), max_length=35, blank=True)
+    reversal = models.BooleanField(
+        _("contre-passation"),
+        default=False,
+        help_text=_("La banque annule un mouvement antérieur (retour d'un virement)."),
+    )
+    batch = models.ForeignKey(
+        "PaymentBatch",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="debits",
+        verbose_name=_("lot SEPA débité en une fois"),
+    )
     status = models.CharField(
         _("statut"), max_length=10, choices=MovementStatus.choices, default=MovementStatus.UNMATCHED
     )

@@ -11,13 +11,18 @@ overlapping file finds the same identities:
 
 - CODA: the account IBAN, the statement number (record 1), the movement's continuous sequence
   and detail numbers (record 2.1), its booking and value dates and its signed amount;
-- CAMT.053: the account IBAN, the bank's reference of the entry (``AcctSvcrRef``) — or, when the
-  bank gives none, the statement's sequence number and the entry's reference or position —, the
-  value date and the signed amount (plus the detail's position inside a batch entry).
+- CAMT.053: the account IBAN, the bank's reference of the entry (``AcctSvcrRef``), the value
+  date and the signed amount (plus the detail's reference or position inside a batch entry);
+- CAMT.053 without a bank reference: what the movement is — the account, its booking and value
+  dates, its signed amount, the counterparty's account and the communication — and its rank
+  among the identical movements of that day in the file (``content_identity``). Message ids,
+  statement ids and positions change from one download to the next; these do not, so the same
+  month downloaded twice is recognised.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -59,6 +64,10 @@ class ParsedMovement:
     structured_communication: str = ""  # the 12 digits of a valid structured communication
     end_to_end_id: str = ""
     source: str = ""  # where it is in the file ("ligne 5", "<Ntry> ligne 40")
+    reversal: bool = False  # the bank reverses an earlier movement (CAMT <RvslInd>)
+    # A detail of a globalised movement: the identity of its total, under which an earlier
+    # version of the import knew it (re-importing that file posts nothing twice).
+    total_identity: str = ""
 
     @property
     def is_credit(self) -> bool:
@@ -79,6 +88,7 @@ class ParsedStatement:
 class ParsedFile:
     format: str
     statements: list[ParsedStatement]
+    warnings: list[str] = field(default_factory=list)  # read, but something to know
 
     @property
     def movements(self) -> list[ParsedMovement]:
@@ -101,6 +111,60 @@ def parse_statement_file(content: bytes) -> ParsedFile:
         raise StatementFileError(_("Le fichier est vide."))
     kind = detect_format(content)
     return parse_coda(content) if kind == CODA else parse_camt053(content)
+
+
+def content_identity(
+    *,
+    account_iban: str,
+    booking_date: date | None,
+    value_date: date,
+    amount: Decimal,
+    counterparty_iban: str,
+    communication: str,
+    rank: int,
+) -> str:
+    """The identity of a movement the bank gives no reference for (``migrations/0003`` keeps a
+    frozen copy to rewrite the identities stored before it)."""
+    what = "\n".join([counterparty_iban[:34], " ".join(communication[:500].split())])
+    return "|".join(
+        [
+            "CAMT",
+            account_iban,
+            booking_date.isoformat() if booking_date else "",
+            value_date.isoformat(),
+            f"{amount:.2f}",
+            hashlib.sha256(what.encode("utf-8")).hexdigest()[:24],
+            str(rank),
+        ]
+    )
+
+
+def _content_identities(movements: list[ParsedMovement]) -> None:
+    """Give the movements without a bank reference their identity: identical movements of the
+    same day are told apart by their rank in the file."""
+    seen: dict[tuple, int] = {}
+    for movement in movements:
+        if movement.identity:
+            continue
+        key = (
+            movement.account_iban,
+            movement.booking_date,
+            movement.value_date,
+            movement.amount,
+            movement.counterparty_iban[:34],
+            " ".join(movement.communication[:500].split()),
+        )
+        rank = seen.get(key, 0)
+        seen[key] = rank + 1
+        movement.identity = content_identity(
+            account_iban=movement.account_iban,
+            booking_date=movement.booking_date,
+            value_date=movement.value_date,
+            amount=movement.amount,
+            counterparty_iban=movement.counterparty_iban,
+            communication=movement.communication,
+            rank=rank,
+        )
 
 
 # Structured communications --------------------------------------------------------------------
@@ -225,10 +289,15 @@ class _CodaStatement:
     debit: Decimal = Decimal("0")
     credit: Decimal = Decimal("0")
     closed: bool = False
+    warnings: list[str] = field(default_factory=list)
 
 
 def _check_coda_records(lines: list[tuple[int, str]]) -> list[_CodaStatement]:
-    """Check every record: length, type, order, numeric fields, dates, balances and trailer."""
+    """Check every record: length, type, order, numeric fields, dates, balances and trailer.
+
+    A trailer whose record count is wrong while its debit and credit totals and the balances
+    agree is accepted with a warning (banks' own files have it: pycoda's sample
+    ``Coda_v2_3_globalisation_2.txt``): the amounts, which are what is posted, are proven."""
     statements: list[_CodaStatement] = []
     current: _CodaStatement | None = None
     previous = ""  # the record code of the previous line
@@ -292,6 +361,16 @@ def _check_coda_records(lines: list[tuple[int, str]]) -> list[_CodaStatement]:
             if not re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{1,30}", account):
                 raise _coda_error(
                     number, record, _("numéro de compte invalide « %(a)s ».") % {"a": account}
+                )
+            if current.currency.strip().upper() != "EUR":
+                raise _coda_error(
+                    number,
+                    record,
+                    _(
+                        "compte en « %(currency)s » : seuls les extraits en euros (EUR) sont "
+                        "importés dans le compte de médiation."
+                    )
+                    % {"currency": current.currency.strip() or "?"},
                 )
             current.account_iban = account
             current.number = _digits(number, record, line[2:5], _("numéro d'extrait"))
@@ -377,13 +456,10 @@ def _check_coda_records(lines: list[tuple[int, str]]) -> list[_CodaStatement]:
             count = _digits(number, record, line[16:22], _("nombre d'enregistrements"))
             debit = _coda_amount(number, record, "0", line[22:37], _("total des débits"))
             credit = _coda_amount(number, record, "0", line[37:52], _("total des crédits"))
-            if int(count) not in (current.records, current.records + current.free_records):
-                raise _coda_error(
-                    number,
-                    record,
-                    _("annonce %(n)s enregistrements, l'extrait en compte %(m)s.")
-                    % {"n": int(count), "m": current.records},
-                )
+            count_agrees = int(count) in (
+                current.records,
+                current.records + current.free_records,
+            )
             if debit != current.debit or credit != current.credit:
                 raise _coda_error(
                     number,
@@ -393,6 +469,15 @@ def _check_coda_records(lines: list[tuple[int, str]]) -> list[_CodaStatement]:
                         "aux mouvements (débits %(md)s, crédits %(mc)s)."
                     )
                     % {"d": debit, "c": credit, "md": current.debit, "mc": current.credit},
+                )
+            if not count_agrees:
+                current.warnings.append(
+                    _(
+                        "Ligne %(line)s, enregistrement 9 (fin) : annonce %(n)s enregistrements, "
+                        "l'extrait en compte %(m)s ; les soldes et les totaux concordent, "
+                        "l'extrait est importé."
+                    )
+                    % {"line": number, "n": int(count), "m": current.records}
                 )
             current.closed = True
         previous = record
@@ -410,7 +495,7 @@ def _pycoda_parse(content: bytes, lines: list[tuple[int, str]]):
     from coda.parser import Parser
 
     def run(upto: int):
-        text = "\n".join(line for _n, line in lines[:upto]).encode("windows-1252")
+        text = "\n".join(line for _n, line in lines[:upto]).encode("windows-1252", "replace")
         return Parser().parse(text)
 
     try:
@@ -433,9 +518,22 @@ def _pycoda_parse(content: bytes, lines: list[tuple[int, str]]):
         ) from exc
 
 
+def _coda_text(content: bytes) -> str:
+    """CODA is windows-1252 (latin-1) by standard; a file saved again as UTF-8 (accents on two
+    bytes, often with a BOM) is recognised — its non-ASCII bytes decode as UTF-8 — and read as
+    such, so its lines keep their 128 characters."""
+    body = content[3:] if content.startswith(b"\xef\xbb\xbf") else content
+    if not body.isascii():
+        try:
+            return body.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    return body.decode("windows-1252")
+
+
 def parse_coda(content: bytes) -> ParsedFile:
     try:
-        text = content.decode("windows-1252")
+        text = _coda_text(content)
     except UnicodeDecodeError as exc:
         line = content[: exc.start].count(b"\n") + 1
         raise StatementFileError(
@@ -465,12 +563,44 @@ def parse_coda(content: bytes) -> ParsedFile:
             new_balance=info.new_balance,
             new_balance_date=info.new_balance_date,
         )
-        for record, (number, line) in zip(raw.movements, info.movement_lines, strict=True):
+        items = list(zip(raw.movements, info.movement_lines, strict=True))
+        for position, (record, (number, line)) in enumerate(items):
             if line[53] not in BALANCE_TYPES:
-                continue  # detail of a globalised movement: its total is the movement
-            statement.movements.append(_coda_movement(info, record, number, line))
+                continue  # detail of a globalised movement: read with its total
+            total = _coda_movement(info, record, number, line)
+            details = _coda_details(info, items, position)
+            if details and sum(d.amount for d in details) == total.amount:
+                for detail in details:  # each payment of the batch, with its communication
+                    detail.total_identity = total.identity
+                statement.movements.extend(details)
+            else:
+                statement.movements.append(total)
         statements.append(statement)
-    return ParsedFile(format=CODA, statements=statements)
+    warnings = [w for info in checked for w in info.warnings]
+    return ParsedFile(format=CODA, statements=statements, warnings=warnings)
+
+
+# A globalised movement's type (record 2.1, position 54) and that of its detail records: 1
+# "totalised by the customer" (a SEPA batch booked as one debit, a collective credit) → 5;
+# 2 "totalised by the bank" → 6.
+DETAIL_TYPES = {"1": "5", "2": "6"}
+
+
+def _coda_details(info: _CodaStatement, items: list, position: int) -> list[ParsedMovement]:
+    """The detail records of the globalised movement at ``position`` (same sequence number,
+    detail number > 0, the detail type of its type): each becomes a movement of its own, with
+    its counterparty and communication, when they add up to the total."""
+    _record, (_number, line) = items[position]
+    wanted = DETAIL_TYPES.get(line[53])
+    if wanted is None:
+        return []
+    details = []
+    for record, (number, detail_line) in items[position + 1 :]:
+        if detail_line[2:6] != line[2:6]:
+            break
+        if detail_line[53] == wanted and detail_line[6:10] != "0000":
+            details.append(_coda_movement(info, record, number, detail_line))
+    return details
 
 
 def _coda_movement(info: _CodaStatement, record, number: int, line: str) -> ParsedMovement:
@@ -552,8 +682,31 @@ def _camt_error(element, message: str) -> StatementFileError:
     )
 
 
+def _camt_amount_of(parent, indicator: str | None = None) -> Decimal:
+    """The ``<Amt>`` of an entry, a balance or a detail: a clear error when it is missing, and a
+    currency other than the euro refused (the mediation account is in euros)."""
+    node = _child(parent, "Amt")
+    if node is None:
+        raise _camt_error(parent, _("le montant <Amt> manque."))
+    _camt_currency(node)
+    return _camt_amount(node, indicator)
+
+
+def _camt_currency(node) -> None:
+    currency = (node.get("Ccy") or "EUR").strip().upper()
+    if currency != "EUR":
+        raise _camt_error(
+            node,
+            _(
+                "montant en %(currency)s : seuls les relevés en euros (EUR) sont importés dans "
+                "le compte de médiation."
+            )
+            % {"currency": currency},
+        )
+
+
 def _camt_amount(element, indicator: str | None = None) -> Decimal:
-    text = (element.text or "").strip() if element is not None else ""
+    text = (element.text or "").strip()
     try:
         amount = Decimal(text)
     except InvalidOperation:
@@ -582,6 +735,8 @@ def _camt_date(parent, name: str, required: bool) -> date | None:
 
 def _camt_indicator(element) -> str:
     value = _text(element, "CdtDbtInd")
+    if not value:
+        raise _camt_error(element, _("l'indicateur crédit/débit <CdtDbtInd> manque."))
     if value not in ("CRDT", "DBIT"):
         raise _camt_error(
             element, _("indicateur crédit/débit invalide « %(v)s » (CRDT ou DBIT).") % {"v": value}
@@ -591,9 +746,12 @@ def _camt_indicator(element) -> str:
 
 def _camt_balance(statement, codes) -> tuple[Decimal | None, date | None]:
     for balance in _children(statement, "Bal"):
+        amount = _child(balance, "Amt")
+        if amount is not None:  # any balance in another currency: the account is not in euros
+            _camt_currency(amount)
         code = _text(balance, "Tp", "CdOrPrtry", "Cd")
         if code in codes:
-            amount = _camt_amount(_child(balance, "Amt"), _camt_indicator(balance))
+            amount = _camt_amount_of(balance, _camt_indicator(balance))
             return amount, _camt_date(balance, "Dt", required=False)
     return None, None
 
@@ -636,10 +794,22 @@ def parse_camt053(content: bytes) -> ParsedFile:
     position = 0  # in pycamt's flat list: one item per entry, or per detail of a batch entry
     for stmt in statements_xml:
         account = _text(stmt, "Acct", "Id", "IBAN").replace(" ", "").upper()
+        if not account:  # some banks give the IBAN as a proprietary identifier
+            account = _text(stmt, "Acct", "Id", "Othr", "Id").replace(" ", "").upper()
         if not std_iban.is_valid(account):
             raise _camt_error(
                 _child(stmt, "Acct") if _child(stmt, "Acct") is not None else stmt,
                 _("IBAN du compte invalide ou absent « %(v)s ».") % {"v": account},
+            )
+        currency = _text(stmt, "Acct", "Ccy").upper()
+        if currency and currency != "EUR":
+            raise _camt_error(
+                _child(stmt, "Acct"),
+                _(
+                    "compte en %(currency)s : seuls les relevés en euros (EUR) sont importés dans "
+                    "le compte de médiation."
+                )
+                % {"currency": currency},
             )
         number = _text(stmt, "LglSeqNb") or _text(stmt, "ElctrncSeqNb") or _text(stmt, "Id")
         opening, _opening_date = _camt_balance(stmt, ("OPBD", "PRCD"))
@@ -662,7 +832,7 @@ def parse_camt053(content: bytes) -> ParsedFile:
             if len(flat) != count:
                 raise _camt_error(entry, _("écriture illisible."))
             indicator = _camt_indicator(entry)
-            total = _camt_amount(_child(entry, "Amt"), indicator)
+            total = _camt_amount_of(entry, indicator)
             value_date = _camt_date(entry, "ValDt", required=False)
             booking_date = _camt_date(entry, "BookgDt", required=False)
             if value_date is None and booking_date is None:
@@ -692,7 +862,9 @@ def parse_camt053(content: bytes) -> ParsedFile:
                 % {"new": closing, "old": opening, "expected": opening + booked_total},
             )
         statements.append(statement)
-    return ParsedFile(format=CAMT053, statements=statements)
+    parsed = ParsedFile(format=CAMT053, statements=statements)
+    _content_identities(parsed.movements)
+    return parsed
 
 
 def _camt_movements(statement, entry, index, details, flat, total, value_date, booking_date):
@@ -710,6 +882,7 @@ def _camt_movements(statement, entry, index, details, flat, total, value_date, b
         if amount_node is None:
             raise _camt_error(tx, _("le montant du détail manque."))
         indicator = _text(tx, "CdtDbtInd") or ("DBIT" if total < 0 else "CRDT")
+        _camt_currency(amount_node)
         amounts.append(_camt_amount(amount_node, indicator))
     if sum(amounts) != total:
         raise _camt_error(
@@ -728,15 +901,14 @@ def _camt_movements(statement, entry, index, details, flat, total, value_date, b
         communication = format_structured(structured) if structured else remittance
         if not communication:
             communication = (data.get("AdditionalEntryInformation") or "").strip()
+        identity = ""  # without the bank's reference: from the content (_content_identities)
         if reference:
             key = [reference]
-        else:
-            key = [statement.number, _text(entry, "NtryRef") or f"#{index}"]
-        if len(parts) > 1:
-            key.append(_text(tx, "Refs", "AcctSvcrRef") or f"{position}")
-        identity = "|".join(
-            ["CAMT", statement.account_iban, *key, value_date.isoformat(), f"{amount:.2f}"]
-        )
+            if len(parts) > 1:
+                key.append(_text(tx, "Refs", "AcctSvcrRef") or f"{position}")
+            identity = "|".join(
+                ["CAMT", statement.account_iban, *key, value_date.isoformat(), f"{amount:.2f}"]
+            )
         movements.append(
             ParsedMovement(
                 account_iban=statement.account_iban,
@@ -757,6 +929,7 @@ def _camt_movements(statement, entry, index, details, flat, total, value_date, b
                 else "",
                 source=_("<Ntry> ligne %(line)s")
                 % {"line": (tx if tx is not None else entry).sourceline},
+                reversal=_text(entry, "RvslInd").lower() in ("true", "1"),
             )
         )
     return movements

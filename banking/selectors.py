@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from celery.result import AsyncResult
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +30,7 @@ from .models import (
     PaymentCategory,
     PaymentStatus,
     StatementImport,
+    StatementUpload,
 )
 
 READ_ROLES = (Role.MEDIATOR, Role.SUPERVISOR, Role.ADMINISTRATOR)
@@ -60,6 +62,34 @@ def import_get_for_user(user: User, pk: int) -> StatementImport:
     if found is None:
         raise Http404
     return found
+
+
+def upload_get_for_user(user: User, pk: int) -> StatementUpload:
+    """A background import of the user's organisation (404 otherwise)."""
+    organisation_id = _organisation_id(user)
+    found = (
+        StatementUpload.objects.filter(organisation_id=organisation_id, pk=pk)
+        .select_related("statement_import")
+        .first()
+        if organisation_id is not None
+        else None
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def upload_progress(upload: StatementUpload) -> int:
+    """How far a background import is, in per cent (the task reports it to Celery's result
+    backend; 0 while it waits, 100 once done)."""
+    if upload.state == StatementUpload.State.DONE:
+        return 100
+    if upload.state != StatementUpload.State.RUNNING or not upload.task_id:
+        return 0
+    info = AsyncResult(upload.task_id).info
+    if isinstance(info, dict) and info.get("total"):
+        return min(99, int(100 * info.get("done", 0) / info["total"]))
+    return 0
 
 
 def movements_of_import(statement_import: StatementImport) -> QuerySet[Movement]:

@@ -6,6 +6,7 @@ and issuer ``BBA`` — the file is validated against the XSD after that change.
 """
 
 import os
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import date
@@ -16,8 +17,106 @@ import sepaxml
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from sepaxml import SepaTransfer
+from text_unidecode import unidecode
 
 SCHEMA = "pain.001.001.03"
+
+# The countries of the SEPA credit transfer scheme (EPC409-09, list of countries and
+# territories, 2025): the EU, the EEA, and Albania, Andorra, Monaco, Montenegro, Moldova, North
+# Macedonia, San Marino, Switzerland, the United Kingdom, the Vatican, and the territories with
+# their own IBAN prefix (Gibraltar, Guernsey, Jersey, Isle of Man, Saint-Pierre-et-Miquelon…).
+SEPA_COUNTRIES = frozenset(
+    [
+        "AT",
+        "BE",
+        "BG",
+        "HR",
+        "CY",
+        "CZ",
+        "DK",
+        "EE",
+        "FI",
+        "FR",
+        "DE",
+        "GR",
+        "HU",
+        "IE",
+        "IT",
+        "LV",
+        "LT",
+        "LU",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SK",
+        "SI",
+        "ES",
+        "SE",
+        "IS",
+        "LI",
+        "NO",
+        "CH",
+        "GB",
+        "SM",
+        "VA",
+        "MC",
+        "AD",
+        "AL",
+        "ME",
+        "MD",
+        "MK",
+        "GI",
+        "GG",
+        "JE",
+        "IM",
+        "PM",
+        "BL",
+        "MF",
+        "GF",
+        "GP",
+        "MQ",
+        "RE",
+        "YT",
+        "AX",
+    ]
+)
+
+# The SEPA character set (EPC guidelines, "Latin character set"): what every bank accepts.
+SEPA_CHARACTER = re.compile(r"[A-Za-z0-9/?:().,'+ -]")
+_REPLACEMENTS = {"&": "+", "«": "'", "»": "'", '"': "'", "“": "'", "”": "'", "’": "'", "€": "EUR"}
+
+
+def sepa_country_error(iban: str) -> str:
+    """Why a transfer to ``iban`` cannot go in a SEPA file ('' when it can)."""
+    country = (iban or "")[:2].upper()
+    if country and country not in SEPA_COUNTRIES:
+        return _(
+            "IBAN %(country)s : ce pays est hors de la zone SEPA, un virement SEPA ne peut y "
+            "être envoyé."
+        ) % {"country": country}
+    return ""
+
+
+def sepa_text(value: str) -> str:
+    """``value`` in the SEPA character set: accents and ligatures transliterated (é → e,
+    œ → oe), ``&`` → ``+``, quotes → ``'``, any other character (``< > # _ @ ;``, an emoji)
+    dropped; spaces collapsed. Empty when nothing of ``value`` can be sent."""
+    text = "".join(_REPLACEMENTS.get(c, c) for c in value or "")
+    text = "".join(c if SEPA_CHARACTER.fullmatch(c) else unidecode(c) for c in text)
+    text = "".join(c if SEPA_CHARACTER.fullmatch(c) else " " for c in text)
+    return " ".join(text.split())
+
+
+def sepa_text_error(value: str, what: str) -> str:
+    """A text that would vanish from the transfer (an emoji-only communication) is refused."""
+    if (value or "").strip() and not sepa_text(value):
+        return _(
+            "%(what)s ne contient aucun caractère admis dans un virement SEPA (lettres latines, "
+            "chiffres, espace et / - ? : ( ) . , ' +) : rien n'en resterait dans le virement."
+        ) % {"what": what}
+    return ""
 
 
 @dataclass
@@ -73,17 +172,28 @@ def write_pain001(
     execution_date: date,
     transfers: list[Transfer],
 ) -> Pain001:
-    config = {"name": debtor_name, "IBAN": debtor_iban, "batch": True, "currency": "EUR"}
+    for transfer in transfers:  # the services refuse them first; never write a wrong file
+        error = sepa_country_error(transfer.iban) or sepa_text_error(
+            transfer.communication, _("La communication")
+        )
+        if error or not sepa_text(transfer.name):
+            raise ValidationError(error or _("Le nom du bénéficiaire est illisible en SEPA."))
+    config = {
+        "name": sepa_text(debtor_name)[:70],
+        "IBAN": debtor_iban,
+        "batch": True,
+        "currency": "EUR",
+    }
     if debtor_bic:
         config["BIC"] = debtor_bic
     sepa = _BelgianTransfer(config, schema=SCHEMA, clean=True)
     for transfer in transfers:
         payment = {
-            "name": transfer.name,
+            "name": sepa_text(transfer.name)[:70],
             "IBAN": transfer.iban,
             "amount": cents(transfer.amount),
             "execution_date": execution_date,
-            "description": transfer.communication or transfer.structured or "",
+            "description": sepa_text(transfer.communication)[:140] or transfer.structured or "",
             "endtoend_id": transfer.end_to_end_id,
         }
         if transfer.bic:

@@ -10,6 +10,7 @@ BATCH = f"{CASE}lots/<int:batch_pk>/"
 urlpatterns = [
     path("banque/", views.bank, name="bank"),
     path("banque/imports/<int:pk>/", views.import_detail, name="import_detail"),
+    path("banque/imports/en-cours/<int:pk>/", views.upload_status, name="upload_status"),
     path("banque/a-imputer/", views.queue, name="queue"),
     path("banque/mouvements/<int:pk>/", views.movement_detail, name="movement_detail"),
     path("banque/mouvements/<int:pk>/ecarter/", views.movement_ignore, name="movement_ignore"),

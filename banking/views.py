@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,7 +18,7 @@ from core.money import format_eur
 from core.roles import CASE_ROLES, Role
 from ledger.selectors import account_of
 
-from . import selectors, services
+from . import selectors, services, tasks
 from .forms import (
     BatchApproveForm,
     CaseCommunicationForm,
@@ -53,10 +54,26 @@ def bank(request):
             raise PermissionDenied
         if form.is_valid():
             upload = form.cleaned_data["file"]
+            content = upload.read()
+            if services.movement_estimate(content) > services.BACKGROUND_FROM_MOVEMENTS:
+                try:
+                    background = services.statement_upload_request(
+                        organisation=user.organisation,
+                        content=content,
+                        file_name=upload.name,
+                        by=user,
+                        enqueue=_enqueue_upload,
+                    )
+                except ValidationError as exc:
+                    for message in exc.messages:
+                        form.add_error("file", message)
+                else:
+                    return redirect("banking:upload_status", pk=background.pk)
+        if form.is_valid():
             try:
                 result = services.statement_import(
                     organisation=user.organisation,
-                    content=upload.read(),
+                    content=content,
                     file_name=upload.name,
                     by=user,
                 )
@@ -71,6 +88,31 @@ def bank(request):
     context = _bank_context(request, "imports")
     context.update({"form": form, "imports": selectors.imports_for(user)[:100]})
     return render(request, "banking/bank.html", context)
+
+
+def _enqueue_upload(upload_id: int, task_id: str) -> None:
+    tasks.import_statement_upload.apply_async(args=[upload_id], task_id=task_id)
+
+
+@role_required(*CASE_ROLES)
+def upload_status(request, pk: int):
+    """A large file being imported in the background: a progress bar that htmx refreshes every
+    second; once done, the import's page."""
+    upload = selectors.upload_get_for_user(request.user, pk)
+    done = upload.state == upload.State.DONE and upload.statement_import_id
+    if done and request.headers.get("HX-Request"):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = reverse(
+            "banking:import_detail", args=[upload.statement_import_id]
+        )
+        return response
+    if done:
+        return redirect("banking:import_detail", pk=upload.statement_import_id)
+    context = {"upload": upload, "progress": selectors.upload_progress(upload)}
+    if request.headers.get("HX-Request"):
+        return render(request, "banking/_upload_progress.html", context)
+    context.update(_bank_context(request, "imports"))
+    return render(request, "banking/upload_status.html", context)
 
 
 @role_required(*CASE_ROLES)

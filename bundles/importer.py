@@ -16,6 +16,7 @@ import is rolled back. Choices are documented in ``bundles/README.md``.
 """
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -137,29 +138,169 @@ def _members(pairs: list[tuple]) -> _Members:
     return obj
 
 
-def _text_problems(value, parts: tuple):
-    """Members repeated inside one object, and NUL characters (no database stores them)."""
-    if isinstance(value, dict):
+# Sizes a bundle may not exceed: the whole file, one string (an address, a note: the longest
+# text member the apps store is a note of a few thousand characters), a member's name, and the
+# nesting of the document (the format's deepest path is about ten levels).
+MAX_BUNDLE_BYTES = 10 * 2**20
+MAX_STRING_CHARS = 10_000
+MAX_NAME_CHARS = 200
+MAX_DEPTH = 40
+MAX_INTEGER_DIGITS = 15
+
+
+# Dates and amounts in ASCII digits only (the schema's ``\d`` accepts any Unicode digit), and
+# dates within what a case can plausibly hold.
+ASCII_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+ASCII_AMOUNT = re.compile(r"-?[0-9]+(\.[0-9]{1,2})?")
+EARLIEST_DATE = date(1900, 1, 1)
+PLAUSIBLE_YEARS_AHEAD = 50
+
+
+class _Unreadable:
+    """A JSON number the importer refuses to read (kept to name its path)."""
+
+    def __init__(self, message: str):
+        self.message = message
+
+
+def _integer(text: str):
+    if len(text.lstrip("-")) > MAX_INTEGER_DIGITS:
+        return _Unreadable(
+            _("Nombre entier de %(n)s chiffres : %(max)s au plus.")
+            % {"n": len(text.lstrip("-")), "max": MAX_INTEGER_DIGITS}
+        )
+    return int(text)
+
+
+def _constant(text: str):
+    return _Unreadable(_("« %(v)s » n'est pas un nombre.") % {"v": text})
+
+
+def _writable(text: str) -> bool:
+    """False for a string holding a lone surrogate (``"\\ud800"``): no database stores it."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _text_problems(value, parts: tuple, depth: int = 0):
+    """Members repeated inside one object, NUL characters and lone surrogates (no database
+    stores them), strings and names too long, numbers that cannot be read."""
+    if depth > MAX_DEPTH and isinstance(value, dict | list):
+        yield Problem(
+            json_path(parts),
+            _("Document imbriqué trop profondément : %(max)s niveaux au plus.")
+            % {"max": MAX_DEPTH},
+        )
+    elif isinstance(value, dict):
         for name in getattr(value, "repeated", ()):
             yield Problem(json_path(parts + (name,)), _("Membre répété dans le même objet."))
         for name, item in value.items():
-            yield from _text_problems(item, parts + (name,))
+            if not _writable(name):
+                yield Problem(
+                    json_path(parts + (name,)),
+                    _("Nom de membre illisible (caractère Unicode isolé, « surrogate »)."),
+                )
+                continue
+            if len(name) > MAX_NAME_CHARS:
+                yield Problem(
+                    json_path(parts),
+                    _("Nom de membre de %(n)s caractères : %(max)s au plus.")
+                    % {"n": len(name), "max": MAX_NAME_CHARS},
+                )
+                continue
+            yield from _text_problems(item, parts + (name,), depth + 1)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _text_problems(item, parts + (index,))
-    elif isinstance(value, str) and "\x00" in value:
-        yield Problem(json_path(parts), _("Caractère nul interdit."))
+            yield from _text_problems(item, parts + (index,), depth + 1)
+    elif isinstance(value, _Unreadable):
+        yield Problem(json_path(parts), value.message)
+    elif isinstance(value, str):
+        if "\x00" in value:
+            yield Problem(json_path(parts), _("Caractère nul interdit."))
+        elif not _writable(value):
+            yield Problem(
+                json_path(parts),
+                _("Texte illisible : caractère Unicode isolé (« surrogate »)."),
+            )
+        elif len(value) > MAX_STRING_CHARS:
+            yield Problem(
+                json_path(parts),
+                _("Texte de %(n)s caractères : %(max)s au plus.")
+                % {"n": len(value), "max": MAX_STRING_CHARS},
+            )
+
+
+def _too_deep(text: str) -> str:
+    """The JSON path where ``text`` nests deeper than ``MAX_DEPTH`` (read without ``json``,
+    whose parser would exhaust Python's recursion), or ''."""
+    stack: list[list] = []  # per open container: [is_object, key or index, expecting a key]
+    for match in re.finditer(r'"(?:[^"\\]|\\.)*"|[\[\]{},:]', text):
+        token = match.group()
+        top = stack[-1] if stack else None
+        if token in "[{":
+            if len(stack) >= MAX_DEPTH:
+                return json_path(tuple(frame[1] for frame in stack))
+            stack.append([token == "{", None if token == "{" else 0, token == "{"])
+        elif token in "]}":
+            if stack:
+                stack.pop()
+        elif token == ",":
+            if top is not None:
+                if top[0]:
+                    top[2] = True
+                else:
+                    top[1] += 1
+        elif token == ":":
+            if top is not None:
+                top[2] = False
+        elif top is not None and top[0] and top[2]:
+            try:
+                top[1] = json.loads(token)
+            except ValueError:
+                top[1] = token.strip('"')
+    return "$"
 
 
 def load_document(raw: bytes | str) -> dict:
     """Parse a bundle file: UTF-8 JSON whose numbers with a fraction become ``Decimal`` (never
-    a float). A file that is not a JSON object, or that repeats a member inside one object,
-    raises ``BundleInvalid``."""
+    a float). A file that is not a JSON object, that repeats a member inside one object, that
+    is too large or too deep, or that holds what no database stores (NUL, a lone surrogate, an
+    integer of thousands of digits, ``NaN``), raises ``BundleInvalid`` naming the JSON path."""
+    size = len(raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw)
+    if size > MAX_BUNDLE_BYTES:
+        raise BundleInvalid(
+            [
+                Problem(
+                    "$",
+                    _("Le fichier fait %(n)s octets : %(max)s Mo au plus.")
+                    % {"n": size, "max": MAX_BUNDLE_BYTES // 2**20},
+                )
+            ]
+        )
     try:
         text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
-        document = json.loads(text, parse_float=Decimal, object_pairs_hook=_members)
+        document = json.loads(
+            text,
+            parse_float=Decimal,
+            parse_int=_integer,
+            parse_constant=_constant,
+            object_pairs_hook=_members,
+        )
     except UnicodeDecodeError:
         raise BundleInvalid([Problem("$", _("Le fichier n'est pas encodé en UTF-8."))]) from None
+    except RecursionError:
+        raise BundleInvalid(
+            [
+                Problem(
+                    _too_deep(text),
+                    _("Document imbriqué trop profondément : %(max)s niveaux au plus.")
+                    % {"max": MAX_DEPTH},
+                )
+            ]
+        ) from None
     except json.JSONDecodeError as exc:
         raise BundleInvalid(
             [
@@ -446,17 +587,35 @@ class _Checker:
         if value is None:
             return None
         try:
-            return date.fromisoformat(value)
+            if not (isinstance(value, str) and ASCII_DATE.fullmatch(value)):
+                raise ValueError(value)
+            day = date.fromisoformat(value)
         except (TypeError, ValueError):
             self.add(path, _("« %(value)s » n'est pas une date qui existe.") % {"value": value})
             self.unread.add(path)
             return None
+        latest = date(self.today.year + PLAUSIBLE_YEARS_AHEAD, 12, 31)
+        if not EARLIEST_DATE <= day <= latest:
+            self.add(
+                path,
+                _("Date %(value)s invraisemblable : entre le %(first)s et le %(last)s.")
+                % {
+                    "value": format_date(day),
+                    "first": format_date(EARLIEST_DATE),
+                    "last": format_date(latest),
+                },
+            )
+            self.unread.add(path)
+            return None
+        return day
 
     def money(self, value, path: str) -> Decimal | None:
         """A decimal string (the schema: a dot, at most two decimals) as a ``Decimal``."""
         if value is None:
             return None
         try:
+            if not (isinstance(value, str) and ASCII_AMOUNT.fullmatch(value)):
+                raise TypeError(value)  # Arabic-Indic or other non-ASCII digits included
             return Decimal(value)
         except (InvalidOperation, TypeError):
             self.add(path, _("Montant illisible."))

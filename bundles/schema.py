@@ -34,8 +34,9 @@ def json_path(parts) -> str:
             text += f"[{part}]"
         elif part.isidentifier():
             text += f".{part}"
-        else:
-            text += "[" + json.dumps(part, ensure_ascii=False) + "]"
+        else:  # a name that cannot be written as is (a lone surrogate) is escaped
+            printable = part.encode("utf-8", "surrogatepass") == part.encode("utf-8", "replace")
+            text += "[" + json.dumps(part, ensure_ascii=not printable) + "]"
     return text
 
 

@@ -459,8 +459,18 @@ def entry_check(*, case: Case, data: EntryData, today: date) -> None:
 
 
 @transaction.atomic
-def entry_reverse(*, entry: Entry, by: User | None, today: date, note: str = "") -> Entry:
-    """Correct a mistake: post the opposite entry, linked to the original (never edit it)."""
+def entry_reverse(
+    *,
+    entry: Entry,
+    by: User | None,
+    today: date,
+    note: str = "",
+    value_date: date | None = None,
+    bank_reference: str = "",
+) -> Entry:
+    """Correct a mistake: post the opposite entry, linked to the original (never edit it).
+    A reversal the bank made (a returned transfer) carries its own value date and the bank
+    movement's identity (``bank_reference``)."""
     account = Account.objects.select_for_update().get(pk=entry.account_id)
     entry = Entry.objects.get(pk=entry.pk)
     if entry.reverses_id:
@@ -468,7 +478,7 @@ def entry_reverse(*, entry: Entry, by: User | None, today: date, note: str = "")
     if Entry.objects.filter(reverses=entry).exists():
         raise ValidationError(_("Cette écriture a déjà été extournée."))
     data = EntryData(
-        value_date=today,
+        value_date=value_date or today,
         direction=Direction.OUT if entry.direction == Direction.IN else Direction.IN,
         amount=entry.amount,
         category=entry.category,
@@ -477,6 +487,7 @@ def entry_reverse(*, entry: Entry, by: User | None, today: date, note: str = "")
         communication=entry.communication,
         creditor_id=entry.creditor_id,
         authorisation=entry.authorisation,
+        bank_reference=bank_reference,
         note=note or _("Extourne de l'écriture n° %(n)s") % {"n": entry.sequence},
     )
     errors = _validate(account.case, account, data, today=today, reversal=True)

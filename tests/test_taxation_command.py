@@ -200,3 +200,24 @@ def test_the_command_line_in_a_subprocess(tmp_path):
     count = "from fees.models import FeeStatement; print(FeeStatement.objects.count())"
     nothing = cli("shell", "-c", count)
     assert nothing.stdout.decode().strip().splitlines()[-1] == "0"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("to", ["9999-12-31", "5000-01-01", "2037-06-02"])
+def test_the_period_is_bounded_by_the_plan(case, to):
+    # admissibility 2022 (no homologation, no closure): at most seven years of plan and seven
+    # after it, so --to up to 2036 and no crash nor thousands of lines beyond
+    with pytest.raises(CommandError) as exc:
+        run("NAM-2022-0042", "--from", "2022-06-15", "--to", to)
+    assert "Période trop longue" in str(exc.value) and "sept ans" in str(exc.value)
+
+
+@pytest.mark.django_db
+def test_the_period_ends_at_the_closure(case):
+    case.closure_date = date(2024, 1, 31)
+    case.save(update_fields=["closure_date"])
+    with pytest.raises(CommandError) as exc:
+        run("NAM-2022-0042", "--from", "2022-06-15", "--to", "2024-02-02")
+    assert "clôture du dossier (2024-01-31)" in str(exc.value)
+    document = json.loads(run("NAM-2022-0042", "--from", "2022-06-15", "--to", "2024-02-01"))
+    assert document["period"] == {"from": "2022-06-15", "to": "2024-02-01"}

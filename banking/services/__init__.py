@@ -40,9 +40,18 @@ from .payments import (
     payment_cancel,
     payment_prepare,
 )
-from .statements import MAX_UPLOAD_BYTES, ImportResult, statement_import
+from .statements import (
+    BACKGROUND_FROM_MOVEMENTS,
+    MAX_UPLOAD_BYTES,
+    ImportResult,
+    movement_estimate,
+    statement_import,
+    statement_upload_request,
+    statement_upload_run,
+)
 
 __all__ = [
+    "BACKGROUND_FROM_MOVEMENTS",
     "MAX_UPLOAD_BYTES",
     "NOTHING_TO_PREPARE",
     "AllowanceRun",
@@ -62,5 +71,8 @@ __all__ = [
     "payment_prepare",
     "rule_deactivate",
     "run_month",
+    "movement_estimate",
     "statement_import",
+    "statement_upload_request",
+    "statement_upload_run",
 ]

@@ -16,8 +16,9 @@ from stdnum import iban as std_iban
 from accounts.models import Organisation, User
 from cases.models import Case
 from claims.models import Creditor
+from core.dates import format_date
 from ledger.models import Account, Category, Direction, Entry
-from ledger.services import EntryData, account_open, entry_post
+from ledger.services import EntryData, account_open, entry_post, entry_reverse
 
 from ..communications import make_structured, structured_digits
 from ..models import (
@@ -36,6 +37,7 @@ from ..models import (
 
 @dataclass
 class _Match:
+    batch: PaymentBatch | None = None
     case: Case | None = None
     method: str = ""
     category: str = ""
@@ -84,9 +86,11 @@ def _rule_for(movement: Movement, case: Case | None = None) -> tuple[MatchingRul
     ).filter(Q(counterparty_iban="") | Q(counterparty_iban=movement.counterparty_iban))
     if case is not None:
         rules = rules.filter(case=case)
-    matching = [
-        r for r in rules.select_related("case").order_by("id") if _rule_matches(r, movement)
-    ]
+    return _best_rule(movement, list(rules.select_related("case").order_by("id")))
+
+
+def _best_rule(movement: Movement, rules: list[MatchingRule]) -> tuple[MatchingRule | None, str]:
+    matching = [r for r in rules if _rule_matches(r, movement)]
     if not matching:
         return None, ""
     best = max(bool(r.counterparty_iban) + bool(r.communication) for r in matching)
@@ -108,34 +112,218 @@ def _payment_for(movement: Movement, case: Case | None) -> Payment | None:
         movement__isnull=True,
         amount=-movement.amount,
     ).order_by("batch__execution_date", "id")
+    return _best_payment(movement, case, list(candidates.select_related("case", "batch")))
+
+
+def _best_payment(movement: Movement, case: Case | None, candidates: list[Payment]):
+    """Among open payments of the movement's amount (in execution order): the one with its
+    end-to-end id, else the first to its counterparty (within the case when it is known)."""
     if movement.end_to_end_id:
-        found = candidates.filter(end_to_end_id=movement.end_to_end_id).first()
-        if found:
-            return found
+        for payment in candidates:
+            if payment.end_to_end_id == movement.end_to_end_id:
+                return payment
     if not movement.counterparty_iban:
         return None
-    by_account = candidates.filter(beneficiary_iban=movement.counterparty_iban)
+    for payment in candidates:
+        if payment.beneficiary_iban == movement.counterparty_iban and (
+            case is None or payment.case_id == case.pk
+        ):
+            return payment
+    return None
+
+
+class FileMatcher:
+    """What matching needs to know, read once per imported file rather than once per movement:
+    the cases of the file's accounts, the cases of its structured communications, the active
+    rules, the open payments (when the file has debits) and the opened journals. The matching
+    itself is the same as movement by movement (``_find_match``)."""
+
+    def __init__(self, organisation: Organisation, movements: list) -> None:
+        self.organisation = organisation
+        self._accounts = {
+            iban: _case_for_account(organisation, iban)
+            for iban in {m.account_iban for m in movements}
+        }
+        digits = {m.structured_communication for m in movements if m.structured_communication}
+        self._communications = {
+            c.digits: c.case
+            for c in CaseCommunication.objects.filter(
+                organisation=organisation, digits__in=digits
+            ).select_related("case")
+        }
+        self._rules = list(
+            MatchingRule.objects.filter(organisation=organisation, active=True)
+            .select_related("case")
+            .order_by("id")
+        )
+        self._payments: list[Payment] = []
+        if any(m.amount < 0 for m in movements):
+            self._payments = list(
+                Payment.objects.filter(
+                    case__organisation=organisation,
+                    status__in=[PaymentStatus.APPROVED, PaymentStatus.POSTED],
+                    batch__status__in=[BatchStatus.APPROVED, BatchStatus.EXECUTED],
+                    movement__isnull=True,
+                )
+                .select_related("case", "batch")
+                .order_by("batch__execution_date", "id")
+            )
+        self._journals = set(
+            Account.objects.filter(case__organisation=organisation).values_list(
+                "case_id", flat=True
+            )
+        )
+
+    def case_for_account(self, iban: str) -> tuple[Case | None, str]:
+        if iban not in self._accounts:
+            self._accounts[iban] = _case_for_account(self.organisation, iban)
+        return self._accounts[iban]
+
+    def case_for_communication(self, digits: str) -> Case | None:
+        return self._communications.get(digits) if digits else None
+
+    def rule_for(self, movement: Movement, case: Case | None = None):
+        rules = [
+            r
+            for r in self._rules
+            if r.direction == movement.direction
+            and r.counterparty_iban in ("", movement.counterparty_iban)
+            and (case is None or r.case_id == case.pk)
+        ]
+        return _best_rule(movement, rules)
+
+    def payment_for(self, movement: Movement, case: Case | None) -> Payment | None:
+        if movement.amount >= 0:
+            return None
+        amount = -movement.amount
+        return _best_payment(movement, case, [p for p in self._payments if p.amount == amount])
+
+    def payment_linked(self, payment: Payment) -> None:
+        self._payments = [p for p in self._payments if p.pk != payment.pk]
+
+    def journal_opened(self, case: Case) -> bool:
+        return case.pk in self._journals
+
+    def journal_open(self, case: Case) -> None:
+        account_open(case=case)
+        self._journals.add(case.pk)
+
+
+def _batch_for(movement: Movement, case: Case | None) -> PaymentBatch | None:
+    """The SEPA batch a bank debited as one amount (batch booking): a debit of the batch's
+    own account, equal to the total of the batch's transfers in its pain.001 file, whose
+    payments no statement has brought back yet — when exactly one batch fits."""
+    if movement.amount >= 0:
+        return None
+    batches = PaymentBatch.objects.filter(
+        case__organisation_id=movement.organisation_id,
+        debtor_iban=movement.account_iban,
+        status__in=[BatchStatus.APPROVED, BatchStatus.EXECUTED],
+        execution_date__lte=movement.value_date,
+        debits__isnull=True,
+    )
     if case is not None:
-        by_account = by_account.filter(case=case)
-    return by_account.first()
+        batches = batches.filter(case=case)
+    fitting = []
+    for batch in batches.order_by("-execution_date", "-id")[:50]:
+        in_file = batch.payments.exclude(status=PaymentStatus.CANCELLED).filter(
+            standing_order=False
+        )
+        amounts = list(in_file.values_list("amount", flat=True))
+        if len(amounts) < 2 or sum(amounts) != -movement.amount:
+            continue
+        if in_file.filter(movement__isnull=False).exists():
+            continue
+        fitting.append(batch)
+    if movement.end_to_end_id or movement.communication:
+        named = [
+            b
+            for b in fitting
+            if b.message_id
+            and b.message_id in (movement.end_to_end_id, *movement.communication.split())
+        ]
+        if len(named) == 1:
+            return named[0]
+    return fitting[0] if len(fitting) == 1 else None
 
 
-def _find_match(movement: Movement) -> _Match:
+def _post_batch_movement(
+    movement: Movement, batch: PaymentBatch, *, by: User | None, today: date
+) -> str:
+    """One debit for a whole batch: each transfer of the batch posts its own entry (its
+    beneficiary, category, creditor), once — a payment already posted when the batch was
+    marked executed is only linked."""
+    payments = list(
+        Payment.objects.select_for_update()
+        .filter(batch=batch, standing_order=False)
+        .exclude(status=PaymentStatus.CANCELLED)
+        .order_by("id")
+    )
+    first_entry = None
+    new = 0
+    try:
+        with transaction.atomic():
+            for index, payment in enumerate(payments, start=1):
+                if payment.entry_id is None:
+                    data = payment_entry_data(
+                        payment,
+                        value_date=movement.value_date,
+                        bank_reference=f"{movement.identity[:190]}#{index}",
+                        note=_("Paiement SEPA %(e2e)s, lot débité en une fois, extrait n° %(n)s")
+                        % {
+                            "e2e": payment.end_to_end_id or "—",
+                            "n": movement.statement_number or "—",
+                        },
+                    )
+                    payment.entry = _post_movement(movement, batch.case, data, by=by, today=today)
+                    payment.status = PaymentStatus.POSTED
+                    payment.save(update_fields=["entry", "status"])
+                    new += 1
+                first_entry = first_entry or payment.entry
+    except ValidationError as exc:
+        movement.suggested_case = batch.case
+        movement.note = _refused(exc)[:500]
+        movement.save(update_fields=["suggested_case", "note"])
+        return "unmatched"
+    movement.status = MovementStatus.POSTED
+    movement.case = batch.case
+    movement.entry = first_entry
+    movement.batch = batch
+    movement.match_method = MatchMethod.BATCH
+    movement.save(update_fields=["status", "case", "entry", "batch", "match_method"])
+    _close_batch_if_done(batch, by=by)
+    return "posted" if new else "duplicates"
+
+
+def _find_match(movement: Movement, files: FileMatcher | None = None) -> _Match:
     organisation = movement.organisation
     match = _Match()
-    case, note = _case_for_account(organisation, movement.account_iban)
+    if files is not None:
+        case, note = files.case_for_account(movement.account_iban)
+    else:
+        case, note = _case_for_account(organisation, movement.account_iban)
     if case:
         match.case, match.method = case, MatchMethod.ACCOUNT
     else:
-        case = _case_for_communication(organisation, movement.structured_communication)
+        if files is not None:
+            case = files.case_for_communication(movement.structured_communication)
+        else:
+            case = _case_for_communication(organisation, movement.structured_communication)
         if case:
             match.case, match.method = case, MatchMethod.COMMUNICATION
         else:
-            rule, rule_note = _rule_for(movement)
+            rule, rule_note = files.rule_for(movement) if files else _rule_for(movement)
             note = note or rule_note
             if rule:
                 match.case, match.method, match.rule = rule.case, MatchMethod.RULE, rule
-    payment = _payment_for(movement, match.case)
+    if files is not None:
+        payment = files.payment_for(movement, match.case)
+    else:
+        payment = _payment_for(movement, match.case)
+    if payment is None:
+        match.batch = _batch_for(movement, match.case)
+        if match.batch is not None:
+            return match
     if payment is not None:
         if match.case is not None and payment.case_id != match.case.pk:
             match.note = _(
@@ -151,7 +339,9 @@ def _find_match(movement: Movement) -> _Match:
         return match
     rule = match.rule
     if rule is None:
-        rule, _note = _rule_for(movement, match.case)
+        rule, _note = (
+            files.rule_for(movement, match.case) if files else _rule_for(movement, match.case)
+        )
     if rule is not None:
         match.rule, match.category, match.standing_order = rule, rule.category, rule.standing_order
     elif movement.amount > 0:
@@ -181,9 +371,18 @@ def _entry_data(movement: Movement, **fields) -> EntryData:
 
 
 def _post_movement(
-    movement: Movement, case: Case, data: EntryData, *, by: User | None, today: date
+    movement: Movement,
+    case: Case,
+    data: EntryData,
+    *,
+    by: User | None,
+    today: date,
+    files: FileMatcher | None = None,
 ) -> Entry:
-    if not Account.objects.filter(case=case).exists():
+    if files is not None:
+        if not files.journal_opened(case):
+            files.journal_open(case)
+    elif not Account.objects.filter(case=case).exists():
         account_open(case=case)  # the case's mediation account journal, from its IBAN
     return entry_post(case=case, data=data, by=by, today=today)
 
@@ -192,31 +391,113 @@ def _refused(exc: ValidationError) -> str:
     return _("Écriture refusée : %(reason)s") % {"reason": " ".join(exc.messages)}
 
 
-def match_and_post(movement: Movement, *, by: User | None, today: date) -> str:
+def _original_of(movement: Movement) -> Movement | None:
+    """The posted movement a bank's reversal cancels: same account, opposite amount, not yet
+    reversed, not after it; the same end-to-end id or counterparty when the reversal has one."""
+    candidates = Movement.objects.filter(
+        organisation_id=movement.organisation_id,
+        account_iban=movement.account_iban,
+        status=MovementStatus.POSTED,
+        reversal=False,
+        amount=-movement.amount,
+        value_date__lte=movement.value_date,
+        entry__isnull=False,
+        entry__reversed_by__isnull=True,
+    ).exclude(pk=movement.pk)
+    if movement.end_to_end_id:
+        candidates = candidates.filter(end_to_end_id=movement.end_to_end_id)
+    elif movement.counterparty_iban:
+        candidates = candidates.filter(counterparty_iban=movement.counterparty_iban)
+    return candidates.select_related("entry", "case").order_by("-value_date", "-id").first()
+
+
+def _post_reversal(movement: Movement, *, by: User | None, today: date) -> str:
+    """A reversal by the bank (CAMT ``RvslInd``): the entry of the movement it cancels is
+    reversed in the journal (``entry_reverse``, linked to it), never posted as new money."""
+    original = _original_of(movement)
+    if original is None:
+        movement.note = _(
+            "Contre-passation par la banque : le mouvement d'origine est introuvable parmi les "
+            "mouvements comptabilisés ; imputez-la à la main."
+        )[:500]
+        movement.save(update_fields=["note"])
+        return "unmatched"
+    try:
+        entry = entry_reverse(
+            entry=original.entry,
+            by=by,
+            today=today,
+            value_date=movement.value_date,
+            bank_reference=movement.identity,
+            note=(
+                _("Contre-passation par la banque du mouvement du %(date)s (extrait n° %(n)s)")
+                % {
+                    "date": format_date(original.value_date),
+                    "n": movement.statement_number or "—",
+                }
+            )[:255],
+        )
+    except ValidationError as exc:
+        movement.suggested_case = original.case
+        movement.note = _refused(exc)[:500]
+        movement.save(update_fields=["suggested_case", "note"])
+        return "unmatched"
+    movement.status = MovementStatus.POSTED
+    movement.case = original.case
+    movement.entry = entry
+    movement.match_method = MatchMethod.REVERSAL
+    movement.save(update_fields=["status", "case", "entry", "match_method"])
+    return "posted"
+
+
+def _save(movement: Movement, fields: list[str]) -> None:
+    """Insert a movement matched before it was saved (an import), else update ``fields``."""
+    if movement.pk is None:
+        movement.save()
+    else:
+        movement.save(update_fields=fields)
+
+
+def match_and_post(
+    movement: Movement, *, by: User | None, today: date, files: FileMatcher | None = None
+) -> str:
     """Match a new movement and post it; returns "posted", "duplicates" (its payment was
-    already posted when the batch was marked executed) or "unmatched"."""
-    match = _find_match(movement)
-    if match.payment is not None:
-        return _post_payment_movement(movement, match.payment, by=by, today=today)
+    already posted when the batch was marked executed) or "unmatched". An import passes its
+    ``FileMatcher`` and the movement unsaved: it is then written once, matched."""
+    if movement.reversal or files is None:
+        if movement.pk is None:
+            movement.save()
+        if movement.reversal:
+            return _post_reversal(movement, by=by, today=today)
+    match = _find_match(movement, files)
+    if match.batch is not None or match.payment is not None:
+        if movement.pk is None:
+            movement.save()
+        if match.batch is not None:
+            return _post_batch_movement(movement, match.batch, by=by, today=today)
+        outcome = _post_payment_movement(movement, match.payment, by=by, today=today)
+        if files is not None and outcome != "unmatched":
+            files.payment_linked(match.payment)  # a refused one stays open, as in the database
+        return outcome
     if match.case is None or not match.category:
         movement.suggested_case = match.case
         movement.note = match.note[:500]
-        movement.save(update_fields=["suggested_case", "note"])
+        _save(movement, ["suggested_case", "note"])
         return "unmatched"
     data = _entry_data(movement, category=match.category, standing_order=match.standing_order)
     try:
-        entry = _post_movement(movement, match.case, data, by=by, today=today)
+        entry = _post_movement(movement, match.case, data, by=by, today=today, files=files)
     except ValidationError as exc:
         movement.suggested_case = match.case
         movement.note = _refused(exc)[:500]
-        movement.save(update_fields=["suggested_case", "note"])
+        _save(movement, ["suggested_case", "note"])
         return "unmatched"
     movement.status = MovementStatus.POSTED
     movement.case = match.case
     movement.entry = entry
     movement.match_method = match.method
     movement.rule = match.rule
-    movement.save(update_fields=["status", "case", "entry", "match_method", "rule"])
+    _save(movement, ["status", "case", "entry", "match_method", "rule"])
     return "posted"
 
 

@@ -35,7 +35,7 @@ from ..models import (
     PaymentCategory,
     PaymentStatus,
 )
-from ..sepa import Transfer, write_pain001
+from ..sepa import Transfer, sepa_country_error, sepa_text, sepa_text_error, write_pain001
 from .matching import payment_entry_data
 
 
@@ -134,6 +134,8 @@ def _validate_payment(case: Case, data: PaymentData) -> tuple[dict[str, str], di
         errors["beneficiary_name"] = _("Indiquez le nom du bénéficiaire.")
     if iban and not std_iban.is_valid(iban):
         errors["beneficiary_iban"] = _("IBAN du bénéficiaire invalide.")
+    elif iban and sepa_country_error(iban):
+        errors["beneficiary_iban"] = sepa_country_error(iban)
     elif not iban and "creditor" not in errors:
         errors["beneficiary_iban"] = _("Indiquez l'IBAN du bénéficiaire.")
     if bic and not std_bic.is_valid(bic):
@@ -152,6 +154,10 @@ def _validate_payment(case: Case, data: PaymentData) -> tuple[dict[str, str], di
             errors["communication"] = _(
                 "Une communication structurée ou une communication libre, pas les deux."
             )
+    if name and not sepa_text(name) and "beneficiary_name" not in errors:
+        errors["beneficiary_name"] = sepa_text_error(name, _("Le nom du bénéficiaire"))
+    if sepa_text_error(data.communication, _("La communication")):
+        errors["communication"] = sepa_text_error(data.communication, _("La communication"))
     clean.update(
         beneficiary_name=name[:70],
         beneficiary_iban=iban,

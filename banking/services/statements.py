@@ -4,6 +4,8 @@ and matched to cases (``matching``), then posted to the journals through the led
 from __future__ import annotations
 
 import hashlib
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -20,11 +22,18 @@ from ledger.models import Account
 from ..models import (
     Movement,
     StatementImport,
+    StatementUpload,
 )
-from ..parsers import ParsedFile, ParsedMovement, parse_statement_file
-from .matching import match_and_post
+from ..parsers import ParsedFile, ParsedMovement, detect_format, parse_statement_file
+from .matching import FileMatcher, match_and_post
 
 MAX_UPLOAD_BYTES = 10 * 2**20
+# A file announcing more movements than this is imported in the background (Celery), with a
+# progress bar; a smaller one at once.
+BACKGROUND_FROM_MOVEMENTS = 500
+PROGRESS_EVERY = 100  # movements between two progress reports
+
+Progress = Callable[[int, int], None]  # (movements done, movements in the file)
 
 
 @dataclass
@@ -44,14 +53,12 @@ def statement_import(
     file_name: str,
     by: User | None,
     today: date | None = None,
+    progress: Progress | None = None,
 ) -> ImportResult:
     """Import a CODA or CAMT.053 file. A malformed file raises ``ValidationError`` naming the
-    record (line) or element at fault, and nothing is saved nor posted."""
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise ValidationError(
-            _("Le fichier dépasse la taille maximale de %(mb)s Mo.")
-            % {"mb": MAX_UPLOAD_BYTES // 2**20}
-        )
+    record (line) or element at fault, and nothing is saved nor posted. ``progress`` is told
+    every ``PROGRESS_EVERY`` movements how far the import is."""
+    _check_size(content)
     parsed = parse_statement_file(content)  # raises before anything is written
     return _import_parsed(
         organisation=organisation,
@@ -61,7 +68,78 @@ def statement_import(
         file_size=len(content),
         by=by,
         today=today or timezone.localdate(),
+        progress=progress,
     )
+
+
+def _check_size(content: bytes) -> None:
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            _("Le fichier dépasse la taille maximale de %(mb)s Mo.")
+            % {"mb": MAX_UPLOAD_BYTES // 2**20}
+        )
+
+
+def movement_estimate(content: bytes) -> int:
+    """How many movements a file announces (CODA records 2.1, CAMT entries), counted without
+    reading it: enough to choose between an import at once and one in the background."""
+    coda = content.count(b"\n21") + (1 if content.startswith(b"21") else 0)
+    return coda + content.count(b"<Ntry>") + content.count(b":Ntry>")
+
+
+@transaction.atomic
+def statement_upload_request(
+    *,
+    organisation: Organisation,
+    content: bytes,
+    file_name: str,
+    by: User,
+    enqueue: Callable[[int, str], object],
+) -> StatementUpload:
+    """Record a large file to import in the background: ``enqueue(upload_id, task_id)`` is
+    called once the record is committed (the view passes the Celery task). The file's format
+    and size are checked now; the rest of its reading by the import itself."""
+    _check_size(content)
+    detect_format(content)
+    upload = StatementUpload.objects.create(
+        organisation=organisation,
+        uploaded_by=by,
+        file_name=(file_name or "")[-255:],
+        content=content,
+        movement_estimate=movement_estimate(content),
+        task_id=uuid.uuid4().hex,
+    )
+    transaction.on_commit(lambda: enqueue(upload.pk, upload.task_id))
+    return upload
+
+
+def statement_upload_run(*, upload_id: int, progress: Progress | None = None) -> StatementUpload:
+    """Import a recorded upload (the Celery task): done with its import, or failed with the
+    reason (a malformed file: the record or element at fault). Run twice, it does nothing."""
+    with transaction.atomic():
+        upload = StatementUpload.objects.select_for_update().get(pk=upload_id)
+        if upload.state != StatementUpload.State.PENDING:
+            return upload
+        upload.state = StatementUpload.State.RUNNING
+        upload.save(update_fields=["state"])
+    try:
+        result = statement_import(
+            organisation=upload.organisation,
+            content=bytes(upload.content),
+            file_name=upload.file_name,
+            by=upload.uploaded_by,
+            progress=progress,
+        )
+    except ValidationError as exc:
+        upload.state = StatementUpload.State.FAILED
+        upload.error = "\n".join(exc.messages)
+    else:
+        upload.state = StatementUpload.State.DONE
+        upload.statement_import = result.statement_import
+        upload.content = b""
+    upload.finished_at = timezone.now()
+    upload.save(update_fields=["state", "error", "statement_import", "content", "finished_at"])
+    return upload
 
 
 @transaction.atomic
@@ -74,6 +152,7 @@ def _import_parsed(
     file_size: int,
     by: User | None,
     today: date,
+    progress: Progress | None = None,
 ) -> ImportResult:
     # One import at a time per organisation: identities are checked then inserted.
     Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
@@ -88,6 +167,7 @@ def _import_parsed(
             _("Ce fichier a déjà été importé le %(date)s : ses mouvements sont déjà connus.")
             % {"date": format_datetime(timezone.localtime(earlier.imported_at))}
         )
+    warnings.extend(parsed.warnings)
     record = StatementImport.objects.create(
         organisation=organisation,
         file_name=(file_name or "")[-255:],
@@ -100,18 +180,26 @@ def _import_parsed(
     movements = parsed.movements
     known = set(
         Movement.objects.filter(
-            organisation=organisation, identity__in=[m.identity for m in movements]
+            organisation=organisation,
+            identity__in=[m.identity for m in movements]
+            + [m.total_identity for m in movements if m.total_identity],
         ).values_list("identity", flat=True)
     )
     counts = {"movements": len(movements), "posted": 0, "duplicates": 0, "unmatched": 0}
-    for parsed_movement in movements:
-        if parsed_movement.identity in known:
+    new = [m for m in movements if m.identity not in known and m.total_identity not in known]
+    files = FileMatcher(organisation, new)  # what matching reads, once for the file
+    for done, parsed_movement in enumerate(movements):
+        if progress is not None and done % PROGRESS_EVERY == 0:
+            progress(done, len(movements))
+        if parsed_movement.identity in known or parsed_movement.total_identity in known:
             counts["duplicates"] += 1
             continue
         known.add(parsed_movement.identity)
-        movement = _movement_create(organisation, record, parsed_movement)
-        outcome = match_and_post(movement, by=by, today=today)
+        movement = _movement_build(organisation, record, parsed_movement)
+        outcome = match_and_post(movement, by=by, today=today, files=files)
         counts[outcome] += 1
+    if progress is not None:
+        progress(len(movements), len(movements))
     warnings.extend(_balance_warnings(organisation, parsed))
     record.movement_count = counts["movements"]
     record.posted_count = counts["posted"]
@@ -130,10 +218,11 @@ def _import_parsed(
     return ImportResult(statement_import=record, warnings=warnings)
 
 
-def _movement_create(
+def _movement_build(
     organisation: Organisation, record: StatementImport, parsed: ParsedMovement
 ) -> Movement:
-    return Movement.objects.create(
+    """The movement, not saved yet: matching writes it once, with its outcome."""
+    return Movement(
         organisation=organisation,
         statement_import=record,
         identity=parsed.identity,
@@ -150,6 +239,7 @@ def _movement_create(
         communication=parsed.communication[:500],
         structured_communication=parsed.structured_communication,
         end_to_end_id=parsed.end_to_end_id[:35],
+        reversal=parsed.reversal,
     )
 
 

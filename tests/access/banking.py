@@ -10,7 +10,13 @@ from django.utils import timezone
 
 from banking.coda_writer import CodaMovement, CodaStatement, write_coda
 from banking.models import MatchingRule, Movement
-from banking.services import PaymentData, batch_approve, payment_prepare, statement_import
+from banking.services import (
+    PaymentData,
+    batch_approve,
+    payment_prepare,
+    statement_import,
+    statement_upload_request,
+)
 from ledger.services import EntryData, account_open, entry_post
 
 from . import CASE_READ, CASE_WRITE_POST, LOGIN, ORG_READ, ROLES
@@ -136,11 +142,23 @@ def objects(world) -> dict:
         )
         for case in (world.case, world.other_case)
     )
+    upload, other_upload = (
+        statement_upload_request(
+            organisation=org,
+            content=_statement("BE45000017110089"),
+            file_name="grand.cod",
+            by=user,
+            enqueue=lambda pk, task_id: None,  # waits: its page shows the progress bar
+        )
+        for org, user in ((world.org, world.mediator), (world.other_org, world.other_mediator))
+    )
     batch, payment = _batch(world.case, world.mediator, "BE71096123456769")
     other_batch, _other_payment = _batch(world.other_case, world.other_mediator, "BE15001765432130")
     return {
         "import": imported,
         "other_import": other_import,
+        "upload": upload,
+        "other_upload": other_upload,
         "movement": Movement.objects.get(statement_import=imported),
         "other_movement": Movement.objects.get(statement_import=other_import),
         "rule": rule,
@@ -169,6 +187,7 @@ def _allowance_month(case_key: str):
 MATRIX = {
     "banking:bank": ("get", lambda o: [], ORG_READ),
     "banking:import_detail": ("get", lambda o: [o["import"].pk], ORG_OBJECT_READ),
+    "banking:upload_status": ("get", lambda o: [o["upload"].pk], ORG_OBJECT_READ),
     "banking:queue": ("get", lambda o: [], ORG_READ),
     "banking:movement_detail": ("get", lambda o: [o["movement"].pk], ORG_OBJECT_READ),
     "banking:movement_ignore": ("post", lambda o: [o["movement"].pk], ORG_OBJECT_POST),
@@ -196,6 +215,7 @@ EXTRA = [
     ("banking:movement_detail", "post", lambda o: [o["movement"].pk], MOVEMENT_POST),
     # another organisation's import, movement, rule: 404, never 403
     ("banking:import_detail", "get", lambda o: [o["other_import"].pk], OTHER_ORG_READ),
+    ("banking:upload_status", "get", lambda o: [o["other_upload"].pk], OTHER_ORG_READ),
     ("banking:movement_detail", "get", lambda o: [o["other_movement"].pk], OTHER_ORG_READ),
     (
         "banking:movement_ignore",

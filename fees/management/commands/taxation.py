@@ -8,7 +8,7 @@ organisations without ``--organisation``, an empty period, a date no tariff row 
 """
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -26,6 +26,35 @@ def iso_date(value: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise CommandError(f"Date invalide « {value} » : attendu AAAA-MM-JJ.") from None
+
+
+# A plan lasts at most seven years (art. 1675/10, § 6 and 1675/13, § 2 C. jud.); fees are taxed
+# at the latest seven years after it ends. Without the plan's dates (the plans app is above
+# fees), its latest end counts from the homologation, else from the admissibility.
+PLAN_MAX_YEARS = 7
+AFTER_PLAN_YEARS = 7
+
+
+def _years_after(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def latest_period_end(case: Case) -> date:
+    """The latest ``--to`` (exclusive) of a statement: the day after the case's closure, or
+    seven years past the plan's latest end."""
+    if case.closure_date:
+        return case.closure_date + timedelta(days=1)
+    start = case.homologation_date or case.admissibility_date
+    return _years_after(start, PLAN_MAX_YEARS + AFTER_PLAN_YEARS)
+
+
+def latest_reason(case: Case) -> str:
+    if case.closure_date:
+        return f"lendemain de la clôture du dossier ({case.closure_date.isoformat()})"
+    return "sept ans après la fin la plus tardive du plan (sept ans au plus)"
 
 
 class Command(BaseCommand):
@@ -87,6 +116,12 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Période invalide : --to ({period_to.isoformat()}, exclu) doit être postérieur "
                 f"à --from ({period_from.isoformat()})."
+            )
+        latest = latest_period_end(case)
+        if period_to > latest:
+            raise CommandError(
+                f"Période trop longue : --to ({period_to.isoformat()}) dépasse le "
+                f"{latest.isoformat()}, {latest_reason(case)}."
             )
         try:
             computed = compute_case_statement(case, period_from, period_to)
