@@ -125,7 +125,7 @@ def entry_create(request, pk: int):
         creditors=selectors.dividend_creditors(case),
         initial={"value_date": today},
     )
-    if request.method == "POST" and not form.is_valid() and form.cleaned_data.get("operation"):
+    if form.is_bound and not form.is_valid() and form.cleaned_data.get("operation"):
         try:  # every error at once: what the form could read is checked by the service too
             services.entry_check(case=case, data=form.to_data(), today=today)
         except ValidationError as exc:

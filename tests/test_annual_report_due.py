@@ -21,8 +21,9 @@ from reports import clocks, due, services
 from reports.models import DraftBatch, FiledReport
 
 from .factories import make_case
+from .pdf import MINIMAL_PDF
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = MINIMAL_PDF  # a real PDF: uploads are parsed (core.uploads)
 KIND = clocks.KIND
 
 

@@ -141,7 +141,7 @@ def test_a_malformed_large_file_fails_with_its_reason_and_saves_nothing(
     page = client.get(response.url)
     assert page.status_code == 200
     assert "Ligne 402, enregistrement 2.1" in page.content.decode()
-    assert "hx-trigger" not in page.content.decode()
+    assert 'hx-trigger="every 1s"' not in page.content.decode()  # no more polling
 
 
 def test_an_unknown_format_is_refused_at_once(client, world):

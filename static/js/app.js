@@ -3,7 +3,8 @@
 // - data-confirm="question" on a button or link: asks before submitting / following it;
 // - data-autosubmit on a form field: submits its form when the field changes;
 // - data-fill-target="field id" and data-fill-value on a button: copies the value into that
-//   field.
+//   field;
+// - data-select-on-focus on a field: selects its text when it gets the focus (a URL to copy).
 // Listeners are on the document, so content swapped in by htmx behaves the same.
 (function () {
   "use strict";
@@ -19,6 +20,12 @@
     if (!button) return;
     var field = document.getElementById(button.getAttribute("data-fill-target"));
     if (field) field.value = button.getAttribute("data-fill-value");
+  });
+  document.addEventListener("focusin", function (event) {
+    var field = event.target;
+    if (field.hasAttribute && field.hasAttribute("data-select-on-focus") && field.select) {
+      field.select();
+    }
   });
   document.addEventListener("change", function (event) {
     var field = event.target;

@@ -21,10 +21,11 @@ from cases.services import ApplicantData, CaseData, case_change_status, case_upd
 from claims.services import ClaimData, ContactData, claim_create, claim_update, creditor_create
 from documents.models import DocumentKind
 from documents.services import document_file, document_upload
+from tests.pdf import MINIMAL_PDF
 
 from ..factories import PASSWORD
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = MINIMAL_PDF  # a real PDF: uploads are parsed (core.uploads)
 NUMBER = "85073003328"
 NEW_NUMBER = "90010100123"  # 01/01/1990, a valid checksum
 

@@ -17,10 +17,11 @@ from cases.services import ApplicantData, CaseData, case_update
 from documents.models import Document, DocumentKind
 from documents.selectors import document_get_for_user, filed_documents_for_clerk
 from documents.services import document_file, document_upload
+from tests.pdf import MINIMAL_PDF
 
 from ..factories import make_clerk
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = MINIMAL_PDF  # a real PDF: uploads are parsed (core.uploads)
 
 
 def _move(case, division, by):

@@ -7,6 +7,7 @@ import secrets
 import time
 
 import pytest
+from cryptography.fernet import Fernet
 from django.conf import settings
 from django.core import mail
 from django.test import Client
@@ -52,6 +53,9 @@ def test_required_in_production_by_default_and_not_in_development():
         "DJANGO_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "rcd.example.be",
+        # production refuses to start without its encryption keys (README, "Encryption")
+        "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "NATIONAL_NUMBER_HASH_KEY": secrets.token_urlsafe(32),
     }
     script = "from django.conf import settings; print('MFA', settings.MFA_REQUIRED)"
     result = manage("shell", "-c", script, **production)
