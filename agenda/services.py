@@ -81,7 +81,7 @@ def _run_window(*, run_date: date, catch_up_days: int) -> tuple[date, DailyRun |
     return last.run_date, last
 
 
-def _record(case: Case, spec: registry.DutySpec, run: DailyRun) -> bool:
+def _record(case: Case, spec: registry.DutySpec, run: DailyRun | None) -> bool:
     """Record one duty unless it exists; True when this call created it. The insert runs in a
     savepoint: when another worker recorded the same duty first, the unique key refuses ours
     and nothing else of the case's transaction is lost."""
@@ -191,6 +191,15 @@ def daily_run(*, run_date: date, catch_up_days: int = DEFAULT_CATCH_UP_DAYS) -> 
         state=DailyRun.State.SUCCEEDED, finished_at=timezone.now(), summary=result.as_json()
     )
     return result
+
+
+@transaction.atomic
+def duty_record(*, case: Case, spec: registry.DutySpec) -> bool:
+    """Record one duty now, outside the daily run, when a user's act starts a clock (e.g. a fee
+    statement filed with the court starts waiting for the taxation order): the same exactly-once
+    insert as the run (its ``on_created`` included); True when this call created it. The run's
+    window (last run, run date] would miss an act done after the day's run."""
+    return _record(case, spec, None)
 
 
 @transaction.atomic
