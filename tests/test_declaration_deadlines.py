@@ -14,6 +14,9 @@ from django.urls import reverse
 
 from agenda.models import Duty
 from agenda.services import daily_run
+from bundles.exporter import dumps, export_case
+from bundles.importer import bundle_import
+from bundles.schema import schema_problems
 from claims import deadlines
 from claims.models import Claim, KnownCreditor, TimeBarReason
 from claims.selectors import claims_table, declaration_rows
@@ -425,3 +428,24 @@ def test_declarations_screen_refuses_bad_input_with_a_message(client, clocks, wo
         reverse("claims:known_creditor_add", args=[case.pk]), {"creditor": other.pk}, follow=True
     )
     assert not KnownCreditor.objects.filter(case=case, creditor=other).exists()
+
+
+# The bundle ----------------------------------------------------------------------------
+
+
+def test_the_bundle_carries_the_notification_date_and_the_creditors_country(clocks):
+    case, creditor = clocks
+    abroad = creditor("BNP France", "FR")
+    declare(case, abroad, date(2023, 4, 20))
+    declare(case, creditor("Proximus"), date(2023, 2, 20))
+    document = export_case(case)
+    assert schema_problems(document) == []
+    assert document["extensions"]["case"]["creditors_notified_on"] == "2023-02-01"
+    details = document["extensions"]["creditors"]
+    assert [d.get("country") for d in details.values()].count("FR") == 1
+    assert all("country" not in d or d["country"] == "FR" for d in details.values())
+    imported = bundle_import(document=document, organisation_slug="elsewhere")
+    assert imported.creditors_notified_on == date(2023, 2, 1)
+    copied = Claim.objects.get(case=imported, creditor__name="BNP France").creditor
+    assert copied.country == "FR" and copied.organisation.slug == "elsewhere"
+    assert dumps(export_case(imported)) == dumps(document)
