@@ -17,6 +17,7 @@ from agenda.services import daily_run
 from bundles.exporter import dumps, export_case
 from bundles.importer import bundle_import
 from bundles.schema import schema_problems
+from cases.models import Case
 from claims import deadlines
 from claims.models import Claim, KnownCreditor, TimeBarReason
 from claims.selectors import claims_table, declaration_rows
@@ -34,6 +35,7 @@ from claims.services import (
 from fees.facts import case_facts
 
 from .factories import make_case
+from .test_cases import form_data
 
 migration = importlib.import_module("claims.migrations.0004_time_barred_to_known_creditors")
 
@@ -449,3 +451,18 @@ def test_the_bundle_carries_the_notification_date_and_the_creditors_country(cloc
     copied = Claim.objects.get(case=imported, creditor__name="BNP France").creditor
     assert copied.country == "FR" and copied.organisation.slug == "elsewhere"
     assert dumps(export_case(imported)) == dumps(document)
+
+
+def test_the_case_form_records_the_notification_to_the_creditors(client, world):
+    client.force_login(world.mediator)
+    data = form_data(mediator=world.mediator.pk, creditors_notified_on="10/02/2024")
+    response = client.post(reverse("cases:create"), data)
+    assert "creditors_notified_on" in response.context["form"].errors  # before admissibility
+    assert not Case.objects.filter(reference="NAM-2024-0101").exists()
+    data["creditors_notified_on"] = "20/02/2024"
+    assert client.post(reverse("cases:create"), data).status_code == 302
+    case = Case.objects.get(reference="NAM-2024-0101")
+    assert case.creditors_notified_on == date(2024, 2, 20)
+    page = client.get(reverse("cases:edit", args=[case.pk])).content.decode()
+    assert 'value="20/02/2024"' in page
+    assert "20/02/2024" in client.get(reverse("cases:detail", args=[case.pk])).content.decode()
