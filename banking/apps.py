@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class BankingConfig(AppConfig):
     name = "banking"
     verbose_name = _("Extraits bancaires et paiements SEPA")
+
+    def ready(self):
+        from . import clocks  # models are ready only now
+
+        clocks.register()

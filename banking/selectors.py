@@ -9,9 +9,11 @@ from decimal import Decimal
 from celery.result import AsyncResult
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from agenda.registry import DutySpec
 from budget.models import AllowanceDecision
 from budget.selectors import allowance_installments
 from cases.models import Case
@@ -426,3 +428,52 @@ def committed_amount(case: Case, *, exclude_batch: PaymentBatch | None = None) -
     if exclude_batch is not None:
         qs = qs.exclude(batch=exclude_batch)
     return qs.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+
+
+# The agenda: payments waiting for the mediator's approval (issue #11) ----------------------
+
+PAYMENT_APPROVAL_PENDING = "payment_approval_pending"
+
+
+def prepared_on(payment: Payment) -> date:
+    return timezone.localdate(payment.created_at)
+
+
+def payment_approval_spec(day: date, payments: list[Payment]) -> DutySpec:
+    """The duty of the payments prepared on ``day`` (its key) and waiting for approval: due
+    that day, to approve before the earliest installment they carry falls due."""
+    due = [p.due_on for p in payments if p.due_on is not None]
+    return DutySpec(
+        kind=PAYMENT_APPROVAL_PENDING,
+        due_date=day,
+        deadline=max(day, min(due)) if due else day,
+    )
+
+
+def payment_approval_specs(case: Case, start: date, end: date) -> list[DutySpec]:
+    """One duty per day on which payments still waiting for approval were prepared."""
+    days: dict[date, list[Payment]] = {}
+    for payment in Payment.objects.filter(case=case, status=PaymentStatus.PENDING):
+        day = prepared_on(payment)
+        if start < day <= end:
+            days.setdefault(day, []).append(payment)
+    return [payment_approval_spec(day, found) for day, found in sorted(days.items())]
+
+
+def payment_approvals_done(duties: list) -> dict[int, date]:
+    """Duties whose day has no payment waiting any more (approved or cancelled): settled on
+    the latest approval of that day's payments, else today."""
+    if not duties:
+        return {}
+    case_id = duties[0].case_id
+    by_day: dict[date, list[Payment]] = {}
+    for payment in Payment.objects.filter(case_id=case_id).select_related("batch"):
+        by_day.setdefault(prepared_on(payment), []).append(payment)
+    done: dict[int, date] = {}
+    for duty in duties:
+        payments = by_day.get(duty.due_date, [])
+        if any(p.status == PaymentStatus.PENDING for p in payments):
+            continue
+        approved = [timezone.localdate(p.batch.approved_at) for p in payments if p.batch_id]
+        done[duty.pk] = max(approved) if approved else timezone.localdate()
+    return done

@@ -17,3 +17,7 @@ class BudgetConfig(AppConfig):
         # The art. 1409 brackets and integration income are shipped by release migrations; the
         # check budget.W001/W002 (manage.py check --database default) compares them with the file.
         register_legal_data(LEGAL_DATA)
+
+        from . import clocks  # models are ready only now
+
+        clocks.register()

@@ -34,13 +34,16 @@ Two selectors are read by other apps:
 
 from calendar import monthrange
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet, Sum
 from django.http import Http404
+from django.utils import timezone
 
+from agenda.registry import DutySpec
 from cases.models import Case
+from cases.status import ACTIVE_STATUSES
 from core.dates import format_date
 from core.money import format_eur, round_cents
 
@@ -451,3 +454,98 @@ def allowance_installments(case: Case, year: int, month: int) -> list[DueInstall
         total = amount + (earlier.amount if earlier else ZERO)
         due[day] = DueInstallment(due_on=day, amount=total, schedule=schedule)
     return [due[day] for day in sorted(due)]
+
+
+# --- the agenda: allowances to review when a new legal row takes effect (issue #11) ---------
+
+ALLOWANCE_REVIEW = "allowance_review"
+REVIEW_DAYS = 30  # a month to review the allowance once the new row applies
+
+
+def _rows_in_force(
+    on: date,
+) -> tuple[SeizureScaleRecord | None, dict[str, IntegrationIncomeRecord]]:
+    scale = SeizureScaleRecord.objects.filter(effective_from__lte=on).order_by("-effective_from")
+    ris: dict[str, IntegrationIncomeRecord] = {}
+    for row in IntegrationIncomeRecord.objects.filter(effective_from__lte=on).order_by(
+        "effective_from"
+    ):
+        ris[row.category] = row
+    return scale.first(), ris
+
+
+def legal_row_dates(start: date, end: date) -> list[date]:
+    """The dates in (start, end] on which a new art. 1409 row or integration income row takes
+    effect."""
+    found = set(
+        SeizureScaleRecord.objects.filter(
+            effective_from__gt=start, effective_from__lte=end
+        ).values_list("effective_from", flat=True)
+    )
+    found.update(
+        IntegrationIncomeRecord.objects.filter(
+            effective_from__gt=start, effective_from__lte=end
+        ).values_list("effective_from", flat=True)
+    )
+    return sorted(found)
+
+
+def allowance_review_specs(case: Case, start: date, end: date) -> list[DutySpec]:
+    """One duty per date on which a new legal row takes effect, for a running case whose
+    allowance in force that day was computed under the older row (its floors keep the rows
+    they were computed with: ``AllowanceDecision.scale_row_id`` / ``ris_row_id``)."""
+    if case.status not in ACTIVE_STATUSES:
+        return []
+    specs = []
+    for day in legal_row_dates(start, end):
+        if case.closure_date is not None and case.closure_date <= day:
+            continue
+        version = version_in_force(case, day)
+        decision = latest_decision(version) if version is not None else None
+        if decision is None:
+            continue
+        scale, ris = _rows_in_force(day)
+        newer = []
+        if (
+            scale is not None
+            and scale.effective_from == day
+            and scale.row_id != decision.scale_row_id
+        ):
+            newer.append(scale.row_id)
+        ris_row = ris.get(version.ris_category)
+        if (
+            ris_row is not None
+            and ris_row.effective_from == day
+            and ris_row.row_id != decision.ris_row_id
+        ):
+            newer.append(ris_row.row_id)
+        if newer:
+            specs.append(
+                DutySpec(
+                    kind=ALLOWANCE_REVIEW,
+                    due_date=day,
+                    deadline=day + timedelta(days=REVIEW_DAYS),
+                    data={"rows": newer, "decision": decision.pk},
+                )
+            )
+    return specs
+
+
+def allowance_reviews_done(duties: list) -> dict[int, date]:
+    """A review is done by an allowance fixed on a budget version dated on or after the day the
+    new row took effect (its floors use that row): settled on the day it was decided."""
+    if not duties:
+        return {}
+    decisions = AllowanceDecision.objects.filter(version__case_id=duties[0].case_id).values_list(
+        "version__date", "decided_at"
+    )
+    done: dict[int, date] = {}
+    for duty in duties:
+        when = [
+            timezone.localdate(decided_at)
+            for version_date, decided_at in decisions
+            if version_date >= duty.due_date
+        ]
+        if when:
+            done[duty.pk] = max(duty.due_date, min(when))
+    return done

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from agenda.services import duties_settle
 from cases.models import Case
 from core.dates import format_date
 from core.money import CENT, MAX_AMOUNT, format_eur
@@ -504,4 +505,13 @@ def allowance_decide(
     else:
         decision.agreement_date = None
     decision.save()
+    # The allowance fixed on a version dated on or after a new legal row reviews it (agenda).
+    duties_settle(
+        case=version.case,
+        kind=selectors.ALLOWANCE_REVIEW,
+        on=max(today, version.date),
+        due_on_or_before=version.date,
+        by=by,
+        note=_("Pécule revu"),
+    )
     return decision

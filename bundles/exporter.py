@@ -149,6 +149,8 @@ def _contact_details(contact, representations: list[Representation]) -> dict:
     # the directory's own ``notes`` stay in the organisation (not the case's data)
     for name in ("address", "email", "phone", "bic", "contact_person"):
         _put(details, name, getattr(contact, name))
+    if getattr(contact, "country", "BE") not in ("", "BE"):  # a creditor established abroad
+        details["country"] = contact.country
     rows = []
     for representation in representations:
         representative = representation.representative
@@ -231,6 +233,7 @@ def export_case(case: Case) -> dict:
     block["status"] = case.status
     case_ext: dict = {}
     _put(case_ext, "homologation_date", _iso(case.homologation_date))
+    _put(case_ext, "creditors_notified_on", _iso(case.creditors_notified_on))
     _put(case_ext, "notes", case.notes)
     household = {"adults": case.household_adults, "dependent_children": case.dependent_children}
     _put(household, "note", case.household_note)

@@ -345,6 +345,7 @@ CASE_FIELDS = _same(
     "status",
 ) | {
     "homologation_date": "$.extensions.case.homologation_date",
+    "creditors_notified_on": "$.extensions.case.creditors_notified_on",
     "notes": "$.extensions.case.notes",
     "household_adults": "$.extensions.case.household.adults",
     "dependent_children": "$.extensions.case.household.dependent_children",
@@ -364,7 +365,7 @@ def applicant_fields(index: int) -> dict[str, str]:
 def creditor_fields(ext_path: str) -> dict[str, str]:
     """``$.creditors[i]`` (or ``$.extensions.other_creditors[i]``) and its directory details
     in ``$.extensions.creditors[key]`` (``ext_path``)."""
-    details = ("address", "email", "phone", "bic", "contact_person", "notes")
+    details = ("address", "email", "phone", "bic", "contact_person", "notes", "country")
     return _same("name", "enterprise_number", "iban") | {
         name: f"{ext_path}.{name}" for name in details
     }
@@ -672,6 +673,9 @@ class _Checker:
             homologation_date=self.day(
                 ext.get("homologation_date"), "$.extensions.case.homologation_date"
             ),
+            creditors_notified_on=self.day(
+                ext.get("creditors_notified_on"), "$.extensions.case.creditors_notified_on"
+            ),
             closure_date=self.day(block.get("closure_date"), "$.case.closure_date"),
             pricing_method=block.get("pricing_method", ""),
             account_iban=_compact_iban(block.get("account_iban")),
@@ -840,6 +844,7 @@ class _Checker:
                 bic=details.get("bic", ""),
                 contact_person=details.get("contact_person", ""),
                 notes=details.get("notes", ""),
+                country=details.get("country", "BE"),
             )
             self.validate(path, creditor_fields(ext_path), creditor_validate, data=data)
             name, number, account = data.name, data.enterprise_number, data.iban

@@ -40,6 +40,10 @@ class CaseForm(forms.Form):
     petition_date = date_field(_("Date de la requête"))
     admissibility_date = date_field(_("Date de l'ordonnance d'admissibilité"), required=True)
     mediator_designation_date = date_field(_("Date de désignation du médiateur"))
+    creditors_notified_on = date_field(
+        _("Notification de l'ordonnance aux créanciers"),
+        help_text=_("Point de départ du délai de déclaration des créances (art. 1675/9 C.J.)."),
+    )
     follow_up_start = date_field(
         _("Début du suivi (2,3°)"), help_text=_("Vide : la date d'admissibilité.")
     )
@@ -87,6 +91,7 @@ class CaseForm(forms.Form):
                     Column("admissibility_date"),
                     Column("mediator_designation_date"),
                 ),
+                Row(Column("creditors_notified_on")),
                 Row(Column("follow_up_start"), Column("homologation_date"), Column("closure_date")),
             ),
             Fieldset(
@@ -113,6 +118,7 @@ class CaseForm(forms.Form):
             role_number=c.get("role_number") or "",
             petition_date=c.get("petition_date"),
             mediator_designation_date=c.get("mediator_designation_date"),
+            creditors_notified_on=c.get("creditors_notified_on"),
             follow_up_start=c.get("follow_up_start"),
             homologation_date=c.get("homologation_date"),
             closure_date=c.get("closure_date"),
@@ -133,6 +139,7 @@ class CaseForm(forms.Form):
             "petition_date": case.petition_date,
             "admissibility_date": case.admissibility_date,
             "mediator_designation_date": case.mediator_designation_date,
+            "creditors_notified_on": case.creditors_notified_on,
             "follow_up_start": case.follow_up_start,
             "homologation_date": case.homologation_date,
             "closure_date": case.closure_date,

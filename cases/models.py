@@ -47,6 +47,14 @@ class Case(models.Model):
     mediator_designation_date = models.DateField(
         _("date de désignation du médiateur"), null=True, blank=True
     )
+    # The clerk's notification of the admissibility order to the creditors starts their
+    # declaration period (art. 1675/9 §2 C.J.; claims.deadlines).
+    creditors_notified_on = models.DateField(
+        _("date de notification aux créanciers"),
+        null=True,
+        blank=True,
+        help_text=_("Envoi de l'ordonnance d'admissibilité aux créanciers par le greffe."),
+    )
     follow_up_start = models.DateField(
         _("début du suivi (2,3°)"),
         null=True,
@@ -115,6 +123,14 @@ class Case(models.Model):
                 | Q(mediator_designation_date__gte=F("admissibility_date")),
                 violation_error_message=_(
                     "La désignation du médiateur ne peut précéder l'admissibilité."
+                ),
+            ),
+            models.CheckConstraint(
+                name="case_notification_after_admissibility",
+                condition=Q(creditors_notified_on__isnull=True)
+                | Q(creditors_notified_on__gte=F("admissibility_date")),
+                violation_error_message=_(
+                    "La notification aux créanciers ne peut précéder l'admissibilité."
                 ),
             ),
             models.CheckConstraint(

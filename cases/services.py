@@ -60,6 +60,7 @@ class CaseData:
     role_number: str = ""
     petition_date: date | None = None
     mediator_designation_date: date | None = None
+    creditors_notified_on: date | None = None
     follow_up_start: date | None = None
     homologation_date: date | None = None
     closure_date: date | None = None
@@ -79,6 +80,7 @@ CASE_FIELDS = [
     "role_number",
     "petition_date",
     "mediator_designation_date",
+    "creditors_notified_on",
     "follow_up_start",
     "homologation_date",
     "closure_date",
@@ -103,6 +105,10 @@ def validate_case_dates(data: CaseData) -> dict[str, str]:
         (
             "mediator_designation_date",
             _("La désignation du médiateur ne peut précéder l'admissibilité."),
+        ),
+        (
+            "creditors_notified_on",
+            _("La notification aux créanciers ne peut précéder l'admissibilité."),
         ),
         ("follow_up_start", _("Le suivi ne peut commencer avant l'admissibilité.")),
         ("homologation_date", _("L'homologation ne peut précéder l'admissibilité.")),

@@ -9,6 +9,9 @@ class ClaimsConfig(AppConfig):
     verbose_name = _("Créanciers et créances")
 
     def ready(self):
+        from . import clocks  # models are ready only now
+
+        clocks.register()
         case_views.register_tab(
             key="claims", label=_("Créances"), url_name="claims:case_claims", order=20
         )

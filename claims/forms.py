@@ -24,6 +24,7 @@ from .models import (
     Representative,
     RepresentativeRole,
     validate_bic,
+    validate_country,
 )
 from .selectors import claims_of_case
 from .services import ClaimData, ContactData
@@ -107,7 +108,33 @@ class ContactForm(forms.Form):
 
 
 class CreditorForm(ContactForm):
-    pass
+    country = forms.CharField(
+        label=_("Pays (code ISO)"),
+        max_length=2,
+        required=False,
+        initial="BE",
+        validators=[validate_country],
+        help_text=_("BE, FR, NL, DE… : un créancier établi à l'étranger a des délais plus longs."),
+    )
+
+    def _layout(self):
+        first, *rest = super()._layout()
+        return [
+            Row(
+                Column("name", css_class="col-md-6"),
+                Column("enterprise_number"),
+                Column("country", css_class="col-md-2"),
+            ),
+            *rest,
+        ]
+
+    def clean_country(self):
+        return (self.cleaned_data.get("country") or "BE").strip().upper()
+
+    def to_data(self) -> ContactData:
+        data = super().to_data()
+        data.country = self.cleaned_data.get("country") or "BE"
+        return data
 
 
 class RepresentativeForm(ContactForm):
@@ -152,11 +179,6 @@ class ClaimForm(forms.Form):
     declared_on = date_field(_("Déclarée le"), required=True)
     status = forms.ChoiceField(label=_("Statut"), choices=ClaimStatus.choices)
     privilege = forms.ChoiceField(label=_("Privilège"), choices=Privilege.choices)
-    time_barred = forms.BooleanField(
-        label=_("Créancier forclos pour cette créance (déclaration tardive)"),
-        required=False,
-        help_text=_("Compte pour le 2,1°, ne participe pas au plan."),
-    )
     debtors = ApplicantChoiceField(
         label=_("Débiteur(s)"),
         queryset=Applicant.objects.none(),
@@ -212,7 +234,6 @@ class ClaimForm(forms.Form):
             nature=c["nature"],
             creditor_reference=c.get("creditor_reference") or "",
             status=c["status"],
-            time_barred=bool(c.get("time_barred")),
             privilege=c["privilege"],
             paid_off_on=c.get("paid_off_on"),
             representation=c.get("representation"),
@@ -231,7 +252,6 @@ class ClaimForm(forms.Form):
             "declared_on": claim.declared_on,
             "status": claim.status,
             "privilege": claim.privilege,
-            "time_barred": claim.time_barred,
             "debtors": list(claim.debtors.all()),
             "paid_off_on": claim.paid_off_on,
             "representation": claim.representation_id,
@@ -294,3 +314,32 @@ class JoinForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["claims"].queryset = claims_of_case(case)
         self.helper = _helper()
+
+
+# Declarations and their clocks ----------------------------------------------------------
+
+
+class KnownCreditorForm(forms.Form):
+    creditor = forms.ModelChoiceField(
+        label=_("Créancier connu (requête, annuaire)"),
+        queryset=Creditor.objects.none(),
+        empty_label=_("— Choisir dans l'annuaire —"),
+    )
+
+    def __init__(self, *args, case: Case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["creditor"].queryset = Creditor.objects.filter(
+            organisation_id=case.organisation_id
+        ).order_by("name")
+
+
+class ReminderForm(forms.Form):
+    sent_on = date_field(_("Rappel recommandé envoyé le"), required=True)
+    received_on = date_field(
+        _("Reçu le"), help_text=_("La réception ouvre le dernier délai (15, 30 ou 50 jours).")
+    )
+
+
+class TimeBarForm(forms.Form):
+    on = date_field(_("Forclos depuis le"), required=True)
+    note = forms.CharField(label=_("Motif"), max_length=255)

@@ -92,8 +92,27 @@ class ContactFields(models.Model):
             return self.iban
 
 
+def validate_country(value: str) -> None:
+    """An ISO 3166-1 alpha-2 code (two letters: BE, FR, NL, CH…)."""
+    if value and not (len(value) == 2 and value.isascii() and value.isalpha()):
+        raise ValidationError(
+            _("Indiquez le pays par son code ISO à deux lettres (BE, FR, NL, DE…)."),
+            code="invalid_country",
+        )
+
+
 class Creditor(ContactFields):
     """A creditor of the organisation's directory, reused across cases."""
+
+    # Where the creditor is established: its declaration periods are longer abroad
+    # (claims.deadlines, art. 1675/9 C.J.).
+    country = models.CharField(
+        _("pays (code ISO)"),
+        max_length=2,
+        default="BE",
+        validators=[validate_country],
+        help_text=_("BE, ou le pays d'établissement : délais de déclaration plus longs."),
+    )
 
     class Meta:
         verbose_name = _("créancier")
@@ -342,3 +361,67 @@ class Claim(models.Model):
     def participates(self) -> bool:
         """Takes part in the plan: not time-barred, not rejected."""
         return not self.time_barred and self.status != ClaimStatus.REJECTED
+
+
+class TimeBarReason(models.TextChoices):
+    # Stable codes (shown in exports and the agenda's JSON).
+    REMINDER_EXPIRED = (
+        "reminder_expired",
+        _("Aucune déclaration dans le dernier délai ouvert par le rappel recommandé"),
+    )
+    BY_HAND = "by_hand", _("Forclusion enregistrée à la main")
+    BEFORE_CALENDAR = (
+        "before_calendar",
+        _("Saisie à la main avant le calendrier (case « déclaration tardive »)"),
+    )
+
+
+class KnownCreditor(models.Model):
+    """A creditor known in a case (listed by the applicant, or having declared): the clock of
+    its declaration (art. 1675/9 §§2-3 C.J.; ``claims.deadlines``). The mediator records the
+    registered reminder; the daily run records the forclusion when the last days pass without
+    a declaration. A time-barred creditor's claims are marked ``time_barred``."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="known_creditors")
+    creditor = models.ForeignKey(Creditor, on_delete=models.PROTECT, related_name="+")
+    reminder_sent_on = models.DateField(_("rappel recommandé envoyé le"), null=True, blank=True)
+    reminder_received_on = models.DateField(_("rappel reçu le"), null=True, blank=True)
+    time_barred_on = models.DateField(_("forclos depuis le"), null=True, blank=True)
+    time_barred_reason = models.CharField(
+        _("motif de la forclusion"), max_length=20, choices=TimeBarReason.choices, blank=True
+    )
+    time_barred_note = models.CharField(_("détail"), max_length=255, blank=True)
+    time_barred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    time_barred_recorded_at = models.DateTimeField(_("enregistrée le"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("créancier connu")
+        verbose_name_plural = _("créanciers connus")
+        ordering = ["case", "creditor__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "creditor"], name="uniq_known_creditor"),
+            models.CheckConstraint(
+                name="known_creditor_reminder_received_after_sent",
+                condition=Q(reminder_received_on__isnull=True)
+                | (
+                    Q(reminder_sent_on__isnull=False)
+                    & Q(reminder_received_on__gte=F("reminder_sent_on"))
+                ),
+            ),
+            models.CheckConstraint(
+                name="known_creditor_time_bar_has_reason",
+                condition=(Q(time_barred_on__isnull=True) & Q(time_barred_reason=""))
+                | (Q(time_barred_on__isnull=False) & ~Q(time_barred_reason="")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} · {self.creditor}"
+
+    @property
+    def subject(self) -> str:
+        """The agenda's subject of this creditor's duties."""
+        return f"creditor:{self.creditor_id}"

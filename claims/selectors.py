@@ -11,7 +11,7 @@ position is not in the queryset, hence a 404.
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -19,12 +19,15 @@ from django.shortcuts import get_object_or_404
 from stdnum import iban as std_iban
 
 from accounts.models import Organisation, User
+from agenda.registry import DutySpec
 from cases.models import Applicant, Case
 from cases.selectors import case_queryset_for
 
+from . import deadlines
 from .models import (
     Claim,
     Creditor,
+    KnownCreditor,
     Position,
     Representation,
     Representative,
@@ -197,6 +200,7 @@ class CreditorRow:
     share: Decimal = ZERO  # percentage of the participating total, 4 decimals (sum: 100)
     share_pct: Decimal = ZERO  # the same with 2 decimals, for display (sum: 100.00)
     all_time_barred: bool = False
+    time_barred: KnownCreditor | None = None  # the creditor's recorded forclusion, if any
     paid_off_on: date | None = None
     non_remissible: bool = False
     representations: list[Representation] = field(default_factory=list)
@@ -286,6 +290,9 @@ def claims_table(case: Case) -> ClaimsTable:
         group.costs += claim.costs
         group.total += claim.total
     ordered = sorted(rows.values(), key=lambda r: (r.creditor.name.lower(), r.creditor.pk))
+    for known in KnownCreditor.objects.filter(case=case, time_barred_on__isnull=False):
+        if known.creditor_id in rows:
+            rows[known.creditor_id].time_barred = known
     participating_total = sum((r.participating_total for r in ordered), ZERO)
     amounts = [r.participating_total for r in ordered]
     for row, share, pct in zip(
@@ -344,3 +351,169 @@ def creditor_find_existing(
         iban=std_iban.compact(iban) if iban else "",
     )
     return found
+
+
+# Declarations and their clocks (art. 1675/9 §§2-3 C.J.; claims.deadlines) ------------------
+
+
+def known_creditors_of(case: Case) -> list[KnownCreditor]:
+    return list(
+        KnownCreditor.objects.filter(case=case)
+        .select_related("creditor", "time_barred_by")
+        .order_by("creditor__name", "pk")
+    )
+
+
+def known_creditor_get_for_case(case: Case, pk: int) -> KnownCreditor:
+    return get_object_or_404(
+        KnownCreditor.objects.select_related("creditor", "case"), case=case, pk=pk
+    )
+
+
+def first_declarations(case: Case) -> dict[int, date]:
+    """creditor id -> the date of its first declaration in the case."""
+    first: dict[int, date] = {}
+    for creditor_id, declared_on in Claim.objects.filter(case=case).values_list(
+        "creditor_id", "declared_on"
+    ):
+        if creditor_id not in first or declared_on < first[creditor_id]:
+            first[creditor_id] = declared_on
+    return first
+
+
+def first_declaration_of(case: Case, creditor_id: int) -> date | None:
+    return (
+        Claim.objects.filter(case=case, creditor_id=creditor_id)
+        .order_by("declared_on")
+        .values_list("declared_on", flat=True)
+        .first()
+    )
+
+
+@dataclass
+class DeclarationRow:
+    """One known creditor of a case and where its declaration stands."""
+
+    known: KnownCreditor
+    zone: str
+    declaration_last_day: date | None
+    first_declared_on: date | None
+    reminder_last_day: date | None
+
+    @property
+    def creditor(self) -> Creditor:
+        return self.known.creditor
+
+    @property
+    def declared_in_time(self) -> bool:
+        return self.first_declared_on is not None and (
+            self.declaration_last_day is None or self.first_declared_on <= self.declaration_last_day
+        )
+
+    @property
+    def time_barred(self) -> bool:
+        return self.known.time_barred_on is not None
+
+    @property
+    def awaiting_reminder(self) -> bool:
+        """The declaration period is over, nothing declared, no reminder sent yet."""
+        return (
+            self.first_declared_on is None
+            and not self.time_barred
+            and self.known.reminder_sent_on is None
+            and self.declaration_last_day is not None
+        )
+
+
+def declaration_rows(case: Case) -> list[DeclarationRow]:
+    first = first_declarations(case)
+    rows = []
+    for known in known_creditors_of(case):
+        country = known.creditor.country
+        rows.append(
+            DeclarationRow(
+                known=known,
+                zone=deadlines.zone_of(country),
+                declaration_last_day=(
+                    deadlines.declaration_last_day(case.creditors_notified_on, country)
+                    if case.creditors_notified_on
+                    else None
+                ),
+                first_declared_on=first.get(known.creditor_id),
+                reminder_last_day=(
+                    deadlines.reminder_last_day(known.reminder_received_on, country)
+                    if known.reminder_received_on
+                    else None
+                ),
+            )
+        )
+    return rows
+
+
+def time_barred_creditor_ids(case: Case) -> set[int]:
+    return set(
+        KnownCreditor.objects.filter(case=case, time_barred_on__isnull=False).values_list(
+            "creditor_id", flat=True
+        )
+    )
+
+
+def declaration_spec(case: Case, known: KnownCreditor, declared_on: date | None) -> DutySpec | None:
+    """The duty "declaration awaited" of a known creditor: due on the last day of its period
+    (the key), for a creditor that had not declared by then. None without a notification date,
+    or when it declared in time."""
+    if case.creditors_notified_on is None:
+        return None
+    last_day = deadlines.declaration_last_day(case.creditors_notified_on, known.creditor.country)
+    if declared_on is not None and declared_on <= last_day:
+        return None
+    return DutySpec(
+        kind=deadlines.DECLARATION_DEADLINE,
+        due_date=last_day,
+        subject=known.subject,
+        deadline=last_day,
+        data={
+            "creditor": known.creditor.name,
+            "notified_on": case.creditors_notified_on.isoformat(),
+            "zone": deadlines.zone_of(known.creditor.country),
+        },
+    )
+
+
+def reminder_spec(known: KnownCreditor) -> DutySpec | None:
+    """The registered reminder's last days: from its receipt (the key) to the last day."""
+    if known.reminder_received_on is None:
+        return None
+    last_day = deadlines.reminder_last_day(known.reminder_received_on, known.creditor.country)
+    return DutySpec(
+        kind=deadlines.REMINDER_DEADLINE,
+        due_date=known.reminder_received_on,
+        subject=known.subject,
+        deadline=last_day,
+        data={
+            "creditor": known.creditor.name,
+            "received_on": known.reminder_received_on.isoformat(),
+            "last_day": last_day.isoformat(),
+        },
+    )
+
+
+def time_bar_spec(known: KnownCreditor, declared_on: date | None) -> DutySpec | None:
+    """The forclusion of a creditor the reminder did not move to declare: due the day after the
+    last day (the creditor had the whole last day). None when it declared in time or is
+    already time-barred."""
+    if known.reminder_received_on is None or known.time_barred_on is not None:
+        return None
+    last_day = deadlines.reminder_last_day(known.reminder_received_on, known.creditor.country)
+    if declared_on is not None and declared_on <= last_day:
+        return None
+    return DutySpec(
+        kind=deadlines.TIME_BAR,
+        due_date=last_day + timedelta(days=1),
+        subject=known.subject,
+        data={
+            "creditor": known.creditor.name,
+            "received_on": known.reminder_received_on.isoformat(),
+            "last_day": last_day.isoformat(),
+        },
+    )

@@ -18,6 +18,7 @@ from stdnum import iban as std_iban
 from stdnum.be import iban as be_iban
 
 from accounts.models import Organisation, User
+from agenda.services import duties_settle, duty_record
 from audit.services import audit_changes, snapshot
 from cases.models import Applicant, Case
 from cases.services import CaseData
@@ -25,15 +26,17 @@ from core.dates import format_date
 from core.money import CENT, MAX_AMOUNT
 from core.uploads import upload_suffix
 
-from . import selectors
+from . import deadlines, selectors
 from .models import (
     Claim,
     ClaimStatus,
     Creditor,
+    KnownCreditor,
     Position,
     Privilege,
     Representation,
     Representative,
+    TimeBarReason,
     normalise_bic,
     normalise_enterprise_number,
 )
@@ -62,6 +65,7 @@ class ContactData:
     contact_person: str = ""
     notes: str = ""
     role: str = ""  # representatives only
+    country: str = "BE"  # creditors only: ISO 3166-1 alpha-2 (claims.deadlines)
 
 
 def _contact_fields(data: ContactData) -> dict:
@@ -80,6 +84,10 @@ def _contact_fields(data: ContactData) -> dict:
         "contact_person": (data.contact_person or "").strip(),
         "notes": data.notes or "",
     }
+
+
+def _creditor_fields(data: ContactData) -> dict:
+    return {**_contact_fields(data), "country": (data.country or "BE").strip().upper()}
 
 
 def _check_bic_country(fields: dict) -> None:
@@ -149,7 +157,7 @@ def creditor_validate(
     IBAN, BIC and its country, e-mail, lengths), or ``DuplicateContact`` when ``organisation``'s
     directory has the same enterprise number or IBAN (None: the directory is not consulted)."""
     instance = copy.copy(creditor) if creditor is not None else Creditor(organisation=organisation)
-    _validate_contact(instance, _contact_fields(data))
+    _validate_contact(instance, _creditor_fields(data))
 
 
 @transaction.atomic
@@ -157,14 +165,14 @@ def creditor_create(*, organisation: Organisation, data: ContactData) -> Credito
     """Add a creditor to the directory; an existing one with the same enterprise number or
     IBAN is offered instead (raises DuplicateContact carrying it)."""
     creditor = Creditor(organisation=organisation)
-    _save_contact(creditor, _contact_fields(data))
+    _save_contact(creditor, _creditor_fields(data))
     return creditor
 
 
 @transaction.atomic
 def creditor_update(*, creditor: Creditor, data: ContactData) -> Creditor:
     creditor = Creditor.objects.select_for_update().get(pk=creditor.pk)
-    _save_contact(creditor, _contact_fields(data))
+    _save_contact(creditor, _creditor_fields(data))
     return creditor
 
 
@@ -416,8 +424,10 @@ def claim_create(*, case: Case, data: ClaimData, by: User | None = None, declara
     suffix = _validate_all(case, data, declaration)
     claim = Claim(case=case, created_by=by)
     _apply_claim(claim, data)
+    known = _declaration_recorded(case=case, data=data, claim=claim, by=by)
     _save_claim(claim, data.debtors or list(case.applicants.all()), declaration, suffix)
     audit_changes(actor=by, case=case, obj=claim, before={}, after=_audited(claim))
+    _after_declaration(case=case, known=known)
     return claim
 
 
@@ -442,8 +452,10 @@ def claim_update(
     if errors:
         raise ValidationError(errors)
     _apply_claim(claim, data)
+    known = _declaration_recorded(case=claim.case, data=data, claim=claim, by=None)
     _save_claim(claim, data.debtors or list(claim.case.applicants.all()), declaration, suffix)
     audit_changes(actor=by, case=claim.case, obj=claim, before=before, after=_audited(claim))
+    _after_declaration(case=claim.case, known=known)
     return claim
 
 
@@ -511,3 +523,265 @@ def position_dissolve(*, position: Position) -> None:
     """Undo a joining: the claims become separate again."""
     position.claims.update(position=None)
     position.delete()
+
+
+# Declarations and their clocks (art. 1675/9 §§2-3 C.J.; claims.deadlines) ------------------
+
+
+def _known(case: Case, creditor: Creditor) -> KnownCreditor:
+    known, _created = KnownCreditor.objects.select_for_update().get_or_create(
+        case=case, creditor=creditor
+    )
+    return known
+
+
+def _declaration_recorded(
+    *, case: Case, data: ClaimData, claim: Claim, by: User | None
+) -> KnownCreditor:
+    """A declaration makes its creditor known in the case. Its claim is time-barred when the
+    creditor was time-barred on the day of the declaration, or when it is given as late
+    (``data.time_barred``: a bundle's ``time_barred``; one late file of a creditor whose other
+    claims came in time does not foreclose the creditor). A creditor all of whose claims are
+    late gets a forclusion by hand from its first late declaration, when none is recorded.
+    An edited claim keeps its flag unless its creditor or date changes."""
+    known = _known(case, data.creditor)
+    barred = known.time_barred_on is not None and data.declared_on >= known.time_barred_on
+    before = (
+        Claim.objects.filter(pk=claim.pk)
+        .values_list("creditor_id", "declared_on", "time_barred")
+        .first()
+        if claim.pk is not None
+        else None
+    )
+    if before is not None and before[:2] == (data.creditor.pk, data.declared_on):
+        barred = barred or before[2]
+    if data.time_barred:
+        barred = True
+        in_time = (
+            Claim.objects.filter(case=case, creditor=data.creditor, time_barred=False)
+            .exclude(pk=claim.pk)
+            .exists()
+        )
+        if known.time_barred_on is None and not in_time:
+            _time_bar(
+                known=known,
+                on=data.declared_on,
+                reason=TimeBarReason.BY_HAND,
+                note=_("Déclaration tardive du %(date)s") % {"date": format_date(data.declared_on)},
+                by=by,
+            )
+    claim.time_barred = barred
+    return known
+
+
+def _after_declaration(*, case: Case, known: KnownCreditor) -> None:
+    """The creditor's first declaration settles its declaration clocks (unless it came after
+    its forclusion, which settled them already)."""
+    first = selectors.first_declaration_of(case, known.creditor_id)
+    if first is None:
+        return
+    if known.time_barred_on is not None and first >= known.time_barred_on:
+        return
+    note = _("Déclaration du %(date)s") % {"date": format_date(first)}
+    for kind in (deadlines.DECLARATION_DEADLINE, deadlines.REMINDER_DEADLINE):
+        duties_settle(case=case, kind=kind, subject=known.subject, on=first, note=note)
+
+
+def _time_bar(
+    *, known: KnownCreditor, on: date, reason: str, note: str, by: User | None
+) -> KnownCreditor:
+    known.time_barred_on = on
+    known.time_barred_reason = reason
+    known.time_barred_note = note[:255]
+    known.time_barred_by = by
+    known.time_barred_recorded_at = timezone.now()
+    known.save(
+        update_fields=[
+            "time_barred_on",
+            "time_barred_reason",
+            "time_barred_note",
+            "time_barred_by",
+            "time_barred_recorded_at",
+        ]
+    )
+    Claim.objects.filter(
+        case_id=known.case_id, creditor_id=known.creditor_id, declared_on__gte=on
+    ).update(time_barred=True)
+    for kind in (deadlines.DECLARATION_DEADLINE, deadlines.REMINDER_DEADLINE):
+        duties_settle(
+            case=known.case,
+            kind=kind,
+            subject=known.subject,
+            on=on,
+            note=_("Créancier forclos le %(date)s") % {"date": format_date(on)},
+        )
+    return known
+
+
+def _record_clocks(*, known: KnownCreditor, today: date) -> None:
+    """Record now the creditor's clocks that have started (the daily run looks only at the
+    days since its last passage: a date entered late would be missed). A forclusion whose day
+    has come is recorded at once (the duty's ``on_created``)."""
+    case = known.case
+    declared_on = selectors.first_declaration_of(case, known.creditor_id)
+    declaration = selectors.declaration_spec(case, known, declared_on)
+    if declaration is not None and (declaration.due_date <= today or declared_on is None):
+        duty_record(case=case, spec=declaration)
+    reminder = selectors.reminder_spec(known)
+    if reminder is not None:
+        duty_record(case=case, spec=reminder)
+    time_bar = selectors.time_bar_spec(known, declared_on)
+    if time_bar is not None and time_bar.due_date <= today:
+        duty_record(case=case, spec=time_bar)
+    _after_declaration(case=case, known=known)
+
+
+@transaction.atomic
+def known_creditor_add(
+    *, case: Case, creditor: Creditor, by: User | None = None, today: date | None = None
+) -> KnownCreditor:
+    """Make a creditor of the directory known in a case (listed in the petition): its
+    declaration is awaited from the notification of the admissibility order."""
+    if creditor is None:
+        raise ValidationError({"creditor": _("Choisissez le créancier.")})
+    if creditor.organisation_id != case.organisation_id:
+        raise ValidationError(
+            {"creditor": _("Ce créancier n'est pas dans l'annuaire de l'organisation.")}
+        )
+    if KnownCreditor.objects.filter(case=case, creditor=creditor).exists():
+        raise ValidationError(
+            {
+                "creditor": _("« %(name)s » est déjà un créancier connu du dossier.")
+                % {"name": creditor.name}
+            }
+        )
+    known = _known(case, creditor)
+    _record_clocks(known=known, today=today or timezone.localdate())
+    return known
+
+
+@transaction.atomic
+def reminder_record(
+    *,
+    known: KnownCreditor,
+    sent_on: date | None,
+    received_on: date | None,
+    by: User | None = None,
+    today: date | None = None,
+) -> KnownCreditor:
+    """Record the registered reminder sent to a creditor that has not declared (its receipt
+    may come later). Its receipt opens the last days (``claims.deadlines``); when they have
+    already passed without a declaration, the creditor is time-barred at once."""
+    today = today or timezone.localdate()
+    known = (
+        KnownCreditor.objects.select_for_update()
+        .select_related("case", "creditor")
+        .get(pk=known.pk)
+    )
+    case = known.case
+    errors: dict[str, str] = {}
+    declared_on = selectors.first_declaration_of(case, known.creditor_id)
+    if known.time_barred_on is not None:
+        errors["__all__"] = _("Ce créancier est forclos depuis le %(date)s.") % {
+            "date": format_date(known.time_barred_on)
+        }
+    elif declared_on is not None:
+        errors["__all__"] = _("Ce créancier a déclaré sa créance le %(date)s : pas de rappel.") % {
+            "date": format_date(declared_on)
+        }
+    elif case.creditors_notified_on is None:
+        errors["__all__"] = _(
+            "Indiquez d'abord dans le dossier la date de notification de l'ordonnance aux "
+            "créanciers : le délai de déclaration en part."
+        )
+    if sent_on is None:
+        errors["sent_on"] = _("Indiquez la date d'envoi du rappel recommandé.")
+    elif sent_on > today:
+        errors["sent_on"] = _("La date d'envoi ne peut être dans le futur.")
+    elif case.creditors_notified_on is not None and "__all__" not in errors:
+        last_day = deadlines.declaration_last_day(
+            case.creditors_notified_on, known.creditor.country
+        )
+        if sent_on <= last_day:
+            errors["sent_on"] = _(
+                "Le délai de déclaration court jusqu'au %(date)s : le rappel ne peut être envoyé "
+                "qu'après."
+            ) % {"date": format_date(last_day)}
+    if received_on is not None:
+        if received_on > today:
+            errors["received_on"] = _("La date de réception ne peut être dans le futur.")
+        elif sent_on is not None and received_on < sent_on:
+            errors["received_on"] = _("Le rappel ne peut être reçu avant son envoi.")
+    if errors:
+        raise ValidationError(errors)
+    known.reminder_sent_on = sent_on
+    known.reminder_received_on = received_on
+    known.save(update_fields=["reminder_sent_on", "reminder_received_on"])
+    _record_clocks(known=known, today=today)
+    known.refresh_from_db()
+    return known
+
+
+@transaction.atomic
+def time_bar_apply(
+    *, known: KnownCreditor, on: date, reason: str, note: str = "", by: User | None = None
+) -> bool:
+    """Record a creditor's forclusion from ``on`` (exactly once: False when it is recorded
+    already) and mark its claims declared since time-barred. The daily run calls it when the
+    reminder's last days pass (reason ``reminder_expired``); the mediator records one by hand."""
+    known = (
+        KnownCreditor.objects.select_for_update()
+        .select_related("case", "creditor")
+        .get(pk=known.pk)
+    )
+    if known.time_barred_on is not None:
+        return False
+    _time_bar(known=known, on=on, reason=reason, note=note, by=by)
+    return True
+
+
+@transaction.atomic
+def time_bar_record(
+    *, known: KnownCreditor, on: date | None, note: str, by: User, today: date | None = None
+) -> KnownCreditor:
+    """The mediator records a forclusion by hand (e.g. decided before the calendar knew the
+    case), with its date and its reason."""
+    today = today or timezone.localdate()
+    errors: dict[str, str] = {}
+    if on is None:
+        errors["on"] = _("Indiquez la date depuis laquelle le créancier est forclos.")
+    elif on > today:
+        errors["on"] = _("La date de la forclusion ne peut être dans le futur.")
+    elif on < known.case.admissibility_date:
+        errors["on"] = _("La forclusion ne peut précéder l'admissibilité (%(date)s).") % {
+            "date": format_date(known.case.admissibility_date)
+        }
+    if not (note or "").strip():
+        errors["note"] = _("Indiquez le motif de la forclusion.")
+    if known.time_barred_on is not None:
+        errors["__all__"] = _("Ce créancier est forclos depuis le %(date)s.") % {
+            "date": format_date(known.time_barred_on)
+        }
+    if errors:
+        raise ValidationError(errors)
+    time_bar_apply(known=known, on=on, reason=TimeBarReason.BY_HAND, note=note.strip(), by=by)
+    known.refresh_from_db()
+    return known
+
+
+@transaction.atomic
+def time_bar_lift(*, known: KnownCreditor, by: User) -> KnownCreditor:
+    """Undo a forclusion recorded by mistake: its claims take part again."""
+    known = KnownCreditor.objects.select_for_update().get(pk=known.pk)
+    if known.time_barred_on is None:
+        raise ValidationError(_("Ce créancier n'est pas forclos."))
+    known.time_barred_on = None
+    known.time_barred_reason = ""
+    known.time_barred_note = ""
+    known.time_barred_by = None
+    known.time_barred_recorded_at = None
+    known.save()
+    Claim.objects.filter(case_id=known.case_id, creditor_id=known.creditor_id).update(
+        time_barred=False
+    )
+    return known

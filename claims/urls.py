@@ -38,6 +38,23 @@ urlpatterns = [
         views.position_dissolve,
         name="position_dissolve",
     ),
+    path(f"{CASE}declarations/", views.declarations, name="declarations"),
+    path(f"{CASE}declarations/ajouter/", views.known_creditor_add, name="known_creditor_add"),
+    path(
+        f"{CASE}declarations/<int:known_pk>/rappel/",
+        views.reminder_record,
+        name="reminder_record",
+    ),
+    path(
+        f"{CASE}declarations/<int:known_pk>/forclusion/",
+        views.time_bar_record,
+        name="time_bar_record",
+    ),
+    path(
+        f"{CASE}declarations/<int:known_pk>/lever-forclusion/",
+        views.time_bar_lift,
+        name="time_bar_lift",
+    ),
     path(f"{CASE}export.pdf", views.export_pdf, name="export_pdf"),
     path(f"{CASE}export.csv", views.export_csv, name="export_csv"),
     path(f"{CASE}export.xlsx", views.export_xlsx, name="export_xlsx"),

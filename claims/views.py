@@ -26,9 +26,12 @@ from .forms import (
     ClaimForm,
     CreditorForm,
     JoinForm,
+    KnownCreditorForm,
+    ReminderForm,
     RepresentationForm,
     RepresentativeForm,
     SearchForm,
+    TimeBarForm,
 )
 
 WRITE_ROLES = (Role.MEDIATOR, Role.ADMINISTRATOR)
@@ -438,3 +441,120 @@ def export_xlsx(request, pk: int):
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         exports.claims_xlsx,
     )
+
+
+# Declarations: known creditors, registered reminders, forclusions ---------------------------
+
+
+def _declarations_url(case, known_pk: int | None = None) -> str:
+    url = reverse("claims:declarations", args=[case.pk])
+    return f"{url}#known-{known_pk}" if known_pk else url
+
+
+def _refused(request, exc: ValidationError) -> None:
+    messages.error(request, " ".join(exc.messages))
+
+
+@role_required(*CASE_ROLES)
+def declarations(request, pk: int):
+    case = case_for_user(request, pk)
+    context = case_context(request, case, "claims")
+    context.update(
+        {
+            "rows": selectors.declaration_rows(case),
+            "add_form": KnownCreditorForm(case=case),
+            "reminder_form": ReminderForm(),
+            "time_bar_form": TimeBarForm(),
+        }
+    )
+    return render(request, "claims/declarations.html", context)
+
+
+def _form_errors(form) -> ValidationError:
+    """A form's field errors as one refusal shown in a message ("Label : error")."""
+    found = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        found.extend(f"{label} : {error}" if label else str(error) for error in errors)
+    return ValidationError(found)
+
+
+@require_POST
+@role_required(*WRITE_ROLES)
+def known_creditor_add(request, pk: int):
+    case = case_for_edit(request, pk)
+    form = KnownCreditorForm(request.POST, case=case)
+    try:
+        if not form.is_valid():
+            raise _form_errors(form)
+        known = services.known_creditor_add(
+            case=case, creditor=form.cleaned_data["creditor"], by=request.user
+        )
+    except ValidationError as exc:
+        _refused(request, exc)
+        return redirect(_declarations_url(case))
+    messages.success(request, _("Créancier ajouté aux créanciers connus du dossier."))
+    return redirect(_declarations_url(case, known.pk))
+
+
+@require_POST
+@role_required(*WRITE_ROLES)
+def reminder_record(request, pk: int, known_pk: int):
+    case = case_for_edit(request, pk)
+    known = selectors.known_creditor_get_for_case(case, known_pk)
+    form = ReminderForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise _form_errors(form)
+        known = services.reminder_record(
+            known=known,
+            sent_on=form.cleaned_data["sent_on"],
+            received_on=form.cleaned_data.get("received_on"),
+            by=request.user,
+        )
+    except ValidationError as exc:
+        _refused(request, exc)
+        return redirect(_declarations_url(case, known.pk))
+    if known.time_barred_on:
+        messages.warning(
+            request, _("Rappel enregistré : le dernier délai est passé, créancier forclos.")
+        )
+    else:
+        messages.success(request, _("Rappel recommandé enregistré."))
+    return redirect(_declarations_url(case, known.pk))
+
+
+@require_POST
+@role_required(*WRITE_ROLES)
+def time_bar_record(request, pk: int, known_pk: int):
+    case = case_for_edit(request, pk)
+    known = selectors.known_creditor_get_for_case(case, known_pk)
+    form = TimeBarForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise _form_errors(form)
+        services.time_bar_record(
+            known=known,
+            on=form.cleaned_data["on"],
+            note=form.cleaned_data["note"],
+            by=request.user,
+        )
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("Forclusion enregistrée."))
+    return redirect(_declarations_url(case, known.pk))
+
+
+@require_POST
+@role_required(*WRITE_ROLES)
+def time_bar_lift(request, pk: int, known_pk: int):
+    case = case_for_edit(request, pk)
+    known = selectors.known_creditor_get_for_case(case, known_pk)
+    try:
+        services.time_bar_lift(known=known, by=request.user)
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("Forclusion levée : les créances participent à nouveau."))
+    return redirect(_declarations_url(case, known.pk))

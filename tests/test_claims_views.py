@@ -244,7 +244,10 @@ def test_edit_a_claim(mediator, world, proximus):
     )
     assert response.status_code == 302
     claim.refresh_from_db()
-    assert claim.status == "accepted" and claim.time_barred and claim.principal == Decimal("20")
+    assert claim.status == "accepted" and claim.principal == Decimal("20")
+    # issue #11: no "late declaration" checkbox any more; the forclusion is recorded with its
+    # date and reason on the declarations screen (tests/test_declaration_deadlines.py)
+    assert not claim.time_barred
 
 
 def test_only_the_designated_mediator_and_the_administrator_write(client, world, proximus):

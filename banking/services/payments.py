@@ -18,6 +18,8 @@ from stdnum import iban as std_iban
 from stdnum.be import iban as be_iban
 
 from accounts.models import User
+from agenda.selectors import open_duties
+from agenda.services import duty_record, duty_settle
 from budget.models import AllowanceDecision
 from cases.models import Case
 from claims.models import Claim, ClaimStatus, Creditor
@@ -37,6 +39,24 @@ from ..models import (
 )
 from ..sepa import Transfer, sepa_country_error, sepa_text, sepa_text_error, write_pain001
 from .matching import payment_entry_data
+
+
+def _approval_duties_record(case: Case, payment: Payment) -> None:
+    """The agenda shows the payments waiting for approval (``payment_approval_pending``): the
+    day's duty is recorded as soon as a payment is prepared (the daily run would see a
+    payment prepared after its passage only the next day, outside its window)."""
+    day = selectors.prepared_on(payment)
+    waiting = [p for p in selectors.pending_payments(case) if selectors.prepared_on(p) == day]
+    duty_record(case=case, spec=selectors.payment_approval_spec(day, waiting or [payment]))
+
+
+def _approval_duties_settle(case: Case, by: User | None, note: str) -> None:
+    duties = open_duties(case=case, kind=selectors.PAYMENT_APPROVAL_PENDING)
+    done = selectors.payment_approvals_done(duties)
+    for duty in duties:
+        on = done.get(duty.pk)
+        if on is not None:
+            duty_settle(duty=duty, on=on, by=by, note=note)
 
 
 @dataclass
@@ -234,6 +254,7 @@ def payment_prepare(*, case: Case, data: PaymentData, by: User) -> Payment:
             _("L'échéance du pécule du %(date)s est déjà préparée.")
             % {"date": format_date(data.due_on)}
         ) from exc
+    _approval_duties_record(case, payment)
     return payment
 
 
@@ -244,6 +265,7 @@ def payment_cancel(*, payment: Payment) -> Payment:
         raise ValidationError(_("Seul un paiement qui n'est pas encore approuvé peut être retiré."))
     payment.status = PaymentStatus.CANCELLED
     payment.save(update_fields=["status"])
+    _approval_duties_settle(payment.case, None, _("Paiement retiré"))
     return payment
 
 
@@ -333,6 +355,7 @@ def batch_approve(
         batch.message_id = pain.message_id[:35]
         batch.pain_xml = pain.content.decode("utf-8")
         batch.save(update_fields=["message_id", "pain_xml"])
+    _approval_duties_settle(case, by, _("Paiements approuvés"))
     return batch
 
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cases.views import PENDING_TABS
+from claims.models import KnownCreditor
 from claims.services import (
     ClaimData,
     ContactData,
@@ -104,6 +105,8 @@ def objects(world) -> dict:
         world.other_case, other_creditor, "X-1", declaration=SimpleUploadedFile("x.pdf", PDF)
     )
     return {
+        "known": KnownCreditor.objects.get(case=world.case, creditor=creditor),
+        "other_known": KnownCreditor.objects.get(case=world.other_case, creditor=other_creditor),
         "creditor": creditor,
         "other_creditor": other_creditor,
         "representative": representative,
@@ -121,6 +124,10 @@ def _case(o):
 
 def _claim(o):
     return [o["case"].pk, o["claim"].pk]
+
+
+def _known(o):
+    return [o["case"].pk, o["known"].pk]
 
 
 MATRIX = {
@@ -157,6 +164,11 @@ MATRIX = {
         lambda o: [o["case"].pk, o["position"].pk],
         CASE_WRITE_POST,
     ),
+    "claims:declarations": ("get", _case, CASE_READ),
+    "claims:known_creditor_add": ("post", _case, CASE_WRITE_POST),
+    "claims:reminder_record": ("post", _known, CASE_WRITE_POST),
+    "claims:time_bar_record": ("post", _known, CASE_WRITE_POST),
+    "claims:time_bar_lift": ("post", _known, CASE_WRITE_POST),
     "claims:export_pdf": ("get", _case, CASE_READ),
     "claims:export_csv": ("get", _case, CASE_READ),
     "claims:export_xlsx": ("get", _case, CASE_READ),
@@ -228,6 +240,26 @@ EXTRA = [
         "post",
         lambda o: [o["other_case"].pk, o["representation"].pk],
         NOBODY_WRITE_POST,
+    ),
+    # declarations of organisation B's case; case A's known creditor through case B's URL
+    ("claims:declarations", "get", lambda o: [o["other_case"].pk], OTHER_CASE_READ),
+    (
+        "claims:reminder_record",
+        "post",
+        lambda o: [o["other_case"].pk, o["other_known"].pk],
+        {**NOBODY_WRITE_POST, "other_mediator": 302},
+    ),
+    (
+        "claims:time_bar_record",
+        "post",
+        lambda o: [o["other_case"].pk, o["known"].pk],
+        NOBODY_WRITE_POST,
+    ),
+    (
+        "claims:time_bar_lift",
+        "post",
+        lambda o: [o["case"].pk, o["other_known"].pk],
+        {**CASE_WRITE_POST, "mediator": 404, "administrator": 404},
     ),
     # case B's claim addressed through case A's URL
     ("claims:claim_declaration", "get", lambda o: [o["case"].pk, o["other_claim"].pk], NOBODY_READ),
