@@ -51,7 +51,7 @@ class Duty(models.Model):
     settled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    settled_note = models.CharField(_("comment"), max_length=255, blank=True)
+    settled_note = models.CharField(_("remarque"), max_length=255, blank=True)
 
     class Meta:
         verbose_name = _("échéance")
