@@ -29,6 +29,7 @@ APP_SEEDS = [
     "seed_demo_plans",
     "seed_demo_fees",
     "seed_demo_reports",
+    "seed_demo_agenda",  # last: the calendar of the cases as the other seeds left them
 ]
 
 LAST_NAMES = [
