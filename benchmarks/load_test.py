@@ -85,6 +85,18 @@ def summary(stats_json: Path) -> tuple[int, float, int, int]:
     return requests, rps, percentile(times, requests, 0.95), failures
 
 
+def per_page(stats_json: Path) -> list[str]:
+    rows = []
+    for entry in sorted(json.loads(stats_json.read_text()), key=lambda e: e["name"]):
+        times = Counter({int(ms): n for ms, n in entry["response_times"].items()})
+        p95 = percentile(times, entry["num_requests"], 0.95)
+        rows.append(
+            f"    {entry['name']:<15} {entry['num_requests']:>5} requests, "
+            f"p95 {p95:>6} ms, {entry['num_failures']} errors"
+        )
+    return rows
+
+
 def percentile(times: Counter[int], requests: int, percent: float) -> int:
     """locust.stats.calculate_response_time_percentile (locust is not imported here: it
     monkey-patches the standard library with gevent)."""
@@ -144,6 +156,7 @@ def run(admin: str, server_log: IO[str]) -> int:
                 check=False,
             )
             requests, rps, p95, failures = summary(Path(f"{prefix}.json"))
+            pages = per_page(Path(f"{prefix}.json"))
         # A task that raised (not a failed request) only shows in locust's exit code.
         errors = failures + (1 if locust.returncode and not failures else 0)
         print()
@@ -152,6 +165,7 @@ def run(admin: str, server_log: IO[str]) -> int:
         print(f"  requests/s:    {rps:.1f}")
         print(f"  p95 latency:   {p95} ms")
         print(f"  errors:        {errors}")
+        print("  per page:", *pages, sep="\n")
         if errors:
             server_log.seek(0)
             print("Server log:\n" + server_log.read()[-20000:])
