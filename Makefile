@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PY := $(BIN)/python
 
-.PHONY: run test install lint format migrate seed messages check-deploy worker beat clean
+.PHONY: run test install lint format migrate seed messages check-deploy worker beat clean loadtest
 
 $(STAMP): pyproject.toml requirements.lock
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=python3"; exit 1; }
@@ -46,6 +46,14 @@ messages: install
 check-deploy: install
 	DJANGO_ENV=production SECRET_KEY=$${SECRET_KEY:-check-only-0123456789abcdefghijklmnopqrstuvwxyzABCDEF} \
 	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-rcd.example.be} $(PY) manage.py check --deploy --fail-level WARNING
+
+# 50 users for 60 s on gunicorn + PostgreSQL, loopback only (benchmarks/load_test.py); needs
+# DATABASE_URL, an admin connection to PostgreSQL (it creates and drops a database of its own).
+loadtest:
+	@case "$$DATABASE_URL" in postgres://*|postgresql://*) ;; *) echo "make loadtest needs PostgreSQL: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres make loadtest"; exit 2;; esac
+	$(MAKE) install
+	$(PY) -m pip install --quiet -r requirements.lock -r requirements-bench.lock
+	$(PY) benchmarks/load_test.py
 
 worker: install
 	$(BIN)/celery -A mediation worker -l info
