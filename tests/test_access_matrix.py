@@ -279,7 +279,12 @@ def objects(world, django_capture_on_commit_callbacks):
     }
     for module in APP_MODULES:
         if hasattr(module, "objects"):
-            result.update(module.objects(world))
+            more = module.objects(world)
+            # two modules naming their objects alike would silently point one's URLs at the
+            # other's object (found when a fees "batch" hid the banking one)
+            clash = sorted(set(more) & set(result))
+            assert not clash, f"{module.__name__}: object names already taken: {clash}"
+            result.update(more)
     return result
 
 

@@ -136,7 +136,7 @@ def objects(world) -> dict:
     return {
         "invoice": _invoice(world.case),
         "other_invoice": _invoice(world.other_case),
-        "batch": DraftBatch.objects.create(
+        "fee_draft_batch": DraftBatch.objects.create(
             organisation=world.org, requested_by=world.mediator, on=date(2024, 7, 1)
         ),
         "service": service_record(
@@ -214,7 +214,7 @@ MATRIX = {
         lambda o: [],
         {**BATCH_PAGE, **{role: 302 for role, code in BATCH_PAGE.items() if code == 200}},
     ),
-    "fees:draft_batch_status": ("get", lambda o: [o["batch"].pk], OWN_BATCH),
+    "fees:draft_batch_status": ("get", lambda o: [o["fee_draft_batch"].pk], OWN_BATCH),
 }
 
 EXTRA = [
