@@ -129,16 +129,28 @@ def _case_run(
 ) -> tuple[Counter, Counter]:
     created: Counter = Counter()
     settled: Counter = Counter()
+    # What the case already holds is read once, not once per duty or per kind: the run goes
+    # over every case every day.
+    recorded = set(
+        Duty.objects.filter(case=case, due_date__gt=start, due_date__lte=end).values_list(
+            "kind", "due_date", "subject"
+        )
+    )
     for kind in kinds if produce else ():
         for spec in kind.produce(case, start, end):
             if spec.kind != kind.code or not (start < spec.due_date <= end):
                 raise ValueError(f"{kind.code}: produced {spec!r} outside ({start}, {end}]")
+            if (spec.kind, spec.due_date, spec.subject) in recorded:
+                continue
             if _record(case, spec, run):
                 created[kind.code] += 1
+    open_by_kind: dict[str, list[Duty]] = {}
+    for duty in selectors.open_duties(case=case):
+        open_by_kind.setdefault(duty.kind, []).append(duty)
     for kind in kinds:
         if kind.settled is None:
             continue
-        duties = selectors.open_duties(case=case, kind=kind.code)
+        duties = open_by_kind.get(kind.code)
         if not duties:
             continue
         done = kind.settled(duties)

@@ -190,6 +190,10 @@ def _letter_errors(
 def _record_in_negotiation_log(*, letter: Letter, copies: list[RenderedCopy], by: User) -> None:
     """A letter sent appears in the negotiation history of each creditor it went to, directly
     or through its representative (issue #16): one contact entry per creditor addressee."""
+    creditors = Creditor.objects.in_bulk({c.addressee.creditor_id for c in copies} - {None})
+    representatives = Representative.objects.in_bulk(
+        {c.addressee.representative_id for c in copies} - {None}
+    )
     seen: set[tuple[int, int | None]] = set()
     for copy in copies:
         creditor_id = copy.addressee.creditor_id
@@ -204,12 +208,8 @@ def _record_in_negotiation_log(*, letter: Letter, copies: list[RenderedCopy], by
         contact_record(
             case=letter.case,
             data=ContactData(
-                creditor=Creditor.objects.get(pk=creditor_id),
-                representative=(
-                    Representative.objects.get(pk=copy.addressee.representative_id)
-                    if copy.addressee.representative_id
-                    else None
-                ),
+                creditor=creditors[creditor_id],
+                representative=representatives.get(copy.addressee.representative_id),
                 date=letter.sent_on,
                 channel=Channel.LETTER,
                 summary=summary,

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from core.dates import add_years, anniversary, years_between
+from core.dates import add_years, anniversaries_in, anniversary, years_between
 
 ONE_DAY = timedelta(days=1)
 
@@ -88,14 +88,9 @@ def follow_up_parts(
 
 def anniversaries_between(admissibility: date, after: date, up_to: date) -> tuple[date, ...]:
     """Anniversaries ``admissibility + k years`` (k >= 1) with ``after < anniversary <= up_to``
-    (fees.md §4 and the JustRestart bound of §6)."""
-    found = []
-    k = max(1, years_between(admissibility, after))
-    while (day := anniversary(admissibility, k)) <= up_to:
-        if day > after:
-            found.append(day)
-        k += 1
-    return tuple(found)
+    (fees.md §4 and the JustRestart bound of §6): the dates of ``core.dates.anniversaries_in``,
+    the one rule the calendar uses too."""
+    return tuple(day for _k, day in anniversaries_in(admissibility, after, up_to))
 
 
 def latest_anniversary(admissibility: date, on: date) -> date:
