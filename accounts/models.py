@@ -11,9 +11,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import hex_validator, random_hex
 from stdnum.be import vat as be_vat
 
 from core.divisions import Division
+from core.fields import EncryptedCharField
 from core.roles import Role
 
 
@@ -147,3 +151,85 @@ class ClerkDivision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.clerk} – {self.get_division_display()}"
+
+
+# Second factor (issue 13): the authenticator's shared secret and the recovery codes are
+# secrets that let whoever reads the database pass the second factor. django-otp's own
+# TOTPDevice and StaticToken keep them in clear, so the app keeps its own devices: the secret
+# is encrypted at rest (core.crypto, FIELD_ENCRYPTION_KEYS, re-encrypted with the national
+# numbers by ``manage.py reencrypt_national_numbers``) and a recovery code is kept only as a
+# keyed hash. The TOTP arithmetic is django-otp's (django_otp.oath.TOTP, RFC 6238).
+
+
+def _default_totp_key() -> str:
+    return random_hex(20)
+
+
+def _validate_totp_key(value: str) -> None:
+    hex_validator()(value)
+
+
+class AuthenticatorDevice(TimestampMixin, ThrottlingMixin, Device):
+    """An authenticator app (TOTP, RFC 6238) whose shared secret is encrypted at rest."""
+
+    key = EncryptedCharField(
+        max_length=80, validators=[_validate_totp_key], default=_default_totp_key
+    )
+    step = models.PositiveSmallIntegerField(default=30)
+    t0 = models.BigIntegerField(default=0)
+    digits = models.PositiveSmallIntegerField(choices=[(6, 6), (8, 8)], default=6)
+    tolerance = models.PositiveSmallIntegerField(default=1)
+    drift = models.SmallIntegerField(default=0)
+    last_t = models.BigIntegerField(default=-1)
+
+    class Meta(Device.Meta):
+        verbose_name = _("application d'authentification")
+        verbose_name_plural = _("applications d'authentification")
+
+    # The verification, throttling and provisioning URL are django-otp's TOTPDevice's own,
+    # reading the same attribute names (the secret is decrypted when the row is read).
+    bin_key = TOTPDevice.bin_key
+    verify_token = TOTPDevice.verify_token
+    get_throttle_factor = TOTPDevice.get_throttle_factor
+    config_url = TOTPDevice.config_url
+    _read_str_from_settings = TOTPDevice._read_str_from_settings
+
+
+def recovery_code_digest(code: str) -> str:
+    """The keyed hash a recovery code is kept as (HMAC under SECRET_KEY; spaces and case of
+    what the user types do not matter)."""
+    normalised = "".join(code.split()).lower()
+    return salted_hmac("accounts.recovery-code", normalised, algorithm="sha256").hexdigest()
+
+
+class RecoveryCodeDevice(ThrottlingMixin, Device):
+    """The user's single-use recovery codes, each kept as a keyed hash only."""
+
+    class Meta(Device.Meta):
+        verbose_name = _("codes de secours")
+        verbose_name_plural = _("codes de secours")
+
+    def verify_token(self, token) -> bool:
+        allowed, _data = self.verify_is_allowed()
+        if not allowed:
+            return False
+        deleted, _rows = self.codes.filter(digest=recovery_code_digest(str(token))).delete()
+        if deleted:
+            self.throttle_reset(commit=True)
+            return True
+        self.throttle_increment(commit=True)
+        return False
+
+    def get_throttle_factor(self) -> int:
+        return 1
+
+
+class RecoveryCode(models.Model):
+    device = models.ForeignKey(RecoveryCodeDevice, on_delete=models.CASCADE, related_name="codes")
+    digest = models.CharField(max_length=64)
+
+    class Meta:
+        indexes = [models.Index(fields=["device", "digest"])]
+
+    def __str__(self) -> str:
+        return f"{self.device} #{self.pk}"  # the code itself is not known

@@ -8,9 +8,8 @@ from django.conf import settings
 from django.db.models import Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import User
+from .models import AuthenticatorDevice, User
 
 LOGIN_EVENTS_SHOWN = 100
 
@@ -50,7 +49,7 @@ def organisation_members_security(*, actor: User) -> list[MemberSecurity]:
     members = list(User.objects.filter(organisation_id=actor.organisation_id, is_active=True))
     failures = failures_by_username([m.username for m in members])
     enrolled = set(
-        TOTPDevice.objects.filter(user__in=members, confirmed=True).values_list(
+        AuthenticatorDevice.objects.filter(user__in=members, confirmed=True).values_list(
             "user_id", flat=True
         )
     )

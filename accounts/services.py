@@ -17,10 +17,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.plugins.otp_static.models import StaticToken
 
-from .models import Organisation, User
+from .models import (
+    AuthenticatorDevice,
+    Organisation,
+    RecoveryCode,
+    RecoveryCodeDevice,
+    User,
+    recovery_code_digest,
+)
 
 OrganisationCallback = Callable[[Organisation], object]
 
@@ -116,8 +122,8 @@ def mfa_reset(*, actor: User, member: User) -> None:
     """Remove the second factor of ``member`` (a lost phone): they enrol again at their next
     login, and their open sessions end."""
     _check_same_organisation(actor=actor, member=member)
-    TOTPDevice.objects.filter(user=member).delete()
-    StaticDevice.objects.filter(user=member).delete()
+    AuthenticatorDevice.objects.filter(user=member).delete()
+    RecoveryCodeDevice.objects.filter(user=member).delete()
     user_sessions_end(user=member)
 
 
@@ -130,22 +136,22 @@ def user_sessions_end(*, user: User) -> None:
 
 
 @transaction.atomic
-def mfa_enrolment_device(*, user: User) -> TOTPDevice:
+def mfa_enrolment_device(*, user: User) -> AuthenticatorDevice:
     """The authenticator being enrolled by ``user`` (not confirmed yet), created on first
     call with a new secret."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    device = AuthenticatorDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
     if device is None:
-        device = TOTPDevice.objects.create(
+        device = AuthenticatorDevice.objects.create(
             user=user, name=str(_("Application d'authentification")), confirmed=False
         )
     return device
 
 
 @transaction.atomic
-def mfa_enrolment_confirm(*, user: User, token: str) -> tuple[TOTPDevice, list[str]]:
+def mfa_enrolment_confirm(*, user: User, token: str) -> tuple[AuthenticatorDevice, list[str]]:
     """Confirm the authenticator being enrolled with a code it shows; it replaces any former
     one. Returns the device and new recovery codes (to be shown once)."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    device = AuthenticatorDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
     if device is None:
         raise ValidationError({"token": _("Recommencez l'inscription : aucun appareil en cours.")})
     allowed, _data = device.verify_is_allowed()
@@ -153,7 +159,7 @@ def mfa_enrolment_confirm(*, user: User, token: str) -> tuple[TOTPDevice, list[s
         raise ValidationError({"token": _("Trop de codes erronés : patientez un instant.")})
     if not device.verify_token(token.strip()):
         raise ValidationError({"token": _("Ce code n'est pas valable.")})
-    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    AuthenticatorDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     return device, mfa_recovery_codes_renew(user=user)
@@ -162,8 +168,24 @@ def mfa_enrolment_confirm(*, user: User, token: str) -> tuple[TOTPDevice, list[s
 @transaction.atomic
 def mfa_recovery_codes_renew(*, user: User) -> list[str]:
     """New single-use recovery codes for ``user``; the former ones stop working."""
-    StaticDevice.objects.filter(user=user).delete()
-    device = StaticDevice.objects.create(user=user, name=str(_("Codes de secours")), confirmed=True)
+    RecoveryCodeDevice.objects.filter(user=user).delete()
+    device = RecoveryCodeDevice.objects.create(
+        user=user, name=str(_("Codes de secours")), confirmed=True
+    )
     codes = [StaticToken.random_token() for _i in range(settings.MFA_RECOVERY_CODES)]
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    # Kept as keyed hashes only: the codes are shown once and cannot be read back.
+    RecoveryCode.objects.bulk_create(
+        RecoveryCode(device=device, digest=recovery_code_digest(code)) for code in codes
+    )
     return codes
+
+
+@transaction.atomic
+def authenticator_secrets_reencrypt() -> int:
+    """Encrypt every authenticator secret again under the first key of FIELD_ENCRYPTION_KEYS
+    (the rotation step, run by ``manage.py reencrypt_national_numbers``)."""
+    count = 0
+    for device in AuthenticatorDevice.objects.select_for_update().order_by("pk"):
+        device.save(update_fields=["key"])  # read in clear, written under the first key
+        count += 1
+    return count

@@ -7,8 +7,8 @@ import re
 
 import pytest
 from django.urls import reverse
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.models import AuthenticatorDevice
 from tests.factories import OrganisationFactory, UserFactory, make_case
 from tests.security.test_mfa import code
 from tests.test_browser import CHROMIUM, browser_page, log_in, shot  # noqa: F401 (fixture)
@@ -63,7 +63,7 @@ def test_pages_work_under_the_policy(live_server, browser_page):  # noqa: F811
         # Second factor: the QR code is drawn by the server, the code confirms it.
         page.goto(f"{base}{reverse('accounts:mfa_setup')}")
         expect(page.locator("#mfa-qr svg")).to_be_visible()
-        device = TOTPDevice.objects.get(user=mediator, confirmed=False)
+        device = AuthenticatorDevice.objects.get(user=mediator, confirmed=False)
         page.fill("#id_token", code(device))
         page.click("button[type=submit]:has-text('Activer')")
         expect(page.locator("#recovery-codes li")).to_have_count(10)
