@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 class AuditAction(models.TextChoices):
     LOGIN = "login", _("Connexion")
     LOGIN_FAILED = "login_failed", _("Échec de connexion")
+    LOGOUT = "logout", _("Déconnexion")
     CASE_VIEWED = "case_viewed", _("Consultation d'un dossier")
     NATIONAL_NUMBER_REVEALED = "nn_revealed", _("Numéro de registre national affiché")
     DOWNLOADED = "downloaded", _("Téléchargement (document ou export)")

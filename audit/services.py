@@ -157,6 +157,14 @@ def record_login(sender, request, user, **kwargs) -> None:
     audit_record(action=AuditAction.LOGIN, actor=user, request=request)
 
 
+def record_logout(sender, request, user, **kwargs) -> None:
+    """``user_logged_out``: the end of a session by the user (the button, or "Se déconnecter
+    partout" on this browser), with the client's address. A request without a logged-in user
+    (an expired session) has no one to record."""
+    if user is not None and user.is_authenticated:
+        audit_record(action=AuditAction.LOGOUT, actor=user, request=request)
+
+
 def record_login_failure(sender, credentials, request=None, **kwargs) -> None:
     """``user_login_failed``: the name tried (a known user's organisation reads it) and the
     client's address; never the password (Django has already masked it)."""

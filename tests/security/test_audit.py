@@ -207,6 +207,21 @@ def test_logins_and_failed_logins_are_recorded_with_the_address(world):
     assert "wrong" not in json.dumps(failed.changes) + failed.detail
 
 
+def test_a_logout_is_recorded_with_the_user_and_address(world):
+    client = Client()
+    client.post(
+        reverse("accounts:login"), {"username": world.mediator.username, "password": PASSWORD}
+    )
+    assert not events(action=AuditAction.LOGOUT)
+    client.post(reverse("accounts:logout"))
+    (logout,) = events(action=AuditAction.LOGOUT)
+    assert logout.actor_id == world.mediator.pk and logout.ip_address == "127.0.0.1"
+    assert logout.organisation_id == world.org.pk
+    # A second logout, without a session, records nothing more.
+    client.post(reverse("accounts:logout"))
+    assert len(events(action=AuditAction.LOGOUT)) == 1
+
+
 # --- who reads it ---------------------------------------------------------------------------
 
 
