@@ -1,6 +1,6 @@
-"""Headers: a strict Content-Security-Policy (django-csp; scripts from the app's static files
-only, no inline script or event handler in any page), and ``Cache-Control: no-store`` on every
-page and download (they hold personal data)."""
+"""Headers: a strict Content-Security-Policy (django-csp; scripts and styles from the app's
+static files only, no inline script, event handler or style in any page), and
+``Cache-Control: no-store`` on every page and download (they hold personal data)."""
 
 import re
 from html.parser import HTMLParser
@@ -41,6 +41,10 @@ class ScriptAudit(HTMLParser):
                 self.problems.append(f"<{tag} {name}=…>")
             if value and value.strip().lower().startswith("javascript:"):
                 self.problems.append(f"<{tag} {name}=javascript:…>")
+            if name.lower() == "style":
+                self.problems.append(f"<{tag} style=…> (inline style)")
+        if tag == "style":
+            self.problems.append("<style> element (inline style)")
 
     def handle_endtag(self, tag):
         if tag == "script":
@@ -76,6 +80,10 @@ def test_no_template_holds_an_inline_script_or_handler():
                 offenders.append(f"{path}: inline <script>")
             if re.search(r"\son[a-z]+\s*=", text):
                 offenders.append(f"{path}: event-handler attribute")
+            # Pages are served under style-src 'self'; a PDF's template (rendered by WeasyPrint,
+            # never served as a page) may style itself.
+            if "pdf" not in path.name and re.search(r"\sstyle\s*=|<style[\s>]", text):
+                offenders.append(f"{path}: inline style")
     assert not offenders, "\n".join(offenders)
 
 
@@ -86,6 +94,7 @@ def test_policy_allows_scripts_from_the_app_only(world):
     response = client.get(reverse("cases:list"))
     directives = csp_directives(response)
     assert directives["script-src"] == ["'self'"]
+    assert directives["style-src"] == ["'self'"]
     assert directives["default-src"] == ["'self'"]
     assert directives["object-src"] == ["'none'"]
     assert directives["frame-ancestors"] == ["'none'"]
