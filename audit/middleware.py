@@ -7,6 +7,7 @@ import re
 
 from .models import AuditAction
 from .services import audit_record
+from .tracking import current_user
 
 FILENAME = re.compile(r'filename="?([^";]+)"?')
 
@@ -16,7 +17,12 @@ class AuditMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
+        # The changes the request makes to tracked records (audit.tracking) are its user's.
+        token = current_user.set(getattr(request, "user", None))
+        try:
+            response = self.get_response(request)
+        finally:
+            current_user.reset(token)
         user = getattr(request, "user", None)
         if (
             user is None

@@ -127,6 +127,7 @@ def audit_changes(
     object_type: str = "",
     action: str = "",
     detail: str = "",
+    organisation_id: int | None = None,
 ) -> AuditEvent | None:
     """Record what changed between two snapshots (``snapshot``): a creation when ``before`` is
     empty, a deletion when ``after`` is, a change otherwise; nothing when nothing changed."""
@@ -149,6 +150,7 @@ def audit_changes(
         object_type=object_type,
         changes=changes,
         detail=detail,
+        organisation_id=organisation_id,
     )
 
 

@@ -7,6 +7,9 @@ class BankingConfig(AppConfig):
     verbose_name = _("Extraits bancaires et paiements SEPA")
 
     def ready(self):
+        from . import audit_trail  # models are ready only now
+
+        audit_trail.register()
         from . import clocks  # models are ready only now
 
         clocks.register()

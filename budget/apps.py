@@ -11,6 +11,9 @@ class BudgetConfig(AppConfig):
     verbose_name = _("Budget et pécule de médiation")
 
     def ready(self):
+        from . import audit_trail  # models are ready only now
+
+        audit_trail.register()
         case_views.register_tab(
             key="budget", label=_("Budget et pécule"), url_name="budget:case_budget", order=40
         )

@@ -9,6 +9,9 @@ class ClaimsConfig(AppConfig):
     verbose_name = _("Créanciers et créances")
 
     def ready(self):
+        from . import audit_trail  # models are ready only now
+
+        audit_trail.register()
         from . import clocks  # models are ready only now
 
         clocks.register()

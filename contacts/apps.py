@@ -9,6 +9,9 @@ class ContactsConfig(AppConfig):
     verbose_name = _("Négociations et contacts")
 
     def ready(self):
+        from . import audit_trail  # models are ready only now
+
+        audit_trail.register()
         case_views.register_tab(
             key="contacts", label=_("Négociations"), url_name="contacts:case_contacts", order=60
         )

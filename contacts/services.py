@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from audit.services import audit_changes, snapshot
+from audit.tracking import acting_as
 from cases.models import Case
 from cases.services import CaseData
 from claims.models import Creditor, Representation, Representative
@@ -128,17 +128,6 @@ def _apply(entry: ContactEntry, data: ContactData) -> None:
     entry.follow_up_on = data.follow_up_on
 
 
-AUDITED_FIELDS = (
-    "creditor",
-    "representative",
-    "date",
-    "channel",
-    "interlocutor",
-    "summary",
-    "outcome",
-    "follow_up_on",
-)
-
 
 def _save(entry: ContactEntry) -> None:
     entry.full_clean(exclude=["case", "recorded_by", "follow_up_done_by"])
@@ -159,16 +148,20 @@ def contact_record(
     errors = validate_contact(case, data, today or timezone.localdate())
     if errors:
         raise ValidationError(errors)
-    if close_open_follow_ups:
-        ContactEntry.objects.filter(
-            case=case,
-            creditor=data.creditor,
-            follow_up_on__isnull=False,
-            follow_up_done_at__isnull=True,
-        ).update(follow_up_done_at=timezone.now(), follow_up_done_by=by)
-    entry = ContactEntry(case=case, recorded_by=by)
-    _apply(entry, data)
-    _save(entry)
+    with acting_as(by):  # the audit trail records each change as ``by``'s (audit.tracking)
+        if close_open_follow_ups:
+            for done in ContactEntry.objects.select_for_update().filter(
+                case=case,
+                creditor=data.creditor,
+                follow_up_on__isnull=False,
+                follow_up_done_at__isnull=True,
+            ):
+                done.follow_up_done_at = timezone.now()
+                done.follow_up_done_by = by
+                done.save(update_fields=["follow_up_done_at", "follow_up_done_by", "updated_at"])
+        entry = ContactEntry(case=case, recorded_by=by)
+        _apply(entry, data)
+        _save(entry)
     return entry
 
 
@@ -178,9 +171,8 @@ def contact_update(
 ) -> ContactEntry:
     """Correct a contact. Moving or removing its follow-up date reopens the follow-up (a new
     date is a new reminder); keeping the date keeps it done or open as it was. The audit trail
-    records the correction, with ``by``."""
+    records the correction, with ``by`` (audit.tracking)."""
     entry = ContactEntry.objects.select_for_update().select_related("case").get(pk=entry.pk)
-    before = snapshot(entry, AUDITED_FIELDS)
     errors = validate_contact(entry.case, data, today or timezone.localdate(), unchanged=entry)
     if errors:
         raise ValidationError(errors)
@@ -188,9 +180,8 @@ def contact_update(
         entry.follow_up_done_at = None
         entry.follow_up_done_by = None
     _apply(entry, data)
-    _save(entry)
-    after = snapshot(entry, AUDITED_FIELDS)
-    audit_changes(actor=by, case=entry.case, obj=entry, before=before, after=after)
+    with acting_as(by):
+        _save(entry)
     return entry
 
 
@@ -209,7 +200,8 @@ def follow_up_mark_done(*, entry: ContactEntry, by: User) -> ContactEntry:
     follow_up_done_validate(entry=entry)
     entry.follow_up_done_at = timezone.now()
     entry.follow_up_done_by = by
-    entry.save(update_fields=["follow_up_done_at", "follow_up_done_by", "updated_at"])
+    with acting_as(by):
+        entry.save(update_fields=["follow_up_done_at", "follow_up_done_by", "updated_at"])
     return entry
 
 

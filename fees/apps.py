@@ -12,6 +12,9 @@ class FeesConfig(AppConfig):
     verbose_name = _("Honoraires")
 
     def ready(self):
+        from . import audit_trail  # models are ready only now
+
+        audit_trail.register()
         from agenda.registry import register_duty_kind
 
         from . import duties, selectors  # models are ready only now

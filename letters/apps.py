@@ -9,6 +9,9 @@ class LettersConfig(AppConfig):
     verbose_name = _("Courriers")
 
     def ready(self):
+        from . import audit_trail  # models are ready only now
+
+        audit_trail.register()
         from accounts.services import on_organisation_created  # models are ready only now
 
         from .services import letter_templates_ensure_defaults

@@ -10,6 +10,9 @@ class PlansConfig(AppConfig):
     verbose_name = _("Plans de règlement")
 
     def ready(self):
+        from . import audit_trail  # models are ready only now
+
+        audit_trail.register()
         case_views.register_tab(key="plan", label=_("Plan"), url_name="plans:case_plan", order=50)
         from . import clocks  # models are ready only now
 
