@@ -56,7 +56,7 @@ class SeizureScaleRecordAdmin(admin.ModelAdmin):
 class IntegrationIncomeRecordAdmin(admin.ModelAdmin):
     """The integration income follows the index: add each new amount here with its source."""
 
-    list_display = ("category", "effective_from", "amount", "shipped", "row_id")
+    list_display = ("category", "effective_from", "valid_until", "amount", "shipped", "row_id")
     list_filter = ("category", "shipped")
     search_fields = ("row_id", "source")
     readonly_fields = ("shipped", "created_at")
@@ -69,7 +69,7 @@ class IncomeInline(admin.TabularInline):
     model = IncomeLine
     extra = 0
     can_delete = False
-    readonly_fields = ("position", "kind", "label", "person", "amount")
+    readonly_fields = ("position", "kind", "label", "person", "outside_case", "amount")
 
     def has_add_permission(self, request, obj=None):
         return False

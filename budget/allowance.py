@@ -74,6 +74,11 @@ class IncomeKind(StrEnum):
     FAMILY_ALLOWANCES = "family_allowances"
     CPAS_AID = "cpas_aid"
     MAINTENANCE_RECEIVED = "maintenance_received"
+    # Disability allowances (loi du 27.02.1987): the income replacement allowance (ARR) and the
+    # integration allowance (AI); the income guarantee for the elderly (GRAPA, loi du 22.03.2001).
+    DISABILITY_REPLACEMENT = "disability_replacement"
+    DISABILITY_INTEGRATION = "disability_integration"
+    GRAPA = "grapa"
     OTHER = "other"
 
 
@@ -121,6 +126,28 @@ INCOME_RULES: dict[IncomeKind, KindRule] = {
         IncomeRule.EXEMPT,
         "revenu d'intégration ou aide sociale du CPAS",
         "art. 1410, § 2, C.J. : insaisissables",
+    ),
+    # The ARR replaces the income the disabled person cannot earn: a replacement income, under
+    # the brackets of art. 1409, § 1erbis, C.J. (docs/budget-rules.md, "Natures de revenus").
+    IncomeKind.DISABILITY_REPLACEMENT: KindRule(
+        IncomeRule.REPLACEMENT_SCALE,
+        "allocation de remplacement de revenus (ARR)",
+        "art. 1409, § 1erbis, C.J. (revenu de remplacement)",
+    ),
+    # The AI compensates the extra costs of a loss of autonomy; it is not a resource the
+    # creditors may reach: entirely protected like the other social allowances of art. 1410,
+    # § 2, C.J. (docs/budget-rules.md).
+    IncomeKind.DISABILITY_INTEGRATION: KindRule(
+        IncomeRule.EXEMPT,
+        "allocation d'intégration (AI)",
+        "art. 1410, § 2, C.J. : insaisissable",
+    ),
+    # The GRAPA is social assistance (means-tested, like the integration income): entirely
+    # protected (art. 1410, § 2, C.J.; docs/budget-rules.md).
+    IncomeKind.GRAPA: KindRule(
+        IncomeRule.EXEMPT,
+        "garantie de revenus aux personnes âgées (GRAPA)",
+        "art. 1410, § 2, C.J. : insaisissable",
     ),
     IncomeKind.OTHER: KindRule(
         IncomeRule.SEIZABLE,
@@ -229,13 +256,19 @@ class ScaleRow:
 
 @dataclass(frozen=True)
 class RisRow:
-    """The monthly integration income of ``category`` from ``effective_from``."""
+    """The monthly integration income of ``category`` from ``effective_from``.
+
+    ``valid_until`` (optional): the last day the row is known to apply when the row that
+    follows it is not encoded (an indexation whose amounts have no source yet): after that
+    day and before the next encoded row, no amount is in force and the computation raises
+    rather than applying a stale amount."""
 
     id: str
     category: RisCategory
     effective_from: date
     amount: Decimal
     source: str
+    valid_until: date | None = None
 
 
 @dataclass(frozen=True)
@@ -279,6 +312,10 @@ class LegalTables:
             for row in rows:
                 if not isinstance(row.amount, Decimal) or row.amount < 0:
                     raise LegalDataError(f"Ligne {row.id} : montant invalide {row.amount!r}.")
+                if row.valid_until is not None and row.valid_until < row.effective_from:
+                    raise LegalDataError(
+                        f"Ligne {row.id} : valid_until précède le début de la ligne."
+                    )
             for before, after in zip(rows, rows[1:], strict=False):
                 if before.effective_from == after.effective_from:
                     raise LegalDataError(
@@ -316,6 +353,23 @@ class LegalTables:
         category = RisCategory(category)
         rows = self._ris[category]
         index = bisect.bisect_right([r.effective_from for r in rows], on) - 1
+        if index >= 0 and rows[index].valid_until is not None and on > rows[index].valid_until:
+            row = rows[index]
+            following = rows[index + 1].effective_from if index + 1 < len(rows) else None
+            raise NoRowInForce(
+                f"Aucun montant du revenu d'intégration « {RIS_LABELS[category]} » n'est encodé "
+                f"pour le {format_date(on)} : la ligne « {row.id} » a cessé de s'appliquer après "
+                f"le {format_date(row.valid_until)}"
+                + (
+                    f" et la suivante ne s'applique qu'à partir du {format_date(following)}"
+                    if following
+                    else ""
+                )
+                + ". Un administrateur peut ajouter le montant en vigueur à cette date avec sa "
+                "source (Moniteur belge).",
+                table="integration_income",
+                on=on,
+            )
         if index < 0:
             label = RIS_LABELS[category]
             if not rows:
@@ -420,6 +474,7 @@ def rows_from_json(document: Mapping[str, Any]) -> tuple[list[ScaleRow], list[Ri
                 effective_from=_date(raw["effective_from"], where),
                 amount=_decimal(raw["amount"], where),
                 source=raw["source"],
+                valid_until=(_date(raw["valid_until"], where) if raw.get("valid_until") else None),
             )
         )
     return scales, ris
@@ -442,19 +497,100 @@ def load_default_tables() -> LegalTables:
 @dataclass(frozen=True)
 class Income:
     """One monthly net income of the budget. ``person`` is the applicant who receives it (1 or
-    2); household incomes that belong to no applicant are given to applicant 1 by the caller."""
+    2); household incomes that belong to no applicant are given to applicant 1 by the caller.
+
+    ``outside_case``: the income of the applicant's spouse or partner who is **not** a party to
+    the case. It is shown as the household's context but is not the applicant's income: it is
+    not paid into the mediation account (domain README, step 2: *all income of the applicant*),
+    so it counts neither in the resources, nor in the non-seizable amount, nor in what is
+    available for the creditors (docs/budget-rules.md)."""
 
     kind: IncomeKind
     amount: Decimal
     person: int = 1
     label: str = ""
+    outside_case: bool = False
 
 
 @dataclass(frozen=True)
 class Household:
+    """Who lives in the household: ``adults`` (the applicants included), ``applicants`` (the
+    persons party to the case: one, or a couple), ``partner_outside_case`` (the applicant lives
+    with a spouse or partner who is not a party to the case), ``dependent_children``."""
+
     ris_category: RisCategory
     dependent_children: int = 0
     adults: int = 1
+    applicants: int = 1
+    partner_outside_case: bool = False
+
+    @property
+    def ris_multiplier(self) -> int:
+        """How many integration incomes of the category make the hard floor: each applicant
+        living as a cohabitant has their own (a couple in the case without child: 2 × the
+        cohabitant rate); the family rate covers the spouse or partner too (art. 14, § 1er,
+        3°, loi du 26.05.2002); a single person has one."""
+        if RisCategory(self.ris_category) is RisCategory.COHABITANT:
+            return max(self.applicants, 1)
+        return 1
+
+
+# Where each contradiction is reported (the fields of ``budget.services.BudgetData``).
+CATEGORY_FIELD = "ris_category"
+
+
+def household_problems(household: Household) -> dict[str, str]:
+    """The contradictions between the household's members and its integration-income
+    category (art. 14, § 1er, loi du 26.05.2002 concernant le droit à l'intégration sociale),
+    keyed by the field at fault, in French. Empty: consistent.
+
+    - the household counts the applicants, and the partner outside the case if any;
+    - a couple in the case has no other partner outside it;
+    - single (1°/2°: *personne isolée*): lives alone — no other adult;
+    - cohabitant (1°: lives under the same roof with one or more persons): at least two adults;
+    - family in charge (3°: *au moins un enfant mineur non marié*, since the law of
+      21.07.2016): at least one dependent child — a couple without child is two cohabitants."""
+    problems: dict[str, str] = {}
+    adults, children = household.adults, household.dependent_children
+    if household.applicants >= 2 and household.partner_outside_case:
+        problems["partner_outside_case"] = (
+            "Les deux requérants forment le couple du dossier : il n'y a pas d'autre conjoint "
+            "ou partenaire hors procédure."
+        )
+    needed = household.applicants + (1 if household.partner_outside_case else 0)
+    if adults < needed:
+        problems["adults"] = (
+            f"Le ménage compte au moins {needed} adultes : "
+            + (
+                "les deux requérants"
+                if household.applicants >= 2
+                else "le requérant"
+                + (" et son conjoint ou partenaire" if household.partner_outside_case else "")
+            )
+            + "."
+        )
+        return problems
+    category = RisCategory(household.ris_category)
+    if category is RisCategory.SINGLE and adults > 1:
+        problems[CATEGORY_FIELD] = (
+            f"Catégorie « {RIS_LABELS[category]} » incompatible avec le ménage : il compte "
+            f"{adults} adultes. Une personne qui vit sous le même toit qu'un autre adulte est "
+            "cohabitante (art. 14, § 1er, 1°, loi du 26.05.2002)."
+        )
+    elif category is RisCategory.COHABITANT and adults < 2:
+        problems[CATEGORY_FIELD] = (
+            f"Catégorie « {RIS_LABELS[category]} » incompatible avec le ménage : il ne compte "
+            "qu'un adulte. La personne qui vit seule est isolée (art. 14, § 1er, 2°, loi du "
+            "26.05.2002)."
+        )
+    elif category is RisCategory.FAMILY and children < 1:
+        problems[CATEGORY_FIELD] = (
+            f"Catégorie « {RIS_LABELS[category]} » incompatible avec le ménage : aucun enfant "
+            "à charge. Ce taux suppose au moins un enfant mineur non marié (art. 14, § 1er, "
+            "3°, loi du 26.05.2002) ; un couple sans enfant relève du taux cohabitant, une "
+            "fois par requérant."
+        )
+    return problems
 
 
 # --- results ---------------------------------------------------------------------------------
@@ -533,6 +669,10 @@ class NonSeizable:
     amount: Decimal
     working: tuple[str, ...]
     warnings: tuple[str, ...]
+    # The other entirely protected allowances (AI, GRAPA: art. 1410, § 2, C.J.).
+    other_exempt: Decimal = ZERO
+    # The income of a partner outside the case: context, not the applicant's resources.
+    outside_case: Decimal = ZERO
 
     @property
     def scale_row(self) -> ScaleRow:
@@ -553,6 +693,7 @@ class AllowanceFloors:
     hard_floor: Decimal
     working: tuple[str, ...]
     warnings: tuple[str, ...]
+    ris_multiplier: int = 1
 
     @property
     def on(self) -> date:
@@ -580,8 +721,15 @@ class AllowanceFloors:
         return self.ris.row  # type: ignore[return-value]
 
     @property
-    def ris_amount(self) -> Decimal:
+    def ris_rate(self) -> Decimal:
+        """The monthly amount of the category's row (one person's)."""
         return self.ris_row.amount
+
+    @property
+    def ris_amount(self) -> Decimal:
+        """The integration income in the hard floor: the row's amount × how many persons it
+        is due to (:attr:`Household.ris_multiplier`)."""
+        return round_cents(self.ris_row.amount * self.ris_multiplier)
 
     @property
     def scale_row(self) -> ScaleRow:
@@ -606,7 +754,10 @@ class AllowanceFloors:
             "seizable": str(self.seizable),
             "family_allowances": str(self.family_allowances),
             "ris": str(self.ris_amount),
+            "ris_rate": str(self.ris_rate),
+            "ris_multiplier": self.ris_multiplier,
             "ris_category": str(self.household.ris_category),
+            "outside_case": str(self.non_seizable_part.outside_case),
             "hard_floor": str(self.hard_floor),
             "scale_row": self.scale_row.id,
             "ris_row": self.ris_row.id,
@@ -634,6 +785,8 @@ def _check_inputs(incomes: Sequence[Income], household: Household) -> None:
         raise InvalidBudget("Le nombre d'enfants à charge doit être compris entre 0 et 30.")
     if household.adults < 1:
         raise InvalidBudget("Le ménage compte au moins un adulte.")
+    if household.applicants < 1:
+        raise InvalidBudget("Le dossier compte au moins un requérant.")
     RisCategory(household.ris_category)
 
 
@@ -669,7 +822,8 @@ def _debtor(person: int, incomes: Sequence[Income], row: ScaleRow) -> _Debtor:
         return sum((i.amount for i in incomes if i.kind is kind), ZERO)
 
     earned = total(IncomeKind.EARNED)
-    replacement = total(IncomeKind.REPLACEMENT)
+    # replacement incomes: unemployment, sickness, pension, and the ARR (art. 1409, § 1erbis)
+    replacement = total(IncomeKind.REPLACEMENT) + total(IncomeKind.DISABILITY_REPLACEMENT)
     maintenance = total(IncomeKind.MAINTENANCE_RECEIVED)
     scale = Scale.EARNED if earned > 0 else Scale.REPLACEMENT
     brackets = _brackets(earned + replacement + maintenance, row, scale)
@@ -723,6 +877,8 @@ def compute_non_seizable(
     Raises :class:`NoRowInForce` when no bracket row covers ``on``."""
     incomes = tuple(incomes)
     _check_inputs(incomes, household)
+    outside = tuple(i for i in incomes if i.outside_case)
+    incomes = tuple(i for i in incomes if not i.outside_case)
     in_force = tables.scale_in_force(on)
     row: ScaleRow = in_force.row  # type: ignore[assignment]
     working = [f"Barème de l'art. 1409 C.J. appliqué le {format_date(on)} : {row.describe()}."]
@@ -781,12 +937,28 @@ def compute_non_seizable(
             f"Allocations familiales {eur(family)} et revenu d'intégration ou aide sociale du "
             f"CPAS {eur(cpas)} : entièrement insaisissables (art. 1410, § 2, C.J.)."
         )
+    # The other allowances the law protects entirely (AI, GRAPA).
+    other_exempt = ZERO
+    for kind in (IncomeKind.DISABILITY_INTEGRATION, IncomeKind.GRAPA):
+        value = total(kind)
+        if value:
+            other_exempt += value
+            rule = INCOME_RULES[kind]
+            working.append(f"{rule.label.capitalize()} {eur(value)} : {rule.reference}.")
     if other:
         working.append(
             f"Autres revenus {eur(other)} : non protégés par les art. 1409 et 1410 C.J., "
             "entièrement saisissables."
         )
-    amount = sum((f.non_seizable for f in floors), ZERO) + family + cpas
+    outside_total = sum((i.amount for i in outside), ZERO)
+    if outside:
+        working.append(
+            f"Revenus du conjoint ou partenaire hors procédure {eur(outside_total)} : contexte "
+            "du ménage, ce ne sont pas les revenus du requérant (ils ne sont pas versés sur le "
+            "compte de médiation) ; ils ne comptent ni dans les ressources ni dans les "
+            "planchers."
+        )
+    amount = sum((f.non_seizable for f in floors), ZERO) + family + cpas + other_exempt
     resources = sum((i.amount for i in incomes), ZERO)
     working.append(
         f"Quotité insaisissable du ménage : {eur(amount)} sur {eur(resources)} de ressources "
@@ -805,6 +977,8 @@ def compute_non_seizable(
         amount=round_cents(amount),
         working=tuple(working),
         warnings=tuple(warnings),
+        other_exempt=round_cents(other_exempt),
+        outside_case=round_cents(outside_total),
     )
 
 
@@ -858,6 +1032,10 @@ def compute_floors(
     ris_row: RisRow = ris.row  # type: ignore[assignment]
     working = list(part.working)
     warnings = list(part.warnings)
+    for problem in household_problems(household).values():
+        # A version recorded before the check (services refuse new ones): said, not hidden.
+        warnings.append(f"Composition du ménage : {problem}")
+        working.append(warnings[-1])
     working.append(
         f"Revenu d'intégration, catégorie « {RIS_LABELS[category]} », le {format_date(on)} : "
         f"{eur(ris_row.amount)} (ligne « {ris_row.id} » en vigueur depuis le "
@@ -868,12 +1046,21 @@ def compute_floors(
             f"Aucun montant du revenu d'intégration n'est encodé pour {on.year} : le montant le "
             "plus récent (en vigueur depuis le "
             f"{format_date(ris_row.effective_from)}) est appliqué. "
-            "À vérifier : le revenu d'intégration suit l'indice des prix."
+            f"À vérifier dès la publication au Moniteur belge des montants {on.year} : le revenu "
+            "d'intégration suit l'indice des prix."
         )
         working.append(warnings[-1])
-    hard_floor = round_cents(ris_row.amount + part.family_allowances)
+    multiplier = household.ris_multiplier
+    ris_total = round_cents(ris_row.amount * multiplier)
+    if multiplier > 1:
+        working.append(
+            f"Revenu d'intégration du ménage : {multiplier} requérants cohabitants, chacun au "
+            f"taux cohabitant (droit individuel, art. 14, § 1er, 1°, loi du 26.05.2002) : "
+            f"{multiplier} × {eur(ris_row.amount)} = {eur(ris_total)}."
+        )
+    hard_floor = round_cents(ris_total + part.family_allowances)
     working.append(
-        f"Plancher absolu (art. 1675/9, § 4, C.J.) : revenu d'intégration {eur(ris_row.amount)} "
+        f"Plancher absolu (art. 1675/9, § 4, C.J.) : revenu d'intégration {eur(ris_total)} "
         f"+ allocations familiales {eur(part.family_allowances)} = {eur(hard_floor)}."
     )
     if hard_floor > part.resources:
@@ -888,6 +1075,7 @@ def compute_floors(
         hard_floor=hard_floor,
         working=tuple(working),
         warnings=tuple(warnings),
+        ris_multiplier=multiplier,
     )
 
 

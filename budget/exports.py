@@ -97,6 +97,8 @@ def budget_report(version: BudgetVersion) -> BudgetReport:
     names = {a.position: a.full_name for a in applicants}
 
     def receiver(line: IncomeLine) -> str:
+        if line.outside_case:
+            return _("Conjoint ou partenaire hors procédure")
         if line.person:
             return names.get(line.person, "")
         if len(applicants) == 1 and INCOME_RULES[IncomeKind(line.kind)].under_scale:
@@ -122,7 +124,14 @@ def budget_report(version: BudgetVersion) -> BudgetReport:
         version=version,
         applicants=applicants,
         incomes=[
-            (line, receiver(line), income_rule_label(line.kind)) for line in version.incomes.all()
+            (
+                line,
+                receiver(line),
+                _("Hors procédure : pas un revenu du requérant, non compté")
+                if line.outside_case
+                else income_rule_label(line.kind),
+            )
+            for line in version.incomes.all()
         ],
         charges=list(version.charges.all()),
         totals=selectors.totals_of(version),

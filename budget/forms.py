@@ -40,12 +40,21 @@ class BudgetVersionForm(forms.Form):
     )
     adults = forms.IntegerField(label=_("Adultes du ménage"), min_value=1, max_value=20)
     dependent_children = forms.IntegerField(label=_("Enfants à charge"), min_value=0, max_value=30)
+    partner_outside_case = forms.BooleanField(
+        label=_("Conjoint ou partenaire hors procédure"),
+        required=False,
+        help_text=_(
+            "Le requérant vit avec un conjoint ou partenaire qui n'est pas partie au règlement "
+            "collectif (compté parmi les adultes)."
+        ),
+    )
     ris_category = forms.ChoiceField(
         label=_("Catégorie du revenu d'intégration"),
         choices=RisCategory.choices,
         help_text=_(
-            "Isolé, cohabitant, ou famille à charge (au moins un enfant mineur "
-            "non marié, ou un couple choisissant ce taux)."
+            "Isolé (vit seul), cohabitant (vit avec un autre adulte ; un couple sans enfant : "
+            "le taux cohabitant pour chaque requérant), ou famille à charge (au moins un "
+            "enfant mineur non marié)."
         ),
     )
     note = forms.CharField(
@@ -64,6 +73,7 @@ class BudgetVersionForm(forms.Form):
                 Column("dependent_children", css_class="col-md-3"),
                 Column("ris_category", css_class="col-md-6"),
             ),
+            "partner_outside_case",
             "note",
         )
 
@@ -96,8 +106,9 @@ class IncomeLineForm(_LineForm):
         label=_("Requérant"), required=False, coerce=int, empty_value=None, choices=[]
     )
     amount = _amount_field(_("Montant mensuel (€)"))
+    outside_case = forms.BooleanField(label=_("Conjoint hors procédure"), required=False)
 
-    field_order = ["kind", "label", "person", "amount"]
+    field_order = ["kind", "label", "person", "amount", "outside_case"]
 
     def __init__(self, *args, persons=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -141,6 +152,7 @@ class IncomeFormSet(_LineFormSet):
                 amount=f.cleaned_data["amount"],
                 label=f.cleaned_data.get("label") or "",
                 person=f.cleaned_data.get("person"),
+                outside_case=bool(f.cleaned_data.get("outside_case")),
             )
             for f in self.lines()
         ]
@@ -183,6 +195,7 @@ def budget_data(form: BudgetVersionForm, incomes: IncomeFormSet, charges: Charge
         ris_category=c["ris_category"],
         adults=c["adults"],
         dependent_children=c["dependent_children"],
+        partner_outside_case=bool(c.get("partner_outside_case")),
         incomes=incomes.to_data(),
         charges=charges.to_data(),
         reason=c.get("reason") or "",

@@ -55,6 +55,8 @@ def shipped_integration_income_rows() -> list[dict[str, Any]]:
             "category": row.category.value,
             "effective_from": row.effective_from,
             "amount": row.amount,
+            # only when set: the rows released before the field existed stay as they were
+            **({"valid_until": row.valid_until} if row.valid_until else {}),
             "source": row.source,
         }
         for row in _shipped()[1]

@@ -148,6 +148,15 @@ class IntegrationIncomeRecord(models.Model):
     category = models.CharField(_("catégorie"), max_length=16, choices=RisCategory.choices)
     effective_from = models.DateField(_("en vigueur depuis"))
     amount = MoneyField(_("montant mensuel"))
+    valid_until = models.DateField(
+        _("en vigueur au moins jusqu'au"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "À remplir quand le montant suivant (une indexation) n'est pas encore encodé : "
+            "après cette date, aucun montant n'est appliqué tant que le suivant manque."
+        ),
+    )
     source = models.TextField(_("source"))
     shipped = models.BooleanField(_("livrée avec l'application"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -172,6 +181,12 @@ class IntegrationIncomeRecord(models.Model):
             f"RIS {self.get_category_display()} @ {format_date(self.effective_from)}: {self.amount}"
         )
 
+    def clean(self) -> None:
+        if self.valid_until and self.effective_from and self.valid_until < self.effective_from:
+            raise ValidationError(
+                {"valid_until": _("Cette date ne peut précéder la date d'entrée en vigueur.")}
+            )
+
 
 # --- the budget -----------------------------------------------------------------------------
 
@@ -191,6 +206,14 @@ class BudgetVersion(models.Model):
     )
     adults = models.PositiveSmallIntegerField(_("adultes du ménage"), default=1)
     dependent_children = models.PositiveSmallIntegerField(_("enfants à charge"), default=0)
+    partner_outside_case = models.BooleanField(
+        _("conjoint ou partenaire hors procédure"),
+        default=False,
+        help_text=_(
+            "Le requérant vit avec un conjoint ou partenaire qui n'est pas partie au "
+            "règlement collectif : ses revenus ne sont pas ceux du requérant."
+        ),
+    )
     ris_category = models.CharField(
         _("catégorie du revenu d'intégration"), max_length=16, choices=RisCategory.choices
     )
@@ -223,6 +246,18 @@ class IncomeKind(models.TextChoices):
     FAMILY_ALLOWANCES = PureIncomeKind.FAMILY_ALLOWANCES.value, _("Allocations familiales")
     CPAS_AID = PureIncomeKind.CPAS_AID.value, _("Revenu d'intégration, aide sociale du CPAS")
     MAINTENANCE_RECEIVED = PureIncomeKind.MAINTENANCE_RECEIVED.value, _("Pension alimentaire reçue")
+    DISABILITY_REPLACEMENT = (
+        PureIncomeKind.DISABILITY_REPLACEMENT.value,
+        _("Allocation de remplacement de revenus (ARR, personnes handicapées)"),
+    )
+    DISABILITY_INTEGRATION = (
+        PureIncomeKind.DISABILITY_INTEGRATION.value,
+        _("Allocation d'intégration (AI, personnes handicapées)"),
+    )
+    GRAPA = (
+        PureIncomeKind.GRAPA.value,
+        _("Garantie de revenus aux personnes âgées (GRAPA)"),
+    )
     OTHER = PureIncomeKind.OTHER.value, _("Autre revenu (saisissable)")
 
 
@@ -246,6 +281,9 @@ class IncomeLine(models.Model):
     # edited, a budget line must survive it.
     person = models.PositiveSmallIntegerField(_("requérant"), null=True, blank=True)
     amount = MoneyField(_("montant mensuel"))
+    # The partner's income when the partner is not a party to the case: shown as the
+    # household's context, never counted as the applicant's (budget.allowance.Income).
+    outside_case = models.BooleanField(_("revenu du conjoint hors procédure"), default=False)
 
     class Meta:
         verbose_name = _("revenu")

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -114,6 +114,7 @@ def legal_tables() -> LegalTables:
             effective_from=r.effective_from,
             amount=r.amount,
             source=r.source,
+            valid_until=r.valid_until,
         )
         for r in IntegrationIncomeRecord.objects.order_by("category", "effective_from")
     ]
@@ -132,7 +133,12 @@ def versions_of(case: Case) -> list[BudgetVersion]:
     versions = list(
         _versions(case)
         .select_related("created_by")
-        .annotate(total_incomes=Sum("incomes__amount", default=ZERO))
+        .annotate(
+            # the applicant's resources: a partner's income outside the case is not in them
+            total_incomes=Sum(
+                "incomes__amount", filter=Q(incomes__outside_case=False), default=ZERO
+            )
+        )
         .order_by("-number")
     )
     charges = dict(
@@ -220,16 +226,20 @@ def incomes_of(version: BudgetVersion) -> list[Income]:
             amount=line.amount,
             person=line.person or 1,
             label=line.label,
+            outside_case=line.outside_case,
         )
         for line in version.incomes.all()
     ]
 
 
 def household_of(version: BudgetVersion) -> Household:
+    """The household of a version; the applicants are the case's (one, or a couple)."""
     return Household(
         ris_category=RisCategory(version.ris_category),
         dependent_children=version.dependent_children,
         adults=version.adults,
+        applicants=max(len(version.case.applicants.all()), 1),
+        partner_outside_case=version.partner_outside_case,
     )
 
 
@@ -251,6 +261,7 @@ class BudgetTotals:
     resources: Decimal
     charges: Decimal
     charges_paid_from_account: Decimal
+    outside_case: Decimal = ZERO  # a partner's income outside the case (context only)
 
     @property
     def balance(self) -> Decimal:
@@ -258,13 +269,18 @@ class BudgetTotals:
 
 
 def totals_of(version: BudgetVersion) -> BudgetTotals:
-    incomes = list(version.incomes.all())
+    """The version's monthly totals. The resources are the applicant's (what is paid into the
+    mediation account): a partner's income outside the case is not in them."""
+    incomes = [line for line in version.incomes.all() if not line.outside_case]
     charges = list(version.charges.all())
     return BudgetTotals(
         resources=sum((line.amount for line in incomes), ZERO),
         charges=sum((line.amount for line in charges), ZERO),
         charges_paid_from_account=sum(
             (line.amount for line in charges if line.paid_from_account), ZERO
+        ),
+        outside_case=sum(
+            (line.amount for line in version.incomes.all() if line.outside_case), ZERO
         ),
     )
 

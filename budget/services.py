@@ -26,11 +26,14 @@ from .allowance import (
     MAX_CHILDREN,
     AllowanceCheck,
     AllowanceFloors,
+    Household,
     NoRowInForce,
     check_allowance,
+    household_problems,
     negative_allowance,
 )
 from .allowance import IncomeKind as PureIncomeKind
+from .allowance import RisCategory as PureRisCategory
 from .models import (
     AllowanceDecision,
     BudgetVersion,
@@ -52,6 +55,7 @@ class IncomeData:
     amount: Decimal
     label: str = ""
     person: int | None = None
+    outside_case: bool = False  # the income of a partner outside the case (context only)
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,7 @@ class BudgetData:
     adults: int = 1
     dependent_children: int = 0
     incomes: list[IncomeData] = field(default_factory=list)
+    partner_outside_case: bool = False
     charges: list[ChargeData] = field(default_factory=list)
     reason: str = ""
     note: str = ""
@@ -129,12 +134,20 @@ def _income_errors(line: IncomeData, number: int, applicants: int) -> dict[str, 
         errors["amount"] = amount
     if len(line.label) > LABEL_LENGTH:
         errors["label"] = [_("%(where)s : libellé trop long.") % {"where": where}]
-    if line.person is not None and not 1 <= line.person <= applicants:
+    if line.outside_case and line.person is not None:
+        errors["person"] = [
+            _(
+                "%(where)s : le revenu du conjoint ou partenaire hors procédure n'est pas celui "
+                "d'un requérant ; laissez « Requérant » sur « Ménage »."
+            )
+            % {"where": where}
+        ]
+    elif line.person is not None and not 1 <= line.person <= applicants:
         errors["person"] = [
             _("%(where)s : ce requérant n'existe pas dans le dossier.") % {"where": where}
         ]
     under_scale = INCOME_RULES[PureIncomeKind(line.kind)].under_scale
-    if line.person is None and applicants > 1 and under_scale:
+    if line.person is None and applicants > 1 and under_scale and not line.outside_case:
         errors["person"] = [
             _(
                 "%(where)s : indiquez le requérant qui perçoit ce revenu ; les limites de "
@@ -198,9 +211,34 @@ def _validate_budget(case: Case | None, data: BudgetData, history: BudgetHistory
             _("Le nombre d'enfants à charge est compris entre 0 et %(max)s.")
             % {"max": MAX_CHILDREN},
         )
+    if (
+        not errors.get("adults")
+        and not errors.get("dependent_children")
+        and not errors.get("ris_category")
+    ):
+        # The category against the members (art. 14, § 1er, loi du 26.05.2002; the hard floor
+        # of art. 1675/9, § 4, C.J. follows it): budget.allowance.household_problems.
+        household = Household(
+            ris_category=PureRisCategory(data.ris_category),
+            dependent_children=data.dependent_children,
+            adults=data.adults,
+            applicants=max(history.applicants, 1),
+            partner_outside_case=bool(data.partner_outside_case),
+        )
+        for name, message in household_problems(household).items():
+            add(name, message)
     for number, line in enumerate(data.incomes, start=1):
         for messages in _income_errors(line, number, history.applicants).values():
             errors.setdefault("incomes", []).extend(messages)
+        if line.outside_case and not data.partner_outside_case:
+            add(
+                "incomes",
+                _(
+                    "Revenu, ligne %(n)s : un revenu du conjoint ou partenaire hors procédure "
+                    "suppose que le ménage compte un tel conjoint ou partenaire (cochez-le)."
+                )
+                % {"n": number},
+            )
     for number, line in enumerate(data.charges, start=1):
         for messages in _charge_errors(line, number).values():
             errors.setdefault("charges", []).extend(messages)
@@ -253,6 +291,7 @@ def budget_version_create(*, case: Case, data: BudgetData, by: User) -> BudgetVe
         date=data.date,
         adults=data.adults,
         dependent_children=data.dependent_children,
+        partner_outside_case=bool(data.partner_outside_case),
         ris_category=data.ris_category,
         reason=data.reason.strip(),
         note=data.note.strip(),
@@ -266,6 +305,7 @@ def budget_version_create(*, case: Case, data: BudgetData, by: User) -> BudgetVe
             label=line.label.strip(),
             person=line.person,
             amount=line.amount,
+            outside_case=bool(line.outside_case),
         )
         for position, line in enumerate(data.incomes, start=1)
     )

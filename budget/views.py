@@ -114,10 +114,17 @@ def _initial_from(case, version):
         "date": max(version.date, timezone.localdate().replace(day=1)),
         "adults": version.adults,
         "dependent_children": version.dependent_children,
+        "partner_outside_case": version.partner_outside_case,
         "ris_category": version.ris_category,
     }
     incomes = [
-        {"kind": li.kind, "label": li.label, "person": li.person, "amount": li.amount}
+        {
+            "kind": li.kind,
+            "label": li.label,
+            "person": li.person,
+            "amount": li.amount,
+            "outside_case": li.outside_case,
+        }
         for li in version.incomes.all()
     ]
     charges = [

@@ -179,6 +179,9 @@ def _budget(case: Case) -> dict:
             "adults": version.adults,
             "dependent_children": version.dependent_children,
         }
+        # Optional members added later: written only when set (older readers never see them).
+        if version.partner_outside_case:
+            row["partner_outside_case"] = True
         _put(row, "reason", version.reason)
         _put(row, "note", version.note)
         incomes = []
@@ -186,6 +189,8 @@ def _budget(case: Case) -> dict:
             item: dict = {"kind": line.kind}
             _put(item, "label", line.label)
             _put(item, "person", line.person)
+            if line.outside_case:
+                item["outside_case"] = True
             item["amount"] = money(line.amount)
             incomes.append(item)
         row["incomes"] = incomes

@@ -410,9 +410,16 @@ CONTACT_FIELDS = _same("date", "channel", "interlocutor", "summary", "outcome", 
     "representative": "representation",
 }
 BUDGET_FIELDS = _same(
-    "date", "ris_category", "adults", "dependent_children", "incomes", "charges", "reason"
+    "date",
+    "ris_category",
+    "adults",
+    "dependent_children",
+    "partner_outside_case",
+    "incomes",
+    "charges",
+    "reason",
 )
-INCOME_FIELDS = _same("kind", "amount", "label", "person")
+INCOME_FIELDS = _same("kind", "amount", "label", "person", "outside_case")
 CHARGE_FIELDS = _same("kind", "amount", "label", "paid_from_account")
 ALLOWANCE_FIELDS = _same(
     "amount", "frequency", "day_of_month", "second_day_of_month", "agreement_date"
@@ -1299,6 +1306,7 @@ class _Checker:
                     amount=self.money(line["amount"], f"{where}.amount"),
                     label=_text(line.get("label")),
                     person=line.get("person"),
+                    outside_case=bool(line.get("outside_case", False)),
                 )
                 self.validate(
                     where,
@@ -1327,6 +1335,7 @@ class _Checker:
                 ris_category=row["ris_category"],
                 adults=row.get("adults", 1),
                 dependent_children=row.get("dependent_children", 0),
+                partner_outside_case=bool(row.get("partner_outside_case", False)),
                 incomes=incomes,
                 charges=charges,
                 reason=_text(row.get("reason")),

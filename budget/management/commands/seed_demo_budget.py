@@ -181,13 +181,20 @@ class Household:
         except Exception:  # pragma: no cover - any change there must not break this demo
             return None
 
+    @property
+    def partner_outside_case(self) -> bool:
+        """One applicant in a household of adults: the demo's other adult is the applicant's
+        partner, not a party to the case (docs/budget-rules.md)."""
+        return len(self.applicants) == 1 and self.adults > 1
+
     def _category(self) -> str:
         if self.children:
             return RisCategory.FAMILY
         if self.adults == 1:
             return RisCategory.SINGLE
-        # A couple in one case: the household rate rather than one cohabitant's.
-        return RisCategory.FAMILY if len(self.applicants) > 1 else RisCategory.COHABITANT
+        # Cohabitants; a couple in one case without child: the cohabitant rate for each
+        # applicant (art. 14, § 1er, loi du 26.05.2002; budget.allowance.Household).
+        return RisCategory.COHABITANT
 
     def _data(self, on: date, reason: str, factor: Decimal, event=None) -> BudgetData:
         two = len(self.applicants) > 1
@@ -204,6 +211,8 @@ class Household:
                     amount=money(amount * factor),
                     label=second_label,
                     person=2 if two else None,
+                    # the partner's income when the partner is not a party to the case
+                    outside_case=self.partner_outside_case,
                 )
             )
         if self.children:
@@ -258,6 +267,7 @@ class Household:
             ris_category=self._category(),
             adults=self.adults,
             dependent_children=self.children,
+            partner_outside_case=self.partner_outside_case,
             incomes=incomes,
             charges=charges,
             reason=reason,
