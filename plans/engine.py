@@ -135,8 +135,10 @@ def months_between(start: date, end: date) -> int:
 
 @dataclass(frozen=True)
 class DurationLimit:
-    """The 7-year rule (art. 1675/10, §6 C.J.): the plan ends at the latest ``max_years`` after
-    the mediator's designation (or the admissibility order)."""
+    """The 7-year rule (art. 1675/10 §6, 1675/13 §2 C.J.): the plan ends at the latest
+    ``max_years`` after the date the law sets for its kind (``designation``: the admissibility
+    order for an amicable plan, the judgment imposing a judicial one; plans.selectors
+    .seven_years_from), never an editable designation date."""
 
     designation: date
     max_years: int
@@ -184,9 +186,10 @@ def duration_errors(
         allowed = limit.max_months_from(start)
         errors["duration_months"] = [
             _(
-                "Le plan se terminerait le %(end)s, plus de %(years)s ans après la désignation "
-                "du médiateur (%(designation)s, limite le %(limit)s). Durée maximale à partir "
-                "du %(start)s : %(allowed)s mois. Au-delà, il faut une exception légale "
+                "Le plan se terminerait le %(end)s, plus de %(years)s ans après le point de "
+                "départ que la loi fixe (%(designation)s : l'admissibilité pour un plan amiable, "
+                "le jugement pour un plan judiciaire ; limite le %(limit)s). Durée maximale à "
+                "partir du %(start)s : %(allowed)s mois. Au-delà, il faut une exception légale "
                 "enregistrée avec son motif (sauvegarde d'un élément du patrimoine, dignité "
                 "humaine)."
             )

@@ -484,6 +484,8 @@ def test_bundle_round_trips_the_admitted_amount_and_rank(world, creditors):
             rank_reason="Privilège général du fisc",
         ),
     )
+    for claim in Claim.objects.filter(case=world.case):
+        claim.debtors.set(world.case.applicants.all())
     document = export_case(world.case)
     ext = document["extensions"]["claims"]
     ranked = [v for v in ext.values() if v.get("plan_rank") == "preference"]
