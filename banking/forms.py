@@ -146,7 +146,10 @@ class PaymentForm(forms.Form):
         label=_("Autorisation du tribunal"),
         max_length=100,
         required=False,
-        help_text=_("Référence de l'ordonnance (dépense exceptionnelle)."),
+        help_text=_(
+            "Référence de l'ordonnance (dépense exceptionnelle, ou dividende payé sans plan "
+            "homologué ou imposé)."
+        ),
     )
 
     def __init__(self, *args, case, **kwargs):

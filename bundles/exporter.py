@@ -117,6 +117,12 @@ def _case_creditors(case: Case) -> tuple[list[Creditor], list[Creditor], dict[in
     )
 
 
+def creditor_keys(case: Case) -> dict[int, str]:
+    """Creditor pk -> its key in the case's bundle (``creditors[].key``), made exactly as the
+    export makes it (``manage.py plan_preview`` names the creditors by it)."""
+    return _case_creditors(case)[2]
+
+
 def _account(case: Case):
     return Account.objects.filter(case=case).first()
 
@@ -308,6 +314,15 @@ def export_case(case: Case) -> dict:
                 more["debtors"] = debtors
             if claim.representation_id:
                 more["representation"] = [r.pk for r in own].index(claim.representation_id)
+            # the plan's view of the claim (docs/plan-rules.md), optional: absent = defaults
+            if claim.interest_after_admissibility:
+                more["interest_after_admissibility"] = money(claim.interest_after_admissibility)
+            if claim.admitted_amount is not None:
+                more["admitted_amount"] = money(claim.admitted_amount)
+            _put(more, "admitted_reason", claim.admitted_reason)
+            if claim.plan_rank != "common":
+                more["plan_rank"] = claim.plan_rank
+            _put(more, "rank_reason", claim.rank_reason)
             _put(claim_ext, claim_keys[claim.pk], more)
         row["claims"] = rows
         creditors.append(row)

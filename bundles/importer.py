@@ -1006,8 +1006,20 @@ class _Checker:
             privilege=row.get("privilege", "none"),
             paid_off_on=self.day(row.get("paid_off_on"), f"{path}.paid_off_on"),
         )
-        self.validate(path, CLAIM_FIELDS, claim_validate, case=case, data=data, today=self.today)
         more = claims_ext.get(key, {})
+        ext_path = json_path(("extensions", "claims", key))
+        # optional keys (docs/plan-rules.md): the admitted amount and the reasoned rank
+        data.interest_after_admissibility = self.money(
+            more.get("interest_after_admissibility", "0.00"),
+            f"{ext_path}.interest_after_admissibility",
+        )
+        data.admitted_amount = self.money(
+            more.get("admitted_amount"), f"{ext_path}.admitted_amount"
+        )
+        data.admitted_reason = _text(more.get("admitted_reason"))
+        data.plan_rank = more.get("plan_rank", "common")
+        data.rank_reason = _text(more.get("rank_reason"))
+        self.validate(path, CLAIM_FIELDS, claim_validate, case=case, data=data, today=self.today)
         debtors = more.get("debtors", [])
         if any(d > applicant_count for d in debtors):
             self.add(

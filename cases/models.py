@@ -25,6 +25,30 @@ from .validators import (
 )
 
 
+class PlanBasis(models.TextChoices):
+    """The legal basis of a settlement plan (public codes: ``manage.py plan_preview --basis``).
+    It decides what the plan may remit (docs/plan-rules.md):
+
+    - amicable (art. 1675/10 C.J.): what the parties agree;
+    - judicial plan under art. 1675/12 C.J.: no remission of capital (interest and costs may be
+      remitted);
+    - judicial plan with remission of capital under art. 1675/13 C.J., with the "retour à
+      meilleure fortune" clause;
+    - total remission under art. 1675/13bis C.J.
+    """
+
+    AMICABLE = "amicable", _("Plan amiable (art. 1675/10 C.J.)")
+    JUDICIAL_1675_12 = (
+        "judicial_1675_12",
+        _("Plan judiciaire sans remise en capital (art. 1675/12 C.J.)"),
+    )
+    JUDICIAL_1675_13 = (
+        "judicial_1675_13",
+        _("Plan judiciaire avec remise en capital (art. 1675/13 C.J.)"),
+    )
+    TOTAL_1675_13BIS = "total_1675_13bis", _("Remise totale de dettes (art. 1675/13bis C.J.)")
+
+
 class Case(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="cases", verbose_name=_("organisation")
@@ -62,6 +86,13 @@ class Case(models.Model):
         help_text=_("Par défaut la date d'admissibilité (fees.md §4)."),
     )
     homologation_date = models.DateField(_("date d'homologation / du plan"), null=True, blank=True)
+    # The basis the court ordered (recorded with its decision on a plan: plans.services).
+    plan_basis = models.CharField(
+        _("base légale du plan ordonné"),
+        max_length=20,
+        choices=PlanBasis.choices,
+        blank=True,
+    )
     closure_date = models.DateField(_("date de clôture"), null=True, blank=True)
     mediator = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -16,7 +16,7 @@ from audit.services import audit_changes, audit_record, diff, plain, snapshot
 from core.dates import format_date
 from core.roles import Role
 
-from .models import Applicant, Case, CaseloadExport, MediatorAssignment, StatusChange
+from .models import Applicant, Case, CaseloadExport, MediatorAssignment, PlanBasis, StatusChange
 from .status import TRANSITION_LABELS, CaseStatus, allowed_next, is_allowed
 from .tasks import build_caseload_export
 from .validators import (
@@ -488,6 +488,25 @@ def case_change_status(
         obj=case,
         before={"status": from_status},
         after={"status": to_status, "decision_date": plain(decision_date)},
+    )
+    return case
+
+
+@transaction.atomic
+def case_record_plan_basis(*, case: Case, basis: str, by: User) -> Case:
+    """Record the legal basis of the plan the court ordered (``PlanBasis``: amicable, art.
+    1675/12, 1675/13 or 1675/13bis C.J.; docs/plan-rules.md). Called with the court's decision
+    on a plan (plans.services.plan_approve)."""
+    if basis not in PlanBasis.values:
+        raise ValidationError({"plan_basis": _("Base légale du plan inconnue.")})
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    before = case.plan_basis
+    if before == basis:
+        return case
+    case.plan_basis = basis
+    case.save(update_fields=["plan_basis", "updated_at"])
+    audit_changes(
+        actor=by, case=case, obj=case, before={"plan_basis": before}, after={"plan_basis": basis}
     )
     return case
 

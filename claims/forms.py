@@ -19,6 +19,7 @@ from .models import (
     ClaimNature,
     ClaimStatus,
     Creditor,
+    PlanRank,
     Privilege,
     Representation,
     Representative,
@@ -179,6 +180,32 @@ class ClaimForm(forms.Form):
     declared_on = date_field(_("Déclarée le"), required=True)
     status = forms.ChoiceField(label=_("Statut"), choices=ClaimStatus.choices)
     privilege = forms.ChoiceField(label=_("Privilège"), choices=Privilege.choices)
+    interest_after_admissibility = MoneyField(
+        label=_("Intérêts courus après l'admissibilité (€, non admis)"), required=False
+    )
+    admitted_amount = MoneyField(
+        label=_("Montant admis (€)"),
+        required=False,
+        help_text=_("Vide : le montant déclaré, sans les intérêts postérieurs à l'admissibilité."),
+    )
+    admitted_reason = forms.CharField(
+        label=_("Motif du montant admis"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Obligatoire si le montant admis dépasse le montant déclaré."),
+    )
+    plan_rank = forms.ChoiceField(
+        label=_("Rang dans le plan"),
+        choices=PlanRank.choices,
+        initial=PlanRank.COMMON,
+        required=False,
+    )
+    rank_reason = forms.CharField(
+        label=_("Motif du rang"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Obligatoire pour un rang avant le rang commun (l'égalité est la règle)."),
+    )
     debtors = ApplicantChoiceField(
         label=_("Débiteur(s)"),
         queryset=Applicant.objects.none(),
@@ -223,6 +250,10 @@ class ClaimForm(forms.Form):
         value = self.cleaned_data.get("costs")
         return Decimal("0.00") if value is None else value
 
+    def clean_interest_after_admissibility(self):
+        value = self.cleaned_data.get("interest_after_admissibility")
+        return Decimal("0.00") if value is None else value
+
     def to_data(self) -> ClaimData:
         c = self.cleaned_data
         return ClaimData(
@@ -238,6 +269,11 @@ class ClaimForm(forms.Form):
             paid_off_on=c.get("paid_off_on"),
             representation=c.get("representation"),
             debtors=list(c.get("debtors") or []),
+            interest_after_admissibility=c.get("interest_after_admissibility") or Decimal("0.00"),
+            admitted_amount=c.get("admitted_amount"),
+            admitted_reason=c.get("admitted_reason") or "",
+            plan_rank=c.get("plan_rank") or PlanRank.COMMON,
+            rank_reason=c.get("rank_reason") or "",
         )
 
     @staticmethod
@@ -255,6 +291,11 @@ class ClaimForm(forms.Form):
             "debtors": list(claim.debtors.all()),
             "paid_off_on": claim.paid_off_on,
             "representation": claim.representation_id,
+            "interest_after_admissibility": claim.interest_after_admissibility,
+            "admitted_amount": claim.admitted_amount,
+            "admitted_reason": claim.admitted_reason,
+            "plan_rank": claim.plan_rank,
+            "rank_reason": claim.rank_reason,
         }
 
 

@@ -239,6 +239,25 @@ class Privilege(models.TextChoices):
     MORTGAGE = "mortgage", _("Hypothèque")
 
 
+class PlanRank(models.TextChoices):
+    """The reasoned rank the mediator gives a claim in the plan (docs/plan-rules.md). Equality
+    is the rule (art. 1675/13 §1 C.J.; Cass. 27 May 2013): every claim is ``common`` unless the
+    mediator records a reason. Paid in this order:
+
+    1. ``dignity``: a debt whose non-payment endangers the applicant's dignity (rent, energy
+       arrears; art. 1675/10 §4, 1675/12 §5, 1675/13 §6 C.J.);
+    2. ``mortgage``: a mortgage on an asset the applicant keeps (legal cause of preference on
+       that asset, distinct from a general privilege);
+    3. ``preference``: another legal cause of preference (general or special privilege);
+    4. ``common``: the chirographic creditors, au marc le franc.
+    """
+
+    DIGNITY = "dignity", _("1. Dette dont le non-paiement menace la dignité (loyer, énergie)")
+    MORTGAGE = "mortgage", _("2. Hypothèque sur un bien conservé")
+    PREFERENCE = "preference", _("3. Cause légitime de préférence (privilège)")
+    COMMON = "common", _("4. Rang commun (chirographaire, au marc le franc)")
+
+
 class Position(models.Model):
     """Several claims of ONE creditor joined into one position (seed 000: three bailiff files
     of one creditor joined into one payment plan). The claims stay visible under it."""
@@ -309,6 +328,23 @@ class Claim(models.Model):
         Applicant, related_name="claims", verbose_name=_("débiteur(s)"), blank=True
     )
     paid_off_on = models.DateField(_("soldée le"), null=True, blank=True)
+    # What the plan is computed on (docs/plan-rules.md): the admitted amount, by default the
+    # declared one less the interest run after the admissibility order (interest stops running
+    # at admissibility, art. 1675/7 §1 C.J.); above the declared amount only with a reason.
+    interest_after_admissibility = MoneyField(
+        _("intérêts courus après l'admissibilité (non admis)"), default=Decimal("0.00")
+    )
+    admitted_amount = MoneyField(
+        _("montant admis"),
+        null=True,
+        blank=True,
+        help_text=_("Vide : le montant déclaré, sans les intérêts postérieurs à l'admissibilité."),
+    )
+    admitted_reason = models.TextField(_("motif du montant admis"), blank=True)
+    plan_rank = models.CharField(
+        _("rang dans le plan"), max_length=12, choices=PlanRank.choices, default=PlanRank.COMMON
+    )
+    rank_reason = models.TextField(_("motif du rang"), blank=True)
     position = models.ForeignKey(
         Position,
         on_delete=models.SET_NULL,
@@ -348,6 +384,18 @@ class Claim(models.Model):
     @property
     def total(self) -> Decimal:
         return self.principal + self.interest + self.costs
+
+    @property
+    def declared_total(self) -> Decimal:
+        return self.total
+
+    @property
+    def admitted_total(self) -> Decimal:
+        """What the plan counts: the admitted amount, or the declared one less the interest
+        run after admissibility."""
+        if self.admitted_amount is not None:
+            return self.admitted_amount
+        return max(self.total - self.interest_after_admissibility, Decimal("0.00"))
 
     @property
     def non_remissible(self) -> bool:

@@ -23,7 +23,7 @@ from audit.services import audit_changes, snapshot
 from cases.models import Applicant, Case
 from cases.services import CaseData
 from core.dates import format_date
-from core.money import CENT, MAX_AMOUNT
+from core.money import CENT, MAX_AMOUNT, format_eur
 from core.uploads import upload_suffix
 
 from . import deadlines, selectors
@@ -32,6 +32,7 @@ from .models import (
     ClaimStatus,
     Creditor,
     KnownCreditor,
+    PlanRank,
     Position,
     Privilege,
     Representation,
@@ -259,6 +260,12 @@ class ClaimData:
     representation: Representation | None = None
     debtors: list[Applicant] = field(default_factory=list)  # empty: every applicant
     key: str = ""
+    # The plan's view of the claim (docs/plan-rules.md): admitted amount and reasoned rank.
+    interest_after_admissibility: Decimal = Decimal("0.00")
+    admitted_amount: Decimal | None = None  # None: declared less interest after admissibility
+    admitted_reason: str = ""
+    plan_rank: str = PlanRank.COMMON
+    rank_reason: str = ""
 
 
 def _check_money(errors: dict, name: str, value: Decimal | None) -> None:
@@ -272,6 +279,62 @@ def _check_money(errors: dict, name: str, value: Decimal | None) -> None:
         errors[name] = _("Le montant a au plus deux décimales.")
     elif value > MAX_AMOUNT:
         errors[name] = _("Ce montant est trop élevé.")
+
+
+def admission_errors(data: ClaimData) -> dict[str, str]:
+    """The admitted amount and the rank (docs/plan-rules.md): interest after admissibility is
+    at most the declared interest (interest stops at admissibility, art. 1675/7 §1 C.J.); an
+    admitted amount above the declared one needs its reason; a rank above the common one needs
+    its reason (equality is the rule, art. 1675/13 §1 C.J.) and a mortgage or preference rank
+    a claim that carries that cause of preference."""
+    errors: dict[str, str] = {}
+    _check_money(errors, "interest_after_admissibility", data.interest_after_admissibility)
+    if (
+        "interest_after_admissibility" not in errors
+        and isinstance(data.interest, Decimal)
+        and data.interest_after_admissibility > data.interest
+    ):
+        errors["interest_after_admissibility"] = _(
+            "Les intérêts courus après l'admissibilité ne peuvent dépasser les intérêts "
+            "déclarés (%(interest)s)."
+        ) % {"interest": format_eur(data.interest)}
+    if data.admitted_amount is not None:
+        _check_money(errors, "admitted_amount", data.admitted_amount)
+        declared = sum(
+            (v for v in (data.principal, data.interest, data.costs) if isinstance(v, Decimal)),
+            Decimal("0.00"),
+        )
+        if (
+            "admitted_amount" not in errors
+            and data.admitted_amount > declared
+            and not data.admitted_reason.strip()
+        ):
+            errors["admitted_amount"] = _(
+                "Le montant admis (%(admitted)s) dépasse le montant déclaré (%(declared)s) : "
+                "indiquez-en le motif."
+            ) % {"admitted": format_eur(data.admitted_amount), "declared": format_eur(declared)}
+    if data.plan_rank not in PlanRank.values:
+        errors["plan_rank"] = _("Rang inconnu.")
+    elif data.plan_rank != PlanRank.COMMON:
+        if not data.rank_reason.strip():
+            errors["rank_reason"] = _(
+                "Un rang avant le rang commun se motive (l'égalité des créanciers est la règle, "
+                "art. 1675/13 §1 C.J.) : indiquez le motif."
+            )
+        if data.plan_rank == PlanRank.MORTGAGE and data.privilege != Privilege.MORTGAGE:
+            errors["plan_rank"] = _(
+                "Le rang « hypothèque sur un bien conservé » suppose une créance hypothécaire "
+                "(champ privilège)."
+            )
+        elif data.plan_rank == PlanRank.PREFERENCE and data.privilege not in (
+            Privilege.GENERAL,
+            Privilege.SPECIAL,
+        ):
+            errors["plan_rank"] = _(
+                "Le rang « cause légitime de préférence » suppose un privilège général ou "
+                "spécial (champ privilège)."
+            )
+    return errors
 
 
 def validate_claim(
@@ -292,6 +355,7 @@ def validate_claim(
         ) % {"date": format_date(case.admissibility_date)}
     elif data.declared_on > today:
         errors["declared_on"] = _("La date de la déclaration ne peut être dans le futur.")
+    errors.update(admission_errors(data))
     if data.paid_off_on:
         if data.declared_on and data.paid_off_on < data.declared_on:
             errors["paid_off_on"] = _("Une créance ne peut être soldée avant sa déclaration.")
@@ -338,6 +402,11 @@ CLAIM_FIELDS = (
     "representation",
     "declared_on",
     "key",
+    "interest_after_admissibility",
+    "admitted_amount",
+    "admitted_reason",
+    "plan_rank",
+    "rank_reason",
 )
 
 
@@ -354,6 +423,8 @@ def _apply_claim(claim: Claim, data: ClaimData) -> None:
     for name in CLAIM_FIELDS:
         setattr(claim, name, getattr(data, name))
     claim.creditor_reference = (claim.creditor_reference or "").strip()
+    claim.admitted_reason = (claim.admitted_reason or "").strip()
+    claim.rank_reason = (claim.rank_reason or "").strip() if claim.plan_rank != "common" else ""
 
 
 # The fields of a claim that are rows (or files): left to ``validate_claim`` and the write.

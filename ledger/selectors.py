@@ -412,3 +412,72 @@ def verify_chain(account: Account) -> list[int]:
             broken.append(entry.sequence)
         previous = entry.hash
     return broken
+
+
+# A creditor is never paid beyond its admitted claim (docs/plan-rules.md) -------------------
+
+
+@dataclass(frozen=True)
+class PaidVsAdmitted:
+    """What a creditor of the case was admitted for and what the account paid it."""
+
+    creditor_id: int
+    name: str
+    admitted: Decimal  # its participating claims' admitted amounts (Claim.admitted_total)
+    paid: Decimal  # dividends paid, not reversed
+
+    @property
+    def room(self) -> Decimal:
+        """What it may still receive (never negative)."""
+        return max(self.admitted - self.paid, ZERO)
+
+    @property
+    def overpaid(self) -> Decimal:
+        return max(self.paid - self.admitted, ZERO)
+
+
+def dividends_paid_by_creditor(case: Case) -> dict[int, Decimal]:
+    """Dividends paid from the case's account to each creditor (neither reversed nor
+    reversals)."""
+    rows = (
+        Entry.objects.filter(
+            account__case=case,
+            category=Category.DIVIDEND,
+            direction=Direction.OUT,
+            reverses__isnull=True,
+            reversed_by__isnull=True,
+            creditor__isnull=False,
+        )
+        .values("creditor_id")
+        .annotate(total=Sum("amount"))
+    )
+    return {row["creditor_id"]: row["total"] for row in rows}
+
+
+def paid_vs_admitted(case: Case) -> dict[int, PaidVsAdmitted]:
+    """Each creditor of the case (with a claim or a dividend): its admitted claims (accepted,
+    neither time-barred nor rejected; Claim.admitted_total: interest stops at admissibility)
+    against the dividends the account paid it. Other apps reuse it (the payment page refuses a
+    dividend beyond the claim, the filing checks compare)."""
+    admitted: dict[int, Decimal] = {}
+    names: dict[int, str] = {}
+    for claim in Claim.objects.filter(case=case).select_related("creditor"):
+        names[claim.creditor_id] = claim.creditor.name
+        counted = claim.status == ClaimStatus.ACCEPTED and not claim.time_barred
+        admitted[claim.creditor_id] = admitted.get(claim.creditor_id, ZERO) + (
+            claim.admitted_total if counted else ZERO
+        )
+    paid = dividends_paid_by_creditor(case)
+    for creditor_id, name in Creditor.objects.filter(pk__in=set(paid) - set(names)).values_list(
+        "pk", "name"
+    ):
+        names[creditor_id] = name
+    return {
+        pk: PaidVsAdmitted(
+            creditor_id=pk,
+            name=names[pk],
+            admitted=admitted.get(pk, ZERO),
+            paid=paid.get(pk, ZERO),
+        )
+        for pk in names
+    }

@@ -16,14 +16,22 @@ The rules (they are printed, in French, in every plan's working):
    them, the unpaid part is carried to the next period (a ``fee_shortfall`` remains when the
    whole plan cannot). Spreading follows how the fees fall due (a 2,3° forfait per follow-up
    year, a 2,2° fee per payment) and keeps the reserve the mediator builds month after month.
-3. **Ranks.** What remains of a period after the fees goes, in this order, to:
-   (a) the creditors' hand-entered monthly shares when the mediator overrides the automatic
-   split (they then replace ranks (b)-(c)); (b) the privileged claims, when the plan says so;
-   (c) the non-remissible claims (maintenance, criminal fines, bodily-injury compensation,
-   post-bankruptcy debts) when the plan pays them in priority; (d) every claim, *au marc le
-   franc*. Inside a rank, the amount is shared in proportion to the claims (or to the shares),
-   each claim capped at what it is still owed; what a capped claim cannot take goes to the others
-   of the rank, then to the next rank. Nobody is ever paid beyond its claim.
+3. **Ranks.** Equality is the rule (art. 1675/13 §1 C.J.; Cass. 27 May 2013; docs/plan-rules.md):
+   a non-remissible debt is never remitted but is *not* paid first. What remains of a period
+   after the fees goes, in this order, to: (a) the creditors' hand-entered monthly shares when
+   the mediator overrides the automatic split (they then replace the ranks); (b) the claims the
+   mediator gave a reasoned rank: first the debts whose non-payment endangers the applicant's
+   dignity (rent, energy; art. 1675/10 §4, 1675/12 §5, 1675/13 §6 C.J.), then a mortgage on a
+   kept asset, then the other legal causes of preference; (c) every claim, *au marc le franc*.
+   Inside a rank, the amount is shared in proportion to the claims (or to the shares), each
+   claim capped at what it is still owed; what a capped claim cannot take goes to the others of
+   the rank, then to the next rank. Nobody is ever paid beyond its claim. (Versions frozen
+   before this rule keep their blanket priorities, ``privileged_first`` and
+   ``NonRemissibleTreatment.PRIORITY``, so that their figures do not change.)
+3bis. **What is distributed.** Each period's ``monthly_available x months``, plus the balance
+   on the mediation account when the plan starts (first period) and each one-off sum (tax
+   refund, inheritance, sale of an asset) in the period of its date; a one-off sum dated outside
+   the plan is refused.
 4. **The last cent (largest remainder).** A pro-rata split first gives each claim its exact share
    rounded DOWN to the cent; the cents still missing then go one by one to the largest remainders
    (ties: the larger claim, then the earlier line). The shares therefore add up *exactly* to the
@@ -34,7 +42,12 @@ The rules (they are printed, in French, in every plan's working):
    (partial remission; total remission when the plan pays creditors nothing at all). What a
    non-remissible claim is still owed is **not remitted**: it remains due after the plan
    (art. 1675/13, §3 C.J.). For every claim: already paid + paid by the plan + remitted + not
-   remitted = admitted amount.
+   remitted = admitted amount. The plan's legal basis bounds the remission: amicable (art.
+   1675/10 C.J.): what the parties agree; judicial under art. 1675/12 C.J.: no capital is
+   remitted (the dividends are imputed to the capital first, interest and costs may be
+   remitted; a plan leaving capital unpaid is refused); judicial under art. 1675/13 C.J.:
+   capital may be remitted, with the "retour à meilleure fortune" clause; total remission (art.
+   1675/13bis C.J.): no plan of payments at all.
 
 Validation (:func:`terms_errors`) returns field-keyed French messages; :func:`compute_plan`
 refuses invalid terms with :class:`PlanInputError` carrying them.
@@ -69,14 +82,30 @@ class PlanInputError(ValueError):
 
 class Rank(StrEnum):
     SHARES = "shares"
-    PRIVILEGED = "privileged"
-    NON_REMISSIBLE = "non_remissible"
-    ORDINARY = "ordinary"
+    DIGNITY = "dignity"  # art. 1675/10 §4, 1675/12 §5, 1675/13 §6 C.J.
+    MORTGAGE = "mortgage"  # a mortgage on a kept asset
+    PREFERENCE = "preference"  # another legal cause of preference
+    PRIVILEGED = "privileged"  # legacy: privileged_first
+    NON_REMISSIBLE = "non_remissible"  # legacy: NonRemissibleTreatment.PRIORITY
+    ORDINARY = "ordinary"  # the common rank (claims.models.PlanRank.COMMON)
 
 
 class NonRemissibleTreatment(StrEnum):
-    PRIORITY = "priority"  # paid before the other chirographic creditors
-    PRO_RATA = "pro_rata"  # paid au marc le franc with everyone
+    PRIORITY = "priority"  # legacy (frozen versions): paid before the other chirographic ones
+    PRO_RATA = "pro_rata"  # paid au marc le franc with everyone (the rule)
+
+
+class LegalBasis(StrEnum):
+    """Same codes as cases.models.PlanBasis."""
+
+    AMICABLE = "amicable"  # art. 1675/10 C.J.
+    JUDICIAL_1675_12 = "judicial_1675_12"  # no remission of capital
+    JUDICIAL_1675_13 = "judicial_1675_13"  # remission of capital, "retour à meilleure fortune"
+    TOTAL_1675_13BIS = "total_1675_13bis"  # total remission
+
+
+# The reasoned ranks, in payment order, before the common one (claims.models.PlanRank).
+REASONED_RANKS = ("dignity", "mortgage", "preference")
 
 
 class Outcome(StrEnum):
@@ -106,8 +135,10 @@ def months_between(start: date, end: date) -> int:
 
 @dataclass(frozen=True)
 class DurationLimit:
-    """The 7-year rule (art. 1675/10, §6 C.J.): the plan ends at the latest ``max_years`` after
-    the mediator's designation (or the admissibility order)."""
+    """The 7-year rule (art. 1675/10 §6, 1675/13 §2 C.J.): the plan ends at the latest
+    ``max_years`` after the date the law sets for its kind (``designation``: the admissibility
+    order for an amicable plan, the judgment imposing a judicial one; plans.selectors
+    .seven_years_from), never an editable designation date."""
 
     designation: date
     max_years: int
@@ -155,9 +186,10 @@ def duration_errors(
         allowed = limit.max_months_from(start)
         errors["duration_months"] = [
             _(
-                "Le plan se terminerait le %(end)s, plus de %(years)s ans après la désignation "
-                "du médiateur (%(designation)s, limite le %(limit)s). Durée maximale à partir "
-                "du %(start)s : %(allowed)s mois. Au-delà, il faut une exception légale "
+                "Le plan se terminerait le %(end)s, plus de %(years)s ans après le point de "
+                "départ que la loi fixe (%(designation)s : l'admissibilité pour un plan amiable, "
+                "le jugement pour un plan judiciaire ; limite le %(limit)s). Durée maximale à "
+                "partir du %(start)s : %(allowed)s mois. Au-delà, il faut une exception légale "
                 "enregistrée avec son motif (sauvegarde d'un élément du patrimoine, dignité "
                 "humaine)."
             )
@@ -259,10 +291,25 @@ class Line:
     privileged: bool = False
     non_remissible: bool = False
     share: Decimal | None = None
+    rank: Rank = Rank.ORDINARY  # the reasoned rank (DIGNITY, MORTGAGE, PREFERENCE) or common
+    capital: Decimal | None = None  # the capital in ``admitted`` (None: all of it)
 
     @property
     def outstanding(self) -> Decimal:
         return self.admitted - self.already_paid
+
+    @property
+    def capital_amount(self) -> Decimal:
+        return self.admitted if self.capital is None else self.capital
+
+
+@dataclass(frozen=True)
+class OneOff:
+    """A one-off sum the plan distributes on ``day`` (tax refund, inheritance, sale)."""
+
+    day: date
+    amount: Decimal
+    label: str = ""
 
 
 @dataclass(frozen=True)
@@ -273,8 +320,20 @@ class PlanTerms:
     fee_provision: Decimal = ZERO
     frequency_months: int = 1
     privileged_first: bool = False
-    non_remissible: NonRemissibleTreatment = NonRemissibleTreatment.PRIORITY
+    non_remissible: NonRemissibleTreatment = NonRemissibleTreatment.PRO_RATA
     lines: tuple[Line, ...] = ()
+    legal_basis: LegalBasis = LegalBasis.AMICABLE
+    opening_balance: Decimal = ZERO
+    one_offs: tuple[OneOff, ...] = ()
+
+    @property
+    def legacy_ranks(self) -> bool:
+        """Blanket priorities of a version frozen before equality became the rule."""
+        return self.privileged_first or self.non_remissible is NonRemissibleTreatment.PRIORITY
+
+    @property
+    def extras(self) -> Decimal:
+        return self.opening_balance + sum((o.amount for o in self.one_offs), ZERO)
 
     @property
     def end(self) -> date:
@@ -322,12 +381,32 @@ def terms_errors(terms: PlanTerms) -> dict[str, list[str]]:
     for key, value in (
         ("monthly_available", terms.monthly_available),
         ("fee_provision", terms.fee_provision),
+        ("opening_balance", terms.opening_balance),
     ):
         message = _money_error(value)
         if message:
             add(key, message)
     if terms.duration_months < 1:
         add("duration_months", _("La durée est d'au moins 1 mois."))
+    else:
+        for n, one_off in enumerate(terms.one_offs, start=1):
+            message = _money_error(one_off.amount)
+            if message or one_off.amount == 0:
+                add(f"one_off_{n}_amount", message or _("Le montant doit être positif."))
+            if not terms.start <= one_off.day < terms.end:
+                add(
+                    f"one_off_{n}_date",
+                    _(
+                        "Une rentrée ponctuelle datée du %(day)s est hors du plan (du %(start)s "
+                        "au %(last)s) : elle ne peut y être répartie."
+                    )
+                    % {
+                        "day": format_date(one_off.day),
+                        "start": format_date(terms.start),
+                        "last": format_date(terms.last_day),
+                    },
+                )
+    _basis_errors(terms, add)
     if terms.frequency_months not in FREQUENCIES:
         add("frequency_months", _("Périodicité inconnue."))
     for line in terms.lines:
@@ -350,6 +429,62 @@ def terms_errors(terms: PlanTerms) -> dict[str, list[str]]:
     if terms.overrides and not errors:
         _share_errors(terms, add)
     return errors
+
+
+def _basis_errors(terms: PlanTerms, add) -> None:
+    """What the legal basis forbids before computing (docs/plan-rules.md): a total remission
+    (art. 1675/13bis C.J.) pays nothing and ranks nobody."""
+    if terms.legal_basis is not LegalBasis.TOTAL_1675_13BIS:
+        return
+    if terms.monthly_available or terms.extras:
+        add(
+            "legal_basis",
+            _(
+                "Une remise totale de dettes (art. 1675/13bis C.J.) ne comporte aucun plan de "
+                "paiement : le disponible, le solde de départ et les rentrées ponctuelles sont "
+                "nuls."
+            ),
+        )
+    ranked = [li.name for li in terms.lines if li.rank is not Rank.ORDINARY]
+    if ranked:
+        add(
+            "legal_basis",
+            _(
+                "Une remise totale de dettes (art. 1675/13bis C.J.) ne classe aucune créance "
+                "avant les autres : %(names)s."
+            )
+            % {"names": ", ".join(dict.fromkeys(ranked))},
+        )
+
+
+def remission_errors(result: "PlanResult") -> dict[str, list[str]]:
+    """A remission the plan's legal basis does not allow (docs/plan-rules.md). Under art. 1675/12
+    C.J. no capital is remitted: the dividends go to the capital first, and a remissible claim
+    whose capital would stay unpaid at the end of the plan is refused on ``legal_basis``."""
+    if result.terms.legal_basis is not LegalBasis.JUDICIAL_1675_12:
+        return {}
+    short = []
+    total = ZERO
+    for r in result.lines:
+        if r.line.non_remissible:
+            continue  # never remitted: it stays due after the plan
+        left = r.line.capital_amount - r.line.already_paid - r.paid
+        if left > 0:
+            short.append(f"{r.line.name} ({format_eur(left)})")
+            total += left
+    if not short:
+        return {}
+    return {
+        "legal_basis": [
+            _(
+                "Un plan judiciaire sous l'art. 1675/12 C.J. ne remet aucun capital : "
+                "%(total)s de capital resteraient impayés (%(names)s). Augmentez le disponible "
+                "ou la durée, ou choisissez la base de l'art. 1675/13 C.J. si le jugement "
+                "l'ordonne."
+            )
+            % {"total": format_eur(total), "names": "; ".join(short)}
+        ]
+    }
 
 
 def _share_errors(terms: PlanTerms, add) -> None:
@@ -627,6 +762,8 @@ class PlanResult(_LineTotals):
 def _rank_of(line: Line, terms: PlanTerms) -> Rank:
     if terms.overrides:
         return Rank.SHARES
+    if not terms.legacy_ranks:
+        return line.rank
     if terms.privileged_first and line.privileged:
         return Rank.PRIVILEGED
     if terms.non_remissible is NonRemissibleTreatment.PRIORITY and line.non_remissible:
@@ -641,6 +778,9 @@ def _ranks(terms: PlanTerms) -> list[tuple[Rank, list[tuple[Line, Decimal]]]]:
     ranks: list[tuple[Rank, list[tuple[Line, Decimal]]]] = []
     if terms.overrides:
         ranks.append((Rank.SHARES, [(line, line.share or ZERO) for line in terms.lines]))
+    elif not terms.legacy_ranks:
+        for rank in (Rank.DIGNITY, Rank.MORTGAGE, Rank.PREFERENCE):
+            ranks.append((rank, [(li, li.outstanding) for li in terms.lines if li.rank is rank]))
     else:
         if terms.privileged_first:
             ranks.append(
@@ -682,6 +822,11 @@ def compute_plan(terms: PlanTerms) -> PlanResult:
     paid_off_in: Period | None = None
     for period, fee_part in zip(periods, fee_schedule, strict=True):
         available = terms.monthly_available * period.months
+        if period.index == 1:
+            available += terms.opening_balance
+        available += sum(
+            (o.amount for o in terms.one_offs if period.start <= o.day < period.end), ZERO
+        )
         fee_due += fee_part
         fees = min(fee_due - fee_paid, available)
         fee_paid += fees
@@ -746,6 +891,9 @@ def compute_plan(terms: PlanTerms) -> PlanResult:
         outcome=outcome,
         paid_off_in=paid_off_in,
     )
+    errors = remission_errors(result)
+    if errors:
+        raise PlanInputError(errors)
     return _with_working(result)
 
 
@@ -759,6 +907,27 @@ def _share_percentages(lines: Sequence[Line]) -> list[Decimal]:
 
 
 # --- working ----------------------------------------------------------------------------------
+
+
+def _basis_text(basis: LegalBasis) -> str:
+    """What the plan's legal basis allows to remit (printed in the working and the PDF)."""
+    if basis is LegalBasis.JUDICIAL_1675_12:
+        return _(
+            "Plan judiciaire (art. 1675/12 C.J.) : aucune remise en capital ; les dividendes "
+            "s'imputent d'abord sur le capital, les intérêts et frais peuvent être remis."
+        )
+    if basis is LegalBasis.JUDICIAL_1675_13:
+        return _(
+            "Plan judiciaire avec remise en capital (art. 1675/13 C.J.), sous la clause de "
+            "retour à meilleure fortune : la remise est acquise sauf retour à meilleure fortune "
+            "du requérant avant la fin du plan."
+        )
+    if basis is LegalBasis.TOTAL_1675_13BIS:
+        return _("Remise totale de dettes (art. 1675/13bis C.J.) : aucun plan de paiement.")
+    return _(
+        "Plan amiable (art. 1675/10 C.J.) : la remise éventuelle est celle que les parties "
+        "acceptent."
+    )
 
 
 def _installments(schedule: Sequence[Decimal]) -> str:
@@ -788,9 +957,24 @@ def _with_working(result: PlanResult) -> PlanResult:
         % {
             "monthly": format_eur(terms.monthly_available),
             "months": terms.duration_months,
-            "total": format_eur(result.available),
+            "total": format_eur(terms.monthly_available * terms.duration_months),
         },
     ]
+    if terms.opening_balance:
+        lines.append(
+            _("Solde du compte de médiation au début du plan, réparti au 1er versement : %(a)s.")
+            % {"a": format_eur(terms.opening_balance)}
+        )
+    for one_off in terms.one_offs:
+        lines.append(
+            _("Rentrée ponctuelle du %(day)s%(label)s : %(a)s, répartie au versement qui suit.")
+            % {
+                "day": format_date(one_off.day),
+                "label": f" ({one_off.label})" if one_off.label else "",
+                "a": format_eur(one_off.amount),
+            }
+        )
+    lines.append(_basis_text(terms.legal_basis))
     if terms.fee_provision:
         lines.append(
             _(
@@ -824,6 +1008,33 @@ def _with_working(result: PlanResult) -> PlanResult:
                 "de ces parts."
             )
             % {"total": format_eur(terms.monthly_for_creditors)}
+        )
+    elif not terms.legacy_ranks:
+        ranked = [li for li in terms.lines if li.rank is not Rank.ORDINARY]
+        if ranked:
+            lines.append(
+                _(
+                    "Rangs motivés, payés avant le rang commun : d'abord les dettes dont le "
+                    "non-paiement menace la dignité du requérant (art. 1675/10 §4, 1675/12 §5, "
+                    "1675/13 §6 C.J.), puis l'hypothèque sur un bien conservé, puis les autres "
+                    "causes légitimes de préférence : %(names)s."
+                )
+                % {"names": ", ".join(dict.fromkeys(li.name for li in ranked))}
+            )
+        lines.append(
+            _(
+                "Égalité des créanciers (art. 1675/13 §1 C.J.) : les dettes non remissibles ne "
+                "sont pas payées en priorité ; elles sont payées au marc le franc avec les "
+                "autres et leur solde reste dû après le plan (non remis)."
+            )
+        )
+        lines.append(
+            _(
+                "Répartition au marc le franc des créances admises : chaque part est arrondie au "
+                "cent inférieur, puis les cents manquants vont aux plus grands restes, de sorte "
+                "que les dividendes de chaque versement totalisent exactement le montant à "
+                "répartir ; nul n'est payé au-delà de sa créance."
+            )
         )
     else:
         if terms.privileged_first:

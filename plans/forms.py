@@ -11,8 +11,10 @@ from cases.forms import date_field
 from claims.forms import MoneyField
 
 from . import estimates
-from .models import AmountSource, FeeSource, Frequency, NonRemissibleTreatment, PlanKind
-from .services import PlanData
+from .models import AmountSource, FeeSource, Frequency, OneOffKind, PlanBasis, PlanKind
+from .services import OneOffData, PlanData
+
+ONE_OFF_ROWS = 3  # one-off sums entered on the plan form (tax refund, inheritance, sale)
 
 
 def _helper() -> FormHelper:
@@ -56,18 +58,20 @@ class PlanForm(forms.Form):
         required=False,
         initial=estimates.ALLOWANCE_MONTHLY,
     )
-    privileged_first = forms.BooleanField(
-        label=_("Payer d'abord les créances privilégiées (privilège, hypothèque)"),
-        required=False,
-    )
-    non_remissible_treatment = forms.ChoiceField(
-        label=_(
-            "Dettes non remissibles (aliments, amendes pénales, préjudice corporel, après faillite)"
+    legal_basis = forms.ChoiceField(
+        label=_("Base légale du plan"),
+        choices=PlanBasis.choices,
+        initial=PlanBasis.AMICABLE,
+        help_text=_(
+            "Elle fixe ce que le plan peut remettre : plan amiable, ce que les parties acceptent ; "
+            "art. 1675/12, pas de remise en capital ; art. 1675/13, remise en capital avec "
+            "clause de retour à meilleure fortune ; art. 1675/13bis, remise totale."
         ),
-        choices=NonRemissibleTreatment.choices,
-        widget=forms.RadioSelect,
-        initial=NonRemissibleTreatment.PRIORITY,
-        help_text=_("Elles ne sont jamais remises : leur solde éventuel reste dû après le plan."),
+    )
+    opening_balance = MoneyField(
+        label=_("Solde du compte de médiation au début du plan (€)"),
+        required=False,
+        help_text=_("Réparti au premier versement."),
     )
     exception_granted = forms.BooleanField(
         label=_(
@@ -99,6 +103,16 @@ class PlanForm(forms.Form):
         """``creditors``: (creditor key, name) of the plan, one share field each."""
         super().__init__(*args, **kwargs)
         self.helper = _helper()
+        self.one_off_rows: list[int] = list(range(1, ONE_OFF_ROWS + 1))
+        for n in self.one_off_rows:
+            self.fields[f"one_off_{n}_kind"] = forms.ChoiceField(
+                label=_("Nature"), choices=OneOffKind.choices, required=False
+            )
+            self.fields[f"one_off_{n}_date"] = date_field(_("Date"))
+            self.fields[f"one_off_{n}_amount"] = MoneyField(label=_("Montant (€)"), required=False)
+            self.fields[f"one_off_{n}_label"] = forms.CharField(
+                label=_("Libellé"), max_length=200, required=False
+            )
         self.share_fields: list[tuple[str, str]] = []
         for key, name in creditors:
             field_name = f"share_{key}"
@@ -107,6 +121,38 @@ class PlanForm(forms.Form):
 
     def share_bound_fields(self):
         return [self[name] for name, _label in self.share_fields]
+
+    def one_off_bound_rows(self):
+        return [
+            [self[f"one_off_{n}_{part}"] for part in ("kind", "date", "amount", "label")]
+            for n in self.one_off_rows
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        for n in self.one_off_rows:
+            day, amount = cleaned.get(f"one_off_{n}_date"), cleaned.get(f"one_off_{n}_amount")
+            if day is None and amount is not None:
+                self.add_error(f"one_off_{n}_date", _("Indiquez la date de la rentrée."))
+            elif day is not None and amount is None:
+                self.add_error(f"one_off_{n}_amount", _("Indiquez le montant de la rentrée."))
+        return cleaned
+
+    def _one_offs(self) -> list[OneOffData]:
+        c = self.cleaned_data
+        rows = []
+        for n in self.one_off_rows:
+            day, amount = c.get(f"one_off_{n}_date"), c.get(f"one_off_{n}_amount")
+            if day is not None and amount is not None:
+                rows.append(
+                    OneOffData(
+                        received_on=day,
+                        amount=amount,
+                        kind=c.get(f"one_off_{n}_kind") or OneOffKind.OTHER,
+                        label=c.get(f"one_off_{n}_label") or "",
+                    )
+                )
+        return rows
 
     def estimate_amount(self) -> Decimal | None:
         try:
@@ -141,8 +187,9 @@ class PlanForm(forms.Form):
             fee_provision=provision,
             fee_source=FeeSource.ESTIMATE if from_estimate else FeeSource.MANUAL,
             fee_estimate_note=(c.get("fee_estimate_note") or "") if from_estimate else "",
-            privileged_first=c.get("privileged_first", False),
-            non_remissible_treatment=c["non_remissible_treatment"],
+            legal_basis=c["legal_basis"],
+            opening_balance=c.get("opening_balance") or Decimal("0.00"),
+            one_offs=self._one_offs(),
             exception_granted=c.get("exception_granted", False),
             exception_reason=c.get("exception_reason") or "",
             note=c.get("note") or "",
@@ -162,8 +209,8 @@ class PlanForm(forms.Form):
                 "fee_provision",
                 "fee_source",
                 "fee_estimate_note",
-                "privileged_first",
-                "non_remissible_treatment",
+                "legal_basis",
+                "opening_balance",
                 "exception_granted",
                 "exception_reason",
                 "note",
@@ -174,6 +221,11 @@ class PlanForm(forms.Form):
             initial["fee_estimate_amount"] = str(version.fee_provision)
         for share in version.shares.all():
             initial[f"share_{share.creditor_id}"] = share.monthly_amount
+        for n, one_off in enumerate(version.one_offs.all()[:ONE_OFF_ROWS], start=1):
+            initial[f"one_off_{n}_kind"] = one_off.kind
+            initial[f"one_off_{n}_date"] = one_off.received_on
+            initial[f"one_off_{n}_amount"] = one_off.amount
+            initial[f"one_off_{n}_label"] = one_off.label
         return initial
 
 

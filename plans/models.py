@@ -18,7 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Case
+from cases.models import Case, PlanBasis
 from core.dates import format_date
 from core.fields import MoneyField
 
@@ -52,9 +52,19 @@ class FeeSource(models.TextChoices):
 
 
 class NonRemissibleTreatment(models.TextChoices):
-    # Same codes as plans.engine.NonRemissibleTreatment.
+    # Same codes as plans.engine.NonRemissibleTreatment. PRIORITY is kept only for the versions
+    # sent or approved before equality became the rule (migration 0003): a new version pays the
+    # non-remissible debts au marc le franc (art. 1675/13 §1 C.J.; Cass. 27 May 2013), a priority
+    # is a reasoned rank on the claim (claims.models.PlanRank).
     PRIORITY = "priority", _("Payées en priorité, avant les autres créances chirographaires")
     PRO_RATA = "pro_rata", _("Payées au marc le franc avec les autres créances")
+
+
+class OneOffKind(models.TextChoices):
+    TAX_REFUND = "tax_refund", _("Remboursement d'impôt")
+    INHERITANCE = "inheritance", _("Héritage")
+    ASSET_SALE = "asset_sale", _("Vente d'un bien")
+    OTHER = "other", _("Autre rentrée ponctuelle")
 
 
 class PlanVersion(models.Model):
@@ -87,6 +97,18 @@ class PlanVersion(models.Model):
         default=FeeSource.MANUAL,
     )
     fee_estimate_note = models.TextField(_("détail de l'estimation"), blank=True)
+    # The legal basis (docs/plan-rules.md): what the plan may remit. Recorded on the case
+    # (Case.plan_basis) when the court decides on the version.
+    legal_basis = models.CharField(
+        _("base légale"), max_length=20, choices=PlanBasis.choices, default=PlanBasis.AMICABLE
+    )
+    # What the plan distributes besides the monthly amount: the balance already on the
+    # mediation account when the plan starts, and one-off sums (PlanOneOff).
+    opening_balance = MoneyField(
+        _("solde du compte de médiation au début du plan"), default=Decimal("0.00")
+    )
+    # Legacy blanket priorities, kept for the versions frozen before the ranks were reasoned
+    # per claim (migration 0003); a new version has neither.
     privileged_first = models.BooleanField(
         _("créances privilégiées payées en priorité"), default=False
     )
@@ -94,7 +116,7 @@ class PlanVersion(models.Model):
         _("dettes non remissibles"),
         max_length=10,
         choices=NonRemissibleTreatment.choices,
-        default=NonRemissibleTreatment.PRIORITY,
+        default=NonRemissibleTreatment.PRO_RATA,
     )
     override_shares = models.BooleanField(_("parts fixées à la main"), default=False)
     exception_granted = models.BooleanField(
@@ -149,7 +171,9 @@ class PlanVersion(models.Model):
             models.UniqueConstraint(fields=["case", "number"], name="uniq_plan_version_number"),
             models.CheckConstraint(
                 name="plan_amounts_not_negative",
-                condition=Q(monthly_available__gte=0) & Q(fee_provision__gte=0),
+                condition=Q(monthly_available__gte=0)
+                & Q(fee_provision__gte=0)
+                & Q(opening_balance__gte=0),
                 violation_error_message=_("Les montants d'un plan ne peuvent être négatifs."),
             ),
             models.CheckConstraint(
@@ -187,6 +211,30 @@ class PlanVersion(models.Model):
                 else _("Imposé par le tribunal")
             )
         return self.get_state_display()
+
+
+class PlanOneOff(models.Model):
+    """A one-off sum the plan distributes (tax refund, inheritance, sale of an asset), on its
+    date, inside the plan (docs/plan-rules.md)."""
+
+    version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="one_offs")
+    kind = models.CharField(
+        _("nature"), max_length=12, choices=OneOffKind.choices, default=OneOffKind.OTHER
+    )
+    received_on = models.DateField(_("date"))
+    amount = MoneyField(_("montant"))
+    label = models.CharField(_("libellé"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("rentrée ponctuelle")
+        verbose_name_plural = _("rentrées ponctuelles")
+        ordering = ["version", "received_on", "id"]
+        constraints = [
+            models.CheckConstraint(name="plan_one_off_positive", condition=Q(amount__gt=0)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {format_date(self.received_on)} : {self.amount}"
 
 
 class PlanShare(models.Model):

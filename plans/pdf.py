@@ -13,7 +13,7 @@ from core.divisions import tribunal_of
 from core.pdf import html_to_pdf, join_pdf, render_pdf
 from letters.pdf import letterhead, signatory_of
 
-from . import tables
+from . import selectors, tables
 from .charts import debt_chart
 from .selectors import PlanView
 
@@ -35,6 +35,7 @@ def document_context(view: PlanView, *, on: date, mode: str) -> dict:
         "result": result,
         "terms": view.terms,
         "limit": view.limit,
+        "ranked": selectors.ranked_lines(view),
         "head": letterhead(case.organisation),
         "tribunal": tribunal_of(case.division),
         "division": case.get_division_display(),

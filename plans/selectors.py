@@ -18,7 +18,7 @@ A draft is computed live on the current claims; a version sent or approved is co
 basis frozen in its ``snapshot``.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -34,7 +34,7 @@ from budget.selectors import (
 from cases.models import Case
 from cases.selectors import MAX_PLAN_YEARS
 from cases.status import CaseStatus
-from claims.models import Claim, ClaimStatus, Creditor
+from claims.models import Claim, ClaimStatus, Creditor, PlanRank
 from claims.selectors import claims_of_case
 from core.dates import format_date
 from core.money import CENT, round_cents
@@ -176,8 +176,25 @@ def designation_of(case: Case) -> date:
     return case.mediator_designation_date or case.admissibility_date
 
 
-def duration_limit(case: Case) -> engine.DurationLimit:
-    return engine.DurationLimit(designation=designation_of(case), max_years=MAX_PLAN_YEARS)
+def seven_years_from(case: Case, kind: str, decision_date: date | None, start: date) -> date:
+    """The date the law runs the seven years from (docs/plan-rules.md), never an editable
+    designation date: an amicable plan runs from the admissibility decision (domain/README.md,
+    step 4; art. 1675/10 §6 C.J.); a judicial plan from the judgment imposing it (art. 1675/13
+    §2 C.J.): the version's decision date once recorded, until then its start (the judgment
+    cannot be earlier than the plan it imposes starts, for the mediator's proposal)."""
+    if kind == PlanKind.JUDICIAL:
+        return decision_date or max(start, case.admissibility_date)
+    return case.admissibility_date
+
+
+def duration_limit(
+    case: Case,
+    kind: str = PlanKind.AMICABLE,
+    decision_date: date | None = None,
+    start: date | None = None,
+) -> engine.DurationLimit:
+    begin = seven_years_from(case, kind, decision_date, start or case.admissibility_date)
+    return engine.DurationLimit(designation=begin, max_years=MAX_PLAN_YEARS)
 
 
 # Budget -----------------------------------------------------------
@@ -245,6 +262,7 @@ class Basis:
     lines: tuple[engine.Line, ...] = ()
     out_of_plan: list[OutOfPlan] = field(default_factory=list)
     creditor_ids: dict[str, int] = field(default_factory=dict)  # creditor key -> Creditor pk
+    rank_reasons: dict[str, str] = field(default_factory=dict)  # line key -> the rank's reason
 
     @property
     def not_admitted(self) -> list[OutOfPlan]:
@@ -260,12 +278,34 @@ class Basis:
         return names
 
 
-def line_key(creditor_id: int, privileged: bool, non_remissible: bool) -> str:
-    return f"{creditor_id}-{'p' if privileged else 'c'}{'n' if non_remissible else 'r'}"
+def line_key(
+    creditor_id: int, privileged: bool, non_remissible: bool, rank: str = engine.Rank.ORDINARY
+) -> str:
+    key = f"{creditor_id}-{'p' if privileged else 'c'}{'n' if non_remissible else 'r'}"
+    return key if rank == engine.Rank.ORDINARY else f"{key}-{rank}"
+
+
+def engine_rank(plan_rank: str) -> engine.Rank:
+    """claims.models.PlanRank -> engine.Rank (``common`` is the engine's ORDINARY rank)."""
+    return engine.Rank(plan_rank) if plan_rank in engine.REASONED_RANKS else engine.Rank.ORDINARY
+
+
+def rank_code(rank: engine.Rank) -> str:
+    """The public code of a rank (``plan_preview``): ``common`` for the common rank."""
+    return "common" if rank is engine.Rank.ORDINARY else str(rank)
+
+
+_RANK_ORDER = {rank: n for n, rank in enumerate(engine.Rank)}
 
 
 def _line_order(line: engine.Line) -> tuple:
-    return (line.name.lower(), line.creditor_key, not line.privileged, not line.non_remissible)
+    return (
+        line.name.lower(),
+        line.creditor_key,
+        _RANK_ORDER[line.rank],
+        not line.privileged,
+        not line.non_remissible,
+    )
 
 
 def dividends_paid(
@@ -314,6 +354,7 @@ def paid_before(case: Case, start: date) -> dict[str, Decimal]:
 
 def live_basis(case: Case, start: date) -> Basis:
     groups: dict[str, dict] = {}
+    reasons: dict[str, list[str]] = {}
     out: list[OutOfPlan] = []
     creditor_ids: dict[str, int] = {}
     for claim in claims_of_case(case):
@@ -341,7 +382,8 @@ def live_basis(case: Case, start: date) -> Basis:
             )
             continue
         privileged = claim.privilege != "none"
-        key = line_key(claim.creditor_id, privileged, claim.non_remissible)
+        rank = engine_rank(claim.plan_rank)
+        key = line_key(claim.creditor_id, privileged, claim.non_remissible, rank)
         creditor_ids[str(claim.creditor_id)] = claim.creditor_id
         group = groups.setdefault(
             key,
@@ -352,12 +394,23 @@ def live_basis(case: Case, start: date) -> Basis:
                 "admitted": ZERO,
                 "privileged": privileged,
                 "non_remissible": claim.non_remissible,
+                "rank": rank,
+                "capital": ZERO,
             },
         )
-        group["admitted"] += claim.total
+        if claim.rank_reason and claim.rank_reason not in reasons.setdefault(key, []):
+            reasons[key].append(claim.rank_reason)
+        admitted = claim.admitted_total
+        group["admitted"] += admitted
+        group["capital"] += min(claim.principal, admitted)
     lines = sorted((engine.Line(**g) for g in groups.values()), key=_line_order)
     lines = _impute_prior_dividends(lines, paid_before(case, start))
-    return Basis(lines=tuple(lines), out_of_plan=out, creditor_ids=creditor_ids)
+    return Basis(
+        lines=tuple(lines),
+        out_of_plan=out,
+        creditor_ids=creditor_ids,
+        rank_reasons={k: " ; ".join(v) for k, v in reasons.items() if v},
+    )
 
 
 def _impute_prior_dividends(
@@ -378,17 +431,7 @@ def _impute_prior_dividends(
         last = by_creditor[line.creditor_key][-1] is line
         taken = amount if last else min(amount, line.admitted)
         left[line.creditor_key] = amount - taken
-        result.append(
-            engine.Line(
-                key=line.key,
-                creditor_key=line.creditor_key,
-                name=line.name,
-                admitted=line.admitted,
-                already_paid=taken,
-                privileged=line.privileged,
-                non_remissible=line.non_remissible,
-            )
-        )
+        result.append(replace(line, already_paid=taken))
     return result
 
 
@@ -403,6 +446,9 @@ def basis_to_snapshot(basis: Basis) -> dict:
                 "already_paid": str(line.already_paid),
                 "privileged": line.privileged,
                 "non_remissible": line.non_remissible,
+                # optional keys (absent from the snapshots frozen before them)
+                "rank": str(line.rank),
+                "capital": None if line.capital is None else str(line.capital),
             }
             for line in basis.lines
         ],
@@ -418,6 +464,7 @@ def basis_to_snapshot(basis: Basis) -> dict:
             for o in basis.out_of_plan
         ],
         "creditor_ids": basis.creditor_ids,
+        "rank_reasons": basis.rank_reasons,
     }
 
 
@@ -432,6 +479,8 @@ def basis_from_snapshot(snapshot: dict) -> Basis:
                 already_paid=Decimal(row["already_paid"]),
                 privileged=row["privileged"],
                 non_remissible=row["non_remissible"],
+                rank=engine.Rank(row.get("rank", engine.Rank.ORDINARY)),
+                capital=Decimal(row["capital"]) if row.get("capital") is not None else None,
             )
             for row in snapshot.get("lines", [])
         ),
@@ -447,6 +496,7 @@ def basis_from_snapshot(snapshot: dict) -> Basis:
             for row in snapshot.get("out_of_plan", [])
         ],
         creditor_ids={k: int(v) for k, v in snapshot.get("creditor_ids", {}).items()},
+        rank_reasons=dict(snapshot.get("rank_reasons", {})),
     )
 
 
@@ -474,19 +524,7 @@ def with_shares(lines: tuple[engine.Line, ...], shares: dict[str, Decimal]) -> t
             split = [share] + [ZERO] * (len(group) - 1)
         for line, part in zip(group, split, strict=True):
             parts[line.key] = part
-    return tuple(
-        engine.Line(
-            key=line.key,
-            creditor_key=line.creditor_key,
-            name=line.name,
-            admitted=line.admitted,
-            already_paid=line.already_paid,
-            privileged=line.privileged,
-            non_remissible=line.non_remissible,
-            share=parts[line.key],
-        )
-        for line in lines
-    )
+    return tuple(replace(line, share=parts[line.key]) for line in lines)
 
 
 def version_shares(version: PlanVersion) -> dict[str, Decimal]:
@@ -506,6 +544,18 @@ def terms_of(version: PlanVersion, basis: Basis) -> engine.PlanTerms:
         privileged_first=version.privileged_first,
         non_remissible=engine.NonRemissibleTreatment(version.non_remissible_treatment),
         lines=lines,
+        legal_basis=engine.LegalBasis(version.legal_basis),
+        opening_balance=version.opening_balance,
+        one_offs=one_offs_of(version),
+    )
+
+
+def one_offs_of(version: PlanVersion) -> tuple[engine.OneOff, ...]:
+    if version.pk is None:
+        return ()
+    return tuple(
+        engine.OneOff(day=o.received_on, amount=o.amount, label=o.label or o.get_kind_display())
+        for o in version.one_offs.all()
     )
 
 
@@ -523,7 +573,8 @@ class PlanView:
 
     @property
     def limit(self) -> engine.DurationLimit:
-        return duration_limit(self.version.case)
+        v = self.version
+        return duration_limit(v.case, v.kind, v.decision_date, v.start_date)
 
 
 def compute(version: PlanVersion, basis: Basis | None = None) -> PlanView:
@@ -541,6 +592,23 @@ def compute(version: PlanVersion, basis: Basis | None = None) -> PlanView:
             (li.key, li.admitted) for li in basis.lines
         ]
     return view
+
+
+def ranked_lines(view: "PlanView") -> list[dict]:
+    """The lines the plan pays before the common rank, with their rank's label and reason (the
+    plan's PDF and page state them: a priority is a reasoned rank, docs/plan-rules.md)."""
+    if view.result is None or view.terms.legacy_ranks or view.terms.overrides:
+        return []
+    labels = dict(PlanRank.choices)
+    return [
+        {
+            "line": r.line,
+            "label": labels.get(str(r.rank), str(r.rank)),
+            "reason": view.basis.rank_reasons.get(r.line.key, ""),
+        }
+        for r in view.result.lines
+        if r.rank is not engine.Rank.ORDINARY
+    ]
 
 
 def monitoring(version: PlanVersion, today: date) -> tuple[PlanView, engine.Monitoring | None]:

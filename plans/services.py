@@ -13,7 +13,7 @@ once as a field-keyed French ``ValidationError`` and nothing is saved.
 """
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -26,8 +26,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from agenda.services import duties_settle
-from cases.models import Case
-from cases.services import case_change_status
+from cases.models import Case, PlanBasis
+from cases.services import case_change_status, case_record_plan_basis
 from cases.status import CaseStatus
 from core.dates import format_date
 from core.money import CENT
@@ -46,14 +46,47 @@ from .models import (
     AmountSource,
     FeeSource,
     NonRemissibleTreatment,
+    OneOffKind,
     PlanKind,
     PlanMailing,
+    PlanOneOff,
     PlanShare,
     PlanState,
     PlanVersion,
 )
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass
+class OneOffData:
+    """A one-off sum (tax refund, inheritance, sale of an asset) on its date, inside the plan."""
+
+    received_on: date
+    amount: Decimal
+    kind: str = OneOffKind.OTHER
+    label: str = ""
+
+
+# Which legal bases a kind of plan may have (docs/plan-rules.md).
+BASES_OF_KIND = {
+    PlanKind.AMICABLE: (PlanBasis.AMICABLE,),
+    PlanKind.JUDICIAL: (
+        PlanBasis.JUDICIAL_1675_12,
+        PlanBasis.JUDICIAL_1675_13,
+        PlanBasis.TOTAL_1675_13BIS,
+    ),
+}
+
+
+def default_basis(case: Case, kind: str) -> str:
+    """The basis of a version that does not name one: an amicable plan's, or for a judicial
+    plan the basis the court ordered (``Case.plan_basis``), else art. 1675/13 C.J."""
+    if kind != PlanKind.JUDICIAL:
+        return PlanBasis.AMICABLE
+    if case.plan_basis and case.plan_basis != PlanBasis.AMICABLE:
+        return case.plan_basis
+    return PlanBasis.JUDICIAL_1675_13
 
 
 @dataclass
@@ -68,8 +101,14 @@ class PlanData:
     fee_estimate_note: str = ""
     available_source: str = AmountSource.MANUAL
     available_note: str = ""  # the budget's explanation when the amount comes from it
+    # Legacy blanket priorities: refused for a new or changed version (equality, art. 1675/13
+    # §1 C.J.); a priority is a reasoned rank on the claim (claims.models.PlanRank).
     privileged_first: bool = False
-    non_remissible_treatment: str = NonRemissibleTreatment.PRIORITY
+    non_remissible_treatment: str = NonRemissibleTreatment.PRO_RATA
+    # "" : the kind's usual basis (``default_basis``); the form always sends one.
+    legal_basis: str = ""
+    opening_balance: Decimal = Decimal("0.00")
+    one_offs: list[OneOffData] = field(default_factory=list)
     exception_granted: bool = False
     exception_reason: str = ""
     note: str = ""
@@ -94,13 +133,58 @@ def check_plan(*, case: Case, data: PlanData, basis: selectors.Basis | None = No
         for key, messages in more.items():
             errors.setdefault(key, []).extend(m for m in messages if m not in errors.get(key, []))
 
+    if not data.legal_basis:
+        data = replace(data, legal_basis=default_basis(case, data.kind))
     if data.kind not in PlanKind.values:
         merge({"kind": [_("Type de plan inconnu.")]})
+    if data.legal_basis not in PlanBasis.values:
+        merge({"legal_basis": [_("Base légale inconnue.")]})
+    elif data.kind in PlanKind.values and data.legal_basis not in BASES_OF_KIND[data.kind]:
+        merge(
+            {
+                "legal_basis": [
+                    _(
+                        "La base « %(basis)s » ne convient pas à un %(kind)s : un plan amiable "
+                        "relève de l'art. 1675/10 C.J., un plan judiciaire des art. 1675/12, "
+                        "1675/13 ou 1675/13bis C.J."
+                    )
+                    % {
+                        "basis": PlanBasis(data.legal_basis).label,
+                        "kind": PlanKind(data.kind).label.lower(),
+                    }
+                ]
+            }
+        )
     if data.non_remissible_treatment not in NonRemissibleTreatment.values:
         merge({"non_remissible_treatment": [_("Choix inconnu.")]})
+    elif data.non_remissible_treatment == NonRemissibleTreatment.PRIORITY:
+        merge(
+            {
+                "non_remissible_treatment": [
+                    _(
+                        "Les dettes non remissibles ne sont pas payées en priorité : l'égalité "
+                        "des créanciers est la règle (art. 1675/13 §1 C.J. ; Cass. 27 mai "
+                        "2013). Donnez un rang motivé à la créance concernée (écran des "
+                        "créances)."
+                    )
+                ]
+            }
+        )
+    if data.privileged_first:
+        merge(
+            {
+                "privileged_first": [
+                    _(
+                        "Une priorité se motive créance par créance (rang « hypothèque sur un "
+                        "bien conservé » ou « cause légitime de préférence », écran des "
+                        "créances) : plus de priorité globale des créances privilégiées."
+                    )
+                ]
+            }
+        )
     merge(
         engine.duration_errors(
-            limit=selectors.duration_limit(case),
+            limit=selectors.duration_limit(case, data.kind, None, data.start_date),
             admissibility=case.admissibility_date,
             start=data.start_date,
             duration_months=data.duration_months,
@@ -121,23 +205,28 @@ def check_plan(*, case: Case, data: PlanData, basis: selectors.Basis | None = No
         monthly_available=data.monthly_available,
         fee_provision=data.fee_provision,
         frequency_months=data.frequency_months,
-        privileged_first=data.privileged_first,
-        non_remissible=engine.NonRemissibleTreatment(
-            data.non_remissible_treatment
-            if data.non_remissible_treatment in NonRemissibleTreatment.values
-            else NonRemissibleTreatment.PRIORITY
-        ),
         lines=lines,
+        legal_basis=engine.LegalBasis(
+            data.legal_basis if data.legal_basis in PlanBasis.values else PlanBasis.AMICABLE
+        ),
+        opening_balance=data.opening_balance,
+        one_offs=tuple(
+            engine.OneOff(day=o.received_on, amount=o.amount, label=o.label) for o in data.one_offs
+        ),
     )
     merge(engine.terms_errors(terms))
     result = None
     if not errors:
-        result = engine.compute_plan(terms)
+        try:
+            result = engine.compute_plan(terms)
+        except engine.PlanInputError as exc:  # a remission the legal basis forbids
+            merge(exc.errors)
     return Checked(basis=basis, terms=terms, result=result, errors=errors)
 
 
 def _apply(version: PlanVersion, data: PlanData) -> None:
     version.kind = data.kind
+    version.legal_basis = data.legal_basis or default_basis(version.case, data.kind)
     version.start_date = data.start_date
     version.duration_months = data.duration_months
     version.frequency_months = data.frequency_months
@@ -153,10 +242,25 @@ def _apply(version: PlanVersion, data: PlanData) -> None:
     )
     version.privileged_first = data.privileged_first
     version.non_remissible_treatment = data.non_remissible_treatment
+    version.opening_balance = data.opening_balance
     version.override_shares = data.shares is not None
     version.exception_granted = data.exception_granted
     version.exception_reason = data.exception_reason.strip() if data.exception_granted else ""
     version.note = data.note.strip()
+
+
+def _save_one_offs(version: PlanVersion, data: PlanData) -> None:
+    version.one_offs.all().delete()
+    PlanOneOff.objects.bulk_create(
+        PlanOneOff(
+            version=version,
+            kind=o.kind,
+            received_on=o.received_on,
+            amount=o.amount,
+            label=o.label.strip(),
+        )
+        for o in data.one_offs
+    )
 
 
 def _save_shares(version: PlanVersion, data: PlanData) -> None:
@@ -189,6 +293,7 @@ def plan_create(*, case: Case, data: PlanData, by: User) -> PlanVersion:
     version.full_clean()
     version.save()
     _save_shares(version, data)
+    _save_one_offs(version, data)
     return version
 
 
@@ -207,6 +312,7 @@ def plan_update(*, version: PlanVersion, data: PlanData, by: User) -> PlanVersio
     version.full_clean()
     version.save()
     _save_shares(version, data)
+    _save_one_offs(version, data)
     return version
 
 
@@ -229,6 +335,7 @@ def plan_revise(*, version: PlanVersion, reason: str, by: User) -> PlanVersion:
     if errors:
         raise ValidationError(errors)
     shares = list(version.shares.all())
+    one_offs = list(version.one_offs.all())
     new = PlanVersion.objects.get(pk=version.pk)
     new.pk = None
     new._state.adding = True
@@ -242,6 +349,9 @@ def plan_revise(*, version: PlanVersion, reason: str, by: User) -> PlanVersion:
     new.decided_at = None
     new.snapshot = {}
     new.frozen_at = None
+    # a new version follows equality (art. 1675/13 §1 C.J.): no blanket priority carried over
+    new.privileged_first = False
+    new.non_remissible_treatment = NonRemissibleTreatment.PRO_RATA
     new.created_by = by
     new.updated_by = by
     new.full_clean()
@@ -250,16 +360,24 @@ def plan_revise(*, version: PlanVersion, reason: str, by: User) -> PlanVersion:
         PlanShare(version=new, creditor_id=s.creditor_id, monthly_amount=s.monthly_amount)
         for s in shares
     )
+    PlanOneOff.objects.bulk_create(
+        PlanOneOff(
+            version=new, kind=o.kind, received_on=o.received_on, amount=o.amount, label=o.label
+        )
+        for o in one_offs
+    )
     return new
 
 
-def _freeze(version: PlanVersion) -> dict[str, list[str]]:
+def _freeze(version: PlanVersion, decision_date: date | None = None) -> dict[str, list[str]]:
     """Compute the version on the current claims and keep that basis in its snapshot. The
     duration is checked again against the case as it is now (its designation date may have
     been corrected since the draft): a plan longer than 7 years without the recorded exception
     is neither sent, approved nor filed (art. 1675/10, § 6 C.J.; domain/README.md, step 4)."""
     duration = engine.duration_errors(
-        limit=selectors.duration_limit(version.case),
+        limit=selectors.duration_limit(
+            version.case, version.kind, decision_date or version.decision_date, version.start_date
+        ),
         admissibility=version.case.admissibility_date,
         start=version.start_date,
         duration_months=version.duration_months,
@@ -365,7 +483,7 @@ def plan_approve(
     if message:
         errors["decision_date"] = message
     if not errors:
-        for key, messages in _freeze(version).items():
+        for key, messages in _freeze(version, decision_date).items():
             errors.setdefault(key, []).extend(messages)
     if errors:
         raise ValidationError(errors)
@@ -381,6 +499,8 @@ def plan_approve(
             )
         except ValidationError as exc:
             raise ValidationError(_errors_of(exc, fields={"decision_date"})) from exc
+    # the case records the basis the court ordered (docs/plan-rules.md)
+    case = case_record_plan_basis(case=case, basis=version.legal_basis, by=by)
     version.case = case
     version.state = PlanState.APPROVED
     version.decision_date = decision_date

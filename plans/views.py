@@ -24,7 +24,7 @@ from core.roles import CASE_ROLES, Role
 from . import engine, estimates, pdf, selectors, services, tables
 from .charts import debt_chart
 from .forms import ApproveForm, PlanForm, ReviseForm, SendForm
-from .models import FeeSource, PlanKind, PlanState, PlanVersion
+from .models import FeeSource, PlanBasis, PlanKind, PlanState, PlanVersion
 
 WRITE_ROLES = (Role.MEDIATOR, Role.ADMINISTRATOR)
 TAB = "plan"
@@ -63,6 +63,7 @@ def _version_page(request, case, version: PlanVersion | None):
             "version": version,
             "view": view,
             "result": result,
+            "ranked": selectors.ranked_lines(view),
             "latest": versions[0],
             "in_force": in_force,
             "follow": follow,
@@ -167,13 +168,16 @@ def _plan_creditors(case, start: date) -> list[tuple[str, str]]:
 def _new_initial(case, start: date, budget: Decimal | None) -> dict:
     allowed = selectors.duration_limit(case).max_months_from(start)
     return {
-        "kind": PlanKind.AMICABLE,
+        "kind": PlanKind.JUDICIAL
+        if case.plan_basis and case.plan_basis != PlanBasis.AMICABLE
+        else PlanKind.AMICABLE,
         "start_date": start,
         "duration_months": min(84, allowed) if allowed >= 1 else 12,
         "frequency_months": 1,
         "monthly_available": budget if budget is not None and budget >= 0 else None,
         "fee_provision": Decimal("0.00"),
         "fee_source": FeeSource.MANUAL,
+        "legal_basis": case.plan_basis or PlanBasis.AMICABLE,
     }
 
 

@@ -68,6 +68,7 @@ def test_each_kind_of_payment_is_prepared(world, account):
         world,
         PaymentData(
             category="dividend",
+            authorisation="Ordonnance 2023/123",
             amount=Decimal("85.40"),
             creditor=creditor,
             structured_communication="+++320/0047/11846+++",
@@ -189,7 +190,12 @@ def test_dividend_only_to_a_participating_creditor_with_an_iban(world, account, 
     else:
         creditor = None
     with pytest.raises(ValidationError) as exc:
-        prepare(world, PaymentData(category="dividend", amount=Decimal("10"), creditor=creditor))
+        prepare(
+            world,
+            PaymentData(
+                category="dividend", amount=Decimal("10"), creditor=creditor, authorisation="O"
+            ),
+        )
     assert "creditor" in exc.value.message_dict
     assert Payment.objects.count() == 0
 
@@ -219,6 +225,7 @@ def test_approved_batch_writes_a_valid_pain001(world, account):
         world,
         PaymentData(
             category="dividend",
+            authorisation="Ordonnance 2023/123",
             amount=Decimal("85.40"),
             creditor=creditor,
             structured_communication="320/0047/11846",
@@ -290,6 +297,7 @@ def _two_payment_batch(world):
         world,
         PaymentData(
             category="dividend",
+            authorisation="Ordonnance 2023/123",
             amount=Decimal("85.40"),
             creditor=creditor,
             structured_communication="320004711846",

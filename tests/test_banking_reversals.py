@@ -205,6 +205,7 @@ def batch(world):
         world,
         PaymentData(
             category="dividend",
+            authorisation="Ordonnance 2023/123",
             amount=Decimal("85.40"),
             creditor=creditor,
             structured_communication="320004711846",

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from banking.coda_writer import CodaMovement, CodaStatement, write_coda
 from banking.services import PaymentData, batch_approve, payment_prepare, statement_import
+from claims.models import ClaimStatus
 from claims.services import ClaimData, ContactData, claim_create, creditor_create
 from ledger.services import EntryData, account_open, entry_post
 
@@ -60,6 +61,8 @@ def make_creditor(world, name="Proximus SA", iban="BE15068987654330", time_barre
             principal=Decimal("1200.00"),
             declared_on=date(2022, 7, 1),
             time_barred=time_barred,
+            # admitted: a creditor is paid only up to its admitted claim (docs/plan-rules.md)
+            status=kw.pop("status", ClaimStatus.ACCEPTED),
             **kw,
         ),
     )

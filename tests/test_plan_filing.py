@@ -393,25 +393,22 @@ def test_who_may_file(client, world, creditors, role, status):
     assert Document.objects.exists() == (status == 302)
 
 
-def test_a_plan_past_seven_years_is_neither_sent_approved_nor_filed(world, creditors):
-    """The limit runs from the designation (art. 1675/10, § 6 C.J.): a designation date
-    corrected after the draft makes the plan too long; the check is made again when the
-    version is frozen, and nothing is saved."""
+def test_the_seven_years_run_from_the_admissibility_not_the_designation(world, creditors):
+    """Issue 12 (docs/plan-rules.md): an amicable plan's seven years run from the admissibility
+    order (art. 1675/10, § 6 C.J.; domain/README.md, step 4), not from the editable designation
+    date: a later designation does not lengthen the limit; nothing is saved."""
     Case.objects.filter(pk=world.case.pk).update(mediator_designation_date=date(2022, 9, 1))
     world.case.refresh_from_db()
-    version = services.plan_create(
-        case=world.case, data=data(duration_months=84), by=world.mediator
-    )
-    Case.objects.filter(pk=world.case.pk).update(mediator_designation_date=date(2022, 6, 15))
-    version.refresh_from_db()
     with pytest.raises(ValidationError) as error:
-        send(world, version, creditors)
-    assert "7 ans" in " ".join(error.value.messages)
-    with pytest.raises(ValidationError):
-        approve(world, PlanVersion.objects.get(pk=version.pk))
+        services.plan_create(case=world.case, data=data(duration_months=84), by=world.mediator)
+    assert "15/06/2029" in " ".join(error.value.message_dict["duration_months"])
+    assert not PlanVersion.objects.exists()
+    version = services.plan_create(
+        case=world.case, data=data(duration_months=81), by=world.mediator
+    )
+    send(world, version, creditors)
     version.refresh_from_db()
-    assert version.state == PlanState.DRAFT and not version.snapshot
-    assert case_of(world).status == CaseStatus.AMICABLE_PHASE
+    assert version.state == PlanState.SENT
 
 
 def test_once_filed_the_version_page_offers_the_filed_copy(client, world, creditors):

@@ -391,7 +391,7 @@ def _post(client, url, **fields):
         "frequency_months": "1",
         "monthly_available": "1.000,00",
         "fee_provision": "1.200,00",
-        "non_remissible_treatment": "priority",
+        "legal_basis": "amicable",
         "allowance": "monthly",
         "action": "save",
     }

@@ -22,10 +22,12 @@ from agenda.selectors import open_duties
 from agenda.services import duty_record, duty_settle
 from budget.models import AllowanceDecision
 from cases.models import Case
+from cases.status import CaseStatus
 from claims.models import Claim, ClaimStatus, Creditor
 from core.dates import format_date
 from core.money import CENT, format_eur
 from ledger.models import Account, Entry
+from ledger.selectors import paid_vs_admitted
 from ledger.services import FUTURE_HORIZON, entry_post
 
 from .. import selectors
@@ -106,6 +108,56 @@ def _dividend_error(case: Case, creditor: Creditor | None) -> str | None:
     return None
 
 
+# The plan's execution (docs/plan-rules.md): a dividend needs a plan approved by the court
+# (homologated or imposed, art. 1675/10 §5 and 1675/12-13 C.J.) or a court authorisation.
+PLAN_IN_FORCE = frozenset({CaseStatus.AMICABLE_PLAN, CaseStatus.JUDICIAL_PLAN})
+
+
+def _dividend_authority_error(case: Case, authorisation: str) -> str | None:
+    if case.status in PLAN_IN_FORCE or authorisation.strip():
+        return None
+    return _(
+        "Aucun plan n'est homologué ou imposé dans ce dossier : un dividende n'est payé qu'en "
+        "exécution d'un plan approuvé par le tribunal, ou sur son autorisation (indiquez-en la "
+        "référence)."
+    )
+
+
+def _beyond_claim_error(
+    case: Case, creditor: Creditor, amount: Decimal, exclude: Payment | None = None
+) -> str | None:
+    """A creditor is never paid beyond its admitted claim (ledger.selectors.paid_vs_admitted):
+    the dividends paid, those prepared and not posted yet, and this one."""
+    standing = paid_vs_admitted(case).get(creditor.pk)
+    admitted = standing.admitted if standing else Decimal("0.00")
+    paid = standing.paid if standing else Decimal("0.00")
+    waiting = Payment.objects.filter(
+        case=case,
+        creditor=creditor,
+        category=PaymentCategory.DIVIDEND,
+        status__in=(PaymentStatus.PENDING, PaymentStatus.APPROVED),
+        entry__isnull=True,
+    )
+    if exclude is not None:
+        waiting = waiting.exclude(pk=exclude.pk)
+    prepared = waiting.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+    if paid + prepared + amount <= admitted:
+        return None
+    return _(
+        "%(name)s serait payé au-delà de sa créance admise : admis %(admitted)s, déjà payé "
+        "%(paid)s, en attente %(prepared)s ; ce dividende de %(amount)s le dépasse de "
+        "%(over)s. Il peut encore recevoir %(room)s."
+    ) % {
+        "name": creditor.name,
+        "admitted": format_eur(admitted),
+        "paid": format_eur(paid),
+        "prepared": format_eur(prepared),
+        "amount": format_eur(amount),
+        "over": format_eur(paid + prepared + amount - admitted),
+        "room": format_eur(max(admitted - paid - prepared, Decimal("0.00"))),
+    }
+
+
 def _validate_payment(case: Case, data: PaymentData) -> tuple[dict[str, str], dict]:
     errors: dict[str, str] = {}
     clean: dict = {}
@@ -121,10 +173,17 @@ def _validate_payment(case: Case, data: PaymentData) -> tuple[dict[str, str], di
     bic = (data.beneficiary_bic or "").replace(" ", "").upper()
     if data.category == PaymentCategory.DIVIDEND:
         error = _dividend_error(case, data.creditor)
+        authority = _dividend_authority_error(case, data.authorisation)
         if error:
             errors["creditor"] = error
         elif data.creditor.organisation_id != case.organisation_id:
             errors["creditor"] = _("Ce créancier n'est pas dans l'annuaire de l'organisation.")
+        elif authority:
+            errors["authorisation"] = authority
+        elif "amount" not in errors and (
+            beyond := _beyond_claim_error(case, data.creditor, amount)
+        ):
+            errors["amount"] = beyond
         else:
             name = name or data.creditor.name
             iban = iban or data.creditor.iban
@@ -314,7 +373,9 @@ def batch_approve(
             errors["__all__"] = error
     for payment in selected:
         if payment.category == PaymentCategory.DIVIDEND:
-            error = _dividend_error(case, payment.creditor)
+            error = _dividend_error(case, payment.creditor) or _beyond_claim_error(
+                case, payment.creditor, payment.amount, exclude=payment
+            )
             if error:
                 errors["payments"] = error
     if errors:

@@ -26,13 +26,14 @@ from django.utils import timezone
 
 from cases.models import Case
 from cases.status import CaseStatus
-from claims.models import Claim, ClaimStatus
+from claims.models import Claim, ClaimStatus, PlanRank, Privilege
+from claims.services import ClaimData, claim_update
 from core.demo import refuse_in_production
 from core.money import CENT
 from ledger.models import Category, Direction, Entry
 from plans import estimates, selectors, services
 from plans.engine import add_months
-from plans.models import FeeSource, NonRemissibleTreatment, PlanKind, PlanVersion
+from plans.models import FeeSource, PlanKind, PlanVersion
 
 PLAN_STATUSES = {CaseStatus.AMICABLE_PLAN, CaseStatus.JUDICIAL_PLAN}
 
@@ -138,7 +139,6 @@ class Command(BaseCommand):
             start_date=start,
             duration_months=duration,
             monthly_available=monthly,
-            non_remissible_treatment=NonRemissibleTreatment.PRIORITY,
             **extra,
         )
         checked = services.check_plan(case=case, data=data)
@@ -164,7 +164,9 @@ class Command(BaseCommand):
         decided = case.homologation_date
         start = first_of_next_month(decided)
         monthly = self._ledger_monthly(case, start) or self._fallback_monthly(case)
-        extra = {"privileged_first": True, "frequency_months": 3} if privileged else {}
+        extra = {"frequency_months": 3} if privileged else {}
+        if privileged:
+            self._rank_privileged(case)
         data = self._data(case, start=start, monthly=monthly, includes_fees=False, **extra)
         by = case.mediator
         version = services.plan_create(case=case, data=data, by=by)
@@ -203,7 +205,7 @@ class Command(BaseCommand):
                 version=version,
                 reason=(
                     "Reprise d'un emploi à temps plein par le requérant : le disponible mensuel "
-                    "augmente de 60,00 € ; la durée reste limitée à 7 ans depuis la désignation."
+                    "augmente de 60,00 € ; la durée reste limitée à 7 ans depuis l'admissibilité."
                 ),
                 by=by,
             )
@@ -230,6 +232,40 @@ class Command(BaseCommand):
                 decision_reference=f"{reference} — révision".strip(" —"),
                 by=by,
                 today=today,
+            )
+
+    def _rank_privileged(self, case: Case) -> None:
+        """Equality is the rule (art. 1675/13 §1 C.J.): the demo's privileged claims are paid
+        first only through a reasoned rank recorded on each claim (docs/plan-rules.md)."""
+        for claim in Claim.objects.filter(case=case).exclude(privilege=Privilege.NONE):
+            if claim.privilege == Privilege.MORTGAGE:
+                rank, reason = PlanRank.MORTGAGE, "Hypothèque sur le logement familial conservé."
+            else:
+                rank, reason = PlanRank.PREFERENCE, "Privilège légal de la créance."
+            claim_update(
+                claim=claim,
+                data=ClaimData(
+                    creditor=claim.creditor,
+                    principal=claim.principal,
+                    interest=claim.interest,
+                    costs=claim.costs,
+                    declared_on=claim.declared_on,
+                    nature=claim.nature,
+                    creditor_reference=claim.creditor_reference,
+                    status=claim.status,
+                    time_barred=claim.time_barred,
+                    privilege=claim.privilege,
+                    paid_off_on=claim.paid_off_on,
+                    representation=claim.representation,
+                    debtors=list(claim.debtors.all()),
+                    key=claim.key,
+                    interest_after_admissibility=claim.interest_after_admissibility,
+                    admitted_amount=claim.admitted_amount,
+                    admitted_reason=claim.admitted_reason,
+                    plan_rank=rank,
+                    rank_reason=reason,
+                ),
+                by=case.mediator,
             )
 
     def _draft_revision(self, case: Case, version, data, today: date) -> None:
