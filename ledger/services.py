@@ -19,6 +19,7 @@ from cases.models import Case
 from cases.services import CaseData
 from claims.models import Claim, ClaimStatus
 from core.dates import format_date
+from core.ibans import is_valid_iban
 from core.money import CENT, MAX_AMOUNT, format_eur
 
 from .chain import GENESIS_HASH, entry_hash
@@ -195,11 +196,8 @@ def _entry_errors(
         errors["value_date"] = _("La date valeur précède l'ouverture du compte (%(date)s).") % {
             "date": format_date(account.opened_on)
         }
-    if data.counterparty_iban:
-        try:
-            std_iban.validate(data.counterparty_iban)
-        except Exception:
-            errors["counterparty_iban"] = _("IBAN de la contrepartie invalide.")
+    if data.counterparty_iban and not is_valid_iban(data.counterparty_iban):
+        errors["counterparty_iban"] = _("IBAN de la contrepartie invalide.")
     for name in _TEXT_FIELDS:
         try:
             Entry._meta.get_field(name).run_validators(getattr(data, name))

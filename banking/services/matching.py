@@ -11,12 +11,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from stdnum import iban as std_iban
 
 from accounts.models import Organisation, User
 from cases.models import Case
 from claims.models import Creditor
 from core.dates import format_date
+from core.ibans import is_valid_iban
 from ledger.models import Account, Category, Direction, Entry
 from ledger.services import EntryData, account_open, entry_post, entry_post_many, entry_reverse
 
@@ -352,7 +352,7 @@ def _find_match(movement: Movement, files: FileMatcher | None = None) -> _Match:
 
 
 def _entry_data(movement: Movement, **fields) -> EntryData:
-    iban = movement.counterparty_iban if std_iban.is_valid(movement.counterparty_iban) else ""
+    iban = movement.counterparty_iban if is_valid_iban(movement.counterparty_iban) else ""
     note = _("Extrait n° %(statement)s, mouvement %(seq)s") % {
         "statement": movement.statement_number or "—",
         "seq": movement.sequence or "—",
