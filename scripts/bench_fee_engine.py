@@ -43,7 +43,7 @@ def main() -> None:
 
     setup_test_environment()
     started = time.perf_counter()
-    connection.creation.create_test_db(verbosity=0, keepdb=False)
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     print(f"test database ready in {time.perf_counter() - started:.1f} s")
     try:
         run(args.services, args.payments, args.runs, connection)
