@@ -4,7 +4,7 @@ values from an object. The apps that change sensitive data call them from their 
 middleware records case pages read and files downloaded; the login signals land here too."""
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -101,11 +101,39 @@ def audit_record(
         organisation_id = getattr(case, "organisation_id", None) or actor_organisation
     if obj is not None and not object_type:
         object_type = obj._meta.label_lower
-    return AuditEvent.objects.create(
+    event = _event(
+        action=action,
+        actor_id=actor_id,
+        actor_name=actor_name or username,
+        organisation_id=organisation_id,
+        case=case,
+        obj=obj,
+        object_type=object_type,
+        changes=changes,
+        detail=detail,
+    )
+    event.ip_address = client_address(request)
+    event.save()
+    return event
+
+
+def _event(
+    *,
+    action: str,
+    actor_id: int | None,
+    actor_name: str,
+    organisation_id: int | None,
+    case: Any,
+    obj: Any,
+    object_type: str,
+    changes: Mapping[str, list] | None,
+    detail: str,
+) -> AuditEvent:
+    return AuditEvent(
         action=action,
         organisation_id=organisation_id,
         actor_id=actor_id,
-        actor_name=(actor_name or username)[:150],
+        actor_name=actor_name[:150],
         case_id=getattr(case, "pk", None),
         case_reference=(getattr(case, "reference", "") or "")[:64],
         object_type=object_type[:80],
@@ -113,7 +141,6 @@ def audit_record(
         object_label=str(obj)[:255] if obj is not None else "",
         changes=dict(changes or {}),
         detail=detail[:255],
-        ip_address=client_address(request),
     )
 
 
@@ -152,6 +179,35 @@ def audit_changes(
         detail=detail,
         organisation_id=organisation_id,
     )
+
+
+@transaction.atomic
+def audit_creations(
+    *, actor: User | None, created: Sequence[tuple[Any, Any, Mapping[str, Any]]]
+) -> list[AuditEvent]:
+    """Record many creations at once (a batch of postings): each ``(case, obj, after)`` as
+    ``audit_changes(actor=actor, case=case, obj=obj, before={}, after=after)`` records it,
+    in one INSERT for the lot."""
+    actor_id, username, actor_organisation = _actor(actor)
+    events = []
+    for case, obj, after in created:
+        changes = diff({}, after)
+        if not changes:
+            continue
+        events.append(
+            _event(
+                action=AuditAction.CREATED,
+                actor_id=actor_id,
+                actor_name=username,
+                organisation_id=getattr(case, "organisation_id", None) or actor_organisation,
+                case=case,
+                obj=obj,
+                object_type=obj._meta.label_lower,
+                changes=changes,
+                detail="",
+            )
+        )
+    return AuditEvent.objects.bulk_create(events, batch_size=1000)
 
 
 def record_login(sender, request, user, **kwargs) -> None:

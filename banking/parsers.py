@@ -34,6 +34,7 @@ from stdnum import iban as std_iban
 from stdnum.be import iban as be_iban
 from stdnum.be import ogm_vcs
 
+from core.ibans import is_valid_iban
 from core.money import CENT
 
 CODA = "coda"
@@ -190,7 +191,7 @@ def normalise_account(value: str) -> str:
     value = (value or "").replace(" ", "").replace("-", "").upper()
     if not value:
         return ""
-    if std_iban.is_valid(value):
+    if is_valid_iban(value):
         return value
     if re.fullmatch(r"\d{12}", value):  # an old Belgian account number (BBAN)
         candidate = "BE" + std_iban.calc_check_digits("BE00" + value) + value

@@ -19,11 +19,16 @@ all go through here; nothing reads the clock: the engine works on the legal date
 """
 
 from collections import Counter
+from datetime import date
 
+from django.db.models import Q
+
+from accounts.models import User
 from cases.models import Case
 from claims.selectors import claims_table
 from core.pricing import division_policy
 from fees.engine import CaseFacts, CreditorFacts, PaymentFacts, ServiceFacts, compute_statement
+from fees.engine.facts import ONCE_ONLY_KINDS
 from fees.engine.statement import Statement
 
 from .models import Service
@@ -43,9 +48,15 @@ def creditor_facts(case: Case) -> tuple[CreditorFacts, ...]:
     )
 
 
-def _mediator_names(services: list[Service]) -> dict[int, str]:
-    """A readable and unique name per mediator (the engine groups the 4,3° forfait by it)."""
+def _mediator_names(services: list[Service], case: Case | None = None) -> dict[int, str]:
+    """A readable and unique name per mediator (the engine groups the 4,3° forfait by it),
+    unique among the mediators of ``services`` or, given ``case``, of all its services."""
     users = {service.mediator_id: service.mediator for service in services}
+    if case is not None:
+        others = Service.objects.filter(case=case).exclude(mediator_id__in=users)
+        users.update(
+            {user.pk: user for user in User.objects.filter(pk__in=others.values("mediator_id"))}
+        )
     names = {pk: (user.get_full_name() or user.username) for pk, user in users.items()}
     counts = Counter(names.values())
     return {
@@ -54,10 +65,21 @@ def _mediator_names(services: list[Service]) -> dict[int, str]:
     }
 
 
-def service_facts(case: Case) -> tuple[ServiceFacts, ...]:
-    """Every billable act recorded in the case (the engine keeps those of the period)."""
-    services = list(Service.objects.filter(case=case).select_related("mediator").order_by("pk"))
-    names = _mediator_names(services)
+def service_facts(case: Case, period: tuple[date, date] | None = None) -> tuple[ServiceFacts, ...]:
+    """Every billable act recorded in the case (the engine keeps those of the period), or,
+    given ``period``, those the engine needs for it: the acts of the period, every once-only
+    act (checked once per case whatever its date, fees.md §6) and any act dated before the
+    admissibility (an error the engine reports). The mediators' names are made unique among
+    all the case's mediators either way, so the lines read the same."""
+    services = Service.objects.filter(case=case)
+    if period is not None:
+        services = services.filter(
+            Q(date__gte=period[0], date__lt=period[1])
+            | Q(kind__in=[str(kind) for kind in ONCE_ONLY_KINDS])
+            | Q(date__lt=case.admissibility_date)
+        )
+    services = list(services.select_related("mediator").order_by("pk"))
+    names = _mediator_names(services, case if period is not None else None)
     return tuple(
         ServiceFacts(
             id=service.pk,
@@ -74,15 +96,28 @@ def service_facts(case: Case) -> tuple[ServiceFacts, ...]:
     )
 
 
-def payment_facts(case: Case) -> tuple[PaymentFacts, ...]:
-    """Every billable outgoing payment of the mediation account (all dates, fees.md §6)."""
-    return tuple(billable_payments(case))
+def payment_facts(case: Case, period: tuple[date, date] | None = None) -> tuple[PaymentFacts, ...]:
+    """Every billable outgoing payment of the mediation account (all dates, fees.md §6), or,
+    given ``period``, those the engine needs for it: the payments of the period and every
+    living allowance paid by standing order (the first of each follow-up year is looked for
+    among all of them, fees.md §6), in the engine's order."""
+    if period is None:
+        return tuple(billable_payments(case))
+    in_period = billable_payments(case, period[0], period[1])
+    standing = [
+        payment
+        for payment in billable_payments(case, standing_order_allowances=True)
+        if not period[0] <= payment.date < period[1]
+    ]
+    return tuple(sorted(in_period + standing, key=lambda p: (p.date, p.id)))
 
 
-def case_facts(case: Case) -> CaseFacts:
-    """The facts of ``case`` as the fee engine reads them. May raise
-    :class:`~fees.engine.FeeEngineError` (French message) when a recorded fact is inconsistent
-    (e.g. a journey without kilometres encoded outside the application)."""
+def case_facts(case: Case, period: tuple[date, date] | None = None) -> CaseFacts:
+    """The facts of ``case`` as the fee engine reads them: all of them, or, given ``period``
+    (``[from, to)``), only those the engine needs for that period (a 7-year case's statement
+    reads one year of services and payments, not seven); the engine's result is the same.
+    May raise :class:`~fees.engine.FeeEngineError` (French message) when a recorded fact is
+    inconsistent (e.g. a journey without kilometres encoded outside the application)."""
     policy = division_policy(case.division)
     return CaseFacts(
         reference=case.reference,
@@ -93,12 +128,13 @@ def case_facts(case: Case) -> CaseFacts:
         excludes_paid_off_creditors=policy.excludes_paid_off_creditors,
         vat_registered=case.mediator.vat_registered,
         creditors=creditor_facts(case),
-        services=service_facts(case),
-        payments=payment_facts(case),
+        services=service_facts(case, period),
+        payments=payment_facts(case, period),
     )
 
 
 def compute_case_statement(case: Case, period_from, period_to) -> Statement:
     """The fee statement of ``case`` for ``[period_from, period_to)`` from the database facts
     and tariff rows, without saving anything. Raises :class:`~fees.engine.FeeEngineError`."""
-    return compute_statement(case_facts(case), period_from, period_to, tariff_table())
+    facts = case_facts(case, (period_from, period_to))
+    return compute_statement(facts, period_from, period_to, tariff_table())

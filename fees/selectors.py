@@ -415,7 +415,11 @@ def service_totals(items) -> Totals:
 
 
 def billable_payments(
-    case: Case, start: date | None = None, end: date | None = None
+    case: Case,
+    start: date | None = None,
+    end: date | None = None,
+    *,
+    standing_order_allowances: bool = False,
 ) -> list[PaymentFacts]:
     """The outgoing entries of the billable categories (fees.md §6, 2,2°) value-dated in
     ``[start, end)`` (``None``: unbounded), as the fee engine's ``PaymentFacts``.
@@ -435,6 +439,8 @@ def billable_payments(
         reverses__isnull=True,
         reversed_by__isnull=True,
     )
+    if standing_order_allowances:  # only the living allowances paid by standing order
+        qs = qs.filter(category=Category.LIVING_ALLOWANCE, standing_order=True)
     if start:
         qs = qs.filter(value_date__gte=start)
     if end:

@@ -33,6 +33,10 @@ class Account(models.Model):
     class Meta:
         verbose_name = _("compte de médiation")
         verbose_name_plural = _("comptes de médiation")
+        # A bank statement is matched to its case by the account's IBAN (banking.matching).
+        # An index of its own (AddIndex), not db_index: altering the field would make SQLite
+        # rebuild the table, which its triggers (migration 0002) do not survive.
+        indexes = [models.Index(fields=["iban"], name="ledger_account_iban_idx")]
         constraints = [
             models.CheckConstraint(
                 name="account_balance_not_negative",

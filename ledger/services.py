@@ -9,15 +9,17 @@ from typing import Protocol
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 from stdnum import iban as std_iban
 
 from accounts.models import Organisation, User
-from audit.services import audit_changes, snapshot
+from audit.services import audit_changes, audit_creations, snapshot
 from cases.models import Case
 from cases.services import CaseData
 from claims.models import Claim, ClaimStatus
 from core.dates import format_date
+from core.ibans import is_valid_iban
 from core.money import CENT, MAX_AMOUNT, format_eur
 
 from .chain import GENESIS_HASH, entry_hash
@@ -194,11 +196,8 @@ def _entry_errors(
         errors["value_date"] = _("La date valeur précède l'ouverture du compte (%(date)s).") % {
             "date": format_date(account.opened_on)
         }
-    if data.counterparty_iban:
-        try:
-            std_iban.validate(data.counterparty_iban)
-        except Exception:
-            errors["counterparty_iban"] = _("IBAN de la contrepartie invalide.")
+    if data.counterparty_iban and not is_valid_iban(data.counterparty_iban):
+        errors["counterparty_iban"] = _("IBAN de la contrepartie invalide.")
     for name in _TEXT_FIELDS:
         try:
             Entry._meta.get_field(name).run_validators(getattr(data, name))
@@ -314,9 +313,28 @@ def entry_validate(
         raise ValidationError(errors)
 
 
-def _validate(case: Case, account: Account, data: EntryData, *, today: date, reversal: bool):
-    """``entry_validate`` against the database: the account's row, the claims of the creditor
-    a dividend names, the fees taxed and unpaid (read only when a rule needs them)."""
+def _needs_database(data: EntryData, *, reversal: bool = False) -> bool:
+    """Whether checking ``data`` reads more than its account's row: the claims of the creditor
+    a dividend names, the fees taxed and unpaid (an outgoing fee payment or dividend)."""
+    return (
+        not reversal
+        and data.direction == Direction.OUT
+        and data.category in (Category.FEE_PAYMENT, Category.DIVIDEND)
+    ) or (data.category == Category.DIVIDEND and bool(data.creditor_id) and not reversal)
+
+
+def _validate(
+    case: Case,
+    account: Account,
+    data: EntryData,
+    *,
+    today: date,
+    reversal: bool,
+    state: AccountState | None = None,
+):
+    """``entry_validate`` against the database: the account's row (or ``state``, the account
+    as a batch being posted leaves it), the claims of the creditor a dividend names, the fees
+    taxed and unpaid (read only when a rule needs them)."""
     outgoing = data.direction == Direction.OUT
     payee_claims = None
     if data.category == Category.DIVIDEND and data.creditor_id and not reversal:
@@ -326,7 +344,7 @@ def _validate(case: Case, account: Account, data: EntryData, *, today: date, rev
         taxed_unpaid = fee_payment_allowance(case)
     return _entry_errors(
         data,
-        AccountState.of(account),
+        state if state is not None else AccountState.of(account),
         today=today,
         reversal=reversal,
         payee_claims=payee_claims,
@@ -394,11 +412,17 @@ AUDITED_FIELDS = (
 )
 
 
-def _insert(account: Account, data: EntryData, *, by: User | None, reverses: Entry | None):
-    last = account.entries.order_by("-sequence").values_list("hash", flat=True).first()
-    previous_hash = last or GENESIS_HASH
-    sequence = account.entry_count + 1
-    entry = Entry(
+def _entry(
+    account: Account,
+    data: EntryData,
+    sequence: int,
+    previous_hash: str,
+    *,
+    by: User | None,
+    reverses: Entry | None,
+) -> Entry:
+    """The entry numbered ``sequence`` after the one whose hash is ``previous_hash``."""
+    return Entry(
         account=account,
         sequence=sequence,
         value_date=data.value_date,
@@ -420,6 +444,12 @@ def _insert(account: Account, data: EntryData, *, by: User | None, reverses: Ent
         previous_hash=previous_hash,
         hash=entry_hash(previous_hash, account.pk, sequence, data),
     )
+
+
+def _insert(account: Account, data: EntryData, *, by: User | None, reverses: Entry | None):
+    last = account.entries.order_by("-sequence").values_list("hash", flat=True).first()
+    previous_hash = last or GENESIS_HASH
+    entry = _entry(account, data, account.entry_count + 1, previous_hash, by=by, reverses=reverses)
     try:
         with transaction.atomic():
             entry.save()
@@ -444,6 +474,100 @@ def entry_post(*, case: Case, data: EntryData, by: User | None, today: date) -> 
     if errors:
         raise ValidationError(errors)
     return _insert(account, data, by=by, reverses=None)
+
+
+@transaction.atomic
+def entry_post_many(
+    *, postings: Sequence[tuple[Case, EntryData]], by: User | None, today: date
+) -> list[Entry | ValidationError]:
+    """Post many entries at once (a bank statement's movements): in the given order, each
+    checked as ``entry_post`` checks it against its account as the entries before it in the
+    batch leave it (``AccountState.after``), numbered and chained the same way, audited the
+    same way. A refused posting comes back as its ``ValidationError`` and is not posted; the
+    others are. A few queries for the whole batch (the accounts locked in one, their last
+    hashes and bank references in two, one INSERT of entries, one of audit events) rather
+    than several per entry; a posting whose checks read more (a dividend's creditor, taxed
+    fees) first writes the entries before it, then is checked against the database as
+    ``entry_post`` does. The database triggers still number, sum and refuse each row
+    (migration 0002): they remain the last word."""
+    case_ids = {case.pk for case, _data in postings}
+    accounts = {
+        account.case_id: account
+        for account in Account.objects.select_for_update()
+        .filter(case_id__in=case_ids)
+        .order_by("pk")
+    }
+    by_id = {account.pk: account for account in accounts.values()}
+    last_hash = dict(
+        Entry.objects.filter(account_id__in=by_id, sequence=F("account__entry_count")).values_list(
+            "account_id", "hash"
+        )
+    )
+    references = {data.bank_reference for _case, data in postings if data.bank_reference}
+    taken = set(
+        Entry.objects.filter(account_id__in=by_id, bank_reference__in=references).values_list(
+            "account_id", "bank_reference"
+        )
+    )
+    states = {pk: AccountState.of(account) for pk, account in by_id.items()}
+    counts = {pk: account.entry_count for pk, account in by_id.items()}
+    results: list[Entry | ValidationError] = []
+    pending: list[tuple[Case, Entry]] = []
+    for case, data in postings:
+        account = accounts.get(case.pk)
+        if account is None:
+            results.append(
+                ValidationError(_("Aucun compte de médiation n'est ouvert pour ce dossier."))
+            )
+            continue
+        account.case = case
+        if _needs_database(data):
+            _insert_many(pending, by=by)  # the checks read what the batch wrote so far
+            pending = []
+        errors = _validate(
+            case, account, data, today=today, reversal=False, state=states[account.pk]
+        )
+        if not errors and data.bank_reference and (account.pk, data.bank_reference) in taken:
+            errors = {
+                "bank_reference": _("Ce mouvement bancaire est déjà comptabilisé (%(ref)s).")
+                % {"ref": data.bank_reference}
+            }
+        if errors:
+            results.append(ValidationError(errors))
+            continue
+        previous_hash = last_hash.get(account.pk, GENESIS_HASH)
+        sequence = counts[account.pk] + 1
+        entry = _entry(account, data, sequence, previous_hash, by=by, reverses=None)
+        pending.append((case, entry))
+        results.append(entry)
+        last_hash[account.pk] = entry.hash
+        counts[account.pk] = sequence
+        states[account.pk] = states[account.pk].after(data)
+        if data.bank_reference:
+            taken.add((account.pk, data.bank_reference))
+    _insert_many(pending, by=by)
+    return results
+
+
+def _insert_many(pending: Sequence[tuple[Case, Entry]], *, by: User | None) -> None:
+    if not pending:
+        return
+    try:
+        with transaction.atomic():
+            Entry.objects.bulk_create([entry for _case, entry in pending], batch_size=1000)
+    except IntegrityError as exc:
+        # Checked first, so only a breach of an invariant the checks missed ends here: the
+        # whole batch is refused, nothing written.
+        raise ValidationError(
+            {
+                "amount": _("Écritures refusées par la base de données : %(reason)s")
+                % {"reason": exc}
+            }
+        ) from exc
+    audit_creations(
+        actor=by,
+        created=[(case, entry, snapshot(entry, AUDITED_FIELDS)) for case, entry in pending],
+    )
 
 
 def entry_check(*, case: Case, data: EntryData, today: date) -> None:

@@ -4,13 +4,14 @@ look: the court's caption, the case's references, tables, totals, page numbers).
 
 Both are French documents whatever the interface language."""
 
+import re
 from datetime import date
 
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from core.divisions import tribunal_of
-from core.pdf import html_to_pdf, join_pdf, render_pdf
+from core.pdf import html_to_pdf, join_pages, render_pdf, render_pdf_parts
 from letters.pdf import letterhead, signatory_of
 
 from . import selectors, tables
@@ -94,12 +95,28 @@ def render_proposal_pdf(
     """One copy per addressee: its cover letter, then the plan (rendered once, numbered on its
     own). ``addressees`` None: a single copy addressed to the creditors (preview)."""
     plan = render_pdf(plan_html(view, on=sent_on, mode="proposal"))
-    documents = []
-    for addressee in addressees or [None]:
-        documents.append(
-            render_pdf(
-                cover_html(view, addressee=addressee, sent_on=sent_on, registered=registered)
-            )
-        )
-        documents.append(plan)
-    return join_pdf(documents, main=plan)
+    covers = [
+        cover_html(view, addressee=addressee, sent_on=sent_on, registered=registered)
+        for addressee in addressees or [None]
+    ]
+    # The cover letters are laid out together, in one document (one WeasyPrint layout rather
+    # than one per creditor: issue #15), then each copy is its cover's pages and the plan's.
+    _covers, parts = render_pdf_parts(
+        _one_document(covers), [f"copy-{n}" for n in range(len(covers))]
+    )
+    return join_pages([page for part in parts for page in (*part, *plan.pages)], main=plan)
+
+
+_BODY = re.compile(r"<body[^>]*>(.*)</body>", re.DOTALL)
+
+
+def _one_document(htmls: list[str]) -> str:
+    """The bodies of several renderings of one template (same head and styles) as one HTML
+    document, each body a block starting a page, with the id ``copy-<n>``."""
+    head = htmls[0][: htmls[0].index("<body")]
+    head = head.replace("</head>", "<style>.copy + .copy { break-before: page; }</style></head>")
+    bodies = "".join(
+        f'<div class="copy" id="copy-{n}">{_BODY.search(html).group(1)}</div>'
+        for n, html in enumerate(htmls)
+    )
+    return f"{head}<body>{bodies}</body></html>"

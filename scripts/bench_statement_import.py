@@ -124,6 +124,7 @@ def run(movements: int, case_count: int, connection, profile: bool = False) -> N
             profiler.enable()
         with connection.execute_wrapper(counter):
             started = time.perf_counter()
+            cpu = time.process_time()
             result = statement_import(
                 organisation=organisation,
                 content=content,
@@ -132,13 +133,15 @@ def run(movements: int, case_count: int, connection, profile: bool = False) -> N
                 today=day + timedelta(days=30),
             )
             elapsed = time.perf_counter() - started
+            cpu = time.process_time() - cpu
         if profiler is not None:
             import pstats
 
             profiler.disable()
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
         print(
-            f"{label:>9}: {elapsed:6.1f} s, {elapsed / movements * 1000:5.2f} ms/movement, "
+            f"{label:>9}: {elapsed:6.1f} s (Python CPU {cpu:.1f} s), "
+            f"{elapsed / movements * 1000:5.2f} ms/movement, "
             f"{counter.count} queries ({counter.count / movements:.1f}/movement); "
             f"{result.summary}"
         )

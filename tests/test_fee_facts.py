@@ -19,8 +19,9 @@ from decimal import Decimal
 import pytest
 
 from accounts.models import Profession
-from fees.engine import CaseFacts, PaymentCategory, PricingMethod
+from fees.engine import CaseFacts, PaymentCategory, PricingMethod, compute_statement
 from fees.facts import case_facts, compute_case_statement
+from fees.selectors import tariff_table
 from fees.tests.db import creditors_with_claims, income, open_account, post, reverse, service
 from ledger.models import Category
 from tests.factories import OrganisationFactory, UserFactory, make_case
@@ -240,3 +241,48 @@ def test_justrestart_fee_and_closure(dinant_case):
     # Part [01/09/2023, 01/03/2024) = 30+31+30+31+31+29 = 182 days of 366, new forfait at the
     # row of its last day (29/02/2024): 277.75 x 182 / 366 = 50550.50 / 366 = 138.1161... -> 138.12
     assert subtotals(closed) == {"2.3": "138.12"}
+
+
+# --- the facts of a period (issue #15: a 7-year case reads one period, not seven years) ------
+
+PERIODS = [
+    (date(2022, 6, 15), date(2023, 6, 15)),
+    (date(2023, 6, 15), date(2024, 6, 15)),
+    (date(2022, 9, 1), date(2022, 12, 31)),
+    (date(2023, 1, 1), date(2023, 3, 2)),
+    (date(2021, 9, 1), date(2022, 9, 1)),
+    (date(2022, 9, 1), date(2023, 9, 1)),
+    (date(2023, 9, 1), date(2024, 9, 1)),
+    (date(2020, 1, 1), date(2030, 1, 1)),
+]
+
+
+@pytest.mark.parametrize("fixture", ["namur_case", "dinant_case"])
+def test_the_facts_of_a_period_price_as_all_the_facts(fixture, request):
+    """Reading only what the period needs (its services and payments, the once-only services,
+    the standing orders) gives the statement that all the facts give, line for line."""
+    case = request.getfixturevalue(fixture)
+    for period_from, period_to in PERIODS:
+        if period_to <= case.admissibility_date:
+            continue
+        everything = compute_statement(case_facts(case), period_from, period_to, tariff_table())
+        assert compute_case_statement(case, period_from, period_to).to_json() == (
+            everything.to_json()
+        ), (period_from, period_to)
+
+
+def test_the_facts_of_a_period_leave_the_other_periods_out(namur_case):
+    facts = case_facts(namur_case, (date(2023, 1, 1), date(2023, 2, 28)))
+    assert {p.date for p in facts.payments} == {
+        date(2023, 1, 2),  # in the period
+        date(2022, 7, 5),  # standing orders, all of them (the first of each follow-up year)
+        date(2022, 8, 5),
+        date(2023, 2, 5),
+    }
+    # in the period, and the homologation request of 01/03 (once per case: always read)
+    assert {s.date for s in facts.services} == {
+        date(2023, 1, 1),
+        date(2023, 1, 10),
+        date(2023, 3, 1),
+    }
+    assert len(case_facts(namur_case).services) == 6

@@ -2,17 +2,20 @@
 court's decision, the proposal mailed to creditors (4.2 / 4.1 service), the PDFs, the monitoring
 against the ledger, the budget wiring and the views."""
 
+import io
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from pypdf import PdfReader
 
 from claims.models import Claim, ClaimNature, ClaimStatus, Creditor, Privilege
+from core.pdf import join_pdf, render_pdf
 from fees.models import Service
 from ledger.services import EntryData, account_open, entry_post, entry_reverse
-from plans import selectors, services
+from plans import pdf, selectors, services
 from plans.models import FeeSource, PlanMailing, PlanState, PlanVersion
 from plans.services import PlanData
 
@@ -532,3 +535,31 @@ def test_claim_privilege_and_nature_make_lines(world, creditors):
         (True, True, D("400.00")),
         (False, False, D("5000.00")),
     ]
+
+
+def test_the_proposal_is_laid_out_as_one_cover_letter_at_a_time_was(world, creditors):
+    """The cover letters are laid out in one document, then cut (issue #15: one layout, not
+    one per creditor): the PDF reads page for page as when each cover letter was laid out on
+    its own — each copy its cover letter to its creditor, then the whole plan."""
+    version = services.plan_create(case=world.case, data=data(), by=world.mediator)
+    view = selectors.compute(version)
+    addressees, errors = selectors.mailing_addressees(
+        case=world.case,
+        creditor_ids=[creditors[k].pk for k in ("a", "b", "c")],
+        copy_to_applicants=False,
+    )
+    assert not errors and len(addressees) == 3
+    sent_on = date(2022, 8, 1)
+    content = pdf.render_proposal_pdf(view, addressees=addressees, sent_on=sent_on, registered=True)
+    plan = render_pdf(pdf.plan_html(view, on=sent_on, mode="proposal"))
+    one_by_one = []
+    for addressee in addressees:
+        html = pdf.cover_html(view, addressee=addressee, sent_on=sent_on, registered=True)
+        one_by_one += [render_pdf(html), plan]
+    expected = join_pdf(one_by_one, main=plan)
+
+    def texts(content_bytes):
+        return [page.extract_text() for page in PdfReader(io.BytesIO(content_bytes)).pages]
+
+    assert texts(content) == texts(expected)
+    assert sum("Madame, Monsieur," in text for text in texts(content)) == len(addressees)

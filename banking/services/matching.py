@@ -11,14 +11,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from stdnum import iban as std_iban
 
 from accounts.models import Organisation, User
 from cases.models import Case
 from claims.models import Creditor
 from core.dates import format_date
+from core.ibans import is_valid_iban
 from ledger.models import Account, Category, Direction, Entry
-from ledger.services import EntryData, account_open, entry_post, entry_reverse
+from ledger.services import EntryData, account_open, entry_post, entry_post_many, entry_reverse
 
 from ..communications import make_structured, structured_digits
 from ..models import (
@@ -352,7 +352,7 @@ def _find_match(movement: Movement, files: FileMatcher | None = None) -> _Match:
 
 
 def _entry_data(movement: Movement, **fields) -> EntryData:
-    iban = movement.counterparty_iban if std_iban.is_valid(movement.counterparty_iban) else ""
+    iban = movement.counterparty_iban if is_valid_iban(movement.counterparty_iban) else ""
     note = _("Extrait n° %(statement)s, mouvement %(seq)s") % {
         "statement": movement.statement_number or "—",
         "seq": movement.sequence or "—",
@@ -471,14 +471,7 @@ def match_and_post(
             return _post_reversal(movement, by=by, today=today)
     match = _find_match(movement, files)
     if match.batch is not None or match.payment is not None:
-        if movement.pk is None:
-            movement.save()
-        if match.batch is not None:
-            return _post_batch_movement(movement, match.batch, by=by, today=today)
-        outcome = _post_payment_movement(movement, match.payment, by=by, today=today)
-        if files is not None and outcome != "unmatched":
-            files.payment_linked(match.payment)  # a refused one stays open, as in the database
-        return outcome
+        return _post_sepa(movement, match, by=by, today=today, files=files)
     if match.case is None or not match.category:
         movement.suggested_case = match.case
         movement.note = match.note[:500]
@@ -499,6 +492,88 @@ def match_and_post(
     movement.rule = match.rule
     _save(movement, ["status", "case", "entry", "match_method", "rule"])
     return "posted"
+
+
+def _post_sepa(
+    movement: Movement, match: _Match, *, by: User | None, today: date, files: FileMatcher | None
+) -> str:
+    """A debit that brings back a SEPA batch or one of its payments."""
+    if movement.pk is None:
+        movement.save()
+    if match.batch is not None:
+        return _post_batch_movement(movement, match.batch, by=by, today=today)
+    outcome = _post_payment_movement(movement, match.payment, by=by, today=today)
+    if files is not None and outcome != "unmatched":
+        files.payment_linked(match.payment)  # a refused one stays open, as in the database
+    return outcome
+
+
+class ImportPoster:
+    """Matches and posts an import's new movements, as ``match_and_post`` does one by one,
+    with a few queries per thousand movements: a movement matched to a case and a category
+    waits, with the unmatched ones, to be posted with the others (``entry_post_many``, which
+    checks each against its account as the ones before it leave it) and written in one
+    INSERT; a reversal or a SEPA debit first writes what waits, then goes its own way
+    (``match_and_post``), so the journals receive the entries in the file's order."""
+
+    FLUSH_EVERY = 1000
+
+    def __init__(self, files: FileMatcher, *, by: User | None, today: date) -> None:
+        self.files = files
+        self.by = by
+        self.today = today
+        self.counts = {"posted": 0, "duplicates": 0, "unmatched": 0}
+        self._movements: list[Movement] = []
+        self._postings: list[tuple[Movement, _Match, EntryData]] = []
+
+    def add(self, movement: Movement) -> None:
+        if movement.reversal:
+            self.flush()
+            self.counts[match_and_post(movement, by=self.by, today=self.today)] += 1
+            return
+        match = _find_match(movement, self.files)
+        if match.batch is not None or match.payment is not None:
+            self.flush()
+            outcome = _post_sepa(movement, match, by=self.by, today=self.today, files=self.files)
+            self.counts[outcome] += 1
+            return
+        if match.case is None or not match.category:
+            movement.suggested_case = match.case
+            movement.note = match.note[:500]
+            self.counts["unmatched"] += 1
+        else:
+            if not self.files.journal_opened(match.case):
+                self.files.journal_open(match.case)
+            data = _entry_data(
+                movement, category=match.category, standing_order=match.standing_order
+            )
+            self._postings.append((movement, match, data))
+        self._movements.append(movement)
+        if len(self._movements) >= self.FLUSH_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        """Post what waits and write its movements."""
+        postings, self._postings = self._postings, []
+        movements, self._movements = self._movements, []
+        results = entry_post_many(
+            postings=[(match.case, data) for _movement, match, data in postings],
+            by=self.by,
+            today=self.today,
+        )
+        for (movement, match, _data), result in zip(postings, results, strict=True):
+            if isinstance(result, ValidationError):
+                movement.suggested_case = match.case
+                movement.note = _refused(result)[:500]
+                self.counts["unmatched"] += 1
+                continue
+            movement.status = MovementStatus.POSTED
+            movement.case = match.case
+            movement.entry = result
+            movement.match_method = match.method
+            movement.rule = match.rule
+            self.counts["posted"] += 1
+        Movement.objects.bulk_create(movements, batch_size=1000)
 
 
 def payment_entry_data(payment: Payment, *, value_date: date, bank_reference: str, note: str):

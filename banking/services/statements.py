@@ -25,7 +25,7 @@ from ..models import (
     StatementUpload,
 )
 from ..parsers import ParsedFile, ParsedMovement, detect_format, parse_statement_file
-from .matching import FileMatcher, match_and_post
+from .matching import FileMatcher, ImportPoster
 
 MAX_UPLOAD_BYTES = 10 * 2**20
 # A file announcing more movements than this is imported in the background (Celery), with a
@@ -188,6 +188,7 @@ def _import_parsed(
     counts = {"movements": len(movements), "posted": 0, "duplicates": 0, "unmatched": 0}
     new = [m for m in movements if m.identity not in known and m.total_identity not in known]
     files = FileMatcher(organisation, new)  # what matching reads, once for the file
+    poster = ImportPoster(files, by=by, today=today)  # posts and writes them by the thousand
     for done, parsed_movement in enumerate(movements):
         if progress is not None and done % PROGRESS_EVERY == 0:
             progress(done, len(movements))
@@ -195,9 +196,10 @@ def _import_parsed(
             counts["duplicates"] += 1
             continue
         known.add(parsed_movement.identity)
-        movement = _movement_build(organisation, record, parsed_movement)
-        outcome = match_and_post(movement, by=by, today=today, files=files)
-        counts[outcome] += 1
+        poster.add(_movement_build(organisation, record, parsed_movement))
+    poster.flush()
+    for outcome, count in poster.counts.items():
+        counts[outcome] += count
     if progress is not None:
         progress(len(movements), len(movements))
     warnings.extend(_balance_warnings(organisation, parsed))
