@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PY := $(BIN)/python
 
-.PHONY: run test install lint format migrate seed messages check-deploy worker beat clean loadtest
+.PHONY: run test install lint format migrate seed messages check-deploy worker beat clean loadtest bench
 
 $(STAMP): pyproject.toml requirements.lock
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=python3"; exit 1; }
@@ -54,6 +54,13 @@ loadtest:
 	$(MAKE) install
 	$(PY) -m pip install --quiet -r requirements.lock -r requirements-bench.lock
 	$(PY) benchmarks/load_test.py
+
+# The main pages and jobs against issue 15's targets (benchmarks/bench.py), on a PostgreSQL
+# database loaded by `manage.py seed_scale --cases N`; everything it writes is rolled back.
+bench:
+	@case "$$DATABASE_URL" in postgres://*|postgresql://*) ;; *) echo "make bench needs PostgreSQL loaded by seed_scale: DATABASE_URL=postgres://postgres@127.0.0.1:5432/rcd_scale make bench"; exit 2;; esac
+	$(MAKE) install
+	$(PY) benchmarks/bench.py
 
 worker: install
 	$(BIN)/celery -A mediation worker -l info
