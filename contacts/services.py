@@ -128,7 +128,6 @@ def _apply(entry: ContactEntry, data: ContactData) -> None:
     entry.follow_up_on = data.follow_up_on
 
 
-
 def _save(entry: ContactEntry) -> None:
     entry.full_clean(exclude=["case", "recorded_by", "follow_up_done_by"])
     entry.save()
