@@ -120,6 +120,10 @@ def document_context(petition: Petition, *, on: date) -> dict:
         "language": language,
         "applicants": list(case.applicants.order_by("position")),
         "tribunal": tribunal,
+        # in a sentence: "au tribunal du travail de Liège", "bij de arbeidsrechtbank Gent"
+        "tribunal_in_text": tribunal
+        if tribunal.startswith("Nederlandstalige")
+        else tribunal[0].lower() + tribunal[1:],
         "division": division,
         "head": letterhead(case.organisation),
         "signatory": signatory_of(case.mediator),
