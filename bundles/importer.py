@@ -1514,6 +1514,8 @@ class _Builder:
                 decision_date=when,
                 note=note,
                 by=by,
+                # a bundle carries no plan: the recorded decisions are replayed as they are
+                history_replay=True,
             )
         case.refresh_from_db()
         data = self.plan.case

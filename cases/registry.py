@@ -37,3 +37,29 @@ def supervisor_sections(user, today: date) -> tuple[list[str], dict]:
         templates.append(section.template)
         context.update(section.context(user, today))
     return templates, context
+
+
+# --- checks of a status change that higher apps provide ---------------------------------------
+#
+# A status change is a court decision the ``cases`` app records (``services.case_change_status``),
+# but whether the decision has what it decides on is known only by apps above it: a homologation
+# or an imposed judicial plan needs a plan, which is the ``plans`` app's (issue 17, "Conversion":
+# "Changer le statut" homologated without any plan). Such an app registers a check from its
+# ``AppConfig.ready()``: ``check(case, to_status)`` returns the refusals (French messages), an
+# empty list when the change may go ahead.
+
+StatusCheck = Callable[[Any, str], list[str]]
+
+_status_checks: dict[str, StatusCheck] = {}
+
+
+def register_status_check(*, key: str, check: StatusCheck) -> None:
+    _status_checks[key] = check
+
+
+def status_check_errors(case, to_status: str) -> list[str]:
+    """Every registered check's refusals of moving ``case`` to ``to_status``, in key order."""
+    messages: list[str] = []
+    for key in sorted(_status_checks):
+        messages.extend(_status_checks[key](case, to_status))
+    return messages

@@ -17,6 +17,7 @@ from core.dates import format_date
 from core.roles import Role
 
 from .models import Applicant, Case, CaseloadExport, MediatorAssignment, PlanBasis, StatusChange
+from .registry import status_check_errors
 from .status import TRANSITION_LABELS, CaseStatus, allowed_next, is_allowed
 from .tasks import build_caseload_export
 from .validators import (
@@ -453,9 +454,21 @@ def status_change_validate(
 
 @transaction.atomic
 def case_change_status(
-    *, case: Case, to_status: str, decision_date: date, note: str = "", by: User
+    *,
+    case: Case,
+    to_status: str,
+    decision_date: date,
+    note: str = "",
+    by: User,
+    history_replay: bool = False,
 ) -> Case:
-    """Move a case along its legal path (cases.status); an illegal jump is refused."""
+    """Move a case along its legal path (cases.status); an illegal jump is refused.
+
+    The checks higher apps register (``registry.register_status_check``) apply too: a
+    homologation or a judicial plan without any plan of that kind is refused (the ``plans``
+    app's check; issue 17, "Conversion"), reported on ``to_status``. ``history_replay``: a
+    history recorded elsewhere is replayed (a case bundle, which carries no plan; the demo's
+    older cases), those checks are skipped; the legal path and the dates are still checked."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     errors = _status_change_errors(
         from_status=case.status,
@@ -464,6 +477,10 @@ def case_change_status(
         admissibility_date=case.admissibility_date,
         last_decision_date=_last_decision_date(case),
     )
+    if not errors and not history_replay:
+        refusals = status_check_errors(case, to_status)
+        if refusals:
+            errors["to_status"] = " ".join(refusals)
     if errors:  # the first refusal, as this service always reported it
         name, message = next(iter(errors.items()))
         raise ValidationError({name: message})

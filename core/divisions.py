@@ -80,3 +80,33 @@ def tribunal_of(division: str) -> str:
             return tribunal
     label = Division(division).label if division in Division.values else division
     return f"tribunal du travail de {label}"
+
+
+# The language of the procedure is the division's (law of 15 June 1935 on the use of languages
+# in judicial matters): Dutch in the Flemish divisions and at the Dutch-speaking Brussels
+# court, French elsewhere. Eupen's procedure is in German, which the application does not
+# write: its documents are in French, which the court of Eupen also accepts on request.
+DUTCH_DIVISIONS = frozenset(
+    {
+        "antwerpen",
+        "mechelen",
+        "turnhout",
+        "hasselt",
+        "tongeren",
+        "leuven",
+        "brussel-nl",
+        "gent",
+        "brugge",
+        "kortrijk",
+        "ieper",
+        "oostende",
+        "veurne",
+        "oudenaarde",
+        "dendermonde",
+    }
+)
+
+
+def procedure_language(division: str) -> str:
+    """ "nl" or "fr": the language documents filed in ``division`` are written in."""
+    return "nl" if division in DUTCH_DIVISIONS else "fr"

@@ -25,11 +25,22 @@ class DocumentKind(models.TextChoices):
     # The plan filed with the homologation request (amicable) or the plan the court imposed
     # (judicial): plans.services.plan_file.
     PLAN = "plan", _("Plan de règlement")
+    # Requests to the court (petitions.services.petition_file; issue 17): the report of failure
+    # of the amicable phase (art. 1675/11 C.J.) and the other requests (expense, sale of an
+    # asset, revision, revocation, end of the procedure).
+    FAILURE_REPORT = "failure_report", _("Procès-verbal de carence")
+    PETITION = "petition", _("Requête au tribunal")
     OTHER = "other", _("Autre document")
 
 
 FILEABLE_KINDS = frozenset(
-    {DocumentKind.TAXATION_STATEMENT, DocumentKind.ANNUAL_REPORT, DocumentKind.PLAN}
+    {
+        DocumentKind.TAXATION_STATEMENT,
+        DocumentKind.ANNUAL_REPORT,
+        DocumentKind.PLAN,
+        DocumentKind.FAILURE_REPORT,
+        DocumentKind.PETITION,
+    }
 )
 # The same, as plain sorted values for the database constraint (stable in migrations).
 FILEABLE_KIND_VALUES = sorted(str(kind) for kind in FILEABLE_KINDS)

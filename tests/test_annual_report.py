@@ -91,6 +91,7 @@ def filled(world):
         to_status="judicial_plan",
         decision_date=date(2024, 6, 25),
         by=world.mediator,
+        history_replay=True,  # a recorded decision: the case has no plan here
     )
     return {"proximus": proximus, "engie": engie}
 

@@ -37,6 +37,7 @@ def caseload(world):
         to_status="amicable_plan",
         decision_date=date(2015, 12, 1),
         by=world.mediator,
+        history_replay=True,  # a recorded decision: the case has no plan here
     )
     case_change_status(
         case=cases["closed"], to_status="closed", decision_date=date(2022, 5, 5), by=world.mediator

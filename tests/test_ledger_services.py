@@ -144,6 +144,7 @@ def test_seed_demo_ledger_posts_a_plausible_history_once(world):
         to_status="amicable_plan",
         decision_date=date(2023, 1, 10),
         by=world.mediator,
+        history_replay=True,  # a recorded decision: the case has no plan here
     )
     call_command("seed_demo_ledger", stdout=io.StringIO())
     account = Account.objects.get(case=world.case)

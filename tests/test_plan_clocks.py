@@ -95,6 +95,7 @@ def test_the_amicable_phase_past_six_months(world, only_plan_kinds, creditors): 
         to_status=CaseStatus.JUDICIAL_PLAN,
         decision_date=date(2022, 12, 1),
         by=world.mediator,
+        history_replay=True,  # a recorded decision: the case has no plan here
     )
 
     def before_each(day):
@@ -251,6 +252,7 @@ def test_the_seven_year_limit_across_a_leap_day(world, only_plan_kinds):
         to_status=CaseStatus.JUDICIAL_PLAN,
         decision_date=date(2020, 2, 29),  # the judicial plan counts from its decision
         by=world.mediator,
+        history_replay=True,  # a recorded decision: the case has no plan here
     )
     remission = make_case(
         organisation=world.org,

@@ -157,6 +157,7 @@ def test_status_change_validate_reads_a_saved_case(world):
         to_status="amicable_plan",
         decision_date=date(2023, 1, 5),
         by=world.mediator,
+        history_replay=True,  # a recorded decision: the case has no plan here
     )
     with refused("decision_date"):
         status_change_validate(case=world.case, to_status="closed", decision_date=date(2023, 1, 4))

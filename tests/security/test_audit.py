@@ -127,6 +127,7 @@ def test_a_case_saved_unchanged_records_nothing_and_a_status_change_its_values(w
         to_status="amicable_plan",
         decision_date=date(2023, 1, 5),
         by=world.mediator,
+        history_replay=True,  # a recorded decision: the case has no plan here
     )
     [event] = events(action=AuditAction.CHANGED)
     assert event.changes["status"] == ["amicable_phase", "amicable_plan"]

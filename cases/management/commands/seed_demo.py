@@ -324,11 +324,19 @@ class Command(BaseCommand):
         draw = rng.random()
         if draw < 0.55:
             case = case_change_status(
-                case=case, to_status=CaseStatus.AMICABLE_PLAN, decision_date=decision, by=by
+                case=case,
+                to_status=CaseStatus.AMICABLE_PLAN,
+                decision_date=decision,
+                by=by,
+                history_replay=True,  # older demo cases: their decisions only, no plan
             )
         elif draw < 0.8:
             case = case_change_status(
-                case=case, to_status=CaseStatus.JUDICIAL_PLAN, decision_date=decision, by=by
+                case=case,
+                to_status=CaseStatus.JUDICIAL_PLAN,
+                decision_date=decision,
+                by=by,
+                history_replay=True,  # older demo cases: their decisions only, no plan
             )
         elif draw < 0.9:
             case = case_change_status(

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from core import case_views
+
+
+class AssetsConfig(AppConfig):
+    name = "assets"
+    verbose_name = _("Patrimoine")
+
+    def ready(self):
+        case_views.register_tab(
+            key="assets", label=_("Patrimoine"), url_name="assets:case_assets", order=45
+        )

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from core import case_views
+
+
+class PetitionsConfig(AppConfig):
+    name = "petitions"
+    verbose_name = _("Requêtes au tribunal")
+
+    def ready(self):
+        case_views.register_tab(
+            key="petitions", label=_("Requêtes"), url_name="petitions:case_petitions", order=55
+        )
