@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from budget.loading import LEGAL_DATA
+from cases.registry import register_supervisor_count
 from core import case_views
 from core.legal_data import register_legal_data
 
@@ -21,6 +22,15 @@ class BudgetConfig(AppConfig):
         # check budget.W001/W002 (manage.py check --database default) compares them with the file.
         register_legal_data(LEGAL_DATA)
 
-        from . import clocks  # models are ready only now
+        from . import clocks, selectors  # models are ready only now
+
+        # The supervisor's overview (``cases``, below this app: cases.registry).
+        register_supervisor_count(
+            key="low_balance",
+            label=_("Solde insuffisant pour le pécule"),
+            help=_("Dossiers dont le compte ne couvre pas le prochain versement du pécule"),
+            matching=selectors.cases_short_of_next_allowance,
+            order=20,
+        )
 
         clocks.register()

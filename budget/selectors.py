@@ -37,7 +37,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import Case as CaseWhen
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -45,6 +47,7 @@ from agenda.registry import DutySpec
 from cases.models import Case
 from cases.status import ACTIVE_STATUSES
 from core.dates import format_date
+from core.fields import MoneyField
 from core.money import format_eur, round_cents
 
 from .allowance import (
@@ -565,3 +568,31 @@ def allowance_reviews_done(duties: list) -> dict[int, date]:
         if when:
             done[duty.pk] = max(duty.due_date, min(when))
     return done
+
+
+def cases_short_of_next_allowance(cases: QuerySet[Case], today: date) -> QuerySet[Case]:
+    """The running cases whose mediation account (its balance less the fee reserve) cannot pay
+    the applicant's next instalment of the allowance in force (half of it when it is paid twice
+    a month: ``installments_for``): the supervisor's overview (issue 16, "Supervisor"). One
+    subquery, no case loaded."""
+    decision = AllowanceDecision.objects.filter(
+        version__case=OuterRef("pk"), version__date__lte=today
+    ).order_by("-version__date", "-version__number", "-decided_at", "-id")
+    next_instalment = CaseWhen(
+        When(next_frequency=Frequency.TWICE_MONTHLY, then=F("next_paid") / 2),
+        default=F("next_paid"),
+        output_field=MoneyField(),
+    )
+    available = Coalesce(
+        F("account__balance") - F("account__reserve"), Value(ZERO), output_field=MoneyField()
+    )
+    return (
+        cases.filter(status__in=ACTIVE_STATUSES)
+        .alias(
+            next_paid=Subquery(decision.values("paid_to_applicant")[:1]),
+            next_frequency=Subquery(decision.values("frequency")[:1]),
+        )
+        .filter(next_paid__gt=0)
+        .alias(next_instalment=next_instalment, available=available)
+        .filter(available__lt=F("next_instalment"))
+    )

@@ -8,9 +8,12 @@ import logging
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core.csv import csv_cell, csv_writer
+from core.csv import csv_bytes, csv_cell, csv_text, csv_writer
+from core.spreadsheets import append_row, new_workbook, xlsx_bytes
 
+from . import registry
 from .models import Case, CaseloadExport
+from .status import CaseStatus
 
 logger = logging.getLogger(__name__)
 
@@ -80,3 +83,44 @@ def _build(export: CaseloadExport) -> CaseloadExport:
     export.finished_at = timezone.now()
     export.save()
     return export
+
+
+# The supervisor's overview as a file (issue 16, "Supervisor": exports of that view) ----------
+
+
+def overview_table(rows) -> tuple[list[str], list[list]]:
+    """The header and rows of the supervisor's overview (``selectors.supervisor_overview``):
+    the mediator, the cases by status, the total, each registered count."""
+    header = [
+        _("Médiateur"),
+        *[str(label) for label in CaseStatus.labels],
+        _("Total"),
+        *[str(spec.label) for spec in registry.supervisor_counts()],
+    ]
+    table = [
+        [
+            str(row.mediator),
+            *[n for _code, n in row.status_cells],
+            row.total,
+            *[n for _spec, n in row.counts],
+        ]
+        for row in rows
+    ]
+    return header, table
+
+
+def overview_csv(rows) -> bytes:
+    header, table = overview_table(rows)
+    return csv_bytes(header, [[csv_text(line[0]), *[str(n) for n in line[1:]]] for line in table])
+
+
+def overview_xlsx(rows, today) -> bytes:
+    header, table = overview_table(rows)
+    workbook = new_workbook()
+    sheet = workbook.active
+    sheet.title = _("Supervision")[:31]
+    append_row(sheet, [_("Situation au %(date)s") % {"date": today.strftime("%d/%m/%Y")}])
+    append_row(sheet, header)
+    for line in table:
+        append_row(sheet, line)
+    return xlsx_bytes(workbook)

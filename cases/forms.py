@@ -13,6 +13,7 @@ from core.divisions import Division
 from core.pricing import PricingMethod
 from core.text import validate_single_line
 
+from .registry import supervisor_counts
 from .selectors import mediators_of
 from .services import MAX_APPLICANTS, ApplicantData, CaseData
 from .status import TRANSITION_LABELS, CaseStatus, allowed_next
@@ -282,9 +283,14 @@ class CaseFilterForm(forms.Form):
         label=_("Médiateur"), required=False, queryset=User.objects.none()
     )
     sort = forms.CharField(required=False, widget=forms.HiddenInput)
+    # A count of the supervisor's overview (plan arrears, overdue reports...): its list.
+    flag = forms.ChoiceField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, organisation_id: int | None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["flag"].choices = [("", "")] + [
+            (spec.key, spec.label) for spec in supervisor_counts()
+        ]
         self.fields["status"].choices = [("", _("Tous"))] + list(CaseStatus.choices)
         self.fields["division"].choices = [("", _("Toutes"))] + list(Division.choices)
         if organisation_id:

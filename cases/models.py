@@ -174,6 +174,12 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["organisation", "status"]),
             models.Index(fields=["division"]),
+            # The caseload's sorts (issue 15): by admissibility (the default), by reference, by
+            # mediator (the supervisor's links); the trigram indexes of the search are
+            # PostgreSQL's (migration 0006_caseload_indexes).
+            models.Index(fields=["organisation", "admissibility_date"]),
+            models.Index(fields=["organisation", "reference"]),
+            models.Index(fields=["organisation", "mediator", "status"]),
         ]
 
     def __str__(self) -> str:

@@ -1,10 +1,13 @@
-"""Sections of the supervisor's overview (``cases:overview``) that higher apps provide.
+"""What higher apps add to the supervisor's overview (``cases:overview``).
 
 The overview belongs to ``cases``, but some of what a supervisor must see is known only by apps
-above it: the annual reports due and overdue are the ``reports`` app's (from the duties the
-agenda recorded), and ``cases`` may import neither. Such an app registers a section from its
-``AppConfig.ready()``: a template included on the page with the context its ``context(user,
-today)`` returns (a dict merged into the page's context). ARCHITECTURE.md, "Registries".
+above it: the plan arrears are the ``plans`` app's, the allowance the ``budget`` app's, the
+annual reports overdue the ``reports`` app's (from the duties the agenda recorded), and ``cases``
+may import none of them. Such an app registers, from its ``AppConfig.ready()``, a **count**
+(``register_supervisor_count``: a filter of cases, counted per mediator in one aggregate query,
+its list the caseload's ``?flag=<key>``), or a **section** (``register_supervisor_section``: a
+template included on the page with the context its ``context(user, today)`` returns; it must
+read aggregates, never every case). ARCHITECTURE.md, "Registries".
 """
 
 from collections.abc import Callable
@@ -63,3 +66,44 @@ def status_check_errors(case, to_status: str) -> list[str]:
     for key in sorted(_status_checks):
         messages.extend(_status_checks[key](case, to_status))
     return messages
+
+
+# Counts per mediator ------------------------------------------------------------------------
+#
+# A number on the supervisor's overview, per mediator, whose cases a higher app knows (issue
+# 16, "Supervisor": plan arrears, balances too low for the next allowance, overdue reports). The
+# app gives a filter of cases: ``matching(cases, today)`` narrows a queryset of cases to those
+# that count, in the database (an ``Exists``, a subquery, a join: never a list built in
+# Python). ``cases`` counts them per mediator in one aggregate query, and the caseload list
+# shows them (``?flag=<key>``): each number links to the list behind it.
+
+
+@dataclass(frozen=True)
+class SupervisorCount:
+    key: str
+    label: str  # the column's heading (lazy translation)
+    matching: Callable[[Any, date], Any]  # (QuerySet[Case], today) -> QuerySet[Case]
+    order: int = 100
+    help: str = ""  # what the number counts, in a sentence (the column's title)
+
+
+_counts: dict[str, SupervisorCount] = {}
+
+
+def register_supervisor_count(
+    *,
+    key: str,
+    label: str,
+    matching: Callable[[Any, date], Any],
+    order: int = 100,
+    help: str = "",
+) -> None:
+    _counts[key] = SupervisorCount(key=key, label=label, matching=matching, order=order, help=help)
+
+
+def supervisor_counts() -> list[SupervisorCount]:
+    return sorted(_counts.values(), key=lambda c: (c.order, c.key))
+
+
+def supervisor_count(key: str) -> SupervisorCount | None:
+    return _counts.get(key)

@@ -4,20 +4,22 @@ access): another organisation's case is simply not in the queryset, hence a 404.
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, FilteredRelation, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import User
 from core.dates import add_years, years_between
 from core.roles import Role
 
+from . import registry
 from .models import Applicant, Case
 from .status import ACTIVE_STATUSES, CaseStatus, allowed_next
 from .validators import looks_like_national_number, national_number_hash
 
 SORTABLE = {
     "reference": "reference",
-    "applicant": "first_applicant_name",
+    "applicant": "first_applicant__last_name",
     "division": "division",
     "status": "status",
     "admissibility": "admissibility_date",
@@ -88,17 +90,23 @@ class CaseFilters:
     mediator: int | None = None
     q: str = ""
     sort: str = "-admissibility"
+    flag: str = ""  # a count of the supervisor's overview (registry.register_supervisor_count)
+    today: date | None = None  # the day the flag is read on (today by default)
 
 
 def caseload_list(user: User, filters: CaseFilters) -> QuerySet[Case]:
-    first_applicant = Applicant.objects.filter(case=OuterRef("pk"), position=1).values("last_name")[
-        :1
-    ]
+    """The caseload, filtered, searched and sorted in the database (issue 15): the search is a
+    semi-join on the applicants (``EXISTS``), never a ``DISTINCT`` over every column; the sort
+    by applicant joins the first applicant only (one row per case: ``position`` is unique in a
+    case). On PostgreSQL the ``icontains`` searches use the trigram indexes of
+    ``cases.migrations.0006_caseload_indexes``."""
     qs = (
         case_queryset_for(user)
         .select_related("mediator")
         .prefetch_related(Prefetch("applicants", queryset=Applicant.objects.order_by("position")))
-        .annotate(first_applicant_name=Subquery(first_applicant))
+        .annotate(
+            first_applicant=FilteredRelation("applicants", condition=Q(applicants__position=1))
+        )
     )
     if filters.status:
         qs = qs.filter(status=filters.status)
@@ -106,17 +114,19 @@ def caseload_list(user: User, filters: CaseFilters) -> QuerySet[Case]:
         qs = qs.filter(division=filters.division)
     if filters.mediator:
         qs = qs.filter(mediator_id=filters.mediator)
+    flag = registry.supervisor_count(filters.flag) if filters.flag else None
+    if flag is not None:  # the list behind a number of the supervisor's overview
+        qs = flag.matching(qs, filters.today or timezone.localdate())
     if filters.q:
         term = filters.q.strip()
-        found = (
+        by_name = Q(last_name__icontains=term) | Q(first_name__icontains=term)
+        if looks_like_national_number(term):  # encrypted: an exact search through its hash
+            by_name |= Q(national_number_hash=national_number_hash(term))
+        qs = qs.filter(
             Q(reference__icontains=term)
             | Q(role_number__icontains=term)
-            | Q(applicants__last_name__icontains=term)
-            | Q(applicants__first_name__icontains=term)
+            | Exists(Applicant.objects.filter(by_name, case=OuterRef("pk")))
         )
-        if looks_like_national_number(term):  # encrypted: an exact search through its hash
-            found |= Q(applicants__national_number_hash=national_number_hash(term))
-        qs = qs.filter(found).distinct()
     key = filters.sort.lstrip("-")
     column = SORTABLE.get(key, "admissibility_date")
     descending = filters.sort.startswith("-") if key in SORTABLE else True
@@ -129,45 +139,71 @@ def older_than_plan_limit(case: Case, today: date) -> bool:
     return case.status in ACTIVE_STATUSES and years_between(start, today) >= MAX_PLAN_YEARS
 
 
+def over_seven_years(cases: QuerySet[Case], today: date) -> QuerySet[Case]:
+    """The running cases designated 7 years ago or more (``older_than_plan_limit``, in the
+    database): a count of the supervisor's overview (``apps.py``)."""
+    horizon_start = add_years(today, -MAX_PLAN_YEARS)
+    return cases.filter(status__in=ACTIVE_STATUSES).filter(
+        Q(mediator_designation_date__isnull=False, mediator_designation_date__lte=horizon_start)
+        | Q(mediator_designation_date__isnull=True, admissibility_date__lte=horizon_start)
+    )
+
+
 @dataclass
 class MediatorCaseload:
     mediator: User
     total: int = 0
     by_status: dict[str, int] = field(default_factory=dict)
-    over_seven_years: list[Case] = field(default_factory=list)
+    # The registered counts (``registry.register_supervisor_count``), in their order.
+    counts: list[tuple[registry.SupervisorCount, int]] = field(default_factory=list)
+
+    def count(self, key: str) -> int:
+        return next((n for spec, n in self.counts if spec.key == key), 0)
+
+    @property
+    def status_cells(self) -> list[tuple[str, int]]:
+        return [(code, self.by_status.get(code, 0)) for code in CaseStatus.values]
 
 
 def supervisor_overview(user: User, today: date) -> list[MediatorCaseload]:
-    """The organisation's caseload per mediator: counts by status, running cases older than 7
-    years since designation. (The annual reports due and overdue are the ``reports`` app's
-    section of the page: ``cases.registry``.)"""
+    """The organisation's caseload per mediator: counts by status, then each registered count
+    (older than 7 years, plan arrears, balances too low for the next allowance, overdue annual
+    reports...). Every number is one aggregate query over the organisation (issue 15: the
+    running cases were loaded into Python); none grows with the number of cases."""
     cases = case_queryset_for(user)
     rows: dict[int, MediatorCaseload] = {
         m.pk: MediatorCaseload(mediator=m, by_status=dict.fromkeys(CaseStatus.values, 0))
         for m in mediators_of(user.organisation_id)
     }
-    counts = cases.values("mediator_id", "status").annotate(n=Count("id"))
-    for row in counts:
-        entry = rows.get(row["mediator_id"])
-        if entry is None:  # a former member still holding cases
-            mediator = User.objects.get(pk=row["mediator_id"])
-            entry = rows[mediator.pk] = MediatorCaseload(
-                mediator=mediator, by_status=dict.fromkeys(CaseStatus.values, 0)
-            )
-        entry.by_status[row["status"]] = row["n"]
-        entry.total += row["n"]
-    horizon_start = add_years(today, -MAX_PLAN_YEARS)
-    running = (
-        cases.filter(status__in=ACTIVE_STATUSES)
-        .select_related("mediator")
-        .prefetch_related("applicants")
-        .order_by("admissibility_date")
+    counts = list(
+        cases.order_by()
+        .values("mediator_id", "status")
+        .annotate(n=Count("id"))
+        .values_list("mediator_id", "status", "n")
     )
-    for case in running:
-        entry = rows[case.mediator_id]
-        start = case.mediator_designation_date or case.admissibility_date
-        if start <= horizon_start:
-            entry.over_seven_years.append(case)
+    former = {mediator_id for mediator_id, _status, _n in counts} - rows.keys()
+    for mediator in User.objects.filter(pk__in=former):  # former members still holding cases
+        rows[mediator.pk] = MediatorCaseload(
+            mediator=mediator, by_status=dict.fromkeys(CaseStatus.values, 0)
+        )
+    for mediator_id, status, n in counts:
+        rows[mediator_id].by_status[status] = n
+        rows[mediator_id].total += n
+    specs = registry.supervisor_counts()
+    per_spec = [
+        dict(
+            spec.matching(cases, today)
+            .order_by()
+            .values("mediator_id")
+            .annotate(n=Count("id"))
+            .values_list("mediator_id", "n")
+        )
+        for spec in specs
+    ]
+    for mediator_id, entry in rows.items():
+        entry.counts = [
+            (spec, found.get(mediator_id, 0)) for spec, found in zip(specs, per_spec, strict=True)
+        ]
     return sorted(rows.values(), key=lambda e: (e.mediator.last_name, e.mediator.first_name))
 
 

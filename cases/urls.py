@@ -7,6 +7,11 @@ urlpatterns = [
     path("", views.case_list, name="list"),
     path("nouveau/", views.case_create, name="create"),
     path("supervision/", views.supervisor_overview, name="overview"),
+    path(
+        "supervision/export.<str:fmt>",
+        views.supervisor_overview_export,
+        name="overview_export",
+    ),
     path("exports/", views.export_request, name="export_request"),
     path("exports/<int:pk>/", views.export_status, name="export_status"),
     path("exports/<int:pk>/telecharger/", views.export_download, name="export_download"),

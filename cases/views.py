@@ -17,7 +17,7 @@ from core.csv import BOM
 from core.forms import apply_errors
 from core.roles import CASE_ROLES, EDIT_ROLES, Role
 
-from . import registry, selectors, services
+from . import exports, registry, selectors, services
 from .forms import (
     ApplicantForm,
     CaseFilterForm,
@@ -64,6 +64,7 @@ def case_list(request):
         filters.status = data.get("status") or ""
         filters.division = data.get("division") or ""
         filters.mediator = data["mediator"].pk if data.get("mediator") else None
+        filters.flag = data.get("flag") or ""
     queryset = selectors.caseload_list(user, filters)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
@@ -71,6 +72,7 @@ def case_list(request):
         "page": page,
         "sort": filters.sort,
         "can_create": selectors.can_create_case(user),
+        "flag": registry.supervisor_count(filters.flag) if filters.flag else None,
         "columns": [
             ("reference", _("Référence")),
             ("applicant", _("Requérant(s)")),
@@ -228,16 +230,37 @@ def supervisor_overview(request):
     today = timezone.localdate()
     rows = selectors.supervisor_overview(request.user, today)
     sections, context = registry.supervisor_sections(request.user, today)
+    counts = registry.supervisor_counts()
     context.update(
         {
             "rows": rows,
             "today": today,
             "statuses": CaseStatus.choices,
+            "counts": counts,
+            "colspan": len(CaseStatus.choices) + len(counts) + 2,
             "sections": sections,
             "exports": CaseloadExport.objects.filter(requested_by=request.user)[:5],
         }
     )
     return render(request, "cases/overview.html", context)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@role_required(Role.SUPERVISOR, Role.ADMINISTRATOR)
+def supervisor_overview_export(request, fmt: str):
+    """The supervisor's overview as it is on the page, in CSV or XLSX."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    today = timezone.localdate()
+    rows = selectors.supervisor_overview(request.user, today)
+    if fmt == "csv":
+        response = HttpResponse(exports.overview_csv(rows), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(exports.overview_xlsx(rows, today), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="supervision-{today:%Y-%m-%d}.{fmt}"'
+    return response
 
 
 @require_POST

@@ -96,16 +96,24 @@ class ContactEntryForm(forms.Form):
     def __init__(self, *args, case: Case, entry: ContactEntry | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.case = case
-        choices = selectors.creditor_choices(case)
+        # The case's creditors, and the one chosen from the directory's search (submitted, preset
+        # or the entry's): never the whole directory (issue 15).
+        chosen = [self.data.get(self.add_prefix("creditor")), self.initial.get("creditor")]
+        if entry is not None:
+            chosen.append(entry.creditor_id)
+        extra = {int(value) for value in chosen if str(value or "").isdigit()}
+        choices = selectors.creditor_choices(case, extra_ids=extra)
         groups = []
         if choices.of_case:
             groups.append((_("Créanciers du dossier"), [(c.pk, c.name) for c in choices.of_case]))
         if choices.directory:
             groups.append(
-                (_("Autres créanciers de l'annuaire"), [(c.pk, c.name) for c in choices.directory])
+                (_("Autre créancier de l'annuaire"), [(c.pk, c.name) for c in choices.directory])
             )
         self.fields["creditor"].choices = [("", _("— Choisir le créancier —"))] + groups
-        self.has_creditors = bool(choices.of_case or choices.directory)
+        self.has_creditors = bool(
+            choices.of_case or choices.directory
+        ) or selectors.directory_has_creditors(case)
 
         # One option per representative and creditor, grouped by creditor: the same bailiff
         # may act for two creditors (same value in two groups, which is harmless).

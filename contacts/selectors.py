@@ -6,6 +6,7 @@ list holds the open follow-ups of the cases the user works on: the cases where t
 designated mediator, or every case of the organisation for its administrator.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -85,14 +86,37 @@ class CreditorChoices:
     directory: list[Creditor]
 
 
-def creditor_choices(case: Case) -> CreditorChoices:
-    """The creditors a contact may concern: the case's first, then the rest of the
-    organisation's directory (a creditor that has not declared yet is contacted too)."""
+DIRECTORY_SEARCH_LIMIT = 20
+
+
+def creditor_choices(case: Case, extra_ids: Iterable[int] = ()) -> CreditorChoices:
+    """The creditors a contact may concern: the case's, and ``extra_ids`` of the
+    organisation's directory (the one chosen through the search, a creditor that has not
+    declared yet). Never the whole directory (issue 15: it was listed whole in the form):
+    the rest is found with :func:`directory_search`."""
     ids = case_creditor_ids(case)
     directory = Creditor.objects.filter(organisation_id=case.organisation_id).order_by("name")
-    of_case = [c for c in directory if c.pk in ids]
-    others = [c for c in directory if c.pk not in ids]
+    of_case = list(directory.filter(pk__in=ids))
+    extra = {pk for pk in extra_ids if pk not in ids}
+    others = list(directory.filter(pk__in=extra)) if extra else []
     return CreditorChoices(of_case=of_case, directory=others)
+
+
+def directory_has_creditors(case: Case) -> bool:
+    return Creditor.objects.filter(organisation_id=case.organisation_id).exists()
+
+
+def directory_search(case: Case, term: str, limit: int = DIRECTORY_SEARCH_LIMIT) -> list[Creditor]:
+    """Creditors of the case's organisation whose name contains ``term`` (two characters at
+    least), the case's own creditors excepted (they are in the form already)."""
+    term = term.strip()
+    if len(term) < 2:
+        return []
+    return list(
+        Creditor.objects.filter(organisation_id=case.organisation_id, name__icontains=term)
+        .exclude(pk__in=case_creditor_ids(case))
+        .order_by("name")[:limit]
+    )
 
 
 def creditor_of_case_organisation(case: Case, pk) -> Creditor | None:

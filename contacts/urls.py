@@ -6,6 +6,11 @@ app_name = "contacts"
 urlpatterns = [
     path("dossiers/<int:pk>/negociations/", views.case_contacts, name="case_contacts"),
     path(
+        "dossiers/<int:pk>/negociations/creanciers/",
+        views.creditor_search,
+        name="creditor_search",
+    ),
+    path(
         "dossiers/<int:pk>/negociations/<int:entry_pk>/modifier/",
         views.entry_edit,
         name="entry_edit",

@@ -13,7 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.access import role_required
-from core.case_views import case_context, case_for_user, require_edit, user_can_edit
+from core.case_views import (
+    case_context,
+    case_for_edit,
+    case_for_user,
+    require_edit,
+    user_can_edit,
+)
 from core.forms import apply_errors
 from core.roles import CASE_ROLES, Role
 
@@ -80,6 +86,20 @@ def case_contacts(request, pk: int):
         }
     )
     return render(request, "contacts/case_contacts.html", context)
+
+
+@role_required(*WRITE_ROLES)
+def creditor_search(request, pk: int):
+    """The directory's search of the record form (htmx): creditors of the case's organisation
+    whose name contains the term, each a link that presets the form (issue 15: the form no
+    longer lists the whole directory)."""
+    case = case_for_edit(request, pk)
+    found = selectors.directory_search(case, request.GET.get("q", ""))
+    return render(
+        request,
+        "contacts/_creditor_search.html",
+        {"case": case, "found": found, "term": request.GET.get("q", "").strip()},
+    )
 
 
 @role_required(*WRITE_ROLES)

@@ -3,11 +3,14 @@
 division it was filed in (``filed_division``; ``../shared/domain/README.md``, "Who uses the
 software": clerks see what is filed, nothing else)."""
 
+import re
+import unicodedata
 import uuid
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
@@ -32,6 +35,15 @@ class DocumentKind(models.TextChoices):
     PETITION = "petition", _("Requête au tribunal")
     OTHER = "other", _("Autre document")
 
+
+# The kind in a downloaded file's name (``Document.download_name``): fixed, whatever the
+# language, so that a clerk's folder sorts the same files the same way.
+KIND_SLUGS = {
+    "taxation_statement": "etat-de-frais",
+    "annual_report": "rapport-annuel",
+    "plan": "plan-de-reglement",
+    "other": "document",
+}
 
 FILEABLE_KINDS = frozenset(
     {
@@ -75,11 +87,37 @@ class Document(models.Model):
     filed_division = models.CharField(
         _("division du dépôt"), max_length=32, choices=Division.choices, blank=True
     )
+    # The period the document covers (a fee statement's, an annual report's; its first and last
+    # day, both included), set by the app that produced it: the clerk's filter and the name of
+    # the downloaded file (issue 16, "Clerk").
+    period_start = models.DateField(_("période du"), null=True, blank=True)
+    period_end = models.DateField(_("période au"), null=True, blank=True)
+    # A fee statement's taxation by the judge (fees.services.taxation records it here too, so
+    # that the clerk's list filters on it without a higher app's table: fees.md §8).
+    taxed_on = models.DateField(_("taxé le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("document")
         verbose_name_plural = _("documents")
         ordering = ["-uploaded_at"]
+        indexes = [
+            # The clerk's list: filed documents of a division, newest first, by kind, by period.
+            models.Index(
+                fields=["filed_division", "-filed_at"],
+                name="document_clerk_filed",
+                condition=Q(filed_at__isnull=False),
+            ),
+            models.Index(
+                fields=["filed_division", "kind", "-filed_at"],
+                name="document_clerk_kind",
+                condition=Q(filed_at__isnull=False),
+            ),
+            models.Index(
+                fields=["filed_division", "period_start"],
+                name="document_clerk_period",
+                condition=Q(filed_at__isnull=False),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="document_only_fileable_kinds_filed",
@@ -97,3 +135,28 @@ class Document(models.Model):
     @property
     def is_filed(self) -> bool:
         return self.filed_at is not None
+
+    @property
+    def download_name(self) -> str:
+        """The downloaded file's name, without database id nor space (issue 16, "Clerk"): the
+        R.G. number (else the case's reference), the kind, the period covered (else the day it
+        was filed or added), e.g. ``RG-22-2610-B_etat-de-frais_2025-12-17_2026-12-03.pdf``."""
+        case = self.case
+        if case.role_number.strip():
+            head = "RG-" + _file_part(case.role_number)
+        else:
+            head = _file_part(case.reference) or "dossier"
+        parts = [head, KIND_SLUGS.get(self.kind, "document")]
+        if self.period_start and self.period_end:
+            parts += [self.period_start.isoformat(), self.period_end.isoformat()]
+        else:
+            when = self.filed_at or self.uploaded_at
+            if when is not None:
+                parts.append(timezone.localdate(when).isoformat())
+        return "_".join(part for part in parts if part) + ".pdf"
+
+
+def _file_part(text: str) -> str:
+    """Letters and digits of ``text`` (accents dropped), any other run of characters a dash."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-")

@@ -1,6 +1,7 @@
 """Document services: upload (PDF only, size-limited) and filing with the court."""
 
 import hashlib
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
@@ -12,7 +13,7 @@ from accounts.models import User
 from cases.models import Case
 from core.uploads import PDF_ONLY, upload_suffix
 
-from .models import FILEABLE_KINDS, Document, fileable_kinds_label
+from .models import FILEABLE_KINDS, Document, DocumentKind, fileable_kinds_label
 
 
 def validate_pdf_upload(upload: UploadedFile) -> bytes:
@@ -47,10 +48,23 @@ def document_upload(
 
 @transaction.atomic
 def generated_pdf_file(
-    *, case: Case, kind: str, title: str, filename: str, content: bytes, by: User
+    *,
+    case: Case,
+    kind: str,
+    title: str,
+    filename: str,
+    content: bytes,
+    by: User,
+    period_start: date | None = None,
+    period_end: date | None = None,
 ) -> Document:
     """A PDF the application produced (fee statement, plan, annual report), stored as a
-    document of the case and filed with the court at once."""
+    document of the case and filed with the court at once. ``period_start`` and ``period_end``
+    (both included) are the period it covers, when it covers one."""
+    if (period_start is None) != (period_end is None) or (
+        period_start and period_end and period_end < period_start
+    ):
+        raise ValidationError({"period_end": _("La période du document est incomplète.")})
     document = document_upload(
         case=case,
         kind=kind,
@@ -58,7 +72,21 @@ def generated_pdf_file(
         upload=SimpleUploadedFile(filename, content, "application/pdf"),
         uploaded_by=by,
     )
+    if period_start is not None:
+        document.period_start, document.period_end = period_start, period_end
+        document.save(update_fields=["period_start", "period_end"])
     return document_file(document=document, filed_by=by)
+
+
+@transaction.atomic
+def document_record_taxation(*, document: Document, taxed_on: date) -> Document:
+    """A filed fee statement was taxed by the judge (``fees.services.taxation``): the clerk's
+    list shows it and filters on it (fees.md §8)."""
+    if document.kind != DocumentKind.TAXATION_STATEMENT or not document.filed_at:
+        raise ValidationError(_("Seul un état de frais déposé est taxé."))
+    document.taxed_on = taxed_on
+    document.save(update_fields=["taxed_on"])
+    return document
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,8 +15,10 @@ from core.forms import apply_errors
 from core.roles import CASE_ROLES, Role
 
 from . import selectors, services
-from .forms import DocumentUploadForm
+from .forms import ClerkFilterForm, DocumentUploadForm
 from .models import fileable_kinds_label
+
+CLERK_PAGE_SIZE = 50
 
 
 @role_required(*CASE_ROLES)
@@ -53,11 +56,10 @@ def case_documents(request, pk: int):
 
 
 def _download(document):
-    filename = f"{document.case.reference}-{document.get_kind_display()}-{document.pk}.pdf"
     return FileResponse(
         document.file.open("rb"),
         as_attachment=True,
-        filename=filename,
+        filename=document.download_name,
         content_type="application/pdf",
     )
 
@@ -103,12 +105,34 @@ def case_document_delete(request, pk: int, doc_pk: int):
 
 @role_required(Role.CLERK)
 def clerk_list(request):
-    documents = selectors.filed_documents_for_clerk(request.user)
-    return render(
-        request,
-        "documents/clerk_list.html",
-        {"documents": documents, "divisions": request.user.clerk_divisions.all()},
+    form = ClerkFilterForm(request.GET or None)
+    filters = selectors.ClerkFilters(sort=request.GET.get("sort", "-date"))
+    if form.is_valid():
+        data = form.cleaned_data
+        filters.filed_from = data.get("filed_from")
+        filters.filed_to = data.get("filed_to")
+        filters.kind = data.get("kind") or ""
+        filters.case = data.get("case") or ""
+        filters.taxation = data.get("taxation") or ""
+    documents = selectors.clerk_documents(request.user, filters)
+    page = Paginator(documents, CLERK_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "sort": filters.sort,
+        "divisions": request.user.clerk_divisions.all(),
+        "columns": [
+            ("date", _("Déposé le")),
+            ("kind", _("Document")),
+            ("case", _("N° de rôle")),
+        ],
+    }
+    template = (
+        "documents/_clerk_table.html"
+        if request.headers.get("HX-Request")
+        else "documents/clerk_list.html"
     )
+    return render(request, template, context)
 
 
 @role_required(Role.CLERK)

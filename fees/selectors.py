@@ -8,7 +8,9 @@ runs, and a statement, an order or a request is only ever looked up inside its c
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
+from django.core.paginator import Page, Paginator
 from django.db.models import DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -387,11 +389,43 @@ class Totals:
     postage: Decimal = NIL
 
 
+SERVICES_PAGE_SIZE = 50
+
+
+class ServiceFigures(NamedTuple):
+    """What the totals read of a service (one tuple a row, no model instance)."""
+
+    kind: str
+    quantity: int
+    km: Decimal | None
+    amount: Decimal | None
+    registered_postage: Decimal | None
+
+
+def services_page(case: Case, page: int | str | None) -> Page:
+    """One page of the case's services, the most recent first, read from the database page by
+    page (issue 15: a 7-year case has some 500)."""
+    return Paginator(services_of_case(case).order_by("-date", "-id"), SERVICES_PAGE_SIZE).get_page(
+        page
+    )
+
+
+def service_totals_of_case(case: Case) -> Totals:
+    """The totals per kind of every service of the case, from their figures only."""
+    return service_totals(
+        ServiceFigures(*row)
+        for row in Service.objects.filter(case=case).values_list(
+            "kind", "quantity", "km", "amount", "registered_postage"
+        )
+    )
+
+
 def service_totals(items) -> Totals:
+    labels = dict(ServiceKind.choices)
     by_kind: dict[str, KindTotal] = {}
     for service in items:
         row = by_kind.setdefault(
-            service.kind, KindTotal(kind=service.kind, label=service.get_kind_display())
+            service.kind, KindTotal(kind=service.kind, label=str(labels.get(service.kind, "")))
         )
         row.records += 1
         row.quantity += service.quantity

@@ -48,12 +48,13 @@ ZERO = Decimal("0")
 
 
 def _page(request, case, form):
-    items = list(selectors.services_of_case(case))
+    page = selectors.services_page(case, request.GET.get("page"))
     context = case_context(request, case, "fees")
     context.update(
         {
-            "services": items,
-            "totals": selectors.service_totals(items),
+            "services": page.object_list,
+            "services_page": page,
+            "totals": selectors.service_totals_of_case(case),
             "form": form,
             "statements": list(selectors.statements_of_case(case)),
             "position": selectors.fee_position(case),

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from agenda.registry import register_duty_kind
-from cases.registry import register_status_check
+from cases.registry import register_status_check, register_supervisor_count
 from core import case_views
 
 
@@ -23,3 +23,11 @@ class PlansConfig(AppConfig):
         # The plan's clocks in the agenda: amicable phase, missed instalments, end, 7 years.
         for kind in clocks.DUTY_KINDS:
             register_duty_kind(kind)
+        # The supervisor's overview (``cases``, below this app: cases.registry).
+        register_supervisor_count(
+            key="plan_arrears",
+            label=_("Retards du plan"),
+            help=_("Dossiers dont une échéance du plan est manquée et pas encore rattrapée"),
+            matching=clocks.cases_in_arrears,
+            order=10,
+        )

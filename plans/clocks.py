@@ -27,9 +27,11 @@ Each ``produce`` is a pure read; the plan's arithmetic is ``plans.engine``'s (pu
 from collections.abc import Iterable
 from datetime import date, timedelta
 
+from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from agenda.models import Duty
 from agenda.registry import DutyKind, DutySpec
 from cases.models import Case, StatusChange
 from cases.selectors import MAX_PLAN_YEARS
@@ -305,3 +307,16 @@ DUTY_KINDS = (
         order=70,
     ),
 )
+
+
+def cases_in_arrears(cases: QuerySet[Case], today: date) -> QuerySet[Case]:
+    """The cases with a missed instalment of their plan not caught up yet (an open
+    ``plan_instalment_missed`` duty): the supervisor's overview (issue 16, "Supervisor"). One
+    ``EXISTS`` per case, in the database."""
+    return cases.filter(
+        Exists(
+            Duty.objects.filter(
+                case=OuterRef("pk"), kind=PLAN_INSTALMENT_MISSED, settled_on__isnull=True
+            )
+        )
+    )

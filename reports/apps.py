@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from agenda.registry import register_duty_kind
-from cases.registry import register_supervisor_section
+from cases.registry import register_supervisor_count
 from core import case_views
 
 
@@ -24,13 +24,12 @@ class ReportsConfig(AppConfig):
             order=30,
         )
 
-        def supervisor_context(user, today) -> dict:
-            items, per_mediator = due.reports_due_by_mediator(user, today)
-            return {"reports_due_items": items, "reports_due_per_mediator": per_mediator}
-
-        register_supervisor_section(
-            key="annual_reports",
-            template="reports/_supervisor_section.html",
-            context=supervisor_context,
-            order=10,
+        # The supervisor's overview (``cases``, below this app: cases.registry): the overdue
+        # reports per mediator, one aggregate query; the full list is the reports due page.
+        register_supervisor_count(
+            key="overdue_reports",
+            label=_("Rapports en retard"),
+            help=_("Dossiers dont un rapport annuel est en retard"),
+            matching=due.cases_with_overdue_reports,
+            order=30,
         )

@@ -9,7 +9,7 @@ kind's pure ``produce``, as long as the daily run has not recorded them.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from accounts.models import User
 from agenda.models import Duty
@@ -160,3 +160,19 @@ def due_in_month(user: User, month: date) -> list[tuple[Case, ReportPeriod]]:
                 continue
             found.append((case, year))
     return found
+
+
+def cases_with_overdue_reports(cases: QuerySet[Case], today: date) -> QuerySet[Case]:
+    """The cases with an annual report overdue (an open ``annual_report_due`` duty past its
+    deadline): the supervisor's overview counts them per mediator (issue 16, "Supervisor"),
+    one ``EXISTS`` per case in the database, no case loaded in Python."""
+    return cases.filter(
+        Exists(
+            Duty.objects.filter(
+                case=OuterRef("pk"),
+                kind=clocks.KIND,
+                settled_on__isnull=True,
+                deadline__lt=today,
+            )
+        )
+    )

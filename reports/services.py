@@ -120,6 +120,8 @@ def report_file(
         filename=filename,
         content=content,
         by=by,
+        period_start=period.start,
+        period_end=period.last_day,
     )
     try:
         with transaction.atomic():

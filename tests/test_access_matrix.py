@@ -96,6 +96,21 @@ MATRIX = {
             "other_clerk": 403,
         },
     ),
+    "cases:overview_export": (
+        "get",
+        lambda o: ["xlsx"],
+        {
+            "anonymous": LOGIN,
+            "mediator": 403,
+            "colleague": 403,
+            "supervisor": 200,
+            "administrator": 200,
+            "other_mediator": 403,
+            "other_supervisor": 200,
+            "clerk": 403,
+            "other_clerk": 403,
+        },
+    ),
     "cases:export_request": (
         "post",
         lambda o: [],

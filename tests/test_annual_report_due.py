@@ -174,16 +174,22 @@ def test_overdue_reports_are_shown_to_the_supervisor_and_missed_ones_are_not_for
 ):
     today = timezone.localdate()
     client.force_login(world.supervisor)
-    response = client.get(reverse("cases:overview"))
-    items = [i for i in response.context["reports_due_items"] if i.case == late_case]
+    items, per_mediator = due.reports_due_by_mediator(world.supervisor, today)
+    items = [i for i in items if i.case == late_case]
     assert [(i.due_date, i.state) for i in items] == [
         (add_years(today - timedelta(days=40), -1), due.OVERDUE),
         (today - timedelta(days=40), due.OVERDUE),
     ]
-    per_mediator = {r.mediator.username: r for r in response.context["reports_due_per_mediator"]}
+    per_mediator = {r.mediator.username: r for r in per_mediator}
     assert per_mediator["colleague"].overdue == 2
-    body = response.content.decode()
-    assert "LATE-1" in body and "En retard" in body
+    # the supervisor's overview counts the case (one case, two reports overdue) and links to it
+    response = client.get(reverse("cases:overview"))
+    rows = {row.mediator.username: row for row in response.context["rows"]}
+    assert rows["colleague"].count("overdue_reports") == 1
+    link = f"?mediator={world.colleague.pk}&flag=overdue_reports"
+    assert link.replace("&", "&amp;") in response.content.decode()
+    listed = client.get(reverse("cases:list") + link)
+    assert [c.reference for c in listed.context["page"]] == ["LATE-1"]
     # the last year's report is filed: the earlier, missed one stays overdue
     last_year = clocks.year_of(late_case.admissibility_date, 2)
     file_directly(late_case, last_year.start, last_year.end, world.colleague)
@@ -194,7 +200,9 @@ def test_overdue_reports_are_shown_to_the_supervisor_and_missed_ones_are_not_for
     assert [(i.year.start, i.state) for i in items] == [(late_case.admissibility_date, due.OVERDUE)]
     # another organisation's supervisor sees none of it
     client.force_login(world.other_supervisor)
-    assert "LATE-1" not in client.get(reverse("cases:overview")).content.decode()
+    response = client.get(reverse("cases:overview"))
+    assert world.colleague not in [row.mediator for row in response.context["rows"]]
+    assert "LATE-1" not in client.get(reverse("cases:list") + link).content.decode()
 
 
 def test_the_reports_due_page_and_the_case_overview(client, world, late_case):

@@ -182,7 +182,13 @@ def test_creditor_choices_put_the_cases_creditors_first(world, creditor):
     choices = selectors.creditor_choices(world.case)
 
     assert choices.of_case == [creditor, proximus]
-    assert choices.directory == [belfius]
+    assert choices.directory == []  # the directory is searched, never listed whole
+    engie = make_creditor(world.other_org, "Engie Electrabel")
+    choices = selectors.creditor_choices(world.case, extra_ids=[belfius.pk, engie.pk, proximus.pk])
+    assert choices.of_case == [creditor, proximus]
+    assert choices.directory == [belfius]  # never another organisation's
+    assert selectors.directory_search(world.case, "elf") == [belfius]
+    assert selectors.directory_search(world.case, "pro") == []  # the case's own are in the form
 
 
 def test_overdue_by_mediator(world, creditor):

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims import services as claims_services
+from claims.models import Creditor
 from contacts.models import ContactEntry, Outcome
 from contacts.services import follow_up_mark_done
 from tests.test_contacts_services import declare, make_creditor, make_representative, record
@@ -133,8 +134,19 @@ def test_the_creditor_select_groups_the_cases_creditors_first(client, world, cre
         r'<select name="creditor"[^>]*id="id_creditor".*?</select>', html, re.S
     ).group(0)
     assert select.index("Créanciers du dossier") < select.index("Proximus")
-    assert select.index("Proximus") < select.index("Autres créanciers de l")
-    assert select.index("Autres créanciers de l") < select.index("Belfius")
+    # the rest of the directory is searched, never listed whole (issue 15)
+    assert "Belfius" not in select
+    belfius = Creditor.objects.get(name="Belfius")
+    search = reverse("contacts:creditor_search", args=[world.case.pk])
+    found = client.get(search, {"q": "elfi"}).content.decode()
+    assert f"?pour={belfius.pk}#nouveau-contact" in found and "Proximus" not in found
+    assert "Belfius" not in client.get(search, {"q": "b"}).content.decode()  # 2 letters at least
+    html = client.get(tab(world.case), {"pour": belfius.pk}).content.decode()
+    select = re.search(
+        r'<select name="creditor"[^>]*id="id_creditor".*?</select>', html, re.S
+    ).group(0)
+    assert select.index("Autre créancier de l") < select.index("Belfius")
+    assert f'value="{belfius.pk}" selected' in select
 
 
 def test_a_colleague_reads_but_cannot_record(client, world, creditor):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from agenda.services import duty_record
 from cases.models import Case
+from core.dates import format_date
 from documents.models import DocumentKind
 from documents.services import generated_pdf_file
 from fees.engine import FeeEngineError, InvalidPeriod
@@ -29,6 +30,17 @@ from ..models import (
 )
 from ..pdf import statement_filename, statement_pdf
 from ..presentation import mediator_identity
+
+
+def statement_document_title(statement: FeeStatement) -> str:
+    """The filed document's title says what it is: a fee statement, its period, the occasion
+    last (issue 16, "Clerk": titled by its occasion alone, a statement filed with the annual
+    report read « Rapport annuel » in the clerk's list)."""
+    return _("État de frais et honoraires du %(start)s au %(end)s (occasion : %(occasion)s)") % {
+        "start": format_date(statement.period_from),
+        "end": format_date(statement.last_day),
+        "occasion": Occasion(statement.occasion).label,
+    }
 
 
 def engine_error(exc: FeeEngineError) -> ValidationError:
@@ -296,11 +308,12 @@ def statement_file(*, statement: FeeStatement, by: User) -> FeeStatement:
     document = generated_pdf_file(
         case=case,
         kind=DocumentKind.TAXATION_STATEMENT,
-        title=_("%(occasion)s — période %(period)s")
-        % {"occasion": Occasion(statement.occasion).label, "period": statement.period_label},
+        title=statement_document_title(statement),
         filename=statement_filename(statement),
         content=content,
         by=by,
+        period_start=statement.period_from,
+        period_end=statement.last_day,
     )
     service_ids = {
         int(line.origin.split(":", 1)[1]) for line in lines if line.origin.startswith("service:")

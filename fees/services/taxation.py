@@ -13,6 +13,7 @@ from accounts.models import User
 from agenda.services import duties_settle
 from core.dates import format_date
 from core.money import format_eur, round_cents
+from documents.services import document_record_taxation
 
 from ..clocks import TAXATION_ORDER_AWAITED, statement_subject
 from ..models import (
@@ -129,6 +130,8 @@ def taxation_order_record(
         TaxationOrderLine(order=order, line_id=pk, allowed_amount=value)
         for pk, value in reductions.items()
     )
+    if statement.document_id:  # the clerk's list shows and filters the taxation (issue 16)
+        document_record_taxation(document=statement.document, taxed_on=order_date)
     duties_settle(
         case=statement.case,
         kind=TAXATION_ORDER_AWAITED,

@@ -83,6 +83,7 @@ def objects(world) -> dict:
 
 MATRIX = {
     "contacts:case_contacts": ("get", lambda o: [o["case"].pk], CASE_READ),
+    "contacts:creditor_search": ("get", lambda o: [o["case"].pk], CASE_WRITE_PAGE),
     "contacts:entry_edit": (
         "get",
         lambda o: [o["case"].pk, o["contact_entry"].pk],
