@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "plans",
     "bundles",
     "reports",
+    "closure",
     "search",
 ]
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("plans.urls")),
     path("", include("bundles.urls")),
     path("", include("reports.urls")),
+    path("", include("closure.urls")),
     path("", include("search.urls")),
     path("", include("agenda.urls")),
     path("", include("audit.urls")),
