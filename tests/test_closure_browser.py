@@ -63,6 +63,7 @@ def test_the_closure_checklist_to_the_closed_case(live_server, browser_page):  #
         third_party_create(case=case, data=data, by=mediator)
 
     page = browser_page
+    page.set_default_timeout(120_000)  # filing a report prints its PDF and annexes (WeasyPrint)
     base = live_server.url
     try:
         log_in(page, base, "mediatrice")
