@@ -91,7 +91,9 @@ def _case_creditors(case: Case) -> tuple[list[Creditor], list[Creditor], dict[in
     with_claims = ids.copy()
     ids |= set(stored)
     ids |= set(Representation.objects.filter(case=case).values_list("creditor_id", flat=True))
-    ids |= set(case.contact_entries.values_list("creditor_id", flat=True))
+    ids |= set(
+        case.contact_entries.filter(creditor__isnull=False).values_list("creditor_id", flat=True)
+    )
     account = _account(case)
     if account is not None:
         ids |= {c for c in account.entries.values_list("creditor_id", flat=True) if c}
@@ -401,7 +403,8 @@ def export_case(case: Case) -> dict:
 
     # contact log ------------------------------------------------------------------------
     contacts = []
-    for entry in case.contact_entries.order_by("date", "id"):
+    # The contacts with the applicant (issue 17) have no place in rcd-case-bundle/1 yet.
+    for entry in case.contact_entries.filter(creditor__isnull=False).order_by("date", "id"):
         row = {"creditor_key": creditor_keys[entry.creditor_id]}
         if entry.representative_id:
             own = [r.representative_id for r in representations.get(entry.creditor_id, [])]

@@ -11,8 +11,8 @@ from cases.models import Case
 from claims.models import Representative
 
 from . import selectors
-from .models import Channel, ContactEntry, Outcome
-from .services import ContactData
+from .models import Channel, ContactEntry, Outcome, ThirdPartyKind
+from .services import ContactData, ThirdPartyData
 
 
 def _representative_label(representative: Representative, references: list[str]) -> str:
@@ -42,11 +42,11 @@ class RepresentativeSelect(forms.Select):
 
 
 class ContactEntryForm(forms.Form):
-    creditor = forms.TypedChoiceField(
-        label=_("Créancier"),
-        coerce=int,
+    # "<creditor pk>", or "a<applicant pk>": a contact with the applicant (issue 17)
+    creditor = forms.ChoiceField(
+        label=_("Créancier ou requérant"),
         error_messages={
-            "required": _("Choisissez le créancier concerné."),
+            "required": _("Choisissez le créancier concerné ou le requérant."),
             "invalid_choice": _("Choisissez un créancier de l'annuaire de l'organisation."),
         },
     )
@@ -103,12 +103,18 @@ class ContactEntryForm(forms.Form):
             chosen.append(entry.creditor_id)
         extra = {int(value) for value in chosen if str(value or "").isdigit()}
         choices = selectors.creditor_choices(case, extra_ids=extra)
-        groups = []
+        applicants = list(case.applicants.order_by("position"))
+        groups = [(_("Requérant"), [(f"a{a.pk}", a.full_name) for a in applicants])]
         if choices.of_case:
-            groups.append((_("Créanciers du dossier"), [(c.pk, c.name) for c in choices.of_case]))
+            groups.append(
+                (_("Créanciers du dossier"), [(str(c.pk), c.name) for c in choices.of_case])
+            )
         if choices.directory:
             groups.append(
-                (_("Autre créancier de l'annuaire"), [(c.pk, c.name) for c in choices.directory])
+                (
+                    _("Autres créanciers de l'annuaire"),
+                    [(str(c.pk), c.name) for c in choices.directory],
+                )
             )
         self.fields["creditor"].choices = [("", _("— Choisir le créancier —"))] + groups
         self.has_creditors = bool(
@@ -164,8 +170,17 @@ class ContactEntryForm(forms.Form):
             representative = Representative.objects.filter(
                 organisation_id=self.case.organisation_id, pk=c["representative"]
             ).first()
+        party = c["creditor"]
+        applicant = None
+        creditor = None
+        if party.startswith("a"):
+            applicant = self.case.applicants.filter(pk=int(party[1:])).first()
+            representative = None
+        else:
+            creditor = selectors.creditor_of_case_organisation(self.case, int(party))
         return ContactData(
-            creditor=selectors.creditor_of_case_organisation(self.case, c["creditor"]),
+            creditor=creditor,
+            applicant=applicant,
             representative=representative,
             date=c["date"],
             channel=c["channel"],
@@ -178,7 +193,7 @@ class ContactEntryForm(forms.Form):
     @staticmethod
     def initial_from(entry: ContactEntry) -> dict:
         return {
-            "creditor": entry.creditor_id,
+            "creditor": f"a{entry.applicant_id}" if entry.applicant_id else entry.creditor_id,
             "representative": entry.representative_id,
             "date": entry.date,
             "channel": entry.channel,
@@ -187,6 +202,11 @@ class ContactEntryForm(forms.Form):
             "outcome": entry.outcome,
             "follow_up_on": entry.follow_up_on,
         }
+
+
+# The filter's choices for a side of the log rather than one creditor (issue 17).
+APPLICANT = -1
+CREDITORS = -2
 
 
 class HistoryFilterForm(forms.Form):
@@ -203,9 +223,11 @@ class HistoryFilterForm(forms.Form):
     def __init__(self, *args, case: Case, **kwargs):
         kwargs.setdefault("auto_id", "filter_%s")  # the record form on the same page has id_*
         super().__init__(*args, **kwargs)
-        self.fields["creditor"].choices = [("", _("Tous"))] + [
-            (c.pk, c.name) for c in selectors.creditor_choices(case).of_case
-        ]
+        self.fields["creditor"].choices = [
+            ("", _("Tous")),
+            (APPLICANT, _("Le requérant")),
+            (CREDITORS, _("Les créanciers")),
+        ] + [(c.pk, c.name) for c in selectors.creditor_choices(case).of_case]
         self.fields["outcome"].choices = [("", _("Tous"))] + list(Outcome.choices)
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -214,7 +236,41 @@ class HistoryFilterForm(forms.Form):
     def filters(self) -> selectors.HistoryFilters:
         if not self.is_bound or not self.is_valid():
             return selectors.HistoryFilters()
+        chosen = self.cleaned_data.get("creditor") or None
+        party = {APPLICANT: "applicant", CREDITORS: "creditors"}.get(chosen, "")
         return selectors.HistoryFilters(
-            creditor=self.cleaned_data.get("creditor") or None,
+            creditor=None if party else chosen,
             outcome=self.cleaned_data.get("outcome") or "",
+            party=party,
+        )
+
+
+class ThirdPartyForm(forms.Form):
+    """A third party of the case (issue 17): parsing only, ``contacts.services`` decides."""
+
+    kind = forms.ChoiceField(
+        label=_("Qualité"), choices=[("", "—")] + list(ThirdPartyKind.choices), required=False
+    )
+    name = forms.CharField(label=_("Nom"), max_length=200, required=False)
+    reference = forms.CharField(label=_("Référence"), max_length=100, required=False)
+    address = forms.CharField(
+        label=_("Adresse postale"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Row(Column("kind"), Column("name")), Row(Column("reference"), Column("address"))
+        )
+
+    def to_data(self) -> ThirdPartyData:
+        c = self.cleaned_data
+        return ThirdPartyData(
+            kind=c.get("kind") or "",
+            name=c.get("name") or "",
+            address=c.get("address") or "",
+            reference=c.get("reference") or "",
         )

@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Case
+from cases.models import Applicant, Case
 from claims.models import Creditor, Representative
 from core.dates import format_date
 
@@ -23,6 +23,9 @@ class Channel(models.TextChoices):
     LETTER = "letter", _("Courrier")
     MEETING = "meeting", _("Rencontre")
     SMS = "sms", _("SMS")
+    # Contacts with the applicant (issue 17): a visit, documents handed in or received.
+    VISIT = "visit", _("Visite")
+    DOCUMENTS = "documents", _("Documents reçus")
 
 
 class Outcome(models.TextChoices):
@@ -32,6 +35,8 @@ class Outcome(models.TextChoices):
     NO_ANSWER = "no_answer", _("Sans réponse")
     # A letter or e-mail sent, no answer yet: what the letters app records for each addressee.
     SENT = "sent", _("Envoi (réponse attendue)")
+    # A contact with the applicant that informs the mediator (issue 17).
+    NOTED = "noted", _("Information notée")
 
 
 class ContactEntry(models.Model):
@@ -52,7 +57,19 @@ class ContactEntry(models.Model):
         Creditor,
         on_delete=models.PROTECT,
         related_name="contact_entries",
+        null=True,
+        blank=True,
         verbose_name=_("créancier"),
+    )
+    # The debtor side of the log (issue 17): a contact with one of the case's applicants
+    # (a visit, a call, documents received) instead of a creditor.
+    applicant = models.ForeignKey(
+        Applicant,
+        on_delete=models.PROTECT,
+        related_name="contact_entries",
+        null=True,
+        blank=True,
+        verbose_name=_("requérant"),
     )
     representative = models.ForeignKey(
         Representative,
@@ -96,6 +113,15 @@ class ContactEntry(models.Model):
         verbose_name_plural = _("contacts")
         ordering = ["case", "-date", "-id"]
         constraints = [
+            # a creditor (perhaps through its representative), or an applicant
+            models.CheckConstraint(
+                name="contact_creditor_or_applicant",
+                condition=Q(creditor__isnull=False, applicant__isnull=True)
+                | Q(creditor__isnull=True, applicant__isnull=False, representative__isnull=True),
+                violation_error_message=_(
+                    "Un contact concerne un créancier ou le requérant, pas les deux."
+                ),
+            ),
             models.CheckConstraint(
                 name="contact_follow_up_not_before_contact",
                 condition=Q(follow_up_on__isnull=True) | Q(follow_up_on__gte=F("date")),
@@ -124,8 +150,63 @@ class ContactEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.creditor} {format_date(self.date)} ({self.get_outcome_display()})"
+        return f"{self.party_name} {format_date(self.date)} ({self.get_outcome_display()})"
+
+    @property
+    def party_name(self) -> str:
+        """Whom the contact was with: the creditor, or the applicant (issue 17)."""
+        if self.applicant_id:
+            return str(self.applicant.full_name)
+        return self.creditor.name if self.creditor_id else ""
+
+    @property
+    def party_anchor(self) -> str:
+        """The anchor of the contact's party in the case's log."""
+        return "requerant" if self.applicant_id else f"creancier-{self.creditor_id}"
 
     @property
     def follow_up_open(self) -> bool:
         return self.follow_up_on is not None and self.follow_up_done_at is None
+
+
+class ThirdPartyKind(models.TextChoices):
+    """The third parties of a case the mediator writes to besides the creditors (issue 17):
+    who pays the applicant's income, who keeps their accounts, who still enforces."""
+
+    EMPLOYER = "employer", _("Employeur")
+    BENEFIT_PAYER = "benefit_payer", _("Organisme payeur (allocations, pension, mutuelle)")
+    BANK = "bank", _("Banque du requérant")
+    BAILIFF = "bailiff", _("Huissier de justice (exécution en cours)")
+    OTHER = "other", _("Autre tiers")
+
+
+# The third parties that pay the applicant's income: once the mediation account is open they
+# pay it there (art. 1675/9 §1, 4° C.J.), and are told when the procedure ends.
+INCOME_PAYERS = frozenset({ThirdPartyKind.EMPLOYER, ThirdPartyKind.BENEFIT_PAYER})
+
+
+class ThirdParty(models.Model):
+    """A third party of the case: the applicant's employer, a benefit payer, their bank, a
+    bailiff still enforcing. Name, address and reference are what the letters need."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="third_parties", verbose_name=_("dossier")
+    )
+    kind = models.CharField(_("qualité"), max_length=16, choices=ThirdPartyKind.choices)
+    name = models.CharField(_("nom"), max_length=200)
+    address = models.TextField(_("adresse postale"))
+    reference = models.CharField(
+        _("référence"),
+        max_length=100,
+        blank=True,
+        help_text=_("Numéro de dossier, de membre ou de compte chez ce tiers."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tiers du dossier")
+        verbose_name_plural = _("tiers du dossier")
+        ordering = ["case", "kind", "name", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display()})"

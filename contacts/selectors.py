@@ -22,7 +22,7 @@ from cases.selectors import case_queryset_for, mediators_of
 from claims.models import Claim, Creditor, Representation
 from core.roles import Role
 
-from .models import ContactEntry
+from .models import ContactEntry, ThirdParty
 
 OVERDUE, TODAY, UPCOMING, DONE = "overdue", "today", "upcoming", "done"
 
@@ -60,7 +60,7 @@ def entry_get_for_user(user: User, pk: int, case_pk: int) -> ContactEntry:
     """An entry of a case the user may see, addressed through that case's URL; else 404."""
     entry = (
         ContactEntry.objects.filter(pk=pk, case__in=case_queryset_for(user))
-        .select_related("case", "creditor", "representative")
+        .select_related("case", "creditor", "applicant", "representative")
         .first()
     )
     if entry is None or entry.case_id != case_pk:
@@ -76,7 +76,9 @@ def case_creditor_ids(case: Case) -> set[int]:
     """Creditors that belong to the case: they declared a claim, a representative acts for
     them in the case, or the mediator already logged a contact with them."""
     represented = Representation.objects.filter(case=case).values_list("creditor_id", flat=True)
-    contacted = ContactEntry.objects.filter(case=case).values_list("creditor_id", flat=True)
+    contacted = ContactEntry.objects.filter(case=case, creditor__isnull=False).values_list(
+        "creditor_id", flat=True
+    )
     return declared_creditor_ids(case) | set(represented) | set(contacted)
 
 
@@ -175,10 +177,28 @@ class CreditorHistory:
 class HistoryFilters:
     creditor: int | None = None
     outcome: str = ""
+    # "applicant": the contacts with the applicant only (issue 17); "creditors": theirs only
+    party: str = ""
 
     @property
     def active(self) -> bool:
-        return bool(self.creditor or self.outcome)
+        return bool(self.creditor or self.outcome or self.party)
+
+
+def applicant_log(case: Case, today: date, filters: HistoryFilters | None = None):
+    """The debtor side of the case's log (issue 17): the contacts with its applicants (visits,
+    calls, documents received), newest first; none when the filters ask for a creditor."""
+    filters = filters or HistoryFilters()
+    if filters.creditor or filters.party == "creditors":
+        return []
+    entries = (
+        ContactEntry.objects.filter(case=case, applicant__isnull=False)
+        .select_related("applicant", "recorded_by", "follow_up_done_by")
+        .order_by("-date", "-id")
+    )
+    if filters.outcome:
+        entries = entries.filter(outcome=filters.outcome)
+    return _with_state(entries, today)
 
 
 def case_negotiation_history(
@@ -191,8 +211,10 @@ def case_negotiation_history(
     the mediator sees whom they have not reached. With filters only matching contacts (and,
     for a creditor filter, that creditor) remain."""
     filters = filters or HistoryFilters()
+    if filters.party == "applicant":
+        return []
     entries = (
-        ContactEntry.objects.filter(case=case)
+        ContactEntry.objects.filter(case=case, creditor__isnull=False)
         .select_related("creditor", "representative", "recorded_by", "follow_up_done_by")
         .order_by("-date", "-id")
     )
@@ -268,7 +290,7 @@ def follow_ups_queryset_for(user: User) -> QuerySet[ContactEntry]:
 
 def _todo_rows(qs: QuerySet[ContactEntry]) -> QuerySet[ContactEntry]:
     return qs.select_related(
-        "case", "case__mediator", "creditor", "representative", "recorded_by"
+        "case", "case__mediator", "creditor", "applicant", "representative", "recorded_by"
     ).prefetch_related(
         Prefetch("case__applicants", queryset=Applicant.objects.order_by("position"))
     )
@@ -403,9 +425,14 @@ def agenda_follow_ups(cases: QuerySet[Case], start: date | None, end: date) -> l
             deadline=entry.follow_up_on,
             url=reverse("contacts:case_contacts", args=[entry.case_id]) + f"#contact-{entry.pk}",
             uid=f"follow-up-{entry.pk}",
-            detail=entry.creditor.name,
+            detail=entry.party_name,
         )
-        for entry in entries.select_related("case", "case__mediator", "creditor").order_by(
-            "follow_up_on", "pk"
-        )
+        for entry in entries.select_related(
+            "case", "case__mediator", "creditor", "applicant"
+        ).order_by("follow_up_on", "pk")
     ]
+
+
+def third_parties_of_case(case: Case) -> QuerySet[ThirdParty]:
+    """The case's third parties (issue 17), by kind and name."""
+    return ThirdParty.objects.filter(case=case).order_by("kind", "name", "pk")

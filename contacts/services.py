@@ -10,18 +10,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from audit.services import audit_changes, snapshot
 from audit.tracking import acting_as
-from cases.models import Case
+from cases.models import Applicant, Case
 from cases.services import CaseData
 from claims.models import Creditor, Representation, Representative
 from core.dates import format_date
 
-from .models import Channel, ContactEntry, Outcome
+from .models import Channel, ContactEntry, Outcome, ThirdParty, ThirdPartyKind
 
 
 @dataclass
 class ContactData:
-    creditor: Creditor
+    creditor: Creditor | None
     date: date
     channel: str
     summary: str
@@ -29,6 +30,8 @@ class ContactData:
     representative: Representative | None = None
     interlocutor: str = ""
     follow_up_on: date | None = None
+    # The debtor side (issue 17): a contact with this applicant of the case, not a creditor.
+    applicant: Applicant | None = None
 
 
 def validate_contact(
@@ -49,7 +52,15 @@ def validate_contact(
     """
     errors: dict[str, str] = {}
     saved = isinstance(case, Case)
-    if saved and (data.creditor is None or data.creditor.organisation_id != case.organisation_id):
+    if data.applicant is not None:
+        # the debtor-side log (issue 17): one of the case's applicants, alone
+        if data.creditor is not None or data.representative is not None:
+            errors["creditor"] = _(
+                "Un contact concerne un créancier ou le requérant, pas les deux."
+            )
+        elif saved and data.applicant.case_id != case.pk:
+            errors["creditor"] = _("Choisissez un requérant de ce dossier.")
+    elif saved and (data.creditor is None or data.creditor.organisation_id != case.organisation_id):
         errors["creditor"] = _("Choisissez un créancier de l'annuaire de l'organisation.")
     elif (
         saved
@@ -114,11 +125,19 @@ def contact_validate(
 
 
 # The fields of a contact entry that are rows: left to ``validate_contact`` and the write.
-_ENTRY_ROWS = ["case", "creditor", "representative", "recorded_by", "follow_up_done_by"]
+_ENTRY_ROWS = [
+    "case",
+    "creditor",
+    "applicant",
+    "representative",
+    "recorded_by",
+    "follow_up_done_by",
+]
 
 
 def _apply(entry: ContactEntry, data: ContactData) -> None:
     entry.creditor = data.creditor
+    entry.applicant = data.applicant
     entry.representative = data.representative
     entry.date = data.date
     entry.channel = data.channel
@@ -152,6 +171,7 @@ def contact_record(
             for done in ContactEntry.objects.select_for_update().filter(
                 case=case,
                 creditor=data.creditor,
+                applicant=data.applicant,
                 follow_up_on__isnull=False,
                 follow_up_done_at__isnull=True,
             ):
@@ -214,3 +234,65 @@ def follow_up_reopen(*, entry: ContactEntry) -> ContactEntry:
     entry.follow_up_done_by = None
     entry.save(update_fields=["follow_up_done_at", "follow_up_done_by", "updated_at"])
     return entry
+
+
+# --- the case's third parties (issue 17) ----------------------------------------------------
+
+
+@dataclass
+class ThirdPartyData:
+    kind: str
+    name: str
+    address: str
+    reference: str = ""
+
+
+def third_party_validate(*, data: ThirdPartyData) -> None:
+    """The checks of ``third_party_create``: a ``ValidationError`` keyed by field."""
+    errors: dict[str, list[str]] = {}
+    if data.kind not in ThirdPartyKind.values:
+        errors["kind"] = [_("Choisissez la qualité du tiers.")]
+    if not (data.name or "").strip():
+        errors["name"] = [_("Indiquez le nom du tiers.")]
+    if not (data.address or "").strip():
+        errors["address"] = [
+            _("Indiquez l'adresse postale du tiers : les courriers y sont envoyés.")
+        ]
+    party = ThirdParty(
+        kind=data.kind,
+        name=(data.name or "").strip(),
+        address=(data.address or "").strip(),
+        reference=(data.reference or "").strip(),
+    )
+    try:
+        party.full_clean(exclude=["case", *errors])
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    for field in ("name", "reference"):
+        if "\n" in (getattr(data, field) or "").strip():
+            errors.setdefault(field, []).append(_("Ce champ tient sur une seule ligne."))
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def third_party_create(*, case: Case, data: ThirdPartyData, by: User) -> ThirdParty:
+    """Record a third party of the case (employer, benefit payer, bank, bailiff), the
+    addressee of the letters to third parties."""
+    third_party_validate(data=data)
+    party = ThirdParty.objects.create(
+        case=case,
+        kind=data.kind,
+        name=data.name.strip(),
+        address=data.address.strip().replace("\r\n", "\n"),
+        reference=data.reference.strip(),
+    )
+    audit_changes(
+        actor=by,
+        case=case,
+        obj=party,
+        before={},
+        after=snapshot(party, ("kind", "name", "reference")),
+    )
+    return party

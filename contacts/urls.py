@@ -25,6 +25,7 @@ urlpatterns = [
         views.follow_up_reopen,
         name="follow_up_reopen",
     ),
+    path("dossiers/<int:pk>/tiers/", views.third_parties, name="third_parties"),
     path("a-faire/", views.todo, name="todo"),
     path("a-faire/retards/", views.overdue_overview, name="overdue_overview"),
 ]

@@ -24,7 +24,7 @@ from core.forms import apply_errors
 from core.roles import CASE_ROLES, Role
 
 from . import selectors, services
-from .forms import ContactEntryForm, HistoryFilterForm
+from .forms import ContactEntryForm, HistoryFilterForm, ThirdPartyForm
 
 WRITE_ROLES = (Role.MEDIATOR, Role.ADMINISTRATOR)
 
@@ -61,24 +61,26 @@ def case_contacts(request, pk: int):
             else:
                 messages.success(
                     request,
-                    _("Contact avec %(creditor)s enregistré.") % {"creditor": entry.creditor.name},
+                    _("Contact avec %(creditor)s enregistré.") % {"creditor": entry.party_name},
                 )
-                return redirect(_tab_url(case.pk, f"creancier-{entry.creditor_id}"))
+                return redirect(_tab_url(case.pk, entry.party_anchor))
         messages.error(request, _("Le contact n'a pas été enregistré : corrigez le formulaire."))
     elif can_edit:
         initial = {"date": today, "close_open_follow_ups": True}
         preset = request.GET.get("pour", "")
-        if preset.isdigit():
-            initial["creditor"] = int(preset)
+        if preset.isdigit() or (preset[:1] == "a" and preset[1:].isdigit()):
+            initial["creditor"] = preset  # a creditor, or "a<pk>": the applicant (issue 17)
         form = ContactEntryForm(case=case, initial=initial)
     filter_form = HistoryFilterForm(request.GET or None, case=case)
     filters = filter_form.filters()
     context = case_context(request, case, "contacts")
     history = selectors.case_negotiation_history(case, today, filters)
+    applicant_entries = selectors.applicant_log(case, today, filters)
     context.update(
         {
             "contacted": [g for g in history if g.entries],
             "not_contacted": [g for g in history if not g.entries],
+            "applicant_entries": applicant_entries,
             "filters": filters,
             "filter_form": filter_form,
             "form": form,
@@ -218,3 +220,32 @@ def overdue_overview(request):
         "contacts/overdue_overview.html",
         {"rows": rows, "today": today, "total": sum(len(r.entries) for r in rows)},
     )
+
+
+@role_required(*CASE_ROLES)
+def third_parties(request, pk: int):
+    """The case's third parties (employer, benefit payers, bank, bailiff: issue 17), the
+    addressees of the letters to third parties; the form to add one for whoever edits the
+    case."""
+    case = case_for_user(request, pk)
+    can_edit = user_can_edit(request, case)
+    form = ThirdPartyForm(request.POST or None)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                party = services.third_party_create(case=case, data=form.to_data(), by=request.user)
+            except ValidationError as exc:
+                apply_errors(exc, form)
+            else:
+                messages.success(request, _("Tiers « %(name)s » ajouté.") % {"name": party.name})
+                return redirect("contacts:third_parties", pk=case.pk)
+    context = case_context(request, case, "letters")
+    context.update(
+        {
+            "parties": selectors.third_parties_of_case(case),
+            "form": form if can_edit else None,
+        }
+    )
+    return render(request, "contacts/third_parties.html", context)

@@ -181,8 +181,18 @@ class EntryForm(forms.Form):
         help_text=_("Référence de l'ordonnance qui autorise la dépense (date, numéro)."),
     )
     note = forms.CharField(label=_("Remarque"), max_length=255, required=False)
+    settlement_reason = forms.CharField(
+        label=_("Motif du règlement final"),
+        max_length=255,
+        required=False,
+        help_text=_(
+            "Le dossier est clôturé ou révoqué : seules les écritures du règlement final "
+            "(solde restitué au requérant, derniers honoraires taxés, frais de clôture du compte) "
+            "sont encore acceptées, chacune avec son motif."
+        ),
+    )
 
-    def __init__(self, *args, creditors=(), **kwargs):
+    def __init__(self, *args, creditors=(), ended: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.creditors: dict[int, Creditor] = {c.pk: c for c in creditors}
         self.fields["creditor"].choices = [("", _("— Choisir le créancier —"))] + [
@@ -211,6 +221,7 @@ class EntryForm(forms.Form):
                 Div("standing_order", css_class="ledger-extra", data_show_for="living_allowance"),
                 Row(Column("counterparty"), Column("counterparty_iban")),
                 Row(Column("communication"), Column("note")),
+                *(["settlement_reason"] if ended else []),
             )
         )
 
@@ -245,6 +256,7 @@ class EntryForm(forms.Form):
             if operation == "exceptional_expense"
             else "",
             note=(c.get("note") or "").strip(),
+            settlement_reason=(c.get("settlement_reason") or "").strip(),
         )
 
     def apply_service_errors(self, error: ValidationError, *, partial: bool = False) -> None:
@@ -257,6 +269,12 @@ class ReverseForm(forms.Form):
         max_length=255,
         required=False,
         help_text=_("Par exemple : encodé deux fois, mauvais montant. Repris dans le journal."),
+    )
+    settlement_reason = forms.CharField(
+        label=_("Motif du règlement final"),
+        max_length=255,
+        required=False,
+        help_text=_("Obligatoire pour une extourne après la clôture ou la révocation du dossier."),
     )
     confirm = forms.BooleanField(
         label=_("Je confirme l'extourne de cette écriture."),

@@ -136,6 +136,9 @@ class Entry(models.Model):
         help_text=_("Identité stable du mouvement bancaire importé (évite les doublons)."),
     )
     note = models.CharField(_("remarque"), max_length=255, blank=True)
+    # After the closure or revocation of the case, an entry valued after that decision is a
+    # final settlement entry and says why it is posted (issue 17; migration 0004 enforces it).
+    settlement_reason = models.CharField(_("motif du règlement final"), max_length=255, blank=True)
     # Hash chain: sha256 of the previous entry's hash and this entry's content (tamper evidence).
     previous_hash = models.CharField(max_length=64, editable=False)
     hash = models.CharField(max_length=64, editable=False)

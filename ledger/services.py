@@ -17,6 +17,7 @@ from accounts.models import Organisation, User
 from audit.services import audit_changes, audit_creations, snapshot
 from cases.models import Case
 from cases.services import CaseData
+from cases.status import CaseStatus
 from claims.models import Claim, ClaimStatus
 from core.dates import format_date
 from core.ibans import is_valid_iban
@@ -45,20 +46,29 @@ class EntryData:
     authorisation: str = ""
     bank_reference: str = ""
     note: str = ""
+    # Required for an entry valued after the case's closure or revocation (issue 17).
+    settlement_reason: str = ""
 
 
 @dataclass(frozen=True)
 class AccountState:
     """An account as a new entry is checked against: the day it was opened, its balance and
-    fee reserve before the entry."""
+    fee reserve before the entry, and the day the case was closed or revoked (None while it
+    runs)."""
 
     opened_on: date
     balance: Decimal = Decimal("0.00")
     reserve: Decimal = Decimal("0.00")
+    ended_on: date | None = None
 
     @classmethod
-    def of(cls, account: Account) -> "AccountState":
-        return cls(opened_on=account.opened_on, balance=account.balance, reserve=account.reserve)
+    def of(cls, account: Account, case: Case | None = None) -> "AccountState":
+        return cls(
+            opened_on=account.opened_on,
+            balance=account.balance,
+            reserve=account.reserve,
+            ended_on=case_ended_on(case) if case is not None else None,
+        )
 
     def after(self, data: EntryData) -> "AccountState":
         """The account once ``data`` is posted, as the database triggers update it (migration
@@ -158,7 +168,46 @@ def account_open(*, case: Case, iban: str = "", opened_on: date | None = None) -
 
 
 # the text fields of an entry, as long as the database stores them
-_TEXT_FIELDS = ("counterparty", "communication", "authorisation", "bank_reference", "note")
+_TEXT_FIELDS = (
+    "counterparty",
+    "communication",
+    "authorisation",
+    "bank_reference",
+    "note",
+    "settlement_reason",
+)
+
+# The statuses that end the procedure: the journal then takes only final settlement entries.
+ENDED_STATUSES = frozenset({CaseStatus.CLOSED, CaseStatus.REVOKED})
+
+
+def case_ended_on(case: Case) -> date | None:
+    """The day of the decision that closed or revoked the case (None while it runs), read
+    from the database as the posting sees it."""
+    row = Case.objects.filter(pk=case.pk).values_list("status", "closure_date").first()
+    if row is None or row[0] not in ENDED_STATUSES:
+        return None
+    return row[1]
+
+
+def _after_closure_errors(data: EntryData, account: AccountState) -> dict[str, str]:
+    """After the closure (art. 1675/14 C.J.: the mediator's last accounts) or the revocation
+    (art. 1675/15) of the case, the journal accepts only the final settlement entries (the
+    balance returned to the applicant, the last fees taxed, the bank's closing charges), each
+    with its reason (issue 17). An entry valued on or before the decision belongs to the
+    procedure that ran (a bank statement received late) and is posted as before."""
+    if account.ended_on is None or data.value_date is None:
+        return {}
+    if data.value_date <= account.ended_on or data.settlement_reason.strip():
+        return {}
+    return {
+        "settlement_reason": _(
+            "Le dossier est clôturé ou révoqué depuis le %(date)s : le journal n'accepte plus "
+            "que les écritures du règlement final, chacune avec son motif. Indiquez le motif de "
+            "cette écriture."
+        )
+        % {"date": format_date(account.ended_on)}
+    }
 
 
 def _entry_errors(
@@ -203,6 +252,7 @@ def _entry_errors(
             Entry._meta.get_field(name).run_validators(getattr(data, name))
         except ValidationError as exc:
             errors[name] = exc.messages[0]
+    errors.update(_after_closure_errors(data, account))
     if reversal:
         if "amount" not in errors:
             errors.update(_reversal_errors(account, data))
@@ -344,7 +394,7 @@ def _validate(
         taxed_unpaid = fee_payment_allowance(case)
     return _entry_errors(
         data,
-        state if state is not None else AccountState.of(account),
+        state if state is not None else AccountState.of(account, case),
         today=today,
         reversal=reversal,
         payee_claims=payee_claims,
@@ -409,6 +459,7 @@ AUDITED_FIELDS = (
     "creditor_id",
     "reverses_id",
     "note",
+    "settlement_reason",
 )
 
 
@@ -439,6 +490,7 @@ def _entry(
         authorisation=data.authorisation,
         bank_reference=data.bank_reference,
         note=data.note,
+        settlement_reason=data.settlement_reason.strip(),
         reverses=reverses,
         posted_by=by,
         previous_hash=previous_hash,
@@ -509,7 +561,9 @@ def entry_post_many(
             "account_id", "bank_reference"
         )
     )
-    states = {pk: AccountState.of(account) for pk, account in by_id.items()}
+    cases = {case.pk: case for case, _data in postings}
+    # With the case's closure or revocation date: after it, only settlement entries (issue 17).
+    states = {pk: AccountState.of(account, cases[account.case_id]) for pk, account in by_id.items()}
     counts = {pk: account.entry_count for pk, account in by_id.items()}
     results: list[Entry | ValidationError] = []
     pending: list[tuple[Case, Entry]] = []
@@ -591,6 +645,7 @@ def entry_reverse(
     note: str = "",
     value_date: date | None = None,
     bank_reference: str = "",
+    settlement_reason: str = "",
 ) -> Entry:
     """Correct a mistake: post the opposite entry, linked to the original (never edit it).
     A reversal the bank made (a returned transfer) carries its own value date and the bank
@@ -613,6 +668,7 @@ def entry_reverse(
         authorisation=entry.authorisation,
         bank_reference=bank_reference,
         note=note or _("Extourne de l'écriture n° %(n)s") % {"n": entry.sequence},
+        settlement_reason=settlement_reason,
     )
     errors = _validate(account.case, account, data, today=today, reversal=True)
     if errors:

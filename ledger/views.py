@@ -124,6 +124,7 @@ def entry_create(request, pk: int):
         request.POST or None,
         creditors=selectors.dividend_creditors(case),
         initial={"value_date": today},
+        ended=case.status in services.ENDED_STATUSES,
     )
     if form.is_bound and not form.is_valid() and form.cleaned_data.get("operation"):
         try:  # every error at once: what the form could read is checked by the service too
@@ -166,6 +167,7 @@ def entry_reverse(request, pk: int, entry_pk: int):
                 by=request.user,
                 today=timezone.localdate(),
                 note=form.cleaned_data["note"],
+                settlement_reason=form.cleaned_data["settlement_reason"],
             )
         except ValidationError as exc:
             apply_errors(exc, form)

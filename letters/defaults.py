@@ -160,6 +160,140 @@ Je reste votre interlocuteur pour toute question relative à l'exécution du pla
 
 {_CLOSING}""",
     },
+    # Letters to third parties (issue 17) -------------------------------------------------
+    {
+        "kind": LetterKind.INCOME_NOTICE,
+        "name": "Avis de versement des revenus sur le compte de médiation",
+        "subject": _SUBJECT + " – versement des revenus sur le compte de médiation",
+        "body": f"""\
+Madame, Monsieur,
+
+En ma qualité de médiateur de dettes désigné dans le {_CASE}, je vous informe que, \
+conformément à l'article 1675/9, § 1er, 4°, du Code judiciaire, les sommes que vous devez à \
+{{{{ requerant }}}}{{% if reference_creancier %}} (votre référence : \
+{{{{ reference_creancier }}}}){{% endif %}} doivent désormais être versées entre mes mains, sur \
+le compte de médiation ouvert à cet effet{{% if compte_mediation %}} : \
+{{{{ compte_mediation }}}}{{% endif %}}, avec la mention du nom de {{{{ requerant }}}}.
+
+Tout paiement fait à {{{{ requerant }}}} en méconnaissance de cet avis ne serait pas libératoire \
+à l'égard de la masse. Je vous remercie de me confirmer la date du premier versement et de \
+m'informer de toute modification du montant des sommes dues.
+
+{_CLOSING}""",
+    },
+    {
+        "kind": LetterKind.BANK_NOTICE,
+        "name": "Avis à la banque du requérant",
+        "subject": _SUBJECT + " – information de la banque",
+        "body": f"""\
+Madame, Monsieur,
+
+En ma qualité de médiateur de dettes désigné dans le {_CASE}, je vous informe de cette \
+procédure, qui rend indisponible le patrimoine de {{{{ requerant }}}} et fait naître une \
+situation de concours entre ses créanciers (article 1675/7 du Code judiciaire).
+
+{{{{ requerant }}}}{{% if reference_creancier %}} (votre référence : \
+{{{{ reference_creancier }}}}){{% endif %}} ne peut, sauf autorisation du juge, accomplir aucun \
+acte étranger à la gestion normale de son patrimoine ni aggraver son insolvabilité : je vous \
+remercie de ne plus consentir de découvert ni de crédit, de ne procéder à aucune compensation \
+entre ses comptes et une créance que vous détiendriez, et de me communiquer la liste et le \
+solde de ses comptes à la date de l'ordonnance d'admissibilité.\
+{{% if compte_mediation %}} Les revenus sont désormais versés sur le compte de médiation \
+{{{{ compte_mediation }}}}.{{% endif %}}
+
+{_CLOSING}""",
+    },
+    {
+        "kind": LetterKind.ENFORCEMENT_SUSPENSION,
+        "name": "Avis de suspension des voies d'exécution",
+        "subject": _SUBJECT + " – suspension des voies d'exécution",
+        "body": f"""\
+Maître,
+
+En ma qualité de médiateur de dettes désigné dans le {_CASE}, je vous informe que, \
+conformément à l'article 1675/7, § 1er, du Code judiciaire, la décision d'admissibilité \
+suspend le cours des intérêts et toutes les voies d'exécution qui tendent au paiement d'une \
+somme d'argent{{% if reference_creancier %}}, notamment celles menées dans votre dossier \
+{{{{ reference_creancier }}}}{{% endif %}}. Les saisies déjà pratiquées conservent leur \
+caractère conservatoire.
+
+Je vous remercie dès lors de suspendre immédiatement toute mesure d'exécution à l'encontre de \
+{{{{ requerant }}}}, de lever les saisies sur rémunération en cours au profit du compte de \
+médiation et de me faire parvenir le décompte de votre dossier.
+
+{_CLOSING}""",
+    },
+    {
+        "kind": LetterKind.ANNUAL_REPORT_COPY,
+        "name": "Copie du rapport annuel au requérant",
+        "subject": _SUBJECT + " – copie du rapport annuel",
+        "body": f"""\
+Madame, Monsieur,
+
+Vous trouverez en annexe la copie du rapport que j'ai déposé au greffe du {{{{ tribunal }}}}, \
+division {{{{ division }}}}, sur le déroulement de votre règlement collectif de dettes.
+
+Ce rapport fait le point sur l'exécution du plan, les paiements faits depuis le compte de \
+médiation et l'état de vos dettes. N'hésitez pas à me contacter si vous souhaitez en parler.
+
+{_CLOSING}""",
+    },
+    # The letters that end the procedure (issue 17) -----------------------------------------
+    {
+        "kind": LetterKind.CLOSURE_CREDITORS,
+        "name": "Clôture – information des créanciers",
+        "subject": _SUBJECT + " – fin de la procédure",
+        "body": f"""\
+Madame, Monsieur,
+
+Dans le {_CASE}, le plan de règlement est arrivé à son terme et a été exécuté. J'ai \
+l'honneur de vous informer de la clôture de la procédure{{% if reference_creancier %}} \
+(votre référence : {{{{ reference_creancier }}}}){{% endif %}}.
+
+Les dividendes prévus par le plan vous ont été versés depuis le compte de médiation. Les \
+remises de dettes prévues par le plan sont acquises, sous réserve de retour à meilleure \
+fortune lorsque le plan le prévoit. Aucun paiement ne sera plus effectué par mon \
+intermédiaire.
+
+{_CLOSING}""",
+    },
+    {
+        "kind": LetterKind.CLOSURE_INCOME,
+        "name": "Clôture – employeur et organismes payeurs",
+        "subject": _SUBJECT + " – fin des versements sur le compte de médiation",
+        "body": f"""\
+Madame, Monsieur,
+
+Je vous informe que le {_CASE} a pris fin.
+
+À compter de la réception de la présente, les sommes que vous devez à {{{{ requerant }}}}\
+{{% if reference_creancier %}} (votre référence : {{{{ reference_creancier }}}}){{% endif %}} \
+ne doivent plus être versées sur le compte de médiation{{% if compte_mediation %}} \
+{{{{ compte_mediation }}}}{{% endif %}}, mais directement à {{{{ requerant }}}}, sur le compte \
+qu'il ou elle vous indiquera.
+
+Je vous remercie de votre collaboration pendant la durée de la procédure.
+
+{_CLOSING}""",
+    },
+    {
+        "kind": LetterKind.CLOSURE_BANK,
+        "name": "Clôture – fermeture du compte de médiation",
+        "subject": _SUBJECT + " – clôture du compte de médiation",
+        "body": f"""\
+Madame, Monsieur,
+
+La procédure en règlement collectif de dettes de {{{{ requerant }}}}\
+{{% if role %}} (R.G. {{{{ role }}}}){{% endif %}} a pris fin. Je vous prie de bien vouloir \
+clôturer le compte de médiation{{% if compte_mediation %}} {{{{ compte_mediation }}}}\
+{{% endif %}} ouvert à mon nom en qualité de médiateur de dettes, après l'exécution des \
+derniers ordres de paiement, et de m'adresser le dernier extrait de compte.
+
+Le solde éventuel a été restitué à {{{{ requerant }}}}. Tout versement qui parviendrait encore \
+sur ce compte après sa clôture devra être retourné à son donneur d'ordre.
+
+{_CLOSING}""",
+    },
     {
         "kind": LetterKind.OTHER,
         "name": "Courrier libre",

@@ -18,8 +18,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
-from cases.models import Case
+from cases.models import Applicant, Case
 from claims.models import Creditor, Representative
+from contacts.models import ThirdParty
 from core.dates import format_date
 from core.fields import MoneyField
 
@@ -33,12 +34,27 @@ class LetterKind(models.TextChoices):
     STATEMENT_REQUEST = "statement_request", _("Demande de décompte")
     PLAN_PROPOSAL = "plan_proposal", _("Proposition de plan de règlement amiable")
     HOMOLOGATION_NOTIFICATION = "homologation_notification", _("Notification de l'homologation")
+    # Letters to third parties (issue 17).
+    INCOME_NOTICE = "income_notice", _("Avis de versement des revenus sur le compte de médiation")
+    BANK_NOTICE = "bank_notice", _("Avis à la banque du requérant")
+    ENFORCEMENT_SUSPENSION = (
+        "enforcement_suspension",
+        _("Avis de suspension des voies d'exécution (art. 1675/7 C.J.)"),
+    )
+    ANNUAL_REPORT_COPY = "annual_report_copy", _("Copie du rapport annuel au requérant")
+    # The letters that end the procedure (issue 17).
+    CLOSURE_CREDITORS = "closure_creditors", _("Clôture : information des créanciers")
+    CLOSURE_INCOME = "closure_income", _("Clôture : employeur et organismes payeurs")
+    CLOSURE_BANK = "closure_bank", _("Clôture : fermeture du compte de médiation")
     OTHER = "other", _("Autre courrier")
 
 
 # Letters the law wants registered: the reminder (art. 1675/9 §3 C.J., registered with
 # acknowledgement of receipt) and the draft amicable plan (art. 1675/10 §4 C.J.).
 REGISTERED_BY_DEFAULT = frozenset({LetterKind.REMINDER, LetterKind.PLAN_PROPOSAL})
+
+# The letters that end the procedure, in the order the closure page lists them.
+CLOSURE_KINDS = (LetterKind.CLOSURE_CREDITORS, LetterKind.CLOSURE_INCOME, LetterKind.CLOSURE_BANK)
 
 
 class LetterTemplate(models.Model):
@@ -150,7 +166,9 @@ class Letter(models.Model):
 
 class LetterAddressee(models.Model):
     """One addressee of a letter: a creditor of the case, or the representative (bailiff,
-    collection agency, lawyer) acting for it; name, address and references are snapshots."""
+    collection agency, lawyer) acting for it, a third party of the case (employer, benefit
+    payer, bank, bailiff: ``contacts.ThirdParty``) or an applicant (issue 17); name, address
+    and references are snapshots."""
 
     letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="addressees")
     position = models.PositiveSmallIntegerField(default=1)
@@ -158,7 +176,25 @@ class LetterAddressee(models.Model):
         Creditor,
         on_delete=models.PROTECT,
         related_name="+",
+        null=True,
+        blank=True,
         verbose_name=_("créancier concerné"),
+    )
+    third_party = models.ForeignKey(
+        ThirdParty,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("tiers destinataire"),
+    )
+    applicant = models.ForeignKey(
+        Applicant,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("requérant destinataire"),
     )
     representative = models.ForeignKey(
         Representative,
@@ -183,7 +219,26 @@ class LetterAddressee(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["letter", "position"], name="uniq_letter_addressee_position"
-            )
+            ),
+            # A creditor (perhaps through its representative), a third party or an applicant.
+            models.CheckConstraint(
+                name="letter_addressee_one_kind",
+                condition=Q(
+                    creditor__isnull=False, third_party__isnull=True, applicant__isnull=True
+                )
+                | Q(
+                    creditor__isnull=True,
+                    representative__isnull=True,
+                    third_party__isnull=False,
+                    applicant__isnull=True,
+                )
+                | Q(
+                    creditor__isnull=True,
+                    representative__isnull=True,
+                    third_party__isnull=True,
+                    applicant__isnull=False,
+                ),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -256,8 +256,8 @@ def case_context(*, case: Case, sent_on: date, mediator_name: str) -> dict[str, 
 class AddresseeData:
     """What a letter needs about one addressee (snapshot values, strings)."""
 
-    key: str  # "c<creditor pk>" or "r<representation pk>"
-    creditor_id: int
+    key: str  # "c<creditor pk>", "r<representation pk>", "t<third party pk>", "a<applicant pk>"
+    creditor_id: int | None
     representative_id: int | None
     name: str
     address: str
@@ -266,6 +266,8 @@ class AddresseeData:
     declared: bool = True  # the creditor declared a claim in the case
     in_case: bool = True  # False: taken from the directory, not (yet) linked to the case
     role_label: str = ""  # representative's capacity (huissier de justice...)
+    third_party_id: int | None = None
+    applicant_id: int | None = None
 
     @property
     def on_behalf_of(self) -> str:

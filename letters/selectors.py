@@ -12,8 +12,9 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
-from cases.models import Case
+from cases.models import Applicant, Case
 from claims.models import Claim, Creditor, Representation
+from contacts.models import ThirdParty
 
 from . import pdf
 from .defaults import default_templates
@@ -162,21 +163,71 @@ def directory_options(case: Case, exclude: set[int]) -> list[AddresseeData]:
     ]
 
 
+def _third_party_option(party: ThirdParty) -> AddresseeData:
+    return AddresseeData(
+        key=f"t{party.pk}",
+        creditor_id=None,
+        representative_id=None,
+        name=party.name,
+        address=party.address.strip(),
+        reference=party.reference,
+        creditor_name="",
+        role_label=str(party.get_kind_display()),
+        third_party_id=party.pk,
+    )
+
+
+def _applicant_option(applicant: Applicant) -> AddresseeData:
+    return AddresseeData(
+        key=f"a{applicant.pk}",
+        creditor_id=None,
+        representative_id=None,
+        name=f"{applicant.first_name} {applicant.last_name.upper()}".strip(),
+        address=applicant.address.strip(),
+        reference="",
+        creditor_name="",
+        role_label=str(Applicant._meta.verbose_name),
+        applicant_id=applicant.pk,
+    )
+
+
+def third_party_options(case: Case, kinds=None) -> list[AddresseeData]:
+    """The case's third parties (employer, benefit payers, bank, bailiff: issue 17), of the
+    ``kinds`` given (default: all), then its applicants when ``kinds`` is None."""
+    parties = ThirdParty.objects.filter(case=case).order_by("kind", "name", "pk")
+    if kinds is not None:
+        parties = parties.filter(kind__in=list(kinds))
+    options = [_third_party_option(party) for party in parties]
+    if kinds is None:
+        options += applicant_options(case)
+    return options
+
+
+def applicant_options(case: Case) -> list[AddresseeData]:
+    return [_applicant_option(a) for a in Applicant.objects.filter(case=case).order_by("position")]
+
+
 def resolve_addressees(*, case: Case, keys: list[str]) -> list[AddresseeData]:
     """The addressees chosen by their keys: ``c<creditor pk>`` (a creditor of the case's
-    organisation) or ``r<representation pk>`` (a representative acting in this case).
+    organisation), ``r<representation pk>`` (a representative acting in this case),
+    ``t<third party pk>`` (a third party of this case) or ``a<applicant pk>`` (an applicant).
     Unknown keys are refused; an addressee without a postal address too."""
     errors: list[str] = []
     creditor_ids: list[int] = []
     representation_ids: list[int] = []
+    party_ids: list[int] = []
+    applicant_ids: list[int] = []
+    wanted = {"c": creditor_ids, "r": representation_ids, "t": party_ids, "a": applicant_ids}
     for key in dict.fromkeys(keys):
         prefix, digits = key[:1], key[1:]
-        if prefix not in ("c", "r") or not digits.isdigit():
+        if prefix not in wanted or not digits.isdigit():
             errors.append(_("Destinataire inconnu."))
-        elif prefix == "c":
-            creditor_ids.append(int(digits))
         else:
-            representation_ids.append(int(digits))
+            wanted[prefix].append(int(digits))
+    parties = {p.pk: p for p in ThirdParty.objects.filter(pk__in=party_ids, case=case)}
+    applicants = {a.pk: a for a in Applicant.objects.filter(pk__in=applicant_ids, case=case)}
+    if len(parties) != len(party_ids) or len(applicants) != len(applicant_ids):
+        errors.append(_("Un destinataire choisi n'appartient pas à ce dossier."))
     creditors = {
         c.pk: c
         for c in Creditor.objects.filter(pk__in=creditor_ids, organisation_id=case.organisation_id)
@@ -222,6 +273,8 @@ def resolve_addressees(*, case: Case, keys: list[str]) -> list[AddresseeData]:
             )
         )
     result.sort(key=lambda a: (a.creditor_name.lower(), a.representative_id is not None, a.name))
+    result += [_third_party_option(parties[pk]) for pk in party_ids]
+    result += [_applicant_option(applicants[pk]) for pk in applicant_ids]
     missing = [a.name for a in result if not a.address]
     if missing:
         raise ValidationError(

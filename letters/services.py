@@ -280,6 +280,8 @@ def letter_send(
             position=position,
             creditor_id=copy.addressee.creditor_id,
             representative_id=copy.addressee.representative_id,
+            third_party_id=copy.addressee.third_party_id,
+            applicant_id=copy.addressee.applicant_id,
             name=copy.addressee.name,
             address=copy.addressee.address,
             reference=copy.addressee.reference,

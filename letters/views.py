@@ -78,6 +78,7 @@ def letter_compose(request, pk: int):
     choices = selectors.compose_templates(case.organisation)
     options = selectors.addressee_options(case)
     directory = selectors.directory_options(case, exclude={o.creditor_id for o in options})
+    others = selectors.third_party_options(case)
 
     chosen = None
     template_key = request.POST.get("template") or request.GET.get("modele")
@@ -94,7 +95,10 @@ def letter_compose(request, pk: int):
             "registered": chosen.registered,
         }
     form = ComposeForm(
-        request.POST or None, templates=templates, options=options + directory, initial=initial
+        request.POST or None,
+        templates=templates,
+        options=options + directory + others,
+        initial=initial,
     )
     preview = None
     if request.method == "POST" and form.is_valid():
@@ -159,6 +163,7 @@ def letter_compose(request, pk: int):
             "chosen": chosen,
             "options": options,
             "directory": directory,
+            "others": others,
             "selected": selected,
             "directory_open": bool(selected & {o.key for o in directory}),
             "preview": preview,

@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "petitions",
     "bundles",
     "reports",
+    "closure",
     "search",
 ]
 

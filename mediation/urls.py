@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("petitions.urls")),
     path("", include("bundles.urls")),
     path("", include("reports.urls")),
+    path("", include("closure.urls")),
     path("", include("search.urls")),
     path("", include("agenda.urls")),
     path("", include("audit.urls")),

@@ -23,6 +23,18 @@ class FiledReport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     filed_at = models.DateTimeField(_("déposé le"), auto_now_add=True)
+    # The last report of the case, over its last period, filed at the end of the plan
+    # (issue 17: « rapport final »; ``closure.services.final_report_file``).
+    final = models.BooleanField(_("rapport final"), default=False)
+    # The copy sent to the applicant (issue 17): the letter records what was sent when.
+    applicant_copy = models.ForeignKey(
+        "letters.Letter",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("copie envoyée au requérant"),
+    )
 
     class Meta:
         verbose_name = _("rapport annuel déposé")

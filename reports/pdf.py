@@ -24,7 +24,7 @@ from letters.pdf import letterhead, signatory_of
 from .selectors import AnnualReport
 
 
-def report_html(report: AnnualReport, *, observations: str, on: date) -> str:
+def report_html(report: AnnualReport, *, observations: str, on: date, final: bool = False) -> str:
     case = report.case
     annexes = []
     if report.account is not None:
@@ -42,6 +42,7 @@ def report_html(report: AnnualReport, *, observations: str, on: date) -> str:
         "division": case.get_division_display(),
         "signatory": signatory_of(case.mediator),
         "annex_number": {name: n for n, name in enumerate(annexes, start=1)},
+        "final": final,
     }
     with translation.override("fr"):
         return render_to_string("reports/annual_report_pdf.html", context)
@@ -98,7 +99,9 @@ def _annexes(report: AnnualReport, *, on: date, now: datetime) -> list[str]:
     return htmls
 
 
-def annual_report_pdf(report: AnnualReport, *, observations: str, on: date, now: datetime) -> bytes:
-    """The report and its annexes in one PDF."""
-    main = render_pdf(report_html(report, observations=observations, on=on))
+def annual_report_pdf(
+    report: AnnualReport, *, observations: str, on: date, now: datetime, final: bool = False
+) -> bytes:
+    """The report and its annexes in one PDF (``final``: the last report, issue 17)."""
+    main = render_pdf(report_html(report, observations=observations, on=on, final=final))
     return join_pdf([main, *(render_pdf(html) for html in annex_htmls(report, on=on, now=now))])

@@ -228,4 +228,6 @@ def annual_report(case: Case, period: ReportPeriod) -> AnnualReport:
 
 def filed_reports(case: Case):
     """The reports filed for the case, the latest period first."""
-    return FiledReport.objects.filter(case=case).select_related("document", "filed_by")
+    return FiledReport.objects.filter(case=case).select_related(
+        "document", "filed_by", "applicant_copy"
+    )

@@ -21,6 +21,9 @@ from core.dates import add_years, format_date
 from core.roles import EDIT_ROLES, Role
 from documents.models import DocumentKind
 from documents.services import generated_pdf_file
+from letters.models import Letter, LetterKind, LetterTemplate
+from letters.selectors import applicant_options
+from letters.services import letter_send
 
 from . import clocks, pdf, selectors
 from .models import DraftBatch, FiledReport
@@ -79,9 +82,10 @@ def report_preview(*, case: Case, data: ReportData, today: date, now: datetime) 
 
 @transaction.atomic
 def report_file(
-    *, case: Case, data: ReportData, by: User, today: date, now: datetime
+    *, case: Case, data: ReportData, by: User, today: date, now: datetime, final: bool = False
 ) -> FiledReport:
-    """Print the report of the period with its annexes and file it with the court."""
+    """Print the report of the period with its annexes and file it with the court; ``final``:
+    the last report of the case, at the end of the plan (issue 17, « rapport final »)."""
     case = (
         Case.objects.select_for_update().select_related("organisation", "mediator").get(pk=case.pk)
     )
@@ -101,14 +105,18 @@ def report_file(
     report = selectors.annual_report(case, period)
     try:
         content = pdf.annual_report_pdf(
-            report, observations=data.observations or "", on=today, now=now
+            report, observations=data.observations or "", on=today, now=now, final=final
         )
     except Exception as exc:  # WeasyPrint, fonts, template: nothing is filed
         logger.exception("annual report PDF failed for case %s", case.pk)
         raise ValidationError(
             _("Le PDF du rapport n'a pas pu être produit : rien n'a été déposé.")
         ) from exc
-    title = _("Rapport du médiateur — période du %(start)s au %(end)s") % {
+    title = (
+        _("Rapport final du médiateur — période du %(start)s au %(end)s")
+        if final
+        else _("Rapport du médiateur — période du %(start)s au %(end)s")
+    ) % {
         "start": format_date(period.start),
         "end": format_date(period.last_day),
     }
@@ -132,11 +140,60 @@ def report_file(
                 observations=(data.observations or "").strip(),
                 document=document,
                 filed_by=by,
+                final=final,
             )
     except IntegrityError as exc:  # the same period filed at the same moment
         raise ValidationError(_("Le rapport de cette période vient d'être déposé.")) from exc
     settle_covered_years(filed=filed, on=today, by=by)
     return filed
+
+
+@transaction.atomic
+def report_copy_send(*, filed: FiledReport, sent_on: date, by: User) -> Letter:
+    """Send the applicants the copy of a filed report and record it (issue 17): a letter from
+    the organisation's template « Copie du rapport annuel au requérant » to every applicant,
+    linked to the report (``FiledReport.applicant_copy``: what was sent, and when). Once per
+    report."""
+    filed = FiledReport.objects.select_for_update().select_related("case").get(pk=filed.pk)
+    case = filed.case
+    if filed.applicant_copy_id is not None:
+        raise ValidationError(
+            {
+                "__all__": _("La copie de ce rapport a déjà été envoyée au requérant le %(d)s.")
+                % {"d": format_date(filed.applicant_copy.sent_on)}
+            }
+        )
+    if sent_on < filed.filed_at.date():
+        raise ValidationError({"sent_on": _("La copie ne peut précéder le dépôt du rapport.")})
+    template = (
+        LetterTemplate.objects.filter(
+            organisation_id=case.organisation_id, kind=LetterKind.ANNUAL_REPORT_COPY
+        )
+        .order_by("pk")
+        .first()
+    )
+    if template is None:
+        raise ValidationError(
+            {
+                "template": _(
+                    "L'organisation n'a pas de modèle « Copie du rapport annuel au requérant »."
+                )
+            }
+        )
+    letter = letter_send(
+        case=case,
+        template=template,
+        subject=template.subject,
+        body=template.body,
+        addressee_keys=[option.key for option in applicant_options(case)],
+        registered=False,
+        postage=None,
+        sent_on=sent_on,
+        by=by,
+    )
+    filed.applicant_copy = letter
+    filed.save(update_fields=["applicant_copy"])
+    return letter
 
 
 @transaction.atomic

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.access import role_required
-from core.case_views import case_context, case_for_user, user_can_edit
+from core.case_views import case_context, case_for_edit, case_for_user, user_can_edit
+from core.dates import format_date
 from core.forms import apply_errors
 from core.roles import CASE_ROLES, Role
 
@@ -101,6 +102,28 @@ def annual_report(request, pk: int):
     if request.headers.get("HX-Request"):
         return render(request, "reports/_report_summary.html", context)
     return render(request, "reports/annual_report.html", context)
+
+
+@require_POST
+@role_required(*WRITE_ROLES)
+def report_copy_send(request, pk: int, report_pk: int):
+    """Send the applicant the copy of a filed report (issue 17): recorded as a letter."""
+    case = case_for_edit(request, pk)
+    filed = get_object_or_404(selectors.filed_reports(case), pk=report_pk)
+    try:
+        letter = services.report_copy_send(
+            filed=filed, sent_on=timezone.localdate(), by=request.user
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("Copie du rapport envoyée au requérant (courrier du %(d)s).")
+            % {"d": format_date(letter.sent_on)},
+        )
+    return redirect("reports:annual_report", pk=case.pk)
 
 
 def _period_or_none(case, data, today):

@@ -422,6 +422,14 @@ def test_default_templates_use_only_whitelisted_placeholders():
         "statement_request",
         "plan_proposal",
         "homologation_notification",
+        # letters to third parties and letters that end the procedure (issue 17)
+        "income_notice",
+        "bank_notice",
+        "enforcement_suspension",
+        "annual_report_copy",
+        "closure_creditors",
+        "closure_income",
+        "closure_bank",
         "other",
     }
     for template in DEFAULT_TEMPLATES:

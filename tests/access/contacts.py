@@ -84,6 +84,9 @@ def objects(world) -> dict:
 MATRIX = {
     "contacts:case_contacts": ("get", lambda o: [o["case"].pk], CASE_READ),
     "contacts:creditor_search": ("get", lambda o: [o["case"].pk], CASE_WRITE_PAGE),
+    # the case's third parties (issue 17): read by the organisation; an empty form posted comes
+    # back with its errors (200) for whoever edits the case, 403 for the others
+    "contacts:third_parties": ("get", lambda o: [o["case"].pk], CASE_READ),
     "contacts:entry_edit": (
         "get",
         lambda o: [o["case"].pk, o["contact_entry"].pk],
@@ -159,5 +162,12 @@ EXTRA = [
         "get",
         lambda o: [o["other_case"].pk, o["contact_entry"].pk],
         MISMATCH_WRITE,
+    ),
+    ("contacts:third_parties", "post", lambda o: [o["case"].pk], CASE_CONTACTS_POST),
+    (
+        "contacts:third_parties",
+        "get",
+        lambda o: [o["other_case"].pk],
+        {**OTHER_ORG_WRITE_PAGE, "supervisor": 404, "other_supervisor": 200},
     ),
 ]

@@ -5,9 +5,11 @@ own screen)."""
 
 from datetime import date
 
-from reports.models import DraftBatch
+from documents.services import generated_pdf_file
+from reports.models import DraftBatch, FiledReport
+from tests.pdf import MINIMAL_PDF
 
-from . import CASE_READ, LOGIN, ORG_READ
+from . import CASE_READ, CASE_WRITE_POST, LOGIN, ORG_READ
 
 OTHER_CASE = {
     **CASE_READ,
@@ -47,6 +49,12 @@ MATRIX = {
     "reports:due": ("get", lambda o: [], ORG_READ),
     "reports:draft_batch_request": ("post", lambda o: [], DRAFT_REQUEST),
     "reports:draft_batch": ("get", lambda o: [o["draft_batch"].pk], OWN_BATCH),
+    # the copy of a filed report to the applicant (issue 17): whoever may file it sends it
+    "reports:report_copy_send": (
+        "post",
+        lambda o: [o["case"].pk, o["filed_report"].pk],
+        CASE_WRITE_POST,
+    ),
 }
 
 
@@ -57,7 +65,22 @@ def objects(world) -> dict:
         month=date(2024, 6, 1),
         state=DraftBatch.State.DONE,
     )
-    return {"draft_batch": batch}
+    document = generated_pdf_file(
+        case=world.case,
+        kind="annual_report",
+        title="Rapport du médiateur",
+        filename="rapport.pdf",
+        content=MINIMAL_PDF,
+        by=world.mediator,
+    )
+    filed = FiledReport.objects.create(
+        case=world.case,
+        period_from=date(2022, 6, 15),
+        period_to=date(2023, 6, 15),
+        document=document,
+        filed_by=world.mediator,
+    )
+    return {"draft_batch": batch, "filed_report": filed}
 
 
 EXTRA = [
@@ -65,4 +88,14 @@ EXTRA = [
     # posting an empty form (a preview without a period): the form comes back (200), or the
     # filing is refused to whoever may not file (403 before anything is read)
     ("reports:annual_report", "post", lambda o: [o["case"].pk], CASE_READ),
+    # another organisation's case: 404 for its own mediator too (the report is not theirs)
+    (
+        "reports:report_copy_send",
+        "post",
+        lambda o: [o["other_case"].pk, o["filed_report"].pk],
+        {
+            **CASE_WRITE_POST,
+            **dict.fromkeys(["mediator", "colleague", "administrator", "other_mediator"], 404),
+        },
+    ),
 ]
