@@ -242,6 +242,9 @@ def plan_revise(*, version: PlanVersion, reason: str, by: User) -> PlanVersion:
     new.decided_at = None
     new.snapshot = {}
     new.frozen_at = None
+    # The new version has not been filed: the copy would otherwise link to the filed PDF of
+    # the version it revises (issue 12: version 2 showed version 1's filed copy).
+    new.filed_document = None
     new.created_by = by
     new.updated_by = by
     new.full_clean()
