@@ -83,6 +83,35 @@ class StatementImport(models.Model):
         }
 
 
+class StatementBalance(models.Model):
+    """The closing balance of one statement (extrait) of an imported file, per account: what the
+    bank says the account held on ``closing_date``. The last one of a mediation account is
+    compared with the journal before anything goes to court (``reports.court_checks``; issue
+    12: the journal must reconcile with the last bank statement)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    statement_import = models.ForeignKey(
+        StatementImport,
+        on_delete=models.PROTECT,
+        related_name="balances",
+        verbose_name=_("import"),
+    )
+    account_iban = models.CharField(_("compte"), max_length=34)
+    statement_number = models.CharField(_("extrait n°"), max_length=35, blank=True)
+    closing_balance = MoneyField(_("nouveau solde"))
+    closing_date = models.DateField(_("date du nouveau solde"))
+
+    class Meta:
+        verbose_name = _("solde d'extrait")
+        verbose_name_plural = _("soldes d'extraits")
+        indexes = [models.Index(fields=["organisation", "account_iban", "closing_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.account_iban} {self.statement_number} ({format_date(self.closing_date)})"
+
+
 class StatementUpload(models.Model):
     """A large statement file imported in the background (Celery): its state and, once done,
     the import it produced. The file is kept until then (and a failed one with its error)."""

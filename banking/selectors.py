@@ -31,6 +31,7 @@ from .models import (
     PaymentBatch,
     PaymentCategory,
     PaymentStatus,
+    StatementBalance,
     StatementImport,
     StatementUpload,
 )
@@ -477,3 +478,16 @@ def payment_approvals_done(duties: list) -> dict[int, date]:
         approved = [timezone.localdate(p.batch.approved_at) for p in payments if p.batch_id]
         done[duty.pk] = max(approved) if approved else timezone.localdate()
     return done
+
+
+def last_statement_balance(case: Case, iban: str) -> StatementBalance | None:
+    """The closing balance of the last statement imported for the case's account (the latest
+    closing date, then the latest imported): what the journal must agree with before anything
+    goes to court (issue 12)."""
+    if not iban:
+        return None
+    return (
+        StatementBalance.objects.filter(organisation_id=case.organisation_id, account_iban=iban)
+        .order_by("-closing_date", "-statement_import__imported_at", "-id")
+        .first()
+    )

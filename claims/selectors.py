@@ -145,6 +145,14 @@ def representative_cases(user: User, representative: Representative) -> QuerySet
 # A case's claims ------------------------------------------------------------------------
 
 
+def claim_ceiling(claim: Claim) -> Decimal:
+    """What a creditor may receive at most on this claim: today the declared amount (principal,
+    interest and costs). The one place to change when claims carry an *admitted* amount (issue
+    12: "a creditor is never paid beyond its admitted claim"); the checks before filing with the
+    court (``reports.court_checks``) read the ceiling only through here."""
+    return claim.total
+
+
 def claims_of_case(case: Case) -> QuerySet[Claim]:
     return (
         Claim.objects.filter(case=case)

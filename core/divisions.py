@@ -82,10 +82,10 @@ def tribunal_of(division: str) -> str:
     return f"tribunal du travail de {label}"
 
 
-# The language of the procedure is the division's (law of 15 June 1935 on the use of languages
-# in judicial matters): Dutch in the Flemish divisions and at the Dutch-speaking Brussels
-# court, French elsewhere. Eupen's procedure is in German, which the application does not
-# write: its documents are in French, which the court of Eupen also accepts on request.
+# The language of the procedure (law of 15 June 1935 on the use of languages in judicial
+# matters, art. 2 and 4): Dutch before the divisions of the Dutch-speaking region and the
+# Dutch-speaking labour court of Brussels, French before the others. Eupen proceeds in German,
+# which the application does not write: its documents stay French (docs/court-documents.md).
 DUTCH_DIVISIONS = frozenset(
     {
         "antwerpen",
@@ -108,5 +108,72 @@ DUTCH_DIVISIONS = frozenset(
 
 
 def procedure_language(division: str) -> str:
-    """ "nl" or "fr": the language documents filed in ``division`` are written in."""
+    """``"nl"`` or ``"fr"``: the language every document filed in the division is written in,
+    whatever the language of the interface."""
     return "nl" if division in DUTCH_DIVISIONS else "fr"
+
+
+# The court's full name, in the language of the procedure (proper names: not translated by
+# gettext). A court with several divisions is named with the division ("Tribunal du travail de
+# Liège, division Dinant"; Judicial Code, art. 186 and the annex on the judicial districts).
+_FR_DIVISION_NAMES = {
+    "liege": "Liège",
+    "huy": "Huy",
+    "verviers": "Verviers",
+    "arlon": "Arlon",
+    "marche-en-famenne": "Marche-en-Famenne",
+    "neufchateau": "Neufchâteau",
+    "namur": "Namur",
+    "dinant": "Dinant",
+    "mons": "Mons",
+    "charleroi": "Charleroi",
+    "tournai": "Tournai",
+    "la-louviere": "La Louvière",
+}
+_FR_COURTS = {
+    **dict.fromkeys(TRIBUNALS["tribunal du travail de Liège"], "Tribunal du travail de Liège"),
+    **dict.fromkeys(TRIBUNALS["tribunal du travail du Hainaut"], "Tribunal du travail du Hainaut"),
+}
+_FR_SINGLE = {
+    "bruxelles-fr": "Tribunal du travail francophone de Bruxelles",
+    "brabant-wallon": "Tribunal du travail du Brabant wallon",
+    "eupen": "Tribunal du travail d'Eupen",
+}
+_NL_DIVISION_NAMES = {
+    "antwerpen": "Antwerpen",
+    "mechelen": "Mechelen",
+    "turnhout": "Turnhout",
+    "hasselt": "Hasselt",
+    "tongeren": "Tongeren",
+    "gent": "Gent",
+    "brugge": "Brugge",
+    "kortrijk": "Kortrijk",
+    "ieper": "Ieper",
+    "oostende": "Oostende",
+    "veurne": "Veurne",
+    "oudenaarde": "Oudenaarde",
+    "dendermonde": "Dendermonde",
+}
+_NL_COURTS = {
+    **dict.fromkeys(TRIBUNALS["tribunal du travail d'Anvers"], "Arbeidsrechtbank Antwerpen"),
+    **dict.fromkeys(TRIBUNALS["tribunal du travail de Gand"], "Arbeidsrechtbank Gent"),
+}
+_NL_SINGLE = {
+    "leuven": "Arbeidsrechtbank Leuven",
+    "brussel-nl": "Nederlandstalige arbeidsrechtbank Brussel",
+}
+
+
+def court_name(division: str) -> str:
+    """The court in full, in the language of the procedure: "Tribunal du travail de Liège,
+    division Dinant", "Arbeidsrechtbank Gent, afdeling Brugge", "Tribunal du travail
+    francophone de Bruxelles"."""
+    if division in _NL_SINGLE:
+        return _NL_SINGLE[division]
+    if division in _NL_COURTS:
+        return f"{_NL_COURTS[division]}, afdeling {_NL_DIVISION_NAMES[division]}"
+    if division in _FR_SINGLE:
+        return _FR_SINGLE[division]
+    if division in _FR_COURTS:
+        return f"{_FR_COURTS[division]}, division {_FR_DIVISION_NAMES[division]}"
+    return "Tribunal du travail"

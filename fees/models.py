@@ -69,7 +69,9 @@ class Service(models.Model):
         ],
     )
     taxed = models.BooleanField(
-        _("taxée"),
+        # Set when a filed statement bills it (a lock): "taxée" only comes with the judge's
+        # taxation order (issue 12), so the label does not say it.
+        _("comprise dans un état déposé"),
         default=False,
         help_text=_("Une prestation comprise dans un état déposé ne se modifie plus."),
     )

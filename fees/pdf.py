@@ -15,10 +15,11 @@ from datetime import date, timedelta
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from cases.models import Case
 from core.dates import format_date
-from core.divisions import tribunal_of
+from core.divisions import court_name, procedure_language, tribunal_of
 from core.pdf import css_string as _css_string
 from core.pdf import html_to_pdf
 from core.pricing import PricingMethod
@@ -66,8 +67,9 @@ def statement_html(
 ) -> str:
     """``warnings`` (a draft's only: what the mediator must check before filing, e.g. the
     JustRestart invoices and line 6 disagree) are printed under the draft's notice."""
-    # The legal content (the engine's labels and explanations) is French: so is the document.
-    with translation.override("fr"):
+    # A court document is in the language of the procedure, the division's (whatever the
+    # interface's; docs/court-documents.md). The engine's stored labels stay as computed.
+    with translation.override(procedure_language(statement.case.division)):
         return _statement_html(statement, lines, filed_on=filed_on, warnings=warnings)
 
 
@@ -87,9 +89,16 @@ def _statement_html(
         entries=payees(case, statement.period_from, statement.period_to),
     )
     last_day = statement.period_to - timedelta(days=1)
-    period = f"du {format_date(statement.period_from)} au {format_date(last_day)}"
+    period = _("du %(start)s au %(end)s") % {
+        "start": format_date(statement.period_from),
+        "end": format_date(last_day),
+    }
     role = case.role_number or "—"
-    footer = f"État de frais et honoraires — R.G. {role} — {case.reference} — {period}"
+    footer = _("État de frais et honoraires — R.G. %(role)s — %(reference)s — %(period)s") % {
+        "role": role,
+        "reference": case.reference,
+        "period": period,
+    }
     return render_to_string(
         "fees/statement_pdf.html",
         {
@@ -98,6 +107,7 @@ def _statement_html(
             "applicants": list(case.applicants.order_by("position")),
             "tribunal": tribunal_label(case),
             "division": case.get_division_display(),
+            "court": court_name(case.division),
             "identity": identity,
             "occasion": Occasion(statement.occasion).label,
             "period": period,

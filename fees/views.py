@@ -25,6 +25,8 @@ from core.case_views import case_context, case_for_edit, case_for_user, require_
 from core.dates import format_date
 from core.forms import apply_errors
 from core.roles import CASE_ROLES, Role
+from documents.models import DocumentKind
+from documents.registry import filing_check
 from fees.engine import FeeEngineError
 
 from . import selectors, services
@@ -220,6 +222,16 @@ def statement_detail(request, pk: int, statement_pk: int):
             "order": order,
             "reductions": reductions,
             "justrestart_mismatches": selectors.justrestart_mismatches(statement, lines),
+            # what filing it would meet (issue 12), shown before filing
+            "court_check": None
+            if statement.is_filed
+            else filing_check(
+                case=case,
+                kind=DocumentKind.TAXATION_STATEMENT,
+                today=timezone.localdate(),
+                period_start=statement.period_from,
+                period_end=statement.period_to,
+            ),
         }
     )
     return render(request, "fees/statement_detail.html", context)
@@ -258,10 +270,13 @@ def statement_file(request, pk: int, statement_pk: int):
         request,
         pk,
         statement_pk,
-        lambda s: services.statement_file(statement=s, by=request.user),
+        lambda s: services.statement_file(
+            statement=s, by=request.user, confirm_early=request.POST.get("confirm_early") == "1"
+        ),
         _(
-            "État déposé : il est figé, ses prestations sont taxées et le greffe de la division "
-            "peut le télécharger."
+            "État déposé : il est figé, ses prestations ne se modifient plus et le greffe de la "
+            "division peut le télécharger. Les honoraires seront taxés par l'ordonnance du juge : "
+            "encodez-la dès sa réception."
         ),
     )
     return redirect("fees:statement_detail", pk=pk, statement_pk=statement_pk)

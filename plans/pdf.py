@@ -2,7 +2,8 @@
 addressee, then the plan) and the version filed with the homologation request (court-document
 look: the court's caption, the case's references, tables, totals, page numbers).
 
-Both are French documents whatever the interface language."""
+The court version is in the language of the procedure (the division's), the proposal in French,
+whatever the interface language."""
 
 import re
 from datetime import date
@@ -10,7 +11,7 @@ from datetime import date
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from core.divisions import tribunal_of
+from core.divisions import court_name, procedure_language, tribunal_of
 from core.pdf import html_to_pdf, join_pages, render_pdf, render_pdf_parts
 from letters.pdf import letterhead, signatory_of
 
@@ -40,6 +41,7 @@ def document_context(view: PlanView, *, on: date, mode: str) -> dict:
         "head": letterhead(case.organisation),
         "tribunal": tribunal_of(case.division),
         "division": case.get_division_display(),
+        "court": court_name(case.division),
         "applicants": applicants,
         "signatory": signatory_of(case.mediator),
         "on": on,
@@ -59,7 +61,10 @@ def document_context(view: PlanView, *, on: date, mode: str) -> dict:
 
 
 def plan_html(view: PlanView, *, on: date, mode: str) -> str:
-    with translation.override("fr"):
+    """The court version is in the language of the procedure, the division's, whatever the
+    interface's (docs/court-documents.md); the proposal to the creditors stays French."""
+    language = procedure_language(view.version.case.division) if mode == "court" else "fr"
+    with translation.override(language):
         return render_to_string("plans/pdf_plan.html", document_context(view, on=on, mode=mode))
 
 

@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -30,8 +30,10 @@ from cases.models import Case, PlanBasis
 from cases.services import case_change_status, case_record_plan_basis
 from cases.status import CaseStatus
 from core.dates import format_date
+from core.divisions import procedure_language
 from core.money import CENT
 from documents.models import DocumentKind
+from documents.registry import filing_check
 from documents.services import generated_pdf_file
 from fees.services import service_record
 from letters.services import billable_service_for
@@ -352,6 +354,9 @@ def plan_revise(*, version: PlanVersion, reason: str, by: User) -> PlanVersion:
     # a new version follows equality (art. 1675/13 §1 C.J.): no blanket priority carried over
     new.privileged_first = False
     new.non_remissible_treatment = NonRemissibleTreatment.PRO_RATA
+    # The new version has not been filed: the copy would otherwise link to the filed PDF of
+    # the version it revises (issue 12: version 2 showed version 1's filed copy).
+    new.filed_document = None
     new.created_by = by
     new.updated_by = by
     new.full_clean()
@@ -585,6 +590,13 @@ def plan_file(*, version: PlanVersion, by: User, today: date) -> PlanVersion:
             % {"status": CaseStatus(case.status).label}
         )
     if not errors:
+        # Nothing contradictory goes to court (issue 12, documents.registry): a creditor paid
+        # beyond its claim, a journal that does not agree with the last bank statement. A plan
+        # has no period: nothing to confirm.
+        errors = filing_check(case=case, kind=DocumentKind.PLAN, today=today).errors(
+            confirm_early=True
+        )
+    if not errors:
         errors = _freeze(version)
     if errors:
         raise ValidationError(errors)
@@ -597,10 +609,13 @@ def plan_file(*, version: PlanVersion, by: User, today: date) -> PlanVersion:
         raise ValidationError(
             _("Le PDF du plan n'a pas pu être produit : rien n'a été déposé.")
         ) from exc
+    # The filed title is in the language of the procedure, like the document.
+    with translation.override(procedure_language(case.division)):
+        title = filing_title(version)
     document = generated_pdf_file(
         case=case,
         kind=DocumentKind.PLAN,
-        title=filing_title(version),
+        title=title,
         filename=f"{case.reference}-plan-v{version.number}.pdf",
         content=content,
         by=by,

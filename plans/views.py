@@ -20,6 +20,8 @@ from core.access import role_required
 from core.case_views import case_context, case_for_edit, case_for_user
 from core.forms import apply_errors
 from core.roles import CASE_ROLES, Role
+from documents.models import DocumentKind
+from documents.registry import filing_check
 
 from . import engine, estimates, pdf, selectors, services, tables
 from .charts import debt_chart
@@ -77,6 +79,13 @@ def _version_page(request, case, version: PlanVersion | None):
                 and version.filed_document_id is None
                 and case.status in selectors.PLAN_OPEN_STATUSES
             ),
+            # what filing would meet (issue 12), shown before filing
+            "court_check": filing_check(case=case, kind=DocumentKind.PLAN, today=today)
+            if context["can_edit"]
+            and version.is_frozen
+            and version.filed_document_id is None
+            and case.status in selectors.PLAN_OPEN_STATUSES
+            else None,
             # what recording the court's decision would do to the case (writers only)
             "effect": selectors.approval_effect(version)
             if context["can_edit"] and version.state != PlanState.APPROVED

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from agenda.registry import register_duty_kind
 from cases.registry import register_supervisor_count
 from core import case_views
+from documents.registry import register_filing_checker
 
 
 class ReportsConfig(AppConfig):
@@ -11,7 +12,11 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Rapports annuels")
 
     def ready(self):
-        from . import clocks, due  # models are ready only now
+        from . import clocks, court_checks, due  # models are ready only now
+
+        # What is checked before a plan, a fee statement or a report goes to court (the plans
+        # and fees apps file through documents.registry, below this app).
+        register_filing_checker(court_checks.filing_check)
 
         # The annual report's clock in the agenda (duty kind ``annual_report_due``).
         register_duty_kind(clocks.DUTY_KIND)

@@ -25,6 +25,14 @@ class AnnualReportForm(forms.Form):
         ),
     )
 
+    confirm_early = forms.BooleanField(
+        label=_(
+            "Je dépose ce rapport avant la fin de son année de suivi (demande du tribunal, "
+            "fin du plan…)"
+        ),
+        required=False,
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
@@ -33,6 +41,7 @@ class AnnualReportForm(forms.Form):
         self.helper.layout = Layout(
             Row(Column("period_from"), Column("last_day")),
             "observations",
+            "confirm_early",
         )
 
     def to_data(self) -> ReportData:
@@ -41,4 +50,5 @@ class AnnualReportForm(forms.Form):
             period_from=c["period_from"],
             last_day=c["last_day"],
             observations=c.get("observations") or "",
+            confirm_early=bool(c.get("confirm_early")),
         )

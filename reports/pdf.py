@@ -4,7 +4,8 @@ the taxation requested, the signature), then its annexes, each numbered on its o
 court receives them: 1. the journal of the mediation account for the period (landscape), 2. the
 applicant's detailed budget, 3. the updated list of claims (domain/README.md, step 6).
 
-French whatever the interface language, like every document filed by the application."""
+In the language of the procedure (the division's: ``core.divisions.procedure_language``)
+whatever the interface language, like every document filed by the application."""
 
 from datetime import date, datetime
 
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from budget.exports import budget_section_html
 from claims.exports import claims_pdf_html
 from core.dates import format_date
-from core.divisions import tribunal_of
+from core.divisions import court_name, procedure_language, tribunal_of
 from core.pdf import join_pdf, render_pdf
 from ledger.exports import journal_pdf_html
 from letters.pdf import letterhead, signatory_of
@@ -40,11 +41,12 @@ def report_html(report: AnnualReport, *, observations: str, on: date, final: boo
         "head": letterhead(case.organisation),
         "tribunal": tribunal_of(case.division),
         "division": case.get_division_display(),
+        "court": court_name(case.division),
         "signatory": signatory_of(case.mediator),
         "annex_number": {name: n for n, name in enumerate(annexes, start=1)},
         "final": final,
     }
-    with translation.override("fr"):
+    with translation.override(procedure_language(case.division)):
         return render_to_string("reports/annual_report_pdf.html", context)
 
 
@@ -68,7 +70,7 @@ def _labelled(html: str, label: str) -> str:
 def annex_htmls(report: AnnualReport, *, on: date, now: datetime) -> list[str]:
     """The annexes' HTML, in the order the report numbers them, each labelled with its
     number."""
-    with translation.override("fr"):
+    with translation.override(procedure_language(report.case.division)):
         htmls = _annexes(report, on=on, now=now)
         period = _("rapport du médiateur du %(start)s au %(end)s") % {
             "start": format_date(report.period.start),
@@ -95,7 +97,7 @@ def _annexes(report: AnnualReport, *, on: date, now: datetime) -> list[str]:
         )
     if report.budget_version is not None:
         htmls.append(budget_section_html(report.budget_version, now=now, standalone=True))
-    htmls.append(claims_pdf_html(case, report.claims, on, "fr"))
+    htmls.append(claims_pdf_html(case, report.claims, on, procedure_language(case.division)))
     return htmls
 
 

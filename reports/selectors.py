@@ -30,7 +30,9 @@ from plans import engine as plan_engine
 from plans import selectors as plan_selectors
 from plans.models import PlanVersion
 
+from . import court_checks
 from .models import FiledReport
+from .narrative import ExecutionFacts, Sentence, execution_sentences
 
 ZERO = Decimal("0.00")
 
@@ -105,6 +107,14 @@ class AnnualReport:
     plan: PlanSection | None
     fee_statement: FeeStatement | None
     warnings: list[str] = field(default_factory=list)
+    # the figures the report's sentences on the execution are derived from (reports.narrative)
+    execution: ExecutionFacts | None = None
+
+    @property
+    def narrative(self) -> list[Sentence]:
+        """What the report says of the execution, in the language active when it is read (the
+        document's, ``reports.pdf``)."""
+        return execution_sentences(self.execution) if self.execution else []
 
     @property
     def status(self) -> str:
@@ -197,6 +207,25 @@ def annual_report(case: Case, period: ReportPeriod) -> AnnualReport:
             _("Le plan accuse un retard de paiement de %(amount)s au %(date)s.")
             % {"amount": format_eur(plan.monitoring.shortfall), "date": format_date(as_of)}
         )
+    overpaid = tuple(
+        c for c in court_checks.paid_against_ceilings(case, before=period.end) if c.beyond > ZERO
+    )
+    for creditor in overpaid:
+        warnings.append(
+            _("%(name)s a reçu %(beyond)s au-delà de sa créance.")
+            % {"name": creditor.name, "beyond": format_eur(creditor.beyond)}
+        )
+    monitoring = plan.monitoring if plan else None
+    execution = ExecutionFacts(
+        as_of=as_of,
+        plan_in_force=plan is not None,
+        monitored=monitoring is not None,
+        shortfall=monitoring.shortfall if monitoring else ZERO,
+        overpaid=overpaid,
+        outside_plan=sum((p.amount for p in monitoring.outside), ZERO) if monitoring else ZERO,
+        closing_balance=ledger.closing.balance if ledger else None,
+        reserve=ledger.closing.reserve if ledger else ZERO,
+    )
     fee_statement = _fee_statement(case, period)
     if fee_statement is None:
         warnings.append(
@@ -223,6 +252,7 @@ def annual_report(case: Case, period: ReportPeriod) -> AnnualReport:
         plan=plan,
         fee_statement=fee_statement,
         warnings=warnings,
+        execution=execution,
     )
 
 

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -18,6 +19,7 @@ from agenda import selectors as agenda_selectors
 from agenda.services import duty_settle
 from cases.models import Case
 from core.dates import add_years, format_date
+from core.divisions import procedure_language
 from core.roles import EDIT_ROLES, Role
 from documents.models import DocumentKind
 from documents.services import generated_pdf_file
@@ -25,7 +27,7 @@ from letters.models import Letter, LetterKind, LetterTemplate
 from letters.selectors import applicant_options
 from letters.services import letter_send
 
-from . import clocks, pdf, selectors
+from . import clocks, court_checks, pdf, selectors
 from .models import DraftBatch, FiledReport
 from .tasks import build_draft_batch
 
@@ -39,6 +41,8 @@ class ReportData:
     period_from: date | None
     last_day: date | None  # included, as the mediator types it
     observations: str = ""
+    # explicit confirmation that a period not yet ended is filed early (court_checks)
+    confirm_early: bool = False
 
 
 def check_report(*, case: Case, data: ReportData, today: date) -> selectors.ReportPeriod:
@@ -102,6 +106,15 @@ def report_file(
                 ]
             }
         )
+    # Nothing contradictory goes to court (issue 12): overpaid creditors, a journal that does
+    # not agree with the bank, a follow-up year not yet ended without the confirmation.
+    court_checks.filing_check(
+        case=case,
+        kind=DocumentKind.ANNUAL_REPORT,
+        today=today,
+        period_start=period.start,
+        period_end=period.end,
+    ).enforce(confirm_early=data.confirm_early)
     report = selectors.annual_report(case, period)
     try:
         content = pdf.annual_report_pdf(
@@ -112,14 +125,16 @@ def report_file(
         raise ValidationError(
             _("Le PDF du rapport n'a pas pu être produit : rien n'a été déposé.")
         ) from exc
-    title = (
-        _("Rapport final du médiateur — période du %(start)s au %(end)s")
-        if final
-        else _("Rapport du médiateur — période du %(start)s au %(end)s")
-    ) % {
-        "start": format_date(period.start),
-        "end": format_date(period.last_day),
-    }
+    # The filed title is in the language of the procedure, like the document.
+    with translation.override(procedure_language(case.division)):
+        title = (
+            _("Rapport final du médiateur — période du %(start)s au %(end)s")
+            if final
+            else _("Rapport du médiateur — période du %(start)s au %(end)s")
+        ) % {
+            "start": format_date(period.start),
+            "end": format_date(period.last_day),
+        }
     filename = f"rapport-{case.pk}-{period.start:%Y%m%d}-{period.last_day:%Y%m%d}.pdf"
     document = generated_pdf_file(
         case=case,

@@ -15,8 +15,9 @@ from core.case_views import case_context, case_for_edit, case_for_user, user_can
 from core.dates import format_date
 from core.forms import apply_errors
 from core.roles import CASE_ROLES, Role
+from documents.models import DocumentKind
 
-from . import due, selectors, services
+from . import court_checks, due, selectors, services
 from .forms import AnnualReportForm
 from .models import DraftBatch
 
@@ -95,6 +96,16 @@ def annual_report(request, pk: int):
             "form": form,
             "can_file": can_edit,
             "report": selectors.annual_report(case, period) if period else None,
+            # what filing this period would meet (issue 12), shown before filing
+            "court_check": court_checks.filing_check(
+                case=case,
+                kind=DocumentKind.ANNUAL_REPORT,
+                today=today,
+                period_start=period.start,
+                period_end=period.end,
+            )
+            if period and can_edit
+            else None,
             "periods": selectors.anniversary_periods(case, today),
             "filed": selectors.filed_reports(case),
         }

@@ -96,7 +96,7 @@ def test_filing_freezes_taxes_the_services_and_files_the_pdf(case, world, client
     assert outside.pk not in taxed
     # a taxed service can no longer be removed
     taxed_service = Service.objects.filter(taxed=True).first()
-    with pytest.raises(ValidationError, match="taxée"):
+    with pytest.raises(ValidationError, match="état déposé"):
         service_delete(service=taxed_service)
     # nor the filed statement recomputed, deleted or filed again
     for action in (

@@ -425,3 +425,26 @@ def test_once_filed_the_version_page_offers_the_filed_copy(client, world, credit
     )
     assert filed in content and "Version déposée au greffe (PDF)" in content
     assert live not in content  # not a copy re-rendered today beside the filed one
+
+
+def test_a_revision_links_to_its_own_filed_copy_not_the_revised_ones(client, world, creditors):
+    """Issue 12: version 2 linked to version 1's filed PDF (the revision copied the link)."""
+    v1 = services.plan_create(case=world.case, data=data(), by=world.mediator)
+    send(world, v1, creditors)
+    v1 = services.plan_file(version=v1, by=world.mediator, today=TODAY)
+    v2 = services.plan_revise(version=v1, reason="Nouvel emploi", by=world.mediator)
+    assert PlanVersion.objects.get(pk=v2.pk).filed_document_id is None
+    client.force_login(world.mediator)
+    first = reverse("documents:case_document_download", args=[world.case.pk, v1.filed_document.pk])
+    page = client.get(reverse("plans:version_detail", args=[world.case.pk, 2])).content.decode()
+    assert first not in page
+    assert reverse("plans:court_pdf", args=[world.case.pk, 2]) in page
+    send(world, PlanVersion.objects.get(pk=v2.pk), creditors)
+    v2 = services.plan_file(
+        version=PlanVersion.objects.get(pk=v2.pk), by=world.mediator, today=TODAY
+    )
+    assert v2.filed_document_id not in (None, v1.filed_document_id)
+    assert "version 2" in v2.filed_document.title
+    page = client.get(reverse("plans:version_detail", args=[world.case.pk, 2])).content.decode()
+    own = reverse("documents:case_document_download", args=[world.case.pk, v2.filed_document.pk])
+    assert own in page and first not in page

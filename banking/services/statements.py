@@ -21,6 +21,7 @@ from ledger.models import Account
 
 from ..models import (
     Movement,
+    StatementBalance,
     StatementImport,
     StatementUpload,
 )
@@ -202,6 +203,7 @@ def _import_parsed(
         counts[outcome] += count
     if progress is not None:
         progress(len(movements), len(movements))
+    _record_balances(organisation, record, parsed)
     warnings.extend(_balance_warnings(organisation, parsed))
     record.movement_count = counts["movements"]
     record.posted_count = counts["posted"]
@@ -242,6 +244,25 @@ def _movement_build(
         structured_communication=parsed.structured_communication,
         end_to_end_id=parsed.end_to_end_id[:35],
         reversal=parsed.reversal,
+    )
+
+
+def _record_balances(
+    organisation: Organisation, record: StatementImport, parsed: ParsedFile
+) -> None:
+    """Keep each statement's closing balance (with its date): the journal is checked against
+    the last one before a document goes to court (issue 12)."""
+    StatementBalance.objects.bulk_create(
+        StatementBalance(
+            organisation=organisation,
+            statement_import=record,
+            account_iban=statement.account_iban[:34],
+            statement_number=(statement.number or "")[:35],
+            closing_balance=statement.new_balance,
+            closing_date=statement.new_balance_date,
+        )
+        for statement in parsed.statements
+        if statement.new_balance is not None and statement.new_balance_date is not None
     )
 
 

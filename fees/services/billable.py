@@ -238,5 +238,10 @@ def service_record(
 def service_delete(*, service: Service) -> None:
     service = Service.objects.select_for_update().get(pk=service.pk)
     if service.taxed:
-        raise ValidationError(_("Cette prestation a été taxée : elle ne peut plus être supprimée."))
+        raise ValidationError(
+            _(
+                "Cette prestation est comprise dans un état déposé au greffe : elle ne peut "
+                "plus être supprimée."
+            )
+        )
     service.delete()

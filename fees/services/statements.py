@@ -5,14 +5,16 @@ from datetime import date
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from agenda.services import duty_record
 from cases.models import Case
 from core.dates import format_date
+from core.divisions import procedure_language
 from documents.models import DocumentKind
+from documents.registry import filing_check
 from documents.services import generated_pdf_file
 from fees.engine import FeeEngineError, InvalidPeriod
 from fees.engine.statement import Statement
@@ -260,14 +262,20 @@ def _identity_fields(statement: FeeStatement) -> tuple:
 
 
 @transaction.atomic
-def statement_file(*, statement: FeeStatement, by: User) -> FeeStatement:
+def statement_file(
+    *, statement: FeeStatement, by: User, confirm_early: bool = False
+) -> FeeStatement:
     """File a draft with the court: it is frozen (database triggers), the services it bills are
     marked taxed, and its PDF becomes a filed document that the clerks of the case's division
     download.
 
     The draft is recomputed first: when the facts of the case changed since it was computed
     (a service added, a payment posted, a tariff row entered, another mediator...), filing is
-    refused so that what is filed is exactly what the mediator checked."""
+    refused so that what is filed is exactly what the mediator checked.
+
+    Nothing contradictory goes to court (issue 12, ``documents.registry``): a creditor paid
+    beyond its claim or a journal that does not agree with the last bank statement refuses the
+    filing, so does a period not ended yet unless ``confirm_early``."""
     statement = _draft_for_update(statement)
     case = (
         Case.objects.select_for_update()
@@ -282,6 +290,13 @@ def statement_file(*, statement: FeeStatement, by: User) -> FeeStatement:
         reason=statement.reason,
         exclude_pk=statement.pk,
     )
+    filing_check(
+        case=case,
+        kind=DocumentKind.TAXATION_STATEMENT,
+        today=timezone.localdate(),
+        period_start=statement.period_from,
+        period_end=statement.period_to,
+    ).enforce(confirm_early=confirm_early)
     computed = _compute(case, statement.period_from, statement.period_to)
     fresh, _lines = build_statement(
         case=case,
@@ -305,10 +320,13 @@ def statement_file(*, statement: FeeStatement, by: User) -> FeeStatement:
     now = timezone.now()
     filed_on = timezone.localdate(now)
     content = statement_pdf(statement, lines, filed_on=filed_on)
+    # The filed title is in the language of the procedure, like the document.
+    with translation.override(procedure_language(case.division)):
+        title = statement_document_title(statement)
     document = generated_pdf_file(
         case=case,
         kind=DocumentKind.TAXATION_STATEMENT,
-        title=statement_document_title(statement),
+        title=title,
         filename=statement_filename(statement),
         content=content,
         by=by,

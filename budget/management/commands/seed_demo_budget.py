@@ -6,8 +6,9 @@ energy as ``seed_demo_ledger``, whose figures come from the case's number): a fi
 rows start on 01/05/2024), a version at the indexation of 01/02/2025, and for some cases a
 later change of situation. The living allowance of each version is fixed through
 ``budget.services`` (the same rules as the screens): at least both floors, a little above
-when the household can spare it, and in a few cases under the non-seizable amount with the
-applicant's express agreement (a signed PDF is generated).
+when the household can spare it (never under the non-seizable amount: the applicant's signed
+agreement it would need does not travel in a case bundle, and every demo case must survive an
+export and an import).
 
 Idempotent: a case that already has a budget is left alone. Run after ``seed_demo`` (and
 preferably after ``seed_demo_ledger``)."""
@@ -169,7 +170,12 @@ class Household:
         self.transport = money(rng.randrange(35, 130, 5))
         self.phone = money(rng.randrange(30, 60))
         self.food_note = rng.random() < 0.3
-        self.with_agreement = rng.random() < 0.2
+        # Drawn to keep the other figures of the demo as they were, but no longer used: an
+        # allowance under the non-seizable amount needs the signed agreement, which a case
+        # bundle does not carry, so such a case could not be exported and imported again
+        # (issue 12: every demo case survives export_case -> import_case -> export_case).
+        rng.random()
+        self.with_agreement = False
         self.frequency = rng.choice(
             [Frequency.STANDING_ORDER] * 3 + [Frequency.MONTHLY, Frequency.TWICE_MONTHLY]
         )

@@ -123,6 +123,9 @@ class History:
         self.by = case.mediator
         self.count = 0
         self.refused = 0
+        self.pending: list | None = None
+        # dividends paid per creditor: never beyond its claims (issue 12)
+        self.paid: dict[int, Decimal] = {}
         rng = self.rng
         self.income_label, payers = rng.choice(INCOMES)
         self.payer = rng.choice(payers)
@@ -148,8 +151,9 @@ class History:
         self.bank = BANKS.get(case.account_iban[4:7], "Banque du compte de médiation")
         self.plan_start = case.homologation_date if case.status in PLAN_STATUSES else None
 
-    def _creditors(self) -> list[tuple[int, str, str, Decimal]]:
-        """(id, name, iban, share) of the creditors taking part in the plan."""
+    def _creditors(self) -> list[tuple[int, str, str, Decimal, Decimal]]:
+        """(id, name, iban, share, ceiling: the sum of its claims) of the creditors taking part
+        in the plan."""
         rows = (
             Claim.objects.filter(case=self.case, time_barred=False)
             .exclude(status=ClaimStatus.REJECTED)
@@ -161,7 +165,13 @@ class History:
         if not grand:
             return []
         return [
-            (r["creditor_id"], r["creditor__name"], r["creditor__iban"], r["total"] / grand)
+            (
+                r["creditor_id"],
+                r["creditor__name"],
+                r["creditor__iban"],
+                r["total"] / grand,
+                r["total"],
+            )
             for r in rows
         ]
 
@@ -170,6 +180,39 @@ class History:
         return max(month + timedelta(days=offset), self.case.admissibility_date + timedelta(days=1))
 
     def _post(self, day: date, direction: str, amount, category: str, **fields):
+        if self.pending is not None:  # the month's entries are posted in date order
+            self.pending.append((day, len(self.pending), (direction, amount, category, fields)))
+            return None
+        return self._post_now(day, direction, amount, category, **fields)
+
+    def _flush(self) -> None:
+        """Post the month's entries in date order (stable for one day): the journal is read,
+        exported and imported in date order (case-bundle.md: "a ledger that never takes the
+        balance below zero"), so the balance must hold in that order, not only in the order
+        the entries were thought of (issue 12: demo journals went negative in date order)."""
+        pending, self.pending = self.pending or [], None
+        for day, _index, (direction, amount, category, fields) in sorted(
+            pending, key=lambda item: (item[0], item[1])
+        ):
+            if category == "income_twice":
+                self._income_twice(day, amount, fields)
+            else:
+                self._post_now(day, direction, amount, category, **fields)
+        self.pending = []
+
+    def _income_twice(self, day: date, amount, fields: dict) -> None:
+        """The same income encoded twice by mistake, then reversed (three days later)."""
+        double = self._post_now(day, Direction.IN, amount, Category.INCOME, **fields)
+        if double is not None:
+            services.entry_reverse(
+                entry=double,
+                by=self.by,
+                today=min(day + timedelta(days=3), self.today),
+                note="Revenu encodé deux fois (même extrait bancaire)",
+            )
+            self.count += 1
+
+    def _post_now(self, day: date, direction: str, amount, category: str, **fields):
         if day > self.today:
             return None
         try:
@@ -197,6 +240,7 @@ class History:
         months = list(month_starts(first, self.today))
         mistake_month = min(2, len(months) - 1)
         expense_month = rng.randrange(6, max(7, len(months))) if rng.random() < 0.5 else None
+        self.pending = []
         for index, month in enumerate(months):
             label = format_date(month, "month")
             pay_day = self._day(month, rng.randrange(0, 3))
@@ -205,7 +249,7 @@ class History:
                 if "Salaire" in self.income_label
                 else self.income
             )
-            entry = self._post(
+            self._post(
                 pay_day,
                 Direction.IN,
                 income,
@@ -213,23 +257,15 @@ class History:
                 counterparty=self.payer,
                 communication=f"{self.income_label} {label}",
             )
-            if index == mistake_month and entry is not None:
-                double = self._post(
+            if index == mistake_month:
+                self._post(
                     pay_day,
                     Direction.IN,
                     income,
-                    Category.INCOME,
+                    "income_twice",
                     counterparty=self.payer,
                     communication=f"{self.income_label} {label}",
                 )
-                if double is not None:
-                    services.entry_reverse(
-                        entry=double,
-                        by=self.by,
-                        today=min(pay_day + timedelta(days=3), self.today),
-                        note="Revenu encodé deux fois (même extrait bancaire)",
-                    )
-                    self.count += 1
             if self.children:
                 self._post(
                     self._day(month, 7),
@@ -297,15 +333,26 @@ class History:
                 )
             if self.plan_start and self.creditors and month > self.plan_start:
                 budget = self.surplus * Decimal("0.5")
-                for creditor_id, name, iban, share in self.creditors:
+                for creditor_id, name, iban, share, ceiling in self.creditors:
+                    # never beyond the creditor's claims (issue 12: nothing contradictory
+                    # goes to court)
+                    amount = min(
+                        money(max(budget * share, Decimal("5"))),
+                        ceiling - self.paid.get(creditor_id, Decimal("0.00")),
+                    )
+                    if amount <= 0:
+                        continue
+                    self.paid[creditor_id] = self.paid.get(creditor_id, Decimal("0.00")) + amount
                     self._post(
                         self._day(month, 24),
                         Direction.OUT,
-                        max(budget * share, Decimal("5")),
+                        amount,
                         Category.DIVIDEND,
                         creditor_id=creditor_id,
                         counterparty=name,
                         counterparty_iban=iban,
                         communication=f"Dividende plan {label} — {self.case.reference}",
                     )
+            self._flush()
+        self.pending = None
         return self.count

@@ -1,0 +1,102 @@
+"""What is checked before a document goes to court (issue 12, "Nothing contradictory goes to
+court"; ``docs/court-documents.md``).
+
+A plan (``plans.services.plan_file``), a fee statement (``fees.services.statements.
+statement_file``) and an annual report (``reports.services.report_file``) are checked against
+the case's data before they are filed: creditors paid beyond their claim, plan arrears, a period
+not yet ended, a journal that does not agree with the last bank statement. The checks read
+every module of the case (claims, ledger, plans, banking): they live in ``reports.court_checks``,
+above the apps that file, which registers them here (``reports.apps``). The filing services and
+the pages before filing call ``filing_check`` and show or raise what it finds.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import ValidationError
+
+# The field of the explicit confirmation that a period not yet ended is filed early.
+CONFIRM_EARLY = "confirm_early"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One inconsistency found. ``blocking``: the filing is refused; ``early``: refused unless
+    the mediator confirms filing a period that has not ended yet; otherwise a warning."""
+
+    code: str
+    message: str
+    blocking: bool = False
+    early: bool = False
+
+
+@dataclass(frozen=True)
+class FilingCheck:
+    findings: tuple[Finding, ...] = field(default_factory=tuple)
+
+    @property
+    def refusals(self) -> list[Finding]:
+        return [f for f in self.findings if f.blocking]
+
+    @property
+    def early(self) -> list[Finding]:
+        return [f for f in self.findings if f.early]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if not f.blocking and not f.early]
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return bool(self.early)
+
+    def errors(self, *, confirm_early: bool) -> dict[str, list[str]]:
+        """The refusals keyed by field (``__all__``, ``confirm_early``): empty when it may be
+        filed."""
+        errors: dict[str, list[str]] = {}
+        if self.refusals:
+            errors["__all__"] = [f.message for f in self.refusals]
+        if self.early and not confirm_early:
+            errors[CONFIRM_EARLY] = [f.message for f in self.early]
+        return errors
+
+    def enforce(self, *, confirm_early: bool) -> None:
+        """Raise the refusals (a ValidationError keyed by field), or nothing."""
+        errors = self.errors(confirm_early=confirm_early)
+        if errors:
+            raise ValidationError(errors)
+
+
+FilingChecker = Callable[..., FilingCheck]
+_checkers: list[FilingChecker] = []
+
+
+def register_filing_checker(checker: FilingChecker) -> None:
+    """``checker(case=, kind=, today=, period_start=, period_end=) -> FilingCheck``."""
+    if checker not in _checkers:
+        _checkers.append(checker)
+
+
+def filing_check(
+    *,
+    case,
+    kind: str,
+    today: date,
+    period_start: date | None = None,
+    period_end: date | None = None,
+) -> FilingCheck:
+    """What the registered checkers find on filing a document of ``kind`` (a
+    ``documents.models.DocumentKind``) covering ``[period_start, period_end)``."""
+    findings: list[Finding] = []
+    for checker in _checkers:
+        findings.extend(
+            checker(
+                case=case,
+                kind=kind,
+                today=today,
+                period_start=period_start,
+                period_end=period_end,
+            ).findings
+        )
+    return FilingCheck(tuple(findings))

@@ -1,0 +1,275 @@
+"""Nothing contradictory goes to court (issue 12; docs/court-documents.md): the checks before a
+plan, a fee statement or an annual report is filed, the report's sentences derived from the
+figures, documents in the language of the procedure naming the court in full, "taxé" only after
+the judge's taxation order."""
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from banking.models import StatementBalance, StatementImport
+from cases.models import Case
+from claims.models import Claim, Creditor
+from core.divisions import court_name, procedure_language
+from documents.models import DocumentKind
+from documents.registry import CONFIRM_EARLY, FilingCheck, filing_check
+from fees.services.statements import statement_create, statement_file
+from ledger.services import EntryData, account_open, entry_post
+from plans import services as plan_services
+from reports import court_checks, pdf, selectors, services
+from reports.court_checks import BankBalance, CourtFacts, CreditorPaid, PlanArrears
+from reports.narrative import ExecutionFacts, execution_sentences
+
+D = Decimal
+IBAN = "BE71096123456769"
+TODAY = date(2024, 7, 1)
+NOW = datetime(2024, 7, 1, 9, 0, tzinfo=UTC)
+# world.case: admissibility 15/06/2022 -> second follow-up year 15/06/2023 - 14/06/2024.
+YEAR_2 = services.ReportData(period_from=date(2023, 6, 15), last_day=date(2024, 6, 14))
+AS_SCHEDULED = "Le plan est exécuté conformément à l'échéancier."
+
+
+# The rules, pure ---------------------------------------------------------------------------
+
+
+def test_a_creditor_paid_beyond_its_claim_refuses_the_filing():
+    facts = CourtFacts(
+        creditors=(
+            CreditorPaid(1, "Proximus SA", ceiling=D("900.00"), paid=D("1239.74")),
+            CreditorPaid(2, "Engie", ceiling=D("2100.00"), paid=D("2100.00")),  # paid off: fine
+        )
+    )
+    result = court_checks.check(facts, today=TODAY)
+    assert [f.code for f in result.refusals] == ["overpaid"]
+    assert "Proximus SA" in result.refusals[0].message
+    assert "339,74" in result.refusals[0].message
+    assert result.errors(confirm_early=True) == {"__all__": [result.refusals[0].message]}
+
+
+def test_arrears_are_a_warning_not_a_refusal():
+    facts = CourtFacts(arrears=PlanArrears(2, date(2024, 6, 14), D("250.00")))
+    result = court_checks.check(facts, today=TODAY)
+    assert [f.code for f in result.warnings] == ["arrears"]
+    assert "250,00" in result.warnings[0].message and "14/06/2024" in result.warnings[0].message
+    assert result.errors(confirm_early=False) == {}
+
+
+@pytest.mark.parametrize(
+    "over_on,today,early",
+    [
+        (date(2024, 6, 15), date(2024, 6, 14), True),  # the last day is not over
+        (date(2024, 6, 15), date(2024, 6, 15), False),  # ended yesterday
+        (None, date(2024, 6, 1), False),  # a plan: no period
+    ],
+)
+def test_a_period_not_ended_needs_an_explicit_confirmation(over_on, today, early):
+    result = court_checks.check(CourtFacts(period_over_on=over_on), today=today)
+    assert result.needs_confirmation is early
+    if early:
+        assert list(result.errors(confirm_early=False)) == [CONFIRM_EARLY]
+        assert "15/06/2024" in result.early[0].message
+    assert result.errors(confirm_early=True) == {}
+
+
+def test_a_journal_that_does_not_agree_with_the_last_statement_refuses_the_filing():
+    agreeing = BankBalance("012", date(2024, 5, 31), D("1500.00"), D("1500.00"))
+    assert court_checks.check(CourtFacts(bank=agreeing), today=TODAY).findings == ()
+    gap = BankBalance("012", date(2024, 5, 31), D("1500.00"), D("1450.00"))
+    (finding,) = court_checks.check(CourtFacts(bank=gap), today=TODAY).refusals
+    assert finding.code == "unreconciled"
+    assert "n° 012" in finding.message and "31/05/2024" in finding.message
+    assert "50,00" in finding.message
+
+
+def test_the_report_says_executed_as_scheduled_only_when_the_figures_do():
+    base = {"as_of": date(2024, 6, 14), "plan_in_force": True, "monitored": True}
+    texts = [s.text for s in execution_sentences(ExecutionFacts(**base))]
+    assert texts == [AS_SCHEDULED]
+    overpaid = (CreditorPaid(1, "Proximus SA", D("900.00"), D("1239.74")),)
+    for facts in (
+        ExecutionFacts(**base, overpaid=overpaid),
+        ExecutionFacts(**base, shortfall=D("120.00")),
+        ExecutionFacts(**base, outside_plan=D("50.00")),
+        ExecutionFacts(**{**base, "monitored": False}),
+    ):
+        sentences = execution_sentences(facts)
+        assert AS_SCHEDULED not in [s.text for s in sentences]
+        assert sentences and all(s.alert for s in sentences)
+    texts = [s.text for s in execution_sentences(ExecutionFacts(**base, overpaid=overpaid))]
+    assert any("339,74" in t and "au-delà de sa créance" in t for t in texts)
+    # no plan: nothing said of its execution; the balance is stated with its reserve
+    texts = [
+        s.text
+        for s in execution_sentences(
+            ExecutionFacts(
+                as_of=date(2024, 6, 14),
+                plan_in_force=False,
+                monitored=False,
+                closing_balance=D("3360.00"),
+                reserve=D("400.00"),
+            )
+        )
+    ]
+    assert texts == [
+        "Le solde du compte de médiation au 14/06/2024 est de 3.360,00\u00a0€, dont "
+        "400,00\u00a0€ réservés pour les frais et honoraires."
+    ]
+
+
+# The three filing paths ----------------------------------------------------------------------
+
+
+def post(world, day, direction, amount, category, **kw):
+    return entry_post(
+        case=world.case,
+        data=EntryData(
+            value_date=day, direction=direction, amount=D(amount), category=category, **kw
+        ),
+        by=world.mediator,
+        today=TODAY,
+    )
+
+
+@pytest.fixture
+def overpaid(world):
+    """Proximus declared 900,00 € and was paid 1.239,74 € (339,74 € too much)."""
+    account_open(case=world.case, iban=IBAN)
+    proximus = Creditor.objects.create(organisation=world.org, name="Proximus SA")
+    Claim.objects.create(
+        case=world.case, creditor=proximus, principal=D("900.00"), declared_on=date(2022, 7, 1)
+    )
+    post(world, date(2022, 7, 1), "in", "3000", "income", counterparty="Employeur")
+    post(world, date(2023, 8, 10), "out", "1239.74", "dividend", creditor_id=proximus.pk)
+    return proximus
+
+
+def test_the_annual_report_of_an_overpaid_creditor_is_refused_and_says_so(world, overpaid):
+    with pytest.raises(ValidationError) as exc:
+        services.report_file(case=world.case, data=YEAR_2, by=world.mediator, today=TODAY, now=NOW)
+    assert "339,74" in " ".join(exc.value.message_dict["__all__"])
+    assert not world.case.documents.exists()
+    report = selectors.annual_report(world.case, selectors.ReportPeriod(date(2023, 6, 15), TODAY))
+    html = pdf.report_html(report, observations="", on=TODAY)
+    assert AS_SCHEDULED not in html
+    assert "payés au-delà de sa créance" in html and "339,74" in html
+    assert any("339,74" in w for w in report.warnings)
+
+
+def test_the_report_page_shows_what_filing_would_meet(client, world, overpaid, monkeypatch):
+    monkeypatch.setattr(timezone, "localdate", lambda *a: TODAY)
+    client.force_login(world.mediator)
+    page = client.get(reverse("reports:annual_report", args=[world.case.pk])).content.decode()
+    assert 'id="court-check"' in page and 'data-code="overpaid"' in page
+
+
+def test_a_report_before_its_anniversary_needs_the_confirmation(world):
+    early = services.ReportData(period_from=date(2023, 6, 15), last_day=date(2024, 3, 31))
+    with pytest.raises(ValidationError) as exc:
+        services.report_file(
+            case=world.case, data=early, by=world.mediator, today=date(2024, 4, 2), now=NOW
+        )
+    assert CONFIRM_EARLY in exc.value.message_dict
+    assert "15/06/2024" in exc.value.message_dict[CONFIRM_EARLY][0]
+    confirmed = services.ReportData(
+        period_from=date(2023, 6, 15), last_day=date(2024, 3, 31), confirm_early=True
+    )
+    filed = services.report_file(
+        case=world.case, data=confirmed, by=world.mediator, today=date(2024, 4, 2), now=NOW
+    )
+    assert filed.document.is_filed
+
+
+def test_a_plan_is_not_filed_when_the_journal_disagrees_with_the_bank(world):
+    account_open(case=world.case, iban=IBAN)
+    post(world, date(2024, 5, 2), "in", "1500", "income", counterparty="Employeur")
+    record = StatementImport.objects.create(
+        organisation=world.org, file_name="x.cod", file_hash="0" * 64, format="coda"
+    )
+    StatementBalance.objects.create(
+        organisation=world.org,
+        statement_import=record,
+        account_iban=IBAN,
+        statement_number="005",
+        closing_balance=D("1620.00"),
+        closing_date=date(2024, 5, 31),
+    )
+    check = filing_check(case=world.case, kind=DocumentKind.PLAN, today=TODAY)
+    assert [f.code for f in check.refusals] == ["unreconciled"]
+    assert "120,00" in check.refusals[0].message
+    # the journal catches up: the check passes
+    post(world, date(2024, 5, 20), "in", "120", "income", counterparty="CPAS")
+    assert filing_check(case=world.case, kind=DocumentKind.PLAN, today=TODAY).findings == ()
+
+
+def test_the_plan_filing_service_refuses_an_overpaid_creditor(world, overpaid):
+    assert plan_services.filing_check is filing_check  # the same registry as the others
+    result = filing_check(case=world.case, kind=DocumentKind.PLAN, today=TODAY)
+    assert isinstance(result, FilingCheck) and [f.code for f in result.refusals] == ["overpaid"]
+
+
+def test_a_fee_statement_of_a_period_not_ended_is_filed_only_when_confirmed(world, monkeypatch):
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: date(2023, 6, 1))
+    statement = statement_create(
+        case=world.case,
+        period_from=date(2022, 6, 15),
+        period_to=date(2023, 6, 15),
+        occasion="annual_report",
+        by=world.mediator,
+    )
+    with pytest.raises(ValidationError) as exc:
+        statement_file(statement=statement, by=world.mediator)
+    assert CONFIRM_EARLY in exc.value.message_dict
+    filed = statement_file(statement=statement, by=world.mediator, confirm_early=True)
+    assert filed.is_filed
+
+
+# Language of the procedure, the court in full, "taxé" ------------------------------------------
+
+
+def test_the_language_and_the_court_of_each_division():
+    assert court_name("dinant") == "Tribunal du travail de Liège, division Dinant"
+    assert court_name("brugge") == "Arbeidsrechtbank Gent, afdeling Brugge"
+    assert court_name("bruxelles-fr") == "Tribunal du travail francophone de Bruxelles"
+    assert court_name("brussel-nl") == "Nederlandstalige arbeidsrechtbank Brussel"
+    assert (procedure_language("dinant"), procedure_language("brugge")) == ("fr", "nl")
+    assert procedure_language("brussel-nl") == "nl" and procedure_language("eupen") == "fr"
+
+
+def test_a_report_is_in_the_division_language_whatever_the_interface(world):
+    period = selectors.ReportPeriod(date(2023, 6, 15), date(2024, 6, 15))
+    Case.objects.filter(pk=world.case.pk).update(division="dinant")
+    case = Case.objects.get(pk=world.case.pk)
+    with translation.override("nl"):
+        html = pdf.report_html(selectors.annual_report(case, period), observations="", on=TODAY)
+        services.report_file(case=case, data=YEAR_2, by=world.mediator, today=TODAY, now=NOW)
+    assert "Tribunal du travail de Liège, division Dinant" in html
+    assert "Rapport du médiateur de dettes" in html
+    assert case.documents.get().title.startswith("Rapport du médiateur — période du")
+    Case.objects.filter(pk=world.case.pk).update(division="brugge")
+    case = Case.objects.get(pk=world.case.pk)
+    with translation.override("fr"):
+        html = pdf.report_html(selectors.annual_report(case, period), observations="", on=TODAY)
+    assert "Arbeidsrechtbank Gent, afdeling Brugge" in html
+    assert "Tribunal du travail" not in html
+
+
+def test_a_filed_statement_is_not_called_taxed_before_the_taxation_order(client, world):
+    statement = statement_create(
+        case=world.case,
+        period_from=date(2022, 6, 15),
+        period_to=date(2023, 6, 15),
+        occasion="annual_report",
+        by=world.mediator,
+    )
+    statement_file(statement=statement, by=world.mediator)
+    client.force_login(world.mediator)
+    url = reverse("fees:statement_detail", args=[world.case.pk, statement.pk])
+    page = client.get(url).content.decode()
+    assert "ses prestations sont taxées" not in page
+    assert "Il n'est taxé qu'à l'ordonnance de taxation du juge." in page
+    services_page = client.get(reverse("fees:case_services", args=[world.case.pk])).content
+    assert "taxée" not in services_page.decode()
