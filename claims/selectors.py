@@ -146,11 +146,12 @@ def representative_cases(user: User, representative: Representative) -> QuerySet
 
 
 def claim_ceiling(claim: Claim) -> Decimal:
-    """What a creditor may receive at most on this claim: today the declared amount (principal,
-    interest and costs). The one place to change when claims carry an *admitted* amount (issue
-    12: "a creditor is never paid beyond its admitted claim"); the checks before filing with the
-    court (``reports.court_checks``) read the ceiling only through here."""
-    return claim.total
+    """What a creditor may receive at most on this claim: its admitted amount (issue 12: "a
+    creditor is never paid beyond its admitted claim"; ``Claim.admitted_total``: the amount the
+    mediator admitted, else the declared one less the interest run after admissibility). The
+    checks before filing with the court (``reports.court_checks``) read the ceiling only
+    through here, as the payment page reads ``ledger.selectors.paid_vs_admitted``."""
+    return claim.admitted_total
 
 
 def claims_of_case(case: Case) -> QuerySet[Claim]:
