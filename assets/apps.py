@@ -9,6 +9,9 @@ class AssetsConfig(AppConfig):
     verbose_name = _("Patrimoine")
 
     def ready(self):
+        from . import audit_trail  # models are ready only now
+
+        audit_trail.register()
         case_views.register_tab(
             key="assets", label=_("Patrimoine"), url_name="assets:case_assets", order=45
         )

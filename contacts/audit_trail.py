@@ -3,9 +3,11 @@
 
 from audit.tracking import track
 
-from .models import ContactEntry
+from .models import ContactEntry, ThirdParty
 
 
 def register() -> None:
     # Recorded, updated, follow-up done or reopened (contacts.services, with ``by``).
     track(ContactEntry)
+    # The case's employers, benefit payers, bank and bailiffs (letters to third parties).
+    track(ThirdParty)

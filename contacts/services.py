@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from audit.services import audit_changes, snapshot
 from audit.tracking import acting_as
 from cases.models import Applicant, Case
 from cases.services import CaseData
@@ -281,18 +280,12 @@ def third_party_create(*, case: Case, data: ThirdPartyData, by: User) -> ThirdPa
     """Record a third party of the case (employer, benefit payer, bank, bailiff), the
     addressee of the letters to third parties."""
     third_party_validate(data=data)
-    party = ThirdParty.objects.create(
-        case=case,
-        kind=data.kind,
-        name=data.name.strip(),
-        address=data.address.strip().replace("\r\n", "\n"),
-        reference=data.reference.strip(),
-    )
-    audit_changes(
-        actor=by,
-        case=case,
-        obj=party,
-        before={},
-        after=snapshot(party, ("kind", "name", "reference")),
-    )
+    with acting_as(by):  # recorded in the audit trail as ``by``'s (contacts/audit_trail.py)
+        party = ThirdParty.objects.create(
+            case=case,
+            kind=data.kind,
+            name=data.name.strip(),
+            address=data.address.strip().replace("\r\n", "\n"),
+            reference=data.reference.strip(),
+        )
     return party

@@ -45,6 +45,9 @@ def test_every_app_named_by_the_issue_has_its_records_tracked():
         "contacts.ContactEntry",
         "fees.TariffRowRecord",
         "budget.IntegrationIncomeRecord",
+        "assets.Asset",
+        "petitions.Petition",
+        "contacts.ThirdParty",
     ):
         assert label in labels, label
         assert apps.get_model(label)  # a real model

@@ -1,0 +1,10 @@
+"""The petitions app's records whose creations, changes and deletions go to the audit trail
+(issue 13; ``audit.tracking``), with the user who made them and the values before and after."""
+
+from audit.tracking import track
+
+from .models import Petition
+
+
+def register() -> None:
+    track(Petition)
