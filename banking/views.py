@@ -81,9 +81,13 @@ def bank(request):
                 for message in exc.messages:
                     form.add_error("file", message)
             else:
-                messages.success(request, _("Extrait importé."))
-                for warning in result.warnings:
-                    messages.warning(request, warning)
+                # One message (issue 16): "already imported on …, N new movements" for a file
+                # seen before, else "imported". The parser's and the balances' warnings are on
+                # the import's page (``import_detail``), not repeated as messages.
+                if result.already_imported_at is not None:
+                    messages.info(request, result.already_imported_message())
+                else:
+                    messages.success(request, _("Extrait importé."))
                 return redirect("banking:import_detail", pk=result.statement_import.pk)
     context = _bank_context(request, "imports")
     context.update({"form": form, "imports": selectors.imports_for(user)[:100]})
