@@ -7,6 +7,7 @@ caseload; a clerk of another division and a mediator of another organisation the
 case's URL and are shown nothing of it. Screenshots go to ``test-artifacts/`` (git-ignored).
 """
 
+import re
 from pathlib import Path
 
 import pytest
@@ -271,8 +272,6 @@ def test_a_pdf_link_shows_that_the_pdf_is_being_generated(live_server, browser_p
     """Issue #16, "long work shows progress": a link producing a PDF in a new tab (data-busy,
     static/js/app.js) shows a spinner and "Génération du PDF…" once clicked, refuses a second
     click meanwhile, and comes back afterwards."""
-    import re
-
     from playwright.sync_api import expect
 
     org = OrganisationFactory(name="CPAS de Namur", slug="cpas-namur")
