@@ -104,6 +104,17 @@ def upload_status(request, pk: int):
     second; once done, the import's page."""
     upload = selectors.upload_get_for_user(request.user, pk)
     done = upload.state == upload.State.DONE and upload.statement_import_id
+    if done:
+        # the same one message as an import at once (issue 16)
+        earlier = selectors.import_earlier_of_same_file(upload.statement_import)
+        result = services.ImportResult(
+            statement_import=upload.statement_import,
+            already_imported_at=earlier.imported_at if earlier else None,
+        )
+        if earlier is not None:
+            messages.info(request, result.already_imported_message())
+        else:
+            messages.success(request, _("Extrait importé."))
     if done and request.headers.get("HX-Request"):
         response = HttpResponse(status=204)
         response["HX-Redirect"] = reverse(
