@@ -67,6 +67,19 @@ def import_get_for_user(user: User, pk: int) -> StatementImport:
     return found
 
 
+def import_earlier_of_same_file(statement_import: StatementImport) -> StatementImport | None:
+    """The first import of the same file (same hash) in the organisation, before this one."""
+    return (
+        StatementImport.objects.filter(
+            organisation_id=statement_import.organisation_id,
+            file_hash=statement_import.file_hash,
+            imported_at__lt=statement_import.imported_at,
+        )
+        .order_by("imported_at", "pk")
+        .first()
+    )
+
+
 def upload_get_for_user(user: User, pk: int) -> StatementUpload:
     """A background import of the user's organisation (404 otherwise)."""
     organisation_id = _organisation_id(user)

@@ -81,9 +81,13 @@ def bank(request):
                 for message in exc.messages:
                     form.add_error("file", message)
             else:
-                messages.success(request, _("Extrait importé."))
-                for warning in result.warnings:
-                    messages.warning(request, warning)
+                # One message (issue 16): "already imported on …, N new movements" for a file
+                # seen before, else "imported". The parser's and the balances' warnings are on
+                # the import's page (``import_detail``), not repeated as messages.
+                if result.already_imported_at is not None:
+                    messages.info(request, result.already_imported_message())
+                else:
+                    messages.success(request, _("Extrait importé."))
                 return redirect("banking:import_detail", pk=result.statement_import.pk)
     context = _bank_context(request, "imports")
     context.update({"form": form, "imports": selectors.imports_for(user)[:100]})
@@ -100,6 +104,17 @@ def upload_status(request, pk: int):
     second; once done, the import's page."""
     upload = selectors.upload_get_for_user(request.user, pk)
     done = upload.state == upload.State.DONE and upload.statement_import_id
+    if done:
+        # the same one message as an import at once (issue 16)
+        earlier = selectors.import_earlier_of_same_file(upload.statement_import)
+        result = services.ImportResult(
+            statement_import=upload.statement_import,
+            already_imported_at=earlier.imported_at if earlier else None,
+        )
+        if earlier is not None:
+            messages.info(request, result.already_imported_message())
+        else:
+            messages.success(request, _("Extrait importé."))
     if done and request.headers.get("HX-Request"):
         response = HttpResponse(status=204)
         response["HX-Redirect"] = reverse(

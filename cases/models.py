@@ -7,6 +7,7 @@ only hold data and the invariants the database itself can enforce.
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
@@ -16,7 +17,7 @@ from core.fields import EncryptedCharField
 from core.pricing import PricingMethod, effective_pricing_method
 from core.text import validate_single_line
 
-from .status import CaseStatus
+from .status import TRANSITION_LABELS, CaseStatus
 from .validators import (
     format_national_number,
     mask_national_number,
@@ -310,6 +311,19 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status} → {self.to_status} ({format_date(self.decision_date)})"
+
+    @property
+    def shown_note(self) -> str:
+        """The note in the reader's language (issue 16): the default note, the decision's name
+        (``TRANSITION_LABELS``, stored in French by ``case_change_status``), is translated; a
+        note the mediator wrote is shown as written."""
+        label = TRANSITION_LABELS.get(self.to_status)
+        if label is not None:
+            with translation.override("fr"):
+                french = str(label)
+            if self.note == french:
+                return str(label)
+        return self.note
 
 
 class CaseloadExport(models.Model):

@@ -261,8 +261,12 @@ class FeeStatement(models.Model):
 
     @property
     def period_label(self) -> str:
-        """fees.md §7: "du <from> au <to - 1 day>"."""
-        return f"du {format_date(self.period_from)} au {format_date(self.last_day)}"
+        """fees.md §7: "du <from> au <to - 1 day>", in the active language (a Dutch screen
+        says "van … tot …", issue 16; the filed PDF renders in French, ``fees.pdf``)."""
+        return _("du %(start)s au %(end)s") % {
+            "start": format_date(self.period_from),
+            "end": format_date(self.last_day),
+        }
 
 
 class StatementLine(models.Model):

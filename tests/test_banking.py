@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from io import StringIO
 from pathlib import Path
@@ -17,12 +17,14 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from banking.coda_writer import CodaMovement
 from banking.models import MatchingRule, MatchMethod, Movement, MovementStatus, StatementImport
 from banking.parsers import StatementFileError, parse_statement_file
 from banking.services import (
     AssignData,
+    ImportResult,
     case_communication,
     case_communication_set,
     movement_assign,
@@ -244,8 +246,40 @@ def test_reimporting_the_same_file_creates_no_duplicate(world, account):
     assert summary(again) == {"movements": 7, "posted": 0, "duplicates": 7, "unmatched": 0}
     assert Entry.objects.count() == entries
     assert Movement.objects.count() == 7
-    assert any("déjà été importé" in w for w in again.warnings)
+    first = StatementImport.objects.order_by("imported_at").first()
+    assert again.already_imported_at == first.imported_at
+    # said once, by the caller, not among the warnings (issue 16)
+    assert not any("déjà été importé" in w for w in again.warnings)
+    assert "déjà été importé" not in again.statement_import.warnings
+    assert again.new_movement_count == 0
+    message = again.already_imported_message()
+    assert message.startswith("Ce fichier a déjà été importé le ")
+    assert message.endswith("cet import n'a ajouté aucun nouveau mouvement.")
     assert StatementImport.objects.count() == 2  # both imports are recorded
+
+
+def test_a_new_file_is_not_said_already_imported(world, account):
+    import_file(world.org, CODA_FIRST)
+    other = import_file(world.org, CODA_OVERLAP)
+    assert other.already_imported_at is None
+    assert other.already_imported_message() == ""
+
+
+def test_already_imported_message_counts_the_new_movements():
+    when = timezone.make_aware(datetime(2026, 3, 5, 14, 30))
+    record = StatementImport(movement_count=7, duplicate_count=5)
+    text = ImportResult(
+        statement_import=record, already_imported_at=when
+    ).already_imported_message()
+    assert text == (
+        "Ce fichier a déjà été importé le 05/03/2026 14:30 : cet import a ajouté "
+        "2 nouveaux mouvements."
+    )
+    record.duplicate_count = 6
+    text = ImportResult(
+        statement_import=record, already_imported_at=when
+    ).already_imported_message()
+    assert text.endswith("cet import a ajouté 1 nouveau mouvement.")
 
 
 def test_overlapping_file_posts_only_the_new_movements(world, account):
@@ -561,6 +595,31 @@ def test_upload_page_imports_and_shows_the_summary(client, world, account):
     }
     queue = client.get(reverse("banking:queue"))
     assert len(queue.context["movements"]) == 5
+
+
+def test_reupload_shows_one_message_saying_already_imported(client, world, account):
+    client.force_login(world.mediator)
+    first = client.post(
+        reverse("banking:bank"),
+        {"file": SimpleUploadedFile("coda.cod", CODA_FIRST.read_bytes())},
+        follow=True,
+    )
+    shown = [(m.level_tag, m.message) for m in first.context["messages"]]
+    assert shown == [("success", "Extrait importé.")]
+    again = client.post(
+        reverse("banking:bank"),
+        {"file": SimpleUploadedFile("coda.cod", CODA_FIRST.read_bytes())},
+        follow=True,
+    )
+    shown = [(m.level_tag, m.message) for m in again.context["messages"]]
+    assert len(shown) == 1, shown
+    level, text = shown[0]
+    assert level == "info"
+    assert text.startswith("Ce fichier a déjà été importé le ")
+    assert "aucun nouveau mouvement" in text
+    page = again.content.decode()
+    assert "Extrait importé." not in page
+    assert page.count("déjà été importé") == 1
 
 
 def test_upload_of_a_malformed_file_shows_the_line_and_saves_nothing(client, world, account):

@@ -192,3 +192,25 @@ def test_matching_reads_once_per_file_not_once_per_movement(world):
             )
         counts.append(len(queries.captured_queries))
     assert counts[1] == counts[0]
+
+
+def test_a_large_file_imported_again_says_so_once(
+    client, world, large, django_capture_on_commit_callbacks
+):
+    """Issue #16: a background re-import ends with the same one message as one at once."""
+    client.force_login(world.mediator)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = upload(client, large)
+    done = client.get(first.url, follow=True)
+    assert [(m.level_tag, m.message) for m in done.context["messages"]] == [
+        ("success", "Extrait importé.")
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        again = upload(client, large)
+    assert again.url != first.url
+    done = client.get(again.url, follow=True)
+    shown = [(m.level_tag, m.message) for m in done.context["messages"]]
+    assert len(shown) == 1, shown
+    assert shown[0][0] == "info"
+    assert shown[0][1].startswith("Ce fichier a déjà été importé le ")
+    assert shown[0][1].endswith("aucun nouveau mouvement.")

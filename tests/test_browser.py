@@ -7,6 +7,7 @@ caseload; a clerk of another division and a mediator of another organisation the
 case's URL and are shown nothing of it. Screenshots go to ``test-artifacts/`` (git-ignored).
 """
 
+import re
 from pathlib import Path
 
 import pytest
@@ -264,3 +265,34 @@ def test_a_phone_never_scrolls_sideways_and_the_search_box_works(
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/dossiers/{case.pk}/")
     shot(page, "search-to-case")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_pdf_link_shows_that_the_pdf_is_being_generated(live_server, browser_page):
+    """Issue #16, "long work shows progress": a link producing a PDF in a new tab (data-busy,
+    static/js/app.js) shows a spinner and "Génération du PDF…" once clicked, refuses a second
+    click meanwhile, and comes back afterwards."""
+    from playwright.sync_api import expect
+
+    org = OrganisationFactory(name="CPAS de Namur", slug="cpas-namur")
+    mediator = UserFactory(username="mediatrice", organisation=org)
+    case = make_case(organisation=org, mediator=mediator, reference="NAM-2023-0391")
+    page = browser_page
+    base = live_server.url
+    log_in(page, base, "mediatrice")
+    page.goto(f"{base}/dossiers/{case.pk}/creances/")
+    link = page.locator("a[data-busy]", has_text="Liste des créances (PDF)")
+    expect(link).to_have_attribute("data-busy", "Génération du PDF…")
+    with page.context.expect_page() as popup:
+        link.click()
+    busy = page.locator("a.is-busy[data-busy]")
+    expect(busy).to_have_count(1)
+    expect(busy).to_contain_text("Génération du PDF…")
+    expect(busy.locator(".spinner-border")).to_have_count(1)
+    expect(busy).to_have_attribute("aria-disabled", "true")
+    shot(page, "pdf-busy")
+    popup.value.close()
+    # back after a while (or when the user returns to this tab): the link as it was
+    expect(link).not_to_have_class(re.compile("is-busy"), timeout=20_000)
+    expect(link).to_have_text("Liste des créances (PDF)")
+    expect(link.locator(".spinner-border")).to_have_count(0)

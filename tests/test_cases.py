@@ -398,3 +398,24 @@ def test_inactive_mediator_is_not_offered(world):
 def test_case_data_defaults():
     data = CaseData(reference="R", division="namur", admissibility_date=date(2024, 1, 1))
     assert data.household_adults == 1 and data.pricing_method == ""
+
+
+def test_the_default_status_note_follows_the_reader_s_language(mediator_client, world):
+    """Issue #16: the decision's name recorded as the status change's note is shown in Dutch
+    on a Dutch screen; a note the mediator wrote stays as written."""
+    case_change_status(
+        case=world.case,
+        to_status=CaseStatus.AMICABLE_PLAN,
+        decision_date=date(2024, 6, 25),
+        by=world.mediator,
+    )
+    change = StatusChange.objects.filter(case=world.case).latest("id")
+    assert change.note == "Homologation du plan amiable"
+    url = reverse("cases:detail", args=[world.case.pk])
+    dutch = mediator_client.get(url, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "Homologatie van de minnelijke aanzuiveringsregeling" in dutch
+    assert "Homologation du plan amiable" not in dutch
+    assert "Homologation du plan amiable" in mediator_client.get(url).content.decode()
+    change.note = "Jugement prononcé à l'audience"
+    change.save()
+    assert change.shown_note == "Jugement prononcé à l'audience"

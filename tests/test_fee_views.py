@@ -3,14 +3,17 @@ recompute, file, download its PDF and JSON, record the taxation order, prepare a
 request."""
 
 import json
+import re
 from datetime import date
 from decimal import Decimal
+from html import unescape
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from fees.models import FeeStatement, Service, StateIntervention, TaxationOrder
+from fees.pdf import statement_html
 from fees.selectors import taxed_unpaid_amount
 from fees.tests.db import creditors_with_claims, income, open_account, post, service
 from ledger.models import Category
@@ -153,3 +156,29 @@ def test_intervention_request_from_the_tab(mediator, case, world):
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert StateIntervention.objects.get().amount_requested == D("10.00")
+
+
+def test_dutch_statement_heading_has_no_french_period(mediator, case):
+    """Issue #16: the statement's heading in Dutch reads "Staat van kosten en erelonen van
+    15/06/2022 tot 14/06/2023", not "… du … au …"; the filed PDF stays French as a whole
+    (``fees.pdf`` renders the legal document in French), never half and half."""
+    mediator.post(reverse("fees:statement_new", args=[case.pk]), PERIOD)
+    statement = FeeStatement.objects.get()
+    detail = reverse("fees:statement_detail", args=[case.pk, statement.pk])
+    html = mediator.get(detail, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    heading = unescape(re.sub(r"<[^>]+>", " ", re.search(r"<h2.*?</h2>", html, re.S).group(0)))
+    heading = " ".join(heading.split())
+    assert heading.startswith("Staat van kosten en erelonen van 15/06/2022 tot 14/06/2023")
+    assert " du " not in f" {heading} " and " au " not in f" {heading} "
+    tab = mediator.get(
+        reverse("fees:case_services", args=[case.pk]), HTTP_ACCEPT_LANGUAGE="nl"
+    ).content.decode()
+    assert "van 15/06/2022 tot 14/06/2023" in tab and "du 15/06/2022" not in tab
+    # French screens and the PDF keep the French wording
+    french = mediator.get(detail).content.decode()
+    assert "État de frais et honoraires du 15/06/2022 au 14/06/2023" in unescape(french)
+    with translation.override("nl"):
+        document = statement_html(statement, list(statement.lines.all()))
+    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", document)).split())
+    assert "Période du 15/06/2022 au 14/06/2023" in text
+    assert "Staat van kosten" not in text and " van 15/06/2022 tot " not in text

@@ -7,12 +7,13 @@ import hashlib
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import Organisation, User
 from core.dates import format_datetime
@@ -41,10 +42,38 @@ Progress = Callable[[int, int], None]  # (movements done, movements in the file)
 class ImportResult:
     statement_import: StatementImport
     warnings: list[str] = field(default_factory=list)
+    # When the same file (same hash) was imported before: the first import's time. The caller
+    # then says so in ONE message (``already_imported_message``) instead of "imported" (issue 16).
+    already_imported_at: datetime | None = None
 
     @property
     def summary(self) -> dict[str, int]:
         return self.statement_import.summary
+
+    @property
+    def new_movement_count(self) -> int:
+        """Movements this import added (those of the file not already known)."""
+        record = self.statement_import
+        return record.movement_count - record.duplicate_count
+
+    def already_imported_message(self) -> str:
+        """ "Already imported on …, N new movements": empty when the file is new."""
+        if self.already_imported_at is None:
+            return ""
+        when = format_datetime(timezone.localtime(self.already_imported_at))
+        count = self.new_movement_count
+        if not count:
+            return _(
+                "Ce fichier a déjà été importé le %(date)s : cet import n'a ajouté aucun "
+                "nouveau mouvement."
+            ) % {"date": when}
+        return ngettext(
+            "Ce fichier a déjà été importé le %(date)s : cet import a ajouté %(count)s nouveau "
+            "mouvement.",
+            "Ce fichier a déjà été importé le %(date)s : cet import a ajouté %(count)s nouveaux "
+            "mouvements.",
+            count,
+        ) % {"date": when, "count": count}
 
 
 def statement_import(
@@ -163,11 +192,6 @@ def _import_parsed(
         .order_by("imported_at")
         .first()
     )
-    if earlier:
-        warnings.append(
-            _("Ce fichier a déjà été importé le %(date)s : ses mouvements sont déjà connus.")
-            % {"date": format_datetime(timezone.localtime(earlier.imported_at))}
-        )
     warnings.extend(parsed.warnings)
     record = StatementImport.objects.create(
         organisation=organisation,
@@ -219,7 +243,11 @@ def _import_parsed(
             "warnings",
         ]
     )
-    return ImportResult(statement_import=record, warnings=warnings)
+    return ImportResult(
+        statement_import=record,
+        warnings=warnings,
+        already_imported_at=earlier.imported_at if earlier else None,
+    )
 
 
 def _movement_build(

@@ -41,6 +41,8 @@ class Command(BaseCommand):
             )
         except ValidationError as exc:
             raise CommandError(f"{path.name} refusé : {' '.join(exc.messages)}") from exc
+        if result.already_imported_at is not None:
+            self.stderr.write(result.already_imported_message())
         for warning in result.warnings:
             self.stderr.write(warning)
         self.stdout.write(json.dumps(result.summary))
