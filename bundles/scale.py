@@ -33,7 +33,7 @@ from accounts.models import ClerkDivision, Organisation, Profession, User
 from cases.models import Applicant, Case, MediatorAssignment, StatusChange
 from cases.status import CaseStatus
 from claims.models import Claim, ClaimNature, ClaimStatus, Creditor
-from core.dates import add_years
+from core.dates import add_years, format_date
 from core.divisions import Division
 from core.roles import Role
 from documents.models import Document, DocumentKind
@@ -622,7 +622,7 @@ class ScaleSeeder:
             if start <= day <= end:
                 amount = (p["income"] * Decimal(str(rng.uniform(0.95, 1.05)))).quantize(CENT)
                 balance += amount
-                communication = f"Allocation {month:%m/%Y}"
+                communication = f"Allocation {format_date(month, 'month')}"
                 lines.append(
                     EntryRow(day, Direction.IN, amount, Category.INCOME, income_from, income_iban)
                 )

@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.csv import csv_bytes, csv_cell, csv_text, csv_writer
+from core.dates import format_date
 from core.spreadsheets import append_row, new_workbook, xlsx_bytes
 
 from . import registry
@@ -119,7 +120,7 @@ def overview_xlsx(rows, today) -> bytes:
     workbook = new_workbook()
     sheet = workbook.active
     sheet.title = _("Supervision")[:31]
-    append_row(sheet, [_("Situation au %(date)s") % {"date": today.strftime("%d/%m/%Y")}])
+    append_row(sheet, [_("Situation au %(date)s") % {"date": format_date(today)}])
     append_row(sheet, header)
     for line in table:
         append_row(sheet, line)

@@ -112,7 +112,7 @@ class ContactEntryForm(forms.Form):
         if choices.directory:
             groups.append(
                 (
-                    _("Autres créanciers de l'annuaire"),
+                    _("Autre créancier de l'annuaire"),
                     [(str(c.pk), c.name) for c in choices.directory],
                 )
             )

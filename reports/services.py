@@ -114,7 +114,10 @@ def report_file(
         today=today,
         period_start=period.start,
         period_end=period.end,
-    ).enforce(confirm_early=data.confirm_early)
+    ).enforce(
+        # the final report covers the last months up to the closure: early by nature (issue 17)
+        confirm_early=data.confirm_early or final
+    )
     report = selectors.annual_report(case, period)
     try:
         content = pdf.annual_report_pdf(
