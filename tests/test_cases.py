@@ -408,6 +408,7 @@ def test_the_default_status_note_follows_the_reader_s_language(mediator_client, 
         to_status=CaseStatus.AMICABLE_PLAN,
         decision_date=date(2024, 6, 25),
         by=world.mediator,
+        history_replay=True,  # the note is the point here, not the plan a homologation needs
     )
     change = StatusChange.objects.filter(case=world.case).latest("id")
     assert change.note == "Homologation du plan amiable"
