@@ -405,9 +405,7 @@ def todo_entry(user: User, pk: int, today: date) -> ContactEntry:
 # --- the agenda (agenda.registry.register_agenda_source) -------------------------------------
 
 
-def agenda_follow_ups(cases: QuerySet[Case], start: date | None, end: date) -> list[AgendaItem]:
-    """The open follow-ups of ``cases`` (already scoped by the agenda to what the user may see)
-    dated start < d <= end, as agenda items: one query, whatever the number of cases."""
+def _open_follow_ups(cases: QuerySet[Case], start: date | None, end: date):
     entries = ContactEntry.objects.filter(
         case__in=cases,
         follow_up_on__isnull=False,
@@ -416,6 +414,18 @@ def agenda_follow_ups(cases: QuerySet[Case], start: date | None, end: date) -> l
     )
     if start is not None:
         entries = entries.filter(follow_up_on__gt=start)
+    return entries
+
+
+def agenda_follow_ups_count(cases: QuerySet[Case], start: date | None, end: date) -> int:
+    """How many items ``agenda_follow_ups`` gives, counted by the database (the badge)."""
+    return _open_follow_ups(cases, start, end).count()
+
+
+def agenda_follow_ups(cases: QuerySet[Case], start: date | None, end: date) -> list[AgendaItem]:
+    """The open follow-ups of ``cases`` (already scoped by the agenda to what the user may see)
+    dated start < d <= end, as agenda items: one query, whatever the number of cases."""
+    entries = _open_follow_ups(cases, start, end)
     return [
         AgendaItem(
             kind="follow_up",
