@@ -38,7 +38,8 @@ def tags(html: str) -> str:
 )
 def test_the_python_select_is_django_s_markup(data):
     form = Sample(data=data or None)
-    ours, django = (Sample(data=data or None, renderer=r) for r in (FormRenderer(), DjangoTemplates()))
+    ours = Sample(data=data or None, renderer=FormRenderer())
+    django = Sample(data=data or None, renderer=DjangoTemplates())
     for name in ("one", "many", "flagged"):
         assert tags(str(ours[name])) == tags(str(django[name]))
         assert "<select" in str(ours[name])
