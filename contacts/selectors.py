@@ -69,17 +69,22 @@ def entry_get_for_user(user: User, pk: int, case_pk: int) -> ContactEntry:
 
 
 def declared_creditor_ids(case: Case) -> set[int]:
-    return set(Claim.objects.filter(case=case).values_list("creditor_id", flat=True))
+    return set(Claim.objects.filter(case=case).order_by().values_list("creditor_id", flat=True))
 
 
 def case_creditor_ids(case: Case) -> set[int]:
     """Creditors that belong to the case: they declared a claim, a representative acts for
-    them in the case, or the mediator already logged a contact with them."""
-    represented = Representation.objects.filter(case=case).values_list("creditor_id", flat=True)
-    contacted = ContactEntry.objects.filter(case=case, creditor__isnull=False).values_list(
-        "creditor_id", flat=True
+    them in the case, or the mediator already logged a contact with them (one query)."""
+    declared = Claim.objects.filter(case=case).order_by().values_list("creditor_id", flat=True)
+    represented = (
+        Representation.objects.filter(case=case).order_by().values_list("creditor_id", flat=True)
     )
-    return declared_creditor_ids(case) | set(represented) | set(contacted)
+    contacted = (
+        ContactEntry.objects.filter(case=case, creditor__isnull=False)
+        .order_by()
+        .values_list("creditor_id", flat=True)
+    )
+    return set(declared.union(represented, contacted))
 
 
 @dataclass
