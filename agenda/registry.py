@@ -105,18 +105,38 @@ class AgendaItem:
 # source(cases, start, end) -> the open items of those cases (a Case queryset, already scoped
 # to what the user may see) whose deadline d is start < d <= end (start None: no lower bound).
 # Registered from a higher app's AppConfig.ready (contacts: the negotiation follow-ups).
+# count(cases, start, end) -> how many items source(cases, start, end) gives, counted by the
+# database (the navigation badge, on every page): optional, the items are counted otherwise.
 AgendaSource = Callable[[Any, date | None, date], Iterable[AgendaItem]]
+AgendaSourceCount = Callable[[Any, date | None, date], int]
 _sources: dict[str, AgendaSource] = {}
+_counts: dict[str, AgendaSourceCount] = {}
 
 
-def register_agenda_source(key: str, source: AgendaSource) -> None:
+def register_agenda_source(
+    key: str, source: AgendaSource, *, count: AgendaSourceCount | None = None
+) -> None:
     _sources[key] = source
+    if count is not None:
+        _counts[key] = count
+    else:
+        _counts.pop(key, None)
 
 
 def unregister_agenda_source(key: str) -> None:
     """For tests."""
     _sources.pop(key, None)
+    _counts.pop(key, None)
 
 
 def agenda_sources() -> list[AgendaSource]:
     return [_sources[key] for key in sorted(_sources)]
+
+
+def agenda_source_counts() -> list[AgendaSourceCount]:
+    """One counting function a source: its own, or one counting the items it gives."""
+
+    def counting(source: AgendaSource) -> AgendaSourceCount:
+        return lambda cases, start, end: sum(1 for _item in source(cases, start, end))
+
+    return [_counts.get(key) or counting(_sources[key]) for key in sorted(_sources)]

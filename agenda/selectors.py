@@ -223,8 +223,8 @@ def badge_count(user: User, today: date) -> int:
     cases = agenda_cases_for(user)
     count = Duty.objects.filter(case__in=cases, settled_on__isnull=True, deadline__lte=today)
     total = count.count()
-    for source in registry.agenda_sources():
-        total += sum(1 for _item in source(cases, None, today))
+    for count_of in registry.agenda_source_counts():
+        total += count_of(cases, None, today)
     return total
 
 

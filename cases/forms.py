@@ -296,3 +296,7 @@ class CaseFilterForm(forms.Form):
         if organisation_id:
             self.fields["mediator"].queryset = mediators_of(organisation_id)
         self.fields["mediator"].empty_label = _("Tous")
+        # Written as plain Bootstrap fields in the caseload's filter bar (no crispy layout: the
+        # list is the busiest page, issue 15).
+        for name in ("status", "division", "mediator"):
+            self.fields[name].widget.attrs["class"] = "form-select"

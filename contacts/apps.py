@@ -20,7 +20,11 @@ class ContactsConfig(AppConfig):
         from . import selectors  # models are ready only now
 
         # The open follow-ups are items of the mediator's agenda too.
-        register_agenda_source("contacts.follow_ups", selectors.agenda_follow_ups)
+        register_agenda_source(
+            "contacts.follow_ups",
+            selectors.agenda_follow_ups,
+            count=selectors.agenda_follow_ups_count,
+        )
 
         # The negotiations card of the case overview.
         case_views.register_overview_section(

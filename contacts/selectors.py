@@ -69,17 +69,22 @@ def entry_get_for_user(user: User, pk: int, case_pk: int) -> ContactEntry:
 
 
 def declared_creditor_ids(case: Case) -> set[int]:
-    return set(Claim.objects.filter(case=case).values_list("creditor_id", flat=True))
+    return set(Claim.objects.filter(case=case).order_by().values_list("creditor_id", flat=True))
 
 
 def case_creditor_ids(case: Case) -> set[int]:
     """Creditors that belong to the case: they declared a claim, a representative acts for
-    them in the case, or the mediator already logged a contact with them."""
-    represented = Representation.objects.filter(case=case).values_list("creditor_id", flat=True)
-    contacted = ContactEntry.objects.filter(case=case, creditor__isnull=False).values_list(
-        "creditor_id", flat=True
+    them in the case, or the mediator already logged a contact with them (one query)."""
+    declared = Claim.objects.filter(case=case).order_by().values_list("creditor_id", flat=True)
+    represented = (
+        Representation.objects.filter(case=case).order_by().values_list("creditor_id", flat=True)
     )
-    return declared_creditor_ids(case) | set(represented) | set(contacted)
+    contacted = (
+        ContactEntry.objects.filter(case=case, creditor__isnull=False)
+        .order_by()
+        .values_list("creditor_id", flat=True)
+    )
+    return set(declared.union(represented, contacted))
 
 
 @dataclass
@@ -405,9 +410,7 @@ def todo_entry(user: User, pk: int, today: date) -> ContactEntry:
 # --- the agenda (agenda.registry.register_agenda_source) -------------------------------------
 
 
-def agenda_follow_ups(cases: QuerySet[Case], start: date | None, end: date) -> list[AgendaItem]:
-    """The open follow-ups of ``cases`` (already scoped by the agenda to what the user may see)
-    dated start < d <= end, as agenda items: one query, whatever the number of cases."""
+def _open_follow_ups(cases: QuerySet[Case], start: date | None, end: date):
     entries = ContactEntry.objects.filter(
         case__in=cases,
         follow_up_on__isnull=False,
@@ -416,6 +419,18 @@ def agenda_follow_ups(cases: QuerySet[Case], start: date | None, end: date) -> l
     )
     if start is not None:
         entries = entries.filter(follow_up_on__gt=start)
+    return entries
+
+
+def agenda_follow_ups_count(cases: QuerySet[Case], start: date | None, end: date) -> int:
+    """How many items ``agenda_follow_ups`` gives, counted by the database (the badge)."""
+    return _open_follow_ups(cases, start, end).count()
+
+
+def agenda_follow_ups(cases: QuerySet[Case], start: date | None, end: date) -> list[AgendaItem]:
+    """The open follow-ups of ``cases`` (already scoped by the agenda to what the user may see)
+    dated start < d <= end, as agenda items: one query, whatever the number of cases."""
+    entries = _open_follow_ups(cases, start, end)
     return [
         AgendaItem(
             kind="follow_up",

@@ -161,6 +161,9 @@ TEMPLATES = [
     },
 ]
 
+# A <select> written in Python, the rest through Django's templates (core/form_renderer.py).
+FORM_RENDERER = "core.form_renderer.FormRenderer"
+
 WSGI_APPLICATION = "mediation.wsgi.application"
 
 DATABASES = {

@@ -65,14 +65,19 @@ def reports_due(cases: QuerySet[Case], today: date, within_days: int = 30) -> li
     anniversaries of the next ``within_days`` days not recorded yet; overdue first, then by
     date."""
     cases = cases.select_related("mediator", "organisation").prefetch_related("applicants")
-    found: list[ReportDue] = []
-    recorded: set[tuple[int, date]] = set()
     duties = (
         Duty.objects.filter(case__in=cases.values("pk"), kind=clocks.KIND)
         .select_related("case", "case__mediator")
         .prefetch_related("case__applicants")
         .order_by("deadline", "case_id")
     )
+    running = list(cases.filter(status__in=ACTIVE_STATUSES))
+    return _collect(duties, running, today, within_days)
+
+
+def _collect(duties, running: list[Case], today: date, within_days: int) -> list[ReportDue]:
+    found: list[ReportDue] = []
+    recorded: set[tuple[int, date]] = set()
     for duty in duties:
         recorded.add((duty.case_id, duty.due_date))
         if duty.settled_on is not None:
@@ -87,7 +92,6 @@ def reports_due(cases: QuerySet[Case], today: date, within_days: int = 30) -> li
                 duty_id=duty.pk,
             )
         )
-    running = list(cases.filter(status__in=ACTIVE_STATUSES))
     filed: dict[int, list[tuple[date, date]]] = {}
     for case_id, start, end in FiledReport.objects.filter(
         case__in=[c.pk for c in running], period_to__gte=today - timedelta(days=366)
@@ -137,7 +141,13 @@ def reports_due_by_mediator(user: User, today: date) -> tuple[list[ReportDue], l
 
 
 def case_reports_due(case: Case, today: date) -> list[ReportDue]:
-    return reports_due(Case.objects.filter(pk=case.pk), today, within_days=366)
+    """As :func:`reports_due` for one case already loaded (the case page): its duties are read
+    without the case again."""
+    duties = list(Duty.objects.filter(case_id=case.pk, kind=clocks.KIND).order_by("deadline"))
+    for duty in duties:
+        duty.case = case
+    running = [case] if case.status in ACTIVE_STATUSES else []
+    return _collect(duties, running, today, within_days=366)
 
 
 def due_in_month(user: User, month: date) -> list[tuple[Case, ReportPeriod]]:

@@ -1,0 +1,68 @@
+"""The Python-written <select> (core/form_renderer.py) gives Django's own markup, escaping
+included, and the display labels of model choices follow the reader's language (core/perf.py)."""
+
+import re
+
+import pytest
+from django import forms
+from django.forms.renderers import DjangoTemplates
+from django.utils import translation
+
+from cases.models import Case
+from cases.status import CaseStatus
+from core.form_renderer import FormRenderer
+
+CHOICES = [
+    ("", "---------"),
+    ("a", 'Dupont & "fils" <b>'),
+    ("Groupe", [(1, "un"), (2, "deux")]),
+    (3, 2024),
+]
+
+
+class Sample(forms.Form):
+    one = forms.ChoiceField(choices=CHOICES, required=False)
+    many = forms.MultipleChoiceField(
+        choices=CHOICES, required=False, widget=forms.SelectMultiple(attrs={"class": "x<y"})
+    )
+    flagged = forms.ChoiceField(choices=CHOICES, disabled=True, required=False)
+
+
+def tags(html: str) -> str:
+    """The markup without the white space between tags (none is significant in a select)."""
+    return re.sub(r">\s+<", "><", html.strip())
+
+
+@pytest.mark.parametrize(
+    "data", [{}, {"one": "a", "many": ["1", "3"]}, {"one": "2", "flagged": "a"}, {"one": "<x>"}]
+)
+def test_the_python_select_is_django_s_markup(data):
+    form = Sample(data=data or None)
+    ours = Sample(data=data or None, renderer=FormRenderer())
+    django = Sample(data=data or None, renderer=DjangoTemplates())
+    for name in ("one", "many", "flagged"):
+        assert tags(str(ours[name])) == tags(str(django[name]))
+        assert "<select" in str(ours[name])
+    assert "&lt;b&gt;" in str(form["one"]) and "<b>" not in str(form["one"])
+
+
+def test_a_select_with_options_of_its_own_goes_through_the_templates():
+    class Custom(forms.Select):
+        option_template_name = "django/forms/widgets/radio_option.html"
+
+    field = forms.ChoiceField(choices=CHOICES, widget=Custom)
+    html = field.widget.render("x", "a", renderer=FormRenderer())
+    assert tags(html) == tags(field.widget.render("x", "a", renderer=DjangoTemplates()))
+    assert 'type="select"' in html  # the radio template's input, written by the template
+
+
+def test_choice_labels_follow_the_language_and_unknown_values_show_as_such():
+    case = Case(status=CaseStatus.AMICABLE_PHASE, division="liege")
+    with translation.override("fr"):
+        fr = case.get_status_display()
+    with translation.override("nl"):
+        nl = case.get_status_display()
+    assert fr == str(CaseStatus.AMICABLE_PHASE.label) and fr != nl
+    with translation.override("nl"):
+        assert nl == str(CaseStatus.AMICABLE_PHASE.label)
+    assert Case(status="nonexistent").get_status_display() == "nonexistent"
