@@ -423,3 +423,28 @@ def test_conversion_keeps_the_one_offs_and_not_the_amicable_court_start(world, c
     )
     assert list(new.one_offs.values_list("amount", "label")) == [(D("50.00"), "x")]
     assert new.court_count_from is None and new.court_count_reason == ""
+
+
+def test_the_version_page_and_pdf_show_the_start_its_source_and_the_courts_reason(
+    client,
+    world,
+    creditors,  # noqa: F811
+):
+    version = services.plan_create(
+        case=world.case,
+        data=plan_data(
+            court_count_from=date(2022, 9, 1),
+            court_count_reason="Phase amiable prolongée",
+            court_count_reference="Rép. 2022/77",
+        ),
+        by=world.mediator,
+    )
+    client.force_login(world.mediator)
+    body = client.get(
+        reverse("plans:version_detail", args=[world.case.pk, version.number])
+    ).content.decode()
+    assert 'id="seven-years"' in body
+    assert "01/09/2022" in body and "01/09/2029" in body
+    assert "Phase amiable prolongée" in body and "Rép. 2022/77" in body
+    pdf = client.get(reverse("plans:proposal_pdf", args=[world.case.pk, version.number]))
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
