@@ -24,7 +24,10 @@ class CasesConfig(AppConfig):
         registry.register_supervisor_count(
             key="over_seven_years",
             label=_("Plus de 7 ans"),
-            help=_("Dossiers en cours depuis plus de 7 ans (depuis la désignation)"),
+            help=_(
+                "Dossiers en cours depuis plus de 7 ans (depuis la décision d'admissibilité, "
+                "ou le jugement d'un plan judiciaire)"
+            ),
             matching=selectors.over_seven_years,
             order=90,
         )

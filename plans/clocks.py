@@ -15,11 +15,13 @@
   closure. Screen: the plan's monitoring.
 - ``plan_end``: the last day of the plan in force. Settled at closure (the mediator asks for it
   at the end of the plan) or when a later decision replaces the plan. Screen: the case's status.
-- ``seven_year_limit``: seven years from the date the law sets (law of 26.03.2012;
-  README step 4): the admissibility order for the amicable phase and the amicable plan; for a
-  judicial plan, the decision that imposed it (the case's ``homologation_date``; an assumption of
-  ours, see the report of issue 11). A case in total remission has no plan, hence no such clock.
-  Settled at closure. Screen: the case's status.
+- ``seven_year_limit``: seven years from the date the law sets for the plan in force
+  (``selectors.case_seven_year_start``, ``engine.seven_year_start``; docs/plan-rules.md, 6): the
+  admissibility decision for the amicable phase and the amicable plan (art. 1675/10 §5 al. 3 and
+  §6 C.J.); for a judicial plan, the judgment that imposed it (art. 1675/12 §2, 1675/13 §2); the
+  start the court set by a reasoned decision when one is recorded on the version. A case in total
+  remission has no plan, hence no such clock. Settled at closure, or on the decision that moved
+  the limit (the new limit is a duty of its own). Screen: the case's status.
 
 Each ``produce`` is a pure read; the plan's arithmetic is ``plans.engine``'s (pure).
 """
@@ -227,13 +229,10 @@ def settled_plan_end(duties: list) -> dict[int, date]:
 
 
 def seven_year_start(case: Case) -> date | None:
-    """The date the law counts the seven years from (module docstring); None without a plan
-    to limit (total remission)."""
-    if case.status == CaseStatus.TOTAL_REMISSION:
-        return None
-    if case.status == CaseStatus.JUDICIAL_PLAN and case.homologation_date:
-        return case.homologation_date
-    return case.admissibility_date
+    """The date the law counts the seven years from (``selectors.case_seven_year_start``); None
+    without a plan to limit (total remission)."""
+    begin = selectors.case_seven_year_start(case)
+    return begin.day if begin else None
 
 
 def seven_year_limit(case: Case) -> date | None:
@@ -242,15 +241,33 @@ def seven_year_limit(case: Case) -> date | None:
 
 
 def produce_seven_years(case: Case, start: date, end: date) -> Iterable[DutySpec]:
-    due = seven_year_limit(case)
-    if due is None or not (start < due <= end) or _closed_before(case, due):
+    begin = selectors.case_seven_year_start(case)
+    if begin is None:
+        return
+    due = add_years(begin.day, MAX_PLAN_YEARS)
+    if not (start < due <= end) or _closed_before(case, due):
         return
     yield DutySpec(
         kind=SEVEN_YEAR_LIMIT,
         due_date=due,
         deadline=due,
-        data={"from": seven_year_start(case).isoformat()},
+        data={"from": begin.day.isoformat(), "source": begin.source},
     )
+
+
+def settled_seven_years(duties: list) -> dict[int, date]:
+    """Settled at closure; a limit a later decision moved (a judicial plan's judgment, a start
+    the court set) is settled on that decision: the new limit is its own duty."""
+    case = duties[0].case
+    done = settled_at_closure(duties)
+    current = seven_year_limit(case)
+    version = selectors.plan_in_force(case)
+    for duty in duties:
+        if duty.pk in done or duty.due_date == current:
+            continue
+        moved_on = version.decision_date if version is not None else None
+        done[duty.pk] = moved_on or duty.due_date
+    return done
 
 
 def settled_at_closure(duties: list) -> dict[int, date]:
@@ -302,7 +319,7 @@ DUTY_KINDS = (
         code=SEVEN_YEAR_LIMIT,
         label=_("Limite des sept ans"),
         produce=produce_seven_years,
-        settled=settled_at_closure,
+        settled=settled_seven_years,
         url=url_status,
         order=70,
     ),

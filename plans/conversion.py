@@ -21,7 +21,7 @@ from accounts.models import User
 from cases.models import Case
 from cases.status import CaseStatus
 
-from .models import PlanKind, PlanShare, PlanState, PlanVersion
+from .models import PlanKind, PlanOneOff, PlanShare, PlanState, PlanVersion
 
 PLAN_KIND_OF_STATUS = {
     CaseStatus.AMICABLE_PLAN: PlanKind.AMICABLE,
@@ -95,6 +95,7 @@ def plan_convert_to_judicial(*, case: Case, reason: str, by: User) -> PlanVersio
     latest_number = PlanVersion.objects.filter(case=case).aggregate(n=Max("number"))["n"]
     source = PlanVersion.objects.get(case=case, number=latest_number)
     shares = list(source.shares.all())
+    one_offs = list(source.one_offs.all())
     new = PlanVersion.objects.get(pk=source.pk)
     new.pk = None
     new._state.adding = True
@@ -110,6 +111,11 @@ def plan_convert_to_judicial(*, case: Case, reason: str, by: User) -> PlanVersio
     new.filed_document = None
     new.snapshot = {}
     new.frozen_at = None
+    # A start of the seven years the court set for the amicable plan does not bind the judicial
+    # plan: its own judgment sets it (docs/plan-rules.md, 6).
+    new.court_count_from = None
+    new.court_count_reason = ""
+    new.court_count_reference = ""
     new.created_by = by
     new.updated_by = by
     new.full_clean()
@@ -117,5 +123,12 @@ def plan_convert_to_judicial(*, case: Case, reason: str, by: User) -> PlanVersio
     PlanShare.objects.bulk_create(
         PlanShare(version=new, creditor_id=s.creditor_id, monthly_amount=s.monthly_amount)
         for s in shares
+    )
+    # the one-off sums are terms of the plan too (docs/plan-rules.md, 3)
+    PlanOneOff.objects.bulk_create(
+        PlanOneOff(
+            version=new, kind=o.kind, received_on=o.received_on, amount=o.amount, label=o.label
+        )
+        for o in one_offs
     )
     return new

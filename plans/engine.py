@@ -133,19 +133,101 @@ def months_between(start: date, end: date) -> int:
     return max(months, 0)
 
 
+# Where the seven years start (art. 1675/10 §5 al. 3 and §6, 1675/12 §2, 1675/13 §2 C.J.) ------
+
+SOURCE_ADMISSIBILITY = "admissibility"
+SOURCE_JUDGMENT = "judgment"
+SOURCE_PROPOSED_START = "proposed_start"
+SOURCE_COURT = "court"
+
+
+@dataclass(frozen=True)
+class SevenYearStart:
+    """The day the law counts a plan's seven years from, and why (``source``, ``explanation``:
+    the legal event and its article, printed beside the limit on the screens and the plan)."""
+
+    day: date
+    source: str  # SOURCE_*
+    explanation: str
+    reason: str = ""  # the court's reason, for SOURCE_COURT
+    reference: str = ""  # the decision that set it, for SOURCE_COURT
+
+
+def seven_year_start(
+    *,
+    judicial: bool,
+    admissibility: date,
+    decision_date: date | None = None,
+    proposed_start: date | None = None,
+    court_day: date | None = None,
+    court_reason: str = "",
+    court_reference: str = "",
+) -> SevenYearStart:
+    """The date the law sets for the plan's kind, never an editable designation date
+    (docs/plan-rules.md, 6):
+
+    - an amicable plan takes effect on the admissibility decision (art. 1675/10 §5 al. 3 C.J.,
+      law of 26.03.2012; domain/README.md, "The life of a case", 4), its seven years too
+      (art. 1675/10 §6 al. 1);
+    - a judicial plan has no such rule in the Code: it runs from the judgment that imposes it
+      (art. 1675/12 §2, 1675/13 §2 C.J.; C.T. Mons 6.12.2012, R.G. 08/164/B), until then,
+      provisionally, from the start the mediator proposes (never before admissibility);
+    - the court may set another start by a reasoned decision (art. 1675/10 §5 al. 3, "sauf
+      décision motivée"; for a judicial plan e.g. back to admissibility, C.T. Bruxelles
+      14.10.2014, R.G. 2014/AB/571): ``court_day`` with its reason (and the decision's
+      reference) then wins. Without a reason it is ignored here; the service refuses it."""
+    if court_day is not None and court_reason.strip():
+        return SevenYearStart(
+            day=court_day,
+            source=SOURCE_COURT,
+            explanation=_(
+                "date fixée par décision motivée du tribunal (art. 1675/10 §5 al. 3 C.J.)"
+            ),
+            reason=court_reason.strip(),
+            reference=court_reference.strip(),
+        )
+    if not judicial:
+        return SevenYearStart(
+            day=admissibility,
+            source=SOURCE_ADMISSIBILITY,
+            explanation=_("décision d'admissibilité (plan amiable, art. 1675/10 §5 al. 3 C.J.)"),
+        )
+    if decision_date is not None:
+        return SevenYearStart(
+            day=decision_date,
+            source=SOURCE_JUDGMENT,
+            explanation=_(
+                "jugement qui impose le plan judiciaire (art. 1675/12 §2, 1675/13 §2 C.J.)"
+            ),
+        )
+    return SevenYearStart(
+        day=max(proposed_start or admissibility, admissibility),
+        source=SOURCE_PROPOSED_START,
+        explanation=_(
+            "début proposé du plan judiciaire, en attendant le jugement qui l'impose "
+            "(art. 1675/12 §2, 1675/13 §2 C.J.)"
+        ),
+    )
+
+
 @dataclass(frozen=True)
 class DurationLimit:
     """The 7-year rule (art. 1675/10 §6, 1675/13 §2 C.J.): the plan ends at the latest
-    ``max_years`` after the date the law sets for its kind (``designation``: the admissibility
-    order for an amicable plan, the judgment imposing a judicial one; plans.selectors
-    .seven_years_from), never an editable designation date."""
+    ``max_years`` after the date the law sets for its kind (``designation``: the day of
+    ``start``, a ``SevenYearStart``; plans.selectors.seven_years_from), never an editable
+    designation date."""
 
     designation: date
     max_years: int
+    start: SevenYearStart | None = None
 
     @property
     def latest_end(self) -> date:
         return add_years(self.designation, self.max_years)
+
+    @property
+    def source(self) -> str:
+        return self.start.explanation if self.start else ""
 
     def max_months_from(self, start: date) -> int:
         return months_between(start, self.latest_end)
@@ -187,8 +269,8 @@ def duration_errors(
         errors["duration_months"] = [
             _(
                 "Le plan se terminerait le %(end)s, plus de %(years)s ans après le point de "
-                "départ que la loi fixe (%(designation)s : l'admissibilité pour un plan amiable, "
-                "le jugement pour un plan judiciaire ; limite le %(limit)s). Durée maximale à "
+                "départ que la loi fixe (%(designation)s : %(source)s ; limite le "
+                "%(limit)s). Durée maximale à "
                 "partir du %(start)s : %(allowed)s mois. Au-delà, il faut une exception légale "
                 "enregistrée avec son motif (sauvegarde d'un élément du patrimoine, dignité "
                 "humaine)."
@@ -197,6 +279,8 @@ def duration_errors(
                 "end": format_date(end),
                 "years": limit.max_years,
                 "designation": format_date(limit.designation),
+                "source": limit.source
+                or _("l'admissibilité pour un plan amiable, le jugement pour un plan judiciaire"),
                 "limit": format_date(limit.latest_end),
                 "start": format_date(start),
                 "allowed": allowed,
@@ -310,6 +394,7 @@ class OneOff:
     day: date
     amount: Decimal
     label: str = ""
+    row: int = 0  # the form's row number (errors are keyed one_off_<row>_…); 0: its position
 
 
 @dataclass(frozen=True)
@@ -389,18 +474,24 @@ def terms_errors(terms: PlanTerms) -> dict[str, list[str]]:
     if terms.duration_months < 1:
         add("duration_months", _("La durée est d'au moins 1 mois."))
     else:
-        for n, one_off in enumerate(terms.one_offs, start=1):
+        for position, one_off in enumerate(terms.one_offs, start=1):
+            n = one_off.row or position
             message = _money_error(one_off.amount)
-            if message or one_off.amount == 0:
-                add(f"one_off_{n}_amount", message or _("Le montant doit être positif."))
+            if message or one_off.amount <= 0:
+                add(
+                    f"one_off_{n}_amount",
+                    _("Rentrée ponctuelle n° %(n)s, montant : %(message)s")
+                    % {"n": n, "message": message or _("le montant doit être positif.")},
+                )
             if not terms.start <= one_off.day < terms.end:
                 add(
                     f"one_off_{n}_date",
                     _(
-                        "Une rentrée ponctuelle datée du %(day)s est hors du plan (du %(start)s "
-                        "au %(last)s) : elle ne peut y être répartie."
+                        "Rentrée ponctuelle n° %(n)s, date : datée du %(day)s, elle est hors du "
+                        "plan (du %(start)s au %(last)s) : elle ne peut y être répartie."
                     )
                     % {
+                        "n": n,
                         "day": format_date(one_off.day),
                         "start": format_date(terms.start),
                         "last": format_date(terms.last_day),

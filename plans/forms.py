@@ -1,6 +1,9 @@
 """Forms of the plans app (crispy-forms, Bootstrap 5). They only parse input: the rules (the
 7-year limit, amounts, shares adding up, nobody paid beyond its claim) are the services'."""
 
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date
 from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
@@ -14,7 +17,26 @@ from . import estimates
 from .models import AmountSource, FeeSource, Frequency, OneOffKind, PlanBasis, PlanKind
 from .services import OneOffData, PlanData
 
-ONE_OFF_ROWS = 3  # one-off sums entered on the plan form (tax refund, inheritance, sale)
+# One-off sums entered on the plan form (tax refund, inheritance, sale): as many rows as the
+# mediator needs ("Ajouter une ligne" adds one, a server round trip: no script, CSP-safe), at
+# least ``ONE_OFF_ROWS`` on a new form, at most ``MAX_ONE_OFF_ROWS``.
+ONE_OFF_ROWS = 3
+MAX_ONE_OFF_ROWS = 60
+ONE_OFF_PARTS = ("kind", "date", "amount", "label")
+_ONE_OFF_KEY = re.compile(r"^one_off_(\d+)_(?:kind|date|amount|label)$")
+
+
+def _posted_rows(data: Mapping) -> int:
+    """How many one-off rows a posted form carries: its ``one_off_count`` and its row keys."""
+    try:
+        count = int(data.get("one_off_count") or 0)
+    except (TypeError, ValueError):
+        count = 0
+    for key in data:
+        match = _ONE_OFF_KEY.match(key)
+        if match:
+            count = max(count, int(match.group(1)))
+    return count
 
 
 def _helper() -> FormHelper:
@@ -85,6 +107,25 @@ class PlanForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Sauvegarde d'un élément du patrimoine, respect de la dignité humaine."),
     )
+    exception_reference = forms.CharField(
+        label=_("Référence de la demande ou de la décision"), max_length=100, required=False
+    )
+    court_count_from = date_field(
+        _("Point de départ des 7 ans fixé par le tribunal (s'il en a fixé un autre)"),
+        help_text=_(
+            "À défaut, la loi le fixe : la décision d'admissibilité pour un plan amiable "
+            "(art. 1675/10 §5 al. 3 C.J.), le jugement pour un plan judiciaire."
+        ),
+    )
+    court_count_reason = forms.CharField(
+        label=_("Motif de la décision du tribunal (point de départ)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    court_count_reference = forms.CharField(
+        label=_("Référence de la décision (point de départ)"), max_length=100, required=False
+    )
+    one_off_count = forms.IntegerField(widget=forms.HiddenInput, required=False)
     note = forms.CharField(
         label=_("Modalités particulières (imprimées dans le plan)"),
         required=False,
@@ -99,11 +140,27 @@ class PlanForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, creditors: list[tuple[str, str]] = (), **kwargs):
-        """``creditors``: (creditor key, name) of the plan, one share field each."""
+    def __init__(
+        self,
+        *args,
+        creditors: list[tuple[str, str]] = (),
+        one_off_rows: int | None = None,
+        **kwargs,
+    ):
+        """``creditors``: (creditor key, name) of the plan, one share field each.
+        ``one_off_rows``: how many one-off rows to show; by default those posted, or the
+        initial ones plus an empty row (at least ``ONE_OFF_ROWS``)."""
         super().__init__(*args, **kwargs)
         self.helper = _helper()
-        self.one_off_rows: list[int] = list(range(1, ONE_OFF_ROWS + 1))
+        if one_off_rows is None:
+            if self.is_bound:
+                one_off_rows = _posted_rows(self.data)
+            else:
+                one_off_rows = max(_posted_rows(self.initial) + 1, ONE_OFF_ROWS)
+        one_off_rows = min(max(one_off_rows, 1), MAX_ONE_OFF_ROWS)
+        self.one_off_rows: list[int] = list(range(1, one_off_rows + 1))
+        self.initial["one_off_count"] = one_off_rows
+        self.fields["one_off_count"].initial = one_off_rows
         for n in self.one_off_rows:
             self.fields[f"one_off_{n}_kind"] = forms.ChoiceField(
                 label=_("Nature"), choices=OneOffKind.choices, required=False
@@ -124,18 +181,31 @@ class PlanForm(forms.Form):
 
     def one_off_bound_rows(self):
         return [
-            [self[f"one_off_{n}_{part}"] for part in ("kind", "date", "amount", "label")]
-            for n in self.one_off_rows
+            (n, [self[f"one_off_{n}_{part}"] for part in ONE_OFF_PARTS]) for n in self.one_off_rows
         ]
 
     def clean(self):
+        """Each one-off row is complete (date and amount) and positive; the messages name the
+        row. Inside the plan's period: ``plans.engine.terms_errors`` (same keys)."""
         cleaned = super().clean()
         for n in self.one_off_rows:
             day, amount = cleaned.get(f"one_off_{n}_date"), cleaned.get(f"one_off_{n}_amount")
-            if day is None and amount is not None:
-                self.add_error(f"one_off_{n}_date", _("Indiquez la date de la rentrée."))
-            elif day is not None and amount is None:
-                self.add_error(f"one_off_{n}_amount", _("Indiquez le montant de la rentrée."))
+            label = (cleaned.get(f"one_off_{n}_label") or "").strip()
+            if day is None and (amount is not None or label):
+                self.add_error(
+                    f"one_off_{n}_date",
+                    _("Rentrée ponctuelle n° %(n)s : indiquez sa date.") % {"n": n},
+                )
+            if amount is None and (day is not None or label):
+                self.add_error(
+                    f"one_off_{n}_amount",
+                    _("Rentrée ponctuelle n° %(n)s : indiquez son montant.") % {"n": n},
+                )
+            elif amount is not None and amount <= 0:
+                self.add_error(
+                    f"one_off_{n}_amount",
+                    _("Rentrée ponctuelle n° %(n)s : le montant doit être positif.") % {"n": n},
+                )
         return cleaned
 
     def _one_offs(self) -> list[OneOffData]:
@@ -150,6 +220,7 @@ class PlanForm(forms.Form):
                         amount=amount,
                         kind=c.get(f"one_off_{n}_kind") or OneOffKind.OTHER,
                         label=c.get(f"one_off_{n}_label") or "",
+                        row=n,
                     )
                 )
         return rows
@@ -192,6 +263,10 @@ class PlanForm(forms.Form):
             one_offs=self._one_offs(),
             exception_granted=c.get("exception_granted", False),
             exception_reason=c.get("exception_reason") or "",
+            exception_reference=c.get("exception_reference") or "",
+            court_count_from=c.get("court_count_from"),
+            court_count_reason=c.get("court_count_reason") or "",
+            court_count_reference=c.get("court_count_reference") or "",
             note=c.get("note") or "",
             shares=shares,
         )
@@ -213,6 +288,10 @@ class PlanForm(forms.Form):
                 "opening_balance",
                 "exception_granted",
                 "exception_reason",
+                "exception_reference",
+                "court_count_from",
+                "court_count_reason",
+                "court_count_reference",
                 "note",
                 "override_shares",
             )
@@ -221,12 +300,78 @@ class PlanForm(forms.Form):
             initial["fee_estimate_amount"] = str(version.fee_provision)
         for share in version.shares.all():
             initial[f"share_{share.creditor_id}"] = share.monthly_amount
-        for n, one_off in enumerate(version.one_offs.all()[:ONE_OFF_ROWS], start=1):
+        for n, one_off in enumerate(version.one_offs.all()[:MAX_ONE_OFF_ROWS], start=1):
             initial[f"one_off_{n}_kind"] = one_off.kind
             initial[f"one_off_{n}_date"] = one_off.received_on
             initial[f"one_off_{n}_amount"] = one_off.amount
             initial[f"one_off_{n}_label"] = one_off.label
         return initial
+
+    @classmethod
+    def values_with_rows(
+        cls, data: Mapping, *, extra_rows: int = 0, sums: Iterable[tuple] = ()
+    ) -> dict:
+        """The posted values as the initial values of a new, unbound form (no error is shown
+        while the mediator adds rows), with ``extra_rows`` empty one-off rows and the ``sums``
+        (date, amount, label) appended as sale rows, unless a row has them already."""
+        values = {
+            key: data.get(key) for key in data if key not in ("csrfmiddlewaretoken", "action")
+        }
+        for name, field in cls.base_fields.items():
+            if isinstance(field, forms.BooleanField) and name not in values:
+                values[name] = False
+        rows = _posted_rows(data)
+        present = {_parsed_row(values, n) for n in range(1, rows + 1)}
+        # the first empty row receives the first sum
+        used = [
+            n
+            for n in range(1, rows + 1)
+            if values.get(f"one_off_{n}_date") or values.get(f"one_off_{n}_amount")
+        ]
+        rows = max(used) if used else 0
+        for day, amount, label in sums:
+            if (day, amount) in present:
+                continue
+            rows += 1
+            values[f"one_off_{rows}_kind"] = OneOffKind.ASSET_SALE
+            values[f"one_off_{rows}_date"] = _day_text(day)
+            values[f"one_off_{rows}_amount"] = _amount_text(amount)
+            values[f"one_off_{rows}_label"] = label
+            present.add((day, amount))
+        values["one_off_count"] = min(
+            max(rows + extra_rows, _posted_rows(data) + extra_rows, 1), MAX_ONE_OFF_ROWS
+        )
+        return values
+
+    @staticmethod
+    def sums_initial(sums: Iterable[tuple], first_row: int = 1) -> dict:
+        """Initial one-off rows for (date, amount, label) sums (asset sales), from ``first_row``."""
+        initial = {}
+        for n, (day, amount, label) in enumerate(sums, start=first_row):
+            initial[f"one_off_{n}_kind"] = OneOffKind.ASSET_SALE
+            initial[f"one_off_{n}_date"] = day
+            initial[f"one_off_{n}_amount"] = amount
+            initial[f"one_off_{n}_label"] = label
+        return initial
+
+
+def _parsed_row(values: Mapping, n: int) -> tuple[date | None, Decimal | None]:
+    """A posted one-off row's (date, amount), None where unreadable."""
+    parsed = []
+    for field, key in ((date_field(""), "date"), (MoneyField(required=False), "amount")):
+        try:
+            parsed.append(field.clean(values.get(f"one_off_{n}_{key}") or None))
+        except forms.ValidationError:
+            parsed.append(None)
+    return parsed[0], parsed[1]
+
+
+def _day_text(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def _amount_text(amount: Decimal) -> str:
+    return f"{amount:.2f}".replace(".", ",")
 
 
 class ReviseForm(forms.Form):

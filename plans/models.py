@@ -123,6 +123,20 @@ class PlanVersion(models.Model):
         _("exception légale à la durée de 7 ans"), default=False
     )
     exception_reason = models.TextField(_("motif de l'exception"), blank=True)
+    exception_reference = models.CharField(
+        _("référence de la demande ou de la décision (exception)"), max_length=100, blank=True
+    )
+    # The seven years run from the date the law sets for the plan's kind (plans.engine
+    # .seven_year_start: admissibility for an amicable plan, art. 1675/10 §5 al. 3 C.J.; the
+    # judgment for a judicial one). The court may set another start by a reasoned decision:
+    # recorded here with its reason and the decision's reference (docs/plan-rules.md, 6).
+    court_count_from = models.DateField(
+        _("point de départ des 7 ans fixé par le tribunal"), null=True, blank=True
+    )
+    court_count_reason = models.TextField(_("motif du tribunal (point de départ)"), blank=True)
+    court_count_reference = models.CharField(
+        _("référence de la décision (point de départ)"), max_length=100, blank=True
+    )
     note = models.TextField(_("modalités particulières"), blank=True)
     # History: why this version exists and which court decision approved it.
     revision_of = models.ForeignKey(
@@ -183,6 +197,13 @@ class PlanVersion(models.Model):
                 name="plan_exception_has_reason",
                 condition=Q(exception_granted=False) | ~Q(exception_reason=""),
                 violation_error_message=_("Une exception légale s'enregistre avec son motif."),
+            ),
+            models.CheckConstraint(
+                name="plan_court_count_has_reason",
+                condition=Q(court_count_from__isnull=True) | ~Q(court_count_reason=""),
+                violation_error_message=_(
+                    "Un point de départ des 7 ans fixé par le tribunal s'enregistre avec son motif."
+                ),
             ),
             models.CheckConstraint(
                 name="plan_approved_has_decision",

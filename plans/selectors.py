@@ -26,6 +26,7 @@ from django.db.models import QuerySet, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from assets.selectors import OneOffSum, sale_proceeds
 from budget.selectors import (
     AvailableForCreditors,
     BudgetNotReady,
@@ -176,15 +177,27 @@ def designation_of(case: Case) -> date:
     return case.mediator_designation_date or case.admissibility_date
 
 
-def seven_years_from(case: Case, kind: str, decision_date: date | None, start: date) -> date:
-    """The date the law runs the seven years from (docs/plan-rules.md), never an editable
-    designation date: an amicable plan runs from the admissibility decision (domain/README.md,
-    step 4; art. 1675/10 §6 C.J.); a judicial plan from the judgment imposing it (art. 1675/13
-    §2 C.J.): the version's decision date once recorded, until then its start (the judgment
-    cannot be earlier than the plan it imposes starts, for the mediator's proposal)."""
-    if kind == PlanKind.JUDICIAL:
-        return decision_date or max(start, case.admissibility_date)
-    return case.admissibility_date
+def seven_years_from(
+    case: Case,
+    kind: str,
+    decision_date: date | None = None,
+    start: date | None = None,
+    *,
+    court_day: date | None = None,
+    court_reason: str = "",
+    court_reference: str = "",
+) -> engine.SevenYearStart:
+    """The date the law runs the seven years from, with its source (``engine.seven_year_start``;
+    docs/plan-rules.md, 6), never an editable designation date."""
+    return engine.seven_year_start(
+        judicial=kind == PlanKind.JUDICIAL,
+        admissibility=case.admissibility_date,
+        decision_date=decision_date,
+        proposed_start=start,
+        court_day=court_day,
+        court_reason=court_reason,
+        court_reference=court_reference,
+    )
 
 
 def duration_limit(
@@ -192,9 +205,81 @@ def duration_limit(
     kind: str = PlanKind.AMICABLE,
     decision_date: date | None = None,
     start: date | None = None,
+    *,
+    court_day: date | None = None,
+    court_reason: str = "",
+    court_reference: str = "",
 ) -> engine.DurationLimit:
-    begin = seven_years_from(case, kind, decision_date, start or case.admissibility_date)
-    return engine.DurationLimit(designation=begin, max_years=MAX_PLAN_YEARS)
+    begin = seven_years_from(
+        case,
+        kind,
+        decision_date,
+        start,
+        court_day=court_day,
+        court_reason=court_reason,
+        court_reference=court_reference,
+    )
+    return engine.DurationLimit(designation=begin.day, max_years=MAX_PLAN_YEARS, start=begin)
+
+
+def version_limit(version: PlanVersion, decision_date: date | None = None) -> engine.DurationLimit:
+    """The version's seven years: its kind, its decision, and the start the court set."""
+    return duration_limit(
+        version.case,
+        version.kind,
+        decision_date or version.decision_date,
+        version.start_date,
+        court_day=version.court_count_from,
+        court_reason=version.court_count_reason,
+        court_reference=version.court_count_reference,
+    )
+
+
+def plan_in_force(case: Case) -> PlanVersion | None:
+    """The approved version decided last (the plan the case executes), or None."""
+    return (
+        PlanVersion.objects.filter(case=case, state=PlanState.APPROVED)
+        .select_related("case")
+        .order_by("-decision_date", "-number")
+        .first()
+    )
+
+
+def case_seven_year_start(case: Case) -> engine.SevenYearStart | None:
+    """Where the case's seven years start now (the ``seven_year_limit`` duty, the status
+    screen): the plan in force's rule (with the start its court set); before any approved
+    plan, the admissibility decision (an amicable plan would run from it, art. 1675/10 §5
+    al. 3 C.J.); a judicial status recorded without its plan: the decision of that status.
+    None in total remission (no plan to limit)."""
+    if case.status == CaseStatus.TOTAL_REMISSION:
+        return None
+    version = plan_in_force(case)
+    if version is not None:
+        return version_limit(version).start
+    if case.status == CaseStatus.JUDICIAL_PLAN and case.homologation_date:
+        return seven_years_from(case, PlanKind.JUDICIAL, case.homologation_date)
+    return seven_years_from(case, PlanKind.AMICABLE)
+
+
+# Asset sales: one-off sums of the plan -------------------------------------------------------
+
+
+def sale_one_offs(case: Case, start: date, end: date | None = None) -> list[OneOffSum]:
+    """The net proceeds of the case's asset sales the plan distributes as one-off sums
+    (docs/plan-rules.md, 3; ``assets.selectors.sale_proceeds``): those dated on or after the
+    plan's first day (and before its end, ``end`` exclusive, when given). A sale posted before
+    the start is already in the balance of the mediation account when the plan starts (the
+    opening balance): it is not counted twice."""
+    return [
+        item
+        for item in sale_proceeds(case)
+        if item.date >= start and (end is None or item.date < end)
+    ]
+
+
+def sales_in_opening_balance(case: Case, start: date) -> list[OneOffSum]:
+    """The sales posted before the plan's start: part of the opening balance, not one-offs."""
+    return [item for item in sale_proceeds(case) if item.date < start]
 
 
 # Budget -----------------------------------------------------------
@@ -573,8 +658,7 @@ class PlanView:
 
     @property
     def limit(self) -> engine.DurationLimit:
-        v = self.version
-        return duration_limit(v.case, v.kind, v.decision_date, v.start_date)
+        return version_limit(self.version)
 
 
 def compute(version: PlanVersion, basis: Basis | None = None) -> PlanView:

@@ -68,6 +68,7 @@ class OneOffData:
     amount: Decimal
     kind: str = OneOffKind.OTHER
     label: str = ""
+    row: int = 0  # the form's row number, for the errors (0: its position)
 
 
 # Which legal bases a kind of plan may have (docs/plan-rules.md).
@@ -113,6 +114,12 @@ class PlanData:
     one_offs: list[OneOffData] = field(default_factory=list)
     exception_granted: bool = False
     exception_reason: str = ""
+    exception_reference: str = ""
+    # The start of the seven years the court set by a reasoned decision (docs/plan-rules.md, 6);
+    # None: the date the law sets for the kind.
+    court_count_from: date | None = None
+    court_count_reason: str = ""
+    court_count_reference: str = ""
     note: str = ""
     # Hand-entered monthly shares, creditor pk -> amount; None: the automatic split.
     shares: dict[int, Decimal] | None = None
@@ -184,9 +191,18 @@ def check_plan(*, case: Case, data: PlanData, basis: selectors.Basis | None = No
                 ]
             }
         )
+    merge(_court_count_errors(case, data))
     merge(
         engine.duration_errors(
-            limit=selectors.duration_limit(case, data.kind, None, data.start_date),
+            limit=selectors.duration_limit(
+                case,
+                data.kind,
+                None,
+                data.start_date,
+                court_day=data.court_count_from,
+                court_reason=data.court_count_reason,
+                court_reference=data.court_count_reference,
+            ),
             admissibility=case.admissibility_date,
             start=data.start_date,
             duration_months=data.duration_months,
@@ -213,7 +229,8 @@ def check_plan(*, case: Case, data: PlanData, basis: selectors.Basis | None = No
         ),
         opening_balance=data.opening_balance,
         one_offs=tuple(
-            engine.OneOff(day=o.received_on, amount=o.amount, label=o.label) for o in data.one_offs
+            engine.OneOff(day=o.received_on, amount=o.amount, label=o.label, row=o.row)
+            for o in data.one_offs
         ),
     )
     merge(engine.terms_errors(terms))
@@ -224,6 +241,32 @@ def check_plan(*, case: Case, data: PlanData, basis: selectors.Basis | None = No
         except engine.PlanInputError as exc:  # a remission the legal basis forbids
             merge(exc.errors)
     return Checked(basis=basis, terms=terms, result=result, errors=errors)
+
+
+def _court_count_errors(case: Case, data: PlanData) -> dict[str, list[str]]:
+    """A start of the seven years set by the court: a date, not before the admissibility
+    decision, with the court's reason (art. 1675/10 §5 al. 3 C.J.: "décision motivée")."""
+    errors: dict[str, list[str]] = {}
+    day, reason = data.court_count_from, data.court_count_reason.strip()
+    if day is None:
+        if reason or data.court_count_reference.strip():
+            errors["court_count_from"] = [
+                _("Indiquez la date que le tribunal a fixée comme point de départ des 7 ans.")
+            ]
+        return errors
+    if day < case.admissibility_date:
+        errors["court_count_from"] = [
+            _(
+                "Le point de départ des 7 ans ne peut précéder la décision d'admissibilité "
+                "(%(date)s)."
+            )
+            % {"date": format_date(case.admissibility_date)}
+        ]
+    if not reason:
+        errors["court_count_reason"] = [
+            _("Indiquez le motif de la décision du tribunal qui fixe ce point de départ.")
+        ]
+    return errors
 
 
 def _apply(version: PlanVersion, data: PlanData) -> None:
@@ -248,6 +291,12 @@ def _apply(version: PlanVersion, data: PlanData) -> None:
     version.override_shares = data.shares is not None
     version.exception_granted = data.exception_granted
     version.exception_reason = data.exception_reason.strip() if data.exception_granted else ""
+    version.exception_reference = data.exception_reference.strip() if data.exception_granted else ""
+    version.court_count_from = data.court_count_from
+    version.court_count_reason = data.court_count_reason.strip() if data.court_count_from else ""
+    version.court_count_reference = (
+        data.court_count_reference.strip() if data.court_count_from else ""
+    )
     version.note = data.note.strip()
 
 
@@ -380,9 +429,7 @@ def _freeze(version: PlanVersion, decision_date: date | None = None) -> dict[str
     been corrected since the draft): a plan longer than 7 years without the recorded exception
     is neither sent, approved nor filed (art. 1675/10, § 6 C.J.; domain/README.md, step 4)."""
     duration = engine.duration_errors(
-        limit=selectors.duration_limit(
-            version.case, version.kind, decision_date or version.decision_date, version.start_date
-        ),
+        limit=selectors.version_limit(version, decision_date),
         admissibility=version.case.admissibility_date,
         start=version.start_date,
         duration_months=version.duration_months,

@@ -190,17 +190,57 @@ def _new_initial(case, start: date, budget: Decimal | None) -> dict:
     }
 
 
+def _posted_period(post, start: date) -> tuple[date, date | None]:
+    """The plan's first day and end (exclusive) as posted, for the sales offered as one-offs;
+    the given ``start`` and no end when unreadable (the plan's check refuses it on save)."""
+    try:
+        start = PlanForm.base_fields["start_date"].clean(post.get("start_date")) or start
+        months = int(post.get("duration_months") or "")
+    except (ValidationError, ValueError):
+        return start, None
+    if months < 1:
+        return start, None
+    return start, engine.add_months(start, min(months, engine.MAX_DURATION_MONTHS))
+
+
 def _plan_form(request, case, version: PlanVersion | None):
     today = timezone.localdate()
     start = version.start_date if version else _default_start(case, today)
     figure = selectors.budget_available(case, start)
     budget = figure.amount if figure else None
-    initial = PlanForm.initial_from(version) if version else _new_initial(case, start, budget)
+    if version:
+        initial = PlanForm.initial_from(version)
+    else:
+        initial = _new_initial(case, start, budget)
+        # the asset sales after the plan's start are offered at once (docs/plan-rules.md, 3)
+        end = engine.add_months(start, initial["duration_months"])
+        initial.update(PlanForm.sums_initial(selectors.sale_one_offs(case, start, end)))
     creditors = _plan_creditors(case, initial["start_date"])
-    form = PlanForm(request.POST or None, creditors=creditors, initial=initial)
     action = request.POST.get("action", "save")
+    if request.method == "POST" and action in ("add_one_off", "sale_proceeds"):
+        # rows are added without saving nor checking anything: an unbound form, the posted
+        # values as its initial values
+        sums = ()
+        if action == "sale_proceeds":
+            start, end = _posted_period(request.POST, start)
+            sums = selectors.sale_one_offs(case, start, end)
+        values = PlanForm.values_with_rows(
+            request.POST, extra_rows=1 if action == "add_one_off" else 0, sums=sums
+        )
+        form = PlanForm(creditors=creditors, initial=values, one_off_rows=values["one_off_count"])
+        if action == "sale_proceeds" and not sums:
+            messages.info(
+                request,
+                _("Aucune vente d'un bien datée pendant le plan : rien à reprendre."),
+            )
+    else:
+        form = PlanForm(request.POST or None, creditors=creditors, initial=initial)
     estimate = preview = None
-    if request.method == "POST" and form.is_valid():
+    if (
+        request.method == "POST"
+        and action not in ("add_one_off", "sale_proceeds")
+        and (form.is_valid())
+    ):
         if form.cleaned_data["start_date"] != start:  # the budget in force at the plan's start
             start = form.cleaned_data["start_date"]
             figure = selectors.budget_available(case, start)
@@ -251,7 +291,9 @@ def _plan_form(request, case, version: PlanVersion | None):
         version=version,
         budget=figure,
         today=today,
-        limit=selectors.duration_limit(case),
+        limit=selectors.version_limit(version) if version else selectors.duration_limit(case),
+        sales_before_start=selectors.sales_in_opening_balance(case, start),
+        has_sales=bool(selectors.sale_one_offs(case, case.admissibility_date)),
         estimate=estimate,
         preview=preview,
         preview_yearly=tables.yearly(preview) if preview else None,

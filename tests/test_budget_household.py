@@ -180,8 +180,41 @@ def test_a_date_without_a_sourced_row_raises(tables):
     assert error.value.table == "integration_income"
     # after the 2021 row stops (the next indexation is not encoded): no stale amount
     with pytest.raises(NoRowInForce, match="31/08/2021") as error:
-        compute_floors([earned("1500")], Household(RisCategory.SINGLE), date(2022, 6, 1), tables)
-    assert "01/05/2024" in str(error.value)
+        compute_floors([earned("1500")], Household(RisCategory.SINGLE), date(2021, 10, 1), tables)
+    assert "01/01/2022" in str(error.value)
+
+
+# The gaps the sources still leave (docs/budget-rules.md, 6): each raises, naming its bounds.
+@pytest.mark.parametrize(
+    "day,last,following",
+    [
+        (date(2021, 12, 31), "31/08/2021", "01/01/2022"),
+        (date(2022, 3, 1), "31/01/2022", "01/05/2022"),
+        (date(2022, 7, 15), "31/05/2022", "01/08/2022"),
+        (date(2023, 6, 1), "31/12/2022", "01/05/2024"),
+    ],
+)
+def test_the_gaps_left_raise(tables, day, last, following):
+    with pytest.raises(NoRowInForce, match=last) as error:
+        tables.ris_in_force(RisCategory.COHABITANT, day)
+    assert following in str(error.value)
+
+
+# Release 0003_ris_2022: the rows of 2022 found with their source (docs/budget-rules.md, 6).
+@pytest.mark.parametrize(
+    "day,amounts,source",
+    [
+        (date(2022, 1, 15), ("700.86", "1051.30", "1420.77"), "vvsg.be, 15.12.2021"),
+        (date(2022, 5, 31), ("743.78", "1115.67", "1507.77"), "inforjeunesmons.be"),
+        (date(2022, 9, 1), ("758.64", "1137.97", "1537.90"), "ocmwevere.brussels"),
+        (date(2022, 12, 31), ("773.80", "1160.70", "1568.62"), "vvsg.be, 08.11.2022"),
+    ],
+)
+def test_the_2022_rows(tables, day, amounts, source):
+    categories = (RisCategory.COHABITANT, RisCategory.SINGLE, RisCategory.FAMILY)
+    for category, amount in zip(categories, amounts, strict=True):
+        row = tables.ris_in_force(category, day).row
+        assert row.amount == D(amount) and source in row.source
 
 
 def test_the_newest_row_applies_after_it_with_its_warning(tables):
@@ -262,7 +295,23 @@ def test_the_database_holds_the_2020_and_2021_rows(db):
     record = IntegrationIncomeRecord.objects.get(row_id="ris-single@2021-01-01")
     assert record.valid_until == date(2021, 8, 31) and record.shipped
     with pytest.raises(NoRowInForce):
-        tables.ris_in_force("single", date(2022, 1, 1))
+        tables.ris_in_force("single", date(2021, 10, 1))
+    # release 0003_ris_2022
+    assert tables.ris_in_force("single", date(2022, 1, 1)).row.amount == D("1051.30")
+    record = IntegrationIncomeRecord.objects.get(row_id="ris-family@2022-11-01")
+    assert record.valid_until == date(2022, 12, 31) and record.shipped
+
+
+@pytest.mark.parametrize(
+    "on", [date(2022, 1, 20), date(2022, 5, 2), date(2022, 8, 1), date(2022, 11, 30)]
+)
+def test_a_budget_dated_in_a_former_gap_computes(world, couple, on):
+    # a couple without children: 2 × the cohabitant rate in force on the budget's date
+    version = budget_version_create(case=couple, data=couple_budget(date=on), by=world.mediator)
+    floors = selectors.floors_for(version)
+    rate = selectors.legal_tables().ris_in_force("cohabitant", on).row.amount
+    assert floors.ris_row.effective_from.year == 2022
+    assert floors.hard_floor == 2 * rate
 
 
 def test_a_couple_case_gets_twice_the_cohabitant_rate(world, couple):

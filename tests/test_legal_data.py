@@ -123,6 +123,7 @@ def test_every_release_file_is_applied_once_with_its_digest():
     assert [(op.release, op.models) for op in release_operations("budget")] == [
         ("0001_initial", None),
         ("0002_ris_2020_2021", None),
+        ("0003_ris_2022", None),
     ]
 
 

@@ -281,7 +281,8 @@ def test_the_seven_year_limit_across_a_leap_day(world, only_plan_kinds):
     assert set(got) == {"AMICABLE", "JUDICIAL"}  # total remission: no plan, no limit
     assert got["AMICABLE"].due_date == date(2027, 2, 28)  # 29/02/2020 + 7 years
     assert got["JUDICIAL"].due_date == date(2027, 2, 28)  # 29/02/2020 + 7 years
-    assert got["JUDICIAL"].data == {"from": "2020-02-29"}
+    # the judgment of the judicial status (recorded without its plan), with its source
+    assert got["JUDICIAL"].data == {"from": "2020-02-29", "source": "judgment"}
     assert got["AMICABLE"].settled_on == date(2027, 3, 12)  # revoked: closed
     assert got["JUDICIAL"].settled_on is None
     assert clocks.url_status(got["JUDICIAL"]) == reverse("cases:status", args=[judicial.pk])

@@ -7,6 +7,8 @@ screens (same engine, same rules: equality, reasoned ranks, the legal basis' rem
 seven years). The fee provision is the fee engine's estimate over the plan
 (``plans.estimates.fee_estimate``, the form's "Estimer" button), zero when it cannot be made.
 Creditors are named by their key in the case bundle (``bundles.exporter.creditor_keys``).
+The net proceeds of the case's asset sales dated inside the plan are its one-off sums
+(``plans.selectors.sale_one_offs``); a sale before the start is in the opening balance.
 
 Output::
 
@@ -30,8 +32,8 @@ from bundles.exporter import creditor_keys
 from cases.models import Case, PlanBasis
 from core.money import CENT
 from plans import engine, estimates, selectors
-from plans.models import PlanKind
-from plans.services import PlanData, check_plan
+from plans.models import OneOffKind, PlanKind
+from plans.services import OneOffData, PlanData, check_plan
 
 BASES = (PlanBasis.AMICABLE, PlanBasis.JUDICIAL_1675_12, PlanBasis.JUDICIAL_1675_13)
 
@@ -100,12 +102,26 @@ class Command(BaseCommand):
             raise CommandError("--months : au moins 1 mois.")
         basis = options["basis"]
         case = _case(options["reference"], options.get("organisation"))
+        # The net proceeds of the asset sales dated inside the plan are one-off sums of it;
+        # those posted before the start are already in the account's balance at the start
+        # (docs/plan-rules.md, 3): not counted twice.
+        end = engine.add_months(start, min(months, engine.MAX_DURATION_MONTHS))
+        one_offs = [
+            OneOffData(
+                received_on=sale.date,
+                amount=sale.amount,
+                kind=OneOffKind.ASSET_SALE,
+                label=sale.label,
+            )
+            for sale in selectors.sale_one_offs(case, start, end)
+        ]
         data = PlanData(
             kind=PlanKind.AMICABLE if basis == PlanBasis.AMICABLE else PlanKind.JUDICIAL,
             start_date=start,
             duration_months=months,
             monthly_available=monthly,
             legal_basis=basis,
+            one_offs=one_offs,
         )
         checked = check_plan(case=case, data=data)
         if checked.errors and set(checked.errors) != {"legal_basis"}:
