@@ -167,6 +167,7 @@ class MatchMethod(models.TextChoices):
     MANUAL = "manual", _("Imputation manuelle")
     REVERSAL = "reversal", _("Contre-passation d'un mouvement comptabilisé")
     BATCH = "batch", _("Lot SEPA débité en une fois")
+    RETURN = "return", _("Virement SEPA retourné par la banque")
 
 
 class Movement(models.Model):
@@ -206,6 +207,22 @@ class Movement(models.Model):
         default=False,
         help_text=_("La banque annule un mouvement antérieur (retour d'un virement)."),
     )
+    returned = models.BooleanField(
+        _("virement retourné"),
+        default=False,
+        help_text=_("La banque rend un virement SEPA envoyé depuis ce compte (rejet, retour)."),
+    )
+    return_reason = models.CharField(_("motif du retour"), max_length=4, blank=True)
+    returned_payment = models.ForeignKey(
+        "Payment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="returns",
+        verbose_name=_("paiement retourné"),
+    )
+    batch_reference = models.CharField(_("référence du lot (banque)"), max_length=35, blank=True)
+    batch_count = models.PositiveIntegerField(_("virements du lot (banque)"), null=True, blank=True)
     batch = models.ForeignKey(
         "PaymentBatch",
         on_delete=models.PROTECT,
@@ -428,6 +445,9 @@ class PaymentStatus(models.TextChoices):
     APPROVED = "approved", _("Approuvé")
     POSTED = "posted", _("Comptabilisé")
     CANCELLED = "cancelled", _("Annulé")
+    # The bank brought the transfer back (an R-transaction): its entry is reversed in the
+    # journal and the payment may be prepared again.
+    RETURNED = "returned", _("Retourné par la banque")
 
 
 class Payment(models.Model):
@@ -533,12 +553,13 @@ class Payment(models.Model):
                 | (Q(category="living_allowance") & Q(due_on__isnull=False)),
             ),
             # One live payment per installment of the allowance's schedule: preparing the same
-            # due date twice is refused by the database; a cancelled one may be prepared again.
+            # due date twice is refused by the database; a cancelled one, or one the bank
+            # returned, may be prepared again.
             models.UniqueConstraint(
                 fields=["case", "due_on"],
                 condition=Q(category="living_allowance")
                 & Q(allowance_decision__isnull=False)
-                & ~Q(status="cancelled"),
+                & ~Q(status__in=["cancelled", "returned"]),
                 name="uniq_payment_allowance_installment",
                 violation_error_message=_("Cette échéance du pécule est déjà préparée."),
             ),
