@@ -6,6 +6,7 @@ a server error, and a refused submission leaves every table as it was (row count
 after)."""
 
 import pytest
+from django import forms
 from django.db import transaction
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
@@ -66,7 +67,9 @@ def posted(form_class, choices: dict[str, list[str]] | None = None):
     field, sometimes one of its real choices."""
     fields = {}
     for name, field in form_class.base_fields.items():
-        options = [str(k) for k, _label in getattr(field, "choices", []) if k not in ("", None)]
+        options = []
+        if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+            options = [str(k) for k, _label in field.choices if k not in ("", None)]
         options += (choices or {}).get(name, [])
         fields[name] = (st.sampled_from(options) | value) if options else value
     return st.fixed_dictionaries(fields)
