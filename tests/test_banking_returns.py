@@ -512,3 +512,27 @@ def test_a_returned_payment_is_offered_to_prepare_again(client, world, sent):
     assert form.initial["beneficiary_iban"] == payment.beneficiary_iban
     # a payment that was not returned, or another case's, fills nothing
     assert not client.get(url, {"a-nouveau": "x"}).context["payment_form"].initial
+
+
+def test_a_coda_globalised_debit_posts_each_payment_of_the_batch(world):
+    """CODA: the batch booked as one debit (type 1) with its detail records (type 5), each
+    carrying its transfer's end-to-end id: each detail brings back its own payment."""
+    open_account(world.case, balance="2000.00", by=world.mediator)
+    allowance = prepare(world, living_allowance())
+    other = prepare(world, living_allowance("85.40", beneficiary_name="DUBOIS Marie (2)"))
+    batch = approve(world)
+    allowance.refresh_from_db()
+    other.refresh_from_db()
+    total = CodaMovement(
+        amount=D("-735.40"),
+        value_date=date(2026, 3, 5),
+        communication="COLLECTIEVE OVERSCHRIJVING",
+        transaction_code="10107000",  # 01-07 collective transfer
+        details=[payment_movement(allowance), payment_movement(other)],
+    )
+    content = statement_bytes([total], old="2000.00")
+    assert run(world, content) == {"movements": 2, "posted": 2, "duplicates": 0, "unmatched": 0}
+    assert {m.match_method for m in Movement.objects.all()} == {MatchMethod.PAYMENT}
+    batch.refresh_from_db()
+    assert batch.status == "executed"
+    assert run(world, content)["duplicates"] == 2
