@@ -170,6 +170,29 @@ class MatchMethod(models.TextChoices):
     RETURN = "return", _("Virement SEPA retourné par la banque")
 
 
+# ISO 20022 reasons a bank gives for a returned transfer (ExternalReturnReason1Code), the most
+# frequent ones, said to the mediator in words; any other code is shown as given.
+RETURN_REASONS = {
+    "AC01": _("numéro de compte incorrect"),
+    "AC04": _("compte clôturé"),
+    "AC06": _("compte bloqué"),
+    "AC13": _("type de compte invalide"),
+    "AG01": _("opération interdite sur ce compte"),
+    "AG02": _("code d'opération invalide"),
+    "AM05": _("paiement en double"),
+    "BE04": _("adresse du bénéficiaire manquante"),
+    "FOCR": _("à la suite d'une demande d'annulation"),
+    "MD07": _("bénéficiaire décédé"),
+    "MS02": _("raison non précisée par le bénéficiaire"),
+    "MS03": _("raison non précisée par la banque"),
+    "RC01": _("BIC incorrect"),
+    "RR01": _("compte ou identifiant du donneur d'ordre manquant"),
+    "RR02": _("nom ou adresse du donneur d'ordre manquant"),
+    "RR03": _("nom ou adresse du bénéficiaire manquant"),
+    "RR04": _("raison réglementaire"),
+}
+
+
 class Movement(models.Model):
     """A movement of a bank statement, known once per organisation by its identity."""
 
@@ -301,6 +324,15 @@ class Movement(models.Model):
     @property
     def absolute_amount(self) -> Decimal:
         return abs(self.amount)
+
+    @property
+    def return_reason_display(self) -> str:
+        """The bank's return reason, in words when it is a known ISO code: "AC04 (compte
+        clôturé)"."""
+        if not self.return_reason:
+            return ""
+        label = RETURN_REASONS.get(self.return_reason.upper())
+        return f"{self.return_reason} ({label})" if label else self.return_reason
 
 
 # Categories a saved rule (or the queue) may give a movement without further data: a dividend

@@ -395,6 +395,9 @@ def test_the_payments_page_shows_the_return(client, world, sent):
     page = client.get(reverse("banking:case_payments", args=[world.case.pk]))
     assert page.status_code == 200
     assert "Retourné par la banque" in page.content.decode()
+    movement = Movement.objects.get(returned=True)
+    detail = client.get(reverse("banking:movement_detail", args=[movement.pk])).content.decode()
+    assert "AC04 (compte clôturé)" in detail and "Virement SEPA retourné par la banque" in detail
 
 
 # A whole batch debited as one: named by the bank ---------------------------------------------

@@ -11,7 +11,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.models import Organisation, User
 from cases.models import Case
@@ -421,37 +420,6 @@ def _original_of(movement: Movement) -> Movement | None:
     return candidates.select_related("entry", "case").order_by("-value_date", "-id").first()
 
 
-# ISO 20022 reasons a bank gives for a returned transfer (ExternalReturnReason1Code), the most
-# frequent ones, said to the mediator in words; any other code is shown as given.
-RETURN_REASONS = {
-    "AC01": gettext_lazy("numéro de compte incorrect"),
-    "AC04": gettext_lazy("compte clôturé"),
-    "AC06": gettext_lazy("compte bloqué"),
-    "AC13": gettext_lazy("type de compte invalide"),
-    "AG01": gettext_lazy("opération interdite sur ce compte"),
-    "AG02": gettext_lazy("code d'opération invalide"),
-    "AM05": gettext_lazy("paiement en double"),
-    "BE04": gettext_lazy("adresse du bénéficiaire manquante"),
-    "FOCR": gettext_lazy("à la suite d'une demande d'annulation"),
-    "MD07": gettext_lazy("bénéficiaire décédé"),
-    "MS02": gettext_lazy("raison non précisée par le bénéficiaire"),
-    "MS03": gettext_lazy("raison non précisée par la banque"),
-    "RC01": gettext_lazy("BIC incorrect"),
-    "RR01": gettext_lazy("compte ou identifiant du donneur d'ordre manquant"),
-    "RR02": gettext_lazy("nom ou adresse du donneur d'ordre manquant"),
-    "RR03": gettext_lazy("nom ou adresse du bénéficiaire manquant"),
-    "RR04": gettext_lazy("raison réglementaire"),
-}
-
-
-def return_reason_text(code: str) -> str:
-    """The bank's return reason, in words when it is a known ISO code: "AC04 (compte clôturé)"."""
-    if not code:
-        return ""
-    label = RETURN_REASONS.get(code.upper())
-    return f"{code} ({label})" if label else code
-
-
 def _returned_payment_of(movement: Movement) -> Payment | None:
     """The SEPA payment a bank brings back (a credit marked as a return): a posted payment of
     the same amount, from this account, executed on or before the return and not returned yet;
@@ -484,7 +452,7 @@ def _post_return(movement: Movement, payment: Payment, *, by: User | None, today
     """A transfer we sent, returned by the bank: its entry is reversed (the money comes back to
     the account, never as income), and the payment is marked returned, to prepare again."""
     payment = Payment.objects.select_for_update().select_related("case").get(pk=payment.pk)
-    reason = return_reason_text(movement.return_reason)
+    reason = movement.return_reason_display
     note = _("Virement SEPA %(e2e)s retourné par la banque, extrait n° %(n)s") % {
         "e2e": payment.end_to_end_id or "—",
         "n": movement.statement_number or "—",
