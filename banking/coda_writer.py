@@ -26,6 +26,10 @@ class CodaMovement:
     bank_reference: str = ""
     booking_date: date | None = None
     transaction_code: str = "00150000"  # type, family, transaction, category
+    # Record 2.2's R-transaction: "1" reject, "2" return, "3" refund, "4" reversal,
+    # "5" cancellation (blank: none), and its ISO reason code (AC04…).
+    r_transaction: str = " "
+    return_reason: str = ""
     # A globalised movement (type 1, "totalised by the customer", e.g. a SEPA batch booked as
     # one debit): its detail records (type 5), same sequence number, detail numbers 1, 2…
     details: list["CodaMovement"] = field(default_factory=list)
@@ -169,8 +173,8 @@ def _movement_lines(
             _field(movement.end_to_end_id, 35),
             _field(movement.counterparty_bic, 11),
             " " * 3,
-            " ",
-            " " * 4,
+            _field(movement.r_transaction, 1),
+            _field(movement.return_reason, 4),
             " " * 4,
             " " * 4,
             "1",

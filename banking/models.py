@@ -167,6 +167,30 @@ class MatchMethod(models.TextChoices):
     MANUAL = "manual", _("Imputation manuelle")
     REVERSAL = "reversal", _("Contre-passation d'un mouvement comptabilisé")
     BATCH = "batch", _("Lot SEPA débité en une fois")
+    RETURN = "return", _("Virement SEPA retourné par la banque")
+
+
+# ISO 20022 reasons a bank gives for a returned transfer (ExternalReturnReason1Code), the most
+# frequent ones, said to the mediator in words; any other code is shown as given.
+RETURN_REASONS = {
+    "AC01": _("numéro de compte incorrect"),
+    "AC04": _("compte clôturé"),
+    "AC06": _("compte bloqué"),
+    "AC13": _("type de compte invalide"),
+    "AG01": _("opération interdite sur ce compte"),
+    "AG02": _("code d'opération invalide"),
+    "AM05": _("paiement en double"),
+    "BE04": _("adresse du bénéficiaire manquante"),
+    "FOCR": _("à la suite d'une demande d'annulation"),
+    "MD07": _("bénéficiaire décédé"),
+    "MS02": _("raison non précisée par le bénéficiaire"),
+    "MS03": _("raison non précisée par la banque"),
+    "RC01": _("BIC incorrect"),
+    "RR01": _("compte ou identifiant du donneur d'ordre manquant"),
+    "RR02": _("nom ou adresse du donneur d'ordre manquant"),
+    "RR03": _("nom ou adresse du bénéficiaire manquant"),
+    "RR04": _("raison réglementaire"),
+}
 
 
 class Movement(models.Model):
@@ -206,6 +230,22 @@ class Movement(models.Model):
         default=False,
         help_text=_("La banque annule un mouvement antérieur (retour d'un virement)."),
     )
+    returned = models.BooleanField(
+        _("virement retourné"),
+        default=False,
+        help_text=_("La banque rend un virement SEPA envoyé depuis ce compte (rejet, retour)."),
+    )
+    return_reason = models.CharField(_("motif du retour"), max_length=4, blank=True)
+    returned_payment = models.ForeignKey(
+        "Payment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="returns",
+        verbose_name=_("paiement retourné"),
+    )
+    batch_reference = models.CharField(_("référence du lot (banque)"), max_length=35, blank=True)
+    batch_count = models.PositiveIntegerField(_("virements du lot (banque)"), null=True, blank=True)
     batch = models.ForeignKey(
         "PaymentBatch",
         on_delete=models.PROTECT,
@@ -284,6 +324,15 @@ class Movement(models.Model):
     @property
     def absolute_amount(self) -> Decimal:
         return abs(self.amount)
+
+    @property
+    def return_reason_display(self) -> str:
+        """The bank's return reason, in words when it is a known ISO code: "AC04 (compte
+        clôturé)"."""
+        if not self.return_reason:
+            return ""
+        label = RETURN_REASONS.get(self.return_reason.upper())
+        return f"{self.return_reason} ({label})" if label else self.return_reason
 
 
 # Categories a saved rule (or the queue) may give a movement without further data: a dividend
@@ -428,6 +477,9 @@ class PaymentStatus(models.TextChoices):
     APPROVED = "approved", _("Approuvé")
     POSTED = "posted", _("Comptabilisé")
     CANCELLED = "cancelled", _("Annulé")
+    # The bank brought the transfer back (an R-transaction): its entry is reversed in the
+    # journal and the payment may be prepared again.
+    RETURNED = "returned", _("Retourné par la banque")
 
 
 class Payment(models.Model):
@@ -533,12 +585,13 @@ class Payment(models.Model):
                 | (Q(category="living_allowance") & Q(due_on__isnull=False)),
             ),
             # One live payment per installment of the allowance's schedule: preparing the same
-            # due date twice is refused by the database; a cancelled one may be prepared again.
+            # due date twice is refused by the database; a cancelled one, or one the bank
+            # returned, may be prepared again.
             models.UniqueConstraint(
                 fields=["case", "due_on"],
                 condition=Q(category="living_allowance")
                 & Q(allowance_decision__isnull=False)
-                & ~Q(status="cancelled"),
+                & ~Q(status__in=["cancelled", "returned"]),
                 name="uniq_payment_allowance_installment",
                 violation_error_message=_("Cette échéance du pécule est déjà préparée."),
             ),

@@ -65,7 +65,15 @@ class ParsedMovement:
     structured_communication: str = ""  # the 12 digits of a valid structured communication
     end_to_end_id: str = ""
     source: str = ""  # where it is in the file ("ligne 5", "<Ntry> ligne 40")
-    reversal: bool = False  # the bank reverses an earlier movement (CAMT <RvslInd>)
+    reversal: bool = False  # the bank reverses an earlier movement (CAMT <RvslInd>, CODA 49/99)
+    # A SEPA transfer we sent that the bank brings back (an R-transaction: CAMT <RtrInf>, CODA
+    # record 2.2 type 1/2 or transaction 54): a reversal of that payment, with the ISO reason.
+    returned: bool = False
+    return_reason: str = ""
+    # A whole pain.001 batch debited as one amount (CAMT <Btch>): its payment information id
+    # (or message id) and its number of transfers, when the bank gives them.
+    batch_reference: str = ""
+    batch_count: int | None = None
     # A detail of a globalised movement: the identity of its total, under which an earlier
     # version of the import knew it (re-importing that file posts nothing twice).
     total_identity: str = ""
@@ -291,6 +299,8 @@ class _CodaStatement:
     credit: Decimal = Decimal("0")
     closed: bool = False
     warnings: list[str] = field(default_factory=list)
+    # Record 2.2's R-transaction (type, ISO reason) of the movement at the 2.1 record's line
+    r_transactions: dict[int, tuple[str, str]] = field(default_factory=dict)
 
 
 def _check_coda_records(lines: list[tuple[int, str]]) -> list[_CodaStatement]:
@@ -415,6 +425,11 @@ def _check_coda_records(lines: list[tuple[int, str]]) -> list[_CodaStatement]:
                         record,
                         _("ne suit pas le mouvement n° %(seq)s auquel il se rapporte.")
                         % {"seq": seq},
+                    )
+                if record == "22" and line[112] in R_TRANSACTION_TYPES:
+                    current.r_transactions[current.movement_lines[-1][0]] = (
+                        line[112],
+                        line[113:117].strip(),
                     )
             current.records += 1
         elif kind == "3":
@@ -581,6 +596,34 @@ def parse_coda(content: bytes) -> ParsedFile:
     return ParsedFile(format=CODA, statements=statements, warnings=warnings)
 
 
+# Reversals and returns in CODA (Febelfin "Coded statement of account", version 2.3+):
+# - record 2.2, position 113, the type of R-transaction: 1 reject, 2 return, 3 refund,
+#   4 reversal, 5 cancellation; positions 114-117 its ISO reason code (AC04, MS03…);
+# - record 2.1, positions 55-58, the family and transaction: transactions 49 (debit side) and 99
+#   (credit side) are "cancellation or correction" (the bank's extourne) in every family;
+#   transaction 54 of the credit-transfer families 01 (SEPA) and 02 (instant SEPA) is the
+#   "unexecutable transfer order" the bank brings back.
+# A return (reject or return, or transaction 54) of a credit is a transfer we sent coming back;
+# the others reverse an earlier movement. Nothing else is guessed from the sign: banks use the
+# same codes on both sides (the totals of the tests' writer carry 01-50 either way).
+R_TRANSACTION_TYPES = ("1", "2", "3", "4", "5")
+RETURN_TYPES = ("1", "2")
+CANCELLATION_TRANSACTIONS = ("49", "99")
+RETURN_FAMILIES = ("01", "02")
+
+
+def _coda_reversal(line: str, r_transaction: tuple[str, str] | None) -> tuple[bool, bool, str]:
+    """(reversal, returned, ISO reason) of a movement record 2.1 and its record 2.2."""
+    kind, reason = r_transaction or ("", "")
+    family, transaction = line[54:56], line[56:58]
+    credit = line[31] == "0"
+    returned = credit and (
+        kind in RETURN_TYPES or (family in RETURN_FAMILIES and transaction == "54")
+    )
+    reversal = returned or bool(kind) or transaction in CANCELLATION_TRANSACTIONS
+    return reversal, returned, reason if reversal else ""
+
+
 # A globalised movement's type (record 2.1, position 54) and that of its detail records: 1
 # "totalised by the customer" (a SEPA batch booked as one debit, a collective credit) → 5;
 # 2 "totalised by the bank" → 6.
@@ -619,6 +662,7 @@ def _coda_movement(info: _CodaStatement, record, number: int, line: str) -> Pars
         else:  # another structured format (or an invalid check): keep its text as given
             communication = " ".join(line[65:115].split())
     seq, detail = line[2:6], line[6:10]
+    reversal, returned, reason = _coda_reversal(line, info.r_transactions.get(number))
     identity = "|".join(
         [
             "CODA",
@@ -647,6 +691,9 @@ def _coda_movement(info: _CodaStatement, record, number: int, line: str) -> Pars
         structured_communication=structured,
         end_to_end_id=(record.payment_reference or "").strip(),
         source=_("ligne %(line)s") % {"line": number},
+        reversal=reversal,
+        returned=returned,
+        return_reason=reason,
     )
 
 
@@ -891,8 +938,11 @@ def _camt_movements(statement, entry, index, details, flat, total, value_date, b
             _("la somme des détails (%(s)s) diffère du montant de l'écriture (%(t)s).")
             % {"s": sum(amounts), "t": total},
         )
+    batch_reference, batch_count = _camt_batch(entry) if len(parts) == 1 else ("", None)
+    entry_reversal = _text(entry, "RvslInd").lower() in ("true", "1")
     for position, (tx, data, amount) in enumerate(zip(parts, flat, amounts, strict=True), 1):
         credit = amount > 0
+        returned, reason = _camt_return(entry, tx, amount)
         name = data.get("DebtorName") if credit else data.get("CreditorName")
         account = data.get("DebtorIBAN") if credit else data.get("CreditorIBAN")
         remittance = (data.get("RemittanceInformationFull") or "").strip()
@@ -930,10 +980,47 @@ def _camt_movements(statement, entry, index, details, flat, total, value_date, b
                 else "",
                 source=_("<Ntry> ligne %(line)s")
                 % {"line": (tx if tx is not None else entry).sourceline},
-                reversal=_text(entry, "RvslInd").lower() in ("true", "1"),
+                reversal=entry_reversal or returned,
+                returned=returned,
+                return_reason=reason,
+                batch_reference=batch_reference,
+                batch_count=batch_count,
             )
         )
     return movements
+
+
+# A transfer we sent, brought back by the bank (ISO 20022 camt.053): the transaction's return
+# information <RtrInf> (its reason <Rsn><Cd>, e.g. AC04 closed account), or the bank transaction
+# code's sub-family "reversal due to payment return" (RRTN) or "… due to a payment cancellation
+# request" (RPCR), on a credit.
+RETURN_SUBFAMILIES = ("RRTN", "RPCR")
+
+
+def _camt_return(entry, tx, amount: Decimal) -> tuple[bool, str]:
+    """(returned, ISO reason) of a credit entry or of one of its transactions."""
+    if amount <= 0:
+        return False, ""
+    where = [tx, entry] if tx is not None else [entry]
+    info = _child(tx, "RtrInf") if tx is not None else None
+    subfamilies = {_text(node, "BkTxCd", "Domn", "Fmly", "SubFmlyCd").upper() for node in where}
+    if info is None and not subfamilies & set(RETURN_SUBFAMILIES):
+        return False, ""
+    reason = ""
+    if info is not None:
+        reason = _text(info, "Rsn", "Cd") or _text(info, "Rsn", "Prtry")
+    return True, reason[:4].upper()
+
+
+def _camt_batch(entry) -> tuple[str, int | None]:
+    """The pain.001 batch an entry books as one amount (<NtryDtls><Btch>): its payment
+    information id, else its message id, and its number of transactions."""
+    batch = _child(entry, "NtryDtls", "Btch")
+    if batch is None:
+        return "", None
+    reference = _text(batch, "PmtInfId") or _text(batch, "MsgId")
+    count = _text(batch, "NbOfTxs")
+    return reference[:35], int(count) if count.isdigit() and len(count) <= 9 else None
 
 
 def _has_strd(tx) -> bool:

@@ -221,6 +221,29 @@ def payment_get_for_case(case: Case, pk: int) -> Payment:
     return found
 
 
+def payment_again_initial(case: Case, pk: str | None) -> dict | None:
+    """The payment form filled from a payment the bank returned (``?a-nouveau=<pk>`` on the
+    payments page), to prepare it again — the mediator corrects what made it come back (an
+    account closed, a wrong IBAN) before saving. ``None`` for anything else."""
+    if not pk or not str(pk).isdigit():
+        return None
+    payment = Payment.objects.filter(case=case, pk=int(pk), status=PaymentStatus.RETURNED).first()
+    if payment is None:
+        return None
+    return {
+        "category": payment.category,
+        "amount": payment.amount,
+        "creditor": payment.creditor_id,
+        "beneficiary_name": payment.beneficiary_name,
+        "beneficiary_iban": payment.beneficiary_iban,
+        "beneficiary_bic": payment.beneficiary_bic,
+        "structured_communication": payment.structured_communication,
+        "communication": payment.communication,
+        "standing_order": payment.standing_order,
+        "authorisation": payment.authorisation,
+    }
+
+
 def open_batch_count(case: Case) -> int:
     return PaymentBatch.objects.filter(case=case, status=BatchStatus.APPROVED).count()
 
@@ -240,6 +263,7 @@ INSTALLMENT_STATUS_LABELS = {
     PaymentStatus.APPROVED: _("Approuvé"),
     PaymentStatus.POSTED: _("Comptabilisé"),
     PaymentStatus.CANCELLED: _("Annulé"),
+    PaymentStatus.RETURNED: _("Retourné par la banque"),
 }
 
 
@@ -257,6 +281,7 @@ class PlannedInstallment:
     version_number: int
     payment: Payment | None = None
     cancelled: bool = False
+    returned: bool = False  # the cancelled one is a transfer the bank returned
 
     @property
     def to_prepare(self) -> bool:
@@ -266,7 +291,9 @@ class PlannedInstallment:
     def status(self) -> str:
         if self.payment is not None:
             return self.payment.status
-        return PaymentStatus.CANCELLED if self.cancelled else TO_PREPARE
+        if self.cancelled:
+            return PaymentStatus.RETURNED if self.returned else PaymentStatus.CANCELLED
+        return TO_PREPARE
 
     @property
     def status_label(self) -> str:
@@ -306,9 +333,12 @@ def planned_allowance_payments(case: Case, year: int, month: int) -> list[Planne
     ).order_by("id")
     live: dict[date, Payment] = {}
     cancelled: set[date] = set()
+    returned: set[date] = set()
     for payment in payments:
-        if payment.status == PaymentStatus.CANCELLED:
-            cancelled.add(payment.due_on)
+        if payment.status in (PaymentStatus.CANCELLED, PaymentStatus.RETURNED):
+            cancelled.add(payment.due_on)  # to prepare again
+            if payment.status == PaymentStatus.RETURNED:
+                returned.add(payment.due_on)
         else:
             live[payment.due_on] = payment
     return [
@@ -320,6 +350,7 @@ def planned_allowance_payments(case: Case, year: int, month: int) -> list[Planne
             version_number=due.schedule.version_number,
             payment=live.get(due.due_on),
             cancelled=due.due_on in cancelled and due.due_on not in live,
+            returned=due.due_on in returned and due.due_on not in live,
         )
         for due in installments
     ]
@@ -407,7 +438,7 @@ def allowance_beneficiary(case: Case) -> AllowanceBeneficiary | None:
     has no field for the applicant's own account."""
     previous = (
         Payment.objects.filter(case=case, category=PaymentCategory.LIVING_ALLOWANCE)
-        .exclude(status=PaymentStatus.CANCELLED)
+        .exclude(status__in=[PaymentStatus.CANCELLED, PaymentStatus.RETURNED])
         .order_by("-created_at", "-id")
         .first()
     )

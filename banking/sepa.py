@@ -227,3 +227,20 @@ def validate_pain001(content: bytes) -> None:
             _("Le fichier SEPA pain.001 n'est pas conforme au schéma XSD : %(reason)s")
             % {"reason": exc.reason or exc.message}
         ) from exc
+
+
+def batch_references(pain_xml: str) -> set[str]:
+    """The identifiers a bank may give back for a pain.001 file it debited as one amount: the
+    message id (``GrpHdr/MsgId``) and each payment information id (``PmtInf/PmtInfId``)."""
+    if not pain_xml:
+        return set()
+    try:  # our own file, written by write_pain001
+        root = ET.fromstring(pain_xml.encode("utf-8"))
+    except ET.ParseError:
+        return set()
+    found = set()
+    for node in root.iter():
+        tag = node.tag.rsplit("}", 1)[-1] if isinstance(node.tag, str) else ""
+        if tag in ("MsgId", "PmtInfId") and (node.text or "").strip():
+            found.add(node.text.strip())
+    return found

@@ -249,7 +249,15 @@ def _payments_context(request, case, payment_form=None, approve_form=None, comm_
             "communication": case.bank_communication
             if hasattr(case, "bank_communication")
             else None,
-            "payment_form": payment_form or (PaymentForm(case=case) if can_edit else None),
+            "payment_form": payment_form
+            or (
+                PaymentForm(
+                    case=case,
+                    initial=selectors.payment_again_initial(case, request.GET.get("a-nouveau")),
+                )
+                if can_edit
+                else None
+            ),
             "approve_form": approve_form or (BatchApproveForm(case=case) if can_edit else None),
             "comm_form": comm_form or (CaseCommunicationForm() if can_edit else None),
         }

@@ -33,6 +33,7 @@ from ..models import (
     PaymentBatch,
     PaymentStatus,
 )
+from ..sepa import batch_references
 
 
 @dataclass
@@ -212,7 +213,9 @@ class FileMatcher:
 def _batch_for(movement: Movement, case: Case | None) -> PaymentBatch | None:
     """The SEPA batch a bank debited as one amount (batch booking): a debit of the batch's
     own account, equal to the total of the batch's transfers in its pain.001 file, whose
-    payments no statement has brought back yet — when exactly one batch fits."""
+    payments no statement has brought back yet — when exactly one batch fits, or when one of
+    those is named by the bank (CAMT ``<Btch>``: the file's ``PmtInfId`` or ``MsgId``; its
+    ``NbOfTxs``, when given, must be the batch's number of transfers)."""
     if movement.amount >= 0:
         return None
     batches = PaymentBatch.objects.filter(
@@ -232,9 +235,15 @@ def _batch_for(movement: Movement, case: Case | None) -> PaymentBatch | None:
         amounts = list(in_file.values_list("amount", flat=True))
         if len(amounts) < 2 or sum(amounts) != -movement.amount:
             continue
+        if movement.batch_count is not None and movement.batch_count != len(amounts):
+            continue
         if in_file.filter(movement__isnull=False).exists():
             continue
         fitting.append(batch)
+    if movement.batch_reference:
+        named = [b for b in fitting if movement.batch_reference in batch_references(b.pain_xml)]
+        if len(named) == 1:
+            return named[0]
     if movement.end_to_end_id or movement.communication:
         named = [
             b
@@ -411,9 +420,83 @@ def _original_of(movement: Movement) -> Movement | None:
     return candidates.select_related("entry", "case").order_by("-value_date", "-id").first()
 
 
+def _returned_payment_of(movement: Movement) -> Payment | None:
+    """The SEPA payment a bank brings back (a credit marked as a return): a posted payment of
+    the same amount, from this account, executed on or before the return and not returned yet;
+    the one with the return's end-to-end id, else the latest one to the return's counterparty."""
+    if movement.amount <= 0:
+        return None
+    candidates = (
+        Payment.objects.filter(
+            case__organisation_id=movement.organisation_id,
+            status=PaymentStatus.POSTED,
+            amount=movement.amount,
+            batch__debtor_iban=movement.account_iban,
+            batch__execution_date__lte=movement.value_date,
+            entry__isnull=False,
+            entry__reversed_by__isnull=True,
+        )
+        .select_related("case", "entry")
+        .order_by("-batch__execution_date", "-id")
+    )
+    if movement.end_to_end_id:
+        found = candidates.filter(end_to_end_id=movement.end_to_end_id).first()
+        if found is not None:
+            return found
+    if movement.counterparty_iban:
+        return candidates.filter(beneficiary_iban=movement.counterparty_iban).first()
+    return None
+
+
+def _post_return(movement: Movement, payment: Payment, *, by: User | None, today: date) -> str:
+    """A transfer we sent, returned by the bank: its entry is reversed (the money comes back to
+    the account, never as income), and the payment is marked returned, to prepare again."""
+    payment = Payment.objects.select_for_update().select_related("case").get(pk=payment.pk)
+    reason = movement.return_reason_display
+    note = _("Virement SEPA %(e2e)s retourné par la banque, extrait n° %(n)s") % {
+        "e2e": payment.end_to_end_id or "—",
+        "n": movement.statement_number or "—",
+    }
+    if reason:
+        note = f"{note} : {reason}"
+    try:
+        entry = entry_reverse(
+            entry=payment.entry,
+            by=by,
+            today=today,
+            value_date=movement.value_date,
+            bank_reference=movement.identity,
+            note=note[:255],
+        )
+    except ValidationError as exc:
+        movement.suggested_case = payment.case
+        movement.returned_payment = payment
+        movement.note = _refused(exc)[:500]
+        movement.save(update_fields=["suggested_case", "returned_payment", "note"])
+        return "unmatched"
+    payment.status = PaymentStatus.RETURNED
+    payment.save(update_fields=["status"])
+    movement.status = MovementStatus.POSTED
+    movement.case = payment.case
+    movement.entry = entry
+    movement.match_method = MatchMethod.RETURN
+    movement.returned_payment = payment
+    movement.note = note[:500]
+    movement.save(
+        update_fields=["status", "case", "entry", "match_method", "returned_payment", "note"]
+    )
+    return "posted"
+
+
 def _post_reversal(movement: Movement, *, by: User | None, today: date) -> str:
-    """A reversal by the bank (CAMT ``RvslInd``): the entry of the movement it cancels is
-    reversed in the journal (``entry_reverse``, linked to it), never posted as new money."""
+    """A reversal by the bank (CAMT ``RvslInd``, CODA transactions 49/99 or an R-transaction):
+    the entry of the movement it cancels is reversed in the journal (``entry_reverse``, linked
+    to it), never posted as new money. A returned transfer reverses the payment it brings back
+    (``_post_return``)."""
+    if movement.returned:
+        payment = _returned_payment_of(movement)
+        if payment is not None:
+            return _post_return(movement, payment, by=by, today=today)
     original = _original_of(movement)
     if original is None:
         movement.note = _(
@@ -446,7 +529,14 @@ def _post_reversal(movement: Movement, *, by: User | None, today: date) -> str:
     movement.case = original.case
     movement.entry = entry
     movement.match_method = MatchMethod.REVERSAL
-    movement.save(update_fields=["status", "case", "entry", "match_method"])
+    fields = ["status", "case", "entry", "match_method"]
+    payment = Payment.objects.filter(movement=original, status=PaymentStatus.POSTED).first()
+    if movement.returned and payment is not None:  # the payment's own movement, reversed
+        payment.status = PaymentStatus.RETURNED
+        payment.save(update_fields=["status"])
+        movement.returned_payment = payment
+        fields.append("returned_payment")
+    movement.save(update_fields=fields)
     return "posted"
 
 
@@ -530,6 +620,8 @@ class ImportPoster:
         if movement.reversal:
             self.flush()
             self.counts[match_and_post(movement, by=self.by, today=self.today)] += 1
+            if movement.returned_payment is not None:  # no longer open for a later debit
+                self.files.payment_linked(movement.returned_payment)
             return
         match = _find_match(movement, self.files)
         if match.batch is not None or match.payment is not None:

@@ -272,6 +272,10 @@ def _movement_build(
         structured_communication=parsed.structured_communication,
         end_to_end_id=parsed.end_to_end_id[:35],
         reversal=parsed.reversal,
+        returned=parsed.returned,
+        return_reason=parsed.return_reason[:4],
+        batch_reference=parsed.batch_reference[:35],
+        batch_count=parsed.batch_count,
     )
 
 
