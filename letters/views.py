@@ -23,6 +23,9 @@ from .models import LetterKind
 from .placeholders import FIELDS, GROUPS, legacy_marks
 
 WRITE_ROLES = (Role.MEDIATOR, Role.ADMINISTRATOR)
+# The template is a hidden field of the compose form: its refusal (a template to review) shows
+# above the form.
+TEMPLATE_ON_TOP = {"template": "__all__"}
 
 
 @role_required(*CASE_ROLES)
@@ -129,7 +132,9 @@ def letter_compose(request, pk: int):
             sent_on=data.get("sent_on"),
         )
         if errors:
-            apply_errors(ValidationError(errors), form, skip_fields_in_error=True)
+            apply_errors(
+                ValidationError(errors), form, rename=TEMPLATE_ON_TOP, skip_fields_in_error=True
+            )
     elif request.method == "POST":
         data = form.cleaned_data
         action = request.POST.get("action", "preview")
@@ -168,7 +173,7 @@ def letter_compose(request, pk: int):
                     "already_declared": _already_declared(data["template"], addressees, options),
                 }
         except ValidationError as exc:
-            apply_errors(exc, form)
+            apply_errors(exc, form, rename=TEMPLATE_ON_TOP)
         else:
             if action == "send":
                 count = letter.addressees.count()

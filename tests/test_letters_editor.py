@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from claims.models import Claim, Creditor
 from ledger.services import account_open
+from letters import pdf as letters_pdf
 from letters.defaults import DEFAULT_TEMPLATES
 from letters.legacy import convert
 from letters.models import Letter, LetterTemplate
@@ -189,8 +190,6 @@ def test_the_data_migration_converts_or_flags_the_templates(world):
 def test_a_template_to_review_is_not_sent_until_the_administrator_saves_it(
     world, creditor, monkeypatch
 ):
-    from letters import pdf as letters_pdf
-
     monkeypatch.setattr(letters_pdf, "render_letter_pdf", lambda letter: b"%PDF-1.4\n")
     template = LetterTemplate.objects.get(organisation=world.org, kind="other")
     LetterTemplate.objects.filter(pk=template.pk).update(
@@ -390,3 +389,29 @@ def test_the_pdf_has_a_title_without_code_and_the_ledgers_iban(world, creditor, 
     assert "Règlement collectif de dettes de Marie DUBOIS – R.G. 22/1234/B" in title
     assert "[" not in title and "{" not in title and "<<" not in title
     assert letter.title.startswith("Règlement collectif de dettes de Marie DUBOIS")
+
+
+def test_the_compose_page_shows_why_a_template_to_review_is_refused(client, world, creditor):
+    template = LetterTemplate.objects.get(organisation=world.org, kind="other")
+    LetterTemplate.objects.filter(pk=template.pk).update(
+        body="{{ requerant|upper }}", needs_review=True, review_note="Modèle à revoir : filtre."
+    )
+    client.force_login(world.mediator)
+    url = reverse("letters:compose", args=[world.case.pk])
+    page = client.get(url + f"?modele={template.pk}").content.decode()
+    assert "il ne peut pas encore être utilisé pour un envoi" in page
+    response = client.post(
+        url,
+        {
+            "action": "send",
+            "template": template.pk,
+            "addressees": [f"c{creditor.pk}"],
+            "subject": "Objet",
+            "body": "{{ requerant|upper }}",
+            "sent_on": "20/07/2022",
+        },
+    )
+    assert response.status_code == 200
+    assert any("est à revoir" in e for e in response.context["form"].non_field_errors())
+    assert "Modèle à revoir : filtre." in response.content.decode()
+    assert not Letter.objects.exists()
