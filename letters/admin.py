@@ -7,8 +7,8 @@ from .models import Letter, LetterAddressee, LetterTemplate
 class LetterTemplateAdmin(admin.ModelAdmin):
     """Read-only here: templates are edited by the organisation's administrator in the app."""
 
-    list_display = ("name", "kind", "organisation", "updated_at")
-    list_filter = ("kind",)
+    list_display = ("name", "kind", "organisation", "needs_review", "updated_at")
+    list_filter = ("kind", "needs_review")
 
     def has_add_permission(self, request):
         return False

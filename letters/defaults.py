@@ -2,20 +2,21 @@
 
 They are documents, not interface strings: the wording follows the Code judiciaire (art. 1675/7,
 1675/9 §§ 2 and 3, 1675/10 § 4) and is kept in French whatever the user's language; an
-administrator adapts them in the app (``letters.views.template_edit``). Every placeholder used
-here is in ``letters.placeholders.PLACEHOLDERS`` (checked by the tests).
+administrator adapts them in the app (``letters.views.template_edit``). They are written in the
+text with fields of ``letters.placeholders`` (``[requerant]``, optional passages ``<< … >>``; no
+template code, issue 16): every field used is in ``letters.placeholders.FIELDS`` (checked by the
+tests), and each text is what ``letters.legacy.convert`` makes of its former wording, so that an
+organisation's unedited template converts to exactly the new default (migration 0007).
 """
 
 from .models import REGISTERED_BY_DEFAULT, LetterKind
 
 _CASE = (
-    "règlement collectif de dettes de {{ requerant }} (ordonnance d'admissibilité du "
-    "{{ date_admissibilite }}, {{ tribunal }}, division {{ division }}"
-    "{% if role %}, R.G. {{ role }}{% endif %})"
+    "règlement collectif de dettes de [requerant] (ordonnance d'admissibilité du "
+    "[date_admissibilite], [tribunal], division [division]"
+    "<<, R.G. [role]>>)"
 )
-_SUBJECT = (
-    "Règlement collectif de dettes de {{ requerant }}{% if role %} – R.G. {{ role }}{% endif %}"
-)
+_SUBJECT = "Règlement collectif de dettes de [requerant]<< – R.G. [role]>>"
 _CLOSING = "Je vous prie d'agréer, Madame, Monsieur, l'expression de mes salutations distinguées."
 _DECLARATION_CONTENT = """\
 – la nature et la cause de la créance, avec les pièces qui la justifient (contrat, jugement, \
@@ -35,14 +36,14 @@ DEFAULT_TEMPLATES: list[dict] = [
         "body": f"""\
 Madame, Monsieur,
 
-Par ordonnance du {{{{ date_admissibilite }}}}, le {{{{ tribunal }}}}, division \
-{{{{ division }}}}, a déclaré admissible la demande en règlement collectif de dettes introduite \
-par {{{{ requerant }}}}{{% if role %}} (R.G. {{{{ role }}}}){{% endif %}} et a désigné \
-{{{{ mediateur }}}} en qualité de médiateur de dettes.
+Par ordonnance du [date_admissibilite], le [tribunal], division \
+[division], a déclaré admissible la demande en règlement collectif de dettes introduite \
+par [requerant]<< (R.G. [role])>> et a désigné \
+[mediateur] en qualité de médiateur de dettes.
 
 Conformément à l'article 1675/7 du Code judiciaire, cette décision fait naître une situation de \
 concours entre les créanciers ; elle suspend le cours des intérêts et rend indisponible le \
-patrimoine de {{{{ requerant }}}}. Toutes les voies d'exécution qui tendent au paiement d'une \
+patrimoine de [requerant]. Toutes les voies d'exécution qui tendent au paiement d'une \
 somme d'argent sont suspendues, les saisies déjà pratiquées conservant leur caractère \
 conservatoire. Je vous remercie dès lors de suspendre toute mesure de recouvrement et de \
 m'adresser désormais toute correspondance relative à ce dossier.
@@ -71,10 +72,10 @@ Je reste à votre disposition pour tout renseignement utile.
         "body": f"""\
 Madame, Monsieur,
 
-Par ordonnance du {{{{ date_admissibilite }}}}, le {{{{ tribunal }}}}, division \
-{{{{ division }}}}, a déclaré admissible la demande en règlement collectif de dettes introduite \
-par {{{{ requerant }}}}{{% if role %}} (R.G. {{{{ role }}}}){{% endif %}} et a désigné \
-{{{{ mediateur }}}} en qualité de médiateur de dettes.
+Par ordonnance du [date_admissibilite], le [tribunal], division \
+[division], a déclaré admissible la demande en règlement collectif de dettes introduite \
+par [requerant]<< (R.G. [role])>> et a désigné \
+[mediateur] en qualité de médiateur de dettes.
 
 Le délai d'un mois prévu par l'article 1675/9, § 2, du Code judiciaire pour déclarer votre \
 créance est expiré, et aucune déclaration de votre part ne m'est parvenue.
@@ -86,7 +87,7 @@ recommandée avec accusé de réception ou par déclaration faite à mon bureau 
 réception daté et signé.
 
 À défaut de déclaration dans ce délai, vous serez réputé renoncer à votre créance. Vous perdrez \
-alors le droit d'agir contre {{{{ requerant }}}} ainsi que contre les personnes qui ont constitué \
+alors le droit d'agir contre [requerant] ainsi que contre les personnes qui ont constitué \
 une sûreté personnelle en garantie de cette créance ; vous ne le récupéreriez qu'en cas de rejet \
 ou de révocation du plan de règlement.
 
@@ -104,12 +105,12 @@ qui la garantissent ainsi que les procédures auxquelles elle a donné lieu.
 Madame, Monsieur,
 
 Dans le cadre du {_CASE}, je vous saurais gré de me transmettre un décompte actualisé de votre \
-créance{{% if reference_creancier %}} (votre référence : \
-{{{{ reference_creancier }}}}){{% endif %}}.
+créance<< (votre référence : \
+[reference_creancier])>>.
 
 Ce décompte distinguera le principal, les intérêts et les frais, et fera apparaître les \
 paiements reçus depuis la date de l'ordonnance d'admissibilité. Pour rappel, le cours des \
-intérêts est suspendu depuis le {{{{ date_admissibilite }}}} (article 1675/7 du Code judiciaire).
+intérêts est suspendu depuis le [date_admissibilite] (article 1675/7 du Code judiciaire).
 
 Je vous remercie de me faire parvenir ce décompte dans les quinze jours.
 
@@ -145,16 +146,16 @@ Je reste à votre disposition pour en discuter.
         "body": f"""\
 Madame, Monsieur,
 
-J'ai l'honneur de vous informer que{{% if date_homologation %}}, par décision du \
-{{{{ date_homologation }}}},{{% endif %}} le {{{{ tribunal }}}}, division {{{{ division }}}}, a \
+J'ai l'honneur de vous informer que<<, par décision du \
+[date_homologation],>> le [tribunal], division [division], a \
 homologué le plan de règlement amiable établi dans le règlement collectif de dettes de \
-{{{{ requerant }}}}{{% if role %}} (R.G. {{{{ role }}}}){{% endif %}}.
+[requerant]<< (R.G. [role])>>.
 
 Le plan lie désormais toutes les parties. Les paiements qui vous reviennent seront effectués \
 depuis le compte de médiation, selon les montants et l'échéancier du plan\
-{{% if reference_creancier %}}, sous votre référence {{{{ reference_creancier }}}}{{% endif %}}. \
+<<, sous votre référence [reference_creancier]>>. \
 Je vous remercie de me confirmer le compte bancaire sur lequel ils doivent être versés et de \
-n'adresser aucune demande de paiement directement à {{{{ requerant }}}}.
+n'adresser aucune demande de paiement directement à [requerant].
 
 Je reste votre interlocuteur pour toute question relative à l'exécution du plan.
 
@@ -170,12 +171,12 @@ Madame, Monsieur,
 
 En ma qualité de médiateur de dettes désigné dans le {_CASE}, je vous informe que, \
 conformément à l'article 1675/9, § 1er, 4°, du Code judiciaire, les sommes que vous devez à \
-{{{{ requerant }}}}{{% if reference_creancier %}} (votre référence : \
-{{{{ reference_creancier }}}}){{% endif %}} doivent désormais être versées entre mes mains, sur \
-le compte de médiation ouvert à cet effet{{% if compte_mediation %}} : \
-{{{{ compte_mediation }}}}{{% endif %}}, avec la mention du nom de {{{{ requerant }}}}.
+[requerant]<< (votre référence : \
+[reference_creancier])>> doivent désormais être versées entre mes mains, sur \
+le compte de médiation ouvert à cet effet<< : \
+[compte_mediation]>>, avec la mention du nom de [requerant].
 
-Tout paiement fait à {{{{ requerant }}}} en méconnaissance de cet avis ne serait pas libératoire \
+Tout paiement fait à [requerant] en méconnaissance de cet avis ne serait pas libératoire \
 à l'égard de la masse. Je vous remercie de me confirmer la date du premier versement et de \
 m'informer de toute modification du montant des sommes dues.
 
@@ -189,17 +190,17 @@ m'informer de toute modification du montant des sommes dues.
 Madame, Monsieur,
 
 En ma qualité de médiateur de dettes désigné dans le {_CASE}, je vous informe de cette \
-procédure, qui rend indisponible le patrimoine de {{{{ requerant }}}} et fait naître une \
+procédure, qui rend indisponible le patrimoine de [requerant] et fait naître une \
 situation de concours entre ses créanciers (article 1675/7 du Code judiciaire).
 
-{{{{ requerant }}}}{{% if reference_creancier %}} (votre référence : \
-{{{{ reference_creancier }}}}){{% endif %}} ne peut, sauf autorisation du juge, accomplir aucun \
+[requerant]<< (votre référence : \
+[reference_creancier])>> ne peut, sauf autorisation du juge, accomplir aucun \
 acte étranger à la gestion normale de son patrimoine ni aggraver son insolvabilité : je vous \
 remercie de ne plus consentir de découvert ni de crédit, de ne procéder à aucune compensation \
 entre ses comptes et une créance que vous détiendriez, et de me communiquer la liste et le \
 solde de ses comptes à la date de l'ordonnance d'admissibilité.\
-{{% if compte_mediation %}} Les revenus sont désormais versés sur le compte de médiation \
-{{{{ compte_mediation }}}}.{{% endif %}}
+<< Les revenus sont désormais versés sur le compte de médiation \
+[compte_mediation].>>
 
 {_CLOSING}""",
     },
@@ -213,12 +214,12 @@ Maître,
 En ma qualité de médiateur de dettes désigné dans le {_CASE}, je vous informe que, \
 conformément à l'article 1675/7, § 1er, du Code judiciaire, la décision d'admissibilité \
 suspend le cours des intérêts et toutes les voies d'exécution qui tendent au paiement d'une \
-somme d'argent{{% if reference_creancier %}}, notamment celles menées dans votre dossier \
-{{{{ reference_creancier }}}}{{% endif %}}. Les saisies déjà pratiquées conservent leur \
+somme d'argent<<, notamment celles menées dans votre dossier \
+[reference_creancier]>>. Les saisies déjà pratiquées conservent leur \
 caractère conservatoire.
 
 Je vous remercie dès lors de suspendre immédiatement toute mesure d'exécution à l'encontre de \
-{{{{ requerant }}}}, de lever les saisies sur rémunération en cours au profit du compte de \
+[requerant], de lever les saisies sur rémunération en cours au profit du compte de \
 médiation et de me faire parvenir le décompte de votre dossier.
 
 {_CLOSING}""",
@@ -230,8 +231,8 @@ médiation et de me faire parvenir le décompte de votre dossier.
         "body": f"""\
 Madame, Monsieur,
 
-Vous trouverez en annexe la copie du rapport que j'ai déposé au greffe du {{{{ tribunal }}}}, \
-division {{{{ division }}}}, sur le déroulement de votre règlement collectif de dettes.
+Vous trouverez en annexe la copie du rapport que j'ai déposé au greffe du [tribunal], \
+division [division], sur le déroulement de votre règlement collectif de dettes.
 
 Ce rapport fait le point sur l'exécution du plan, les paiements faits depuis le compte de \
 médiation et l'état de vos dettes. N'hésitez pas à me contacter si vous souhaitez en parler.
@@ -247,8 +248,8 @@ médiation et l'état de vos dettes. N'hésitez pas à me contacter si vous souh
 Madame, Monsieur,
 
 Dans le {_CASE}, le plan de règlement est arrivé à son terme et a été exécuté. J'ai \
-l'honneur de vous informer de la clôture de la procédure{{% if reference_creancier %}} \
-(votre référence : {{{{ reference_creancier }}}}){{% endif %}}.
+l'honneur de vous informer de la clôture de la procédure<< \
+(votre référence : [reference_creancier])>>.
 
 Les dividendes prévus par le plan vous ont été versés depuis le compte de médiation. Les \
 remises de dettes prévues par le plan sont acquises, sous réserve de retour à meilleure \
@@ -266,10 +267,10 @@ Madame, Monsieur,
 
 Je vous informe que le {_CASE} a pris fin.
 
-À compter de la réception de la présente, les sommes que vous devez à {{{{ requerant }}}}\
-{{% if reference_creancier %}} (votre référence : {{{{ reference_creancier }}}}){{% endif %}} \
-ne doivent plus être versées sur le compte de médiation{{% if compte_mediation %}} \
-{{{{ compte_mediation }}}}{{% endif %}}, mais directement à {{{{ requerant }}}}, sur le compte \
+À compter de la réception de la présente, les sommes que vous devez à [requerant]\
+<< (votre référence : [reference_creancier])>> \
+ne doivent plus être versées sur le compte de médiation<< \
+[compte_mediation]>>, mais directement à [requerant], sur le compte \
 qu'il ou elle vous indiquera.
 
 Je vous remercie de votre collaboration pendant la durée de la procédure.
@@ -283,13 +284,13 @@ Je vous remercie de votre collaboration pendant la durée de la procédure.
         "body": f"""\
 Madame, Monsieur,
 
-La procédure en règlement collectif de dettes de {{{{ requerant }}}}\
-{{% if role %}} (R.G. {{{{ role }}}}){{% endif %}} a pris fin. Je vous prie de bien vouloir \
-clôturer le compte de médiation{{% if compte_mediation %}} {{{{ compte_mediation }}}}\
-{{% endif %}} ouvert à mon nom en qualité de médiateur de dettes, après l'exécution des \
+La procédure en règlement collectif de dettes de [requerant]\
+<< (R.G. [role])>> a pris fin. Je vous prie de bien vouloir \
+clôturer le compte de médiation<< [compte_mediation]\
+>> ouvert à mon nom en qualité de médiateur de dettes, après l'exécution des \
 derniers ordres de paiement, et de m'adresser le dernier extrait de compte.
 
-Le solde éventuel a été restitué à {{{{ requerant }}}}. Tout versement qui parviendrait encore \
+Le solde éventuel a été restitué à [requerant]. Tout versement qui parviendrait encore \
 sur ce compte après sa clôture devra être retourné à son donneur d'ordre.
 
 {_CLOSING}""",

@@ -6,8 +6,10 @@ representatives acting for them), printed as ONE PDF and recorded as sent. Sendi
 billable service it gives rise to (barème 4.1 / 4.2 and registered postage, fees.md §1 and §6):
 see ``letters.services.letter_send``.
 
-Placeholders of the templates: ``letters.placeholders`` (a whitelist, rendered over plain
-strings only).
+The text of the templates and letters: plain text with fields (``[requerant]``) and optional
+passages (``<< … >>``), rendered by ``letters.placeholders`` over plain strings only; no template
+code (issue 16). A template written in the former syntax that could not be converted is kept as
+it was, ``needs_review`` (``letters.legacy``, migration 0007).
 """
 
 import uuid
@@ -73,6 +75,10 @@ class LetterTemplate(models.Model):
         default=False,
         help_text=_("Proposé coché lors de la rédaction d'un courrier avec ce modèle."),
     )
+    # A template of the former syntax that the migration could not convert: kept as it was,
+    # refused for sending until the administrator saves it again (letters.legacy).
+    needs_review = models.BooleanField(_("à revoir"), default=False)
+    review_note = models.TextField(_("motif de la révision"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
@@ -161,7 +167,18 @@ class Letter(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.subject} ({format_date(self.sent_on)})"
+        return f"{self.title} ({format_date(self.sent_on)})"
+
+    @property
+    def title(self) -> str:
+        """What the letter is called (the PDF's title, lists): the subject as sent to its first
+        addressee, else its kind; never the text with its fields (issue 16)."""
+        addressees = list(self.addressees.all()) if self.pk else []  # prefetched in lists
+        first = min(addressees, key=lambda a: a.position, default=None)
+        subject = " ".join(first.subject.split()) if first is not None else ""
+        if subject:
+            return subject
+        return str(LetterKind(self.kind).label) if self.kind in LetterKind.values else ""
 
 
 class LetterAddressee(models.Model):

@@ -88,6 +88,9 @@ def letter_html(letter: Letter) -> str:
         ],
     }
     with translation.override("fr"):  # the letter is a French document whatever the UI says
+        # The document's title (PDF metadata): the subject as sent, or the letter's kind;
+        # never the text with its fields (issue 16).
+        context["title"] = letter.title
         return render_to_string("letters/letter_pdf.html", context)
 
 

@@ -5,21 +5,32 @@ the user's organisation."""
 import logging
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
 from cases.models import Applicant, Case
 from claims.models import Claim, Creditor, Representation
 from contacts.models import ThirdParty
+from core.money import format_eur
+from ledger.selectors import account_of
 
 from . import pdf
 from .defaults import default_templates
 from .models import Letter, LetterAddressee, LetterTemplate
-from .placeholders import AddresseeData, PlaceholderError, case_context, check_source, render_source
+from .placeholders import (
+    AddresseeData,
+    PlaceholderError,
+    case_context,
+    check_source,
+    render_source,
+    sample_context,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -296,11 +307,38 @@ class RenderedCopy:
     body: str
 
 
-def letter_render(
-    *, case: Case, subject: str, body: str, addressees: list[AddresseeData], sent_on: date
-) -> list[RenderedCopy]:
-    """Render the composed text for each addressee (placeholders over strings only).
-    Raises ValidationError keyed ``subject`` / ``body`` for a refused placeholder."""
+def claim_amounts(case: Case) -> dict[int, Decimal]:
+    """Per creditor of the case: the total it declared (principal, interest and costs)."""
+    amounts: dict[int, Decimal] = {}
+    for claim in Claim.objects.filter(case=case).only(
+        "creditor_id", "principal", "interest", "costs"
+    ):
+        amounts[claim.creditor_id] = amounts.get(claim.creditor_id, Decimal("0")) + claim.total
+    return amounts
+
+
+def letter_context(*, case: Case, sent_on: date) -> dict[str, str]:
+    """The fields common to every addressee of a letter of ``case``. The mediation account's
+    IBAN is the ledger's account (``ledger.selectors.account_of``), the account the
+    statements and payments go through."""
+    account = account_of(case)
+    amounts = claim_amounts(case)
+    return case_context(
+        case=case,
+        sent_on=sent_on,
+        mediator_name=pdf.signatory_of(case.mediator),
+        account_iban=account.iban if account is not None else "",
+        claims_total=format_eur(sum(amounts.values(), Decimal("0"))) if amounts else "",
+    )
+
+
+def addressee_context(addressee: AddresseeData, amounts: dict[int, Decimal]) -> dict[str, str]:
+    amount = amounts.get(addressee.creditor_id) if addressee.creditor_id else None
+    return {**addressee.context(), "montant_creance": format_eur(amount) if amount else ""}
+
+
+def text_errors(*, subject: str, body: str) -> dict[str, list[str]]:
+    """Every problem of a subject and a body at once, keyed by field."""
     errors: dict[str, list[str]] = {}
     for field, source in (("subject", subject), ("body", body)):
         if not source.strip():
@@ -310,12 +348,63 @@ def letter_render(
             check_source(source)
         except PlaceholderError as exc:
             errors.setdefault(field, []).extend(exc.messages)
+    if "\n" in subject.strip():
+        errors.setdefault("subject", []).append(_("L'objet tient sur une seule ligne."))
+    return errors
+
+
+@dataclass(frozen=True)
+class Preview:
+    """The live preview of the editor: the text rendered over a case (or the sample values),
+    or the problems that keep it from rendering."""
+
+    subject: str = ""
+    body: str = ""
+    errors: dict | None = None
+    addressee: str = ""
+
+
+def preview_render(
+    *,
+    subject: str,
+    body: str,
+    case: Case | None = None,
+    addressee: AddresseeData | None = None,
+    sent_on: date | None = None,
+) -> Preview:
+    """Render ``subject`` and ``body`` for the editor's preview: over ``case`` and
+    ``addressee`` (the first one chosen; sample values for the addressee's fields when none
+    is), or over the sample values of ``letters.placeholders.FIELDS`` without a case."""
+    errors = text_errors(subject=subject, body=body)
+    if errors:
+        return Preview(errors=errors)
+    context = sample_context()
+    name = ""
+    if case is not None:
+        context.update(letter_context(case=case, sent_on=sent_on or timezone.localdate()))
+        if addressee is not None:
+            context.update(addressee_context(addressee, claim_amounts(case)))
+            name = addressee.name
+    return Preview(
+        subject=" ".join(render_source(subject, context).split()),
+        body=render_source(body.replace("\r\n", "\n"), context).strip(),
+        addressee=name,
+    )
+
+
+def letter_render(
+    *, case: Case, subject: str, body: str, addressees: list[AddresseeData], sent_on: date
+) -> list[RenderedCopy]:
+    """Render the composed text for each addressee (fields over strings only).
+    Raises ValidationError keyed ``subject`` / ``body`` listing every problem of the text."""
+    errors = text_errors(subject=subject, body=body)
     if errors:
         raise ValidationError(errors)
-    common = case_context(case=case, sent_on=sent_on, mediator_name=pdf.signatory_of(case.mediator))
+    common = letter_context(case=case, sent_on=sent_on)
+    amounts = claim_amounts(case)
     copies = []
     for addressee in addressees:
-        context = {**common, **addressee.context()}
+        context = {**common, **addressee_context(addressee, amounts)}
         copies.append(
             RenderedCopy(
                 addressee=addressee,

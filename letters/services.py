@@ -31,8 +31,8 @@ from fees.services import service_record
 from . import pdf
 from .defaults import default_templates
 from .models import Letter, LetterAddressee, LetterKind, LetterTemplate
-from .placeholders import AddresseeData, PlaceholderError, check_source
-from .selectors import RenderedCopy, letter_render, resolve_addressees
+from .placeholders import AddresseeData
+from .selectors import RenderedCopy, letter_render, resolve_addressees, text_errors
 
 logger = logging.getLogger(__name__)
 
@@ -80,25 +80,21 @@ def _check_admin(*, organisation: Organisation, by: User) -> None:
         )
 
 
-def _template_errors(data: TemplateData) -> dict[str, list[str]]:
+def template_errors(data: TemplateData) -> dict[str, list[str]]:
+    """Every problem of a template at once, keyed by field (the validate-only entry point the
+    editor also calls when its form could not read every field)."""
     errors: dict[str, list[str]] = {}
     if data.kind not in LetterKind.values:
         errors["kind"] = [_("Type de courrier inconnu.")]
-    for field in ("name", "subject", "body"):
-        if not getattr(data, field).strip():
-            errors.setdefault(field, []).append(_("Ce champ est obligatoire."))
-    for field in ("subject", "body"):
-        try:
-            check_source(getattr(data, field))
-        except PlaceholderError as exc:
-            errors.setdefault(field, []).extend(exc.messages)
-    if "\n" in data.subject.strip():
-        errors.setdefault("subject", []).append(_("L'objet tient sur une seule ligne."))
+    if not data.name.strip():
+        errors["name"] = [_("Ce champ est obligatoire.")]
+    for field, messages in text_errors(subject=data.subject, body=data.body).items():
+        errors.setdefault(field, []).extend(messages)
     return errors
 
 
 def _save_template(template: LetterTemplate, data: TemplateData, by: User) -> LetterTemplate:
-    errors = _template_errors(data)
+    errors = template_errors(data)
     duplicate = (
         LetterTemplate.objects.filter(
             organisation_id=template.organisation_id, name=data.name.strip()
@@ -115,6 +111,9 @@ def _save_template(template: LetterTemplate, data: TemplateData, by: User) -> Le
     template.subject = data.subject.strip()
     template.body = data.body.strip().replace("\r\n", "\n")
     template.registered = data.registered
+    # Saved by the administrator in the text with fields: reviewed.
+    template.needs_review = False
+    template.review_note = ""
     template.updated_by = by
     template.full_clean()
     try:
@@ -163,7 +162,7 @@ def letter_templates_ensure_defaults(organisation: Organisation) -> int:
 
 
 def _letter_errors(
-    *, case: Case, registered: bool, postage: Decimal | None, sent_on: date, keys: list[str]
+    *, case: Case, registered: bool, postage: Decimal | None, sent_on: date | None, keys: list[str]
 ) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if not keys:
@@ -177,6 +176,8 @@ def _letter_errors(
             errors["postage"] = [_("Le montant a au plus deux décimales.")]
     elif postage is not None:
         errors["postage"] = [_("Un port recommandé ne s'indique que pour un envoi recommandé.")]
+    if sent_on is None:  # a date the form could not read: its own message says so
+        return errors
     if sent_on < case.admissibility_date:
         errors["sent_on"] = [
             _("Un courrier du dossier ne peut précéder l'admissibilité (%(date)s).")
@@ -220,6 +221,53 @@ def _record_in_negotiation_log(*, letter: Letter, copies: list[RenderedCopy], by
         )
 
 
+def _template_refusal(template: LetterTemplate) -> str:
+    return _(
+        "Le modèle « %(name)s » est à revoir par l'administrateur de l'organisation avant "
+        "d'être utilisé : %(note)s"
+    ) % {"name": template.name, "note": template.review_note}
+
+
+def letter_check(
+    *,
+    case: Case,
+    template: LetterTemplate | None,
+    subject: str,
+    body: str,
+    addressee_keys: list[str],
+    registered: bool,
+    postage: Decimal | None,
+    sent_on: date | None,
+) -> tuple[dict[str, list[str]], list[RenderedCopy]]:
+    """Every problem of a letter at once (keyed by field) and, when there is none, its copies:
+    the checks of ``letter_send``, without writing. ``sent_on`` None: a date the form could
+    not read (its own message says so); the rest is still checked."""
+    errors: dict[str, list[str]] = {}
+    if template is not None and template.organisation_id != case.organisation_id:
+        errors["template"] = [_("Modèle inconnu.")]
+    elif template is not None and template.needs_review:
+        errors["template"] = [_template_refusal(template)]
+    for field, messages in _letter_errors(
+        case=case, registered=registered, postage=postage, sent_on=sent_on, keys=addressee_keys
+    ).items():
+        errors.setdefault(field, []).extend(messages)
+    addressees: list[AddresseeData] = []
+    if addressee_keys:
+        try:
+            addressees = resolve_addressees(case=case, keys=addressee_keys)
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                errors.setdefault(field, []).extend(messages)
+    for field, messages in text_errors(subject=subject, body=body).items():
+        errors.setdefault(field, []).extend(messages)
+    if errors or sent_on is None:
+        return errors, []
+    copies = letter_render(
+        case=case, subject=subject, body=body, addressees=addressees, sent_on=sent_on
+    )
+    return errors, copies
+
+
 @transaction.atomic
 def letter_send(
     *,
@@ -235,28 +283,19 @@ def letter_send(
 ) -> Letter:
     """Send a letter: render it for each addressee, print ONE PDF (a copy per addressee),
     record the letter, its addressees and the billable service (``billable_service_for``),
-    all in one transaction: if the PDF cannot be produced, nothing is saved."""
+    all in one transaction: if the PDF cannot be produced, nothing is saved. A template
+    flagged for review (``LetterTemplate.needs_review``) is refused."""
     case = Case.objects.select_related("organisation", "mediator").get(pk=case.pk)
-    if template is not None and template.organisation_id != case.organisation_id:
-        raise ValidationError({"template": _("Modèle inconnu.")})
-    errors = _letter_errors(
-        case=case, registered=registered, postage=postage, sent_on=sent_on, keys=addressee_keys
+    errors, copies = letter_check(
+        case=case,
+        template=template,
+        subject=subject,
+        body=body,
+        addressee_keys=addressee_keys,
+        registered=registered,
+        postage=postage,
+        sent_on=sent_on,
     )
-    addressees: list[AddresseeData] = []
-    if addressee_keys:
-        try:
-            addressees = resolve_addressees(case=case, keys=addressee_keys)
-        except ValidationError as exc:
-            for field, messages in exc.message_dict.items():
-                errors.setdefault(field, []).extend(messages)
-    copies: list[RenderedCopy] = []
-    try:
-        copies = letter_render(
-            case=case, subject=subject, body=body, addressees=addressees, sent_on=sent_on
-        )
-    except ValidationError as exc:
-        for field, messages in exc.message_dict.items():
-            errors.setdefault(field, []).extend(messages)
     if errors:
         raise ValidationError(errors)
 

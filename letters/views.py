@@ -8,7 +8,9 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
+from cases.selectors import case_queryset_for
 from core.access import role_required
 from core.case_views import case_context, case_for_edit, case_for_user
 from core.forms import apply_errors
@@ -16,11 +18,14 @@ from core.roles import CASE_ROLES, Role
 from fees.models import ServiceKind
 
 from . import selectors, services
-from .forms import ComposeForm, LetterTemplateForm
+from .forms import ComposeForm, LetterTemplateForm, LivePreviewForm
 from .models import LetterKind
-from .placeholders import PLACEHOLDERS, PlaceholderError, render_source, sample_context
+from .placeholders import FIELDS, GROUPS, legacy_marks
 
 WRITE_ROLES = (Role.MEDIATOR, Role.ADMINISTRATOR)
+# The template is a hidden field of the compose form: its refusal (a template to review) shows
+# above the form.
+TEMPLATE_ON_TOP = {"template": "__all__"}
 
 
 @role_required(*CASE_ROLES)
@@ -68,6 +73,18 @@ def _already_declared(template, addressees, options) -> list[str]:
     return [a.name for a in addressees if a.creditor_id in declared]
 
 
+def _field_menu() -> list[tuple[str, list]]:
+    """The editor's menu of insertable fields, grouped (applicant, addressee, amounts, dates,
+    court, mediator)."""
+    return [
+        (label, [field for field in FIELDS if field.group == key]) for key, label in GROUPS.items()
+    ]
+
+
+def _editor_context() -> dict:
+    return {"field_menu": _field_menu(), "all_fields": FIELDS}
+
+
 @role_required(*WRITE_ROLES)
 def letter_compose(request, pk: int):
     user = request.user
@@ -101,7 +118,24 @@ def letter_compose(request, pk: int):
         initial=initial,
     )
     preview = None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        # Every error at once: the service checks what the form could read.
+        data = form.cleaned_data
+        errors, _copies = services.letter_check(
+            case=case,
+            template=data.get("template"),
+            subject=request.POST.get("subject", ""),
+            body=request.POST.get("body", ""),
+            addressee_keys=request.POST.getlist("addressees"),
+            registered=bool(data.get("registered")),
+            postage=data.get("postage"),
+            sent_on=data.get("sent_on"),
+        )
+        if errors:
+            apply_errors(
+                ValidationError(errors), form, rename=TEMPLATE_ON_TOP, skip_fields_in_error=True
+            )
+    elif request.method == "POST":
         data = form.cleaned_data
         action = request.POST.get("action", "preview")
         try:
@@ -118,24 +152,28 @@ def letter_compose(request, pk: int):
                     by=user,
                 )
             else:
-                if not data["addressees"]:
-                    raise ValidationError({"addressees": _("Choisissez au moins un destinataire.")})
-                addressees = selectors.resolve_addressees(case=case, keys=data["addressees"])
+                errors, copies = services.letter_check(
+                    case=case,
+                    template=data["template"],
+                    subject=data["subject"],
+                    body=data["body"],
+                    addressee_keys=data["addressees"],
+                    registered=data["registered"],
+                    postage=data["postage"],
+                    sent_on=data["sent_on"],
+                )
+                if errors:
+                    raise ValidationError(errors)
+                addressees = [copy.addressee for copy in copies]
                 preview = {
-                    "copies": selectors.letter_render(
-                        case=case,
-                        subject=data["subject"],
-                        body=data["body"],
-                        addressees=addressees,
-                        sent_on=data["sent_on"],
-                    ),
+                    "copies": copies,
                     "service": _service_summary(
                         len(addressees), data["registered"], data["postage"]
                     ),
                     "already_declared": _already_declared(data["template"], addressees, options),
                 }
         except ValidationError as exc:
-            apply_errors(exc, form)
+            apply_errors(exc, form, rename=TEMPLATE_ON_TOP)
         else:
             if action == "send":
                 count = letter.addressees.count()
@@ -167,10 +205,49 @@ def letter_compose(request, pk: int):
             "selected": selected,
             "directory_open": bool(selected & {o.key for o in directory}),
             "preview": preview,
-            "placeholders": PLACEHOLDERS,
+            **_editor_context(),
         }
     )
     return render(request, "letters/compose.html", context)
+
+
+def _live_preview(request, preview, *, subject: str, body: str, over: str):
+    return render(
+        request,
+        "letters/_live_preview.html",
+        {
+            "preview": preview,
+            "over": over,
+            "legacy": legacy_marks(subject + "\n" + body),
+        },
+    )
+
+
+@require_POST
+@role_required(*WRITE_ROLES)
+def compose_preview(request, pk: int):
+    """The live preview of the compose page (htmx): the text over the case and the first
+    addressee chosen (sample values for the addressee's fields when none is)."""
+    case = case_for_edit(request, pk)
+    form = LivePreviewForm(request.POST)
+    form.is_valid()
+    subject = form.cleaned_data.get("subject") or ""
+    body = form.cleaned_data.get("body") or ""
+    addressee = None
+    keys = request.POST.getlist("addressees")
+    if keys:
+        try:
+            addressee = selectors.resolve_addressees(case=case, keys=keys[:1])[0]
+        except ValidationError:
+            addressee = None  # shown by the full preview and refused when sending
+    preview = selectors.preview_render(
+        subject=subject,
+        body=body,
+        case=case,
+        addressee=addressee,
+        sent_on=form.cleaned_data.get("sent_on"),
+    )
+    return _live_preview(request, preview, subject=subject, body=body, over="case")
 
 
 # --- templates (the organisation's administrator) -----------------------------------------
@@ -186,28 +263,31 @@ def template_list(request):
     )
 
 
+PREVIEW_CASES = 200  # the most recent cases offered to preview a template over
+
+
 def _template_page(request, form, template=None):
-    sample = None
-    if template is not None:
-        try:
-            context = sample_context()
-            sample = {
-                "subject": render_source(template.subject, context),
-                "body": render_source(template.body, context),
-            }
-        except PlaceholderError:
-            sample = None
+    cases = case_queryset_for(request.user).order_by("-admissibility_date", "-pk")[:PREVIEW_CASES]
     return render(
         request,
         "letters/template_form.html",
-        {"form": form, "template": template, "placeholders": PLACEHOLDERS, "sample": sample},
+        {"form": form, "template": template, "preview_cases": cases, **_editor_context()},
     )
+
+
+def _template_form_errors(form) -> None:
+    """Every error at once: the service checks what the form could not read too."""
+    errors = services.template_errors(form.raw_data())
+    if errors:
+        apply_errors(ValidationError(errors), form, skip_fields_in_error=True)
 
 
 @role_required(Role.ADMINISTRATOR)
 def template_create(request):
     form = LetterTemplateForm(request.POST or None, initial={"kind": "other"})
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        _template_form_errors(form)
+    elif request.method == "POST":
         try:
             template = services.letter_template_create(
                 organisation=request.user.organisation, data=form.to_data(), by=request.user
@@ -226,7 +306,9 @@ def template_edit(request, tpl_pk: int):
     form = LetterTemplateForm(
         request.POST or None, initial=LetterTemplateForm.initial_from(template)
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        _template_form_errors(form)
+    elif request.method == "POST":
         try:
             template = services.letter_template_update(
                 template=template, data=form.to_data(), by=request.user
@@ -239,3 +321,24 @@ def template_edit(request, tpl_pk: int):
             )
             return redirect("letters:template_edit", tpl_pk=template.pk)
     return _template_page(request, form, template)
+
+
+@require_POST
+@role_required(Role.ADMINISTRATOR)
+def template_preview(request):
+    """The live preview of the template editor (htmx): the text over the sample values, or over
+    a case of the organisation chosen in the editor (another organisation's case: 404)."""
+    form = LivePreviewForm(request.POST)
+    form.is_valid()
+    subject = form.cleaned_data.get("subject") or ""
+    body = form.cleaned_data.get("body") or ""
+    case = None
+    addressee = None
+    if form.cleaned_data.get("preview_case"):
+        case = case_for_user(request, form.cleaned_data["preview_case"])
+        options = selectors.addressee_options(case)
+        addressee = options[0] if options else None
+    preview = selectors.preview_render(subject=subject, body=body, case=case, addressee=addressee)
+    return _live_preview(
+        request, preview, subject=subject, body=body, over="case" if case else "sample"
+    )

@@ -64,12 +64,16 @@ MATRIX = {
     "letters:template_list": ("get", lambda o: [], ADMIN_ONLY),
     "letters:template_create": ("get", lambda o: [], ADMIN_ONLY),
     "letters:template_edit": ("get", lambda o: [o["template"].pk], ADMIN_ONLY),
+    # The editors' live previews (htmx, issue 16): posted, nothing written.
+    "letters:compose_preview": ("post", lambda o: [o["case"].pk], CASE_WRITE_PAGE),
+    "letters:template_preview": ("post", lambda o: [], ADMIN_ONLY),
 }
 
 EXTRA = [
     # the other organisation's case and letter
     ("letters:case_letters", "get", lambda o: [o["other_case"].pk], OTHER_CASE_READ),
     ("letters:compose", "get", lambda o: [o["other_case"].pk], OTHER_CASE_WRITE_PAGE),
+    ("letters:compose_preview", "post", lambda o: [o["other_case"].pk], OTHER_CASE_WRITE_PAGE),
     (
         "letters:download",
         "get",
