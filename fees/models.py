@@ -18,6 +18,7 @@ from core.money import CENT
 from core.translate import localize_stored
 from fees.engine.statement import FEE_ARTICLES
 from fees.tariffs import KEY_LABELS
+from fees.wording import stored_label
 
 
 class ServiceKind(models.TextChoices):
@@ -309,8 +310,10 @@ class StatementLine(models.Model):
 
     @property
     def shown_label(self) -> str:
-        """The label in the active language (the stored French one for older lines)."""
-        return localize_stored((self.texts or {}).get("label"), self.label)
+        """The label in the active language (``fees.wording`` for older lines)."""
+        if not self.texts:
+            return stored_label(self.label)
+        return localize_stored(self.texts.get("label"), self.label)
 
     @property
     def shown_explanation(self) -> str:

@@ -34,11 +34,11 @@ ARTICLE_TITLES = {
 }
 
 KEY_SHORT = {
-    "2.1.base": "2,1° base",
-    "2.1.extra": "2,1° suppl.",
+    "2.1.base": _("2,1° base"),
+    "2.1.extra": _("2,1° suppl."),
     "2.2": "2,2°",
-    "2.3.base": "2,3° base",
-    "2.3.extra": "2,3° suppl.",
+    "2.3.base": _("2,3° base"),
+    "2.3.extra": _("2,3° suppl."),
     "2.4": "2,4°",
     "2.5": "2,5°",
     "3": "art. 3",
