@@ -189,8 +189,9 @@ class AllowanceError(ValueError):
 class NoRowInForce(AllowanceError):
     """No legal row covers the date: before the first row of the table (or none encoded)."""
 
-    def __init__(self, message: str, *, table: str, on: date) -> None:
-        super().__init__(message)
+    def __init__(self, message: Any, *, table: str, on: date) -> None:
+        super().__init__(str(message))
+        self.text = message  # a phrase (core.phrases): the reader's language on screens
         self.table = table
         self.on = on
 
@@ -352,12 +353,14 @@ class LegalTables:
         index = bisect.bisect_right([r.effective_from for r in rows], on) - 1
         if index < 0:
             if not rows:
-                message = "Aucune ligne du barème de l'art. 1409 C.J. n'est encodée."
+                message = gettext_noop("Aucune ligne du barème de l'art. 1409 C.J. n'est encodée.")
             else:
-                message = (
-                    f"Aucun barème de l'art. 1409 C.J. n'est encodé pour le {format_date(on)} : la "
-                    f"première ligne s'applique à partir du {format_date(rows[0].effective_from)}. "
-                    "Un administrateur peut ajouter la ligne manquante avec sa source."
+                message = gettext_noop(
+                    "Aucun barème de l'art. 1409 C.J. n'est encodé pour le %(date)s : la première "
+                    "ligne s'applique à partir du %(first)s. Un administrateur peut ajouter la "
+                    "ligne manquante avec sa source.",
+                    date=on,
+                    first=rows[0].effective_from,
                 )
             raise NoRowInForce(message, table="seizure_scales", on=on)
         return RowInForce(rows[index], on, newest=index == len(rows) - 1)
@@ -370,29 +373,40 @@ class LegalTables:
             row = rows[index]
             following = rows[index + 1].effective_from if index + 1 < len(rows) else None
             raise NoRowInForce(
-                f"Aucun montant du revenu d'intégration « {RIS_LABELS[category]} » n'est encodé "
-                f"pour le {format_date(on)} : la ligne « {row.id} » a cessé de s'appliquer après "
-                f"le {format_date(row.valid_until)}"
-                + (
-                    f" et la suivante ne s'applique qu'à partir du {format_date(following)}"
+                gettext_noop(
+                    "Aucun montant du revenu d'intégration « %(category)s » n'est encodé pour le "
+                    "%(date)s : la ligne « %(id)s » a cessé de s'appliquer après le %(until)s"
+                    "%(next)s. Un administrateur peut ajouter le montant en vigueur à cette date "
+                    "avec sa source (Moniteur belge).",
+                    category=RIS_LABELS[category],
+                    date=on,
+                    id=row.id,
+                    until=row.valid_until,
+                    next=gettext_noop(
+                        " et la suivante ne s'applique qu'à partir du %(date)s", date=following
+                    )
                     if following
-                    else ""
-                )
-                + ". Un administrateur peut ajouter le montant en vigueur à cette date avec sa "
-                "source (Moniteur belge).",
+                    else "",
+                ),
                 table="integration_income",
                 on=on,
             )
         if index < 0:
             label = RIS_LABELS[category]
             if not rows:
-                message = f"Aucun montant du revenu d'intégration « {label} » n'est encodé."
+                message = gettext_noop(
+                    "Aucun montant du revenu d'intégration « %(category)s » n'est encodé.",
+                    category=label,
+                )
             else:
-                message = (
-                    f"Aucun montant du revenu d'intégration « {label} » n'est encodé pour le "
-                    f"{format_date(on)} : le premier montant connu s'applique à partir du "
-                    f"{format_date(rows[0].effective_from)}. Un administrateur peut ajouter le "
-                    "montant en vigueur à cette date avec sa source."
+                message = gettext_noop(
+                    "Aucun montant du revenu d'intégration « %(category)s » n'est encodé pour le "
+                    "%(date)s : le premier montant connu s'applique à partir du %(first)s. "
+                    "Un administrateur peut ajouter le montant en vigueur à cette date avec sa "
+                    "source.",
+                    category=label,
+                    date=on,
+                    first=rows[0].effective_from,
                 )
             raise NoRowInForce(message, table="integration_income", on=on)
         return RowInForce(rows[index], on, newest=index == len(rows) - 1)

@@ -111,7 +111,7 @@ def budget_report(version: BudgetVersion) -> BudgetReport:
     try:
         floors = selectors.floors_for(version, tables)
     except NoRowInForce as exc:
-        error = str(exc)
+        error = localize(exc.text)
         if exc.table == "integration_income":
             partial = compute_non_seizable(
                 selectors.incomes_of(version),

@@ -429,7 +429,7 @@ def _check_decision(
     try:
         floors = selectors.floors_for(version)
     except NoRowInForce as exc:
-        errors.setdefault("amount", []).append(str(exc))
+        errors.setdefault("amount", []).append(localize(exc.text))
         raise ValidationError(errors) from exc
     # The agreement already given on this budget covers a new allowance that retains no more.
     previous = selectors.latest_decision(version)

@@ -148,7 +148,7 @@ def present(
         if line.origin.startswith("payment:"):
             number = line.origin.split(":", 1)[1]
             payee = entries.get(int(number)) if number.isdigit() else ""
-            presented.journal = f"n° {number}" + (f" — {payee}" if payee else "")
+            presented.journal = _("n° %(k)s") % {"k": number} + (f" — {payee}" if payee else "")
         if _is_plain_payment(line):
             presented.compact = True
             group.intro = payments_intro(pricing_method, reference_anniversary)

@@ -29,7 +29,10 @@ PLACEHOLDERS: dict[str, tuple[str, str]] = {
     "requerant": (gettext_lazy("Requérant(s) : prénom et NOM"), "Marie DUBOIS"),
     "reference": (gettext_lazy("Référence du dossier chez le médiateur"), "CPN-2022-0042"),
     "role": (gettext_lazy("Numéro de rôle (R.G.)"), "22/1234/B"),
-    "tribunal": (gettext_lazy("Tribunal du travail compétent"), "tribunal du travail de Liège"),
+    "tribunal": (
+        gettext_lazy("Tribunal du travail compétent"),
+        gettext_lazy("tribunal du travail de Liège"),
+    ),
     "division": (gettext_lazy("Division du tribunal"), "Namur"),
     "date_admissibilite": (gettext_lazy("Date de l'ordonnance d'admissibilité"), "15/06/2022"),
     "date_homologation": (
