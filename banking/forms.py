@@ -156,7 +156,9 @@ class PaymentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["creditor"].queryset = selectors.participating_creditors(case)
         self.fields["creditor"].label_from_instance = lambda c: (
-            f"{c.name} — {c.iban_display}" if c.iban else f"{c.name} — {_('sans IBAN')}"
+            f"{c.name} — {c.iban_display}"
+            if c.iban
+            else _("%(name)s — sans IBAN") % {"name": c.name}
         )
         names = " & ".join(a.full_name for a in case.applicants.all())
         self.fields["beneficiary_name"].widget.attrs["placeholder"] = names

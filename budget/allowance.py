@@ -57,6 +57,7 @@ from typing import Any
 
 from core.dates import format_date
 from core.money import format_eur, round_cents
+from core.phrases import Cased, Money, Phrase, gettext_noop, joined
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "living_allowance.json"
 DATA_FORMAT = "rcd-living-allowance/1"
@@ -99,8 +100,8 @@ class IncomeRule(StrEnum):
 @dataclass(frozen=True)
 class KindRule:
     rule: IncomeRule
-    label: str
-    reference: str
+    label: Phrase
+    reference: Phrase
 
     @property
     def under_scale(self) -> bool:
@@ -109,50 +110,56 @@ class KindRule:
 
 INCOME_RULES: dict[IncomeKind, KindRule] = {
     IncomeKind.EARNED: KindRule(
-        IncomeRule.EARNED_SCALE, "revenu professionnel", "art. 1409, § 1er, C.J."
+        IncomeRule.EARNED_SCALE,
+        gettext_noop("revenu professionnel"),
+        gettext_noop("art. 1409, § 1er, C.J."),
     ),
     IncomeKind.REPLACEMENT: KindRule(
-        IncomeRule.REPLACEMENT_SCALE, "revenu de remplacement", "art. 1409, § 1erbis, C.J."
+        IncomeRule.REPLACEMENT_SCALE,
+        gettext_noop("revenu de remplacement"),
+        gettext_noop("art. 1409, § 1erbis, C.J."),
     ),
     IncomeKind.MAINTENANCE_RECEIVED: KindRule(
         IncomeRule.REPLACEMENT_SCALE,
-        "pension alimentaire reçue",
-        "art. 1410, § 1er, 1°, C.J. (limites de l'art. 1409)",
+        gettext_noop("pension alimentaire reçue"),
+        gettext_noop("art. 1410, § 1er, 1°, C.J. (limites de l'art. 1409)"),
     ),
     IncomeKind.FAMILY_ALLOWANCES: KindRule(
-        IncomeRule.EXEMPT, "allocations familiales", "art. 1410, § 2, C.J. : insaisissables"
+        IncomeRule.EXEMPT,
+        gettext_noop("allocations familiales"),
+        gettext_noop("art. 1410, § 2, C.J. : insaisissables"),
     ),
     IncomeKind.CPAS_AID: KindRule(
         IncomeRule.EXEMPT,
-        "revenu d'intégration ou aide sociale du CPAS",
-        "art. 1410, § 2, C.J. : insaisissables",
+        gettext_noop("revenu d'intégration ou aide sociale du CPAS"),
+        gettext_noop("art. 1410, § 2, C.J. : insaisissables"),
     ),
     # The ARR replaces the income the disabled person cannot earn: a replacement income, under
     # the brackets of art. 1409, § 1erbis, C.J. (docs/budget-rules.md, "Natures de revenus").
     IncomeKind.DISABILITY_REPLACEMENT: KindRule(
         IncomeRule.REPLACEMENT_SCALE,
-        "allocation de remplacement de revenus (ARR)",
-        "art. 1409, § 1erbis, C.J. (revenu de remplacement)",
+        gettext_noop("allocation de remplacement de revenus (ARR)"),
+        gettext_noop("art. 1409, § 1erbis, C.J. (revenu de remplacement)"),
     ),
     # The AI compensates the extra costs of a loss of autonomy; it is not a resource the
     # creditors may reach: entirely protected like the other social allowances of art. 1410,
     # § 2, C.J. (docs/budget-rules.md).
     IncomeKind.DISABILITY_INTEGRATION: KindRule(
         IncomeRule.EXEMPT,
-        "allocation d'intégration (AI)",
-        "art. 1410, § 2, C.J. : insaisissable",
+        gettext_noop("allocation d'intégration (AI)"),
+        gettext_noop("art. 1410, § 2, C.J. : insaisissable"),
     ),
     # The GRAPA is social assistance (means-tested, like the integration income): entirely
     # protected (art. 1410, § 2, C.J.; docs/budget-rules.md).
     IncomeKind.GRAPA: KindRule(
         IncomeRule.EXEMPT,
-        "garantie de revenus aux personnes âgées (GRAPA)",
-        "art. 1410, § 2, C.J. : insaisissable",
+        gettext_noop("garantie de revenus aux personnes âgées (GRAPA)"),
+        gettext_noop("art. 1410, § 2, C.J. : insaisissable"),
     ),
     IncomeKind.OTHER: KindRule(
         IncomeRule.SEIZABLE,
-        "autre revenu",
-        "non protégé par les art. 1409 et 1410 C.J. : entièrement saisissable",
+        gettext_noop("autre revenu"),
+        gettext_noop("non protégé par les art. 1409 et 1410 C.J. : entièrement saisissable"),
     ),
 }
 
@@ -163,10 +170,12 @@ class RisCategory(StrEnum):
     FAMILY = "family"
 
 
-RIS_LABELS: dict[RisCategory, str] = {
-    RisCategory.COHABITANT: "personne cohabitante",
-    RisCategory.SINGLE: "personne isolée",
-    RisCategory.FAMILY: "personne vivant avec une famille à sa charge",
+# Phrases (core.phrases): str() is the French; screens and documents render them in their
+# language (issue 16), like the working below.
+RIS_LABELS: dict[RisCategory, Phrase] = {
+    RisCategory.COHABITANT: gettext_noop("personne cohabitante"),
+    RisCategory.SINGLE: gettext_noop("personne isolée"),
+    RisCategory.FAMILY: gettext_noop("personne vivant avec une famille à sa charge"),
 }
 
 
@@ -180,8 +189,9 @@ class AllowanceError(ValueError):
 class NoRowInForce(AllowanceError):
     """No legal row covers the date: before the first row of the table (or none encoded)."""
 
-    def __init__(self, message: str, *, table: str, on: date) -> None:
-        super().__init__(message)
+    def __init__(self, message: Any, *, table: str, on: date) -> None:
+        super().__init__(str(message))
+        self.text = message  # a phrase (core.phrases): the reader's language on screens
         self.table = table
         self.on = on
 
@@ -245,12 +255,16 @@ class ScaleRow:
         middle = self.earned_rates if scale is Scale.EARNED else self.replacement_rates
         return (ZERO, *middle, ONE)
 
-    def describe(self) -> str:
-        limits = " / ".join(eur(limit) for limit in self.limits)
-        return (
-            f"ligne « {self.id} » en vigueur depuis le {format_date(self.effective_from)}"
-            f"{f' ({self.note})' if self.note else ''} : tranches {limits}, "
-            f"{eur(self.child_reduction)} par enfant à charge — source : {self.source}"
+    def describe(self) -> Phrase:
+        return gettext_noop(
+            "ligne « %(id)s » en vigueur depuis le %(date)s%(note)s : tranches %(limits)s, "
+            "%(child)s par enfant à charge — source : %(source)s",
+            id=self.id,
+            date=self.effective_from,
+            note=f" ({self.note})" if self.note else "",
+            limits=joined(" / ", (Money(limit) for limit in self.limits)),
+            child=Money(self.child_reduction),
+            source=self.source,
         )
 
 
@@ -339,12 +353,14 @@ class LegalTables:
         index = bisect.bisect_right([r.effective_from for r in rows], on) - 1
         if index < 0:
             if not rows:
-                message = "Aucune ligne du barème de l'art. 1409 C.J. n'est encodée."
+                message = gettext_noop("Aucune ligne du barème de l'art. 1409 C.J. n'est encodée.")
             else:
-                message = (
-                    f"Aucun barème de l'art. 1409 C.J. n'est encodé pour le {format_date(on)} : la "
-                    f"première ligne s'applique à partir du {format_date(rows[0].effective_from)}. "
-                    "Un administrateur peut ajouter la ligne manquante avec sa source."
+                message = gettext_noop(
+                    "Aucun barème de l'art. 1409 C.J. n'est encodé pour le %(date)s : la première "
+                    "ligne s'applique à partir du %(first)s. Un administrateur peut ajouter la "
+                    "ligne manquante avec sa source.",
+                    date=on,
+                    first=rows[0].effective_from,
                 )
             raise NoRowInForce(message, table="seizure_scales", on=on)
         return RowInForce(rows[index], on, newest=index == len(rows) - 1)
@@ -357,29 +373,40 @@ class LegalTables:
             row = rows[index]
             following = rows[index + 1].effective_from if index + 1 < len(rows) else None
             raise NoRowInForce(
-                f"Aucun montant du revenu d'intégration « {RIS_LABELS[category]} » n'est encodé "
-                f"pour le {format_date(on)} : la ligne « {row.id} » a cessé de s'appliquer après "
-                f"le {format_date(row.valid_until)}"
-                + (
-                    f" et la suivante ne s'applique qu'à partir du {format_date(following)}"
+                gettext_noop(
+                    "Aucun montant du revenu d'intégration « %(category)s » n'est encodé pour le "
+                    "%(date)s : la ligne « %(id)s » a cessé de s'appliquer après le %(until)s"
+                    "%(next)s. Un administrateur peut ajouter le montant en vigueur à cette date "
+                    "avec sa source (Moniteur belge).",
+                    category=RIS_LABELS[category],
+                    date=on,
+                    id=row.id,
+                    until=row.valid_until,
+                    next=gettext_noop(
+                        " et la suivante ne s'applique qu'à partir du %(date)s", date=following
+                    )
                     if following
-                    else ""
-                )
-                + ". Un administrateur peut ajouter le montant en vigueur à cette date avec sa "
-                "source (Moniteur belge).",
+                    else "",
+                ),
                 table="integration_income",
                 on=on,
             )
         if index < 0:
             label = RIS_LABELS[category]
             if not rows:
-                message = f"Aucun montant du revenu d'intégration « {label} » n'est encodé."
+                message = gettext_noop(
+                    "Aucun montant du revenu d'intégration « %(category)s » n'est encodé.",
+                    category=label,
+                )
             else:
-                message = (
-                    f"Aucun montant du revenu d'intégration « {label} » n'est encodé pour le "
-                    f"{format_date(on)} : le premier montant connu s'applique à partir du "
-                    f"{format_date(rows[0].effective_from)}. Un administrateur peut ajouter le "
-                    "montant en vigueur à cette date avec sa source."
+                message = gettext_noop(
+                    "Aucun montant du revenu d'intégration « %(category)s » n'est encodé pour le "
+                    "%(date)s : le premier montant connu s'applique à partir du %(first)s. "
+                    "Un administrateur peut ajouter le montant en vigueur à cette date avec sa "
+                    "source.",
+                    category=label,
+                    date=on,
+                    first=rows[0].effective_from,
                 )
             raise NoRowInForce(message, table="integration_income", on=on)
         return RowInForce(rows[index], on, newest=index == len(rows) - 1)
@@ -540,6 +567,12 @@ CATEGORY_FIELD = "ris_category"
 
 
 def household_problems(household: Household) -> dict[str, str]:
+    """:func:`household_problem_phrases` in French (the services' messages render the phrases
+    in the reader's language)."""
+    return {name: str(problem) for name, problem in household_problem_phrases(household).items()}
+
+
+def household_problem_phrases(household: Household) -> dict[str, Phrase]:
     """The contradictions between the household's members and its integration-income
     category (art. 14, § 1er, loi du 26.05.2002 concernant le droit à l'intégration sociale),
     keyed by the field at fault, in French. Empty: consistent.
@@ -550,45 +583,48 @@ def household_problems(household: Household) -> dict[str, str]:
     - cohabitant (1°: lives under the same roof with one or more persons): at least two adults;
     - family in charge (3°: *au moins un enfant mineur non marié*, since the law of
       21.07.2016): at least one dependent child — a couple without child is two cohabitants."""
-    problems: dict[str, str] = {}
+    problems: dict[str, Phrase] = {}
     adults, children = household.adults, household.dependent_children
     if household.applicants >= 2 and household.partner_outside_case:
-        problems["partner_outside_case"] = (
+        problems["partner_outside_case"] = gettext_noop(
             "Les deux requérants forment le couple du dossier : il n'y a pas d'autre conjoint "
             "ou partenaire hors procédure."
         )
     needed = household.applicants + (1 if household.partner_outside_case else 0)
     if adults < needed:
-        problems["adults"] = (
-            f"Le ménage compte au moins {needed} adultes : "
-            + (
-                "les deux requérants"
-                if household.applicants >= 2
-                else "le requérant"
-                + (" et son conjoint ou partenaire" if household.partner_outside_case else "")
-            )
-            + "."
+        if household.applicants >= 2:
+            who = gettext_noop("les deux requérants")
+        elif household.partner_outside_case:
+            who = gettext_noop("le requérant et son conjoint ou partenaire")
+        else:
+            who = gettext_noop("le requérant")
+        problems["adults"] = gettext_noop(
+            "Le ménage compte au moins %(n)s adultes : %(who)s.", n=needed, who=who
         )
         return problems
     category = RisCategory(household.ris_category)
     if category is RisCategory.SINGLE and adults > 1:
-        problems[CATEGORY_FIELD] = (
-            f"Catégorie « {RIS_LABELS[category]} » incompatible avec le ménage : il compte "
-            f"{adults} adultes. Une personne qui vit sous le même toit qu'un autre adulte est "
-            "cohabitante (art. 14, § 1er, 1°, loi du 26.05.2002)."
+        problems[CATEGORY_FIELD] = gettext_noop(
+            "Catégorie « %(category)s » incompatible avec le ménage : il compte %(n)s adultes. "
+            "Une personne qui vit sous le même toit qu'un autre adulte est cohabitante "
+            "(art. 14, § 1er, 1°, loi du 26.05.2002).",
+            category=RIS_LABELS[category],
+            n=adults,
         )
     elif category is RisCategory.COHABITANT and adults < 2:
-        problems[CATEGORY_FIELD] = (
-            f"Catégorie « {RIS_LABELS[category]} » incompatible avec le ménage : il ne compte "
-            "qu'un adulte. La personne qui vit seule est isolée (art. 14, § 1er, 2°, loi du "
-            "26.05.2002)."
+        problems[CATEGORY_FIELD] = gettext_noop(
+            "Catégorie « %(category)s » incompatible avec le ménage : il ne compte qu'un "
+            "adulte. La personne qui vit seule est isolée (art. 14, § 1er, 2°, loi du "
+            "26.05.2002).",
+            category=RIS_LABELS[category],
         )
     elif category is RisCategory.FAMILY and children < 1:
-        problems[CATEGORY_FIELD] = (
-            f"Catégorie « {RIS_LABELS[category]} » incompatible avec le ménage : aucun enfant "
-            "à charge. Ce taux suppose au moins un enfant mineur non marié (art. 14, § 1er, "
-            "3°, loi du 26.05.2002) ; un couple sans enfant relève du taux cohabitant, une "
-            "fois par requérant."
+        problems[CATEGORY_FIELD] = gettext_noop(
+            "Catégorie « %(category)s » incompatible avec le ménage : aucun enfant à charge. "
+            "Ce taux suppose au moins un enfant mineur non marié (art. 14, § 1er, 3°, loi du "
+            "26.05.2002) ; un couple sans enfant relève du taux cohabitant, une fois par "
+            "requérant.",
+            category=RIS_LABELS[category],
         )
     return problems
 
@@ -607,16 +643,24 @@ class BracketPart:
     income: Decimal
     seizable: Decimal  # exact, not rounded
 
-    def describe(self) -> str:
+    def describe(self) -> Phrase:
         if self.upper is None:
-            span = f"au-delà de {eur(self.lower)}"
+            span = gettext_noop("au-delà de %(amount)s", amount=Money(self.lower))
         elif self.lower == 0:
-            span = f"jusqu'à {eur(self.upper)}"
+            span = gettext_noop("jusqu'à %(amount)s", amount=Money(self.upper))
         else:
-            span = f"de {eur(self.lower + Decimal('0.01'))} à {eur(self.upper)}"
-        return (
-            f"tranche {self.number} ({span}) : {eur(self.income)} × {percent(self.rate)} = "
-            f"{exact_eur(self.seizable)}"
+            span = gettext_noop(
+                "de %(low)s à %(high)s",
+                low=Money(self.lower + Decimal("0.01")),
+                high=Money(self.upper),
+            )
+        return gettext_noop(
+            "tranche %(n)s (%(span)s) : %(income)s × %(rate)s = %(seizable)s",
+            n=self.number,
+            span=span,
+            income=Money(self.income),
+            rate=percent(self.rate),
+            seizable=exact_eur(self.seizable),
         )
 
 
@@ -642,15 +686,15 @@ class PersonFloor:
         return self.earned + self.replacement + self.maintenance
 
     @property
-    def scale_rule(self) -> str:
+    def scale_rule(self) -> Phrase:
         if self.scale is Scale.EARNED and (self.replacement or self.maintenance):
-            return (
+            return gettext_noop(
                 "revenus cumulés (art. 1411 C.J.) : les taux des revenus professionnels "
                 "(art. 1409, § 1er) s'appliquent au total"
             )
         if self.scale is Scale.EARNED:
-            return "taux des revenus professionnels (art. 1409, § 1er, C.J.)"
-        return "taux des revenus de remplacement (art. 1409, § 1erbis, C.J.)"
+            return gettext_noop("taux des revenus professionnels (art. 1409, § 1er, C.J.)")
+        return gettext_noop("taux des revenus de remplacement (art. 1409, § 1erbis, C.J.)")
 
 
 @dataclass(frozen=True)
@@ -673,6 +717,10 @@ class NonSeizable:
     other_exempt: Decimal = ZERO
     # The income of a partner outside the case: context, not the applicant's resources.
     outside_case: Decimal = ZERO
+    # The working and warnings as phrases (core.phrases; ``working`` is their French), for the
+    # screens and documents to render in their language (issue 16).
+    working_text: tuple[Any, ...] = ()
+    warnings_text: tuple[Any, ...] = ()
 
     @property
     def scale_row(self) -> ScaleRow:
@@ -694,6 +742,8 @@ class AllowanceFloors:
     working: tuple[str, ...]
     warnings: tuple[str, ...]
     ris_multiplier: int = 1
+    working_text: tuple[Any, ...] = ()
+    warnings_text: tuple[Any, ...] = ()
 
     @property
     def on(self) -> date:
@@ -881,13 +931,23 @@ def compute_non_seizable(
     incomes = tuple(i for i in incomes if not i.outside_case)
     in_force = tables.scale_in_force(on)
     row: ScaleRow = in_force.row  # type: ignore[assignment]
-    working = [f"Barème de l'art. 1409 C.J. appliqué le {format_date(on)} : {row.describe()}."]
-    warnings = []
+    working: list[Any] = [
+        gettext_noop(
+            "Barème de l'art. 1409 C.J. appliqué le %(date)s : %(row)s.",
+            date=on,
+            row=row.describe(),
+        )
+    ]
+    warnings: list[Any] = []
     if in_force.beyond:
         warnings.append(
-            f"Aucun barème de l'art. 1409 n'est encodé pour {on.year} : la ligne la plus "
-            f"récente (en vigueur depuis le {format_date(row.effective_from)}) est appliquée. "
-            f"À vérifier dès la publication du barème {on.year} au Moniteur belge."
+            gettext_noop(
+                "Aucun barème de l'art. 1409 n'est encodé pour %(year)s : la ligne la plus "
+                "récente (en vigueur depuis le %(date)s) est appliquée. À vérifier dès la "
+                "publication du barème %(year)s au Moniteur belge.",
+                year=on.year,
+                date=row.effective_from,
+            )
         )
         working.append(warnings[-1])
 
@@ -922,8 +982,11 @@ def compute_non_seizable(
     unused = children - sum(allocation)
     if children and not debtors:
         working.append(
-            f"{children} enfant(s) à charge : aucun revenu n'est soumis au barème, la réduction "
-            "par enfant est sans objet."
+            gettext_noop(
+                "%(n)s enfant(s) à charge : aucun revenu n'est soumis au barème, la réduction "
+                "par enfant est sans objet.",
+                n=children,
+            )
         )
 
     def total(kind: IncomeKind) -> Decimal:
@@ -934,8 +997,12 @@ def compute_non_seizable(
     other = total(IncomeKind.OTHER)
     if family or cpas:
         working.append(
-            f"Allocations familiales {eur(family)} et revenu d'intégration ou aide sociale du "
-            f"CPAS {eur(cpas)} : entièrement insaisissables (art. 1410, § 2, C.J.)."
+            gettext_noop(
+                "Allocations familiales %(family)s et revenu d'intégration ou aide sociale du "
+                "CPAS %(cpas)s : entièrement insaisissables (art. 1410, § 2, C.J.).",
+                family=Money(family),
+                cpas=Money(cpas),
+            )
         )
     # The other allowances the law protects entirely (AI, GRAPA).
     other_exempt = ZERO
@@ -944,25 +1011,43 @@ def compute_non_seizable(
         if value:
             other_exempt += value
             rule = INCOME_RULES[kind]
-            working.append(f"{rule.label.capitalize()} {eur(value)} : {rule.reference}.")
+            working.append(
+                gettext_noop(
+                    "%(label)s %(amount)s : %(reference)s.",
+                    label=Cased(rule.label, "sentence"),
+                    amount=Money(value),
+                    reference=rule.reference,
+                )
+            )
     if other:
         working.append(
-            f"Autres revenus {eur(other)} : non protégés par les art. 1409 et 1410 C.J., "
-            "entièrement saisissables."
+            gettext_noop(
+                "Autres revenus %(amount)s : non protégés par les art. 1409 et 1410 C.J., "
+                "entièrement saisissables.",
+                amount=Money(other),
+            )
         )
     outside_total = sum((i.amount for i in outside), ZERO)
     if outside:
         working.append(
-            f"Revenus du conjoint ou partenaire hors procédure {eur(outside_total)} : contexte "
-            "du ménage, ce ne sont pas les revenus du requérant (ils ne sont pas versés sur le "
-            "compte de médiation) ; ils ne comptent ni dans les ressources ni dans les "
-            "planchers."
+            gettext_noop(
+                "Revenus du conjoint ou partenaire hors procédure %(amount)s : contexte du "
+                "ménage, ce ne sont pas les revenus du requérant (ils ne sont pas versés sur le "
+                "compte de médiation) ; ils ne comptent ni dans les ressources ni dans les "
+                "planchers.",
+                amount=Money(outside_total),
+            )
         )
     amount = sum((f.non_seizable for f in floors), ZERO) + family + cpas + other_exempt
     resources = sum((i.amount for i in incomes), ZERO)
     working.append(
-        f"Quotité insaisissable du ménage : {eur(amount)} sur {eur(resources)} de ressources "
-        f"mensuelles (quotité saisissable : {eur(resources - amount)})."
+        gettext_noop(
+            "Quotité insaisissable du ménage : %(amount)s sur %(resources)s de ressources "
+            "mensuelles (quotité saisissable : %(seizable)s).",
+            amount=Money(amount),
+            resources=Money(resources),
+            seizable=Money(resources - amount),
+        )
     )
     return NonSeizable(
         on=on,
@@ -975,45 +1060,72 @@ def compute_non_seizable(
         dependent_children=children,
         unused_children=unused,
         amount=round_cents(amount),
-        working=tuple(working),
-        warnings=tuple(warnings),
+        working=tuple(str(line) for line in working),
+        warnings=tuple(str(line) for line in warnings),
         other_exempt=round_cents(other_exempt),
         outside_case=round_cents(outside_total),
+        working_text=tuple(working),
+        warnings_text=tuple(warnings),
     )
 
 
-def _person_working(floor: PersonFloor, row: ScaleRow, name: str = "") -> list[str]:
+def _person_working(floor: PersonFloor, row: ScaleRow, name: str = "") -> list[Any]:
     parts = []
     if floor.earned:
-        parts.append(f"revenus professionnels {eur(floor.earned)}")
+        parts.append(gettext_noop("revenus professionnels %(amount)s", amount=Money(floor.earned)))
     if floor.replacement:
-        parts.append(f"revenus de remplacement {eur(floor.replacement)}")
+        parts.append(
+            gettext_noop("revenus de remplacement %(amount)s", amount=Money(floor.replacement))
+        )
     if floor.maintenance:
-        parts.append(f"pension alimentaire reçue {eur(floor.maintenance)}")
+        parts.append(
+            gettext_noop("pension alimentaire reçue %(amount)s", amount=Money(floor.maintenance))
+        )
     lines = [
-        f"Requérant {floor.person}{f' ({name})' if name else ''} : revenus soumis au barème "
-        f"{eur(floor.base)} "
-        f"({', '.join(parts)}) ; {floor.scale_rule}."
+        gettext_noop(
+            "Requérant %(person)s%(name)s : revenus soumis au barème %(base)s (%(parts)s) ; "
+            "%(rule)s.",
+            person=floor.person,
+            name=f" ({name})" if name else "",
+            base=Money(floor.base),
+            parts=joined(", ", parts),
+            rule=floor.scale_rule,
+        )
     ]
-    lines.extend(f"— {part.describe()}" for part in floor.brackets)
-    text = (
-        f"— quotité saisissable : {exact_eur(floor.seizable_exact)}, arrondie à "
-        f"{eur(floor.seizable_before_children)}"
-    )
+    # A sub-line starts with "— " (the screens indent it).
+    lines.extend(gettext_noop("— %(part)s", part=part.describe()) for part in floor.brackets)
+    pieces: list[Any] = [
+        gettext_noop(
+            "— quotité saisissable : %(exact)s, arrondie à %(rounded)s",
+            exact=exact_eur(floor.seizable_exact),
+            rounded=Money(floor.seizable_before_children),
+        )
+    ]
     if floor.children:
-        text += (
-            f" ; réduction pour {floor.children} enfant(s) à charge : {floor.children} × "
-            f"{eur(row.child_reduction)}"
+        pieces.append(
+            gettext_noop(
+                " ; réduction pour %(n)s enfant(s) à charge : %(n)s × %(unit)s",
+                n=floor.children,
+                unit=Money(row.child_reduction),
+            )
         )
         if floor.child_reduction < floor.children * row.child_reduction:
-            text += f", limitée à la quotité saisissable ({eur(floor.child_reduction)})"
+            pieces.append(
+                gettext_noop(
+                    ", limitée à la quotité saisissable (%(amount)s)",
+                    amount=Money(floor.child_reduction),
+                )
+            )
         else:
-            text += f" = {eur(floor.child_reduction)}"
-    text += (
-        f" ; quotité saisissable retenue {eur(floor.seizable)}, quotité insaisissable "
-        f"{eur(floor.non_seizable)}."
+            pieces.append(gettext_noop(" = %(amount)s", amount=Money(floor.child_reduction)))
+    pieces.append(
+        gettext_noop(
+            " ; quotité saisissable retenue %(seizable)s, quotité insaisissable %(non_seizable)s.",
+            seizable=Money(floor.seizable),
+            non_seizable=Money(floor.non_seizable),
+        )
     )
-    lines.append(text)
+    lines.append(joined("", pieces))
     return lines
 
 
@@ -1030,52 +1142,77 @@ def compute_floors(
     category = RisCategory(household.ris_category)
     ris = tables.ris_in_force(category, on)
     ris_row: RisRow = ris.row  # type: ignore[assignment]
-    working = list(part.working)
-    warnings = list(part.warnings)
-    for problem in household_problems(household).values():
+    working = list(part.working_text)
+    warnings = list(part.warnings_text)
+    for problem in household_problem_phrases(household).values():
         # A version recorded before the check (services refuse new ones): said, not hidden.
-        warnings.append(f"Composition du ménage : {problem}")
+        warnings.append(gettext_noop("Composition du ménage : %(problem)s", problem=problem))
         working.append(warnings[-1])
     working.append(
-        f"Revenu d'intégration, catégorie « {RIS_LABELS[category]} », le {format_date(on)} : "
-        f"{eur(ris_row.amount)} (ligne « {ris_row.id} » en vigueur depuis le "
-        f"{format_date(ris_row.effective_from)} — source : {ris_row.source})."
+        gettext_noop(
+            "Revenu d'intégration, catégorie « %(category)s », le %(date)s : %(amount)s "
+            "(ligne « %(id)s » en vigueur depuis le %(since)s — source : %(source)s).",
+            category=RIS_LABELS[category],
+            date=on,
+            amount=Money(ris_row.amount),
+            id=ris_row.id,
+            since=ris_row.effective_from,
+            source=ris_row.source,
+        )
     )
     if ris.beyond:
         warnings.append(
-            f"Aucun montant du revenu d'intégration n'est encodé pour {on.year} : le montant le "
-            "plus récent (en vigueur depuis le "
-            f"{format_date(ris_row.effective_from)}) est appliqué. "
-            f"À vérifier dès la publication au Moniteur belge des montants {on.year} : le revenu "
-            "d'intégration suit l'indice des prix."
+            gettext_noop(
+                "Aucun montant du revenu d'intégration n'est encodé pour %(year)s : le montant "
+                "le plus récent (en vigueur depuis le %(date)s) est appliqué. À vérifier dès la "
+                "publication au Moniteur belge des montants %(year)s : le revenu d'intégration "
+                "suit l'indice des prix.",
+                year=on.year,
+                date=ris_row.effective_from,
+            )
         )
         working.append(warnings[-1])
     multiplier = household.ris_multiplier
     ris_total = round_cents(ris_row.amount * multiplier)
     if multiplier > 1:
         working.append(
-            f"Revenu d'intégration du ménage : {multiplier} requérants cohabitants, chacun au "
-            f"taux cohabitant (droit individuel, art. 14, § 1er, 1°, loi du 26.05.2002) : "
-            f"{multiplier} × {eur(ris_row.amount)} = {eur(ris_total)}."
+            gettext_noop(
+                "Revenu d'intégration du ménage : %(n)s requérants cohabitants, chacun au taux "
+                "cohabitant (droit individuel, art. 14, § 1er, 1°, loi du 26.05.2002) : "
+                "%(n)s × %(rate)s = %(total)s.",
+                n=multiplier,
+                rate=Money(ris_row.amount),
+                total=Money(ris_total),
+            )
         )
     hard_floor = round_cents(ris_total + part.family_allowances)
     working.append(
-        f"Plancher absolu (art. 1675/9, § 4, C.J.) : revenu d'intégration {eur(ris_total)} "
-        f"+ allocations familiales {eur(part.family_allowances)} = {eur(hard_floor)}."
+        gettext_noop(
+            "Plancher absolu (art. 1675/9, § 4, C.J.) : revenu d'intégration %(ris)s "
+            "+ allocations familiales %(family)s = %(floor)s.",
+            ris=Money(ris_total),
+            family=Money(part.family_allowances),
+            floor=Money(hard_floor),
+        )
     )
     if hard_floor > part.resources:
         working.append(
-            f"Les ressources du ménage ({eur(part.resources)}) n'atteignent pas ce plancher : "
-            "tout doit être laissé au ménage, rien n'est disponible pour les créanciers."
+            gettext_noop(
+                "Les ressources du ménage (%(resources)s) n'atteignent pas ce plancher : tout "
+                "doit être laissé au ménage, rien n'est disponible pour les créanciers.",
+                resources=Money(part.resources),
+            )
         )
     return AllowanceFloors(
         household=household,
         non_seizable_part=part,
         ris=ris,
         hard_floor=hard_floor,
-        working=tuple(working),
-        warnings=tuple(warnings),
+        working=tuple(str(line) for line in working),
+        warnings=tuple(str(line) for line in warnings),
         ris_multiplier=multiplier,
+        working_text=tuple(working),
+        warnings_text=tuple(warnings),
     )
 
 
@@ -1097,9 +1234,17 @@ class Verdict(StrEnum):
 
 @dataclass(frozen=True)
 class AllowanceCheck:
+    """``message`` is French; ``text`` the same as a phrase (``core.phrases``), for the
+    reader's language (issue 16). Build one with :meth:`of`."""
+
     amount: Decimal
     verdict: Verdict
     message: str
+    text: Any = None
+
+    @classmethod
+    def of(cls, amount: Decimal, verdict: Verdict, text: Phrase) -> AllowanceCheck:
+        return cls(amount, verdict, str(text), text)
 
     @property
     def accepted(self) -> bool:
@@ -1114,7 +1259,9 @@ def negative_allowance(amount: Decimal) -> AllowanceCheck | None:
     """A negative allowance is refused whatever the floors (None: it is not negative)."""
     amount = round_cents(amount)
     if amount < 0:
-        return AllowanceCheck(amount, Verdict.NEGATIVE, "Le pécule ne peut être négatif.")
+        return AllowanceCheck.of(
+            amount, Verdict.NEGATIVE, gettext_noop("Le pécule ne peut être négatif.")
+        )
     return None
 
 
@@ -1131,48 +1278,71 @@ def check_allowance(
     if negative is not None:
         return negative
     if amount > floors.resources:
-        return AllowanceCheck(
+        return AllowanceCheck.of(
             amount,
             Verdict.ABOVE_RESOURCES,
-            f"Le pécule ({eur(amount)}) dépasse les ressources mensuelles du ménage "
-            f"({eur(floors.resources)}) : il ne peut être versé.",
+            gettext_noop(
+                "Le pécule (%(amount)s) dépasse les ressources mensuelles du ménage "
+                "(%(resources)s) : il ne peut être versé.",
+                amount=Money(amount),
+                resources=Money(floors.resources),
+            ),
         )
     if amount < floors.effective_hard_floor:
         if floors.hard_floor > floors.resources:
-            message = (
-                f"Le pécule ({eur(amount)}) est inférieur au plancher absolu : les ressources "
-                f"du ménage ({eur(floors.resources)}) n'atteignent pas le revenu d'intégration "
-                f"majoré des allocations familiales ({eur(floors.hard_floor)}), elles doivent "
-                "donc lui être laissées entièrement (art. 1675/9, § 4, C.J.)."
+            message = gettext_noop(
+                "Le pécule (%(amount)s) est inférieur au plancher absolu : les ressources du "
+                "ménage (%(resources)s) n'atteignent pas le revenu d'intégration majoré des "
+                "allocations familiales (%(floor)s), elles doivent donc lui être laissées "
+                "entièrement (art. 1675/9, § 4, C.J.).",
+                amount=Money(amount),
+                resources=Money(floors.resources),
+                floor=Money(floors.hard_floor),
             )
         else:
-            message = (
-                f"Le pécule ({eur(amount)}) est inférieur au plancher absolu de "
-                f"{eur(floors.hard_floor)} : revenu d'intégration "
-                f"« {RIS_LABELS[floors.household.ris_category]} » ({eur(floors.ris_amount)}) "
-                f"majoré des allocations familiales ({eur(floors.family_allowances)}). La loi "
-                "l'interdit, même avec l'accord du requérant (art. 1675/9, § 4, C.J.)."
+            message = gettext_noop(
+                "Le pécule (%(amount)s) est inférieur au plancher absolu de %(floor)s : revenu "
+                "d'intégration « %(category)s » (%(ris)s) majoré des allocations familiales "
+                "(%(family)s). La loi l'interdit, même avec l'accord du requérant "
+                "(art. 1675/9, § 4, C.J.).",
+                amount=Money(amount),
+                floor=Money(floors.hard_floor),
+                category=RIS_LABELS[RisCategory(floors.household.ris_category)],
+                ris=Money(floors.ris_amount),
+                family=Money(floors.family_allowances),
             )
-        return AllowanceCheck(amount, Verdict.BELOW_HARD_FLOOR, message)
+        return AllowanceCheck.of(amount, Verdict.BELOW_HARD_FLOOR, message)
     if amount < floors.non_seizable:
         if agreement_recorded:
-            return AllowanceCheck(
+            return AllowanceCheck.of(
                 amount,
                 Verdict.AGREED_BELOW_NON_SEIZABLE,
-                f"Le pécule ({eur(amount)}) est inférieur à la quotité insaisissable "
-                f"({eur(floors.non_seizable)}) avec l'accord exprès du requérant.",
+                gettext_noop(
+                    "Le pécule (%(amount)s) est inférieur à la quotité insaisissable "
+                    "(%(non_seizable)s) avec l'accord exprès du requérant.",
+                    amount=Money(amount),
+                    non_seizable=Money(floors.non_seizable),
+                ),
             )
-        return AllowanceCheck(
+        return AllowanceCheck.of(
             amount,
             Verdict.NEEDS_AGREEMENT,
-            f"Le pécule ({eur(amount)}) est inférieur à la quotité insaisissable "
-            f"({eur(floors.non_seizable)}) : l'accord exprès du requérant est requis (date et "
-            "document signé), sinon le médiateur ne peut retenir davantage "
-            "(art. 1675/9, § 4, C.J.).",
+            gettext_noop(
+                "Le pécule (%(amount)s) est inférieur à la quotité insaisissable "
+                "(%(non_seizable)s) : l'accord exprès du requérant est requis (date et document "
+                "signé), sinon le médiateur ne peut retenir davantage (art. 1675/9, § 4, C.J.).",
+                amount=Money(amount),
+                non_seizable=Money(floors.non_seizable),
+            ),
         )
-    return AllowanceCheck(
+    return AllowanceCheck.of(
         amount,
         Verdict.OK,
-        f"Le pécule ({eur(amount)}) respecte la quotité insaisissable "
-        f"({eur(floors.non_seizable)}) et le plancher absolu ({eur(floors.hard_floor)}).",
+        gettext_noop(
+            "Le pécule (%(amount)s) respecte la quotité insaisissable (%(non_seizable)s) et le "
+            "plancher absolu (%(floor)s).",
+            amount=Money(amount),
+            non_seizable=Money(floors.non_seizable),
+            floor=Money(floors.hard_floor),
+        ),
     )

@@ -28,6 +28,7 @@ from core.spreadsheets import (
     new_workbook,
     xlsx_bytes,
 )
+from core.translate import localize
 
 from . import selectors
 from .allowance import (
@@ -110,7 +111,7 @@ def budget_report(version: BudgetVersion) -> BudgetReport:
     try:
         floors = selectors.floors_for(version, tables)
     except NoRowInForce as exc:
-        error = str(exc)
+        error = localize(exc.text)
         if exc.table == "integration_income":
             partial = compute_non_seizable(
                 selectors.incomes_of(version),
@@ -345,6 +346,6 @@ def budget_xlsx(*, version: BudgetVersion, now: datetime) -> bytes:
     else:
         append_row(working, [_("Calcul au %(date)s") % {"date": format_date(version.date)}])
         working["A1"].font = bold
-        for line in report.floors.working:
-            append_row(working, [line])
+        for line in report.floors.working_text:  # in the reader's language (issue 16)
+            append_row(working, [localize(line)])
     return xlsx_bytes(workbook)

@@ -41,7 +41,8 @@ from django.db.models import Case as CaseWhen
 from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from agenda.registry import DutySpec
 from cases.models import Case
@@ -307,28 +308,44 @@ class AvailableForCreditors:
 
     @property
     def explanation(self) -> str:
-        return (
-            f"Budget n° {self.version_number} du {format_date(self.version_date)} : ressources "
-            f"mensuelles {format_eur(self.resources)} − pécule de médiation "
-            f"{format_eur(self.allowance)} = {format_eur(self.amount)} par mois, avant "
-            "honoraires."
-        )
+        """In the active language (issue 16)."""
+        language = translation.get_language() or "fr"
+        return _(
+            "Budget n° %(number)s du %(date)s : ressources mensuelles %(resources)s − pécule de "
+            "médiation %(allowance)s = %(amount)s par mois, avant honoraires."
+        ) % {
+            "number": self.version_number,
+            "date": format_date(self.version_date),
+            "resources": format_eur(self.resources, language),
+            "allowance": format_eur(self.allowance, language),
+            "amount": format_eur(self.amount, language),
+        }
 
 
 def available_for_creditors_detail(case: Case, on: date) -> AvailableForCreditors:
     version = version_in_force(case, on)
     if version is None:
         raise BudgetNotReady(
-            f"Aucun budget du dossier {case.reference} n'est en vigueur le {format_date(on)} : "
-            "établissez le budget du ménage (onglet Budget et pécule).",
+            _(
+                "Aucun budget du dossier %(reference)s n'est en vigueur le %(date)s : établissez "
+                "le budget du ménage (onglet Budget et pécule)."
+            )
+            % {"reference": case.reference, "date": format_date(on)},
             case_id=case.pk,
             on=on,
         )
     decision = latest_decision(version)
     if decision is None:
         raise BudgetNotReady(
-            f"Le pécule de médiation du budget n° {version.number} du {format_date(version.date)} "
-            f"(dossier {case.reference}) n'est pas encore fixé.",
+            _(
+                "Le pécule de médiation du budget n° %(number)s du %(date)s (dossier "
+                "%(reference)s) n'est pas encore fixé."
+            )
+            % {
+                "number": version.number,
+                "date": format_date(version.date),
+                "reference": case.reference,
+            },
             case_id=case.pk,
             on=on,
         )

@@ -18,6 +18,7 @@ from agenda.services import duties_settle
 from cases.models import Case
 from core.dates import format_date
 from core.money import CENT, MAX_AMOUNT, format_eur
+from core.translate import localize
 from core.uploads import upload_suffix
 
 from . import selectors
@@ -29,7 +30,7 @@ from .allowance import (
     Household,
     NoRowInForce,
     check_allowance,
-    household_problems,
+    household_problem_phrases,
     negative_allowance,
 )
 from .allowance import IncomeKind as PureIncomeKind
@@ -225,8 +226,8 @@ def _validate_budget(case: Case | None, data: BudgetData, history: BudgetHistory
             applicants=max(history.applicants, 1),
             partner_outside_case=bool(data.partner_outside_case),
         )
-        for name, message in household_problems(household).items():
-            add(name, message)
+        for name, message in household_problem_phrases(household).items():
+            add(name, localize(message))  # in the reader's language (issue 16)
     for number, line in enumerate(data.incomes, start=1):
         for messages in _income_errors(line, number, history.applicants).values():
             errors.setdefault("incomes", []).extend(messages)
@@ -420,7 +421,7 @@ def _check_decision(
         negative = negative_allowance(amount)
         if negative is not None:
             errors.setdefault("amount", []).append(
-                ValidationError(negative.message, code=str(negative.verdict))
+                ValidationError(localize(negative.text), code=str(negative.verdict))
             )
         if errors:
             raise ValidationError(errors)
@@ -428,7 +429,7 @@ def _check_decision(
     try:
         floors = selectors.floors_for(version)
     except NoRowInForce as exc:
-        errors.setdefault("amount", []).append(str(exc))
+        errors.setdefault("amount", []).append(localize(exc.text))
         raise ValidationError(errors) from exc
     # The agreement already given on this budget covers a new allowance that retains no more.
     previous = selectors.latest_decision(version)
@@ -445,7 +446,7 @@ def _check_decision(
     if not check.accepted:
         # the verdict is the error's code: a caller can tell why (e.g. the agreement missing)
         errors.setdefault("amount", []).append(
-            ValidationError(check.message, code=str(check.verdict))
+            ValidationError(localize(check.text), code=str(check.verdict))
         )
         if check.verdict == "needs_agreement":
             if not data.agreement_date:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
 from core.divisions import Division
+from documents.registry import document_title
 
 
 def document_upload_to(instance: "Document", filename: str) -> str:
@@ -135,6 +136,11 @@ class Document(models.Model):
     @property
     def is_filed(self) -> bool:
         return self.filed_at is not None
+
+    @property
+    def display_title(self) -> str:
+        """The title in the reader's language (``documents.registry.document_title``)."""
+        return document_title(self)
 
     @property
     def download_name(self) -> str:

@@ -16,6 +16,8 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 
+from core.retranslate import Message, retranslate
+
 # The field of the explicit confirmation that a period not yet ended is filed early.
 CONFIRM_EARLY = "confirm_early"
 
@@ -100,3 +102,31 @@ def filing_check(
             ).findings
         )
     return FilingCheck(tuple(findings))
+
+
+# --- titles in the reader's language (issue 16) ---------------------------------------------
+#
+# A filed document's title is stored in the language of the procedure (French for the older
+# ones). The app that files a kind registers the messages its titles are written from; a screen
+# shows ``document_title(document)``, the same title in the reader's language, or the stored one
+# when it was written otherwise (a mediator's own upload).
+
+_title_messages: dict[str, list[Message]] = {}
+
+
+def register_title_messages(kind: str, messages: list[Message]) -> None:
+    """``messages``: ``(msgid, {placeholder: [translated labels it may hold]})`` pairs."""
+    known = _title_messages.setdefault(kind, [])
+    for message in messages:
+        if message not in known:
+            known.append(message)
+
+
+def document_title(document) -> str:
+    """The title of ``document`` in the active language when its message is known."""
+    messages = _title_messages.get(document.kind)
+    if messages:
+        shown = retranslate(document.title, messages)
+        if shown:
+            return shown
+    return document.title

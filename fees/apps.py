@@ -30,3 +30,10 @@ class FeesConfig(AppConfig):
         # The JustRestart fee, the taxation order awaited, the draft of the year ended.
         for kind in duties.KINDS:
             register_duty_kind(kind)
+        # A filed statement's title in the reader's language on screens (issue 16).
+        from documents.models import DocumentKind
+        from documents.registry import register_title_messages
+
+        from .services import statements
+
+        register_title_messages(DocumentKind.TAXATION_STATEMENT, statements.title_messages())

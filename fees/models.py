@@ -15,8 +15,10 @@ from cases.models import Case
 from core.dates import format_date
 from core.fields import MoneyField
 from core.money import CENT
+from core.translate import localize_stored
 from fees.engine.statement import FEE_ARTICLES
 from fees.tariffs import KEY_LABELS
+from fees.wording import stored_label
 
 
 class ServiceKind(models.TextChoices):
@@ -286,6 +288,10 @@ class StatementLine(models.Model):
     rule = models.CharField(_("règle"), max_length=64)
     explanation = models.TextField(_("explication"))
     origin = models.CharField(_("origine"), max_length=32, blank=True)
+    # The label and explanation as the engine's phrases ({"label", "explanation"}, core.phrases
+    # JSON), rendered in the reader's language on screens and in the procedure's in the PDF
+    # (issue 16). Null for lines computed before phrases were kept: they show their French text.
+    texts = models.JSONField(_("textes traduisibles"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("ligne d'état")
@@ -301,6 +307,17 @@ class StatementLine(models.Model):
     @property
     def is_fee(self) -> bool:
         return self.article in FEE_ARTICLES
+
+    @property
+    def shown_label(self) -> str:
+        """The label in the active language (``fees.wording`` for older lines)."""
+        if not self.texts:
+            return stored_label(self.label)
+        return localize_stored(self.texts.get("label"), self.label)
+
+    @property
+    def shown_explanation(self) -> str:
+        return localize_stored((self.texts or {}).get("explanation"), self.explanation)
 
 
 class TaxationOrder(models.Model):

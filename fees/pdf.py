@@ -68,7 +68,8 @@ def statement_html(
     """``warnings`` (a draft's only: what the mediator must check before filing, e.g. the
     JustRestart invoices and line 6 disagree) are printed under the draft's notice."""
     # A court document is in the language of the procedure, the division's (whatever the
-    # interface's; docs/court-documents.md). The engine's stored labels stay as computed.
+    # interface's; docs/court-documents.md). The lines' labels and explanations are the engine's
+    # phrases, rendered in that language too (StatementLine.shown_label; issue 16).
     with translation.override(procedure_language(statement.case.division)):
         return _statement_html(statement, lines, filed_on=filed_on, warnings=warnings)
 

@@ -34,11 +34,11 @@ ARTICLE_TITLES = {
 }
 
 KEY_SHORT = {
-    "2.1.base": "2,1° base",
-    "2.1.extra": "2,1° suppl.",
+    "2.1.base": _("2,1° base"),
+    "2.1.extra": _("2,1° suppl."),
     "2.2": "2,2°",
-    "2.3.base": "2,3° base",
-    "2.3.extra": "2,3° suppl.",
+    "2.3.base": _("2,3° base"),
+    "2.3.extra": _("2,3° suppl."),
     "2.4": "2,4°",
     "2.5": "2,5°",
     "3": "art. 3",
@@ -148,7 +148,7 @@ def present(
         if line.origin.startswith("payment:"):
             number = line.origin.split(":", 1)[1]
             payee = entries.get(int(number)) if number.isdigit() else ""
-            presented.journal = f"n° {number}" + (f" — {payee}" if payee else "")
+            presented.journal = _("n° %(k)s") % {"k": number} + (f" — {payee}" if payee else "")
         if _is_plain_payment(line):
             presented.compact = True
             group.intro = payments_intro(pricing_method, reference_anniversary)

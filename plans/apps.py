@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from agenda.registry import register_duty_kind
 from cases.registry import register_status_check, register_supervisor_count
 from core import case_views
+from documents.registry import register_title_messages
 
 
 class PlansConfig(AppConfig):
@@ -15,7 +16,12 @@ class PlansConfig(AppConfig):
 
         audit_trail.register()
         case_views.register_tab(key="plan", label=_("Plan"), url_name="plans:case_plan", order=50)
-        from . import clocks, conversion  # models are ready only now
+        from documents.models import DocumentKind
+
+        from . import clocks, conversion, services  # models are ready only now
+
+        # A filed plan's title in the reader's language on screens (issue 16).
+        register_title_messages(DocumentKind.PLAN, services.title_messages())
 
         # No homologation nor judicial plan without a plan of that kind (issue 17).
         register_status_check(key="plans", check=conversion.status_check)

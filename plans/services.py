@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from agenda.services import duties_settle
@@ -570,6 +571,21 @@ def plan_approve(
         note=_approval_note(version, reference),
     )
     return version
+
+
+# The filed plan's titles (documents.registry.register_title_messages, issue 16).
+TITLE_MESSAGES = (
+    gettext_noop("%(kind)s — version %(n)s (homologué le %(date)s)"),
+    gettext_noop("%(kind)s — version %(n)s (imposé le %(date)s)"),
+    gettext_noop("%(kind)s — version %(n)s (proposition au tribunal)"),
+    gettext_noop("%(kind)s — version %(n)s (requête en révision)"),
+    gettext_noop("%(kind)s — version %(n)s (requête en homologation)"),
+)
+
+
+def title_messages() -> list:
+    kinds = {"kind": [kind.label for kind in PlanKind]}
+    return [(message, kinds) for message in TITLE_MESSAGES]
 
 
 def filing_title(version: PlanVersion) -> str:

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from agenda.registry import register_duty_kind
 from cases.registry import register_supervisor_count
 from core import case_views
-from documents.registry import register_filing_checker
+from documents.registry import register_filing_checker, register_title_messages
 
 
 class ReportsConfig(AppConfig):
@@ -12,7 +12,19 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Rapports annuels")
 
     def ready(self):
-        from . import clocks, court_checks, due  # models are ready only now
+        from documents.models import DocumentKind
+
+        from . import clocks, court_checks, drafts, due, services  # models are ready only now
+
+        # A report's title in the reader's language on screens (issue 16).
+        register_title_messages(
+            DocumentKind.ANNUAL_REPORT,
+            [
+                (services.REPORT_TITLE, {}),
+                (services.FINAL_REPORT_TITLE, {}),
+                (drafts.DRAFT_TITLE, {}),
+            ],
+        )
 
         # What is checked before a plan, a fee statement or a report goes to court (the plans
         # and fees apps file through documents.registry, below this app).

@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from cases.models import Case
@@ -31,8 +32,11 @@ from .models import DraftBatch
 logger = logging.getLogger(__name__)
 
 
+DRAFT_TITLE = gettext_noop("Projet de rapport — période du %(start)s au %(end)s")
+
+
 def draft_title(period: selectors.ReportPeriod) -> str:
-    return _("Projet de rapport — période du %(start)s au %(end)s") % {
+    return _(DRAFT_TITLE) % {
         "start": format_date(period.start),
         "end": format_date(period.last_day),
     }

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from agenda import selectors as agenda_selectors
@@ -34,6 +35,10 @@ from .tasks import build_draft_batch
 logger = logging.getLogger(__name__)
 
 MAX_OBSERVATIONS = 20_000
+# The filed report's title (in the procedure's language; shown in the reader's on screens,
+# documents.registry.document_title).
+REPORT_TITLE = gettext_noop("Rapport du médiateur — période du %(start)s au %(end)s")
+FINAL_REPORT_TITLE = gettext_noop("Rapport final du médiateur — période du %(start)s au %(end)s")
 
 
 @dataclass(frozen=True)
@@ -130,11 +135,7 @@ def report_file(
         ) from exc
     # The filed title is in the language of the procedure, like the document.
     with translation.override(procedure_language(case.division)):
-        title = (
-            _("Rapport final du médiateur — période du %(start)s au %(end)s")
-            if final
-            else _("Rapport du médiateur — période du %(start)s au %(end)s")
-        ) % {
+        title = _(FINAL_REPORT_TITLE if final else REPORT_TITLE) % {
             "start": format_date(period.start),
             "end": format_date(period.last_day),
         }

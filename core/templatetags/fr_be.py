@@ -1,7 +1,8 @@
 """fr-BE / nl-BE display helpers.
 
 ``{{ amount|eur }}`` -> 1.234,56 €, ``{{ d|dmy }}`` -> 15/06/2023, ``{{ t|dmy_hm }}`` ->
-15/06/2023 14:30 (``core.dates``, the one way a date is shown: no template writes
+15/06/2023 14:30, ``{{ p|phrase }}`` -> an engine's phrase in the active language
+(``core.translate``) (``core.dates``, the one way a date is shown: no template writes
 ``|date:"d/m/Y"``). Like Django's ``|date``, an aware datetime is shown in the current time zone.
 """
 
@@ -12,6 +13,7 @@ from django.utils.translation import get_language
 
 from core.dates import format_date, format_datetime
 from core.money import format_eur
+from core.translate import localize
 
 register = template.Library()
 
@@ -25,6 +27,12 @@ def eur(value):
     except InvalidOperation:
         return value
     return format_eur(amount, get_language() or "fr")
+
+
+@register.filter
+def phrase(value):
+    """An engine's phrase (``core.phrases``) in the active language: ``{{ line|phrase }}``."""
+    return localize(value)
 
 
 @register.filter(expects_localtime=True)

@@ -11,7 +11,8 @@ from decimal import Decimal, localcontext
 
 from core.dates import format_date
 from core.money import round_cents
-from fees.engine._format import eur, fr_number, plural
+from core.phrases import Cased, Money, Phrase, Plural, gettext_noop, joined, ngettext
+from fees.engine._format import fr_number
 from fees.engine.creditors import (
     CREDITORS_IN_BASE,
     FollowUpCount,
@@ -167,16 +168,26 @@ class _Context:
         return f"{code} {self.case.pricing_method.value}"
 
 
-def _sentence(phrase: str) -> str:
-    return phrase[:1].upper() + phrase[1:]
+# The working text is made of phrases (core.phrases): str() gives the French the statement and
+# its rcd-taxation/1 JSON have always carried; the screens and the court documents render them
+# in the reader's or the procedure's language (issue 16).
+Text = Phrase | str
 
 
-def _with_note(label: str, note: str) -> str:
-    return f"{label} – {note}" if note else label
+def _sentence(phrase: Text) -> Cased:
+    return Cased(phrase, "sentence")
 
 
-def _row_date(row: TariffRow) -> str:
-    return format_date(row.effective_from) if row.effective_from else "(début inconnu)"
+def _with_note(label: Text, note: str) -> Text:
+    return gettext_noop("%(label)s – %(note)s", label=label, note=note) if note else label
+
+
+def _row_date(row: TariffRow) -> Text:
+    return row.effective_from if row.effective_from else gettext_noop("(début inconnu)")
+
+
+def _creditors(count: int) -> Plural:
+    return ngettext("%(n)s créancier", "%(n)s créanciers", count)
 
 
 def _dated_line(
@@ -186,19 +197,24 @@ def _dated_line(
     key: str,
     day: date,
     quantity: Decimal,
-    label: str,
+    label: Text,
     code: str | None = None,
-    preamble: str = "",
+    preamble: Text = "",
     origin: str | None = None,
 ) -> Line:
     """A line priced per unit at the row the pricing method picks for ``day`` (fees.md §5)."""
-    row = ctx.row(key, ctx.pricer.dated_on(day), label)
+    row = ctx.row(key, ctx.pricer.dated_on(day), str(label))
     amount = round_cents(quantity * row.amount)
-    explanation = (
-        f"{preamble}{_sentence(ctx.pricer.dated_basis(day))} (ligne du {_row_date(row)}) : "
-        f"{fr_number(quantity)} × {eur(row.amount)} = {eur(amount)}."
+    explanation = gettext_noop(
+        "%(preamble)s%(basis)s (ligne du %(row)s) : %(quantity)s × %(unit)s = %(amount)s.",
+        preamble=preamble,
+        basis=_sentence(ctx.pricer.dated_basis(day)),
+        row=_row_date(row),
+        quantity=fr_number(quantity),
+        unit=Money(row.amount),
+        amount=Money(amount),
     )
-    return Line(
+    return Line.of(
         article=article,
         label=label,
         date=day,
@@ -218,14 +234,14 @@ def _at_cost_line(
     day: date,
     quantity: int,
     unit: Decimal,
-    label: str,
+    label: Text,
     rule: str,
-    why: str,
+    why: Text,
     origin: str,
 ) -> Line:
     """A disbursement at cost (fees.md §6: art. 6 and postage): no tariff row."""
     amount = round_cents(quantity * unit)
-    return Line(
+    return Line.of(
         article=article,
         label=label,
         date=day,
@@ -234,17 +250,31 @@ def _at_cost_line(
         amount=amount,
         tariff_rows=(),
         rule=rule,
-        explanation=f"{why} : {quantity} × {eur(unit)} = {eur(amount)}, hors TVA.",
+        explanation=gettext_noop(
+            "%(why)s : %(quantity)s × %(unit)s = %(amount)s, hors TVA.",
+            why=why,
+            quantity=quantity,
+            unit=Money(unit),
+            amount=Money(amount),
+        ),
         origin=origin,
     )
 
 
-def _forfait_formula(base: TariffRow, supplement: TariffRow, creditors: int) -> str:
+def _forfait_formula(base: TariffRow, supplement: TariffRow, creditors: int) -> Phrase:
     total = forfait(base.amount, supplement.amount, creditors)
     extra = creditors - CREDITORS_IN_BASE
     if extra <= 0:
-        return f"{eur(total)} (base, jusqu'à {CREDITORS_IN_BASE} créanciers)"
-    return f"{eur(base.amount)} + {extra} × {eur(supplement.amount)} = {eur(total)}"
+        return gettext_noop(
+            "%(total)s (base, jusqu'à %(n)s créanciers)", total=Money(total), n=CREDITORS_IN_BASE
+        )
+    return gettext_noop(
+        "%(base)s + %(extra)s × %(unit)s = %(total)s",
+        base=Money(base.amount),
+        extra=extra,
+        unit=Money(supplement.amount),
+        total=Money(total),
+    )
 
 
 # --- services (fees.md §6) ------------------------------------------------------------------
@@ -256,23 +286,30 @@ def _homologation(ctx: _Context, service: ServiceFacts) -> Line:
     """2,1°: once per case, every declared creditor counted, time-barred ones included (§3)."""
     count = homologation_count(ctx.case.creditors)
     label = _with_note(
-        f"{SERVICE_KIND_LABELS[service.kind]} du {format_date(service.date)} "
-        f"({plural(count.n, 'créancier')})",
+        gettext_noop(
+            "%(what)s du %(date)s (%(creditors)s)",
+            what=SERVICE_KIND_LABELS[service.kind],
+            date=service.date,
+            creditors=_creditors(count.n),
+        ),
         service.note,
     )
     priced_on = ctx.pricer.dated_on(service.date)
-    base = ctx.row("2.1.base", priced_on, label)
-    supplement = ctx.row("2.1.extra", priced_on, label)
+    base = ctx.row("2.1.base", priced_on, str(label))
+    supplement = ctx.row("2.1.extra", priced_on, str(label))
     amount = round_cents(forfait(base.amount, supplement.amount, count.n))
-    barred = f", dont {count.time_barred} forclos" if count.time_barred else ""
-    explanation = (
-        "Forfait unique du dossier (art. 2, 1°) : "
-        f"{plural(count.n, 'créancier')} ayant déclaré une créance, forclos compris{barred} ; "
-        f"{_forfait_formula(base, supplement, count.n)} ; "
-        f"{ctx.pricer.dated_basis(service.date)} (ligne du {_row_date(base)})."
+    barred = gettext_noop(", dont %(n)s forclos", n=count.time_barred) if count.time_barred else ""
+    explanation = gettext_noop(
+        "Forfait unique du dossier (art. 2, 1°) : %(creditors)s ayant déclaré une créance, "
+        "forclos compris%(barred)s ; %(formula)s ; %(basis)s (ligne du %(row)s).",
+        creditors=_creditors(count.n),
+        barred=barred,
+        formula=_forfait_formula(base, supplement, count.n),
+        basis=ctx.pricer.dated_basis(service.date),
+        row=_row_date(base),
     )
     rows = (base, supplement) if count.n > CREDITORS_IN_BASE else (base,)
-    return Line(
+    return Line.of(
         article="2.1",
         label=label,
         date=service.date,
@@ -291,7 +328,10 @@ def _per_occurrence(article: str) -> ServiceHandler:
 
     def handler(ctx: _Context, service: ServiceFacts) -> Line:
         label = _with_note(
-            f"{SERVICE_KIND_LABELS[service.kind]} du {format_date(service.date)}", service.note
+            gettext_noop(
+                "%(what)s du %(date)s", what=SERVICE_KIND_LABELS[service.kind], date=service.date
+            ),
+            service.note,
         )
         return _dated_line(
             ctx,
@@ -309,20 +349,29 @@ def _per_occurrence(article: str) -> ServiceHandler:
 def _circular_letter(ctx: _Context, service: ServiceFacts) -> Line:
     """4,2° per addressee; with fewer than 3 addressees, ordinary letters at 4,1° (fees.md §6)."""
     per_mailing = service.addressees_per_mailing
+    mailings = (
+        gettext_noop(", %(n)s envois", n=service.quantity)
+        if service.addressees and service.quantity > 1
+        else ""
+    )
     label = _with_note(
-        f"Lettre circulaire du {format_date(service.date)} "
-        f"({plural(per_mailing, 'destinataire')}"
-        + (f", {service.quantity} envois" if service.addressees and service.quantity > 1 else "")
-        + ")",
+        gettext_noop(
+            "Lettre circulaire du %(date)s (%(addressees)s%(mailings)s)",
+            date=service.date,
+            addressees=ngettext("%(n)s destinataire", "%(n)s destinataires", per_mailing),
+            mailings=mailings,
+        ),
         service.note,
     )
     ordinary = per_mailing < CIRCULAR_MIN_ADDRESSEES
     article = "4.1" if ordinary else "4.2"
     preamble = (
-        f"Moins de {CIRCULAR_MIN_ADDRESSEES} destinataires : lettres ordinaires "
-        "(art. 4 al. 2, 1°). "
+        gettext_noop(
+            "Moins de %(n)s destinataires : lettres ordinaires (art. 4 al. 2, 1°). ",
+            n=CIRCULAR_MIN_ADDRESSEES,
+        )
         if ordinary
-        else "Lettre circulaire facturée par destinataire (art. 4 al. 2, 2°). "
+        else gettext_noop("Lettre circulaire facturée par destinataire (art. 4 al. 2, 2°). ")
     )
     return _dated_line(
         ctx,
@@ -342,7 +391,8 @@ def _travel(ctx: _Context, service: ServiceFacts) -> Line:
     assert service.km is not None  # checked by ServiceFacts
     km = service.km * service.quantity
     label = _with_note(
-        f"Déplacement du {format_date(service.date)} ({fr_number(km)} km)", service.note
+        gettext_noop("Déplacement du %(date)s (%(km)s km)", date=service.date, km=fr_number(km)),
+        service.note,
     )
     return _dated_line(
         ctx,
@@ -363,9 +413,11 @@ def _admin_cost(ctx: _Context, service: ServiceFacts) -> Line:
         day=service.date,
         quantity=service.quantity,
         unit=service.amount,
-        label=_with_note(f"Frais administratifs du {format_date(service.date)}", service.note),
+        label=_with_note(
+            gettext_noop("Frais administratifs du %(date)s", date=service.date), service.note
+        ),
         rule="6 at_cost",
-        why="Frais administratifs exposés, remboursés au coût réel (art. 6)",
+        why=gettext_noop("Frais administratifs exposés, remboursés au coût réel (art. 6)"),
         origin=f"service:{service.id}",
     )
 
@@ -403,12 +455,13 @@ def _postage_line(service: ServiceFacts, postage: Decimal) -> Line:
         day=service.date,
         quantity=service.letters,
         unit=postage,
-        label=(
-            f"Frais de recommandé – {SERVICE_KIND_LABELS[service.kind].lower()} du "
-            f"{format_date(service.date)}"
+        label=gettext_noop(
+            "Frais de recommandé – %(what)s du %(date)s",
+            what=Cased(SERVICE_KIND_LABELS[service.kind], "lower"),
+            date=service.date,
         ),
         rule="postage at_cost",
-        why="Frais de recommandé ajoutés à la lettre, au coût réel (art. 4)",
+        why=gettext_noop("Frais de recommandé ajoutés à la lettre, au coût réel (art. 4)"),
         origin=f"service:{service.id}",
     )
 
@@ -429,7 +482,11 @@ def _payment_lines(ctx: _Context) -> Iterator[Line]:
     billable = sorted((p for p in ctx.case.payments if p.billable), key=_payment_order)
     for payment in billable:
         if not payment.standing_order_allowance and ctx.in_period(payment.date):
-            label = f"{PAYMENT_CATEGORY_LABELS[payment.category]} du {format_date(payment.date)}"
+            label = gettext_noop(
+                "%(what)s du %(date)s",
+                what=PAYMENT_CATEGORY_LABELS[payment.category],
+                date=payment.date,
+            )
             yield _dated_line(
                 ctx,
                 article="2.2",
@@ -437,7 +494,9 @@ def _payment_lines(ctx: _Context) -> Iterator[Line]:
                 day=payment.date,
                 quantity=Decimal(1),
                 label=label,
-                preamble="Versement sortant compté une fois, quel que soit son montant. ",
+                preamble=gettext_noop(
+                    "Versement sortant compté une fois, quel que soit son montant. "
+                ),
                 origin=f"payment:{payment.id}",
             )
     start = ctx.case.follow_up_from
@@ -455,16 +514,20 @@ def _payment_lines(ctx: _Context) -> Iterator[Line]:
             key="2.2",
             day=payment.date,
             quantity=Decimal(1),
-            label=(
-                f"Pécule de médiation par ordre permanent, année de suivi "
-                f"{format_date(year.start)}–{format_date(year.last_day)}"
+            label=gettext_noop(
+                "Pécule de médiation par ordre permanent, année de suivi %(start)s–%(end)s",
+                start=year.start,
+                end=year.last_day,
             ),
             code="2.2 standing_order",
-            preamble=(
+            preamble=gettext_noop(
                 "Pécule versé par ordre permanent : un seul versement compté pour l'année de "
-                f"suivi {year.index} ({format_date(year.start)}–{format_date(year.last_day)}), "
-                "daté du "
-                f"premier versement de l'année ({format_date(payment.date)}). "
+                "suivi %(index)s (%(start)s–%(end)s), daté du premier versement de l'année "
+                "(%(date)s). ",
+                index=year.index,
+                start=year.start,
+                end=year.last_day,
+                date=payment.date,
             ),
             origin=f"payment:{payment.id}",
         )
@@ -493,18 +556,20 @@ def _follow_up_line(ctx: _Context, part: FollowUpPart) -> Line:
     inside the line, which is rounded once (fees.md §4)."""
     year = part.year
     count = follow_up_count(ctx.case.creditors, year.start, ctx.case.excludes_paid_off_creditors)
-    label = (
-        f"Suivi annuel {format_date(part.start)}–{format_date(part.last_day)} "
-        f"({plural(count.n, 'créancier')})"
+    label = gettext_noop(
+        "Suivi annuel %(start)s–%(end)s (%(creditors)s)",
+        start=part.start,
+        end=part.last_day,
+        creditors=_creditors(count.n),
     )
     try:
         segments = ctx.pricer.follow_up_segments(part, _FOLLOW_UP_KEYS)
     except NoTariffInForce as exc:
-        raise exc.in_context(label) from None
+        raise exc.in_context(str(label)) from None
     priced: list[_Priced] = []
     for segment in segments:
-        base = ctx.row("2.3.base", segment.priced_on, label)
-        supplement = ctx.row("2.3.extra", segment.priced_on, label)
+        base = ctx.row("2.3.base", segment.priced_on, str(label))
+        supplement = ctx.row("2.3.extra", segment.priced_on, str(label))
         priced.append((segment, base, supplement, forfait(base.amount, supplement.amount, count.n)))
     numerator = sum((amount * segment.days for segment, _, _, amount in priced), Decimal(0))
     # Exact proration (fees.md §4): one division, enough digits that only the final half-up
@@ -517,7 +582,7 @@ def _follow_up_line(ctx: _Context, part: FollowUpPart) -> Line:
         for row in (base, supplement) if count.n > CREDITORS_IN_BASE else (base,):
             if row not in rows:
                 rows.append(row)
-    return Line(
+    return Line.of(
         article="2.3",
         label=label,
         date=None,
@@ -532,41 +597,81 @@ def _follow_up_line(ctx: _Context, part: FollowUpPart) -> Line:
 
 def _follow_up_explanation(
     ctx: _Context, part: FollowUpPart, count: FollowUpCount, priced: list[_Priced], amount: Decimal
-) -> str:
+) -> Phrase:
     year = part.year
-    excluded = []
+    excluded: list[object] = []
     if count.time_barred:
-        excluded.append(plural(len(count.time_barred), "créancier forclos", "créanciers forclos"))
+        excluded.append(
+            ngettext("%(n)s créancier forclos", "%(n)s créanciers forclos", len(count.time_barred))
+        )
     for creditor in count.paid_off:
         assert creditor.paid_off_on is not None
         excluded.append(
-            f"{creditor.name}, désintéressé le {format_date(creditor.paid_off_on)} avant le début "
-            "de l'année"
+            gettext_noop(
+                "%(name)s, désintéressé le %(date)s avant le début de l'année",
+                name=creditor.name,
+                date=creditor.paid_off_on,
+            )
         )
-    counted = f"{plural(count.n, 'créancier participant', 'créanciers participant')} au plan"
+    counted: object = ngettext(
+        "%(n)s créancier participant au plan", "%(n)s créanciers participant au plan", count.n
+    )
     if excluded:
-        counted += f" (exclus : {' ; '.join(excluded)})"
+        counted = gettext_noop(
+            "%(counted)s (exclus : %(excluded)s)", counted=counted, excluded=joined(" ; ", excluded)
+        )
     coverage = (
-        "année complète"
+        gettext_noop("année complète")
         if part.whole_year
-        else f"{part.days} j. du {format_date(part.start)} au {format_date(part.last_day)}"
+        else gettext_noop(
+            "%(days)s j. du %(start)s au %(end)s",
+            days=part.days,
+            start=part.start,
+            end=part.last_day,
+        )
     )
     pieces = [
-        f"{segment.days} j. au tarif du {_row_date(base)} "
-        f"({_forfait_formula(base, supplement, count.n)})"
+        gettext_noop(
+            "%(days)s j. au tarif du %(row)s (%(formula)s)",
+            days=segment.days,
+            row=_row_date(base),
+            formula=_forfait_formula(base, supplement, count.n),
+        )
         for segment, base, supplement, _ in priced
     ]
-    terms = " + ".join(f"{eur(value)} × {segment.days}" for segment, _, _, value in priced)
+    terms = joined(
+        " + ",
+        (
+            gettext_noop("%(amount)s × %(days)s", amount=Money(value), days=segment.days)
+            for segment, _, _, value in priced
+        ),
+    )
+    result: Text
     if len(priced) > 1:
-        result = f" ({terms}) / {year.days} = {eur(amount)}."
+        result = gettext_noop(
+            " (%(terms)s) / %(days)s = %(amount)s.",
+            terms=terms,
+            days=year.days,
+            amount=Money(amount),
+        )
     elif part.whole_year:
         result = ""  # one row for the whole year: the forfait itself
     else:
-        result = f" {terms} / {year.days} = {eur(amount)}."
-    return (
-        f"Année de suivi {year.index} ({format_date(year.start)}–{format_date(year.last_day)}, "
-        f"{year.days} jours), {coverage} ; {counted}. "
-        f"{_sentence(ctx.pricer.follow_up_basis(part))} : {' ; '.join(pieces)}.{result}"
+        result = gettext_noop(
+            " %(terms)s / %(days)s = %(amount)s.", terms=terms, days=year.days, amount=Money(amount)
+        )
+    return gettext_noop(
+        "Année de suivi %(index)s (%(start)s–%(end)s, %(days)s jours), %(coverage)s ; "
+        "%(counted)s. %(basis)s : %(pieces)s.%(result)s",
+        index=year.index,
+        start=year.start,
+        end=year.last_day,
+        days=year.days,
+        coverage=coverage,
+        counted=counted,
+        basis=_sentence(ctx.pricer.follow_up_basis(part)),
+        pieces=joined(" ; ", pieces),
+        result=result,
     )
 
 
@@ -585,9 +690,11 @@ def _justrestart_lines(ctx: _Context) -> Iterator[Line]:
     for day in anniversaries_between(case.admissibility_date, ctx.period_from, up_to):
         if first is not None and day < first:
             continue  # no fee for an anniversary before JustRestart existed
-        label = f"Redevance JustRestart – anniversaire de l'admissibilité du {format_date(day)}"
-        row = ctx.row(JUSTRESTART_KEY, day, label)
-        yield Line(
+        label = gettext_noop(
+            "Redevance JustRestart – anniversaire de l'admissibilité du %(date)s", date=day
+        )
+        row = ctx.row(JUSTRESTART_KEY, day, str(label))
+        yield Line.of(
             article="6",
             label=label,
             date=day,
@@ -596,9 +703,11 @@ def _justrestart_lines(ctx: _Context) -> Iterator[Line]:
             amount=round_cents(row.amount),
             tariff_rows=(row,),
             rule=JUSTRESTART_RULE,
-            explanation=(
+            explanation=gettext_noop(
                 "Redevance JustRestart (AR du 29.03.2024), due à chaque anniversaire de la "
                 "décision d'admissibilité compris dans la période (du < anniversaire ≤ au) : "
-                f"{eur(row.amount)} (ligne du {_row_date(row)}), hors TVA."
+                "%(amount)s (ligne du %(row)s), hors TVA.",
+                amount=Money(row.amount),
+                row=_row_date(row),
             ),
         )

@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from core.dates import format_date
 from core.money import CENT
+from core.phrases import Phrase, gettext_noop
 from core.pricing import PricingMethod
 from fees.engine.errors import InvalidFacts
 
@@ -35,22 +36,24 @@ class ServiceKind(StrEnum):
     ADMIN_COST = "admin_cost"
 
 
-SERVICE_KIND_LABELS: dict[ServiceKind, str] = {
-    ServiceKind.HOMOLOGATION_REQUEST: "Demande d'homologation du plan",
-    ServiceKind.FAILURE_REPORT: "Procès-verbal de carence",
-    ServiceKind.REVISION: "Révision du plan",
-    ServiceKind.REVOCATION: "Révocation",
-    ServiceKind.ASSET_SALE_REQUEST: (
+SERVICE_KIND_LABELS: dict[ServiceKind, Phrase] = {
+    ServiceKind.HOMOLOGATION_REQUEST: gettext_noop("Demande d'homologation du plan"),
+    ServiceKind.FAILURE_REPORT: gettext_noop("Procès-verbal de carence"),
+    ServiceKind.REVISION: gettext_noop("Révision du plan"),
+    ServiceKind.REVOCATION: gettext_noop("Révocation"),
+    ServiceKind.ASSET_SALE_REQUEST: gettext_noop(
         "Demande d'autorisation de réaliser un élément du patrimoine (art. 1675/14bis C.J.)"
     ),
-    ServiceKind.INFORMATION_REQUEST: "Procédure en obtention d'informations (art. 1675/8 C.J.)",
-    ServiceKind.HEARING: "Présence à l'audience publique",
-    ServiceKind.LETTER: "Lettre ordinaire",
-    ServiceKind.EMAIL: "Courriel circonstancié",
-    ServiceKind.CIRCULAR_LETTER: "Lettre circulaire",
-    ServiceKind.PHONE_COPIES_FORFAIT: "Forfait téléphone, courriels et photocopies",
-    ServiceKind.TRAVEL: "Déplacement",
-    ServiceKind.ADMIN_COST: "Frais administratifs",
+    ServiceKind.INFORMATION_REQUEST: gettext_noop(
+        "Procédure en obtention d'informations (art. 1675/8 C.J.)"
+    ),
+    ServiceKind.HEARING: gettext_noop("Présence à l'audience publique"),
+    ServiceKind.LETTER: gettext_noop("Lettre ordinaire"),
+    ServiceKind.EMAIL: gettext_noop("Courriel circonstancié"),
+    ServiceKind.CIRCULAR_LETTER: gettext_noop("Lettre circulaire"),
+    ServiceKind.PHONE_COPIES_FORFAIT: gettext_noop("Forfait téléphone, courriels et photocopies"),
+    ServiceKind.TRAVEL: gettext_noop("Déplacement"),
+    ServiceKind.ADMIN_COST: gettext_noop("Frais administratifs"),
 }
 
 # fees.md §6: 2,1° is charged once in a case's life (either kind); 4,3° once per mediator.
@@ -85,11 +88,13 @@ BILLABLE_PAYMENT_CATEGORIES = frozenset(
     }
 )
 
-PAYMENT_CATEGORY_LABELS: dict[PaymentCategory, str] = {
-    PaymentCategory.LIVING_ALLOWANCE: "Versement du pécule de médiation",
-    PaymentCategory.PAYMENT_ON_BEHALF: "Paiement effectué au nom du requérant",
-    PaymentCategory.DIVIDEND: "Versement d'un dividende à un créancier",
-    PaymentCategory.EXCEPTIONAL_EXPENSE: "Paiement d'une dépense exceptionnelle autorisée",
+PAYMENT_CATEGORY_LABELS: dict[PaymentCategory, Phrase] = {
+    PaymentCategory.LIVING_ALLOWANCE: gettext_noop("Versement du pécule de médiation"),
+    PaymentCategory.PAYMENT_ON_BEHALF: gettext_noop("Paiement effectué au nom du requérant"),
+    PaymentCategory.DIVIDEND: gettext_noop("Versement d'un dividende à un créancier"),
+    PaymentCategory.EXCEPTIONAL_EXPENSE: gettext_noop(
+        "Paiement d'une dépense exceptionnelle autorisée"
+    ),
 }
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar
 
-from core.dates import format_date
+from core.phrases import Phrase, gettext_noop
 from core.pricing import PricingMethod
 from fees.engine.years import FollowUpPart, latest_anniversary
 from fees.tariffs import TariffTable
@@ -46,16 +46,16 @@ class Pricer(ABC):
         """By default an item is priced at the row in force on its own date (fees.md §5)."""
         return day
 
-    def dated_basis(self, day: date) -> str:
-        return f"tarif en vigueur le {format_date(day)}, date de la prestation"
+    def dated_basis(self, day: date) -> Phrase:
+        return gettext_noop("tarif en vigueur le %(date)s, date de la prestation", date=day)
 
     @abstractmethod
     def follow_up_segments(self, part: FollowUpPart, keys: tuple[str, ...]) -> list[Segment]:
         """Spread the days of ``part`` over pricing dates; ``keys`` are the rows of the forfait."""
 
     @abstractmethod
-    def follow_up_basis(self, part: FollowUpPart) -> str:
-        """French phrase saying how the forfait of ``part`` was priced."""
+    def follow_up_basis(self, part: FollowUpPart) -> Phrase:
+        """The phrase (French, translatable) saying how the forfait of ``part`` was priced."""
 
 
 class AnniversaryPricer(Pricer):
@@ -82,19 +82,20 @@ class AnniversaryPricer(Pricer):
     def dated_on(self, day: date) -> date:
         return self._reference
 
-    def _basis(self) -> str:
-        return (
+    def _basis(self) -> Phrase:
+        return gettext_noop(
             "méthode de la date anniversaire : tarif en vigueur à l'anniversaire de référence "
-            f"du {format_date(self._reference)}"
+            "du %(date)s",
+            date=self._reference,
         )
 
-    def dated_basis(self, day: date) -> str:
+    def dated_basis(self, day: date) -> Phrase:
         return self._basis()
 
     def follow_up_segments(self, part: FollowUpPart, keys: tuple[str, ...]) -> list[Segment]:
         return [Segment(self._reference, part.days)]
 
-    def follow_up_basis(self, part: FollowUpPart) -> str:
+    def follow_up_basis(self, part: FollowUpPart) -> Phrase:
         return self._basis()
 
 
@@ -115,8 +116,10 @@ class ByYearProrataPricer(Pricer):
             for start, end in zip(bounds, bounds[1:], strict=False)
         ]
 
-    def follow_up_basis(self, part: FollowUpPart) -> str:
-        return "ventilation par année, prorata temporis entre les tarifs en vigueur pendant l'année"
+    def follow_up_basis(self, part: FollowUpPart) -> Phrase:
+        return gettext_noop(
+            "ventilation par année, prorata temporis entre les tarifs en vigueur pendant l'année"
+        )
 
 
 class ByYearNewForfaitPricer(Pricer):
@@ -130,10 +133,11 @@ class ByYearNewForfaitPricer(Pricer):
     def follow_up_segments(self, part: FollowUpPart, keys: tuple[str, ...]) -> list[Segment]:
         return [Segment(part.last_day, part.days)]
 
-    def follow_up_basis(self, part: FollowUpPart) -> str:
-        return (
+    def follow_up_basis(self, part: FollowUpPart) -> Phrase:
+        return gettext_noop(
             "ventilation par année, nouveau forfait : tarif en vigueur le dernier jour de la "
-            f"période couverte ({format_date(part.last_day)}), sans prorata entre tarifs"
+            "période couverte (%(date)s), sans prorata entre tarifs",
+            date=part.last_day,
         )
 
 

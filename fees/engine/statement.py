@@ -3,12 +3,14 @@
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from core.dates import format_date
 from core.money import round_cents
+from core.phrases import Phrase
+from core.phrases import to_json as phrase_json
 from core.pricing import PricingMethod
 from fees.tariffs import TariffRow
 
@@ -37,6 +39,33 @@ class Line:
     rule: str
     explanation: str
     origin: str | None = None  # "service:<id>" or "payment:<id>" when the line comes from one
+    # The label and explanation as phrases (core.phrases), for the screens and the court
+    # documents to render in their language (issue 16); ``label`` and ``explanation`` are their
+    # French text, the one the rcd-taxation/1 JSON carries.
+    label_text: Any = field(default=None, compare=False)
+    explanation_text: Any = field(default=None, compare=False)
+
+    @classmethod
+    def of(cls, *, label: Any, explanation: Any, **fields: Any) -> "Line":
+        """A line whose label and explanation are phrases (or plain French strings)."""
+        return cls(
+            label=str(label),
+            explanation=str(explanation),
+            label_text=label,
+            explanation_text=explanation,
+            **fields,
+        )
+
+    def texts(self) -> dict[str, Any] | None:
+        """The phrases as JSON (stored with the line), or None for plain strings."""
+        if not isinstance(self.label_text, Phrase) and not isinstance(
+            self.explanation_text, Phrase
+        ):
+            return None
+        return {
+            "label": phrase_json(self.label_text or self.label),
+            "explanation": phrase_json(self.explanation_text or self.explanation),
+        }
 
     @property
     def is_fee(self) -> bool:

@@ -7,6 +7,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from agenda.services import duty_record
@@ -33,12 +34,21 @@ from ..models import (
 from ..pdf import statement_filename, statement_pdf
 from ..presentation import mediator_identity
 
+STATEMENT_TITLE = gettext_noop(
+    "État de frais et honoraires du %(start)s au %(end)s (occasion : %(occasion)s)"
+)
+
+
+def title_messages() -> list:
+    """The messages of the filed titles, for ``documents.registry.register_title_messages``."""
+    return [(STATEMENT_TITLE, {"occasion": [occasion.label for occasion in Occasion]})]
+
 
 def statement_document_title(statement: FeeStatement) -> str:
     """The filed document's title says what it is: a fee statement, its period, the occasion
     last (issue 16, "Clerk": titled by its occasion alone, a statement filed with the annual
     report read « Rapport annuel » in the clerk's list)."""
-    return _("État de frais et honoraires du %(start)s au %(end)s (occasion : %(occasion)s)") % {
+    return _(STATEMENT_TITLE) % {
         "start": format_date(statement.period_from),
         "end": format_date(statement.last_day),
         "occasion": Occasion(statement.occasion).label,
@@ -108,6 +118,7 @@ def build_statement(
             rule=line.rule,
             explanation=line.explanation,
             origin=line.origin or "",
+            texts=line.texts(),
         )
         for position, line in enumerate(computed.lines, start=1)
     ]
