@@ -9,9 +9,15 @@ has been settled (``settled``) and which screen settles it (``url``).
 
 A kind's ``produce`` is a pure read: it may be called for the coming days to forecast the agenda
 without recording anything.
+
+A kind may also give ``produce_many(cases, start, end)``: the same specs for many cases at once,
+in a few queries whatever their number (``{case id: [specs]}``, a case without any may be left
+out), so that the agenda's forecast and the daily run do not read each case apart. For every case
+it must give exactly what ``produce`` gives, in the same order (tests/test_agenda_batch.py).
+``produce_for_cases`` calls it, or ``produce`` case by case for a kind without it.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -44,6 +50,8 @@ class DutyKind:
     # url(duty) -> the screen that settles it
     url: Callable[[Any], str] | None = None
     order: int = 100
+    # produce_many(cases, start, end) -> {case id: specs}: ``produce`` for many cases at once
+    produce_many: Callable[[Sequence[Any], date, date], dict[int, Iterable[DutySpec]]] | None = None
 
 
 _kinds: dict[str, DutyKind] = {}
@@ -66,6 +74,22 @@ def duty_kinds() -> list[DutyKind]:
 
 def duty_kind(code: str) -> DutyKind | None:
     return _kinds.get(code)
+
+
+# The batch forms read the cases with ``case_id IN (...)``: callers pass at most this many.
+BATCH_SIZE = 500
+
+
+def produce_for_cases(
+    kind: DutyKind, cases: Sequence[Any], start: date, end: date
+) -> dict[int, list[DutySpec]]:
+    """``{case id: the specs of kind for that case in (start, end]}`` for every case given: the
+    kind's ``produce_many`` when it has one (a few queries), else its ``produce`` per case. An
+    exception of either goes to the caller (who may retry case by case to isolate a case)."""
+    if kind.produce_many is not None:
+        found = kind.produce_many(cases, start, end)
+        return {case.pk: list(found.get(case.pk, ())) for case in cases}
+    return {case.pk: list(kind.produce(case, start, end)) for case in cases}
 
 
 # Hooks run once at the end of each successful daily run (e.g. the mediators' digest e-mail):

@@ -2,6 +2,7 @@
 
 import hashlib
 import logging
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -124,40 +125,78 @@ def open_items(
     return sorted(items, key=_sort_key)
 
 
+def chunks(iterable: Iterable, size: int) -> Iterator[list]:
+    """Consecutive lists of at most ``size`` items."""
+    chunk = []
+    for item in iterable:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def produce_batch(
+    kind: registry.DutyKind, cases: Sequence[Case], start: date, end: date
+) -> dict[int, list[registry.DutySpec]] | None:
+    """The kind's specs for ``cases`` in one batch (``registry.produce_for_cases``); None when
+    the batch fails (logged), for the caller to go case by case and single out the case whose
+    data the kind cannot read."""
+    try:
+        return registry.produce_for_cases(kind, cases, start, end)
+    except Exception:
+        logger.exception("Agenda: batch of duty kind %s over %d cases", kind.code, len(cases))
+        return None
+
+
 def forecast_items(cases: QuerySet[Case], *, today: date) -> list[registry.AgendaItem]:
     """What the kinds' ``produce`` foresees in (today, today + 7], not recorded yet: a pure
-    read (nothing is written). A case whose data a kind cannot read is skipped (and logged)."""
+    read (nothing is written). Each kind reads the cases in batches (``produce_many``): the
+    query count does not grow with the number of cases (up to ``registry.BATCH_SIZE`` cases a
+    batch). A case whose data a kind cannot read is skipped (and logged)."""
     end = today + timedelta(days=WEEK_DAYS)
     kinds = registry.duty_kinds()
     if not kinds:
         return []
     case_list = list(cases.select_related("organisation", "mediator").order_by("reference"))
+    if not case_list:
+        return []
     recorded = set(
         Duty.objects.filter(case__in=cases, due_date__gt=today, due_date__lte=end).values_list(
             "case_id", "kind", "due_date", "subject"
         )
     )
     items = []
-    for case in case_list:
+    for batch in chunks(case_list, registry.BATCH_SIZE):
         for kind in kinds:
-            try:
-                specs = list(kind.produce(case, today, end))
-            except Exception:
-                logger.exception("Agenda forecast: kind %s, case %s", kind.code, case.pk)
-                continue
-            for spec in specs:
-                key = (case.pk, spec.kind, spec.due_date, spec.subject)
-                if spec.kind != kind.code or not today < spec.due_date <= end or key in recorded:
-                    continue
-                duty = Duty(
-                    case=case,
-                    kind=spec.kind,
-                    due_date=spec.due_date,
-                    subject=spec.subject,
-                    deadline=spec.deadline or spec.due_date,
-                    data=spec.data,
-                )
-                items.append(duty_item(duty, forecast=True))
+            produced = produce_batch(kind, batch, today, end)
+            for case in batch:
+                if produced is not None:
+                    specs = produced[case.pk]
+                else:
+                    try:
+                        specs = list(kind.produce(case, today, end))
+                    except Exception:
+                        logger.exception("Agenda forecast: kind %s, case %s", kind.code, case.pk)
+                        continue
+                for spec in specs:
+                    key = (case.pk, spec.kind, spec.due_date, spec.subject)
+                    if (
+                        spec.kind != kind.code
+                        or not today < spec.due_date <= end
+                        or key in recorded
+                    ):
+                        continue
+                    duty = Duty(
+                        case=case,
+                        kind=spec.kind,
+                        due_date=spec.due_date,
+                        subject=spec.subject,
+                        deadline=spec.deadline or spec.due_date,
+                        data=spec.data,
+                    )
+                    items.append(duty_item(duty, forecast=True))
     return sorted(items, key=_sort_key)
 
 

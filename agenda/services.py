@@ -126,18 +126,28 @@ def _case_run(
     run: DailyRun,
     kinds: list[registry.DutyKind],
     produce: bool = True,
+    produced: dict[str, list[registry.DutySpec]] | None = None,
+    recorded: set | None = None,
 ) -> tuple[Counter, Counter]:
+    """One case's clocks. ``produced`` (kind code -> specs) and ``recorded`` (the keys of its
+    duties in the window) may have been read for a batch of cases beforehand (``daily_run``);
+    a kind missing from ``produced`` is produced here, inside the case's transaction."""
     created: Counter = Counter()
     settled: Counter = Counter()
-    # What the case already holds is read once, not once per duty or per kind: the run goes
-    # over every case every day.
-    recorded = set(
-        Duty.objects.filter(case=case, due_date__gt=start, due_date__lte=end).values_list(
-            "kind", "due_date", "subject"
+    produced = produced or {}
+    if recorded is None:
+        # What the case already holds is read once, not once per duty or per kind: the run
+        # goes over every case every day.
+        recorded = set(
+            Duty.objects.filter(case=case, due_date__gt=start, due_date__lte=end).values_list(
+                "kind", "due_date", "subject"
+            )
         )
-    )
     for kind in kinds if produce else ():
-        for spec in kind.produce(case, start, end):
+        specs = produced.get(kind.code)
+        if specs is None:
+            specs = kind.produce(case, start, end)
+        for spec in specs:
             if spec.kind != kind.code or not (start < spec.due_date <= end):
                 raise ValueError(f"{kind.code}: produced {spec!r} outside ({start}, {end}]")
             if (spec.kind, spec.due_date, spec.subject) in recorded:
@@ -163,6 +173,39 @@ def _case_run(
     return created, settled
 
 
+def _batch_reads(
+    batch: list[tuple[Case, date, bool]], end: date, kinds: list[registry.DutyKind]
+) -> tuple[dict[int, dict[str, list[registry.DutySpec]]], dict[int, set]]:
+    """For a batch of cases (each with its window's start and whether it produces): each
+    kind's specs per case, read in a few queries per kind (``produce_many``), and the keys of
+    the duties they already hold in their windows. Pure reads, before the cases' transactions:
+    recording stays exactly once (the unique key, ``_record``) whatever changed since. A kind
+    whose batch fails is left out: each case then produces it in its own transaction, where a
+    case's bad data is reported as before."""
+    produced: dict[int, dict[str, list[registry.DutySpec]]] = {}
+    by_start: dict[date, list[Case]] = {}
+    for case, start, produce in batch:
+        produced[case.pk] = {}
+        if produce:
+            by_start.setdefault(start, []).append(case)
+    for start, cases in by_start.items():
+        for kind in kinds:
+            found = selectors.produce_batch(kind, cases, start, end)
+            if found is None:
+                continue
+            for case in cases:
+                produced[case.pk][kind.code] = found[case.pk]
+    recorded: dict[int, set] = {case.pk: set() for case, _start, _produce in batch}
+    if batch:
+        first = min(start for _case, start, _produce in batch)
+        rows = Duty.objects.filter(
+            case_id__in=list(recorded), due_date__gt=first, due_date__lte=end
+        ).values_list("case_id", "kind", "due_date", "subject")
+        for case_id, kind, due_date, subject in rows:
+            recorded[case_id].add((kind, due_date, subject))
+    return produced, recorded
+
+
 def daily_run(*, run_date: date, catch_up_days: int = DEFAULT_CATCH_UP_DAYS) -> RunResult:
     """Run every clock of every case up to ``run_date`` (see the module docstring)."""
     from_date, last = _run_window(run_date=run_date, catch_up_days=catch_up_days)
@@ -176,35 +219,45 @@ def daily_run(*, run_date: date, catch_up_days: int = DEFAULT_CATCH_UP_DAYS) -> 
     )
     run = DailyRun.objects.create(run_date=run_date, from_date=from_date)
     try:
-        for case in selectors.cases_for_run(after=catch_up_start).iterator(chunk_size=500):
-            start = from_date
-            if last is not None and timezone.localdate(case.created_at) > last.run_date:
-                start = catch_up_start  # entered since the last run: its recent past too
-            # closed on or before the window: nothing falls due, but its open duties may be
-            # settled by the closure itself (recorded after its date)
-            produce = case.closure_date is None or case.closure_date > start
-            if produce:
-                result.cases += 1
-            try:
-                with transaction.atomic():
-                    created, settled = _case_run(
-                        case=case,
-                        start=start,
-                        end=run_date,
-                        run=run,
-                        kinds=kinds,
-                        produce=produce,
+        cases = selectors.cases_for_run(after=catch_up_start).iterator(
+            chunk_size=registry.BATCH_SIZE
+        )
+        for chunk in selectors.chunks(cases, registry.BATCH_SIZE):
+            batch = []
+            for case in chunk:
+                start = from_date
+                if last is not None and timezone.localdate(case.created_at) > last.run_date:
+                    start = catch_up_start  # entered since the last run: its recent past too
+                # closed on or before the window: nothing falls due, but its open duties may
+                # be settled by the closure itself (recorded after its date)
+                produce = case.closure_date is None or case.closure_date > start
+                batch.append((case, start, produce))
+            produced, recorded = _batch_reads(batch, run_date, kinds)
+            for case, start, produce in batch:
+                if produce:
+                    result.cases += 1
+                try:
+                    with transaction.atomic():
+                        created, settled = _case_run(
+                            case=case,
+                            start=start,
+                            end=run_date,
+                            run=run,
+                            kinds=kinds,
+                            produce=produce,
+                            produced=produced[case.pk],
+                            recorded=recorded[case.pk],
+                        )
+                except Exception as exc:  # one case's bad data never stops the others
+                    logger.exception("Daily run %s, case %s", run_date, case.pk)
+                    result.errors.append(
+                        {"case": case.reference, "case_id": case.pk, "error": str(exc)}
                     )
-            except Exception as exc:  # one case's bad data never stops the others
-                logger.exception("Daily run %s, case %s", run_date, case.pk)
-                result.errors.append(
-                    {"case": case.reference, "case_id": case.pk, "error": str(exc)}
-                )
-                continue
-            for code, count in created.items():
-                result.created[code] = result.created.get(code, 0) + count
-            for code, count in settled.items():
-                result.settled[code] = result.settled.get(code, 0) + count
+                    continue
+                for code, count in created.items():
+                    result.created[code] = result.created.get(code, 0) + count
+                for code, count in settled.items():
+                    result.settled[code] = result.settled.get(code, 0) + count
         for hook in registry.after_run_hooks():
             try:
                 result.extra.update(hook(run_date))

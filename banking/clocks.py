@@ -21,6 +21,7 @@ def register() -> None:
             code=selectors.PAYMENT_APPROVAL_PENDING,
             label=_("Paiements à approuver"),
             produce=selectors.payment_approval_specs,
+            produce_many=selectors.payment_approval_specs_many,
             settled=selectors.payment_approvals_done,
             url=payments_url,
             order=60,

@@ -505,6 +505,21 @@ def payment_approval_specs(case: Case, start: date, end: date) -> list[DutySpec]
     return [payment_approval_spec(day, found) for day, found in sorted(days.items())]
 
 
+def payment_approval_specs_many(cases, start: date, end: date) -> dict[int, list[DutySpec]]:
+    """``payment_approval_specs`` for many cases in one query."""
+    days: dict[int, dict[date, list[Payment]]] = {}
+    for payment in Payment.objects.filter(
+        case_id__in=[case.pk for case in cases], status=PaymentStatus.PENDING
+    ):
+        day = prepared_on(payment)
+        if start < day <= end:
+            days.setdefault(payment.case_id, {}).setdefault(day, []).append(payment)
+    return {
+        case_id: [payment_approval_spec(day, found) for day, found in sorted(by_day.items())]
+        for case_id, by_day in days.items()
+    }
+
+
 def payment_approvals_done(duties: list) -> dict[int, date]:
     """Duties whose day has no payment waiting any more (approved or cancelled): settled on
     the latest approval of that day's payments, else today."""

@@ -22,6 +22,7 @@ def register() -> None:
             code=selectors.ALLOWANCE_REVIEW,
             label=_("Pécule de médiation à revoir (nouveau barème)"),
             produce=selectors.allowance_review_specs,
+            produce_many=selectors.allowance_review_specs_many,
             settled=selectors.allowance_reviews_done,
             url=budget_url,
             order=70,

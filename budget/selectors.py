@@ -526,6 +526,35 @@ def legal_row_dates(start: date, end: date) -> list[date]:
     return sorted(found)
 
 
+def _review_spec(version, decision, day: date, scale, ris) -> DutySpec | None:
+    """The review of ``day`` for the allowance ``decision`` of the budget ``version`` in force
+    that day, given the legal rows in force that day; None when it used them already."""
+    if decision is None:
+        return None
+    newer = []
+    if scale is not None and scale.effective_from == day and scale.row_id != decision.scale_row_id:
+        newer.append(scale.row_id)
+    ris_row = ris.get(version.ris_category)
+    if (
+        ris_row is not None
+        and ris_row.effective_from == day
+        and ris_row.row_id != decision.ris_row_id
+    ):
+        newer.append(ris_row.row_id)
+    if not newer:
+        return None
+    return DutySpec(
+        kind=ALLOWANCE_REVIEW,
+        due_date=day,
+        deadline=day + timedelta(days=REVIEW_DAYS),
+        data={"rows": newer, "decision": decision.pk},
+    )
+
+
+def _review_concerns(case: Case, day: date) -> bool:
+    return case.status in ACTIVE_STATUSES and (case.closure_date is None or case.closure_date > day)
+
+
 def allowance_review_specs(case: Case, start: date, end: date) -> list[DutySpec]:
     """One duty per date on which a new legal row takes effect, for a running case whose
     allowance in force that day was computed under the older row (its floors keep the rows
@@ -534,37 +563,66 @@ def allowance_review_specs(case: Case, start: date, end: date) -> list[DutySpec]
         return []
     specs = []
     for day in legal_row_dates(start, end):
-        if case.closure_date is not None and case.closure_date <= day:
+        if not _review_concerns(case, day):
             continue
         version = version_in_force(case, day)
         decision = latest_decision(version) if version is not None else None
         if decision is None:
             continue
-        scale, ris = _rows_in_force(day)
-        newer = []
-        if (
-            scale is not None
-            and scale.effective_from == day
-            and scale.row_id != decision.scale_row_id
-        ):
-            newer.append(scale.row_id)
-        ris_row = ris.get(version.ris_category)
-        if (
-            ris_row is not None
-            and ris_row.effective_from == day
-            and ris_row.row_id != decision.ris_row_id
-        ):
-            newer.append(ris_row.row_id)
-        if newer:
-            specs.append(
-                DutySpec(
-                    kind=ALLOWANCE_REVIEW,
-                    due_date=day,
-                    deadline=day + timedelta(days=REVIEW_DAYS),
-                    data={"rows": newer, "decision": decision.pk},
-                )
-            )
+        spec = _review_spec(version, decision, day, *_rows_in_force(day))
+        if spec is not None:
+            specs.append(spec)
     return specs
+
+
+def allowance_review_specs_many(cases, start: date, end: date) -> dict[int, list[DutySpec]]:
+    """``allowance_review_specs`` for many cases in at most six queries, whatever the number of
+    cases and of dates: the dates, the budget versions of the running cases, their latest
+    decisions and the legal rows; then each date in Python as ``allowance_review_specs``
+    does."""
+    days = legal_row_dates(start, end)
+    concerned = [case for case in cases if days and _review_concerns(case, days[0])]
+    if not concerned:
+        return {}
+    versions: dict[int, list[BudgetVersion]] = {}
+    for version in BudgetVersion.objects.filter(
+        case_id__in=[case.pk for case in concerned], date__lte=days[-1]
+    ).order_by("case_id", "-date", "-number"):
+        versions.setdefault(version.case_id, []).append(version)
+    if not versions:
+        return {}
+    latest: dict[int, AllowanceDecision] = {}
+    for decision in AllowanceDecision.objects.filter(
+        version_id__in=[v.pk for found in versions.values() for v in found]
+    ).order_by("version_id", "-decided_at", "-id"):
+        latest.setdefault(decision.version_id, decision)
+    if not latest:
+        return {}
+    scales = list(
+        SeizureScaleRecord.objects.filter(effective_from__lte=days[-1]).order_by("-effective_from")
+    )
+    ris_rows = list(
+        IntegrationIncomeRecord.objects.filter(effective_from__lte=days[-1]).order_by(
+            "effective_from"
+        )
+    )
+    found: dict[int, list[DutySpec]] = {}
+    for day in days:
+        scale = next((row for row in scales if row.effective_from <= day), None)
+        ris: dict[str, IntegrationIncomeRecord] = {}
+        for row in ris_rows:
+            if row.effective_from <= day:
+                ris[row.category] = row
+        for case in concerned:
+            if not _review_concerns(case, day):
+                continue
+            version = next((v for v in versions.get(case.pk, ()) if v.date <= day), None)
+            if version is None:
+                continue
+            spec = _review_spec(version, latest.get(version.pk), day, scale, ris)
+            if spec is not None:
+                found.setdefault(case.pk, []).append(spec)
+    return found
 
 
 def allowance_reviews_done(duties: list) -> dict[int, date]:

@@ -14,6 +14,7 @@
   it is settled on its own date.
 """
 
+from collections.abc import Sequence
 from datetime import date
 
 from django.urls import reverse
@@ -61,6 +62,55 @@ def produce_time_bars(case: Case, start: date, end: date) -> list[DutySpec]:
         if _in(spec, start, end):
             specs.append(spec)
     return specs
+
+
+# The batch forms (``DutyKind.produce_many``): two queries for any number of cases.
+
+
+def _batch(cases: Sequence[Case]):
+    ids = [case.pk for case in cases]
+    return selectors.known_creditors_by_case(ids), selectors.first_declarations_by_case(ids)
+
+
+def produce_declarations_many(
+    cases: Sequence[Case], start: date, end: date
+) -> dict[int, list[DutySpec]]:
+    notified = [case for case in cases if case.creditors_notified_on is not None]
+    if not notified:
+        return {}
+    known_by_case, first_by_case = _batch(notified)
+    found = {}
+    for case in notified:
+        first = first_by_case.get(case.pk, {})
+        specs = [
+            selectors.declaration_spec(case, known, first.get(known.creditor_id))
+            for known in known_by_case.get(case.pk, ())
+        ]
+        found[case.pk] = [spec for spec in specs if _in(spec, start, end)]
+    return found
+
+
+def produce_reminders_many(
+    cases: Sequence[Case], start: date, end: date
+) -> dict[int, list[DutySpec]]:
+    known_by_case = selectors.known_creditors_by_case([case.pk for case in cases])
+    found = {}
+    for case_id, knowns in known_by_case.items():
+        specs = [selectors.reminder_spec(known) for known in knowns]
+        found[case_id] = [spec for spec in specs if _in(spec, start, end)]
+    return found
+
+
+def produce_time_bars_many(
+    cases: Sequence[Case], start: date, end: date
+) -> dict[int, list[DutySpec]]:
+    known_by_case, first_by_case = _batch(cases)
+    found = {}
+    for case_id, knowns in known_by_case.items():
+        first = first_by_case.get(case_id, {})
+        specs = [selectors.time_bar_spec(known, first.get(known.creditor_id)) for known in knowns]
+        found[case_id] = [spec for spec in specs if _in(spec, start, end)]
+    return found
 
 
 def _known_of(duty) -> KnownCreditor | None:
@@ -123,6 +173,7 @@ def register() -> None:
             code=deadlines.DECLARATION_DEADLINE,
             label=gettext_lazy("Délai de déclaration de créance expiré : rappel recommandé"),
             produce=produce_declarations,
+            produce_many=produce_declarations_many,
             settled=settled_by_declaration,
             url=declarations_url,
             order=30,
@@ -133,6 +184,7 @@ def register() -> None:
             code=deadlines.REMINDER_DEADLINE,
             label=gettext_lazy("Dernier délai après le rappel recommandé"),
             produce=produce_reminders,
+            produce_many=produce_reminders_many,
             settled=settled_by_declaration,
             url=declarations_url,
             order=31,
@@ -143,6 +195,7 @@ def register() -> None:
             code=deadlines.TIME_BAR,
             label=gettext_lazy("Créancier forclos"),
             produce=produce_time_bars,
+            produce_many=produce_time_bars_many,
             on_created=time_bar_on_created,
             url=declarations_url,
             order=32,

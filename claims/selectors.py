@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from stdnum import iban as std_iban
 
@@ -388,6 +388,34 @@ def first_declarations(case: Case) -> dict[int, date]:
         if creditor_id not in first or declared_on < first[creditor_id]:
             first[creditor_id] = declared_on
     return first
+
+
+def known_creditors_by_case(case_ids: list[int]) -> dict[int, list[KnownCreditor]]:
+    """``known_creditors_of`` for many cases in one query: case id -> its known creditors, in
+    the same order."""
+    found: dict[int, list[KnownCreditor]] = {}
+    for known in (
+        KnownCreditor.objects.filter(case_id__in=case_ids)
+        .select_related("creditor", "time_barred_by")
+        .order_by("creditor__name", "pk")
+    ):
+        found.setdefault(known.case_id, []).append(known)
+    return found
+
+
+def first_declarations_by_case(case_ids: list[int]) -> dict[int, dict[int, date]]:
+    """``first_declarations`` for many cases in one query: case id -> creditor id -> date."""
+    found: dict[int, dict[int, date]] = {}
+    rows = (
+        Claim.objects.filter(case_id__in=case_ids)
+        .values("case_id", "creditor_id")
+        .annotate(first=Min("declared_on"))
+        .order_by()
+        .values_list("case_id", "creditor_id", "first")
+    )
+    for case_id, creditor_id, first in rows:
+        found.setdefault(case_id, {})[creditor_id] = first
+    return found
 
 
 def first_declaration_of(case: Case, creditor_id: int) -> date | None:

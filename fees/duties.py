@@ -13,6 +13,7 @@ from ``FeesConfig.ready``:
 
 ``produce`` functions are pure reads (the agenda may call them to forecast)."""
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
@@ -56,6 +57,25 @@ def justrestart_produce(case: Case, start: date, end: date) -> list[DutySpec]:
     ]
 
 
+def justrestart_produce_many(
+    cases: Sequence[Case], start: date, end: date
+) -> dict[int, list[DutySpec]]:
+    """``justrestart_produce`` for many cases: the tariff rows are read once."""
+    tariffs = selectors.tariff_table()
+    return {
+        case.pk: [
+            DutySpec(
+                kind=JUSTRESTART_FEE,
+                due_date=due.anniversary,
+                deadline=due.payable_by,
+                data={"k": due.k, "amount": str(due.row.amount), "row": due.row.id},
+            )
+            for due in selectors.justrestart_due(case, start, end, tariffs)
+        ]
+        for case in cases
+    }
+
+
 def justrestart_on_created(duty: Duty) -> None:
     services.justrestart_invoice_for_duty(duty=duty)
 
@@ -81,6 +101,23 @@ def taxation_produce(case: Case, start: date, end: date) -> list[DutySpec]:
     )
     specs = [taxation_awaited_spec(statement) for statement in statements]
     return [spec for spec in specs if start < spec.due_date <= end]
+
+
+def taxation_produce_many(
+    cases: Sequence[Case], start: date, end: date
+) -> dict[int, list[DutySpec]]:
+    """``taxation_produce`` for many cases in one query."""
+    statements = FeeStatement.objects.filter(
+        case_id__in=[case.pk for case in cases],
+        state=StatementState.FILED,
+        taxation_order__isnull=True,
+    )
+    found: dict[int, list[DutySpec]] = {}
+    for statement in statements:
+        spec = taxation_awaited_spec(statement)
+        if start < spec.due_date <= end:
+            found.setdefault(statement.case_id, []).append(spec)
+    return found
 
 
 def taxation_settled(duties: list[Duty]) -> dict[int, date]:
@@ -118,6 +155,10 @@ def draft_produce(case: Case, start: date, end: date) -> list[DutySpec]:
     ]
 
 
+def draft_produce_many(cases: Sequence[Case], start: date, end: date) -> dict[int, list[DutySpec]]:
+    return {case.pk: draft_produce(case, start, end) for case in cases}  # no query
+
+
 def draft_on_created(duty: Duty) -> None:
     """Prepare the draft; when the engine refuses it (e.g. a date no tariff row covers), keep
     the reason with the duty rather than fail the case's run: its other clocks still run."""
@@ -150,6 +191,7 @@ KINDS = [
         code=JUSTRESTART_FEE,
         label=_("Redevance JustRestart à payer"),
         produce=justrestart_produce,
+        produce_many=justrestart_produce_many,
         on_created=justrestart_on_created,
         settled=justrestart_settled,
         url=justrestart_url,
@@ -159,6 +201,7 @@ KINDS = [
         code=FEE_STATEMENT_DRAFT,
         label=_("État de frais de l'année écoulée à vérifier"),
         produce=draft_produce,
+        produce_many=draft_produce_many,
         on_created=draft_on_created,
         settled=draft_settled,
         url=statement_url,
@@ -168,6 +211,7 @@ KINDS = [
         code=TAXATION_ORDER_AWAITED,
         label=_("Ordonnance de taxation attendue"),
         produce=taxation_produce,
+        produce_many=taxation_produce_many,
         settled=taxation_settled,
         url=statement_url,
         order=60,

@@ -26,10 +26,10 @@
 Each ``produce`` is a pure read; the plan's arithmetic is ``plans.engine``'s (pure).
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, Min, OuterRef, QuerySet, prefetch_related_objects
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -66,34 +66,68 @@ def amicable_phase_end(case: Case) -> date:
 def amicable_phase_left_on(case: Case) -> date | None:
     """The first day the case had a plan approved, a failure report recorded or a status
     other than the amicable phase; None while none of these happened."""
-    days = [
-        StatusChange.objects.filter(case=case, from_status=CaseStatus.AMICABLE_PHASE)
-        .order_by("decision_date")
-        .values_list("decision_date", flat=True)
-        .first(),
-        PlanVersion.objects.filter(case=case, state=PlanState.APPROVED)
-        .order_by("decision_date")
-        .values_list("decision_date", flat=True)
-        .first(),
-        Service.objects.filter(case=case, kind=ServiceKind.FAILURE_REPORT)
-        .order_by("date")
-        .values_list("date", flat=True)
-        .first(),
-    ]
-    days = [d for d in days if d is not None]
-    if not days and case.status != CaseStatus.AMICABLE_PHASE:
-        return case.homologation_date or case.closure_date  # a status set without its history
-    return min(days) if days else None
+    return amicable_phase_left_on_many([case])[case.pk]
+
+
+def amicable_phase_left_on_many(cases: Sequence[Case]) -> dict[int, date | None]:
+    """``amicable_phase_left_on`` of many cases in three queries."""
+    ids = [case.pk for case in cases]
+    days: dict[int, list[date]] = {}
+    firsts = (
+        StatusChange.objects.filter(case_id__in=ids, from_status=CaseStatus.AMICABLE_PHASE)
+        .values("case_id")
+        .annotate(first=Min("decision_date")),
+        PlanVersion.objects.filter(case_id__in=ids, state=PlanState.APPROVED)
+        .values("case_id")
+        .annotate(first=Min("decision_date")),
+        Service.objects.filter(case_id__in=ids, kind=ServiceKind.FAILURE_REPORT)
+        .values("case_id")
+        .annotate(first=Min("date")),
+    )
+    for rows in firsts:
+        for case_id, first in rows.order_by().values_list("case_id", "first"):
+            if first is not None:
+                days.setdefault(case_id, []).append(first)
+    left: dict[int, date | None] = {}
+    for case in cases:
+        found = days.get(case.pk)
+        if not found and case.status != CaseStatus.AMICABLE_PHASE:
+            # a status set without its history
+            left[case.pk] = case.homologation_date or case.closure_date
+        else:
+            left[case.pk] = min(found) if found else None
+    return left
+
+
+def _amicable_due(case: Case, start: date, end: date) -> date | None:
+    due = amicable_phase_end(case)
+    if not (start < due <= end) or _closed_before(case, due):
+        return None
+    return due
+
+
+def _amicable_spec(due: date, left: date | None) -> list[DutySpec]:
+    if left is not None and left <= due:
+        return []
+    return [DutySpec(kind=AMICABLE_PHASE_OVERDUE, due_date=due, deadline=due)]
 
 
 def produce_amicable_phase(case: Case, start: date, end: date) -> Iterable[DutySpec]:
-    due = amicable_phase_end(case)
-    if not (start < due <= end) or _closed_before(case, due):
-        return
-    left = amicable_phase_left_on(case)
-    if left is not None and left <= due:
-        return
-    yield DutySpec(kind=AMICABLE_PHASE_OVERDUE, due_date=due, deadline=due)
+    due = _amicable_due(case, start, end)
+    if due is None:
+        return []
+    return _amicable_spec(due, amicable_phase_left_on(case))
+
+
+def produce_amicable_phase_many(
+    cases: Sequence[Case], start: date, end: date
+) -> dict[int, list[DutySpec]]:
+    due = {case.pk: _amicable_due(case, start, end) for case in cases}
+    pending = [case for case in cases if due[case.pk] is not None]
+    if not pending:
+        return {}
+    left = amicable_phase_left_on_many(pending)
+    return {case.pk: _amicable_spec(due[case.pk], left[case.pk]) for case in pending}
 
 
 def settled_amicable_phase(duties: list) -> dict[int, date]:
@@ -107,15 +141,27 @@ def settled_amicable_phase(duties: list) -> dict[int, date]:
 def approved_versions(case: Case) -> list[tuple[PlanVersion, date | None]]:
     """The approved versions in the order of their decisions, each with the date the next
     decision replaced it (None: in force)."""
-    versions = list(
-        PlanVersion.objects.filter(case=case, state=PlanState.APPROVED)
+    return approved_versions_by_case([case.pk]).get(case.pk, [])
+
+
+def approved_versions_by_case(
+    case_ids: list[int],
+) -> dict[int, list[tuple[PlanVersion, date | None]]]:
+    """``approved_versions`` of many cases in one query."""
+    by_case: dict[int, list[PlanVersion]] = {}
+    for version in (
+        PlanVersion.objects.filter(case_id__in=case_ids, state=PlanState.APPROVED)
         .select_related("case")
-        .order_by("decision_date", "number")
-    )
-    return [
-        (version, versions[i + 1].decision_date if i + 1 < len(versions) else None)
-        for i, version in enumerate(versions)
-    ]
+        .order_by("case_id", "decision_date", "number")
+    ):
+        by_case.setdefault(version.case_id, []).append(version)
+    return {
+        case_id: [
+            (version, versions[i + 1].decision_date if i + 1 < len(versions) else None)
+            for i, version in enumerate(versions)
+        ]
+        for case_id, versions in by_case.items()
+    }
 
 
 def _in_force_on(version: PlanVersion, replaced_on: date | None, day: date) -> bool:
@@ -123,45 +169,98 @@ def _in_force_on(version: PlanVersion, replaced_on: date | None, day: date) -> b
 
 
 def _result(version: PlanVersion) -> engine.PlanResult | None:
-    return selectors.compute(version).result
+    return selectors.plan_result(version)
+
+
+def _instalments_due_in(
+    version: PlanVersion, replaced_on: date | None, start: date, end: date
+) -> bool:
+    """Whether an instalment of ``version`` falls due in the window while it is in force (else
+    the plan is not computed)."""
+    if version.decision_date > end or (replaced_on is not None and replaced_on <= start):
+        return False  # not in force in the window
+    periods = engine.build_periods(
+        version.start_date, version.duration_months, version.frequency_months
+    )
+    return any(start < engine.instalment_due_day(p) <= end for p in periods)
+
+
+def _missed(
+    case: Case,
+    version: PlanVersion,
+    replaced_on: date | None,
+    result: engine.PlanResult,
+    payments: list[engine.Payment],
+    start: date,
+    end: date,
+) -> Iterable[DutySpec]:
+    for period_result in result.periods:
+        period = period_result.period
+        day = engine.instalment_due_day(period)
+        if not (start < day <= end) or _closed_before(case, day):
+            continue
+        if not _in_force_on(version, replaced_on, day):
+            continue
+        shortfall = engine.instalment_shortfall(result, payments, period.index, day)
+        if shortfall <= 0:
+            continue
+        yield DutySpec(
+            kind=PLAN_INSTALMENT_MISSED,
+            due_date=day,
+            subject=f"plan-v{version.number}:{period.index}",
+            deadline=day,
+            data={
+                "version": version.number,
+                "period": period.index,
+                "period_from": period.start.isoformat(),
+                "period_last_day": period.last_day.isoformat(),
+                "shortfall": str(shortfall),
+            },
+        )
 
 
 def produce_instalments(case: Case, start: date, end: date) -> Iterable[DutySpec]:
     for version, replaced_on in approved_versions(case):
-        if version.decision_date > end or (replaced_on is not None and replaced_on <= start):
-            continue  # not in force in the window
-        periods = engine.build_periods(
-            version.start_date, version.duration_months, version.frequency_months
-        )
-        if not any(start < engine.instalment_due_day(p) <= end for p in periods):
-            continue  # nothing falls due in the window: the plan is not computed
+        if not _instalments_due_in(version, replaced_on, start, end):
+            continue
         result = _result(version)
         if result is None:
             continue
         payments = selectors.dividends_paid(case, start=version.start_date, end=end)
-        for period_result in result.periods:
-            period = period_result.period
-            day = engine.instalment_due_day(period)
-            if not (start < day <= end) or _closed_before(case, day):
-                continue
-            if not _in_force_on(version, replaced_on, day):
-                continue
-            shortfall = engine.instalment_shortfall(result, payments, period.index, day)
-            if shortfall <= 0:
-                continue
-            yield DutySpec(
-                kind=PLAN_INSTALMENT_MISSED,
-                due_date=day,
-                subject=f"plan-v{version.number}:{period.index}",
-                deadline=day,
-                data={
-                    "version": version.number,
-                    "period": period.index,
-                    "period_from": period.start.isoformat(),
-                    "period_last_day": period.last_day.isoformat(),
-                    "shortfall": str(shortfall),
-                },
-            )
+        yield from _missed(case, version, replaced_on, result, payments, start, end)
+
+
+def produce_instalments_many(
+    cases: Sequence[Case], start: date, end: date
+) -> dict[int, list[DutySpec]]:
+    """``produce_instalments`` for many cases: the approved versions in one query; for those
+    with an instalment due in the window, their shares and one-off sums in two and the
+    dividends paid in one (a frozen version's basis is its snapshot: no query)."""
+    by_case = approved_versions_by_case([case.pk for case in cases])
+    needed = [
+        (case, version, replaced_on)
+        for case in cases
+        for version, replaced_on in by_case.get(case.pk, ())
+        if _instalments_due_in(version, replaced_on, start, end)
+    ]
+    if not needed:
+        return {}
+    prefetch_related_objects([version for _c, version, _r in needed], "shares", "one_offs")
+    paid = selectors.dividends_paid_by_case(
+        list({case.pk for case, _v, _r in needed}),
+        start=min(version.start_date for _c, version, _r in needed),
+        end=end,
+    )
+    found: dict[int, list[DutySpec]] = {}
+    for case, version, replaced_on in needed:
+        result = _result(version)
+        if result is None:
+            continue
+        payments = [p for p in paid.get(case.pk, ()) if p.day >= version.start_date]
+        found.setdefault(case.pk, []).extend(
+            _missed(case, version, replaced_on, result, payments, start, end)
+        )
+    return found
 
 
 def _replaced_or_closed(case: Case, versions, number: int) -> date | None:
@@ -198,20 +297,39 @@ def settled_instalments(duties: list) -> dict[int, date]:
     return done
 
 
-def produce_plan_end(case: Case, start: date, end: date) -> Iterable[DutySpec]:
-    for version, replaced_on in approved_versions(case):
+def _plan_ends(case: Case, versions, start: date, end: date) -> list[DutySpec]:
+    specs = []
+    for version, replaced_on in versions:
         last_day = engine.add_months(version.start_date, version.duration_months) - timedelta(1)
         if not (start < last_day <= end) or _closed_before(case, last_day):
             continue
         if replaced_on is not None and replaced_on <= last_day:
             continue  # a later decision changed the plan before its end
-        yield DutySpec(
-            kind=PLAN_END,
-            due_date=last_day,
-            subject=f"plan-v{version.number}",
-            deadline=last_day,
-            data={"version": version.number, "start": version.start_date.isoformat()},
+        specs.append(
+            DutySpec(
+                kind=PLAN_END,
+                due_date=last_day,
+                subject=f"plan-v{version.number}",
+                deadline=last_day,
+                data={"version": version.number, "start": version.start_date.isoformat()},
+            )
         )
+    return specs
+
+
+def produce_plan_end(case: Case, start: date, end: date) -> Iterable[DutySpec]:
+    return _plan_ends(case, approved_versions(case), start, end)
+
+
+def produce_plan_end_many(
+    cases: Sequence[Case], start: date, end: date
+) -> dict[int, list[DutySpec]]:
+    by_case = approved_versions_by_case([case.pk for case in cases])
+    return {
+        case.pk: _plan_ends(case, by_case[case.pk], start, end)
+        for case in cases
+        if case.pk in by_case
+    }
 
 
 def settled_plan_end(duties: list) -> dict[int, date]:
@@ -270,6 +388,12 @@ def settled_seven_years(duties: list) -> dict[int, date]:
     return done
 
 
+def produce_seven_years_many(
+    cases: Sequence[Case], start: date, end: date
+) -> dict[int, list[DutySpec]]:
+    return {case.pk: list(produce_seven_years(case, start, end)) for case in cases}  # no query
+
+
 def settled_at_closure(duties: list) -> dict[int, date]:
     closure = duties[0].case.closure_date
     return {d.pk: closure for d in duties} if closure is not None else {}
@@ -295,6 +419,7 @@ DUTY_KINDS = (
         code=AMICABLE_PHASE_OVERDUE,
         label=_("Phase amiable de plus de six mois"),
         produce=produce_amicable_phase,
+        produce_many=produce_amicable_phase_many,
         settled=settled_amicable_phase,
         url=url_plan,
         order=40,
@@ -303,6 +428,7 @@ DUTY_KINDS = (
         code=PLAN_INSTALMENT_MISSED,
         label=_("Échéance du plan non payée"),
         produce=produce_instalments,
+        produce_many=produce_instalments_many,
         settled=settled_instalments,
         url=url_monitoring,
         order=50,
@@ -311,6 +437,7 @@ DUTY_KINDS = (
         code=PLAN_END,
         label=_("Fin du plan"),
         produce=produce_plan_end,
+        produce_many=produce_plan_end_many,
         settled=settled_plan_end,
         url=url_status,
         order=60,
@@ -319,6 +446,7 @@ DUTY_KINDS = (
         code=SEVEN_YEAR_LIMIT,
         label=_("Limite des sept ans"),
         produce=produce_seven_years,
+        produce_many=produce_seven_years_many,
         settled=settled_seven_years,
         url=url_status,
         order=70,

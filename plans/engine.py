@@ -1209,6 +1209,36 @@ class Payment:
     amount: Decimal
 
 
+@dataclass(frozen=True)
+class PaidTotal:
+    """The dividends paid to one creditor over a span: how many, how much, the first and the
+    last day (what the monitoring needs; the database sums them: ``plans.selectors``)."""
+
+    creditor_key: str
+    count: int
+    amount: Decimal
+    first_day: date
+    last_day: date
+
+
+def paid_totals(payments: Sequence[Payment], start: date, end: date) -> list[PaidTotal]:
+    """The payments of ``[start, end]`` summed per creditor (sorted by creditor key)."""
+    grouped: dict[str, list[Payment]] = {}
+    for payment in payments:
+        if start <= payment.day <= end:
+            grouped.setdefault(payment.creditor_key, []).append(payment)
+    return [
+        PaidTotal(
+            creditor_key=key,
+            count=len(items),
+            amount=sum((p.amount for p in items), ZERO),
+            first_day=min(p.day for p in items),
+            last_day=max(p.day for p in items),
+        )
+        for key, items in sorted(grouped.items())
+    ]
+
+
 class Standing(StrEnum):
     ON_TRACK = "on_track"
     BEHIND = "behind"
@@ -1246,7 +1276,7 @@ class Monitoring:
     as_of: date
     due_through: Period | None  # the last period whose dividends are due
     rows: tuple[MonitoringRow, ...]
-    outside: tuple[Payment, ...]  # dividends to creditors that are not in the plan
+    outside: tuple[PaidTotal, ...]  # dividends to creditors that are not in the plan
 
     @property
     def planned(self) -> Decimal:
@@ -1263,19 +1293,10 @@ class Monitoring:
     @property
     def outside_by_creditor(self) -> list[tuple[str, int, Decimal, date, date]]:
         """(creditor key, payments, total, first day, last day) of the dividends paid outside
-        the plan."""
-        grouped: dict[str, list[Payment]] = {}
-        for payment in self.outside:
-            grouped.setdefault(payment.creditor_key, []).append(payment)
+        the plan, by first day."""
         return [
-            (
-                key,
-                len(items),
-                sum((p.amount for p in items), ZERO),
-                min(p.day for p in items),
-                max(p.day for p in items),
-            )
-            for key, items in grouped.items()
+            (total.creditor_key, total.count, total.amount, total.first_day, total.last_day)
+            for total in self.outside
         ]
 
     @property
@@ -1291,18 +1312,22 @@ def monitor(result: PlanResult, payments: Sequence[Payment], as_of: date) -> Mon
     """Planned dividends due by ``as_of`` (a period is due ``GRACE_DAYS`` after its last day)
     against the dividends actually paid from the plan's start to ``as_of``, per creditor. A
     creditor falls behind when paid < planned − ``TOLERANCE``."""
+    return monitor_totals(result, paid_totals(payments, result.terms.start, as_of), as_of)
+
+
+def monitor_totals(result: PlanResult, totals: Sequence[PaidTotal], as_of: date) -> Monitoring:
+    """:func:`monitor` on the dividends already summed per creditor over the plan's start to
+    ``as_of`` (``paid_totals``, or the database's sums): the work does not grow with the number
+    of payments."""
     due = [p for p in result.periods if p.period.last_day + timedelta(days=GRACE_DAYS) <= as_of]
-    start = result.terms.start
     keys = {c.creditor_key for c in result.creditors}
     paid: dict[str, Decimal] = {}
-    outside: list[Payment] = []
-    for payment in payments:
-        if payment.day < start or payment.day > as_of:
-            continue
-        if payment.creditor_key in keys:
-            paid[payment.creditor_key] = paid.get(payment.creditor_key, ZERO) + payment.amount
+    outside: list[PaidTotal] = []
+    for total in totals:
+        if total.creditor_key in keys:
+            paid[total.creditor_key] = paid.get(total.creditor_key, ZERO) + total.amount
         else:
-            outside.append(payment)
+            outside.append(total)
     rows = []
     for creditor in result.creditors:
         line_keys = [r.line.key for r in creditor.lines]
@@ -1321,7 +1346,7 @@ def monitor(result: PlanResult, payments: Sequence[Payment], as_of: date) -> Mon
         as_of=as_of,
         due_through=due[-1].period if due else None,
         rows=tuple(rows),
-        outside=tuple(outside),
+        outside=tuple(sorted(outside, key=lambda t: (t.first_day, t.creditor_key))),
     )
 
 

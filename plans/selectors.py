@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Count, Max, Min, QuerySet, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -420,6 +420,67 @@ def dividends_paid(
     ]
 
 
+def dividends_paid_totals(case: Case, *, start: date, end: date) -> list[engine.PaidTotal]:
+    """The dividends of ``dividends_paid(case, start=start, end=end)`` summed per creditor in
+    the database (``GROUP BY creditor``): one query, and a few rows whatever the number of
+    payments (the plan tab and its monitoring, issue 15)."""
+    rows = (
+        Entry.objects.filter(
+            account__case=case,
+            category=Category.DIVIDEND,
+            direction=Direction.OUT,
+            reverses__isnull=True,
+            reversed_by__isnull=True,
+            creditor__isnull=False,
+            value_date__gte=start,
+            value_date__lte=end,
+        )
+        .values("creditor_id")
+        .annotate(
+            count=Count("id"), total=Sum("amount"), first=Min("value_date"), last=Max("value_date")
+        )
+        .order_by("creditor_id")
+        .values_list("creditor_id", "count", "total", "first", "last")
+    )
+    return [
+        engine.PaidTotal(
+            creditor_key=str(creditor_id),
+            count=count,
+            amount=round_cents(total),
+            first_day=first,
+            last_day=last,
+        )
+        for creditor_id, count, total, first, last in rows
+    ]
+
+
+def dividends_paid_by_case(
+    case_ids: list[int], *, start: date, end: date
+) -> dict[int, list[engine.Payment]]:
+    """``dividends_paid(case, start=start, end=end)`` of many cases in one query: case id ->
+    its payments, in the same order."""
+    rows = (
+        Entry.objects.filter(
+            account__case_id__in=case_ids,
+            category=Category.DIVIDEND,
+            direction=Direction.OUT,
+            reverses__isnull=True,
+            reversed_by__isnull=True,
+            creditor__isnull=False,
+            value_date__gte=start,
+            value_date__lte=end,
+        )
+        .order_by("value_date", "sequence")
+        .values_list("account__case_id", "creditor_id", "value_date", "amount")
+    )
+    found: dict[int, list[engine.Payment]] = {}
+    for case_id, creditor_id, day, amount in rows:
+        found.setdefault(case_id, []).append(
+            engine.Payment(creditor_key=str(creditor_id), day=day, amount=amount)
+        )
+    return found
+
+
 def paid_before(case: Case, start: date) -> dict[str, Decimal]:
     rows = (
         Entry.objects.filter(
@@ -678,6 +739,15 @@ def compute(version: PlanVersion, basis: Basis | None = None) -> PlanView:
     return view
 
 
+def plan_result(version: PlanVersion) -> engine.PlanResult | None:
+    """``compute(version).result`` without the view's extras (the clocks need no more): None
+    when the engine refuses the terms."""
+    try:
+        return engine.compute_plan(terms_of(version, basis_of(version)))
+    except engine.PlanInputError:
+        return None
+
+
 def ranked_lines(view: "PlanView") -> list[dict]:
     """The lines the plan pays before the common rank, with their rank's label and reason (the
     plan's PDF and page state them: a priority is a reasoned rank, docs/plan-rules.md)."""
@@ -699,8 +769,8 @@ def monitoring(version: PlanVersion, today: date) -> tuple[PlanView, engine.Moni
     view = compute(version)
     if view.result is None:
         return view, None
-    payments = dividends_paid(version.case, start=version.start_date, end=today)
-    return view, engine.monitor(view.result, payments, today)
+    totals = dividends_paid_totals(version.case, start=version.start_date, end=today)
+    return view, engine.monitor_totals(view.result, totals, today)
 
 
 def creditor_names(keys) -> dict[str, str]:

@@ -58,8 +58,8 @@ def _version_page(request, case, version: PlanVersion | None):
     in_force = selectors.version_in_force(case)
     follow = None
     if in_force is not None and in_force.pk == version.pk and result is not None:
-        payments = selectors.dividends_paid(case, start=version.start_date, end=today)
-        follow = engine.monitor(result, payments, today)
+        totals = selectors.dividends_paid_totals(case, start=version.start_date, end=today)
+        follow = engine.monitor_totals(result, totals, today)
     context.update(
         {
             "version": version,

@@ -59,6 +59,10 @@ def produce(case: Case, start: date, end: date) -> Iterable[DutySpec]:
         )
 
 
+def produce_many(cases, start: date, end: date) -> dict[int, list[DutySpec]]:
+    return {case.pk: list(produce(case, start, end)) for case in cases}  # no query
+
+
 def duty_year(duty) -> ReportPeriod:
     return ReportPeriod(
         date.fromisoformat(duty.data["period_from"]), date.fromisoformat(duty.data["period_to"])
@@ -98,6 +102,7 @@ DUTY_KIND = DutyKind(
     code=KIND,
     label=_("Rapport annuel à déposer"),
     produce=produce,
+    produce_many=produce_many,
     settled=settled,
     url=url,
     order=20,
