@@ -395,6 +395,8 @@ def export_case(case: Case) -> dict:
                 more["reverses"] = index_of[entry.reverses_id]
             _put(more, "note", entry.note)
             _put(more, "bank_reference", entry.bank_reference)
+            # after the closure or revocation: the final settlement entry's reason (issue 17)
+            _put(more, "settlement_reason", entry.settlement_reason)
             if more:
                 entry_ext.append({"index": index} | more)
         ledger_ext = {"opened_on": account.opened_on.isoformat()}
@@ -403,7 +405,7 @@ def export_case(case: Case) -> dict:
 
     # contact log ------------------------------------------------------------------------
     contacts = []
-    # The contacts with the applicant (issue 17) have no place in rcd-case-bundle/1 yet.
+    # The contacts with the applicant (issue 17) are in ``applicant_contacts`` (below).
     for entry in case.contact_entries.filter(creditor__isnull=False).order_by("date", "id"):
         row = {"creditor_key": creditor_keys[entry.creditor_id]}
         if entry.representative_id:
@@ -420,6 +422,8 @@ def export_case(case: Case) -> dict:
             row["follow_up_done"] = True
         contacts.append(row)
     _put(extensions, "contacts", contacts)
+    # The debtor side of the log (issue 17): contacts with an applicant, by position.
+    _put(extensions, "applicant_contacts", _applicant_contacts(case))
 
     # household budget and living allowance ----------------------------------------------
     _put(extensions, "budget", _budget(case))
@@ -435,6 +439,22 @@ def export_case(case: Case) -> dict:
         "extensions": extensions,
     }
     return bundle
+
+
+def _applicant_contacts(case: Case) -> list[dict]:
+    rows = []
+    entries = case.contact_entries.filter(applicant__isnull=False).select_related("applicant")
+    for entry in entries.order_by("date", "id"):
+        row = {"applicant": entry.applicant.position, "date": entry.date.isoformat()}
+        row["channel"] = entry.channel
+        _put(row, "interlocutor", entry.interlocutor)
+        row["summary"] = entry.summary
+        row["outcome"] = entry.outcome
+        _put(row, "follow_up_on", _iso(entry.follow_up_on))
+        if entry.follow_up_done_at:
+            row["follow_up_done"] = True
+        rows.append(row)
+    return rows
 
 
 def dumps(bundle: dict) -> str:

@@ -402,13 +402,18 @@ def entry_fields(ext_path: str | None) -> dict[str, str]:
     """``$.ledger[i]`` and what ``$.extensions.ledger.entries[k]`` adds to it."""
     if ext_path is None:
         return ENTRY_FIELDS
-    return ENTRY_FIELDS | {name: f"{ext_path}.{name}" for name in ("bank_reference", "note")}
+    return ENTRY_FIELDS | {
+        name: f"{ext_path}.{name}" for name in ("bank_reference", "note", "settlement_reason")
+    }
 
 
 CONTACT_FIELDS = _same("date", "channel", "interlocutor", "summary", "outcome", "follow_up_on") | {
     "creditor": "creditor_key",
     "representative": "representation",
 }
+APPLICANT_CONTACT_FIELDS = _same(
+    "date", "channel", "interlocutor", "summary", "outcome", "follow_up_on"
+) | {"creditor": "applicant", "applicant": "applicant"}
 BUDGET_FIELDS = _same(
     "date",
     "ris_category",
@@ -551,6 +556,7 @@ class Plan:
     entries: list[EntryPlan]
     contacts: list[dict]
     budget: list[BudgetVersionPlan] = field(default_factory=list)
+    applicant_contacts: list[dict] = field(default_factory=list)
 
 
 # --- validation ------------------------------------------------------------------------------
@@ -642,6 +648,7 @@ class _Checker:
         services = self.check_services(case, mediator)
         open_account, opened_on, entries = self.check_ledger(case, creditors)
         contacts = self.check_contacts(case, creditors)
+        applicant_contacts = self.check_applicant_contacts(case, len(applicants))
         budget = self.check_budget(len(applicants))
         if self.problems:
             raise BundleInvalid(self.problems)
@@ -661,6 +668,7 @@ class _Checker:
             entries=entries,
             contacts=contacts,
             budget=budget,
+            applicant_contacts=applicant_contacts,
         )
 
     def check_case(self) -> CaseData:
@@ -1150,7 +1158,13 @@ class _Checker:
                 more[item["index"]] = item | {"path": path}
         by_key = {c.key: c for c in creditors}
         plans: list[EntryPlan] = []
-        account = AccountState(opened_on=opened_on or case.admissibility_date or date.min)
+        # A closed or revoked case takes only final settlement entries after its decision
+        # (issue 17): each needs its reason (``extensions.ledger.entries[k].settlement_reason``).
+        ended = self.doc["case"].get("status") in (CaseStatus.CLOSED, CaseStatus.REVOKED)
+        account = AccountState(
+            opened_on=opened_on or case.admissibility_date or date.min,
+            ended_on=case.closure_date if ended else None,
+        )
         previous: date | None = None
         reversed_by: dict[int, str] = {}
         bank_refs: dict[str, str] = {}
@@ -1199,6 +1213,7 @@ class _Checker:
                     standing_order=bool(row.get("standing_order", False)),
                     authorisation=_text(row.get("authorisation")),
                     bank_reference=bank_reference,
+                    settlement_reason=_text(extra.get("settlement_reason")),
                 ),
                 creditor_key=creditor_key,
                 reverses=extra.get("reverses"),
@@ -1283,6 +1298,41 @@ class _Checker:
             )
             self.validate(
                 path, CONTACT_FIELDS, contact_validate, case=case, data=data, today=self.today
+            )
+            if row.get("follow_up_done") and f"{path}.follow_up_on" not in self.unread:
+                self.validate(
+                    path, {"follow_up_on": "follow_up_done"}, follow_up_done_validate, entry=data
+                )
+            result.append(row | {"path": path, "data": data})
+        return result
+
+    def check_applicant_contacts(self, case: CaseData, applicant_count: int) -> list[dict]:
+        """The debtor side of the log (issue 17): contacts with an applicant, named by its
+        position (1 or 2); checked by ``contacts.services.contact_validate`` like the others."""
+        result = []
+        for k, row in enumerate(self.ext.get("applicant_contacts", [])):
+            path = f"$.extensions.applicant_contacts[{k}]"
+            if row["applicant"] > applicant_count:
+                self.add(
+                    f"{path}.applicant",
+                    _("Le dossier n'a pas de requérant n° %(n)s.") % {"n": row["applicant"]},
+                )
+            data = LogData(
+                creditor=None,  # the applicant is set at creation
+                date=self.day(row["date"], f"{path}.date"),
+                channel=row["channel"],
+                summary=row["summary"],
+                outcome=row["outcome"],
+                interlocutor=row.get("interlocutor", ""),
+                follow_up_on=self.day(row.get("follow_up_on"), f"{path}.follow_up_on"),
+            )
+            self.validate(
+                path,
+                APPLICANT_CONTACT_FIELDS,
+                contact_validate,
+                case=case,
+                data=data,
+                today=self.today,
             )
             if row.get("follow_up_done") and f"{path}.follow_up_on" not in self.unread:
                 self.validate(
@@ -1495,6 +1545,7 @@ class _Builder:
         self.services(case, organisation, by)
         self.ledger(case, keys, by)
         self.contacts(case, keys, by)
+        self.applicant_contacts(case, by)
         self.budget(case, by)
         if self.problems:
             raise BundleInvalid(self.problems)
@@ -1699,6 +1750,27 @@ class _Builder:
                     creditor=creditor,
                     representative=self.representative_at(row["creditor_key"], index),
                 ),
+                by=by,
+                today=self.today,
+            )
+            if entry is not None and row.get("follow_up_done"):
+                self.call(
+                    row["path"],
+                    {"follow_up_on": "follow_up_done"},
+                    follow_up_mark_done,
+                    entry=entry,
+                    by=by,
+                )
+
+    def applicant_contacts(self, case: Case, by: User) -> None:
+        applicants = {a.position: a for a in case.applicants.all()}
+        for row in self.plan.applicant_contacts:
+            entry = self.call(
+                row["path"],
+                APPLICANT_CONTACT_FIELDS,
+                contact_record,
+                case=case,
+                data=replace(row["data"], applicant=applicants[row["applicant"]]),
                 by=by,
                 today=self.today,
             )

@@ -201,6 +201,9 @@ class ThirdParty(models.Model):
         blank=True,
         help_text=_("Numéro de dossier, de membre ou de compte chez ce tiers."),
     )
+    # A third party a letter was sent to is kept (the letters keep their addressees) but
+    # deactivated when it no longer concerns the case: no new letter, no closure letter.
+    active = models.BooleanField(_("actif"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -12,6 +12,7 @@ from datetime import date
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -449,5 +450,10 @@ def agenda_follow_ups(cases: QuerySet[Case], start: date | None, end: date) -> l
 
 
 def third_parties_of_case(case: Case) -> QuerySet[ThirdParty]:
-    """The case's third parties (issue 17), by kind and name."""
-    return ThirdParty.objects.filter(case=case).order_by("kind", "name", "pk")
+    """The case's third parties (issue 17), the active ones first, by kind and name."""
+    return ThirdParty.objects.filter(case=case).order_by("-active", "kind", "name", "pk")
+
+
+def third_party_get(case: Case, pk: int) -> ThirdParty:
+    """A third party of ``case`` (404 otherwise: the case was already scoped to the user)."""
+    return get_object_or_404(ThirdParty, case=case, pk=pk)

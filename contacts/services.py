@@ -6,6 +6,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -288,4 +289,50 @@ def third_party_create(*, case: Case, data: ThirdPartyData, by: User) -> ThirdPa
             address=data.address.strip().replace("\r\n", "\n"),
             reference=data.reference.strip(),
         )
+    return party
+
+
+@transaction.atomic
+def third_party_update(*, party: ThirdParty, data: ThirdPartyData, by: User) -> ThirdParty:
+    """Change a third party of the case (same checks as ``third_party_create``). The letters
+    already sent keep the name and address they were sent to (snapshots); the change is in the
+    audit trail, with ``by``."""
+    third_party_validate(data=data)
+    party = ThirdParty.objects.select_for_update().get(pk=party.pk)
+    party.kind = data.kind
+    party.name = data.name.strip()
+    party.address = data.address.strip().replace("\r\n", "\n")
+    party.reference = data.reference.strip()
+    with acting_as(by):
+        party.save()
+    return party
+
+
+@transaction.atomic
+def third_party_remove(*, party: ThirdParty, by: User) -> bool:
+    """Remove a third party from the case: deleted if no letter was sent to it; otherwise
+    (the letters keep their addressee) deactivated: no new letter and no closure letter goes
+    to it. Returns True if deleted, False if deactivated."""
+    party = ThirdParty.objects.select_for_update().get(pk=party.pk)
+    try:
+        with transaction.atomic(), acting_as(by):  # a savepoint: the refusal undoes nothing else
+            party.delete()
+    except ProtectedError:  # letters.LetterAddressee.third_party is PROTECT
+        if party.active:
+            party.active = False
+            with acting_as(by):
+                party.save(update_fields=["active"])
+        return False
+    return True
+
+
+@transaction.atomic
+def third_party_reactivate(*, party: ThirdParty, by: User) -> ThirdParty:
+    """A deactivated third party concerns the case again (a new employer that is the old one)."""
+    party = ThirdParty.objects.select_for_update().get(pk=party.pk)
+    if party.active:
+        raise ValidationError({"__all__": _("Ce tiers est déjà actif.")})
+    party.active = True
+    with acting_as(by):
+        party.save(update_fields=["active"])
     return party

@@ -26,6 +26,21 @@ urlpatterns = [
         name="follow_up_reopen",
     ),
     path("dossiers/<int:pk>/tiers/", views.third_parties, name="third_parties"),
+    path(
+        "dossiers/<int:pk>/tiers/<int:party_pk>/modifier/",
+        views.third_party_edit,
+        name="third_party_edit",
+    ),
+    path(
+        "dossiers/<int:pk>/tiers/<int:party_pk>/supprimer/",
+        views.third_party_remove,
+        name="third_party_remove",
+    ),
+    path(
+        "dossiers/<int:pk>/tiers/<int:party_pk>/reactiver/",
+        views.third_party_reactivate,
+        name="third_party_reactivate",
+    ),
     path("a-faire/", views.todo, name="todo"),
     path("a-faire/retards/", views.overdue_overview, name="overdue_overview"),
 ]

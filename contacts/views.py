@@ -249,3 +249,64 @@ def third_parties(request, pk: int):
         }
     )
     return render(request, "contacts/third_parties.html", context)
+
+
+@role_required(*WRITE_ROLES)
+def third_party_edit(request, pk: int, party_pk: int):
+    """Change a third party of the case (404 outside the user's organisation, 403 for whoever
+    may not edit the case)."""
+    case = case_for_edit(request, pk)
+    party = selectors.third_party_get(case, party_pk)
+    initial = {
+        "kind": party.kind,
+        "name": party.name,
+        "reference": party.reference,
+        "address": party.address,
+    }
+    form = ThirdPartyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            party = services.third_party_update(party=party, data=form.to_data(), by=request.user)
+        except ValidationError as exc:
+            apply_errors(exc, form)
+        else:
+            messages.success(request, _("Tiers « %(name)s » modifié.") % {"name": party.name})
+            return redirect("contacts:third_parties", pk=case.pk)
+    context = case_context(request, case, "letters")
+    context.update({"form": form, "party": party})
+    return render(request, "contacts/third_party_edit.html", context)
+
+
+@require_POST
+@role_required(*WRITE_ROLES)
+def third_party_remove(request, pk: int, party_pk: int):
+    """Remove a third party: deleted, or deactivated if a letter was sent to it."""
+    case = case_for_edit(request, pk)
+    party = selectors.third_party_get(case, party_pk)
+    name = party.name
+    if services.third_party_remove(party=party, by=request.user):
+        messages.success(request, _("Tiers « %(name)s » supprimé.") % {"name": name})
+    else:
+        messages.info(
+            request,
+            _(
+                "Des courriers ont été envoyés à « %(name)s » : le tiers est gardé mais "
+                "désactivé (plus aucun courrier ne lui est adressé)."
+            )
+            % {"name": name},
+        )
+    return redirect("contacts:third_parties", pk=case.pk)
+
+
+@require_POST
+@role_required(*WRITE_ROLES)
+def third_party_reactivate(request, pk: int, party_pk: int):
+    case = case_for_edit(request, pk)
+    party = selectors.third_party_get(case, party_pk)
+    try:
+        services.third_party_reactivate(party=party, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Tiers « %(name)s » réactivé.") % {"name": party.name})
+    return redirect("contacts:third_parties", pk=case.pk)

@@ -204,8 +204,9 @@ def _applicant_option(applicant: Applicant) -> AddresseeData:
 
 def third_party_options(case: Case, kinds=None) -> list[AddresseeData]:
     """The case's third parties (employer, benefit payers, bank, bailiff: issue 17), of the
-    ``kinds`` given (default: all), then its applicants when ``kinds`` is None."""
-    parties = ThirdParty.objects.filter(case=case).order_by("kind", "name", "pk")
+    ``kinds`` given (default: all), then its applicants when ``kinds`` is None. A deactivated
+    third party (``contacts.services.third_party_remove``) receives no new letter."""
+    parties = ThirdParty.objects.filter(case=case, active=True).order_by("kind", "name", "pk")
     if kinds is not None:
         parties = parties.filter(kind__in=list(kinds))
     options = [_third_party_option(party) for party in parties]

@@ -9,7 +9,11 @@
   judicial phase: the case's latest amicable plan becomes the mediator's proposal of a judicial
   plan (``plans.conversion.plan_convert_to_judicial``; the amicable versions stay);
 - ``petition_record_decision``: the court's answer; a sale granted authorises the sale of the
-  asset (``assets.services.asset_authorise``), an expense granted may be paid;
+  asset (``assets.services.asset_authorise``), an expense granted may be paid; a revision
+  granted opens the revised plan (``plans.services.plan_revise``: a draft version citing the
+  decision); a revocation granted revokes the case, an end of procedure granted closes it
+  (``cases.services.case_change_status``, dated the decision's date, under the transitions of
+  ``cases.status``);
 - ``petition_pay_expense``: the authorised expense paid from the mediation account (category
   ``exceptional_expense``, citing the court's decision, which the ledger requires).
 """
@@ -21,7 +25,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -29,7 +33,8 @@ from assets.models import Asset, AssetDecision
 from assets.services import asset_authorise
 from audit.services import audit_changes
 from cases.models import Case
-from cases.status import ACTIVE_STATUSES, CaseStatus
+from cases.services import case_change_status
+from cases.status import ACTIVE_STATUSES, CaseStatus, allowed_next
 from core.dates import format_date
 from core.divisions import procedure_language
 from core.money import CENT, MAX_AMOUNT, format_eur
@@ -39,7 +44,9 @@ from documents.services import generated_pdf_file
 from ledger.models import Category, Direction
 from ledger.services import EntryData, entry_post
 from plans.conversion import conversion_errors, plan_convert_to_judicial
-from plans.selectors import PLAN_STATUSES
+from plans.models import PlanVersion
+from plans.selectors import PLAN_STATUSES, latest_version
+from plans.services import plan_revise
 
 from . import pdf  # WeasyPrint itself is imported only when a PDF is made
 from .models import Decision, Petition, PetitionKind, RevocationGround
@@ -295,6 +302,94 @@ def petition_file(*, petition: Petition, by: User, today: date) -> Petition:
     return petition
 
 
+# What a granted request does to the case's status (cases.status; domain/README.md, "The life
+# of a case"): the revocation (art. 1675/15 C.J.) and the end of the procedure. A revision
+# (art. 1675/14 C.J.) keeps the status: it opens the revised plan instead (``_open_revision``).
+DECISION_STATUS = {
+    PetitionKind.REVOCATION: CaseStatus.REVOKED,
+    PetitionKind.CLOSURE: CaseStatus.CLOSED,
+}
+
+
+def _decision_status_refusal(case: Case, kind: str) -> str:
+    """Why the court's granting ``kind`` cannot be recorded on ``case`` as it is now (the
+    transitions of ``cases.status`` hold for a decision too); empty: it can."""
+    to_status = DECISION_STATUS.get(kind)
+    values = {"status": CaseStatus(case.status).label}
+    if to_status is not None and to_status not in allowed_next(case.status):
+        if to_status == CaseStatus.REVOKED:
+            return (
+                _(
+                    "Le dossier est au statut « %(status)s » : il ne peut plus être révoqué. "
+                    "Enregistrez la décision comme refusée ou corrigez d'abord le statut."
+                )
+                % values
+            )
+        return (
+            _(
+                "Le dossier est au statut « %(status)s » : la procédure ne peut y être clôturée "
+                "(un dossier en phase amiable se clôture après un plan ou une remise totale). "
+                "Corrigez d'abord le statut."
+            )
+            % values
+        )
+    if kind == PetitionKind.PLAN_REVISION and case.status not in PLAN_STATUSES:
+        return (
+            _("Le dossier est au statut « %(status)s » : il n'a plus de plan à réviser.") % values
+        )
+    return ""
+
+
+def _keyed(exc: ValidationError, field: str) -> dict[str, list[str]]:
+    """Another app's refusal reported on ``field`` (the form's only field it concerns)."""
+    return {field: exc.messages}
+
+
+def decision_note(petition: Petition) -> str:
+    """The note of the status change a granted request makes, in the language of the
+    procedure (as the court's decision is), citing the decision."""
+    values = {
+        "ref": petition.decision_reference,
+        "date": format_date(petition.decision_date),
+    }
+    with translation.override(procedure_language(petition.case.division)):
+        if petition.kind == PetitionKind.REVOCATION:
+            ground = petition.data.get("ground", "")
+            values["ground"] = (
+                str(RevocationGround(ground).label) if ground in RevocationGround.values else ""
+            )
+            return (
+                _(
+                    "Révocation (art. 1675/15 C.J.) — décision %(ref)s du %(date)s : le requérant "
+                    "%(ground)s"
+                )
+                % values
+            )
+        if petition.kind == PetitionKind.CLOSURE:
+            return _("Fin de la procédure accordée sur requête — décision %(ref)s du %(date)s") % (
+                values
+            )
+        return _("Révision du plan accordée (art. 1675/14 C.J.) — décision %(ref)s du %(date)s") % (
+            values
+        )
+
+
+def _open_revision(petition: Petition, *, by: User) -> PlanVersion | None:
+    """The revision granted (art. 1675/14 C.J.): a new draft version continuing the plan in
+    force, its reason citing the decision (``plans.services.plan_revise``; the approved versions
+    stay). A draft already open is the revision: it is kept as it is. The mediator then adapts
+    the draft and records the court's decision on it in the "Plan" tab."""
+    latest = latest_version(petition.case)
+    if latest is None:
+        return None
+    if latest.is_draft:
+        return latest
+    try:
+        return plan_revise(version=latest, reason=decision_note(petition), by=by)
+    except ValidationError as exc:
+        raise ValidationError({"__all__": exc.messages}) from exc
+
+
 @transaction.atomic
 def petition_record_decision(
     *,
@@ -306,7 +401,10 @@ def petition_record_decision(
     today: date,
 ) -> Petition:
     """The court's answer to a filed request. A sale granted authorises the sale of its asset
-    (the asset's order is the decision: art. 1675/7 §3 C.J.)."""
+    (the asset's order is the decision: art. 1675/7 §3 C.J.). A revocation granted revokes the
+    case and an end of procedure granted closes it, dated the decision's date (``DECISION_STATUS``;
+    refused, with nothing saved, where ``cases.status`` does not allow it); a revision granted
+    opens the revised plan (``_open_revision``; the status stays)."""
     petition = (
         Petition.objects.select_for_update(of=("self",))
         .select_related("case", "filed_document", "asset")
@@ -335,11 +433,29 @@ def petition_record_decision(
         errors["decision_reference"] = _("Indiquez la référence de la décision (n° de répertoire).")
     elif len(reference) > 100 or forbidden_characters(reference):
         errors["decision_reference"] = _("Une seule ligne de 100 caractères au plus.")
+    if not errors and decision == Decision.GRANTED:
+        case = Case.objects.select_for_update().get(pk=petition.case_id)
+        refusal = _decision_status_refusal(case, petition.kind)
+        if refusal:
+            errors["__all__"] = refusal
     if errors:
         raise ValidationError(errors)
     petition.decision = decision
     petition.decision_date = decision_date
     petition.decision_reference = reference
+    if decision == Decision.GRANTED and petition.kind in DECISION_STATUS:
+        try:
+            petition.case = case_change_status(
+                case=petition.case,
+                to_status=DECISION_STATUS[petition.kind],
+                decision_date=decision_date,
+                note=decision_note(petition),
+                by=by,
+            )
+        except ValidationError as exc:  # a decision before the case's last status change
+            raise ValidationError(_keyed(exc, "decision_date")) from exc
+    if petition.kind == PetitionKind.PLAN_REVISION and decision == Decision.GRANTED:
+        petition.plan_version = _open_revision(petition, by=by)
     if petition.kind == PetitionKind.ASSET_SALE and decision == Decision.GRANTED:
         try:
             asset_authorise(

@@ -139,6 +139,18 @@ def test_dutch_division_files_in_dutch(world, tmp_path):
     assert "Garage Peeters" in text and "Pagina 1 / 1" in text
 
 
+def test_eupen_files_in_french_as_documented(world, tmp_path):
+    """docs/court-documents.md, "Eupen": no German documents yet; the request is French and
+    names the court of Eupen, and the Eupen clerk receives it."""
+    case = make_case(
+        organisation=world.org, mediator=world.mediator, reference="EUP-1", division="eupen"
+    )
+    petition = filed(case, PetitionKind.CLOSURE, {"reasons": "Plan exécuté."})
+    assert petition.language == "fr" and petition.filed_document.filed_division == "eupen"
+    text = " ".join(pdf_text(petition.filed_document.file.read(), tmp_path).split())
+    assert "EUPEN" in text.upper() and "REQUÊTE" in text.upper()
+
+
 def test_failure_report_pdf_carries_the_proposal(world, tmp_path):
     admitted_claims(world)
     amicable_plan(world)

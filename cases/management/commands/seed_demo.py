@@ -23,12 +23,14 @@ DEMO_PASSWORD = "demo-rcd-2026"
 APP_SEEDS = [
     "seed_demo_claims",
     "seed_demo_contacts",
+    "seed_demo_third_parties",
     "seed_demo_letters",
     "seed_demo_ledger",
     "seed_demo_budget",
     "seed_demo_plans",
     "seed_demo_fees",
     "seed_demo_reports",
+    "seed_demo_petitions",
     "seed_demo_agenda",  # last: the calendar of the cases as the other seeds left them
 ]
 

@@ -1,0 +1,191 @@
+"""Demo assets and requests to the court (issue 17; run by ``seed_demo``, idempotent).
+
+- On a judicial plan of the CPAS with a mediation account: the applicant's car, whose sale the
+  court authorised on the mediator's request, sold (the net proceeds reach the account), and
+  the family home, which the court allowed the household to keep.
+- On an amicable case of the Namur division whose plan the creditors did not accept: the
+  report of failure (procès-verbal de carence) filed with the mediator's proposal, which opens
+  the judicial phase.
+- On a homologated amicable plan of the Namur division: a request for revision after the loss
+  of the applicant's job, filed and awaiting the court's decision.
+
+Requests are filed today (filing stamps the real time) and the court's decisions are dated
+today too. Nothing is added when the organisation already has requests, so a second run
+changes nothing. Addresses, vehicles and references are fictitious.
+"""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from assets.models import Asset, AssetDecision
+from assets.services import AssetData, asset_authorise, asset_create, asset_sell
+from cases.models import Case
+from cases.status import CaseStatus
+from core.demo import refuse_in_production
+from ledger.models import Account
+from petitions.models import Decision, Petition, PetitionKind
+from petitions.services import petition_draft, petition_file, petition_record_decision
+from plans.models import PlanVersion
+
+ORGANISATION = "cpas-namur"
+
+
+def _free(case: Case) -> bool:
+    return not (
+        Asset.objects.filter(case=case).exists() or Petition.objects.filter(case=case).exists()
+    )
+
+
+def _between(case: Case, days: int, today: date) -> date:
+    return min(case.admissibility_date + timedelta(days=days), today)
+
+
+class Command(BaseCommand):
+    help = "Biens et requêtes au tribunal de démonstration (vente, carence, révision)."
+
+    def handle(self, *args, **options):
+        refuse_in_production()
+        if Petition.objects.filter(case__organisation__slug=ORGANISATION).exists():
+            return
+        today = timezone.localdate()
+        cases = Case.objects.filter(organisation__slug=ORGANISATION).select_related("mediator")
+        stories = (
+            (self._assets, cases.filter(status=CaseStatus.JUDICIAL_PLAN)),
+            (self._failure, cases.filter(status=CaseStatus.AMICABLE_PHASE, division="namur")),
+            (self._revision, cases.filter(status=CaseStatus.AMICABLE_PLAN, division="namur")),
+        )
+        for story, candidates in stories:
+            for case in candidates.order_by("admissibility_date", "pk"):
+                if not _free(case):
+                    continue
+                try:
+                    with transaction.atomic():
+                        done = story(case, today)
+                except ValidationError as exc:
+                    self.stderr.write(f"{case.reference}: {'; '.join(exc.messages)}")
+                    continue
+                if done:
+                    break
+
+    def _assets(self, case: Case, today: date) -> bool:
+        if not Account.objects.filter(case=case).exists():
+            return False
+        by = case.mediator
+        car = asset_create(
+            case=case,
+            data=AssetData(
+                kind="vehicle",
+                description="Volkswagen Golf 1.6 TDI de 2016 (1-GXK-417)",
+                valuation_date=_between(case, 20, today),
+                valuation_amount=Decimal("6500.00"),
+                valuation_source="Cote Autovista et avis du garage",
+                note="Le requérant se rend au travail en transports en commun.",
+            ),
+            by=by,
+            today=today,
+        )
+        house = asset_create(
+            case=case,
+            data=AssetData(
+                kind="real_estate",
+                description="Maison d'habitation, rue des Tilleuls 14, 5020 Malonne",
+                valuation_date=_between(case, 35, today),
+                valuation_amount=Decimal("168000.00"),
+                valuation_source="Estimation du notaire, hypothèque en cours",
+                note="Logement de la famille (deux enfants à charge).",
+            ),
+            by=by,
+            today=today,
+        )
+        asset_authorise(
+            asset=house,
+            decision=AssetDecision.KEEP,
+            decision_date=_between(case, 90, today),
+            decision_reference="Ord. 2/2451",
+            by=by,
+            today=today,
+        )
+        request = petition_draft(
+            case=case,
+            kind=PetitionKind.ASSET_SALE,
+            data={
+                "asset": car.pk,
+                "expected_price": "6200.00",
+                "reasons": (
+                    "Le véhicule n'est plus nécessaire au requérant et ses frais (assurance, "
+                    "taxe, entretien) pèsent sur le budget. Le produit de la vente sera versé "
+                    "sur le compte de médiation au profit des créanciers."
+                ),
+            },
+            by=by,
+            today=today,
+        )
+        request = petition_file(petition=request, by=by, today=today)
+        petition_record_decision(
+            petition=request,
+            decision=Decision.GRANTED,
+            decision_date=today,
+            decision_reference="Ord. 2/3318",
+            by=by,
+            today=today,
+        )
+        car.refresh_from_db()
+        asset_sell(
+            asset=car,
+            sale_date=today,
+            sale_price=Decimal("6200.00"),
+            sale_costs=Decimal("145.00"),
+            by=by,
+            today=today,
+        )
+        return True
+
+    def _failure(self, case: Case, today: date) -> bool:
+        if not PlanVersion.objects.filter(case=case).exists():
+            return False
+        report = petition_draft(
+            case=case,
+            kind=PetitionKind.FAILURE_REPORT,
+            data={
+                "reasons": (
+                    "Le projet de plan amiable a été adressé à tous les créanciers. Le "
+                    "principal créancier le refuse et exige un remboursement plus rapide ; "
+                    "deux créanciers n'ont pas répondu malgré le rappel. Aucun accord unanime "
+                    "n'a pu être obtenu."
+                ),
+                "proposal": (
+                    "Plan judiciaire reprenant les mensualités du projet amiable, sans remise "
+                    "en capital, avec réexamen à mi-parcours."
+                ),
+            },
+            by=case.mediator,
+            today=today,
+        )
+        petition_file(petition=report, by=case.mediator, today=today)
+        return True
+
+    def _revision(self, case: Case, today: date) -> bool:
+        if not PlanVersion.objects.filter(case=case).exists():
+            return False
+        request = petition_draft(
+            case=case,
+            kind=PetitionKind.PLAN_REVISION,
+            data={
+                "change_date": max(case.admissibility_date, today - timedelta(days=45)).isoformat(),
+                "circumstances": (
+                    "Le requérant a perdu son emploi à la suite de la faillite de son "
+                    "employeur ; il perçoit désormais des allocations de chômage, inférieures "
+                    "de 420 € par mois à son salaire."
+                ),
+                "proposal": "Mensualités réduites pendant douze mois, durée du plan inchangée.",
+            },
+            by=case.mediator,
+            today=today,
+        )
+        petition_file(petition=request, by=case.mediator, today=today)
+        return True
