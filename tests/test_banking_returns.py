@@ -21,9 +21,11 @@ from banking.models import MatchMethod, Movement, MovementStatus, Payment, Payme
 from banking.parsers import parse_statement_file
 from banking.sepa import batch_references
 from banking.services import (
+    AssignData,
     PaymentData,
     allowance_payments_prepare,
     batch_execute,
+    movement_assign,
     statement_import,
 )
 from ledger.models import Entry
@@ -539,3 +541,56 @@ def test_a_coda_globalised_debit_posts_each_payment_of_the_batch(world):
     batch.refresh_from_db()
     assert batch.status == "executed"
     assert run(world, content)["duplicates"] == 2
+
+
+def test_a_waiting_return_assigned_to_the_case_reverses_its_payment(world):
+    """A return the bank gives without the counterparty's account nor the end-to-end id, of a
+    payment marked executed by hand (no debit movement to reverse), waits; assigned by the
+    mediator to the case, it is the return of the case's only payment of that amount — not
+    income."""
+    account = open_account(world.case, balance="2000.00", by=world.mediator)
+    payment = prepare(world, living_allowance())
+    batch_execute(batch=approve(world), by=world.mediator, today=date(2026, 3, 4))
+    payment.refresh_from_db()
+    bare = statement_bytes(
+        [
+            CodaMovement(
+                amount=payment.amount,
+                value_date=date(2026, 3, 9),
+                r_transaction="2",
+                return_reason="AC04",
+            )
+        ],
+        number=21,
+        old="1350.00",
+    )
+    assert run(world, bare)["unmatched"] == 1
+    waiting = Movement.objects.get(returned=True)
+    movement, applied = movement_assign(
+        movement=waiting,
+        data=AssignData(case=world.case, category="income"),
+        by=world.mediator,
+        today=TODAY,
+    )
+    assert applied == 0 and movement.assigned_by == world.mediator
+    assert_returned(world, payment, account)
+
+
+def test_a_return_without_references_reverses_the_payment_s_own_debit(world, sent):
+    """Without the counterparty's account nor the end-to-end id, the return still finds the
+    payment's own debit on an earlier statement (same account, opposite amount)."""
+    payment, account = sent
+    bare = statement_bytes(
+        [CodaMovement(amount=payment.amount, value_date=date(2026, 3, 9), r_transaction="2")],
+        number=21,
+        old="1350.00",
+    )
+    assert run(world, bare)["posted"] == 1
+    movement = Movement.objects.get(returned=True)
+    assert movement.match_method == MatchMethod.REVERSAL
+    assert movement.returned_payment == payment
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.RETURNED
+    assert movement.entry.reverses == payment.entry
+    account.refresh_from_db()
+    assert account.balance == D("2000.00")

@@ -420,10 +420,11 @@ def _original_of(movement: Movement) -> Movement | None:
     return candidates.select_related("entry", "case").order_by("-value_date", "-id").first()
 
 
-def _returned_payment_of(movement: Movement) -> Payment | None:
+def _returned_payment_of(movement: Movement, case: Case | None = None) -> Payment | None:
     """The SEPA payment a bank brings back (a credit marked as a return): a posted payment of
     the same amount, from this account, executed on or before the return and not returned yet;
-    the one with the return's end-to-end id, else the latest one to the return's counterparty."""
+    the one with the return's end-to-end id, else the latest one to the return's counterparty.
+    Within a ``case`` the mediator chose, the only such payment of the case will do too."""
     if movement.amount <= 0:
         return None
     candidates = (
@@ -439,12 +440,19 @@ def _returned_payment_of(movement: Movement) -> Payment | None:
         .select_related("case", "entry")
         .order_by("-batch__execution_date", "-id")
     )
+    if case is not None:
+        candidates = candidates.filter(case=case)
     if movement.end_to_end_id:
         found = candidates.filter(end_to_end_id=movement.end_to_end_id).first()
         if found is not None:
             return found
     if movement.counterparty_iban:
-        return candidates.filter(beneficiary_iban=movement.counterparty_iban).first()
+        found = candidates.filter(beneficiary_iban=movement.counterparty_iban).first()
+        if found is not None or case is None:
+            return found
+    if case is not None:
+        only = list(candidates[:2])
+        return only[0] if len(only) == 1 else None
     return None
 
 
@@ -763,6 +771,9 @@ def movement_assign(
     payment = _payment_for(movement, case)
     if payment is not None and payment.case_id == case.pk:
         return _assign_to_payment(movement, payment, by=by, today=today), 0
+    returned = _returned_payment_of(movement, case) if movement.returned else None
+    if returned is not None:  # the bank's return of the case's payment: never new income
+        return _assign_return(movement, returned, by=by, today=today), 0
     rule = None
     if data.rule_on:
         rule = _rule_build(movement, data, by=by)  # validated before posting
@@ -805,6 +816,17 @@ def _assign_to_payment(movement: Movement, payment: Payment, *, by: User, today:
     movement.assigned_at = timezone.now()
     movement.note = ""
     movement.save(update_fields=["assigned_by", "assigned_at", "note"])
+    return movement
+
+
+def _assign_return(movement: Movement, payment: Payment, *, by: User, today: date):
+    """A waiting return (its counterparty did not tell the payment): assigned to the case of
+    the payment it brings back, it reverses that payment, as the import would have."""
+    if _post_return(movement, payment, by=by, today=today) == "unmatched":
+        raise ValidationError(movement.note)
+    movement.assigned_by = by
+    movement.assigned_at = timezone.now()
+    movement.save(update_fields=["assigned_by", "assigned_at"])
     return movement
 
 
