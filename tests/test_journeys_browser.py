@@ -173,7 +173,7 @@ def test_mediator_search_case_letter_payment_statement_and_phone(
             header_fits(page, path)
             shot(page, "mediator", name)
         page.click("nav .navbar-toggler")
-        expect(page.locator("#nav")).to_be_visible()
+        page.wait_for_selector("#nav.show:not(.collapsing)")  # the animation is over
         expect(page.locator("#nav-search-q")).to_be_visible()
         assert_fits_the_window(page, "the opened menu")
         header_fits(page, "the opened menu")
