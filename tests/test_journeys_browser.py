@@ -5,7 +5,8 @@ artifacts in ``test-artifacts/screenshots/<role>-<step>.png``:
   prepares a payment and computes a fee statement whose PDF link gives a PDF; on a phone
   (390 px) the case page and the agenda fit the screen and the header stays on it;
 - the supervisor goes from the counts per mediator, through a number's link, to a case;
-- the clerk filters the filed documents and downloads a PDF.
+- the clerk searches the filed documents by R.G. number, filters them by kind and downloads a
+  PDF.
 """
 
 import re
@@ -276,12 +277,19 @@ def test_clerk_filters_the_filed_documents_and_downloads_a_pdf(live_server, chro
         expect(table).to_contain_text("NAM-2023-0007")
         shot(page, "clerk", "01-filed-documents")
 
-        # The kind filter (htmx swaps the table in place and keeps the filter in the address).
+        # The search by R.G. number, as typed (htmx swaps the table in place and keeps the
+        # filter in the address), then the kind filter instead.
+        page.locator("#id_case").press_sequentially("23/0115", delay=30)
+        expect(table).not_to_contain_text("NAM-2022-0042")
+        expect(table).to_contain_text("NAM-2023-0007")
+        page.wait_for_url("**case=23%2F0115**")
+        shot(page, "clerk", "02-rg-search")
+        page.fill("#id_case", "")
         page.select_option("#id_kind", DocumentKind.TAXATION_STATEMENT)
         expect(table).not_to_contain_text("NAM-2023-0007")
         expect(table).to_contain_text("NAM-2022-0042")
         page.wait_for_url(f"**kind={DocumentKind.TAXATION_STATEMENT}**")
-        shot(page, "clerk", "02-filtered")
+        shot(page, "clerk", "03-kind-filter")
 
         link = table.locator("a[href*='/greffe/documents/']")
         expect(link).to_have_count(1)
@@ -292,7 +300,7 @@ def test_clerk_filters_the_filed_documents_and_downloads_a_pdf(live_server, chro
             "RG-22-2610-B_etat-de-frais_2022-06-15_2023-06-14.pdf"
         )
         assert Path(download.path()).read_bytes().startswith(b"%PDF-")
-        shot(page, "clerk", "03-downloaded")
+        shot(page, "clerk", "04-downloaded")
     except Exception:
         shot(page, "clerk", "failure")
         raise
