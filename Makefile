@@ -5,7 +5,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PY := $(BIN)/python
 
-.PHONY: run test install lint format migrate seed messages check-deploy worker beat clean loadtest bench
+.PHONY: run test install browser-deps lint format migrate seed messages check-deploy worker beat clean loadtest bench
+
+# axe-core for the accessibility tests in Chromium (tests/test_accessibility_browser.py), from
+# the npm registry at the version of tests/browser/package-lock.json. Without npm the target
+# only warns: the accessibility tests then fail, saying why (they never skip when Chromium is
+# there). npm stamps a package's files with a fixed old date: `touch` makes the file newer
+# than the lock.
+AXE := tests/browser/node_modules/axe-core/axe.min.js
 
 $(STAMP): pyproject.toml requirements.lock
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=python3"; exit 1; }
@@ -15,6 +22,15 @@ $(STAMP): pyproject.toml requirements.lock
 	touch $(STAMP)
 
 install: $(STAMP)
+
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --prefix tests/browser --no-audit --no-fund && touch $(AXE); \
+	else \
+	  echo "WARNING: npm not found (apt-get install npm): the accessibility tests will fail without axe-core"; \
+	fi
+
+browser-deps: $(AXE)
 
 migrate: install
 	$(PY) manage.py migrate --noinput
@@ -35,12 +51,13 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: install lint
+test: install lint browser-deps
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
 messages: install
-	$(PY) manage.py makemessages -l fr -l nl --ignore=.venv --ignore=staticfiles
+	$(PY) manage.py makemessages -l fr -l nl --ignore=.venv --ignore=staticfiles \
+	  --ignore=node_modules --ignore=test-artifacts
 	$(PY) manage.py compilemessages --ignore=.venv
 
 check-deploy: install
@@ -69,4 +86,4 @@ beat: install
 	$(BIN)/celery -A mediation beat -l info
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache tests/browser/node_modules test-artifacts
