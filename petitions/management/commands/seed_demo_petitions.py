@@ -1,16 +1,18 @@
 """Demo assets and requests to the court (issue 17; run by ``seed_demo``, idempotent).
 
-- On a judicial plan of the CPAS with a mediation account: the applicant's car, whose sale the
-  court authorised on the mediator's request, sold (the net proceeds reach the account), and
-  the family home, which the court allowed the household to keep.
-- On an amicable case of the Namur division whose plan the creditors did not accept: the
-  report of failure (procès-verbal de carence) filed with the mediator's proposal, which opens
-  the judicial phase.
-- On a homologated amicable plan of the Namur division: a request for revision after the loss
-  of the applicant's job, filed and awaiting the court's decision.
+- On a case under a plan (a judicial one first) with a mediation account: the applicant's car,
+  whose sale the court authorised on the mediator's request, sold (the net proceeds reach the
+  account), and the family home, which the court allowed the household to keep.
+- On a case in the amicable phase whose draft plan the creditors did not accept: the report of
+  failure (procès-verbal de carence) filed with the mediator's proposal, which opens the
+  judicial phase.
+- On another case under a plan: a request for revision after the loss of the applicant's job,
+  filed and awaiting the court's decision.
+
+The Namur division (the demo clerk's) is preferred.
 
 Requests are filed today (filing stamps the real time) and the court's decisions are dated
-today too. Nothing is added when the organisation already has requests, so a second run
+today too. Nothing is added when requests exist already, so a second run
 changes nothing. Addresses, vehicles and references are fictitious.
 """
 
@@ -32,7 +34,7 @@ from petitions.models import Decision, Petition, PetitionKind
 from petitions.services import petition_draft, petition_file, petition_record_decision
 from plans.models import PlanVersion
 
-ORGANISATION = "cpas-namur"
+IN_PLAN = (CaseStatus.AMICABLE_PLAN, CaseStatus.JUDICIAL_PLAN)
 
 
 def _free(case: Case) -> bool:
@@ -50,17 +52,28 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         refuse_in_production()
-        if Petition.objects.filter(case__organisation__slug=ORGANISATION).exists():
+        if Petition.objects.exists():
             return
         today = timezone.localdate()
-        cases = Case.objects.filter(organisation__slug=ORGANISATION).select_related("mediator")
+        cases = Case.objects.select_related("mediator")
         stories = (
-            (self._assets, cases.filter(status=CaseStatus.JUDICIAL_PLAN)),
-            (self._failure, cases.filter(status=CaseStatus.AMICABLE_PHASE, division="namur")),
-            (self._revision, cases.filter(status=CaseStatus.AMICABLE_PLAN, division="namur")),
+            (self._assets, cases.filter(status__in=IN_PLAN)),
+            (self._failure, cases.filter(status=CaseStatus.AMICABLE_PHASE)),
+            (self._revision, cases.filter(status__in=IN_PLAN)),
         )
+        told = []
         for story, candidates in stories:
-            for case in candidates.order_by("admissibility_date", "pk"):
+            # judicial plans first, then the Namur division (the demo clerk's)
+            ordered = sorted(
+                candidates,
+                key=lambda c: (
+                    c.status != CaseStatus.JUDICIAL_PLAN,
+                    c.division != "namur",
+                    c.admissibility_date,
+                    c.pk,
+                ),
+            )
+            for case in ordered:
                 if not _free(case):
                     continue
                 try:
@@ -70,7 +83,9 @@ class Command(BaseCommand):
                     self.stderr.write(f"{case.reference}: {'; '.join(exc.messages)}")
                     continue
                 if done:
+                    told.append(f"{story.__name__.strip('_')} {case.reference}")
                     break
+        self.stdout.write(f"Demo assets and requests: {', '.join(told) or 'none'}.")
 
     def _assets(self, case: Case, today: date) -> bool:
         if not Account.objects.filter(case=case).exists():
