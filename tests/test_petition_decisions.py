@@ -9,9 +9,11 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from cases.models import Case, StatusChange
 from cases.status import CaseStatus
+from core.dates import format_date
 from petitions.models import Decision, Petition, PetitionKind, RevocationGround
 from petitions.services import petition_record_decision
 from plans.models import PlanState, PlanVersion
@@ -162,3 +164,23 @@ def test_a_revision_granted_while_a_draft_is_open_keeps_that_draft(world):
     petition = decide(petition)
     assert petition.plan_version == draft
     assert PlanVersion.objects.filter(case=world.case).count() == 2
+
+
+def test_the_decision_page_says_what_a_grant_does_and_shows_a_refusal(client, world):
+    petition = filed(world.case, PetitionKind.CLOSURE, {"reasons": "Le requérant se désiste."})
+    client.force_login(world.mediator)
+    url = reverse("petitions:petition_decide", args=[world.case.pk, petition.pk])
+    page = client.get(url).content.decode()
+    assert "Clôturé" in page and "écritures de liquidation" in page
+    response = client.post(
+        url,
+        {
+            "decision": "granted",
+            "decision_date": format_date(today()),
+            "decision_reference": "Rép. 2026/5",
+        },
+    )
+    assert response.status_code == 200
+    assert "Phase amiable" in " ".join(response.context["form"].non_field_errors())
+    assert Petition.objects.get(pk=petition.pk).decision == ""
+    assert Case.objects.get(pk=world.case.pk).status == CaseStatus.AMICABLE_PHASE

@@ -4,7 +4,13 @@ from datetime import date
 
 from claims import services as claims_services
 from contacts.models import Channel, Outcome
-from contacts.services import ContactData, contact_record, follow_up_mark_done
+from contacts.services import (
+    ContactData,
+    ThirdPartyData,
+    contact_record,
+    follow_up_mark_done,
+    third_party_create,
+)
 
 from . import CASE_READ, CASE_WRITE_PAGE, CASE_WRITE_POST, LOGIN, ROLES
 
@@ -78,7 +84,23 @@ def objects(world) -> dict:
     done_entry = _entry(world.case, creditor, world.mediator)
     follow_up_mark_done(entry=done_entry, by=world.mediator)
     other_entry = _entry(world.other_case, other_creditor, world.other_mediator)
-    return {"contact_entry": entry, "done_entry": done_entry, "other_entry": other_entry}
+    party = third_party_create(
+        case=world.case,
+        data=ThirdPartyData("bank", "Belfius", "Bd Pachéco 44\n1000 Bruxelles"),
+        by=world.mediator,
+    )
+    other_party = third_party_create(
+        case=world.other_case,
+        data=ThirdPartyData("employer", "Brasserie Mosane", "Rue Haute 1\n4000 Liège"),
+        by=world.other_mediator,
+    )
+    return {
+        "contact_entry": entry,
+        "done_entry": done_entry,
+        "other_entry": other_entry,
+        "case_third_party": party,
+        "other_third_party": other_party,
+    }
 
 
 MATRIX = {
@@ -91,6 +113,23 @@ MATRIX = {
         "get",
         lambda o: [o["case"].pk, o["contact_entry"].pk],
         CASE_WRITE_PAGE,
+    ),
+    # a third party changed, removed (deleted or deactivated), reactivated (issue 17): whoever
+    # edits the case; a reactivation of an active party is refused with a message (302)
+    "contacts:third_party_edit": (
+        "get",
+        lambda o: [o["case"].pk, o["case_third_party"].pk],
+        CASE_WRITE_PAGE,
+    ),
+    "contacts:third_party_remove": (
+        "post",
+        lambda o: [o["case"].pk, o["case_third_party"].pk],
+        CASE_WRITE_POST,
+    ),
+    "contacts:third_party_reactivate": (
+        "post",
+        lambda o: [o["case"].pk, o["case_third_party"].pk],
+        CASE_WRITE_POST,
     ),
     "contacts:follow_up_done": (
         "post",
@@ -164,6 +203,32 @@ EXTRA = [
         MISMATCH_WRITE,
     ),
     ("contacts:third_parties", "post", lambda o: [o["case"].pk], CASE_CONTACTS_POST),
+    # the other organisation's third party, through its own case: 404, never 403
+    (
+        "contacts:third_party_edit",
+        "get",
+        lambda o: [o["other_case"].pk, o["other_third_party"].pk],
+        OTHER_ORG_WRITE_PAGE,
+    ),
+    (
+        "contacts:third_party_remove",
+        "post",
+        lambda o: [o["other_case"].pk, o["other_third_party"].pk],
+        OTHER_ORG_WRITE_POST,
+    ),
+    # the other organisation's third party addressed through world.case's URL
+    (
+        "contacts:third_party_edit",
+        "get",
+        lambda o: [o["case"].pk, o["other_third_party"].pk],
+        {**CASE_WRITE_PAGE, "mediator": 404, "administrator": 404},
+    ),
+    (
+        "contacts:third_party_remove",
+        "post",
+        lambda o: [o["case"].pk, o["other_third_party"].pk],
+        {**CASE_WRITE_PAGE, "mediator": 404, "administrator": 404},
+    ),
     (
         "contacts:third_parties",
         "get",

@@ -1,16 +1,18 @@
 """Demo assets and requests to the court (issue 17; run by ``seed_demo``, idempotent).
 
-- On a judicial plan of the CPAS with a mediation account: the applicant's car, whose sale the
-  court authorised on the mediator's request, sold (the net proceeds reach the account), and
-  the family home, which the court allowed the household to keep.
-- On an amicable case of the Namur division whose plan the creditors did not accept: the
-  report of failure (procès-verbal de carence) filed with the mediator's proposal, which opens
-  the judicial phase.
-- On a homologated amicable plan of the Namur division: a request for revision after the loss
-  of the applicant's job, filed and awaiting the court's decision.
+- On a case under a plan (a judicial one first) with a mediation account: the applicant's car,
+  whose sale the court authorised on the mediator's request, sold (the net proceeds reach the
+  account), and the family home, which the court allowed the household to keep.
+- On a case in the amicable phase whose draft plan the creditors did not accept: the report of
+  failure (procès-verbal de carence) filed with the mediator's proposal, which opens the
+  judicial phase.
+- On another case under a plan: a request for revision after the loss of the applicant's job,
+  filed and awaiting the court's decision.
+
+The Namur division (the demo clerk's) is preferred.
 
 Requests are filed today (filing stamps the real time) and the court's decisions are dated
-today too. Nothing is added when the organisation already has requests, so a second run
+today too. Nothing is added when requests exist already, so a second run
 changes nothing. Addresses, vehicles and references are fictitious.
 """
 
@@ -22,23 +24,32 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import Organisation, User
 from assets.models import Asset, AssetDecision
 from assets.services import AssetData, asset_authorise, asset_create, asset_sell
 from cases.models import Case
+from cases.services import ApplicantData, CaseData, case_create
 from cases.status import CaseStatus
+from claims.models import ClaimStatus, Creditor
+from claims.services import ClaimData, claim_create
 from core.demo import refuse_in_production
 from ledger.models import Account
 from petitions.models import Decision, Petition, PetitionKind
 from petitions.services import petition_draft, petition_file, petition_record_decision
 from plans.models import PlanVersion
+from plans.services import PlanData, plan_create
 
-ORGANISATION = "cpas-namur"
+IN_PLAN = (CaseStatus.AMICABLE_PLAN, CaseStatus.JUDICIAL_PLAN)
 
 
 def _free(case: Case) -> bool:
     return not (
         Asset.objects.filter(case=case).exists() or Petition.objects.filter(case=case).exists()
     )
+
+
+def first_of_next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
 def _between(case: Case, days: int, today: date) -> date:
@@ -50,17 +61,28 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         refuse_in_production()
-        if Petition.objects.filter(case__organisation__slug=ORGANISATION).exists():
+        if Petition.objects.exists():
             return
         today = timezone.localdate()
-        cases = Case.objects.filter(organisation__slug=ORGANISATION).select_related("mediator")
+        cases = Case.objects.select_related("mediator")
         stories = (
-            (self._assets, cases.filter(status=CaseStatus.JUDICIAL_PLAN)),
-            (self._failure, cases.filter(status=CaseStatus.AMICABLE_PHASE, division="namur")),
-            (self._revision, cases.filter(status=CaseStatus.AMICABLE_PLAN, division="namur")),
+            (self._assets, cases.filter(status__in=IN_PLAN)),
+            (self._failure, cases.filter(status=CaseStatus.AMICABLE_PHASE)),
+            (self._revision, cases.filter(status__in=IN_PLAN)),
         )
+        told = []
         for story, candidates in stories:
-            for case in candidates.order_by("admissibility_date", "pk"):
+            # judicial plans first, then the Namur division (the demo clerk's)
+            ordered = sorted(
+                candidates,
+                key=lambda c: (
+                    c.status != CaseStatus.JUDICIAL_PLAN,
+                    c.division != "namur",
+                    c.admissibility_date,
+                    c.pk,
+                ),
+            )
+            for case in ordered:
                 if not _free(case):
                     continue
                 try:
@@ -70,7 +92,73 @@ class Command(BaseCommand):
                     self.stderr.write(f"{case.reference}: {'; '.join(exc.messages)}")
                     continue
                 if done:
+                    told.append(f"{story.__name__.strip('_')} {case.reference}")
                     break
+        if not any(t.startswith("failure") for t in told):
+            try:
+                with transaction.atomic():
+                    case = self._failing_case(today)
+                    self._failure(case, today)
+                told.append(f"failure {case.reference}")
+            except ValidationError as exc:
+                self.stderr.write(f"failure: {'; '.join(exc.messages)}")
+        self.stdout.write(f"Demo assets and requests: {', '.join(told) or 'none'}.")
+
+    def _failing_case(self, today: date) -> Case:
+        """A case of the Namur division in its amicable phase for eight months: claims admitted,
+        a draft amicable plan the main creditor refuses (the demo's other cases are past that
+        phase)."""
+        organisation = Organisation.objects.get(slug="cpas-namur")
+        mediator = User.objects.get(username="slambert")
+        admissibility = today - timedelta(days=245)
+        case = case_create(
+            organisation=organisation,
+            mediator=mediator,
+            data=CaseData(
+                reference=f"CPN-{admissibility.year}-0090",
+                division="namur",
+                admissibility_date=admissibility,
+                role_number=f"{admissibility:%y}/2718/B",
+                petition_date=admissibility - timedelta(days=41),
+                mediator_designation_date=admissibility,
+                household_adults=1,
+                dependent_children=1,
+                household_note="Parent seul avec un enfant",
+            ),
+            applicants=[
+                ApplicantData(
+                    last_name="Closset",
+                    first_name="Aurélie",
+                    birth_date=date(1988, 4, 17),
+                    address="Rue Saint-Nicolas 52\n5000 Namur",
+                    phone="0476 31 52 08",
+                )
+            ],
+            created_by=mediator,
+        )
+        creditors = Creditor.objects.filter(organisation=organisation).order_by("name", "pk")[:3]
+        for creditor, principal in zip(creditors, ("8420.55", "2310.00", "947.18"), strict=False):
+            claim_create(
+                case=case,
+                data=ClaimData(
+                    creditor=creditor,
+                    principal=Decimal(principal),
+                    declared_on=admissibility + timedelta(days=24),
+                    status=ClaimStatus.ACCEPTED,
+                ),
+                by=mediator,
+            )
+        plan_create(
+            case=case,
+            data=PlanData(
+                kind="amicable",
+                start_date=first_of_next_month(admissibility + timedelta(days=120)),
+                duration_months=60,
+                monthly_available=Decimal("240.00"),
+            ),
+            by=mediator,
+        )
+        return case
 
     def _assets(self, case: Case, today: date) -> bool:
         if not Account.objects.filter(case=case).exists():
