@@ -30,6 +30,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from stdnum import iban as std_iban
 from stdnum.be import iban as be_iban
 from stdnum.be import ogm_vcs
@@ -228,6 +229,15 @@ RECORD_NAMES = {
 BALANCE_TYPES = "0123"
 
 
+# The names of the fields read on every movement record, translated only when a message names
+# them (a file of 10,000 movements would otherwise translate 80,000 labels it never shows).
+_SEQUENCE = gettext_lazy("numéro de séquence")
+_DETAIL = gettext_lazy("numéro de détail")
+_AMOUNT = gettext_lazy("montant")
+_VALUE_DATE = gettext_lazy("date valeur")
+_BOOKING_DATE = gettext_lazy("date de comptabilisation")
+
+
 def _coda_error(number: int, record: str, message: str) -> StatementFileError:
     return StatementFileError(
         _("Ligne %(line)s, enregistrement %(record)s : %(message)s")
@@ -237,6 +247,11 @@ def _coda_error(number: int, record: str, message: str) -> StatementFileError:
 
 def _coda_date(number: int, record: str, text: str, label: str) -> date:
     try:
+        if len(text) == 6 and text.isascii() and text.isdigit():
+            # What strptime("%d%m%y") reads from six digits (01-31, 01-12, 69-99 → 19xx),
+            # without its regular expressions: the import reads three dates a movement.
+            year = int(text[4:])
+            return date(year + (1900 if year >= 69 else 2000), int(text[2:4]), int(text[:2]))
         return datetime.strptime(text, "%d%m%y").date()
     except ValueError:
         raise _coda_error(
@@ -395,11 +410,11 @@ def _check_coda_records(lines: list[tuple[int, str]]) -> list[_CodaStatement]:
                 raise _coda_error(number, record, _("l'ancien solde (enregistrement 1) manque."))
             if current.new_balance is not None:
                 raise _coda_error(number, record, _("mouvement après le nouveau solde."))
-            seq = _digits(number, record, line[2:6], _("numéro de séquence"))
-            _digits(number, record, line[6:10], _("numéro de détail"))
+            seq = _digits(number, record, line[2:6], _SEQUENCE)
+            _digits(number, record, line[6:10], _DETAIL)
             if record == "21":
-                amount = _coda_amount(number, record, line[31], line[32:47], _("montant"))
-                _coda_date(number, record, line[47:53], _("date valeur"))
+                amount = _coda_amount(number, record, line[31], line[32:47], _AMOUNT)
+                _coda_date(number, record, line[47:53], _VALUE_DATE)
                 if not line[53].isdigit():
                     raise _coda_error(
                         number, record, _("type de mouvement invalide « %(t)s ».") % {"t": line[53]}
@@ -410,7 +425,7 @@ def _check_coda_records(lines: list[tuple[int, str]]) -> list[_CodaStatement]:
                         record,
                         _("type de communication invalide « %(t)s ».") % {"t": line[61]},
                     )
-                _coda_date(number, record, line[115:121], _("date de comptabilisation"))
+                _coda_date(number, record, line[115:121], _BOOKING_DATE)
                 if line[53] in BALANCE_TYPES:
                     if amount < 0:
                         current.debit -= amount
@@ -437,7 +452,7 @@ def _check_coda_records(lines: list[tuple[int, str]]) -> list[_CodaStatement]:
                 raise _coda_error(number, record, _("information sans mouvement."))
             if record != "31" and previous[:1] != "3":
                 raise _coda_error(number, record, _("ne suit pas une information 3.1."))
-            _digits(number, record, line[2:6], _("numéro de séquence"))
+            _digits(number, record, line[2:6], _SEQUENCE)
             current.records += 1
         elif kind == "4":
             current.free_records += 1
@@ -649,9 +664,9 @@ def _coda_details(info: _CodaStatement, items: list, position: int) -> list[Pars
 
 def _coda_movement(info: _CodaStatement, record, number: int, line: str) -> ParsedMovement:
     # Amount and dates from the record's own digits (pycoda's amount is a float).
-    amount = _coda_amount(number, "21", line[31], line[32:47], _("montant"))
-    value_date = _coda_date(number, "21", line[47:53], _("date valeur"))
-    booking_date = _coda_date(number, "21", line[115:121], _("date de comptabilisation"))
+    amount = _coda_amount(number, "21", line[31], line[32:47], _AMOUNT)
+    value_date = _coda_date(number, "21", line[47:53], _VALUE_DATE)
+    booking_date = _coda_date(number, "21", line[115:121], _BOOKING_DATE)
     structured = ""
     communication = (record.communication or "").strip()
     if line[61] == "1":

@@ -14,7 +14,9 @@ computed here in Python). Only the per-row posting trigger is switched off, insi
 batch's transaction (``ALTER TABLE … DISABLE TRIGGER`` is transactional: no other session
 ever sees the table without it), because a row trigger updating one account row thousands of
 times in one transaction costs quadratic time; each batch then checks, in SQL, what the
-trigger would have checked, and fails (rolling the batch back) on any breach.
+trigger would have checked, and fails (rolling the batch back) on any breach. The closure
+trigger (no entry after a case's closure but final settlements) is switched off and checked
+the same way.
 
 Deterministic: the same ``seed`` on an empty database gives the same data (ids excepted when
 the database already holds rows). Never for production (``core.demo.refuse_in_production``).
@@ -44,6 +46,12 @@ from plans.models import PlanKind, PlanState, PlanVersion
 
 CENT = Decimal("0.01")
 BATCH = 500  # cases a transaction
+# The per-row triggers switched off while a batch's entries are copied (each batch then checks
+# in SQL what they check: ``_check_journal``): the posting trigger (numbers, balance, account
+# row) and the closure trigger (after a case's closure or revocation, only final settlement
+# entries: ledger/migrations/0004), which would otherwise read the account and the case for
+# each of the batch's 100,000-odd rows.
+ENTRY_ROW_TRIGGERS = ("ledger_entry_post", "ledger_entry_after_closure")
 
 # Inhabitants (thousands, 2023, rounded) of the judicial districts each labour-court division
 # serves: the weight of a division among new cases.
@@ -424,11 +432,13 @@ class ScaleSeeder:
             Table(
                 Account, ["case_id", "iban", "balance", "entry_count", "opened_on"], self.now
             ).copy(cursor, account_rows)
-            cursor.execute("ALTER TABLE ledger_entry DISABLE TRIGGER ledger_entry_post")
+            for trigger in ENTRY_ROW_TRIGGERS:
+                cursor.execute(f"ALTER TABLE ledger_entry DISABLE TRIGGER {trigger}")
             stats.entries = self._entries(cursor, with_account, journals)
             # the deferred foreign-key checks of the rows copied, before the table is altered
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("ALTER TABLE ledger_entry ENABLE TRIGGER ledger_entry_post")
+            for trigger in ENTRY_ROW_TRIGGERS:
+                cursor.execute(f"ALTER TABLE ledger_entry ENABLE TRIGGER {trigger}")
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             if with_account:
                 self._check_journal(cursor, first_account, first_account + len(with_account) - 1)
@@ -744,3 +754,16 @@ class ScaleSeeder:
         broken = cursor.fetchone()[0]
         if broken:
             raise RuntimeError(f"{broken} accounts break the journal's invariants")
+        cursor.execute(
+            """
+            SELECT COUNT(*) FROM ledger_entry e
+              JOIN ledger_account a ON a.id = e.account_id
+              JOIN cases_case c ON c.id = a.case_id
+             WHERE a.id BETWEEN %s AND %s AND c.status IN ('closed', 'revoked')
+               AND e.value_date > c.closure_date AND btrim(e.settlement_reason) = ''
+            """,
+            [first, last],
+        )
+        late = cursor.fetchone()[0]
+        if late:
+            raise RuntimeError(f"{late} entries after their case's closure without a reason")

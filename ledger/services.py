@@ -190,6 +190,17 @@ def case_ended_on(case: Case) -> date | None:
     return row[1]
 
 
+def cases_ended_on(case_ids: list[int]) -> dict[int, date | None]:
+    """``case_ended_on`` of many cases in one query: case id -> the day of the decision that
+    closed or revoked it (None while it runs)."""
+    return {
+        pk: (closure_date if status in ENDED_STATUSES else None)
+        for pk, status, closure_date in Case.objects.filter(pk__in=case_ids).values_list(
+            "pk", "status", "closure_date"
+        )
+    }
+
+
 def _after_closure_errors(data: EntryData, account: AccountState) -> dict[str, str]:
     """After the closure (art. 1675/14 C.J.: the mediator's last accounts) or the revocation
     (art. 1675/15) of the case, the journal accepts only the final settlement entries (the
@@ -563,7 +574,16 @@ def entry_post_many(
     )
     cases = {case.pk: case for case, _data in postings}
     # With the case's closure or revocation date: after it, only settlement entries (issue 17).
-    states = {pk: AccountState.of(account, cases[account.case_id]) for pk, account in by_id.items()}
+    ended = cases_ended_on(list(cases))  # one query for the batch's cases
+    states = {
+        pk: AccountState(
+            opened_on=account.opened_on,
+            balance=account.balance,
+            reserve=account.reserve,
+            ended_on=ended.get(account.case_id),
+        )
+        for pk, account in by_id.items()
+    }
     counts = {pk: account.entry_count for pk, account in by_id.items()}
     results: list[Entry | ValidationError] = []
     pending: list[tuple[Case, Entry]] = []

@@ -279,3 +279,29 @@ def test_the_daily_run_and_the_forecast_with_a_failing_batch_go_case_by_case(wor
         registry.unregister_duty_kind("batch_probe")
         for kind in saved.values():
             registry.register_duty_kind(kind)
+
+
+def test_the_daily_run_reads_each_kind_once_per_batch_of_cases(world):
+    """Per case, the run's own transaction (a savepoint here) and its open duties; each kind's
+    reads are shared by the batch (before issue 15: about 15 queries a case)."""
+
+    def run_queries(day):
+        with CaptureQueriesContext(connection) as captured:
+            result = daily_run(run_date=day)
+        assert result.errors == []
+        return len(captured), result.cases
+
+    today = date(2026, 3, 2)
+    daily_run(run_date=today - timedelta(days=1), catch_up_days=0)
+    few, few_cases = run_queries(today)
+    for n in range(10):
+        make_case(
+            organisation=world.org,
+            mediator=world.mediator,
+            reference=f"NAM-2020-{n:04d}",
+            admissibility_date=date(2020, 5, 10 + n),
+        )
+    daily_run(run_date=today + timedelta(days=1), catch_up_days=0)  # the new cases' catch-up
+    many, many_cases = run_queries(today + timedelta(days=2))
+    assert many_cases == few_cases + 10
+    assert many - few <= 3 * 10, (few, many)

@@ -144,3 +144,31 @@ def test_the_queries_of_a_batch_do_not_grow_with_its_size(world, cases):
         counts.append(len(queries.captured_queries))
     assert counts[0] == counts[1]
     assert Account.objects.get(case=first).entry_count == 22
+
+
+def test_the_queries_of_a_batch_do_not_grow_with_its_accounts(world, cases):
+    """The cases' closure states are read in one query for the batch (issue 15: a bank file
+    posts to many accounts), and a closed case's account still refuses a late entry."""
+    first, second = cases
+
+    def run(targets, tag):
+        postings = [
+            (case, data("1.00", bank_reference=f"{tag}-{index}"))
+            for index, case in enumerate(targets)
+        ]
+        with CaptureQueriesContext(connection) as queries:
+            results = entry_post_many(postings=postings, by=world.mediator, today=TODAY)
+        return len(queries.captured_queries), results
+
+    more = []
+    for n in range(6):
+        case = make_case(organisation=world.org, mediator=world.mediator, reference=f"NAM-C{n}")
+        account_open(case=case)
+        more.append(case)
+    few, _results = run([first, second], "few")
+    many, _results = run([first, second, *more], "many")
+    assert many == few
+    Case = type(first)
+    Case.objects.filter(pk=more[0].pk).update(status="closed", closure_date=date(2022, 6, 20))
+    _count, results = run([first, more[0]], "closed")
+    assert isinstance(results[1], ValidationError) and not isinstance(results[0], ValidationError)

@@ -27,7 +27,7 @@ LEDGER_TODAY = date(2030, 1, 1)
 @pytest.fixture
 def plan(world, creditors):  # noqa: F811
     """An amicable plan of 24 months from 01/09/2022 (1.000 € a month, no fees), its account
-    funded, and a creditor admitted after the plan was approved (outside the plan)."""
+    funded, and a creditor outside the plan (its claim marked paid off before the plan)."""
     version = services.plan_create(
         case=world.case,
         data=data(fee_provision=D("0.00"), duration_months=24),
@@ -54,8 +54,9 @@ def plan(world, creditors):  # noqa: F811
         case=world.case,
         creditor=outside,
         principal=D("5000.00"),
-        declared_on=date(2022, 10, 1),
+        declared_on=date(2022, 7, 1),
         status=ClaimStatus.ACCEPTED,
+        paid_off_on=date(2022, 8, 1),  # out of the plan (its basis leaves it out)
     )
     creditors["outside"] = outside
     return version
@@ -107,7 +108,7 @@ def test_the_sums_of_the_database_give_the_same_monitoring(world, creditors, pla
         by=world.mediator,
         today=LEDGER_TODAY,
     )
-    entry_reverse(entry=entry, reason="Erreur de créancier", by=world.mediator, today=LEDGER_TODAY)
+    entry_reverse(entry=entry, note="Erreur de créancier", by=world.mediator, today=LEDGER_TODAY)
     _view, new = selectors.monitoring(plan, today)
     old = old_monitoring(plan, today)
     assert new == old
