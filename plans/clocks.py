@@ -359,7 +359,10 @@ def seven_year_limit(case: Case) -> date | None:
 
 
 def produce_seven_years(case: Case, start: date, end: date) -> Iterable[DutySpec]:
-    begin = selectors.case_seven_year_start(case)
+    return _seven_years(case, selectors.case_seven_year_start(case), start, end)
+
+
+def _seven_years(case: Case, begin, start: date, end: date) -> Iterable[DutySpec]:
     if begin is None:
         return
     due = add_years(begin.day, MAX_PLAN_YEARS)
@@ -391,7 +394,18 @@ def settled_seven_years(duties: list) -> dict[int, date]:
 def produce_seven_years_many(
     cases: Sequence[Case], start: date, end: date
 ) -> dict[int, list[DutySpec]]:
-    return {case.pk: list(produce_seven_years(case, start, end)) for case in cases}  # no query
+    in_force = selectors.plans_in_force_by_case([case.pk for case in cases])  # one query
+    return {
+        case.pk: list(
+            _seven_years(
+                case,
+                selectors.case_seven_year_start(case, in_force.get(case.pk)),
+                start,
+                end,
+            )
+        )
+        for case in cases
+    }
 
 
 def settled_at_closure(duties: list) -> dict[int, date]:
