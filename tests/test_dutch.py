@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
@@ -356,3 +357,25 @@ def test_a_dutch_division_annual_report_has_no_french(world):
     assert "bedraagt € 1.800,00" in text  # the narrative's amounts in Dutch
     for french in FRENCH_IN_A_STATEMENT + ("Barème", "tranche", "Plancher", "pécule", "Quotité"):
         assert french not in text, (french, text[text.find(french) - 80 : text.find(french) + 80])
+
+
+@pytest.mark.django_db
+def test_an_engine_refusal_is_in_the_reader_s_language(case, world):
+    # A period that ends before the admissibility order (fees.md §7): nothing to tax.
+    def create():
+        return statement_create(
+            case=case,
+            period_from=date(2021, 1, 1),
+            period_to=date(2022, 1, 1),
+            occasion="annual_report",
+            by=world.mediator,
+        )
+
+    with translation.override("nl"), pytest.raises(ValidationError) as refused:
+        create()
+    assert refused.value.message_dict["period_to"] == [
+        "De begrotingsperiode van 01/01/2021 tot 31/12/2021 eindigt vóór de beschikking van "
+        "toelaatbaarheid van 15/06/2022: er kan niets in begroot worden."
+    ]
+    with translation.override("fr"), pytest.raises(ValidationError, match="rien ne peut y"):
+        create()
