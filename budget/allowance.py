@@ -686,7 +686,12 @@ class PersonFloor:
         return self.earned + self.replacement + self.maintenance
 
     @property
-    def scale_rule(self) -> Phrase:
+    def scale_rule(self) -> str:
+        return str(self.scale_rule_text)
+
+    @property
+    def scale_rule_text(self) -> Phrase:
+        """Which rates applied, as a phrase (core.phrases)."""
         if self.scale is Scale.EARNED and (self.replacement or self.maintenance):
             return gettext_noop(
                 "revenus cumulés (art. 1411 C.J.) : les taux des revenus professionnels "
@@ -1089,7 +1094,7 @@ def _person_working(floor: PersonFloor, row: ScaleRow, name: str = "") -> list[A
             name=f" ({name})" if name else "",
             base=Money(floor.base),
             parts=joined(", ", parts),
-            rule=floor.scale_rule,
+            rule=floor.scale_rule_text,
         )
     ]
     # A sub-line starts with "— " (the screens indent it).

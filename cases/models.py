@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import Organisation
 from core.dates import format_date
@@ -24,6 +25,11 @@ from .validators import (
     validate_iban,
     validate_national_number,
 )
+
+# The note of the status change that opens a case (cases.services.case_create), stored in French
+# like the transitions' and shown in the reader's language (StatusChange.shown_note).
+OPENING_NOTE = gettext_noop("Ordonnance d'admissibilité")
+DEFAULT_NOTES = frozenset({OPENING_NOTE})
 
 
 class PlanBasis(models.TextChoices):
@@ -323,6 +329,8 @@ class StatusChange(models.Model):
                 french = str(label)
             if self.note == french:
                 return str(label)
+        if self.note in DEFAULT_NOTES:  # the note of the case's opening (case_create)
+            return translation.gettext(self.note)
         return self.note
 
 

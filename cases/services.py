@@ -16,7 +16,15 @@ from audit.services import audit_changes, audit_record, diff, plain, snapshot
 from core.dates import format_date
 from core.roles import Role
 
-from .models import Applicant, Case, CaseloadExport, MediatorAssignment, PlanBasis, StatusChange
+from .models import (
+    OPENING_NOTE,
+    Applicant,
+    Case,
+    CaseloadExport,
+    MediatorAssignment,
+    PlanBasis,
+    StatusChange,
+)
 from .registry import status_check_errors
 from .status import TRANSITION_LABELS, CaseStatus, allowed_next, is_allowed
 from .tasks import build_caseload_export
@@ -362,7 +370,7 @@ def case_create(
         from_status="",
         to_status=CaseStatus.AMICABLE_PHASE,
         decision_date=case.admissibility_date,
-        note=_("Ordonnance d'admissibilité"),
+        note=OPENING_NOTE,  # French, shown in the reader's language (shown_note)
         recorded_by=created_by,
     )
     audit_record(

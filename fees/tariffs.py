@@ -51,7 +51,13 @@ KEY_LABELS: dict[str, str] = {
 
 
 class FeeEngineError(ValueError):
-    """Base of every error the fee engine reports. Messages are French and shown to users."""
+    """Base of every error the fee engine reports. Messages are French and shown to users;
+    ``text`` is the message as given: a phrase (``core.phrases``) where the engine wrote one,
+    for the reader's language (issue 16)."""
+
+    def __init__(self, message: object = "", *args: object) -> None:
+        super().__init__(str(message), *args)
+        self.text = message
 
 
 class NoTariffInForce(FeeEngineError):

@@ -12,12 +12,19 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.dates import format_date
-from core.money import format_eur
+from core.money import format_eur as _format_eur
 
 from .court_checks import CreditorPaid
+
+
+def format_eur(amount: Decimal) -> str:
+    """An amount in the language the sentences are written in (€ 1.800,00 in Dutch)."""
+    return _format_eur(amount, translation.get_language() or "fr")
+
 
 ZERO = Decimal("0.00")
 

@@ -20,6 +20,7 @@ from core.dates import format_date
 from core.divisions import court_name, procedure_language, tribunal_of
 from core.pdf import join_pdf, render_pdf
 from ledger.exports import journal_pdf_html
+from ledger.models import Category
 from letters.pdf import letterhead, signatory_of
 
 from .selectors import AnnualReport
@@ -47,6 +48,12 @@ def report_html(report: AnnualReport, *, observations: str, on: date, final: boo
         "final": final,
     }
     with translation.override(procedure_language(case.division)):
+        # The journal's category labels were read in the reader's language: the report is in
+        # the procedure's (issue 16).
+        if report.ledger is not None:
+            labels = dict(Category.choices)
+            for total in report.ledger.categories:
+                total.label = str(labels.get(total.category, total.label))
         return render_to_string("reports/annual_report_pdf.html", context)
 
 

@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
@@ -26,16 +27,20 @@ from budget.allowance import (
     household_problems,
     load_default_tables,
 )
+from budget.models import IntegrationIncomeRecord, SeizureScaleRecord
+from budget.services import BudgetData, IncomeData, budget_version_create
 from cases.models import Case
 from core.phrases import Cased, Money, from_json, gettext_noop, joined, ngettext, to_json
 from core.translate import localize, localize_stored
 from documents.models import Document
 from fees.engine import CaseFacts, CreditorFacts, PricingMethod, ServiceFacts, compute_statement
-from fees.models import StatementLine
+from fees.models import StatementLine, TariffRowRecord
 from fees.services import statement_create, statement_file
 from fees.tariffs import load_default_tariffs
 from fees.tests.db import creditors_with_claims, income, open_account, post, service
 from ledger.models import Category
+from reports import pdf as report_pdf
+from reports import selectors as report_selectors
 from tests.pdf import pdf_text
 
 D = Decimal
@@ -312,3 +317,65 @@ def test_titles_of_filed_documents_follow_the_reader_s_language(world, client):
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
     assert "Verslag van de schuldbemiddelaar — periode van 15/06/2023 tot 14/06/2024" in page
     assert "Rapport du médiateur" not in page
+
+
+# --- the annual report of a Dutch division, with its budget annex --------------------------------
+
+
+@pytest.mark.django_db
+def test_a_dutch_division_annual_report_has_no_french(world):
+    case = world.case
+    Case.objects.filter(pk=case.pk).update(division="brugge")
+    case = Case.objects.get(pk=case.pk)
+    creditors_with_claims(case, 2, declared_on=date(2022, 7, 1), prefix="Schuldeiser")
+    open_account(case)
+    income(case, date(2023, 7, 1), "1800.00")
+    version = budget_version_create(
+        case=case,
+        data=BudgetData(
+            date=date(2024, 6, 1),
+            ris_category="single",
+            incomes=[IncomeData(kind="earned", label="Loon", amount=D("1900.00"))],
+        ),
+        by=world.mediator,
+    )
+    assert version.pk
+    period = report_selectors.ReportPeriod(date(2023, 6, 15), date(2024, 6, 15))
+    with translation.override("fr"):  # whatever the interface
+        html = report_pdf.report_html(
+            report_selectors.annual_report(case, period), observations="", on=date(2024, 7, 1)
+        )
+    text = re.sub(r"<(style|script)\b.*?</\1>", " ", html, flags=re.S)
+    text = " ".join(re.sub(r"<[^>]+>", " ", text).split())
+    # The legal rows' sources are quoted as published (data).
+    for model in (SeizureScaleRecord, IntegrationIncomeRecord, TariffRowRecord):
+        for source in model.objects.values_list("source", flat=True):
+            text = text.replace(source, " ")
+    assert "Arbeidsrechtbank Gent, afdeling Brugge" in text
+    assert "Beschikking van toelaatbaarheid" in text  # the opening's status note
+    assert "Inkomen (1)" in text  # the journal's categories
+    assert "bedraagt € 1.800,00" in text  # the narrative's amounts in Dutch
+    for french in FRENCH_IN_A_STATEMENT + ("Barème", "tranche", "Plancher", "pécule", "Quotité"):
+        assert french not in text, (french, text[text.find(french) - 80 : text.find(french) + 80])
+
+
+@pytest.mark.django_db
+def test_an_engine_refusal_is_in_the_reader_s_language(case, world):
+    # A period that ends before the admissibility order (fees.md §7): nothing to tax.
+    def create():
+        return statement_create(
+            case=case,
+            period_from=date(2021, 1, 1),
+            period_to=date(2022, 1, 1),
+            occasion="annual_report",
+            by=world.mediator,
+        )
+
+    with translation.override("nl"), pytest.raises(ValidationError) as refused:
+        create()
+    assert refused.value.message_dict["period_to"] == [
+        "De begrotingsperiode van 01/01/2021 tot 31/12/2021 eindigt vóór de beschikking van "
+        "toelaatbaarheid van 15/06/2022: er kan niets in begroot worden."
+    ]
+    with translation.override("fr"), pytest.raises(ValidationError, match="rien ne peut y"):
+        create()

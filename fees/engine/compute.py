@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, localcontext
 
-from core.dates import format_date
 from core.money import round_cents
 from core.phrases import Cased, Money, Phrase, Plural, gettext_noop, joined, ngettext
 from fees.engine._format import fr_number
@@ -98,14 +97,22 @@ def compute_statement(
 def _check_period(case: CaseFacts, period_from: date, period_to: date) -> None:
     if period_to <= period_from:
         raise InvalidPeriod(
-            f"Période de taxation invalide : elle commence le {format_date(period_from)} et sa fin "
-            f"(exclue) est le {format_date(period_to)} ; la fin doit être postérieure au début."
+            gettext_noop(
+                "Période de taxation invalide : elle commence le %(start)s et sa fin (exclue) est "
+                "le %(end)s ; la fin doit être postérieure au début.",
+                start=period_from,
+                end=period_to,
+            )
         )
     if period_to <= case.admissibility_date:
         raise InvalidPeriod(
-            f"La période de taxation du {format_date(period_from)} au "
-            f"{format_date(period_to - ONE_DAY)} se termine avant la décision d'admissibilité du "
-            f"{format_date(case.admissibility_date)} : rien ne peut y être taxé."
+            gettext_noop(
+                "La période de taxation du %(start)s au %(end)s se termine avant la décision "
+                "d'admissibilité du %(date)s : rien ne peut y être taxé.",
+                start=period_from,
+                end=period_to - ONE_DAY,
+                date=case.admissibility_date,
+            )
         )
 
 
@@ -117,25 +124,37 @@ def _check_services(case: CaseFacts) -> None:
     for service in sorted(case.services, key=_service_order):
         if service.date < case.admissibility_date:
             raise ServiceBeforeAdmissibility(
-                f"La prestation {service.describe()} est antérieure à la décision "
-                f"d'admissibilité du {format_date(case.admissibility_date)} : corrigez sa date."
+                gettext_noop(
+                    "La prestation %(service)s est antérieure à la décision d'admissibilité du "
+                    "%(date)s : corrigez sa date.",
+                    service=service.describe_text(),
+                    date=case.admissibility_date,
+                )
             )
         if service.kind in HOMOLOGATION_KINDS:
             if first_homologation is not None:
                 raise DuplicateOnceOnlyService(
-                    "Le forfait 2,1° (homologation ou carence) ne se taxe qu'une fois par "
-                    f"dossier : la prestation {service.describe()} fait double emploi avec "
-                    f"{first_homologation.describe()}."
+                    gettext_noop(
+                        "Le forfait 2,1° (homologation ou carence) ne se taxe qu'une fois par "
+                        "dossier : la prestation %(service)s fait double emploi avec %(first)s.",
+                        service=service.describe_text(),
+                        first=first_homologation.describe_text(),
+                    )
                 )
             first_homologation = service
         elif service.kind is ServiceKind.PHONE_COPIES_FORFAIT:
             earlier = first_forfait.setdefault(service.mediator, service)
             if earlier is not service:
-                who = service.mediator or "(non précisé)"
+                who = service.mediator or gettext_noop("(non précisé)")
                 raise DuplicateOnceOnlyService(
-                    "Le forfait 4,3° (téléphone, courriels, photocopies) ne se taxe qu'une fois "
-                    f"par dossier et par médiateur : la prestation {service.describe()} du "
-                    f"médiateur {who} fait double emploi avec {earlier.describe()}."
+                    gettext_noop(
+                        "Le forfait 4,3° (téléphone, courriels, photocopies) ne se taxe qu'une "
+                        "fois par dossier et par médiateur : la prestation %(service)s du "
+                        "médiateur %(who)s fait double emploi avec %(first)s.",
+                        service=service.describe_text(),
+                        who=who,
+                        first=earlier.describe_text(),
+                    )
                 )
 
 

@@ -200,7 +200,15 @@ class ServiceFacts:
 
     def describe(self) -> str:
         """« Lettre ordinaire » n° 12 du 03/02/2023 (for messages)."""
-        return f"« {SERVICE_KIND_LABELS[self.kind]} » n° {self.id} du {format_date(self.date)}"
+        return str(self.describe_text())
+
+    def describe_text(self) -> Phrase:
+        return gettext_noop(
+            "« %(what)s » n° %(id)s du %(date)s",
+            what=SERVICE_KIND_LABELS[self.kind],
+            id=str(self.id),
+            date=self.date,
+        )
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from agenda.services import duty_record
 from cases.models import Case
 from core.dates import format_date
 from core.divisions import procedure_language
+from core.translate import localize
 from documents.models import DocumentKind
 from documents.registry import filing_check
 from documents.services import generated_pdf_file
@@ -58,7 +59,7 @@ def statement_document_title(statement: FeeStatement) -> str:
 def engine_error(exc: FeeEngineError) -> ValidationError:
     """An engine refusal as a form error (its French message names the date or the act)."""
     field = "period_to" if isinstance(exc, InvalidPeriod) else NON_FIELD_ERRORS
-    return ValidationError({field: [str(exc)]})
+    return ValidationError({field: [localize(exc.text or str(exc))]})
 
 
 def _row_json(row: TariffRow) -> dict:
