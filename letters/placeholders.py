@@ -39,7 +39,7 @@ class Field:
     group: str  # a key of GROUPS
     label: str  # the menu's button (lazy: translated when shown)
     description: str  # what it prints (lazy)
-    example: str
+    example: str  # or a lazy translation (a court's name reads in the reader's language)
 
 
 # The groups of the editor's menu, in their order.
@@ -142,7 +142,7 @@ FIELDS: tuple[Field, ...] = (
         "court",
         gettext_lazy("Tribunal"),
         gettext_lazy("Tribunal du travail compétent"),
-        "tribunal du travail de Liège",
+        gettext_lazy("tribunal du travail de Liège"),
     ),
     Field(
         "division", "court", gettext_lazy("Division"), gettext_lazy("Division du tribunal"), "Namur"
@@ -412,4 +412,4 @@ class AddresseeData:
 
 
 def sample_context() -> dict[str, str]:
-    return {field.name: field.example for field in FIELDS}
+    return {field.name: str(field.example) for field in FIELDS}

@@ -189,7 +189,8 @@ def _data(world) -> list[str]:
     for model in (SeizureScaleRecord, IntegrationIncomeRecord, TariffRowRecord, LegalAmount):
         names += list(model.objects.values_list("source", flat=True))
     for name, subject, body in LetterTemplate.objects.values_list("name", "subject", "body"):
-        names += [name, subject, *(line.strip() for line in body.splitlines())]
+        # the list shows a subject cut at 90 characters (``truncatechars:90``)
+        names += [name, subject, subject[:89], *(line.strip() for line in body.splitlines())]
     for applicant in world.case.applicants.all():
         names += [applicant.first_name, applicant.last_name, applicant.address or ""]
     return [name for name in names if name and name.strip()]
