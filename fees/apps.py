@@ -30,3 +30,10 @@ class FeesConfig(AppConfig):
         # The JustRestart fee, the taxation order awaited, the draft of the year ended.
         for kind in duties.KINDS:
             register_duty_kind(kind)
+        # A long statement's PDF is made in the background (issue 15).
+        from documents.registry import register_pdf_job
+
+        from .services import pdf_jobs
+
+        for job_kind in pdf_jobs.KINDS:
+            register_pdf_job(job_kind)

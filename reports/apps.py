@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from agenda.registry import register_duty_kind
 from cases.registry import register_supervisor_count
 from core import case_views
-from documents.registry import register_filing_checker
+from documents.registry import register_filing_checker, register_pdf_job
 
 
 class ReportsConfig(AppConfig):
@@ -12,7 +12,11 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Rapports annuels")
 
     def ready(self):
-        from . import clocks, court_checks, due  # models are ready only now
+        from . import clocks, court_checks, due, pdf_jobs  # models are ready only now
+
+        # A long report's PDF is made in the background (issue 15).
+        for job_kind in pdf_jobs.KINDS:
+            register_pdf_job(job_kind)
 
         # What is checked before a plan, a fee statement or a report goes to court (the plans
         # and fees apps file through documents.registry, below this app).
