@@ -6,6 +6,7 @@ refused or failed, nothing is filed and the job says why. Another organisation's
 """
 
 import io
+import time
 from datetime import date
 
 import pytest
@@ -18,9 +19,13 @@ from documents.models import Document, PdfJob
 from fees.models import FeeStatement, StatementState
 from fees.services.pdf_jobs import statement_pages
 from fees.tests.db import creditors_with_claims, income, open_account, service
+from reports.pdf_jobs import report_preview_request
+from reports.services import ReportData, check_report
 
+from .factories import OrganisationFactory, UserFactory, make_case
 from .test_annual_report import filled, form, frozen_today  # noqa: F401 (fixtures)
 from .test_annual_report import page as report_page
+from .test_celery_worker import HAS_BROKER, ON_POSTGRES, WORKER_TIMEOUT, real_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -225,3 +230,33 @@ def test_a_long_report_is_previewed_and_filed_in_the_background(
     assert filing.state == "done", filing.error
     assert filing.document.kind == "annual_report" and filing.document.is_filed
     assert filing.document.annual_report.observations == "RAS"
+
+
+# -- a real worker (Redis and PostgreSQL, as in production) -----------------------------------
+
+
+@pytest.mark.worker
+@pytest.mark.skipif(
+    not (HAS_BROKER and ON_POSTGRES),
+    reason="needs CELERY_BROKER_URL=redis://... and DATABASE_URL=postgres://...",
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_makes_the_long_pdf(tmp_path):
+    org = OrganisationFactory()
+    mediator = UserFactory(organisation=org)
+    case = make_case(organisation=org, mediator=mediator, reference="NAM-2022-0099")
+    data = ReportData(period_from=date(2022, 6, 15), last_day=date(2023, 6, 14))
+    period = check_report(case=case, data=data, today=date(2024, 1, 1))
+    with real_worker(tmp_path) as (worker, _log):
+        job = report_preview_request(
+            case=case, data=data, period=period, by=mediator, language="fr"
+        )
+        deadline = time.monotonic() + WORKER_TIMEOUT
+        while time.monotonic() < deadline:
+            job.refresh_from_db()
+            if not job.is_running:
+                break
+            assert worker.poll() is None, f"worker exited with {worker.returncode}"
+            time.sleep(0.5)
+    assert job.state == PdfJob.State.DONE, job.error
+    assert job.file.read().startswith(b"%PDF")
