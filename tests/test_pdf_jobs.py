@@ -241,7 +241,8 @@ def test_a_long_report_is_previewed_and_filed_in_the_background(
     reason="needs CELERY_BROKER_URL=redis://... and DATABASE_URL=postgres://...",
 )
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_makes_the_long_pdf(tmp_path):
+def test_a_real_worker_makes_the_long_pdf(tmp_path, settings, monkeypatch):
+    monkeypatch.setenv("MEDIA_ROOT", str(settings.MEDIA_ROOT))  # the worker writes the file there
     org = OrganisationFactory()
     mediator = UserFactory(organisation=org)
     case = make_case(organisation=org, mediator=mediator, reference="NAM-2022-0099")
