@@ -166,3 +166,56 @@ def _file_part(text: str) -> str:
     """Letters and digits of ``text`` (accents dropped), any other run of characters a dash."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-")
+
+
+def pdf_job_upload_to(instance: "PdfJob", filename: str) -> str:
+    return f"cases/{instance.case_id}/jobs/{uuid.uuid4().hex}.pdf"
+
+
+class PdfJob(models.Model):
+    """A long PDF of a case made in the background (issue 15): a fee statement or an annual
+    report too long to be printed while the user waits, previewed (the PDF is kept here until
+    downloaded) or filed (the filed document, made by the app's filing service in one
+    transaction: filed entirely or not at all). The app that owns the document registers how
+    it is made (``documents.registry.register_pdf_job``); the task ``documents.run_pdf_job``
+    runs it and reports its progress to Celery's result backend, like the bank import in the
+    background (``banking.StatementUpload``)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("En attente")
+        RUNNING = "running", _("En cours")
+        DONE = "done", _("Terminé")
+        FAILED = "failed", _("Échec")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="pdf_jobs")
+    kind = models.CharField(max_length=40)  # a registered kind, e.g. "fees.statement_file"
+    params = models.JSONField(default=dict, blank=True)
+    title = models.CharField(_("intitulé"), max_length=200)
+    pages_expected = models.PositiveIntegerField(default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    language = models.CharField(max_length=8, default="fr")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    task_id = models.CharField(max_length=64, blank=True)
+    error = models.TextField(_("erreur"), blank=True)
+    # a preview: the PDF made; a filing: the filed document (its own file)
+    file = models.FileField(upload_to=pdf_job_upload_to, blank=True)
+    filename = models.CharField(max_length=255, blank=True)
+    document = models.ForeignKey(
+        Document, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("PDF en préparation")
+        verbose_name_plural = _("PDF en préparation")
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"PdfJob {self.pk} {self.kind} ({self.state})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.state in (self.State.PENDING, self.State.RUNNING)

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from core.retranslate import Message, retranslate
@@ -130,3 +131,52 @@ def document_title(document) -> str:
         if shown:
             return shown
     return document.title
+
+
+# -- long PDFs made in the background (issue 15) -------------------------------------------
+
+
+@dataclass(frozen=True)
+class PdfJobResult:
+    """What a background PDF made: the PDF of a preview (kept on the job until downloaded),
+    or the document a filing service filed (its own file)."""
+
+    content: bytes | None = None
+    document: object | None = None  # a documents.models.Document
+
+
+@dataclass(frozen=True)
+class PdfJobKind:
+    """A kind of PDF an app makes in the background.
+
+    ``run(job=, progress=)`` makes it: ``job`` is the ``documents.models.PdfJob`` (its case,
+    params, requester, expected pages), ``progress(phase, percent)`` is told how far it is
+    (``core.pdf.Progress``). It raises ``ValidationError`` (French messages) when it is refused;
+    a filing is one transaction (the job's, which also records the result): refused or failed,
+    nothing is filed. ``back(job)`` is the URL of the page the job was asked from."""
+
+    key: str
+    run: Callable[..., PdfJobResult]
+    back: Callable[..., str]
+    files: bool = False  # a filing (the result is a filed document)
+
+
+_pdf_jobs: dict[str, PdfJobKind] = {}
+
+
+def register_pdf_job(kind: PdfJobKind) -> None:
+    _pdf_jobs[kind.key] = kind
+
+
+def pdf_job_kind(key: str) -> PdfJobKind:
+    """The registered kind (KeyError for a kind no app registers)."""
+    return _pdf_jobs[key]
+
+
+def background_from_pages() -> int:
+    """A PDF expected to have more pages than this is made in the background
+    (``settings.PDF_BACKGROUND_FROM_PAGES``)."""
+    return int(getattr(settings, "PDF_BACKGROUND_FROM_PAGES", DEFAULT_BACKGROUND_FROM_PAGES))
+
+
+DEFAULT_BACKGROUND_FROM_PAGES = 30

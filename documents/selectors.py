@@ -5,6 +5,7 @@ document was filed in, not the case's current one); nothing else about a case.""
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from celery.result import AsyncResult
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -14,7 +15,7 @@ from cases.models import Applicant, Case
 from cases.selectors import case_queryset_for
 from core.roles import Role
 
-from .models import FILEABLE_KINDS, Document, DocumentKind
+from .models import FILEABLE_KINDS, Document, DocumentKind, PdfJob
 
 
 def clerk_divisions(user: User) -> list[str]:
@@ -133,3 +134,31 @@ def document_get_for_user(user: User, pk: int, case_pk: int | None = None) -> Do
     if document is None or (case_pk is not None and document.case_id != case_pk):
         raise Http404
     return document
+
+
+def pdf_job_get(case: Case, pk: int) -> PdfJob:
+    """A background PDF of the case (the case fetched for the user first: another
+    organisation's case is already a 404); another case's job is a 404 too."""
+    job = PdfJob.objects.filter(case=case, pk=pk).select_related("document").first()
+    if job is None:
+        raise Http404
+    return job
+
+
+@dataclass(frozen=True)
+class JobProgress:
+    percent: int
+    phase: str  # "", "layout", "write"
+
+
+def pdf_job_progress(job: PdfJob) -> JobProgress:
+    """How far a background PDF is: the task reports its phase and percentage to Celery's
+    result backend (0 while it waits, 100 once done)."""
+    if job.state == PdfJob.State.DONE:
+        return JobProgress(100, "")
+    if job.state != PdfJob.State.RUNNING or not job.task_id:
+        return JobProgress(0, "")
+    info = AsyncResult(job.task_id).info
+    if isinstance(info, dict) and "percent" in info:
+        return JobProgress(max(0, min(99, int(info["percent"]))), str(info.get("phase", "")))
+    return JobProgress(0, "")

@@ -1,6 +1,7 @@
 """Document services: upload (PDF only, size-limited) and filing with the court."""
 
 import hashlib
+import uuid
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -13,7 +14,9 @@ from accounts.models import User
 from cases.models import Case
 from core.uploads import PDF_ONLY, upload_suffix
 
-from .models import FILEABLE_KINDS, Document, DocumentKind, fileable_kinds_label
+from . import registry
+from .models import FILEABLE_KINDS, Document, DocumentKind, PdfJob, fileable_kinds_label
+from .tasks import run_pdf_job
 
 
 def validate_pdf_upload(upload: UploadedFile) -> bytes:
@@ -117,3 +120,34 @@ def document_delete(*, document: Document) -> None:
     storage, name = document.file.storage, document.file.name
     document.delete()
     transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
+def pdf_job_request(
+    *,
+    case: Case,
+    kind: str,
+    params: dict,
+    title: str,
+    filename: str,
+    pages_expected: int,
+    by: User,
+    language: str = "fr",
+) -> PdfJob:
+    """Record a long PDF to make in the background (issue 15) and have the task
+    ``documents.run_pdf_job`` make it once the record is committed. ``kind`` is a kind an app
+    registered (``registry.register_pdf_job``); ``params`` what it needs (JSON)."""
+    registry.pdf_job_kind(kind)  # a kind nobody registered is a programming error: KeyError
+    job = PdfJob.objects.create(
+        case=case,
+        kind=kind,
+        params=params,
+        title=title[:200],
+        filename=filename[:255],
+        pages_expected=max(0, pages_expected),
+        requested_by=by,
+        language=(language or "fr")[:8],
+        task_id=uuid.uuid4().hex,
+    )
+    transaction.on_commit(lambda: run_pdf_job.apply_async(args=[job.pk], task_id=job.task_id))
+    return job

@@ -20,6 +20,12 @@ urlpatterns = [
         views.case_document_delete,
         name="case_document_delete",
     ),
+    path("dossiers/<int:pk>/documents/pdf/<int:job_pk>/", views.pdf_job, name="pdf_job"),
+    path(
+        "dossiers/<int:pk>/documents/pdf/<int:job_pk>/telecharger/",
+        views.pdf_job_download,
+        name="pdf_job_download",
+    ),
     path("greffe/", views.clerk_list, name="clerk_list"),
     path("greffe/documents/<int:doc_pk>/", views.clerk_download, name="clerk_download"),
 ]

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,7 +14,7 @@ from core.case_views import case_context, case_for_user, require_edit, user_can_
 from core.forms import apply_errors
 from core.roles import CASE_ROLES, Role
 
-from . import selectors, services
+from . import registry, selectors, services
 from .forms import ClerkFilterForm, DocumentUploadForm
 from .models import fileable_kinds_label
 
@@ -140,3 +140,55 @@ def clerk_download(request, doc_pk: int):
     document = selectors.document_get_for_user(request.user, doc_pk)
     audit_download(request, obj=document, case=document.case, detail=document.original_name)
     return _download(document)
+
+
+# -- long PDFs made in the background (issue 15) -------------------------------------------
+
+JOB_PHASES = {
+    "": _("Préparation…"),
+    "layout": _("Mise en page…"),
+    "write": _("Écriture du PDF…"),
+}
+
+
+@role_required(*CASE_ROLES)
+def pdf_job(request, pk: int, job_pk: int):
+    """A long PDF being made in the background: its phase and a progress bar that htmx
+    refreshes every second; once done, the link to download it (or to the filed document)."""
+    case = case_for_user(request, pk)
+    job = selectors.pdf_job_get(case, job_pk)
+    progress = selectors.pdf_job_progress(job)
+    try:
+        back = registry.pdf_job_kind(job.kind).back(job)
+    except KeyError:
+        back = ""
+    context = {
+        "job": job,
+        "progress": progress.percent,
+        "phase": str(JOB_PHASES.get(progress.phase, JOB_PHASES[""])),
+        "back": back,
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "documents/_pdf_job_progress.html", context)
+    context.update(case_context(request, case, "documents"))
+    return render(request, "documents/pdf_job.html", context)
+
+
+@role_required(*CASE_ROLES)
+def pdf_job_download(request, pk: int, job_pk: int):
+    """The PDF a background job made: the filed document, or the preview kept on the job."""
+    case = case_for_user(request, pk)
+    job = selectors.pdf_job_get(case, job_pk)
+    if job.state != job.State.DONE:
+        raise Http404
+    if job.document is not None:
+        audit_download(request, obj=job.document, case=case, detail=job.document.original_name)
+        return _download(job.document)
+    if not job.file:
+        raise Http404
+    return FileResponse(
+        job.file.open("rb"),
+        as_attachment=True,
+        filename=job.filename or "document.pdf",
+        content_type="application/pdf",
+    )

@@ -37,3 +37,10 @@ class FeesConfig(AppConfig):
         from .services import statements
 
         register_title_messages(DocumentKind.TAXATION_STATEMENT, statements.title_messages())
+        # A long statement's PDF is made in the background (issue 15).
+        from documents.registry import register_pdf_job
+
+        from .services import pdf_jobs
+
+        for job_kind in pdf_jobs.KINDS:
+            register_pdf_job(job_kind)

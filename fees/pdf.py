@@ -20,11 +20,11 @@ from django.utils.translation import gettext as _
 from cases.models import Case
 from core.dates import format_date
 from core.divisions import court_name, procedure_language, tribunal_of
+from core.pdf import Progress, html_to_pdf
 from core.pdf import css_string as _css_string
-from core.pdf import html_to_pdf
 from core.pricing import PricingMethod
 from ledger.exports import entry_label, iban_display
-from ledger.selectors import account_of, journal_export
+from ledger.selectors import account_of, entry_count, journal_export
 
 from .models import FeeStatement, Occasion, StatementLine
 from .presentation import identity_of, present
@@ -132,8 +132,28 @@ def statement_pdf(
     *,
     filed_on: date | None = None,
     warnings: list[str] | tuple[str, ...] = (),
+    progress: Progress | None = None,
 ) -> bytes:
-    return html_to_pdf(statement_html(statement, lines, filed_on=filed_on, warnings=warnings))
+    """``progress`` (a background job's): told how far the rendering is."""
+    html = statement_html(statement, lines, filed_on=filed_on, warnings=warnings)
+    pages = statement_pages_estimate(statement, len(lines)) if progress else 1
+    return html_to_pdf(html, progress=progress, pages_expected=pages)
+
+
+# How many rows fit on a page, on average (issue 15; measured on the statement of one year of a
+# 7-year case, 714 lines, mostly one-line payments, and 670 entries: 52 pages, estimated 58):
+# the statement's lines and the journal's entries.
+LINES_A_PAGE = 20
+ENTRIES_A_PAGE = 35
+
+
+def statement_pages_estimate(statement: FeeStatement, line_count: int) -> int:
+    """About how many pages the statement's PDF will have, from its rows (two queries): the
+    caption and recapitulation, its lines, its journal excerpt. Enough to choose between a PDF
+    made at once and one made in the background (``documents.registry``)."""
+    account = account_of(statement.case)
+    entries = entry_count(account, statement.period_from, statement.period_to) if account else 0
+    return 2 + -(-line_count // LINES_A_PAGE) + -(-entries // ENTRIES_A_PAGE)
 
 
 def statement_filename(statement: FeeStatement, extension: str = "pdf") -> str:

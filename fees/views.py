@@ -42,6 +42,7 @@ from .forms import (
 from .models import DraftBatch, InterventionStatus, RemissionType
 from .pdf import intervention_pdf, statement_filename, statement_pdf
 from .presentation import identity_of, present
+from .services import pdf_jobs
 
 ZERO = Decimal("0")
 
@@ -266,12 +267,28 @@ def statement_recompute(request, pk: int, statement_pk: int):
 @require_POST
 @role_required(Role.MEDIATOR, Role.ADMINISTRATOR)
 def statement_file(request, pk: int, statement_pk: int):
+    confirm_early = request.POST.get("confirm_early") == "1"
+    case = case_for_edit(request, pk)
+    statement = selectors.statement_get(case, statement_pk)
+    if not statement.is_filed and pdf_jobs.in_background(statement):
+        # A long statement (issue 15): checked now, printed and filed in the background.
+        try:
+            job = pdf_jobs.statement_file_request(
+                statement=statement,
+                by=request.user,
+                confirm_early=confirm_early,
+                language=request.LANGUAGE_CODE,
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("fees:statement_detail", pk=pk, statement_pk=statement_pk)
+        return redirect("documents:pdf_job", pk=pk, job_pk=job.pk)
     _statement_action(
         request,
         pk,
         statement_pk,
         lambda s: services.statement_file(
-            statement=s, by=request.user, confirm_early=request.POST.get("confirm_early") == "1"
+            statement=s, by=request.user, confirm_early=confirm_early
         ),
         _(
             "État déposé : il est figé, ses prestations ne se modifient plus et le greffe de la "
@@ -311,6 +328,11 @@ def statement_pdf_download(request, pk: int, statement_pk: int):
             filename=filename,
             content_type="application/pdf",
         )
+    if pdf_jobs.in_background(statement):  # a long draft (issue 15): made in the background
+        job = pdf_jobs.statement_preview_request(
+            statement=statement, by=request.user, language=request.LANGUAGE_CODE
+        )
+        return redirect("documents:pdf_job", pk=pk, job_pk=job.pk)
     lines = list(statement.lines.order_by("position"))
     warnings = [m.message for m in selectors.justrestart_mismatches(statement, lines)]
     content = statement_pdf(statement, lines, warnings=warnings)

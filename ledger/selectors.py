@@ -293,6 +293,12 @@ def _period(account: Account, start: date | None, end: date | None) -> QuerySet[
     return qs
 
 
+def entry_count(account: Account, start: date | None, end: date | None) -> int:
+    """How many entries ``[start, end)`` has (one query): how long a journal excerpt will
+    print (issue 15: a long PDF is made in the background)."""
+    return _period(account, start, end).count()
+
+
 def _reserve_moves(period: QuerySet[Entry]) -> QuerySet[Entry]:
     """The entries that move the fee reserve (a reserve transfer, a fee payment out): a few a
     year; the others leave it as it is (``Position.after``)."""

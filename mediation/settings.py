@@ -9,6 +9,8 @@ Environment variables:
 - ``MIGRATION_DATABASE_URL``: the same database as the schema's owner, the ``owner`` alias:
   ``manage.py migrate --database owner`` then ``manage.py db_app_role``.
 - ``CELERY_BROKER_URL`` or ``REDIS_URL``: unset, Celery tasks run in-process (eagerly).
+- ``PDF_BACKGROUND_FROM_PAGES`` (30): a fee statement or annual report expected longer is made
+  in the background with a progress bar; ``PDF_TABLE_ROWS`` (40): rows of a PDF table.
 - ``EMAIL_BACKEND`` (default: the console), ``EMAIL_HOST``…, ``DEFAULT_FROM_EMAIL``,
   ``SITE_URL`` (the links of the daily digest e-mail).
 - ``SECRET_KEY``, ``DEBUG``, ``ALLOWED_HOSTS`` (comma-separated), ``CSRF_TRUSTED_ORIGINS``.
@@ -343,6 +345,13 @@ CELERY_BEAT_SCHEDULE = {
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# --- Long PDFs (issue 15) ---
+# A fee statement or an annual report expected longer than this many pages (estimated from its
+# rows) is made in the background by a Celery task with a progress bar; a shorter one at once.
+PDF_BACKGROUND_FROM_PAGES = int(os.environ.get("PDF_BACKGROUND_FROM_PAGES", "30"))
+# The rows a table of a PDF holds before the next table starts (core/templatetags/pdf_layout.py).
+PDF_TABLE_ROWS = int(os.environ.get("PDF_TABLE_ROWS", "40"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -351,6 +360,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
+        # read by core.pdf.reporting (the progress of a long PDF), never printed
+        "weasyprint.progress": {"level": "INFO", "handlers": [], "propagate": False},
         "fontTools": {"level": "WARNING"},
     },
 }

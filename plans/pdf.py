@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from core.divisions import court_name, procedure_language, tribunal_of
-from core.pdf import html_to_pdf, join_pages, render_pdf, render_pdf_parts
+from core.pdf import copies_pdf, html_to_pdf, render_pdf, render_pdf_parts
 from letters.pdf import letterhead, signatory_of
 
 from . import selectors, tables
@@ -72,9 +72,33 @@ def render_court_pdf(view: PlanView, *, on: date) -> bytes:
     return html_to_pdf(plan_html(view, on=on, mode="court"))
 
 
-def cover_html(view: PlanView, *, addressee, sent_on: date, registered: bool) -> str:
-    """The cover letter of one copy (``addressee`` None: the preview, addressed to all)."""
-    context = document_context(view, on=sent_on, mode="proposal")
+def cover_context(view: PlanView, *, sent_on: date) -> dict:
+    """What every cover letter of one mailing shares (read once for all the copies: issue 15,
+    a plan sent to 50 creditors). The letter needs neither the plan's tables nor its chart."""
+    version = view.version
+    case = version.case
+    return {
+        "mode": "proposal",
+        "view": view,
+        "version": version,
+        "case": case,
+        "result": view.result,
+        "terms": view.terms,
+        "head": letterhead(case.organisation),
+        "tribunal": tribunal_of(case.division),
+        "division": case.get_division_display(),
+        "applicants": list(case.applicants.order_by("position")),
+        "signatory": signatory_of(case.mediator),
+        "on": sent_on,
+    }
+
+
+def cover_html(
+    view: PlanView, *, addressee, sent_on: date, registered: bool, shared: dict | None = None
+) -> str:
+    """The cover letter of one copy (``addressee`` None: the preview, addressed to all);
+    ``shared``: the mailing's :func:`cover_context`, read once for all its copies."""
+    context = dict(shared if shared is not None else cover_context(view, sent_on=sent_on))
     creditor = None
     if addressee is not None and addressee.creditor_id and view.result is not None:
         key = str(addressee.creditor_id)
@@ -100,16 +124,18 @@ def render_proposal_pdf(
     """One copy per addressee: its cover letter, then the plan (rendered once, numbered on its
     own). ``addressees`` None: a single copy addressed to the creditors (preview)."""
     plan = render_pdf(plan_html(view, on=sent_on, mode="proposal"))
+    shared = cover_context(view, sent_on=sent_on)
     covers = [
-        cover_html(view, addressee=addressee, sent_on=sent_on, registered=registered)
+        cover_html(view, addressee=addressee, sent_on=sent_on, registered=registered, shared=shared)
         for addressee in addressees or [None]
     ]
     # The cover letters are laid out together, in one document (one WeasyPrint layout rather
-    # than one per creditor: issue #15), then each copy is its cover's pages and the plan's.
-    _covers, parts = render_pdf_parts(
+    # than one per creditor: issue #15), then each copy is its cover's pages and the plan's,
+    # the plan written once and shared by the copies (core.pdf.copies_pdf).
+    laid_out, parts = render_pdf_parts(
         _one_document(covers), [f"copy-{n}" for n in range(len(covers))]
     )
-    return join_pages([page for part in parts for page in (*part, *plan.pages)], main=plan)
+    return copies_pdf(laid_out, parts, plan)
 
 
 _BODY = re.compile(r"<body[^>]*>(.*)</body>", re.DOTALL)

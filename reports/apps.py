@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from agenda.registry import register_duty_kind
 from cases.registry import register_supervisor_count
 from core import case_views
-from documents.registry import register_filing_checker, register_title_messages
+from documents.registry import register_filing_checker, register_pdf_job, register_title_messages
 
 
 class ReportsConfig(AppConfig):
@@ -14,7 +14,14 @@ class ReportsConfig(AppConfig):
     def ready(self):
         from documents.models import DocumentKind
 
-        from . import clocks, court_checks, drafts, due, services  # models are ready only now
+        from . import (
+            clocks,
+            court_checks,
+            drafts,
+            due,
+            pdf_jobs,
+            services,
+        )  # models are ready only now
 
         # A report's title in the reader's language on screens (issue 16).
         register_title_messages(
@@ -25,6 +32,10 @@ class ReportsConfig(AppConfig):
                 (drafts.DRAFT_TITLE, {}),
             ],
         )
+
+        # A long report's PDF is made in the background (issue 15).
+        for job_kind in pdf_jobs.KINDS:
+            register_pdf_job(job_kind)
 
         # What is checked before a plan, a fee statement or a report goes to court (the plans
         # and fees apps file through documents.registry, below this app).

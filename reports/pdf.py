@@ -18,7 +18,7 @@ from budget.exports import budget_section_html
 from claims.exports import claims_pdf_html
 from core.dates import format_date
 from core.divisions import court_name, procedure_language, tribunal_of
-from core.pdf import join_pdf, render_pdf
+from core.pdf import Progress, join_pdf, render_pdf
 from ledger.exports import journal_pdf_html
 from ledger.models import Category
 from letters.pdf import letterhead, signatory_of
@@ -108,9 +108,52 @@ def _annexes(report: AnnualReport, *, on: date, now: datetime) -> list[str]:
     return htmls
 
 
+# How many rows fit on a page, on average (issue 15): the journal annex's entries (landscape)
+# and the list of claims.
+ENTRIES_A_PAGE = 28
+CLAIMS_A_PAGE = 25
+
+
+def pages_estimate(report: AnnualReport) -> int:
+    """About how many pages the report and its annexes will have, from their rows (no query):
+    enough to choose between a PDF made at once and one made in the background."""
+    pages = 3 + 1 + -(-len(report.claims.rows) // CLAIMS_A_PAGE)
+    if report.ledger is not None:
+        pages += 2 + report.ledger.count // ENTRIES_A_PAGE
+    if report.budget_version is not None:
+        pages += 2
+    return pages
+
+
 def annual_report_pdf(
-    report: AnnualReport, *, observations: str, on: date, now: datetime, final: bool = False
+    report: AnnualReport,
+    *,
+    observations: str,
+    on: date,
+    now: datetime,
+    final: bool = False,
+    progress: Progress | None = None,
 ) -> bytes:
-    """The report and its annexes in one PDF (``final``: the last report, issue 17)."""
-    main = render_pdf(report_html(report, observations=observations, on=on, final=final))
-    return join_pdf([main, *(render_pdf(html) for html in annex_htmls(report, on=on, now=now))])
+    """The report and its annexes in one PDF (``final``: the last report, issue 17).
+    ``progress`` (a background job's) is told how far it is: each part laid out in turn, each
+    its share of the whole, the file written last."""
+    htmls = [
+        report_html(report, observations=observations, on=on, final=final),
+        *annex_htmls(report, on=on, now=now),
+    ]
+    if progress is None:
+        return join_pdf([render_pdf(html) for html in htmls])
+    # the journal annex is most of a long report: each part weighs its expected pages
+    weights = [4] + ([2 + report.ledger.count // ENTRIES_A_PAGE] if report.account else [])
+    weights += [2] * (len(htmls) - len(weights))
+    total, done, documents = sum(weights) or 1, 0, []
+    for html, weight in zip(htmls, weights, strict=False):
+
+        def part(phase: str, percent: int, done=done, weight=weight) -> None:
+            # a part's layout is 0-75 % of its own rendering (core.pdf)
+            progress("layout", (done * 90 + weight * 90 * min(percent, 75) // 75) // total)
+
+        documents.append(render_pdf(html, progress=part, pages_expected=weight))
+        done += weight
+    progress("write", 90)
+    return join_pdf(documents)

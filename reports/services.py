@@ -21,6 +21,7 @@ from agenda.services import duty_settle
 from cases.models import Case
 from core.dates import add_years, format_date
 from core.divisions import procedure_language
+from core.pdf import Progress
 from core.roles import EDIT_ROLES, Role
 from documents.models import DocumentKind
 from documents.services import generated_pdf_file
@@ -82,19 +83,31 @@ def check_report(*, case: Case, data: ReportData, today: date) -> selectors.Repo
     return selectors.ReportPeriod(data.period_from, data.last_day + timedelta(days=1))
 
 
-def report_preview(*, case: Case, data: ReportData, today: date, now: datetime) -> bytes:
+def report_preview(
+    *, case: Case, data: ReportData, today: date, now: datetime, progress: Progress | None = None
+) -> bytes:
     """The PDF as it would be filed (nothing is saved)."""
     period = check_report(case=case, data=data, today=today)
     report = selectors.annual_report(case, period)
-    return pdf.annual_report_pdf(report, observations=data.observations or "", on=today, now=now)
+    return pdf.annual_report_pdf(
+        report, observations=data.observations or "", on=today, now=now, progress=progress
+    )
 
 
 @transaction.atomic
-def report_file(
-    *, case: Case, data: ReportData, by: User, today: date, now: datetime, final: bool = False
-) -> FiledReport:
-    """Print the report of the period with its annexes and file it with the court; ``final``:
-    the last report of the case, at the end of the plan (issue 17, « rapport final »)."""
+def report_file_check(
+    *, case: Case, data: ReportData, today: date, final: bool = False
+) -> selectors.ReportPeriod:
+    """Everything :func:`report_file` checks, nothing written: a long report is checked while
+    the mediator waits, then printed and filed in the background (issue 15), where
+    ``report_file`` checks it all again."""
+    return _filing_checked(case=case, data=data, today=today, final=final)[1]
+
+
+def _filing_checked(
+    *, case: Case, data: ReportData, today: date, final: bool
+) -> tuple[Case, selectors.ReportPeriod]:
+    """The case, locked, and the report's period, once every check of the filing passed."""
     case = (
         Case.objects.select_for_update().select_related("organisation", "mediator").get(pk=case.pk)
     )
@@ -123,10 +136,33 @@ def report_file(
         # the final report covers the last months up to the closure: early by nature (issue 17)
         confirm_early=data.confirm_early or final
     )
+    return case, period
+
+
+@transaction.atomic
+def report_file(
+    *,
+    case: Case,
+    data: ReportData,
+    by: User,
+    today: date,
+    now: datetime,
+    final: bool = False,
+    progress: Progress | None = None,
+) -> FiledReport:
+    """Print the report of the period with its annexes and file it with the court; ``final``:
+    the last report of the case, at the end of the plan (issue 17, « rapport final »).
+    ``progress``: a background job's (issue 15), told how far the PDF is."""
+    case, period = _filing_checked(case=case, data=data, today=today, final=final)
     report = selectors.annual_report(case, period)
     try:
         content = pdf.annual_report_pdf(
-            report, observations=data.observations or "", on=today, now=now, final=final
+            report,
+            observations=data.observations or "",
+            on=today,
+            now=now,
+            final=final,
+            progress=progress,
         )
     except Exception as exc:  # WeasyPrint, fonts, template: nothing is filed
         logger.exception("annual report PDF failed for case %s", case.pk)

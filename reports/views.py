@@ -17,7 +17,7 @@ from core.forms import apply_errors
 from core.roles import CASE_ROLES, Role
 from documents.models import DocumentKind
 
-from . import court_checks, due, selectors, services
+from . import court_checks, due, pdf_jobs, selectors, services
 from .forms import AnnualReportForm
 from .models import DraftBatch
 
@@ -50,6 +50,10 @@ def annual_report(request, pk: int):
         if form.is_valid():
             data = form.to_data()
             try:
+                # A long report (issue 15): checked now, made in the background.
+                job = _in_background(request, case, data, action, today)
+                if job is not None:
+                    return redirect("documents:pdf_job", pk=case.pk, job_pk=job.pk)
                 if action == "file":
                     filed = services.report_file(
                         case=case, data=data, by=user, today=today, now=timezone.now()
@@ -135,6 +139,20 @@ def report_copy_send(request, pk: int, report_pk: int):
             % {"d": format_date(letter.sent_on)},
         )
     return redirect("reports:annual_report", pk=case.pk)
+
+
+def _in_background(request, case, data, action, today):
+    """The background job of a long report (None: short enough to be made at once)."""
+    period = services.check_report(case=case, data=data, today=today)
+    if not pdf_jobs.in_background(case, period):
+        return None
+    if action == "file":
+        return pdf_jobs.report_file_request(
+            case=case, data=data, by=request.user, today=today, language=request.LANGUAGE_CODE
+        )
+    return pdf_jobs.report_preview_request(
+        case=case, data=data, period=period, by=request.user, language=request.LANGUAGE_CODE
+    )
 
 
 def _period_or_none(case, data, today):

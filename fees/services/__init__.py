@@ -34,6 +34,7 @@ from .statements import (
     statement_create,
     statement_delete,
     statement_file,
+    statement_file_check,
     statement_recompute,
 )
 from .taxation import (
@@ -58,6 +59,7 @@ __all__ = [
     "intervention_prepare",
     "intervention_set_status",
     "money_error",
+    "statement_file_check",
     "service_delete",
     "service_record",
     "service_validate",

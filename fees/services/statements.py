@@ -14,6 +14,7 @@ from agenda.services import duty_record
 from cases.models import Case
 from core.dates import format_date
 from core.divisions import procedure_language
+from core.pdf import Progress
 from core.translate import localize
 from documents.models import DocumentKind
 from documents.registry import filing_check
@@ -274,20 +275,17 @@ def _identity_fields(statement: FeeStatement) -> tuple:
 
 
 @transaction.atomic
-def statement_file(
-    *, statement: FeeStatement, by: User, confirm_early: bool = False
-) -> FeeStatement:
-    """File a draft with the court: it is frozen (database triggers), the services it bills are
-    marked taxed, and its PDF becomes a filed document that the clerks of the case's division
-    download.
+def statement_file_check(*, statement: FeeStatement, by: User, confirm_early: bool = False) -> None:
+    """Everything :func:`statement_file` checks, nothing written: a long statement is checked
+    while the mediator waits, then printed and filed in the background (issue 15), where
+    ``statement_file`` checks it all again."""
+    _filing_checked(statement, by=by, confirm_early=confirm_early)
 
-    The draft is recomputed first: when the facts of the case changed since it was computed
-    (a service added, a payment posted, a tariff row entered, another mediator...), filing is
-    refused so that what is filed is exactly what the mediator checked.
 
-    Nothing contradictory goes to court (issue 12, ``documents.registry``): a creditor paid
-    beyond its claim or a journal that does not agree with the last bank statement refuses the
-    filing, so does a period not ended yet unless ``confirm_early``."""
+def _filing_checked(
+    statement: FeeStatement, *, by: User, confirm_early: bool
+) -> tuple[FeeStatement, Case]:
+    """The draft and its case, locked, once every check of the filing passed."""
     statement = _draft_for_update(statement)
     case = (
         Case.objects.select_for_update()
@@ -328,10 +326,33 @@ def statement_file(
                 "déposez-le."
             )
         )
+    return statement, case
+
+
+@transaction.atomic
+def statement_file(
+    *,
+    statement: FeeStatement,
+    by: User,
+    confirm_early: bool = False,
+    progress: Progress | None = None,
+) -> FeeStatement:
+    """File a draft with the court: it is frozen (database triggers), the services it bills are
+    marked taxed, and its PDF becomes a filed document that the clerks of the case's division
+    download.
+
+    The draft is recomputed first: when the facts of the case changed since it was computed
+    (a service added, a payment posted, a tariff row entered, another mediator...), filing is
+    refused so that what is filed is exactly what the mediator checked.
+
+    Nothing contradictory goes to court (issue 12, ``documents.registry``): a creditor paid
+    beyond its claim or a journal that does not agree with the last bank statement refuses the
+    filing, so does a period not ended yet unless ``confirm_early``."""
+    statement, case = _filing_checked(statement, by=by, confirm_early=confirm_early)
     lines = list(statement.lines.order_by("position"))
     now = timezone.now()
     filed_on = timezone.localdate(now)
-    content = statement_pdf(statement, lines, filed_on=filed_on)
+    content = statement_pdf(statement, lines, filed_on=filed_on, progress=progress)
     # The filed title is in the language of the procedure, like the document.
     with translation.override(procedure_language(case.division)):
         title = statement_document_title(statement)
