@@ -32,6 +32,8 @@ def iban(value):
 
 def _text(value) -> str:
     """``{{ value }}``: localised, then escaped."""
+    if type(value) is str:
+        return escape(value)
     return str(conditional_escape(str(localize(value))))
 
 
@@ -54,7 +56,19 @@ def _reversed_by(entry):
         return None
 
 
-def _row(line, case_pk: int, can_edit: bool) -> str:
+_MARK = 987654321
+
+
+def _reverse_link(case_pk: int):
+    """The reversal link of an entry of the case, reversed once for the whole table."""
+    url = reverse("ledger:entry_reverse", args=[case_pk, _MARK])
+    if url.count(str(_MARK)) != 1:
+        return lambda pk: reverse("ledger:entry_reverse", args=[case_pk, pk])
+    before, after = url.split(str(_MARK))
+    return lambda pk: f"{before}{int(pk)}{after}"
+
+
+def _row(line, case_pk: int, can_edit: bool, reverse_link) -> str:
     e = line.entry
     reverses, reversed_by = e.reverses, _reversed_by(e)
     reserve = e.category == "reserve_transfer"
@@ -142,7 +156,7 @@ def _row(line, case_pk: int, can_edit: bool) -> str:
     if can_edit:
         out.append('<td class="text-end">')
         if not reverses and not reversed_by:
-            href = reverse("ledger:entry_reverse", args=[case_pk, e.pk])
+            href = reverse_link(e.pk)
             title = gettext("Extourner l'écriture n° %(n)s") % {"n": _text(e.sequence)}
             out.append(
                 f'<a class="btn btn-sm btn-outline-secondary py-0" href="{escape(href)}" '
@@ -156,4 +170,5 @@ def _row(line, case_pk: int, can_edit: bool) -> str:
 @register.simple_tag
 def journal_rows(lines, case_pk: int, can_edit: bool) -> SafeString:
     """The journal table's rows (``JournalLine``: the entry, the balance and reserve after it)."""
-    return mark_safe("\n".join(_row(line, case_pk, can_edit) for line in lines))  # noqa: S308
+    link = _reverse_link(case_pk) if can_edit else None
+    return mark_safe("\n".join(_row(line, case_pk, can_edit, link) for line in lines))  # noqa: S308
