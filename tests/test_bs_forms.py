@@ -23,6 +23,10 @@ class Sample(forms.Form):
     flag = forms.BooleanField(label="Case à cocher", required=False)
     styled = forms.CharField(required=False, widget=forms.TextInput(attrs={"class": "extra"}))
 
+    def clean(self):
+        if self.data.get("styled") == "<bad>":
+            raise forms.ValidationError("Tout le formulaire <b>refusé</b> & pourquoi")
+
 
 def normal(html: str) -> str:
     """The markup without insignificant white space (crispy's templates indent)."""
@@ -36,6 +40,7 @@ def normal(html: str) -> str:
         None,
         {"kind": "<script>", "count": "x<y", "note": "a" * 30, "text": "", "when": "31/02/2024"},
         {"kind": "a", "count": "3", "note": '"quoted" & <b>', "text": "ok", "when": "01/02/2024"},
+        {"kind": "a", "count": "3", "text": "ok", "when": "01/02/2024", "styled": "<bad>"},
     ],
 )
 def test_bs_field_is_crispy_s_markup(data):
@@ -47,11 +52,14 @@ def test_bs_field_is_crispy_s_markup(data):
     if data:
         form.is_valid()
         theirs.is_valid()
-    ours = Template("{% load bs_forms %}{% for f in form %}{% bs_field f %}{% endfor %}")
-    crispy = Template("{% load crispy_forms_tags %}{% crispy form %}")
-    assert normal(ours.render(Context({"form": form}))) == normal(
-        crispy.render(Context({"form": theirs}))
+    ours = Template(
+        "{% load bs_forms %}{% bs_form_errors form %}"
+        "{% for f in form %}{% bs_field f %}{% endfor %}"
     )
+    crispy = Template("{% load crispy_forms_tags %}{% crispy form %}")
+    html = ours.render(Context({"form": form}))
+    assert ("alert-danger" in html) is (data is not None and data.get("styled") == "<bad>")
+    assert normal(html) == normal(crispy.render(Context({"form": theirs})))
 
 
 def test_bs_field_escapes_the_user_s_text():

@@ -6,12 +6,14 @@ tabs (issue 15's benchmark). This tag writes the same markup as crispy's ``field
 plain input, textarea or select (same wrapper id and classes, label with the required asterisk,
 widget classes, errors with their ids, help text, the ``aria-*`` attributes Django adds), with
 the same escaping; a checkbox, radio buttons, multiple checkboxes, a file input or a hidden field
-is left to crispy (``|as_crispy_field``). Checked by ``tests/test_bs_forms.py`` against crispy.
+is left to crispy (``|as_crispy_field``). ``{% bs_form_errors form %}`` writes the non-field errors
+``{% crispy form %}`` shows above the fields. Checked by ``tests/test_bs_forms.py`` against crispy.
 """
 
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import forms, template
 from django.conf import settings
+from django.template.defaultfilters import unordered_list
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
@@ -85,3 +87,17 @@ def bs_field(field):
         out.append(f'<div {help_id}class="form-text">{field.help_text}</div>')
     out.append("</div>")
     return mark_safe("".join(out))
+
+
+@register.simple_tag
+def bs_form_errors(form):
+    """The form's non-field errors as crispy's ``{% crispy form %}`` shows them above the fields
+    (``bootstrap5/errors.html``), escaped."""
+    errors = form.non_field_errors()
+    if not errors:
+        return ""
+    return mark_safe(
+        '<div class="alert alert-block alert-danger"><ul class="m-0">'
+        + unordered_list(errors, autoescape=True)
+        + "</ul></div>"
+    )
