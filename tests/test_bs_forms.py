@@ -6,6 +6,7 @@ import re
 
 import pytest
 from crispy_forms.helper import FormHelper
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import forms
 from django.template import Context, Template
 
@@ -28,21 +29,21 @@ class Sample(forms.Form):
             raise forms.ValidationError("Tout le formulaire <b>refusé</b> & pourquoi")
 
 
+DATA = [
+    None,
+    {"kind": "<script>", "count": "x<y", "note": "a" * 30, "text": "", "when": "31/02/2024"},
+    {"kind": "a", "count": "3", "note": '"quoted" & <b>', "text": "ok", "when": "01/02/2024"},
+    {"kind": "a", "count": "3", "text": "ok", "when": "01/02/2024", "styled": "<bad>"},
+]
+
+
 def normal(html: str) -> str:
     """The markup without insignificant white space (crispy's templates indent)."""
     html = re.sub(r"\s+", " ", str(html)).strip()
     return re.sub(r"\s*(<|>)\s*", r"\1", html).replace('" >', '">')
 
 
-@pytest.mark.parametrize(
-    "data",
-    [
-        None,
-        {"kind": "<script>", "count": "x<y", "note": "a" * 30, "text": "", "when": "31/02/2024"},
-        {"kind": "a", "count": "3", "note": '"quoted" & <b>', "text": "ok", "when": "01/02/2024"},
-        {"kind": "a", "count": "3", "text": "ok", "when": "01/02/2024", "styled": "<bad>"},
-    ],
-)
+@pytest.mark.parametrize("data", DATA)
 def test_bs_field_is_crispy_s_markup(data):
     form = Sample(data=data)
     theirs = Sample(data=data)
@@ -60,6 +61,18 @@ def test_bs_field_is_crispy_s_markup(data):
     html = ours.render(Context({"form": form}))
     assert ("alert-danger" in html) is (data is not None and data.get("styled") == "<bad>")
     assert normal(html) == normal(crispy.render(Context({"form": theirs})))
+
+
+@pytest.mark.parametrize("data", DATA)
+def test_bs_field_with_block_errors_is_as_crispy_field_s_markup(data):
+    """A form without a helper, its fields shown one by one with ``|as_crispy_field``."""
+    form = Sample(data=data)
+    if data:
+        form.is_valid()
+    ours = Template("{% load bs_forms %}{% bs_field f inline_errors=False %}")
+    for name in form.fields:
+        html = ours.render(Context({"f": form[name]}))
+        assert normal(html) == normal(as_crispy_field(form[name])), name
 
 
 def test_bs_field_escapes_the_user_s_text():

@@ -49,7 +49,10 @@ def _widget_class(widget, extra: str) -> str:
 
 
 @register.simple_tag
-def bs_field(field):
+def bs_field(field, inline_errors: bool = True):
+    """``inline_errors``: each error in a ``<span>`` as ``{% crispy form %}`` writes them (its
+    helper's ``error_text_inline``); False: in a ``<p>``, as ``|as_crispy_field`` does for a
+    form without a helper."""
     widget = field.field.widget
     if field.is_hidden or isinstance(widget, _LEFT_TO_CRISPY) or hasattr(widget, "widget"):
         return as_crispy_field(field)
@@ -75,10 +78,11 @@ def bs_field(field):
     out.append(str(field.as_widget(attrs={"class": css})))
     if errors:
         out.append(f'<div id="{conditional_escape(auto_id)}_error" class="invalid-feedback">')
+        tag = "span" if inline_errors else "p"
         for n, error in enumerate(errors, 1):
             out.append(
-                f'<span id="error_{n}_{conditional_escape(auto_id)}">'
-                f"<strong>{conditional_escape(error)}</strong></span>"
+                f'<{tag} id="error_{n}_{conditional_escape(auto_id)}">'
+                f"<strong>{conditional_escape(error)}</strong></{tag}>"
             )
         out.append("</div>")
     if field.help_text:
