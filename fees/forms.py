@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from cases.forms import date_field
 from core.dates import format_date
-from core.forms import MoneyField
+from core.forms import ListedModelChoiceField, MoneyField
 from core.money import format_eur
 
 from .models import InterventionReason, Occasion, RemissionType, ServiceKind
@@ -46,7 +46,7 @@ class ServiceForm(forms.Form):
         help_text=_("Frais administratifs : montant payé."),
     )
     registered_postage = MoneyField(label=_("Port recommandé par lettre (€)"), required=False)
-    mediator = forms.ModelChoiceField(label=_("Médiateur"), queryset=User.objects.none())
+    mediator = ListedModelChoiceField(label=_("Médiateur"), queryset=User.objects.none())
     note = forms.CharField(label=_("Remarque"), max_length=255, required=False)
 
     def __init__(self, *args, mediators, **kwargs):
