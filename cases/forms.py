@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from core.dates import DATE_FORMAT
 from core.divisions import Division
+from core.forms import ListedModelChoiceField
 from core.pricing import PricingMethod
 from core.text import validate_single_line
 
@@ -279,7 +280,7 @@ class CaseFilterForm(forms.Form):
     q = forms.CharField(label=_("Rechercher"), required=False)
     status = forms.ChoiceField(label=_("Statut"), required=False)
     division = forms.ChoiceField(label=_("Division"), required=False)
-    mediator = forms.ModelChoiceField(
+    mediator = ListedModelChoiceField(
         label=_("Médiateur"), required=False, queryset=User.objects.none()
     )
     sort = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -93,7 +93,14 @@ class ContactEntryForm(forms.Form):
         initial=True,
     )
 
-    def __init__(self, *args, case: Case, entry: ContactEntry | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        case: Case,
+        entry: ContactEntry | None = None,
+        known: selectors.CaseCreditors | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.case = case
         # The case's creditors, and the one chosen from the directory's search (submitted, preset
@@ -102,7 +109,7 @@ class ContactEntryForm(forms.Form):
         if entry is not None:
             chosen.append(entry.creditor_id)
         extra = {int(value) for value in chosen if str(value or "").isdigit()}
-        choices = selectors.creditor_choices(case, extra_ids=extra)
+        choices = selectors.creditor_choices(case, extra_ids=extra, known=known)
         applicants = list(case.applicants.order_by("position"))
         groups = [(_("Requérant"), [(f"a{a.pk}", a.full_name) for a in applicants])]
         if choices.of_case:
@@ -124,7 +131,10 @@ class ContactEntryForm(forms.Form):
         # One option per representative and creditor, grouped by creditor: the same bailiff
         # may act for two creditors (same value in two groups, which is harmless).
         per_creditor: dict[int, tuple[str, dict[int, tuple[Representative, list[str]]]]] = {}
-        for r in selectors.representations_of_case(case):
+        representations = (
+            known.representations if known is not None else selectors.representations_of_case(case)
+        )
+        for r in representations:
             name, reps = per_creditor.setdefault(r.creditor_id, (r.creditor.name, {}))
             rep, refs = reps.setdefault(r.representative_id, (r.representative, []))
             if r.file_reference:
@@ -220,14 +230,15 @@ class HistoryFilterForm(forms.Form):
         label=_("Résultat"), required=False, widget=forms.Select(attrs={"class": "form-select"})
     )
 
-    def __init__(self, *args, case: Case, **kwargs):
+    def __init__(self, *args, case: Case, known: selectors.CaseCreditors | None = None, **kwargs):
         kwargs.setdefault("auto_id", "filter_%s")  # the record form on the same page has id_*
         super().__init__(*args, **kwargs)
+        of_case = known.of_case if known is not None else selectors.creditor_choices(case).of_case
         self.fields["creditor"].choices = [
             ("", _("Tous")),
             (APPLICANT, _("Le requérant")),
             (CREDITORS, _("Les créanciers")),
-        ] + [(c.pk, c.name) for c in selectors.creditor_choices(case).of_case]
+        ] + [(c.pk, c.name) for c in of_case]
         self.fields["outcome"].choices = [("", _("Tous"))] + list(Outcome.choices)
         self.helper = FormHelper()
         self.helper.form_tag = False

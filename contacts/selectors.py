@@ -97,14 +97,40 @@ class CreditorChoices:
 DIRECTORY_SEARCH_LIMIT = 20
 
 
-def creditor_choices(case: Case, extra_ids: Iterable[int] = ()) -> CreditorChoices:
+@dataclass
+class CaseCreditors:
+    """The case's creditors (:func:`case_creditor_ids`, by name) and representations, read once
+    for the contacts tab's record form, filter and history (issue 15: each read them)."""
+
+    ids: set[int]
+    of_case: list[Creditor]
+    representations: list[Representation]
+
+
+def case_creditors(case: Case) -> CaseCreditors:
+    ids = case_creditor_ids(case)
+    of_case = list(
+        Creditor.objects.filter(organisation_id=case.organisation_id, pk__in=ids).order_by("name")
+    )
+    return CaseCreditors(
+        ids=ids, of_case=of_case, representations=list(representations_of_case(case))
+    )
+
+
+def creditor_choices(
+    case: Case, extra_ids: Iterable[int] = (), *, known: CaseCreditors | None = None
+) -> CreditorChoices:
     """The creditors a contact may concern: the case's, and ``extra_ids`` of the
     organisation's directory (the one chosen through the search, a creditor that has not
     declared yet). Never the whole directory (issue 15: it was listed whole in the form):
-    the rest is found with :func:`directory_search`."""
-    ids = case_creditor_ids(case)
+    the rest is found with :func:`directory_search`. ``known``: the case's creditors when the
+    caller read them already."""
     directory = Creditor.objects.filter(organisation_id=case.organisation_id).order_by("name")
-    of_case = list(directory.filter(pk__in=ids))
+    if known is not None:
+        ids, of_case = known.ids, list(known.of_case)
+    else:
+        ids = case_creditor_ids(case)
+        of_case = list(directory.filter(pk__in=ids))
     extra = {pk for pk in extra_ids if pk not in ids}
     others = list(directory.filter(pk__in=extra)) if extra else []
     return CreditorChoices(of_case=of_case, directory=others)
@@ -208,7 +234,11 @@ def applicant_log(case: Case, today: date, filters: HistoryFilters | None = None
 
 
 def case_negotiation_history(
-    case: Case, today: date, filters: HistoryFilters | None = None
+    case: Case,
+    today: date,
+    filters: HistoryFilters | None = None,
+    *,
+    known: CaseCreditors | None = None,
 ) -> list[CreditorHistory]:
     """The case's contacts grouped per creditor, contacts newest first; the creditors with
     the most recent contact come first, then those not contacted yet (by name).
@@ -234,15 +264,18 @@ def case_negotiation_history(
         group = groups.setdefault(entry.creditor_id, CreditorHistory(creditor=entry.creditor))
         group.entries.append(entry)
     if not filters.outcome:
-        wanted = case_creditor_ids(case)
+        wanted = set(known.ids) if known is not None else case_creditor_ids(case)
         if filters.creditor:
             wanted &= {filters.creditor}
         missing = wanted - set(groups)
-        for creditor in Creditor.objects.filter(
-            pk__in=missing, organisation_id=case.organisation_id
-        ):
+        if known is not None:  # the case's creditors of the organisation, read already
+            found = [c for c in known.of_case if c.pk in missing]
+        else:
+            found = Creditor.objects.filter(pk__in=missing, organisation_id=case.organisation_id)
+        for creditor in found:
             groups[creditor.pk] = CreditorHistory(creditor=creditor)
-    for representation in representations_of_case(case):
+    representations = known.representations if known is not None else representations_of_case(case)
+    for representation in representations:
         group = groups.get(representation.creditor_id)
         if group is not None:
             group.representations.append(representation)

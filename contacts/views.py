@@ -43,10 +43,13 @@ def case_contacts(request, pk: int):
     can_edit = user_can_edit(request, case)
     today = timezone.localdate()
     form = None
+    # the case's creditors and representations, read once for the form, filter and history
+    # (issue 15); a contact recorded redirects, a refused one writes nothing
+    known = selectors.case_creditors(case)
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
-        form = ContactEntryForm(request.POST, case=case)
+        form = ContactEntryForm(request.POST, case=case, known=known)
         if form.is_valid():
             data = form.to_data()
             try:
@@ -70,11 +73,11 @@ def case_contacts(request, pk: int):
         preset = request.GET.get("pour", "")
         if preset.isdigit() or (preset[:1] == "a" and preset[1:].isdigit()):
             initial["creditor"] = preset  # a creditor, or "a<pk>": the applicant (issue 17)
-        form = ContactEntryForm(case=case, initial=initial)
-    filter_form = HistoryFilterForm(request.GET or None, case=case)
+        form = ContactEntryForm(case=case, initial=initial, known=known)
+    filter_form = HistoryFilterForm(request.GET or None, case=case, known=known)
     filters = filter_form.filters()
     context = case_context(request, case, "contacts")
-    history = selectors.case_negotiation_history(case, today, filters)
+    history = selectors.case_negotiation_history(case, today, filters, known=known)
     applicant_entries = selectors.applicant_log(case, today, filters)
     context.update(
         {

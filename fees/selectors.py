@@ -66,10 +66,16 @@ def fees_paid_from_account(case: Case) -> Decimal:
     """Fee payments posted to the mediation account, net of reversals: every ``fee_payment``
     going out minus every one coming back (the reversal of a fee payment is a ``fee_payment``
     coming in, linked to it)."""
-    entries = Entry.objects.filter(account__case=case, category=Category.FEE_PAYMENT)
-    paid = _sum(entries.filter(direction=Direction.OUT), "amount")
-    returned = _sum(entries.filter(direction=Direction.IN), "amount")
-    return paid - returned
+    money = DecimalField(max_digits=14, decimal_places=2)
+    totals = Entry.objects.filter(account__case=case, category=Category.FEE_PAYMENT).aggregate(
+        paid=Coalesce(
+            Sum("amount", filter=Q(direction=Direction.OUT)), Value(ZERO), output_field=money
+        ),
+        returned=Coalesce(
+            Sum("amount", filter=Q(direction=Direction.IN)), Value(ZERO), output_field=money
+        ),
+    )  # one query for both (issue 15)
+    return totals["paid"] - totals["returned"]
 
 
 def fees_paid_by_state(case: Case) -> Decimal:
@@ -135,12 +141,27 @@ class FeePosition:
         return self.unpaid > 0 and self.balance > 0 and self.dividends_while_unpaid > 0
 
 
-def fee_position(case: Case) -> FeePosition:
-    orders = list(
-        TaxationOrder.objects.filter(statement__case=case)
-        .select_related("statement")
-        .order_by("order_date", "id")
-    )
+def _order_of(statement: FeeStatement) -> TaxationOrder | None:
+    try:
+        return statement.taxation_order
+    except TaxationOrder.DoesNotExist:
+        return None
+
+
+def fee_position(case: Case, statements: list[FeeStatement] | None = None) -> FeePosition:
+    """``statements``: the case's statements read with their taxation orders
+    (``statements_of_case``), when the caller has them already (issue 15: one query less)."""
+    if statements is None:
+        orders = list(
+            TaxationOrder.objects.filter(statement__case=case)
+            .select_related("statement")
+            .order_by("order_date", "id")
+        )
+    else:
+        orders = sorted(
+            (o for o in map(_order_of, statements) if o is not None),
+            key=lambda o: (o.order_date, o.id),
+        )
     position = FeePosition(
         taxed=sum((o.allowed_amount for o in orders), ZERO),
         paid_from_account=fees_paid_from_account(case),
@@ -229,14 +250,22 @@ def payees(case: Case, start: date, end: date) -> dict[int, str]:
     }
 
 
-def untaxed_services_in_filed_periods(case: Case) -> list[Service]:
+def untaxed_services_in_filed_periods(
+    case: Case, statements: list[FeeStatement] | None = None
+) -> list[Service]:
     """Services recorded after a statement of their period was filed: no later statement will
-    bill them (a statement bills the services dated inside its own period)."""
-    periods = list(
-        FeeStatement.objects.filter(case=case, state=StatementState.FILED).values_list(
-            "period_from", "period_to"
+    bill them (a statement bills the services dated inside its own period). ``statements``, the
+    case's statements when the caller has read them already (issue 15: one query less)."""
+    if statements is None:
+        periods = list(
+            FeeStatement.objects.filter(case=case, state=StatementState.FILED).values_list(
+                "period_from", "period_to"
+            )
         )
-    )
+    else:
+        periods = [
+            (s.period_from, s.period_to) for s in statements if s.state == StatementState.FILED
+        ]
     if not periods:
         return []
     condition = Q()
@@ -341,10 +370,9 @@ NIL = Decimal("0")  # starting value of the totals below
 
 def services_of_case(case: Case) -> QuerySet[Service]:
     return (
-        Service.objects.filter(case=case)
-        .select_related("mediator")
-        .prefetch_related("letters")
-        .order_by("date", "id")
+        # the tab shows no letter of a service (a letter's service links to the case's letters):
+        # no prefetch of them (issue 15)
+        Service.objects.filter(case=case).select_related("mediator").order_by("date", "id")
     )
 
 
@@ -402,12 +430,14 @@ class ServiceFigures(NamedTuple):
     registered_postage: Decimal | None
 
 
-def services_page(case: Case, page: int | str | None) -> Page:
+def services_page(case: Case, page: int | str | None, *, count: int | None = None) -> Page:
     """One page of the case's services, the most recent first, read from the database page by
-    page (issue 15: a 7-year case has some 500)."""
-    return Paginator(services_of_case(case).order_by("-date", "-id"), SERVICES_PAGE_SIZE).get_page(
-        page
-    )
+    page (issue 15: a 7-year case has some 500). ``count``, their number when the caller knows
+    it (the totals count every service): no ``COUNT`` query then."""
+    paginator = Paginator(services_of_case(case).order_by("-date", "-id"), SERVICES_PAGE_SIZE)
+    if count is not None:
+        paginator.count = count  # the cached property, set
+    return paginator.get_page(page)
 
 
 def service_totals_of_case(case: Case) -> Totals:

@@ -51,18 +51,22 @@ ZERO = Decimal("0")
 
 
 def _page(request, case, form):
-    page = selectors.services_page(case, request.GET.get("page"))
+    # the totals count every service, the statements give the filed periods (issue 15)
+    totals = selectors.service_totals_of_case(case)
+    count = sum(row.records for row in totals.rows)
+    page = selectors.services_page(case, request.GET.get("page"), count=count)
+    statements = list(selectors.statements_of_case(case))
     context = case_context(request, case, "fees")
     context.update(
         {
             "services": page.object_list,
             "services_page": page,
-            "totals": selectors.service_totals_of_case(case),
+            "totals": totals,
             "form": form,
-            "statements": list(selectors.statements_of_case(case)),
-            "position": selectors.fee_position(case),
+            "statements": statements,
+            "position": selectors.fee_position(case, statements),
             "interventions": list(selectors.interventions_of_case(case)),
-            "untaxed_in_filed": selectors.untaxed_services_in_filed_periods(case),
+            "untaxed_in_filed": selectors.untaxed_services_in_filed_periods(case, statements),
             "justrestart_invoices": list(selectors.justrestart_invoices_of_case(case)),
             "today": timezone.localdate(),
         }
