@@ -272,8 +272,9 @@ def statement_recompute(request, pk: int, statement_pk: int):
 @role_required(Role.MEDIATOR, Role.ADMINISTRATOR)
 def statement_file(request, pk: int, statement_pk: int):
     confirm_early = request.POST.get("confirm_early") == "1"
-    case = case_for_edit(request, pk)
-    statement = selectors.statement_get(case, statement_pk)
+    case = case_for_user(request, pk)
+    statement = selectors.statement_get(case, statement_pk)  # 404 first, as the other actions
+    require_edit(request, case)
     if not statement.is_filed and pdf_jobs.in_background(statement):
         # A long statement (issue 15): checked now, printed and filed in the background.
         try:

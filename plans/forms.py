@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.forms import date_field
 from claims.forms import MoneyField
+from core.dates import format_date
 
 from . import estimates
 from .models import AmountSource, FeeSource, Frequency, OneOffKind, PlanBasis, PlanKind
@@ -367,7 +368,7 @@ def _parsed_row(values: Mapping, n: int) -> tuple[date | None, Decimal | None]:
 
 
 def _day_text(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
+    return format_date(day)
 
 
 def _amount_text(amount: Decimal) -> str:

@@ -111,6 +111,7 @@ def french_in(text: str, data: list[str]) -> list[str]:
     for name in sorted(data, key=len, reverse=True):
         text = text.replace(name, " ")
     text = re.sub(r"\{\{.*?\}\}", " ", text)  # a letter's field names ({{ tribunal }}) are code
+    text = re.sub(r"\[[a-z_]+\]", " ", text)  # and so are the fields of its text ([tribunal])
     found = []
     for phrase in FRENCH_PHRASES:
         if phrase in text:
