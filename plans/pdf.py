@@ -15,7 +15,7 @@ from core.divisions import court_name, procedure_language, tribunal_of
 from core.pdf import copies_pdf, html_to_pdf, render_pdf, render_pdf_parts
 from letters.pdf import letterhead, signatory_of
 
-from . import engine, selectors, tables
+from . import engine, selectors, tables, wording
 from .charts import debt_chart
 from .selectors import PlanView
 
@@ -39,6 +39,9 @@ def document_context(view: PlanView, *, on: date, mode: str) -> dict:
         "limit": view.limit,
         "ranked": selectors.ranked_lines(view),
         "errors": _errors(view),
+        # the notes the version stores, in the document's language (plans.wording)
+        "available_note": wording.shown_note(version.available_note),
+        "fee_estimate_note": wording.shown_note(version.fee_estimate_note),
         "head": letterhead(case.organisation),
         "tribunal": tribunal_of(case.division),
         "division": case.get_division_display(),

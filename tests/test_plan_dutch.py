@@ -13,14 +13,18 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
+from django.utils.translation import gettext as _
 
+from budget.selectors import AVAILABLE_EXPLANATION
 from cases.models import Case
 from claims.models import Claim, ClaimStatus, Creditor, PlanRank
 from core.translate import localize
 from documents.models import Document, DocumentKind
 from plans import engine, pdf, selectors, services
 from plans.charts import debt_chart
+from plans.estimates import ESTIMATE_NOTE
 from plans.services import PlanData
+from plans.wording import shown_note
 from tests.pdf import pdf_text
 
 D = Decimal
@@ -136,13 +140,14 @@ def creditors(world):
     return found
 
 
-def _plan(world, creditors):
+def _plan(world, creditors, **kw):
     data = PlanData(
         kind="amicable",
         start_date=date(2022, 9, 1),
         duration_months=12,
         monthly_available=D("1000.00"),
         fee_provision=D("1200.00"),
+        **kw,
     )
     version = services.plan_create(case=world.case, data=data, by=world.mediator)
     services.plan_send(
@@ -163,7 +168,16 @@ def test_a_dutch_division_files_a_plan_without_french_engine_text(world, credito
     Case.objects.filter(pk=world.case.pk).update(division="brugge")
     world.case.refresh_from_db()
     with translation.override("fr"):  # a French-speaking mediator files it
-        version = _plan(world, creditors)
+        note = _(ESTIMATE_NOTE) % {
+            "start": "01/09/2022",
+            "end": "01/09/2023",
+            "dividends": 24,
+            "allowance": 12,
+            "detail": "2.2 : 240,00\u00a0€, 2.3 : 960,00\u00a0€",
+            "vat": "0,00\u00a0€",
+            "total": "1.200,00\u00a0€",
+        }
+        version = _plan(world, creditors, fee_source="estimate", fee_estimate_note=note)
         version = services.plan_file(version=version, by=world.mediator, today=TODAY)
         view = selectors.compute(version)
     document = Document.objects.get(kind=DocumentKind.PLAN)
@@ -183,6 +197,11 @@ def test_a_dutch_division_files_a_plan_without_french_engine_text(world, credito
     for french in FRENCH_ENGINE_TEXT:
         assert french not in rules, french
     assert "décision d'admissibilité" not in flat and "Aux créanciers" not in flat
+    # The estimate's note the version stored in French is printed in Dutch.
+    assert version.fee_estimate_note == note
+    assert "Raming door de erelonenmodule voor de periode van 01/09/2022 tot 01/09/2023" in flat
+    assert "2.2 : € 240,00, 2.3 : € 960,00" in flat and "totaal € 1.200,00" in flat
+    assert "Estimation du moteur" not in flat
     # The court is named in Dutch beside the R.G. too.
     assert "Tribunal du travail" not in flat and "Rechtbank Arbeidsrechtbank Gent" in flat
 
@@ -209,3 +228,26 @@ def test_the_plan_page_shows_the_working_in_the_reader_s_language(world, credito
     assert "Aan de schuldeisers:" in dutch and "Aux créanciers :" not in dutch
     french = client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Aux créanciers :" in french
+
+
+# --- the notes a version stores as text ------------------------------------------------------
+
+
+def test_a_stored_note_is_shown_in_the_active_language_or_as_stored():
+    with translation.override("fr"):  # written on a French screen
+        budget = _(AVAILABLE_EXPLANATION) % {
+            "number": 2,
+            "date": "01/02/2023",
+            "resources": "1.850,00\u00a0€",
+            "allowance": "1.100,00\u00a0€",
+            "amount": "750,00\u00a0€",
+        }
+    with translation.override("nl"):
+        dutch = shown_note(budget)
+        assert shown_note("Montant convenu avec le CPAS") == "Montant convenu avec le CPAS"
+    assert dutch == (
+        "Budget nr. 2 van 01/02/2023: maandelijkse middelen €\u00a01.850,00 − leefgeld "
+        "€\u00a01.100,00 = €\u00a0750,00 per maand, vóór erelonen."
+    )
+    with translation.override("fr"):  # and back, from a note written on a Dutch screen
+        assert shown_note(dutch) == budget
