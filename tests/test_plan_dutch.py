@@ -251,3 +251,4 @@ def test_a_stored_note_is_shown_in_the_active_language_or_as_stored():
     )
     with translation.override("fr"):  # and back, from a note written on a Dutch screen
         assert shown_note(dutch) == budget
+        assert shown_note(budget) == budget  # a French note on a French page: as stored
