@@ -43,6 +43,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from agenda.registry import DutySpec
 from cases.models import Case
@@ -292,6 +293,13 @@ def totals_of(version: BudgetVersion) -> BudgetTotals:
 # --- read by the plan ----------------------------------------------------------------------
 
 
+# The explanation of the amount (kept as text by a plan version: plans.wording).
+AVAILABLE_EXPLANATION = gettext_noop(
+    "Budget n° %(number)s du %(date)s : ressources mensuelles %(resources)s − pécule de "
+    "médiation %(allowance)s = %(amount)s par mois, avant honoraires."
+)
+
+
 @dataclass(frozen=True)
 class AvailableForCreditors:
     """What the plan may share on ``on`` (before fees), and what it is made of."""
@@ -310,10 +318,7 @@ class AvailableForCreditors:
     def explanation(self) -> str:
         """In the active language (issue 16)."""
         language = translation.get_language() or "fr"
-        return _(
-            "Budget n° %(number)s du %(date)s : ressources mensuelles %(resources)s − pécule de "
-            "médiation %(allowance)s = %(amount)s par mois, avant honoraires."
-        ) % {
+        return _(AVAILABLE_EXPLANATION) % {
             "number": self.version_number,
             "date": format_date(self.version_date),
             "resources": format_eur(self.resources, language),

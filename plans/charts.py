@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_CEILING, Decimal
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.dates import format_date
@@ -51,7 +52,9 @@ def _nice_step(high: Decimal) -> Decimal:
 
 
 def _tick(value: Decimal) -> str:
-    return format_eur(value).replace(",00\u00a0", "\u00a0")
+    """A whole amount without its cents, in the active language ("10.000 €", "€ 10.000")."""
+    text = format_eur(value, get_language() or "fr")
+    return text.replace(",00\u00a0", "\u00a0").removesuffix(",00")
 
 
 def debt_chart(result: PlanResult) -> DebtChart | None:

@@ -55,15 +55,17 @@ refuses invalid terms with :class:`PlanInputError` carrying them.
 
 import calendar
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal, localcontext
 from enum import StrEnum
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.dates import add_years, format_date
 from core.money import CENT, format_eur, round_cents
+from core.phrases import Joined, Money, Phrase, gettext_noop, joined
 
 ZERO = Decimal("0.00")
 HUNDRED = Decimal(100)
@@ -148,6 +150,8 @@ class SevenYearStart:
 
     day: date
     source: str  # SOURCE_*
+    # A lazy translation: written in the active language when shown (the screen's, or the
+    # procedure's inside a court document), never fixed in the language of the computation.
     explanation: str
     reason: str = ""  # the court's reason, for SOURCE_COURT
     reference: str = ""  # the decision that set it, for SOURCE_COURT
@@ -180,7 +184,7 @@ def seven_year_start(
         return SevenYearStart(
             day=court_day,
             source=SOURCE_COURT,
-            explanation=_(
+            explanation=gettext_lazy(
                 "date fixée par décision motivée du tribunal (art. 1675/10 §5 al. 3 C.J.)"
             ),
             reason=court_reason.strip(),
@@ -190,20 +194,22 @@ def seven_year_start(
         return SevenYearStart(
             day=admissibility,
             source=SOURCE_ADMISSIBILITY,
-            explanation=_("décision d'admissibilité (plan amiable, art. 1675/10 §5 al. 3 C.J.)"),
+            explanation=gettext_lazy(
+                "décision d'admissibilité (plan amiable, art. 1675/10 §5 al. 3 C.J.)"
+            ),
         )
     if decision_date is not None:
         return SevenYearStart(
             day=decision_date,
             source=SOURCE_JUDGMENT,
-            explanation=_(
+            explanation=gettext_lazy(
                 "jugement qui impose le plan judiciaire (art. 1675/12 §2, 1675/13 §2 C.J.)"
             ),
         )
     return SevenYearStart(
         day=max(proposed_start or admissibility, admissibility),
         source=SOURCE_PROPOSED_START,
-        explanation=_(
+        explanation=gettext_lazy(
             "début proposé du plan judiciaire, en attendant le jugement qui l'impose "
             "(art. 1675/12 §2, 1675/13 §2 C.J.)"
         ),
@@ -794,7 +800,10 @@ class PlanResult(_LineTotals):
     fee_shortfall: Decimal
     outcome: Outcome
     paid_off_in: Period | None  # every claim paid in full at the end of this period
-    working: tuple[str, ...] = field(default_factory=tuple)
+    working: tuple[str, ...] = field(default_factory=tuple)  # French (the phrases' text)
+    # The working as phrases (core.phrases): rendered in the reader's language on a screen, in
+    # the procedure's in a court document (issue 12, 16).
+    working_text: tuple[Phrase, ...] = field(default_factory=tuple)
 
     @property
     def creditors(self) -> tuple[CreditorResult, ...]:
@@ -998,200 +1007,193 @@ def _share_percentages(lines: Sequence[Line]) -> list[Decimal]:
 
 
 # --- working ----------------------------------------------------------------------------------
+#
+# The working is written as phrases (core.phrases, issue 16): ``PlanResult.working`` is their
+# French text (what it always was), ``PlanResult.working_text`` the phrases, which a screen
+# renders in the reader's language and the court's PDF in the procedure's (``|phrase``).
 
 
-def _basis_text(basis: LegalBasis) -> str:
+def _basis_text(basis: LegalBasis) -> Phrase:
     """What the plan's legal basis allows to remit (printed in the working and the PDF)."""
     if basis is LegalBasis.JUDICIAL_1675_12:
-        return _(
+        return gettext_noop(
             "Plan judiciaire (art. 1675/12 C.J.) : aucune remise en capital ; les dividendes "
             "s'imputent d'abord sur le capital, les intérêts et frais peuvent être remis."
         )
     if basis is LegalBasis.JUDICIAL_1675_13:
-        return _(
+        return gettext_noop(
             "Plan judiciaire avec remise en capital (art. 1675/13 C.J.), sous la clause de "
             "retour à meilleure fortune : la remise est acquise sauf retour à meilleure fortune "
             "du requérant avant la fin du plan."
         )
     if basis is LegalBasis.TOTAL_1675_13BIS:
-        return _("Remise totale de dettes (art. 1675/13bis C.J.) : aucun plan de paiement.")
-    return _(
+        return gettext_noop(
+            "Remise totale de dettes (art. 1675/13bis C.J.) : aucun plan de paiement."
+        )
+    return gettext_noop(
         "Plan amiable (art. 1675/10 C.J.) : la remise éventuelle est celle que les parties "
         "acceptent."
     )
 
 
-def _installments(schedule: Sequence[Decimal]) -> str:
+def _installments(schedule: Sequence[Decimal]) -> Joined:
     """'28,58 € × 48 + 28,57 € × 36' (the periods grouped by amount, in order of appearance)."""
     counts: dict[Decimal, int] = {}
     for amount in schedule:
         counts[amount] = counts.get(amount, 0) + 1
-    return " + ".join(f"{format_eur(amount)} × {n}" for amount, n in counts.items())
+    return joined(" + ", (joined(" × ", (Money(amount), n)) for amount, n in counts.items()))
+
+
+def _equal_split() -> Phrase:
+    return gettext_noop(
+        "Répartition au marc le franc des créances admises : chaque part est arrondie au "
+        "cent inférieur, puis les cents manquants vont aux plus grands restes, de sorte "
+        "que les dividendes de chaque versement totalisent exactement le montant à "
+        "répartir ; nul n'est payé au-delà de sa créance."
+    )
 
 
 def _with_working(result: PlanResult) -> PlanResult:
     terms = result.terms
     n = len(result.periods)
-    lines = [
-        _(
+    lines: list[Phrase] = [
+        gettext_noop(
             "Durée : %(months)s mois, du %(start)s au %(last)s ; %(n)s versement(s) "
-            "(périodicité : %(freq)s mois)."
-        )
-        % {
-            "months": terms.duration_months,
-            "start": format_date(terms.start),
-            "last": format_date(terms.end - timedelta(days=1)),
-            "n": n,
-            "freq": terms.frequency_months,
-        },
-        _("Disponible : %(monthly)s × %(months)s mois = %(total)s.")
-        % {
-            "monthly": format_eur(terms.monthly_available),
-            "months": terms.duration_months,
-            "total": format_eur(terms.monthly_available * terms.duration_months),
-        },
+            "(périodicité : %(freq)s mois).",
+            months=terms.duration_months,
+            start=terms.start,
+            last=terms.end - timedelta(days=1),
+            n=n,
+            freq=terms.frequency_months,
+        ),
+        gettext_noop(
+            "Disponible : %(monthly)s × %(months)s mois = %(total)s.",
+            monthly=Money(terms.monthly_available),
+            months=terms.duration_months,
+            total=Money(terms.monthly_available * terms.duration_months),
+        ),
     ]
     if terms.opening_balance:
         lines.append(
-            _("Solde du compte de médiation au début du plan, réparti au 1er versement : %(a)s.")
-            % {"a": format_eur(terms.opening_balance)}
+            gettext_noop(
+                "Solde du compte de médiation au début du plan, réparti au 1er versement : %(a)s.",
+                a=Money(terms.opening_balance),
+            )
         )
     for one_off in terms.one_offs:
         lines.append(
-            _("Rentrée ponctuelle du %(day)s%(label)s : %(a)s, répartie au versement qui suit.")
-            % {
-                "day": format_date(one_off.day),
-                "label": f" ({one_off.label})" if one_off.label else "",
-                "a": format_eur(one_off.amount),
-            }
+            gettext_noop(
+                "Rentrée ponctuelle du %(day)s%(label)s : %(a)s, répartie au versement qui suit.",
+                day=one_off.day,
+                label=f" ({one_off.label})" if one_off.label else "",
+                a=Money(one_off.amount),
+            )
         )
     lines.append(_basis_text(terms.legal_basis))
     if terms.fee_provision:
         lines.append(
-            _(
+            gettext_noop(
                 "Frais et honoraires d'abord : provision de %(provision)s répartie sur les "
                 "versements au prorata de leurs mois, au cent près (plus grand reste, égalité au "
-                "versement le plus ancien) : %(split)s."
+                "versement le plus ancien) : %(split)s.",
+                provision=Money(terms.fee_provision),
+                split=_installments(result.fee_schedule),
             )
-            % {
-                "provision": format_eur(terms.fee_provision),
-                "split": _installments(result.fee_schedule),
-            }
         )
     if result.fee_shortfall:
         lines.append(
-            _("Le disponible ne couvre pas toute la provision : %(amount)s restent non couverts.")
-            % {"amount": format_eur(result.fee_shortfall)}
+            gettext_noop(
+                "Le disponible ne couvre pas toute la provision : %(amount)s restent non couverts.",
+                amount=Money(result.fee_shortfall),
+            )
         )
     lines.append(
-        _("Aux créanciers : %(available)s − %(fees)s = %(creditors)s.")
-        % {
-            "available": format_eur(result.available),
-            "fees": format_eur(result.fees),
-            "creditors": format_eur(result.to_creditors + result.unallocated),
-        }
+        gettext_noop(
+            "Aux créanciers : %(available)s − %(fees)s = %(creditors)s.",
+            available=Money(result.available),
+            fees=Money(result.fees),
+            creditors=Money(result.to_creditors + result.unallocated),
+        )
     )
     if terms.overrides:
         lines.append(
-            _(
+            gettext_noop(
                 "Parts mensuelles fixées par le médiateur (total %(total)s par mois) : elles "
                 "remplacent la répartition automatique ; chaque versement est partagé au prorata "
-                "de ces parts."
+                "de ces parts.",
+                total=Money(terms.monthly_for_creditors),
             )
-            % {"total": format_eur(terms.monthly_for_creditors)}
         )
     elif not terms.legacy_ranks:
         ranked = [li for li in terms.lines if li.rank is not Rank.ORDINARY]
         if ranked:
             lines.append(
-                _(
+                gettext_noop(
                     "Rangs motivés, payés avant le rang commun : d'abord les dettes dont le "
                     "non-paiement menace la dignité du requérant (art. 1675/10 §4, 1675/12 §5, "
                     "1675/13 §6 C.J.), puis l'hypothèque sur un bien conservé, puis les autres "
-                    "causes légitimes de préférence : %(names)s."
+                    "causes légitimes de préférence : %(names)s.",
+                    names=joined(", ", dict.fromkeys(li.name for li in ranked)),
                 )
-                % {"names": ", ".join(dict.fromkeys(li.name for li in ranked))}
             )
         lines.append(
-            _(
+            gettext_noop(
                 "Égalité des créanciers (art. 1675/13 §1 C.J.) : les dettes non remissibles ne "
                 "sont pas payées en priorité ; elles sont payées au marc le franc avec les "
                 "autres et leur solde reste dû après le plan (non remis)."
             )
         )
-        lines.append(
-            _(
-                "Répartition au marc le franc des créances admises : chaque part est arrondie au "
-                "cent inférieur, puis les cents manquants vont aux plus grands restes, de sorte "
-                "que les dividendes de chaque versement totalisent exactement le montant à "
-                "répartir ; nul n'est payé au-delà de sa créance."
-            )
-        )
+        lines.append(_equal_split())
     else:
         if terms.privileged_first:
-            lines.append(_("Les créances privilégiées sont payées en priorité, avant les autres."))
+            lines.append(
+                gettext_noop("Les créances privilégiées sont payées en priorité, avant les autres.")
+            )
         if terms.non_remissible is NonRemissibleTreatment.PRIORITY:
             lines.append(
-                _(
+                gettext_noop(
                     "Les dettes non remissibles sont payées en priorité sur les autres créances "
                     "chirographaires ; leur solde éventuel reste dû après le plan (non remis)."
                 )
             )
         else:
             lines.append(
-                _(
+                gettext_noop(
                     "Les dettes non remissibles sont payées au marc le franc avec les autres ; "
                     "leur solde reste dû après le plan (non remis)."
                 )
             )
-        lines.append(
-            _(
-                "Répartition au marc le franc des créances admises : chaque part est arrondie au "
-                "cent inférieur, puis les cents manquants vont aux plus grands restes, de sorte "
-                "que les dividendes de chaque versement totalisent exactement le montant à "
-                "répartir ; nul n'est payé au-delà de sa créance."
-            )
-        )
+        lines.append(_equal_split())
     if result.already_paid:
         lines.append(
-            _("Dividendes déjà versés avant le début du plan : %(amount)s (déduits des créances).")
-            % {"amount": format_eur(result.already_paid)}
+            gettext_noop(
+                "Dividendes déjà versés avant le début du plan : %(amount)s (déduits des "
+                "créances).",
+                amount=Money(result.already_paid),
+            )
         )
     lines.append(
-        _(
+        gettext_noop(
             "Créances admises %(admitted)s = déjà payé %(before)s + payé par le plan %(paid)s + "
-            "remis %(remitted)s + non remis %(kept)s."
+            "remis %(remitted)s + non remis %(kept)s.",
+            admitted=Money(result.admitted),
+            before=Money(result.already_paid),
+            paid=Money(result.paid),
+            remitted=Money(result.remitted),
+            kept=Money(result.not_remitted),
         )
-        % {
-            "admitted": format_eur(result.admitted),
-            "before": format_eur(result.already_paid),
-            "paid": format_eur(result.paid),
-            "remitted": format_eur(result.remitted),
-            "kept": format_eur(result.not_remitted),
-        }
     )
     if result.paid_off_in is not None and result.paid_off_in.index < n:
         lines.append(
-            _(
+            gettext_noop(
                 "Toutes les créances sont payées au versement n° %(index)s (%(date)s) : "
-                "%(amount)s ne sont pas nécessaires aux créanciers ; la durée peut être réduite."
+                "%(amount)s ne sont pas nécessaires aux créanciers ; la durée peut être réduite.",
+                index=result.paid_off_in.index,
+                date=result.paid_off_in.last_day,
+                amount=Money(result.unallocated),
             )
-            % {
-                "index": result.paid_off_in.index,
-                "date": format_date(result.paid_off_in.last_day),
-                "amount": format_eur(result.unallocated),
-            }
         )
-    return PlanResult(
-        terms=result.terms,
-        periods=result.periods,
-        lines=result.lines,
-        fee_schedule=result.fee_schedule,
-        fee_shortfall=result.fee_shortfall,
-        outcome=result.outcome,
-        paid_off_in=result.paid_off_in,
-        working=tuple(lines),
-    )
+    return replace(result, working=tuple(str(line) for line in lines), working_text=tuple(lines))
 
 
 # --- monitoring -------------------------------------------------------------------------------

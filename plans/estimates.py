@@ -20,6 +20,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from cases.models import Case
 from claims.selectors import claims_table
@@ -43,6 +44,15 @@ ALLOWANCE_STANDING_ORDER = "standing_order"
 ALLOWANCE_NONE = "none"
 
 
+# What the estimate counted (kept as text by the plan version: plans.wording).
+ESTIMATE_NOTE = gettext_noop(
+    "Estimation du moteur d'honoraires pour la période du %(start)s au %(end)s "
+    "(exclu) : %(dividends)s versements de dividendes, %(allowance)s versements du "
+    "pécule ; %(detail)s ; TVA %(vat)s ; total %(total)s. Courriers, audiences et "
+    "autres prestations non prévisibles ne sont pas compris."
+)
+
+
 @dataclass(frozen=True)
 class FeeEstimate:
     amount: Decimal | None
@@ -60,12 +70,7 @@ class FeeEstimate:
             f"{article} : {format_eur(amount)}"
             for article, amount in self.statement.subtotals.items()
         )
-        return _(
-            "Estimation du moteur d'honoraires pour la période du %(start)s au %(end)s "
-            "(exclu) : %(dividends)s versements de dividendes, %(allowance)s versements du "
-            "pécule ; %(detail)s ; TVA %(vat)s ; total %(total)s. Courriers, audiences et "
-            "autres prestations non prévisibles ne sont pas compris."
-        ) % {
+        return _(ESTIMATE_NOTE) % {
             "start": format_date(self.statement.period_from),
             "end": format_date(self.statement.period_to),
             "dividends": self.dividend_payments,

@@ -15,7 +15,7 @@ from core.divisions import court_name, procedure_language, tribunal_of
 from core.pdf import copies_pdf, html_to_pdf, render_pdf, render_pdf_parts
 from letters.pdf import letterhead, signatory_of
 
-from . import selectors, tables
+from . import engine, selectors, tables, wording
 from .charts import debt_chart
 from .selectors import PlanView
 
@@ -38,10 +38,19 @@ def document_context(view: PlanView, *, on: date, mode: str) -> dict:
         "terms": view.terms,
         "limit": view.limit,
         "ranked": selectors.ranked_lines(view),
+        "errors": _errors(view),
+        # the notes the version stores, in the document's language (plans.wording)
+        "available_note": wording.shown_note(version.available_note),
+        "fee_estimate_note": wording.shown_note(version.fee_estimate_note),
         "head": letterhead(case.organisation),
         "tribunal": tribunal_of(case.division),
         "division": case.get_division_display(),
         "court": court_name(case.division),
+        # The court version of a Dutch division names its court in Dutch, in full (the French
+        # ones keep their "Tribunal ..., division ..." line as it was).
+        "jurisdiction": court_name(case.division)
+        if mode == "court" and procedure_language(case.division) == "nl"
+        else "",
         "applicants": applicants,
         "signatory": signatory_of(case.mediator),
         "on": on,
@@ -58,6 +67,18 @@ def document_context(view: PlanView, *, on: date, mode: str) -> dict:
             }
         )
     return context
+
+
+def _errors(view: PlanView) -> list[str]:
+    """Why the plan cannot be computed, in the active language (the court version's is the
+    procedure's, not the language the view was computed in): the engine is asked again."""
+    if view.result is not None:
+        return []
+    try:
+        engine.compute_plan(view.terms)
+    except engine.PlanInputError as exc:
+        return [message for messages in exc.errors.values() for message in messages]
+    return list(view.errors)
 
 
 def plan_html(view: PlanView, *, on: date, mode: str) -> str:

@@ -23,7 +23,7 @@ from core.roles import CASE_ROLES, Role
 from documents.models import DocumentKind
 from documents.registry import filing_check
 
-from . import engine, estimates, pdf, selectors, services, tables
+from . import engine, estimates, pdf, selectors, services, tables, wording
 from .charts import debt_chart
 from .forms import ApproveForm, PlanForm, ReviseForm, SendForm
 from .models import FeeSource, PlanBasis, PlanKind, PlanState, PlanVersion
@@ -66,6 +66,9 @@ def _version_page(request, case, version: PlanVersion | None):
             "view": view,
             "result": result,
             "ranked": selectors.ranked_lines(view),
+            # the notes the version stores, in the reader's language (plans.wording)
+            "available_note": wording.shown_note(version.available_note),
+            "fee_estimate_note": wording.shown_note(version.fee_estimate_note),
             "latest": versions[0],
             "in_force": in_force,
             "follow": follow,
