@@ -28,7 +28,7 @@ from stdnum import iban as std_iban
 
 from cases.models import Case
 from core.dates import format_date
-from core.divisions import Division, tribunal_of
+from core.divisions import division_label, tribunal_of
 
 # --- the fields ----------------------------------------------------------------------------
 
@@ -364,7 +364,9 @@ def case_context(
     """The fields common to every addressee of a letter. ``account_iban`` is the IBAN of the
     ledger's mediation account, ``claims_total`` the formatted total of the declared claims
     (``letters.selectors.letter_context`` reads both)."""
-    division = Division(case.division).label if case.division in Division.values else ""
+    # The court and its division in the language of the procedure (issue 12), the language
+    # of the case's default templates (letters.selectors.template_for).
+    division = division_label(case.division) if case.division else ""
     return {
         "date": format_date(sent_on),
         "requerant": applicants_names(case),

@@ -17,11 +17,12 @@ from accounts.models import Organisation, User
 from cases.models import Applicant, Case
 from claims.models import Claim, Creditor, Representation
 from contacts.models import ThirdParty
+from core.divisions import procedure_language
 from core.money import format_eur
 from ledger.selectors import account_of
 
 from . import pdf
-from .defaults import default_templates
+from .defaults import all_default_templates
 from .models import Letter, LetterAddressee, LetterTemplate
 from .placeholders import (
     AddresseeData,
@@ -47,13 +48,33 @@ def compose_templates(organisation: Organisation) -> list[LetterTemplate]:
     if stored:
         return stored
     logger.warning("letters: organisation %s has no letter template", organisation.pk)
-    builtin = default_templates(LetterTemplate, organisation.pk)
+    builtin = all_default_templates(LetterTemplate, organisation.pk)
     return sorted(builtin, key=lambda template: (template.kind, template.name))
+
+
+def prefer_language(templates: list[LetterTemplate], case: Case) -> list[LetterTemplate]:
+    """``templates`` with those in the case's procedure language first (a stable sort: each
+    language keeps its order). The language of the court is that of the letters about its case
+    (core.divisions.procedure_language; issue 16, Dutch complete)."""
+    language = procedure_language(case.division)
+    return sorted(templates, key=lambda template: template.language != language)
+
+
+def template_for(case: Case, kind: str) -> LetterTemplate | None:
+    """The organisation's template of ``kind`` for a letter of ``case``: the first (oldest) in
+    the case's procedure language, else the first of the kind in another language; None when
+    the organisation has none. Used by the closure letters and the annual report's copy."""
+    candidates = LetterTemplate.objects.filter(
+        organisation_id=case.organisation_id, kind=kind
+    ).order_by("pk")
+    return next(iter(prefer_language(list(candidates), case)), None)
 
 
 def template_key(template: LetterTemplate) -> str:
     """How the compose page designates a template: its pk, or the kind of a built-in one."""
-    return str(template.pk) if template.pk is not None else template.kind
+    if template.pk is not None:
+        return str(template.pk)
+    return template.kind if template.language == "fr" else f"{template.kind}-{template.language}"
 
 
 def template_get_for_user(user: User, pk: int) -> LetterTemplate:

@@ -102,7 +102,8 @@ def letter_compose(request, pk: int):
     if template_key:
         chosen = next((t for t in choices if selectors.template_key(t) == template_key), None)
     if chosen is None and request.method == "GET" and choices:
-        chosen = choices[0]
+        # the first template in the case's procedure language (a Dutch case: a Dutch letter)
+        chosen = selectors.prefer_language(choices, case)[0]
     initial = {}
     if chosen is not None:
         initial = {
