@@ -111,6 +111,9 @@ def french_in(text: str, data: list[str]) -> list[str]:
     for name in sorted(data, key=len, reverse=True):
         text = text.replace(name, " ")
     text = re.sub(r"\{\{.*?\}\}", " ", text)  # a letter's field names ({{ tribunal }}) are code
+    # the fields of the text with fields ([tribunal], issue 16) are names, the same in every
+    # language (docs/letters.md)
+    text = re.sub(r"\[[a-z_]+\]", " ", text)
     found = []
     for phrase in FRENCH_PHRASES:
         if phrase in text:
