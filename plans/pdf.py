@@ -39,7 +39,11 @@ def document_context(view: PlanView, *, on: date, mode: str) -> dict:
         "limit": view.limit,
         "ranked": selectors.ranked_lines(view),
         "head": letterhead(case.organisation),
-        "tribunal": tribunal_of(case.division),
+        # in the language the document is written in (plan_html): the procedure's for the
+        # court, French for the proposal to the creditors
+        "tribunal": tribunal_of(
+            case.division, procedure_language(case.division) if mode == "court" else "fr"
+        ),
         "division": case.get_division_display(),
         "court": court_name(case.division),
         "applicants": applicants,
@@ -85,7 +89,7 @@ def cover_context(view: PlanView, *, sent_on: date) -> dict:
         "result": view.result,
         "terms": view.terms,
         "head": letterhead(case.organisation),
-        "tribunal": tribunal_of(case.division),
+        "tribunal": tribunal_of(case.division, "fr"),  # the cover letter is French (cover_html)
         "division": case.get_division_display(),
         "applicants": list(case.applicants.order_by("position")),
         "signatory": signatory_of(case.mediator),
