@@ -4,6 +4,7 @@ The codes are a public interface (case bundles, exports): keep them exactly as w
 """
 
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -106,7 +107,10 @@ def division_label(division: str, language: str | None = None) -> str:
     language = language or procedure_language(division)
     if language == "nl" and division in _NL_DIVISION_NAMES:
         return _NL_DIVISION_NAMES[division]
-    return str(Division(division).label) if division in Division.values else division
+    if division not in Division.values:
+        return division
+    with translation.override("fr"):  # the French name, whatever the interface's language
+        return str(Division(division).label)
 
 
 # The language of the procedure (law of 15 June 1935 on the use of languages in judicial

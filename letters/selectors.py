@@ -339,10 +339,11 @@ def claim_amounts(case: Case) -> dict[int, Decimal]:
     return amounts
 
 
-def letter_context(*, case: Case, sent_on: date) -> dict[str, str]:
+def letter_context(*, case: Case, sent_on: date, language: str | None = None) -> dict[str, str]:
     """The fields common to every addressee of a letter of ``case``. The mediation account's
     IBAN is the ledger's account (``ledger.selectors.account_of``), the account the
-    statements and payments go through."""
+    statements and payments go through. ``language``: that of the court's name (the
+    template's; by default the procedure's)."""
     account = account_of(case)
     amounts = claim_amounts(case)
     return case_context(
@@ -351,6 +352,7 @@ def letter_context(*, case: Case, sent_on: date) -> dict[str, str]:
         mediator_name=pdf.signatory_of(case.mediator),
         account_iban=account.iban if account is not None else "",
         claims_total=format_eur(sum(amounts.values(), Decimal("0"))) if amounts else "",
+        language=language,
     )
 
 
@@ -415,14 +417,20 @@ def preview_render(
 
 
 def letter_render(
-    *, case: Case, subject: str, body: str, addressees: list[AddresseeData], sent_on: date
+    *,
+    case: Case,
+    subject: str,
+    body: str,
+    addressees: list[AddresseeData],
+    sent_on: date,
+    language: str | None = None,
 ) -> list[RenderedCopy]:
     """Render the composed text for each addressee (fields over strings only).
     Raises ValidationError keyed ``subject`` / ``body`` listing every problem of the text."""
     errors = text_errors(subject=subject, body=body)
     if errors:
         raise ValidationError(errors)
-    common = letter_context(case=case, sent_on=sent_on)
+    common = letter_context(case=case, sent_on=sent_on, language=language)
     amounts = claim_amounts(case)
     copies = []
     for addressee in addressees:

@@ -270,7 +270,15 @@ def letter_check(
     if errors or sent_on is None:
         return errors, []
     copies = letter_render(
-        case=case, subject=subject, body=body, addressees=addressees, sent_on=sent_on
+        case=case,
+        subject=subject,
+        body=body,
+        addressees=addressees,
+        sent_on=sent_on,
+        # the court in the template's language ("le tribunal du travail d'Anvers" in a French
+        # letter, "de arbeidsrechtbank Antwerpen" in a Dutch one); without a template, the
+        # procedure's
+        language=template.language if template is not None else None,
     )
     return errors, copies
 

@@ -202,3 +202,26 @@ def test_the_template_in_the_procedure_language_else_the_other(world, dutch_case
     assert template_for(dutch_case, LetterKind.ANNUAL_REPORT_COPY).language == "fr"
     LetterTemplate.objects.filter(organisation=world.org).delete()
     assert template_for(dutch_case, LetterKind.ANNUAL_REPORT_COPY) is None
+
+
+def test_a_french_template_names_the_court_in_french_even_for_a_dutch_case(world, dutch_case):
+    """The fields follow the template's language: a French letter about a Mechelen case says
+    « tribunal du travail d'Anvers, division Malines », never « le arbeidsrechtbank »."""
+    employer, _bank = third_parties(dutch_case, world.mediator)
+    template = LetterTemplate.objects.get(
+        organisation=world.org, language="fr", kind=LetterKind.INCOME_NOTICE
+    )
+    letter = letter_send(
+        case=dutch_case,
+        template=template,
+        subject=template.subject,
+        body=template.body,
+        addressee_keys=[f"t{employer.pk}"],
+        registered=False,
+        postage=None,
+        sent_on=date(2023, 1, 10),
+        by=world.mediator,
+    )
+    body = one_line(letter.addressees.get().body)
+    assert "tribunal du travail d'Anvers, division Malines, R.G. 22/431/B" in body
+    assert "arbeidsrechtbank" not in body
