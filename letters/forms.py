@@ -162,3 +162,7 @@ class LivePreviewForm(forms.Form):
     body = forms.CharField(required=False, strip=False)
     sent_on = date_field(_("Date d'envoi"), required=False)
     preview_case = forms.IntegerField(required=False, min_value=1)
+    # the language of the court's name: the template page's « Langue du modèle »; the compose
+    # page's template (its pk, read by the view)
+    language = forms.ChoiceField(choices=TemplateLanguage.choices, required=False)
+    template = forms.IntegerField(required=False, min_value=1)

@@ -395,17 +395,21 @@ def preview_render(
     case: Case | None = None,
     addressee: AddresseeData | None = None,
     sent_on: date | None = None,
+    language: str | None = None,
 ) -> Preview:
     """Render ``subject`` and ``body`` for the editor's preview: over ``case`` and
     ``addressee`` (the first one chosen; sample values for the addressee's fields when none
-    is), or over the sample values of ``letters.placeholders.FIELDS`` without a case."""
+    is), or over the sample values of ``letters.placeholders.FIELDS`` without a case.
+    ``language``: the template's (the court's name), by default the procedure's."""
     errors = text_errors(subject=subject, body=body)
     if errors:
         return Preview(errors=errors)
     context = sample_context()
     name = ""
     if case is not None:
-        context.update(letter_context(case=case, sent_on=sent_on or timezone.localdate()))
+        context.update(
+            letter_context(case=case, sent_on=sent_on or timezone.localdate(), language=language)
+        )
         if addressee is not None:
             context.update(addressee_context(addressee, claim_amounts(case)))
             name = addressee.name

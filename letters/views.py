@@ -241,12 +241,20 @@ def compose_preview(request, pk: int):
             addressee = selectors.resolve_addressees(case=case, keys=keys[:1])[0]
         except ValidationError:
             addressee = None  # shown by the full preview and refused when sending
+    template = None
+    if form.cleaned_data.get("template"):
+        template = (
+            selectors.templates_of_organisation(case.organisation)
+            .filter(pk=form.cleaned_data["template"])
+            .first()
+        )
     preview = selectors.preview_render(
         subject=subject,
         body=body,
         case=case,
         addressee=addressee,
         sent_on=form.cleaned_data.get("sent_on"),
+        language=template.language if template is not None else None,
     )
     return _live_preview(request, preview, subject=subject, body=body, over="case")
 
@@ -339,7 +347,13 @@ def template_preview(request):
         case = case_for_user(request, form.cleaned_data["preview_case"])
         options = selectors.addressee_options(case)
         addressee = options[0] if options else None
-    preview = selectors.preview_render(subject=subject, body=body, case=case, addressee=addressee)
+    preview = selectors.preview_render(
+        subject=subject,
+        body=body,
+        case=case,
+        addressee=addressee,
+        language=form.cleaned_data.get("language") or None,
+    )
     return _live_preview(
         request, preview, subject=subject, body=body, over="case" if case else "sample"
     )

@@ -225,3 +225,26 @@ def test_a_french_template_names_the_court_in_french_even_for_a_dutch_case(world
     body = one_line(letter.addressees.get().body)
     assert "tribunal du travail d'Anvers, division Malines, R.G. 22/431/B" in body
     assert "arbeidsrechtbank" not in body
+
+
+def test_the_live_previews_name_the_court_in_the_templates_language(client, world, dutch_case):
+    client.force_login(world.mediator)
+    dutch = template_for(dutch_case, LetterKind.OTHER)
+    french = LetterTemplate.objects.get(organisation=world.org, language="fr", kind="other")
+    url = reverse("letters:compose_preview", args=[dutch_case.pk])
+    text = {"subject": "Objet", "body": "[tribunal], [division]"}
+    assert "arbeidsrechtbank Antwerpen, Mechelen" in client.post(
+        url, {**text, "template": dutch.pk}
+    ).content.decode("utf-8")
+    assert "tribunal du travail d&#x27;Anvers, Malines" in client.post(
+        url, {**text, "template": french.pk}
+    ).content.decode("utf-8")
+    client.force_login(world.administrator)
+    url = reverse("letters:template_preview")
+    over = {**text, "preview_case": dutch_case.pk}
+    assert "arbeidsrechtbank Antwerpen, Mechelen" in client.post(
+        url, {**over, "language": "nl"}
+    ).content.decode("utf-8")
+    assert "tribunal du travail d&#x27;Anvers, Malines" in client.post(
+        url, {**over, "language": "fr"}
+    ).content.decode("utf-8")
