@@ -1,7 +1,8 @@
 """The default letter templates of an organisation (French).
 
 They are documents, not interface strings: the wording follows the Code judiciaire (art. 1675/7,
-1675/9 §§ 2 and 3, 1675/10 § 4) and is kept in French whatever the user's language; an
+1675/9 §§ 2 and 3, 1675/10 § 4) and is kept in French whatever the user's language (their Dutch
+versions, for the cases that proceed in Dutch: ``letters.defaults_nl``); an
 administrator adapts them in the app (``letters.views.template_edit``). They are written in the
 text with fields of ``letters.placeholders`` (``[requerant]``, optional passages ``<< … >>``; no
 template code, issue 16): every field used is in ``letters.placeholders.FIELDS`` (checked by the
