@@ -82,6 +82,7 @@ def letter_html(letter: Letter) -> str:
         "case": case,
         "head": letterhead(case.organisation),
         "tribunal": tribunal_of(case.division, language),
+        "language": language,  # <html lang>: the hyphenation's language too
         "addressees": [
             {
                 "name": a.name,

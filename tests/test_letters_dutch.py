@@ -16,6 +16,7 @@ from core.divisions import DUTCH_DIVISIONS, division_label, tribunal_of
 from ledger.services import account_open
 from letters.defaults import DEFAULT_TEMPLATES, DUTCH_TEMPLATES
 from letters.models import REGISTERED_BY_DEFAULT, LetterKind, LetterTemplate
+from letters.pdf import letter_html
 from letters.placeholders import check_source, fields_of
 from letters.selectors import template_for
 from letters.services import letter_send
@@ -183,6 +184,7 @@ def test_a_letter_composed_from_a_dutch_template(client, world, dutch_case, tmp_
     assert "(uw referentie: W-7)" in text
     assert "rubriekrekening: BE71 0961 2345 6769" in text
     assert "[" not in text and "<<" not in text
+    assert '<html lang="nl">' in letter_html(letter)  # hyphenated as Dutch
     # the letter's frame is Dutch too, naming the court in Dutch
     assert "Rechtbank: Arbeidsrechtbank Antwerpen, afdeling Mechelen" in text
     assert "Betreft: Collectieve schuldenregeling van Marie DUBOIS" in text
