@@ -15,8 +15,8 @@ from cases.services import case_change_status
 from cases.status import CaseStatus, allowed_next
 from contacts.models import INCOME_PAYERS, ThirdPartyKind
 from core.dates import format_date
-from letters.models import CLOSURE_KINDS, Letter, LetterKind, LetterTemplate
-from letters.selectors import addressee_options, third_party_options
+from letters.models import CLOSURE_KINDS, Letter, LetterKind
+from letters.selectors import addressee_options, template_for, third_party_options
 from letters.services import letter_send
 from reports.models import FiledReport
 from reports.services import ReportData, report_file
@@ -77,11 +77,8 @@ def closure_letters_send(*, case: Case, data: ClosureLettersData, by: User) -> l
         raise ValidationError(errors)
     templates = {}
     for kind in kinds:
-        template = (
-            LetterTemplate.objects.filter(organisation_id=case.organisation_id, kind=kind)
-            .order_by("pk")
-            .first()
-        )
+        # the template in the case's procedure language when the organisation has one
+        template = template_for(case, kind)
         label = LetterKind(kind).label
         if template is None:
             errors.setdefault("kinds", []).append(

@@ -4,6 +4,7 @@ The codes are a public interface (case bundles, exports): keep them exactly as w
 """
 
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -74,12 +75,42 @@ TRIBUNALS = {
 }
 
 
-def tribunal_of(division: str) -> str:
+# The same courts in Dutch (their official names, Judicial Code art. 186 and the annex on the
+# judicial districts), for the divisions that proceed in Dutch (``DUTCH_DIVISIONS`` below).
+DUTCH_TRIBUNALS = {
+    "tribunal du travail d'Anvers": "arbeidsrechtbank Antwerpen",
+    "tribunal du travail de Louvain": "arbeidsrechtbank Leuven",
+    "tribunal du travail néerlandophone de Bruxelles": "Nederlandstalige arbeidsrechtbank Brussel",
+    "tribunal du travail de Gand": "arbeidsrechtbank Gent",
+}
+
+
+def tribunal_of(division: str, language: str | None = None) -> str:
+    """The labour court of the division, as named within a sentence ("tribunal du travail de
+    Liège", "arbeidsrechtbank Gent"): in ``language``, by default the language of the
+    procedure (issue 12: a court is named in the language of the procedure). A Dutch-speaking
+    court has no French-speaking counterpart and the other way round: only a court of a
+    Dutch-language division has a Dutch name."""
+    language = language or procedure_language(division)
     for tribunal, divisions in TRIBUNALS.items():
         if division in divisions:
+            if language == "nl" and tribunal in DUTCH_TRIBUNALS:
+                return DUTCH_TRIBUNALS[tribunal]
             return tribunal
     label = Division(division).label if division in Division.values else division
     return f"tribunal du travail de {label}"
+
+
+def division_label(division: str, language: str | None = None) -> str:
+    """The division's name: Dutch ("Mechelen") for a Dutch-language division in Dutch (by
+    default the language of the procedure), otherwise the label of ``Division``."""
+    language = language or procedure_language(division)
+    if language == "nl" and division in _NL_DIVISION_NAMES:
+        return _NL_DIVISION_NAMES[division]
+    if division not in Division.values:
+        return division
+    with translation.override("fr"):  # the French name, whatever the interface's language
+        return str(Division(division).label)
 
 
 # The language of the procedure (law of 15 June 1935 on the use of languages in judicial
@@ -153,6 +184,8 @@ _NL_DIVISION_NAMES = {
     "veurne": "Veurne",
     "oudenaarde": "Oudenaarde",
     "dendermonde": "Dendermonde",
+    "leuven": "Leuven",
+    "brussel-nl": "Brussel",
 }
 _NL_COURTS = {
     **dict.fromkeys(TRIBUNALS["tribunal du travail d'Anvers"], "Arbeidsrechtbank Antwerpen"),

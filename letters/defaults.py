@@ -1,7 +1,8 @@
 """The default letter templates of an organisation (French).
 
 They are documents, not interface strings: the wording follows the Code judiciaire (art. 1675/7,
-1675/9 §§ 2 and 3, 1675/10 § 4) and is kept in French whatever the user's language; an
+1675/9 §§ 2 and 3, 1675/10 § 4) and is kept in French whatever the user's language (their Dutch
+versions, for the cases that proceed in Dutch: ``letters.defaults_nl``); an
 administrator adapts them in the app (``letters.views.template_edit``). They are written in the
 text with fields of ``letters.placeholders`` (``[requerant]``, optional passages ``<< … >>``; no
 template code, issue 16): every field used is in ``letters.placeholders.FIELDS`` (checked by the
@@ -9,6 +10,7 @@ tests), and each text is what ``letters.legacy.convert`` makes of its former wor
 organisation's unedited template converts to exactly the new default (migration 0007).
 """
 
+from .defaults_nl import DUTCH_TEMPLATES
 from .models import REGISTERED_BY_DEFAULT, LetterKind
 
 _CASE = (
@@ -317,4 +319,29 @@ def default_templates(template_model, organisation_id: int | None = None) -> lis
     historical model in a data migration) of the organisation ``organisation_id``."""
     return [
         template_model(organisation_id=organisation_id, **values) for values in DEFAULT_TEMPLATES
+    ]
+
+
+def all_default_templates(template_model, organisation_id: int | None = None) -> list:
+    """Both sets of default templates (French and Dutch, ``letters.defaults_nl``), with their
+    language: what a new organisation gets. ``default_templates`` stays the French set that the
+    data migrations 0002 and 0005 gave (their historical model has no ``language``)."""
+    french = [
+        template_model(organisation_id=organisation_id, language="fr", **values)
+        for values in DEFAULT_TEMPLATES
+    ]
+    return french + dutch_templates(template_model, organisation_id)
+
+
+def dutch_templates(template_model, organisation_id: int | None = None) -> list:
+    """The Dutch default templates as unsaved ``template_model`` rows (migration 0009 gives them
+    to the organisations that existed before)."""
+    return [
+        template_model(
+            organisation_id=organisation_id,
+            language="nl",
+            registered=values["kind"] in REGISTERED_BY_DEFAULT,
+            **values,
+        )
+        for values in DUTCH_TEMPLATES
     ]

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.forms import date_field
 from core.forms import MoneyField
 
-from .models import LetterKind, LetterTemplate
+from .models import LetterKind, LetterTemplate, TemplateLanguage
 from .placeholders import AddresseeData
 from .services import TemplateData
 
@@ -37,6 +37,16 @@ TEXT_HELP = _(
 class LetterTemplateForm(forms.Form):
     kind = forms.ChoiceField(label=_("Type de courrier"), choices=LetterKind.choices)
     name = forms.CharField(label=_("Nom du modèle"), max_length=120)
+    language = forms.ChoiceField(
+        label=_("Langue du modèle"),
+        choices=TemplateLanguage.choices,
+        initial=TemplateLanguage.FR,
+        required=False,  # French when not given
+        help_text=_(
+            "Les courriers d'un dossier néerlandophone sont rédigés par défaut avec les modèles "
+            "en néerlandais."
+        ),
+    )
     subject = forms.CharField(
         label=_("Objet"), max_length=255, widget=forms.TextInput(attrs=FIELD_TARGET)
     )
@@ -54,7 +64,12 @@ class LetterTemplateForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(
-            Layout(Row(Column("kind"), Column("name")), "subject", "body", "registered")
+            Layout(
+                Row(Column("kind"), Column("name"), Column("language")),
+                "subject",
+                "body",
+                "registered",
+            )
         )
 
     @staticmethod
@@ -65,6 +80,7 @@ class LetterTemplateForm(forms.Form):
             "subject": template.subject,
             "body": template.body,
             "registered": template.registered,
+            "language": template.language,
         }
 
     def raw_data(self) -> TemplateData:
@@ -77,6 +93,7 @@ class LetterTemplateForm(forms.Form):
             subject=raw.get("subject", ""),
             body=raw.get("body", ""),
             registered=bool(raw.get("registered")),
+            language=raw.get("language") or TemplateLanguage.FR,
         )
 
     def to_data(self) -> TemplateData:
@@ -87,6 +104,7 @@ class LetterTemplateForm(forms.Form):
             subject=data["subject"],
             body=data["body"],
             registered=data["registered"],
+            language=data["language"] or TemplateLanguage.FR,
         )
 
 
@@ -144,3 +162,7 @@ class LivePreviewForm(forms.Form):
     body = forms.CharField(required=False, strip=False)
     sent_on = date_field(_("Date d'envoi"), required=False)
     preview_case = forms.IntegerField(required=False, min_value=1)
+    # the language of the court's name: the template page's « Langue du modèle »; the compose
+    # page's template (its pk, read by the view)
+    language = forms.ChoiceField(choices=TemplateLanguage.choices, required=False)
+    template = forms.IntegerField(required=False, min_value=1)

@@ -59,6 +59,11 @@ REGISTERED_BY_DEFAULT = frozenset({LetterKind.REMINDER, LetterKind.PLAN_PROPOSAL
 CLOSURE_KINDS = (LetterKind.CLOSURE_CREDITORS, LetterKind.CLOSURE_INCOME, LetterKind.CLOSURE_BANK)
 
 
+class TemplateLanguage(models.TextChoices):
+    FR = "fr", _("Français")
+    NL = "nl", _("Néerlandais")
+
+
 class LetterTemplate(models.Model):
     organisation = models.ForeignKey(
         Organisation,
@@ -70,6 +75,12 @@ class LetterTemplate(models.Model):
     name = models.CharField(_("nom du modèle"), max_length=120)
     subject = models.CharField(_("objet"), max_length=255)
     body = models.TextField(_("texte"))
+    # The language the template is written in (issue 16, Dutch complete): the closure
+    # letters, the annual report's copy and the compose page pick, by default, the template of
+    # the case's procedure language (core.divisions.procedure_language).
+    language = models.CharField(
+        _("langue"), max_length=2, choices=TemplateLanguage.choices, default=TemplateLanguage.FR
+    )
     registered = models.BooleanField(
         _("recommandé par défaut"),
         default=False,

@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from accounts.models import Organisation, Profession
-from core.divisions import tribunal_of
+from core.divisions import division_label, tribunal_of
 from core.pdf import html_to_pdf
 
 from .models import Letter
@@ -67,14 +67,22 @@ def typography(text: str) -> str:
     return text
 
 
+def letter_language(letter: Letter) -> str:
+    """The language of the letter's frame (references, date, signature): its template's (a Dutch
+    template makes a Dutch letter, issue 16); French for a letter without a template."""
+    template = letter.template
+    return template.language if template is not None else "fr"
+
+
 def letter_html(letter: Letter) -> str:
     case = letter.case
+    language = letter_language(letter)
     context = {
         "letter": letter,
         "case": case,
         "head": letterhead(case.organisation),
-        "tribunal": tribunal_of(case.division),
-        "division": case.get_division_display(),
+        "tribunal": tribunal_of(case.division, language),
+        "language": language,  # <html lang>: the hyphenation's language too
         "addressees": [
             {
                 "name": a.name,
@@ -87,7 +95,9 @@ def letter_html(letter: Letter) -> str:
             for a in letter.addressees.order_by("position")
         ],
     }
-    with translation.override("fr"):  # the letter is a French document whatever the UI says
+    # the letter is a document in its template's language, whatever the UI says
+    with translation.override(language):
+        context["division"] = division_label(case.division, language)
         # The document's title (PDF metadata): the subject as sent, or the letter's kind;
         # never the text with its fields (issue 16).
         context["title"] = letter.title

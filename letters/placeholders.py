@@ -28,7 +28,7 @@ from stdnum import iban as std_iban
 
 from cases.models import Case
 from core.dates import format_date
-from core.divisions import Division, tribunal_of
+from core.divisions import division_label, tribunal_of
 
 # --- the fields ----------------------------------------------------------------------------
 
@@ -360,18 +360,21 @@ def case_context(
     mediator_name: str,
     account_iban: str = "",
     claims_total: str = "",
+    language: str | None = None,
 ) -> dict[str, str]:
     """The fields common to every addressee of a letter. ``account_iban`` is the IBAN of the
     ledger's mediation account, ``claims_total`` the formatted total of the declared claims
     (``letters.selectors.letter_context`` reads both)."""
-    division = Division(case.division).label if case.division in Division.values else ""
+    # The court and its division in ``language`` (the template's), by default the language of
+    # the procedure (issue 12), that of the case's default templates (selectors.template_for).
+    division = division_label(case.division, language) if case.division else ""
     return {
         "date": format_date(sent_on),
         "requerant": applicants_names(case),
         "adresse_requerant": applicant_address(case),
         "reference": case.reference,
         "role": case.role_number,
-        "tribunal": tribunal_of(case.division),
+        "tribunal": tribunal_of(case.division, language),
         "division": str(division),
         "date_admissibilite": format_date(case.admissibility_date),
         "date_homologation": format_date(case.homologation_date),

@@ -17,11 +17,12 @@ from accounts.models import Organisation, User
 from cases.models import Applicant, Case
 from claims.models import Claim, Creditor, Representation
 from contacts.models import ThirdParty
+from core.divisions import procedure_language
 from core.money import format_eur
 from ledger.selectors import account_of
 
 from . import pdf
-from .defaults import default_templates
+from .defaults import all_default_templates
 from .models import Letter, LetterAddressee, LetterTemplate
 from .placeholders import (
     AddresseeData,
@@ -47,13 +48,33 @@ def compose_templates(organisation: Organisation) -> list[LetterTemplate]:
     if stored:
         return stored
     logger.warning("letters: organisation %s has no letter template", organisation.pk)
-    builtin = default_templates(LetterTemplate, organisation.pk)
+    builtin = all_default_templates(LetterTemplate, organisation.pk)
     return sorted(builtin, key=lambda template: (template.kind, template.name))
+
+
+def prefer_language(templates: list[LetterTemplate], case: Case) -> list[LetterTemplate]:
+    """``templates`` with those in the case's procedure language first (a stable sort: each
+    language keeps its order). The language of the court is that of the letters about its case
+    (core.divisions.procedure_language; issue 16, Dutch complete)."""
+    language = procedure_language(case.division)
+    return sorted(templates, key=lambda template: template.language != language)
+
+
+def template_for(case: Case, kind: str) -> LetterTemplate | None:
+    """The organisation's template of ``kind`` for a letter of ``case``: the first (oldest) in
+    the case's procedure language, else the first of the kind in another language; None when
+    the organisation has none. Used by the closure letters and the annual report's copy."""
+    candidates = LetterTemplate.objects.filter(
+        organisation_id=case.organisation_id, kind=kind
+    ).order_by("pk")
+    return next(iter(prefer_language(list(candidates), case)), None)
 
 
 def template_key(template: LetterTemplate) -> str:
     """How the compose page designates a template: its pk, or the kind of a built-in one."""
-    return str(template.pk) if template.pk is not None else template.kind
+    if template.pk is not None:
+        return str(template.pk)
+    return template.kind if template.language == "fr" else f"{template.kind}-{template.language}"
 
 
 def template_get_for_user(user: User, pk: int) -> LetterTemplate:
@@ -318,10 +339,11 @@ def claim_amounts(case: Case) -> dict[int, Decimal]:
     return amounts
 
 
-def letter_context(*, case: Case, sent_on: date) -> dict[str, str]:
+def letter_context(*, case: Case, sent_on: date, language: str | None = None) -> dict[str, str]:
     """The fields common to every addressee of a letter of ``case``. The mediation account's
     IBAN is the ledger's account (``ledger.selectors.account_of``), the account the
-    statements and payments go through."""
+    statements and payments go through. ``language``: that of the court's name (the
+    template's; by default the procedure's)."""
     account = account_of(case)
     amounts = claim_amounts(case)
     return case_context(
@@ -330,6 +352,7 @@ def letter_context(*, case: Case, sent_on: date) -> dict[str, str]:
         mediator_name=pdf.signatory_of(case.mediator),
         account_iban=account.iban if account is not None else "",
         claims_total=format_eur(sum(amounts.values(), Decimal("0"))) if amounts else "",
+        language=language,
     )
 
 
@@ -372,17 +395,21 @@ def preview_render(
     case: Case | None = None,
     addressee: AddresseeData | None = None,
     sent_on: date | None = None,
+    language: str | None = None,
 ) -> Preview:
     """Render ``subject`` and ``body`` for the editor's preview: over ``case`` and
     ``addressee`` (the first one chosen; sample values for the addressee's fields when none
-    is), or over the sample values of ``letters.placeholders.FIELDS`` without a case."""
+    is), or over the sample values of ``letters.placeholders.FIELDS`` without a case.
+    ``language``: the template's (the court's name), by default the procedure's."""
     errors = text_errors(subject=subject, body=body)
     if errors:
         return Preview(errors=errors)
     context = sample_context()
     name = ""
     if case is not None:
-        context.update(letter_context(case=case, sent_on=sent_on or timezone.localdate()))
+        context.update(
+            letter_context(case=case, sent_on=sent_on or timezone.localdate(), language=language)
+        )
         if addressee is not None:
             context.update(addressee_context(addressee, claim_amounts(case)))
             name = addressee.name
@@ -394,14 +421,20 @@ def preview_render(
 
 
 def letter_render(
-    *, case: Case, subject: str, body: str, addressees: list[AddresseeData], sent_on: date
+    *,
+    case: Case,
+    subject: str,
+    body: str,
+    addressees: list[AddresseeData],
+    sent_on: date,
+    language: str | None = None,
 ) -> list[RenderedCopy]:
     """Render the composed text for each addressee (fields over strings only).
     Raises ValidationError keyed ``subject`` / ``body`` listing every problem of the text."""
     errors = text_errors(subject=subject, body=body)
     if errors:
         raise ValidationError(errors)
-    common = letter_context(case=case, sent_on=sent_on)
+    common = letter_context(case=case, sent_on=sent_on, language=language)
     amounts = claim_amounts(case)
     copies = []
     for addressee in addressees:

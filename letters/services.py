@@ -29,8 +29,8 @@ from fees.models import ServiceKind
 from fees.services import service_record
 
 from . import pdf
-from .defaults import default_templates
-from .models import Letter, LetterAddressee, LetterKind, LetterTemplate
+from .defaults import all_default_templates
+from .models import Letter, LetterAddressee, LetterKind, LetterTemplate, TemplateLanguage
 from .placeholders import AddresseeData
 from .selectors import RenderedCopy, letter_render, resolve_addressees, text_errors
 
@@ -71,6 +71,7 @@ class TemplateData:
     subject: str
     body: str
     registered: bool = False
+    language: str = "fr"  # TemplateLanguage: the language the template is written in
 
 
 def _check_admin(*, organisation: Organisation, by: User) -> None:
@@ -86,6 +87,8 @@ def template_errors(data: TemplateData) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if data.kind not in LetterKind.values:
         errors["kind"] = [_("Type de courrier inconnu.")]
+    if data.language not in TemplateLanguage.values:
+        errors["language"] = [_("Langue inconnue.")]
     if not data.name.strip():
         errors["name"] = [_("Ce champ est obligatoire.")]
     for field, messages in text_errors(subject=data.subject, body=data.body).items():
@@ -111,6 +114,7 @@ def _save_template(template: LetterTemplate, data: TemplateData, by: User) -> Le
     template.subject = data.subject.strip()
     template.body = data.body.strip().replace("\r\n", "\n")
     template.registered = data.registered
+    template.language = data.language
     # Saved by the administrator in the text with fields: reviewed.
     template.needs_review = False
     template.review_note = ""
@@ -145,16 +149,19 @@ def letter_template_update(
 
 @transaction.atomic
 def letter_templates_ensure_defaults(organisation: Organisation) -> int:
-    """Create the default French templates for an organisation that has none; return how
+    """Create the default templates, French and Dutch, for an organisation that has none; return how
     many were created (0 when it already has templates: an administrator's edits are kept).
 
     Run when an organisation is created (registered with
     ``accounts.services.on_organisation_created`` by ``letters.apps``); organisations that
-    existed before got theirs from the data migration 0002. Never run when a page opens."""
+    existed before got theirs from the data migrations 0002, 0005 and 0009 (Dutch). Never run
+    when a page opens."""
     Organisation.objects.select_for_update().get(pk=organisation.pk)
     if LetterTemplate.objects.filter(organisation=organisation).exists():
         return 0
-    created = LetterTemplate.objects.bulk_create(default_templates(LetterTemplate, organisation.pk))
+    created = LetterTemplate.objects.bulk_create(
+        all_default_templates(LetterTemplate, organisation.pk)
+    )
     return len(created)
 
 
@@ -263,7 +270,15 @@ def letter_check(
     if errors or sent_on is None:
         return errors, []
     copies = letter_render(
-        case=case, subject=subject, body=body, addressees=addressees, sent_on=sent_on
+        case=case,
+        subject=subject,
+        body=body,
+        addressees=addressees,
+        sent_on=sent_on,
+        # the court in the template's language ("le tribunal du travail d'Anvers" in a French
+        # letter, "de arbeidsrechtbank Antwerpen" in a Dutch one); without a template, the
+        # procedure's
+        language=template.language if template is not None else None,
     )
     return errors, copies
 

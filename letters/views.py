@@ -102,7 +102,8 @@ def letter_compose(request, pk: int):
     if template_key:
         chosen = next((t for t in choices if selectors.template_key(t) == template_key), None)
     if chosen is None and request.method == "GET" and choices:
-        chosen = choices[0]
+        # the first template in the case's procedure language (a Dutch case: a Dutch letter)
+        chosen = selectors.prefer_language(choices, case)[0]
     initial = {}
     if chosen is not None:
         initial = {
@@ -240,12 +241,20 @@ def compose_preview(request, pk: int):
             addressee = selectors.resolve_addressees(case=case, keys=keys[:1])[0]
         except ValidationError:
             addressee = None  # shown by the full preview and refused when sending
+    template = None
+    if form.cleaned_data.get("template"):
+        template = (
+            selectors.templates_of_organisation(case.organisation)
+            .filter(pk=form.cleaned_data["template"])
+            .first()
+        )
     preview = selectors.preview_render(
         subject=subject,
         body=body,
         case=case,
         addressee=addressee,
         sent_on=form.cleaned_data.get("sent_on"),
+        language=template.language if template is not None else None,
     )
     return _live_preview(request, preview, subject=subject, body=body, over="case")
 
@@ -338,7 +347,13 @@ def template_preview(request):
         case = case_for_user(request, form.cleaned_data["preview_case"])
         options = selectors.addressee_options(case)
         addressee = options[0] if options else None
-    preview = selectors.preview_render(subject=subject, body=body, case=case, addressee=addressee)
+    preview = selectors.preview_render(
+        subject=subject,
+        body=body,
+        case=case,
+        addressee=addressee,
+        language=form.cleaned_data.get("language") or None,
+    )
     return _live_preview(
         request, preview, subject=subject, body=body, over="case" if case else "sample"
     )

@@ -69,7 +69,7 @@ DUTCH_ASSET_KINDS = {
 
 def court_of(division: str, language: str) -> tuple[str, str]:
     """(labour court, division) as the caption names them in ``language``."""
-    tribunal = tribunal_of(division)
+    tribunal = tribunal_of(division, "fr")
     if language == "nl":
         return (
             DUTCH_TRIBUNALS.get(tribunal, tribunal),

@@ -43,7 +43,11 @@ def document_context(view: PlanView, *, on: date, mode: str) -> dict:
         "available_note": wording.shown_note(version.available_note),
         "fee_estimate_note": wording.shown_note(version.fee_estimate_note),
         "head": letterhead(case.organisation),
-        "tribunal": tribunal_of(case.division),
+        # in the language the document is written in (plan_html): the procedure's for the
+        # court, French for the proposal to the creditors
+        "tribunal": tribunal_of(
+            case.division, procedure_language(case.division) if mode == "court" else "fr"
+        ),
         "division": case.get_division_display(),
         "court": court_name(case.division),
         # The court version of a Dutch division names its court in Dutch, in full (the French
@@ -106,7 +110,7 @@ def cover_context(view: PlanView, *, sent_on: date) -> dict:
         "result": view.result,
         "terms": view.terms,
         "head": letterhead(case.organisation),
-        "tribunal": tribunal_of(case.division),
+        "tribunal": tribunal_of(case.division, "fr"),  # the cover letter is French (cover_html)
         "division": case.get_division_display(),
         "applicants": list(case.applicants.order_by("position")),
         "signatory": signatory_of(case.mediator),

@@ -25,8 +25,8 @@ from core.pdf import Progress
 from core.roles import EDIT_ROLES, Role
 from documents.models import DocumentKind
 from documents.services import generated_pdf_file
-from letters.models import Letter, LetterKind, LetterTemplate
-from letters.selectors import applicant_options
+from letters.models import Letter, LetterKind
+from letters.selectors import applicant_options, template_for
 from letters.services import letter_send
 
 from . import clocks, court_checks, pdf, selectors
@@ -220,13 +220,8 @@ def report_copy_send(*, filed: FiledReport, sent_on: date, by: User) -> Letter:
         )
     if sent_on < filed.filed_at.date():
         raise ValidationError({"sent_on": _("La copie ne peut précéder le dépôt du rapport.")})
-    template = (
-        LetterTemplate.objects.filter(
-            organisation_id=case.organisation_id, kind=LetterKind.ANNUAL_REPORT_COPY
-        )
-        .order_by("pk")
-        .first()
-    )
+    # the template in the case's procedure language when the organisation has one
+    template = template_for(case, LetterKind.ANNUAL_REPORT_COPY)
     if template is None:
         raise ValidationError(
             {

@@ -156,7 +156,9 @@ def test_a_letter_to_a_third_party_and_to_the_applicant(world, employer):
     applicant = Applicant.objects.get(case=world.case)
     applicant.address = "Rue Haute 5\n5000 Namur"
     applicant.save()
-    template = LetterTemplate.objects.get(organisation=world.org, kind=LetterKind.INCOME_NOTICE)
+    template = LetterTemplate.objects.get(
+        organisation=world.org, language="fr", kind=LetterKind.INCOME_NOTICE
+    )
     letter = letter_send(
         case=world.case,
         template=template,

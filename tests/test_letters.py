@@ -17,7 +17,7 @@ from fees.engine import CaseFacts, CreditorFacts, ServiceFacts, compute_statemen
 from fees.models import Service
 from fees.tariffs import load_default_tariffs
 from letters import pdf as letters_pdf
-from letters.defaults import DEFAULT_TEMPLATES
+from letters.defaults import DEFAULT_TEMPLATES, DUTCH_TEMPLATES
 from letters.models import Letter, LetterAddressee, LetterTemplate
 from letters.placeholders import (
     ADDRESSEE_PLACEHOLDERS,
@@ -320,7 +320,7 @@ def test_pdf_is_generated_with_one_letter_per_addressee(
     world.case.role_number = "22/1234/B"
     world.case.save()
     letter_templates_ensure_defaults(world.org)
-    template = LetterTemplate.objects.get(organisation=world.org, kind="reminder")
+    template = LetterTemplate.objects.get(organisation=world.org, language="fr", kind="reminder")
     letter = letter_send(
         case=world.case,
         template=template,
@@ -364,8 +364,12 @@ def test_compose_preview_then_send(client, world, creditors, fake_pdf):
     url = reverse("letters:compose", args=[world.case.pk])
     page = client.get(url)
     assert page.status_code == 200
-    assert LetterTemplate.objects.filter(organisation=world.org).count() == len(DEFAULT_TEMPLATES)
-    template = LetterTemplate.objects.get(organisation=world.org, kind="statement_request")
+    assert LetterTemplate.objects.filter(organisation=world.org).count() == len(
+        DEFAULT_TEMPLATES + DUTCH_TEMPLATES
+    )
+    template = LetterTemplate.objects.get(
+        organisation=world.org, language="fr", kind="statement_request"
+    )
     data = {
         "template": template.pk,
         "addressees": keys_of(creditors, 3),
@@ -442,7 +446,9 @@ def test_default_templates_use_only_whitelisted_placeholders():
 
 def test_ensure_defaults_keeps_edits(world):
     # The organisation got the defaults when it was created (tests/test_letters_defaults.py).
-    assert LetterTemplate.objects.filter(organisation=world.org).count() == len(DEFAULT_TEMPLATES)
+    assert LetterTemplate.objects.filter(organisation=world.org).count() == len(
+        DEFAULT_TEMPLATES + DUTCH_TEMPLATES
+    )
     template = LetterTemplate.objects.filter(organisation=world.org).first()
     letter_template_update(
         template=template,
@@ -450,7 +456,9 @@ def test_ensure_defaults_keeps_edits(world):
         by=world.administrator,
     )
     assert letter_templates_ensure_defaults(world.org) == 0
-    assert LetterTemplate.objects.filter(organisation=world.org).count() == len(DEFAULT_TEMPLATES)
+    assert LetterTemplate.objects.filter(organisation=world.org).count() == len(
+        DEFAULT_TEMPLATES + DUTCH_TEMPLATES
+    )
     assert LetterTemplate.objects.get(pk=template.pk).name == "Mon modèle"
 
 
@@ -514,7 +522,7 @@ def test_only_the_administrator_edits_templates(world):
 
 def test_template_views(client, world):
     letter_templates_ensure_defaults(world.org)
-    template = LetterTemplate.objects.get(organisation=world.org, kind="other")
+    template = LetterTemplate.objects.get(organisation=world.org, language="fr", kind="other")
     url = reverse("letters:template_edit", args=[template.pk])
     post = {"kind": "other", "name": "Courrier libre", "subject": "Objet", "body": "[x]"}
     for user in (world.mediator, world.supervisor):
@@ -543,7 +551,7 @@ def test_template_views(client, world):
 
 def test_preview_warns_when_a_reminder_goes_to_a_creditor_who_declared(client, world, creditors):
     letter_templates_ensure_defaults(world.org)
-    template = LetterTemplate.objects.get(organisation=world.org, kind="reminder")
+    template = LetterTemplate.objects.get(organisation=world.org, language="fr", kind="reminder")
     stranger = Creditor.objects.create(organisation=world.org, name="Proximus", address="x\n1030")
     client.force_login(world.mediator)
     response = client.post(
@@ -569,7 +577,9 @@ def test_seed_demo_letters_is_idempotent(world, creditors, bailiff_representatio
     from django.core.management import call_command
 
     call_command("seed_demo_letters", verbosity=0)  # world.org is the demo slug "cpas-namur"
-    assert LetterTemplate.objects.filter(organisation=world.org).count() == len(DEFAULT_TEMPLATES)
+    assert LetterTemplate.objects.filter(organisation=world.org).count() == len(
+        DEFAULT_TEMPLATES + DUTCH_TEMPLATES
+    )
     letter = Letter.objects.get()
     assert letter.addressees.count() == 5  # the bailiff instead of its creditor
     assert letter.services.get().kind == "circular_letter"

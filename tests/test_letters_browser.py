@@ -44,7 +44,7 @@ def test_a_field_inserted_at_the_cursor_shows_in_the_live_preview(live_server, b
         declared_on=date(2022, 7, 1),
         creditor_reference="EN-77",
     )
-    template = LetterTemplate.objects.get(organisation=org, kind="other")
+    template = LetterTemplate.objects.get(organisation=org, language="fr", kind="other")
 
     page = browser_page
     base = live_server.url

@@ -26,8 +26,8 @@ from accounts.services import (
 )
 from bundles.importer import bundle_import, load_document
 from claims.models import Creditor
-from letters.defaults import DEFAULT_TEMPLATES
-from letters.models import Letter, LetterTemplate
+from letters.defaults import DEFAULT_TEMPLATES, DUTCH_TEMPLATES
+from letters.models import REGISTERED_BY_DEFAULT, Letter, LetterTemplate
 from letters.services import TemplateData, letter_template_update
 
 BUNDLES = Path(__file__).parent / "bundles"
@@ -38,17 +38,34 @@ WRITE = re.compile(
 )
 
 
-def defaults_of(organisation) -> list[tuple[str, str, str, str, bool]]:
+def defaults_of(organisation) -> list[tuple[str, str, str, str, bool, str]]:
     return sorted(
         LetterTemplate.objects.filter(organisation=organisation).values_list(
-            "kind", "name", "subject", "body", "registered"
+            "kind", "name", "subject", "body", "registered", "language"
         )
     )
 
 
+# Both sets: the French templates and their Dutch versions (issue 16, Dutch complete).
 EXPECTED = sorted(
-    (str(t["kind"]), t["name"], t["subject"], t["body"], t["registered"]) for t in DEFAULT_TEMPLATES
+    [
+        (str(t["kind"]), t["name"], t["subject"], t["body"], t["registered"], "fr")
+        for t in DEFAULT_TEMPLATES
+    ]
+    + [
+        (
+            str(t["kind"]),
+            t["name"],
+            t["subject"],
+            t["body"],
+            t["kind"] in REGISTERED_BY_DEFAULT,
+            "nl",
+        )
+        for t in DUTCH_TEMPLATES
+    ]
 )
+EXPECTED_FR = [row for row in EXPECTED if row[-1] == "fr"]
+EXPECTED_NL = [row for row in EXPECTED if row[-1] == "nl"]
 
 
 AUDIT_APPEND = 'INSERT INTO "audit_auditevent"'
@@ -159,23 +176,65 @@ def test_the_data_migration_gives_them_to_organisations_without_any(world):
     schema_editor = SimpleNamespace(connection=connection)
     bare = Organisation.objects.create(name="Ancienne", slug="ancienne", kind="cpas")
     # world.org's administrator edited a template and deleted another: kept as they are.
-    edited = LetterTemplate.objects.filter(organisation=world.org, kind="other").get()
+    edited = LetterTemplate.objects.filter(
+        organisation=world.org, language="fr", kind="other"
+    ).get()
     letter_template_update(
         template=edited,
         data=TemplateData(kind="other", name="Mon courrier", subject="Objet", body="Texte"),
         by=world.administrator,
     )
-    LetterTemplate.objects.filter(organisation=world.org, kind="reminder").delete()
+    LetterTemplate.objects.filter(organisation=world.org, language="fr", kind="reminder").delete()
     kept = defaults_of(world.org)
 
     migration.create_missing(apps, schema_editor)
-    assert defaults_of(bare) == EXPECTED
+    # 0002 gave the French set (the Dutch one comes with 0009)
+    assert defaults_of(bare) == EXPECTED_FR
     assert defaults_of(world.org) == kept
     assert defaults_of(world.other_org) == EXPECTED
 
     total = LetterTemplate.objects.count()
     migration.create_missing(apps, schema_editor)  # nothing left to do
     assert LetterTemplate.objects.count() == total
+
+
+def test_the_data_migration_0009_gives_the_dutch_set_once(world):
+    """Organisations created before the Dutch templates get them once (0009): one of each kind,
+    never a duplicate, never a change to an edited template or to a name already taken."""
+    migration = importlib.import_module("letters.migrations.0009_dutch_default_templates")
+    schema_editor = SimpleNamespace(connection=connection)
+    # Organisations as they were before: the French set only.
+    LetterTemplate.objects.filter(language="nl").delete()
+    assert defaults_of(world.org) == EXPECTED_FR
+    # world.org's administrator has already written its own Dutch reminder, and a French
+    # template carries the name of a Dutch default: both are kept, neither is duplicated.
+    own = LetterTemplate.objects.create(
+        organisation=world.org,
+        kind="reminder",
+        language="nl",
+        name="Mijn herinnering",
+        subject="Herinnering",
+        body="Geachte [destinataire]",
+    )
+    taken = LetterTemplate.objects.get(organisation=world.org, language="fr", kind="other")
+    taken.name = "Vrije brief"
+    taken.save()
+
+    migration.create_dutch(apps, schema_editor)
+    assert defaults_of(world.other_org) == EXPECTED
+    dutch = LetterTemplate.objects.filter(organisation=world.org, language="nl")
+    # one per kind (its own reminder among them), none of the kind "other": the name is taken
+    assert sorted(dutch.values_list("kind", flat=True)) == sorted(
+        str(t["kind"]) for t in DUTCH_TEMPLATES if t["kind"] != "other"
+    )
+    assert dutch.get(kind="reminder") == own
+    assert LetterTemplate.objects.get(pk=taken.pk).language == "fr"
+    assert LetterTemplate.objects.filter(organisation=world.org, name="Vrije brief").count() == 1
+
+    total = LetterTemplate.objects.count()
+    migration.create_dutch(apps, schema_editor)  # run again: nothing added
+    assert LetterTemplate.objects.count() == total
+    assert defaults_of(world.other_org) == EXPECTED
 
 
 # --- opening a page never writes -----------------------------------------------------------
@@ -194,9 +253,12 @@ def test_the_compose_page_writes_nothing(client, world):
     assert response.status_code == 200
     assert writes(queries) == []
     assert LetterTemplate.objects.count() == before
-    first = LetterTemplate.objects.filter(organisation=world.org).order_by("kind", "name")[0]
+    # a French case: the first French template
+    first = LetterTemplate.objects.filter(organisation=world.org, language="fr").order_by(
+        "kind", "name"
+    )[0]
     assert response.context["chosen"] == first
-    chosen = LetterTemplate.objects.get(organisation=world.org, kind="reminder")
+    chosen = LetterTemplate.objects.get(organisation=world.org, language="fr", kind="reminder")
     with CaptureQueriesContext(connection) as queries:
         response = client.get(compose_url(world, modele=chosen.pk))
     assert writes(queries) == []
@@ -210,7 +272,7 @@ def test_the_template_list_writes_nothing(client, world):
         response = client.get(reverse("letters:template_list"))
     assert response.status_code == 200
     assert writes(queries) == []
-    assert len(response.context["templates"]) == len(DEFAULT_TEMPLATES)
+    assert len(response.context["templates"]) == len(DEFAULT_TEMPLATES + DUTCH_TEMPLATES)
 
 
 def test_without_templates_the_compose_page_offers_the_built_in_texts(client, world):

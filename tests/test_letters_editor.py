@@ -151,20 +151,22 @@ def test_conversion_keeps_literal_brackets_and_drops_comments():
 
 def test_the_data_migration_converts_or_flags_the_templates(world):
     migration = importlib.import_module("letters.migrations.0007_templates_without_code")
-    reminder = LetterTemplate.objects.get(organisation=world.org, kind="reminder")
+    reminder = LetterTemplate.objects.get(organisation=world.org, language="fr", kind="reminder")
     default_body = reminder.body
     LetterTemplate.objects.filter(pk=reminder.pk).update(
         subject=_old_syntax(reminder.subject), body=_old_syntax(reminder.body)
     )
-    edited = LetterTemplate.objects.get(organisation=world.org, kind="other")
+    edited = LetterTemplate.objects.get(organisation=world.org, language="fr", kind="other")
     LetterTemplate.objects.filter(pk=edited.pk).update(
         subject="Dossier {{ reference }}",
         body="Madame,{% if reference_creancier %} réf. {{ reference_creancier }}{% endif %} [x]",
     )
-    odd = LetterTemplate.objects.get(organisation=world.org, kind="bank_notice")
+    odd = LetterTemplate.objects.get(organisation=world.org, language="fr", kind="bank_notice")
     odd_body = "Bonjour {{ requerant|upper }},{% if role %} R.G. {{ role }}{% else %}—{% endif %}"
     LetterTemplate.objects.filter(pk=odd.pk).update(body=odd_body)
-    untouched = LetterTemplate.objects.get(organisation=world.org, kind="closure_bank")
+    untouched = LetterTemplate.objects.get(
+        organisation=world.org, language="fr", kind="closure_bank"
+    )
     before = (untouched.subject, untouched.body)
 
     migration.convert_templates(apps, SimpleNamespace(connection=connection))
@@ -191,7 +193,7 @@ def test_a_template_to_review_is_not_sent_until_the_administrator_saves_it(
     world, creditor, monkeypatch
 ):
     monkeypatch.setattr(letters_pdf, "render_letter_pdf", lambda letter: b"%PDF-1.4\n")
-    template = LetterTemplate.objects.get(organisation=world.org, kind="other")
+    template = LetterTemplate.objects.get(organisation=world.org, language="fr", kind="other")
     LetterTemplate.objects.filter(pk=template.pk).update(
         body="{{ requerant|upper }}", needs_review=True, review_note="Modèle à revoir : filtre."
     )
@@ -365,7 +367,9 @@ def test_the_pdf_has_a_title_without_code_and_the_ledgers_iban(world, creditor, 
     world.case.account_iban = "BE68539007547034"  # the case's field, not the account
     world.case.save()
     account_open(case=world.case, iban="BE71096123456769")
-    template = LetterTemplate.objects.get(organisation=world.org, kind="income_notice")
+    template = LetterTemplate.objects.get(
+        organisation=world.org, language="fr", kind="income_notice"
+    )
     letter = letter_send(
         case=world.case,
         template=template,
@@ -392,7 +396,7 @@ def test_the_pdf_has_a_title_without_code_and_the_ledgers_iban(world, creditor, 
 
 
 def test_the_compose_page_shows_why_a_template_to_review_is_refused(client, world, creditor):
-    template = LetterTemplate.objects.get(organisation=world.org, kind="other")
+    template = LetterTemplate.objects.get(organisation=world.org, language="fr", kind="other")
     LetterTemplate.objects.filter(pk=template.pk).update(
         body="{{ requerant|upper }}", needs_review=True, review_note="Modèle à revoir : filtre."
     )

@@ -117,7 +117,9 @@ def test_a_third_party_without_letters_is_deleted(world, employer):
 
 
 def test_a_third_party_with_letters_is_deactivated_then_reactivated(world, employer):
-    template = LetterTemplate.objects.get(organisation=world.org, kind=LetterKind.INCOME_NOTICE)
+    template = LetterTemplate.objects.get(
+        organisation=world.org, language="fr", kind=LetterKind.INCOME_NOTICE
+    )
     letter = letter_send(
         case=world.case,
         template=template,

@@ -15,8 +15,8 @@ from accounts.models import Organisation
 from cases.models import Case
 from claims.models import Claim, Position
 from core.demo import refuse_in_production
-from letters.models import Letter, LetterKind, LetterTemplate
-from letters.selectors import addressee_options
+from letters.models import Letter, LetterKind
+from letters.selectors import addressee_options, template_for
 from letters.services import letter_send, letter_templates_ensure_defaults
 
 DEMO_SLUGS = ["cpas-namur", "cabinet-renard-maes"]
@@ -70,9 +70,8 @@ class Command(BaseCommand):
             if option.representative_id:
                 through.setdefault(option.creditor_id, option.key)
         keys = list(through.values()) + [o.key for o in creditors if o.creditor_id not in through]
-        template = LetterTemplate.objects.get(
-            organisation=organisation, kind=LetterKind.STATEMENT_REQUEST
-        )
+        # the template in the case's procedure language (a Dutch-division case: the Dutch one)
+        template = template_for(case, LetterKind.STATEMENT_REQUEST)
         last_declaration = Claim.objects.filter(case=case).aggregate(d=Max("declared_on"))["d"]
         sent_on = min(last_declaration + timedelta(days=21), timezone.localdate())
         try:
