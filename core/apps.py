@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Socle")
 
     def ready(self):
-        from core import perf
+        from core import choice_guard, perf
 
         perf.install()
+        choice_guard.install()

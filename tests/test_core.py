@@ -74,8 +74,10 @@ def test_seed_demo_is_complete_and_idempotent(settings, tmp_path):
     assert Case.objects.count() == total
     from letters.defaults import DEFAULT_TEMPLATES  # created with each organisation
 
-    for organisation in Organisation.objects.all():
-        assert organisation.letter_templates.count() == len(DEFAULT_TEMPLATES)
+    for organisation in Organisation.objects.all():  # the French set and the Dutch set
+        for language in ("fr", "nl"):
+            templates = organisation.letter_templates.filter(language=language)
+            assert templates.count() == len(DEFAULT_TEMPLATES)
 
 
 @pytest.mark.parametrize(

@@ -66,3 +66,18 @@ def test_choice_labels_follow_the_language_and_unknown_values_show_as_such():
     with translation.override("nl"):
         assert nl == str(CaseStatus.AMICABLE_PHASE.label)
     assert Case(status="nonexistent").get_status_display() == "nonexistent"
+
+
+@pytest.mark.django_db
+def test_a_choice_too_large_for_the_database_is_an_invalid_choice_not_a_crash():
+    from cases.models import Applicant
+
+    huge = "9" * 40
+    single = forms.ModelChoiceField(queryset=Case.objects.all())
+    many = forms.ModelMultipleChoiceField(queryset=Applicant.objects.all())
+    with pytest.raises(forms.ValidationError) as one:
+        single.clean(huge)
+    assert one.value.code == "invalid_choice"
+    with pytest.raises(forms.ValidationError) as several:
+        many.clean([huge])
+    assert several.value.code in ("invalid_pk_value", "invalid_choice")
