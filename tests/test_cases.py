@@ -383,9 +383,14 @@ def test_other_organisation_users_never_see_the_case_in_lists(client, world):
     body = client.get(reverse("cases:list")).content.decode()
     assert world.case.reference not in body
     assert world.other_case.reference in body
+    # a name no other user of the world has (Faker's names can coincide across organisations)
+    world.mediator.last_name = "Vanderzwalm-Quoilin"
+    world.mediator.save(update_fields=["last_name"])
     client.force_login(world.other_supervisor)
     body = client.get(reverse("cases:overview")).content.decode()
     assert world.mediator.last_name not in body
+    assert f"mediator={world.mediator.pk}&" not in body
+    assert f'mediator={world.mediator.pk}"' not in body
 
 
 def test_inactive_mediator_is_not_offered(world):
