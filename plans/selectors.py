@@ -411,19 +411,26 @@ def _line_order(line: engine.Line) -> tuple:
     )
 
 
-def dividends_paid(
-    case: Case, *, before: date | None = None, start: date | None = None, end: date | None = None
-) -> list[engine.Payment]:
-    """Dividends paid from the case's account (not reversed, not reversals), value-dated in
-    ``[start, end]`` and before ``before`` when given."""
-    qs = Entry.objects.filter(
-        account__case=case,
+def live_dividends(**scope):
+    """The dividends paid out to a creditor that stand (neither reversed nor reversals), within
+    ``scope`` (the case or cases, the value dates): the one definition the plan's selectors
+    share."""
+    return Entry.objects.filter(
+        **scope,
         category=Category.DIVIDEND,
         direction=Direction.OUT,
         reverses__isnull=True,
         reversed_by__isnull=True,
         creditor__isnull=False,
     )
+
+
+def dividends_paid(
+    case: Case, *, before: date | None = None, start: date | None = None, end: date | None = None
+) -> list[engine.Payment]:
+    """Dividends paid from the case's account (not reversed, not reversals), value-dated in
+    ``[start, end]`` and before ``before`` when given."""
+    qs = live_dividends(account__case=case)
     if before:
         qs = qs.filter(value_date__lt=before)
     if start:
@@ -443,16 +450,7 @@ def dividends_paid_totals(case: Case, *, start: date, end: date) -> list[engine.
     the database (``GROUP BY creditor``): one query, and a few rows whatever the number of
     payments (the plan tab and its monitoring, issue 15)."""
     rows = (
-        Entry.objects.filter(
-            account__case=case,
-            category=Category.DIVIDEND,
-            direction=Direction.OUT,
-            reverses__isnull=True,
-            reversed_by__isnull=True,
-            creditor__isnull=False,
-            value_date__gte=start,
-            value_date__lte=end,
-        )
+        live_dividends(account__case=case, value_date__gte=start, value_date__lte=end)
         .values("creditor_id")
         .annotate(
             count=Count("id"), total=Sum("amount"), first=Min("value_date"), last=Max("value_date")
@@ -478,16 +476,7 @@ def dividends_paid_by_case(
     """``dividends_paid(case, start=start, end=end)`` of many cases in one query: case id ->
     its payments, in the same order."""
     rows = (
-        Entry.objects.filter(
-            account__case_id__in=case_ids,
-            category=Category.DIVIDEND,
-            direction=Direction.OUT,
-            reverses__isnull=True,
-            reversed_by__isnull=True,
-            creditor__isnull=False,
-            value_date__gte=start,
-            value_date__lte=end,
-        )
+        live_dividends(account__case_id__in=case_ids, value_date__gte=start, value_date__lte=end)
         .order_by("value_date", "sequence")
         .values_list("account__case_id", "creditor_id", "value_date", "amount")
     )
