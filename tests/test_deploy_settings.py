@@ -25,6 +25,7 @@ SETTINGS_VARIABLES = (
     "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser test; an error for check --deploy
     "FIELD_ENCRYPTION_KEYS",
     "NATIONAL_NUMBER_HASH_KEY",
+    "CONN_MAX_AGE",
 )
 # The keys that encrypt national register numbers at rest (required in production).
 ENCRYPTION_ENV = {
@@ -80,3 +81,25 @@ def test_production_refuses_to_start_without(missing, env):
     assert result.returncode != 0, output
     assert "ImproperlyConfigured" in output, output
     assert missing in output, output
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"DJANGO_ENV": "production"}, "60 True"),  # a connection reused for a minute, checked
+        ({"DJANGO_ENV": "production", "CONN_MAX_AGE": "0"}, "0 True"),
+        ({}, "0 False"),  # development: one connection a request
+    ],
+)
+def test_database_connections_are_reused_in_production(env, expected):
+    if env.get("DJANGO_ENV") == "production":
+        env = {**env, "SECRET_KEY": "x" * 64, "ALLOWED_HOSTS": "rcd.example.be", **ENCRYPTION_ENV}
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; d = settings.DATABASES['default']; "
+        "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])",
+        **env,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip().splitlines()[-1] == expected
