@@ -2,8 +2,9 @@
 
 import hashlib
 import uuid
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import transaction
@@ -151,3 +152,33 @@ def pdf_job_request(
     )
     transaction.on_commit(lambda: run_pdf_job.apply_async(args=[job.pk], task_id=job.task_id))
     return job
+
+
+def pdf_jobs_purge(*, before: datetime) -> int:
+    """Remove the background PDF jobs finished before ``before`` (issue 15): a preview's file
+    holds a case's figures and is not kept for ever; a filing's job is only the record of how
+    the document was made (the filed document itself stays, with its own file). Each job is
+    removed in its own transaction, its file deleted once that is committed. Returns the number
+    removed."""
+    removed = 0
+    stale = PdfJob.objects.filter(finished_at__lt=before).values_list("pk", flat=True)
+    for pk in list(stale.iterator()):
+        with transaction.atomic():
+            job = PdfJob.objects.select_for_update().filter(pk=pk).first()
+            if job is None:
+                continue
+            name = job.file.name if job.file else ""
+            storage = job.file.storage
+            job.delete()
+            if name:
+                transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+            removed += 1
+    return removed
+
+
+def purge_after_daily_run(run_date: date) -> dict[str, int]:
+    """The daily run's after-run hook (``agenda.registry.register_after_run``)."""
+    cutoff = timezone.make_aware(
+        datetime.combine(run_date - timedelta(days=settings.PDF_JOB_KEEP_DAYS), time.min)
+    )
+    return {"pdf_jobs_purged": pdf_jobs_purge(before=cutoff)}

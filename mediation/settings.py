@@ -10,7 +10,8 @@ Environment variables:
   ``manage.py migrate --database owner`` then ``manage.py db_app_role``.
 - ``CELERY_BROKER_URL`` or ``REDIS_URL``: unset, Celery tasks run in-process (eagerly).
 - ``PDF_BACKGROUND_FROM_PAGES`` (30): a fee statement or annual report expected longer is made
-  in the background with a progress bar; ``PDF_TABLE_ROWS`` (40): rows of a PDF table.
+  in the background with a progress bar; ``PDF_TABLE_ROWS`` (40): rows of a PDF table;
+  ``PDF_JOB_KEEP_DAYS`` (7): days a PDF made in the background is kept (then purged).
 - ``EMAIL_BACKEND`` (default: the console), ``EMAIL_HOST``…, ``DEFAULT_FROM_EMAIL``,
   ``SITE_URL`` (the links of the daily digest e-mail).
 - ``SECRET_KEY``, ``DEBUG``, ``ALLOWED_HOSTS`` (comma-separated), ``CSRF_TRUSTED_ORIGINS``.
@@ -354,6 +355,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 PDF_BACKGROUND_FROM_PAGES = int(os.environ.get("PDF_BACKGROUND_FROM_PAGES", "30"))
 # The rows a table of a PDF holds before the next table starts (core/templatetags/pdf_layout.py).
 PDF_TABLE_ROWS = int(os.environ.get("PDF_TABLE_ROWS", "40"))
+# A long PDF made in the background is kept this many days after it was made (a preview holds
+# a case's figures: it is not kept for ever); the daily run removes older ones.
+PDF_JOB_KEEP_DAYS = int(os.environ.get("PDF_JOB_KEEP_DAYS", "7"))
 
 LOGGING = {
     "version": 1,

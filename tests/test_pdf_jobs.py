@@ -261,3 +261,43 @@ def test_a_real_worker_makes_the_long_pdf(tmp_path, settings, monkeypatch):
             time.sleep(0.5)
     assert job.state == PdfJob.State.DONE, job.error
     assert job.file.read().startswith(b"%PDF")
+
+
+def test_the_daily_run_removes_background_pdfs_older_than_a_week(
+    client, world, statement, background, django_capture_on_commit_callbacks
+):
+    """A preview holds the case's figures: it is kept ``PDF_JOB_KEEP_DAYS`` (7) days, then the
+    daily run removes the job and its file; a filed document made in the background stays."""
+    from datetime import datetime, timedelta
+
+    from django.utils import timezone
+
+    from agenda.services import daily_run
+
+    case = world.case
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(reverse("fees:statement_pdf", args=[case.pk, statement.pk]))
+        client.get(reverse("fees:statement_pdf", args=[case.pk, statement.pk]))
+        client.post(reverse("fees:statement_file", args=[case.pk, statement.pk]))
+    old, recent, filed = PdfJob.objects.order_by("pk")
+    assert old.file and recent.file and filed.document is not None
+    run_date = date(2026, 3, 20)
+    midnight = timezone.make_aware(datetime(2026, 3, 20))
+    PdfJob.objects.filter(pk__in=[old.pk, filed.pk]).update(
+        finished_at=midnight - timedelta(days=8)
+    )
+    PdfJob.objects.filter(pk=recent.pk).update(finished_at=midnight - timedelta(days=6))
+    storage, old_name = old.file.storage, old.file.name
+    assert storage.exists(old_name)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = daily_run(run_date=run_date)
+
+    assert result.extra["pdf_jobs_purged"] == 2
+    assert list(PdfJob.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert not storage.exists(old_name) and storage.exists(recent.file.name)
+    document = Document.objects.get(pk=filed.document_id)  # the filed document is kept
+    assert document.is_filed and document.file.storage.exists(document.file.name)
+    assert (
+        client.get(reverse("documents:pdf_job_download", args=[case.pk, old.pk])).status_code == 404
+    )
