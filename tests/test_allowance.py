@@ -293,9 +293,10 @@ def test_a_date_before_the_first_row_raises(tables):
     with pytest.raises(NoRowInForce, match="24/12/2020") as error:
         non_seizable(tables, date(2020, 12, 23), earned("1500"))
     assert error.value.table == "seizure_scales"
-    # the brackets of 2023 exist, the integration income of 2023 is not encoded: no zero
+    # the brackets of 2023 exist, the integration income of July-October 2023 is not
+    # encoded (docs/budget-rules.md, 6): no zero
     with pytest.raises(NoRowInForce, match="revenu d'intégration") as error:
-        compute_floors([earned("1500")], SINGLE, date(2024, 4, 30), tables)
+        compute_floors([earned("1500")], SINGLE, date(2023, 8, 1), tables)
     assert error.value.table == "integration_income"
 
 
@@ -331,7 +332,7 @@ def test_an_administrator_row_for_2026_takes_over(tables):
 
 def test_the_shipped_file_parses_and_every_row_has_a_source():
     scales, ris = rows_from_json(__import__("json").loads(DATA_FILE.read_text("utf-8")))
-    assert len(scales) >= 5 and len(ris) == 24  # 8 dates × 3 categories
+    assert len(scales) >= 5 and len(ris) == 39  # 13 dates × 3 categories
     assert all(row.source for row in (*scales, *ris))
     assert load_tables(DATA_FILE).scale_in_force(date(2025, 1, 1)).row.limits[0] == D("1388.00")
 

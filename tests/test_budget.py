@@ -315,11 +315,11 @@ def test_other_allowance_rules(world):
 
 
 def test_no_integration_income_row_for_the_date_is_said_not_guessed(world):
-    version = budget(world.case, world.mediator, on=date(2023, 6, 1))
+    version = budget(world.case, world.mediator, on=date(2023, 8, 1))
     with pytest.raises(ValidationError) as error:
         decide(version, world.mediator, "1700")
     assert "revenu d'intégration" in error.value.message_dict["amount"][0]
-    assert "01/05/2024" in error.value.message_dict["amount"][0]
+    assert "01/11/2023" in error.value.message_dict["amount"][0]
 
 
 # --- selectors read by the plan and the ledger -----------------------------------------------

@@ -158,63 +158,79 @@ def test_arr_follows_the_replacement_brackets_ai_and_grapa_are_protected(tables)
 
 
 def test_integration_income_rows_from_2020(tables):
+    # 1.1.2020 (welfare increase), then the indexation of 1.3.2020 (pivot index of February)
+    row = tables.ris_in_force(RisCategory.SINGLE, date(2020, 1, 1)).row
+    assert (row.id, row.amount) == ("ris-single@2020-01-01", D("940.11"))
+    assert "nathaliemuylle.be" in row.source
     row = tables.ris_in_force(RisCategory.SINGLE, date(2020, 6, 1)).row
     assert (row.id, row.amount) == ("ris-single@2020-03-01", D("958.91"))
     assert "centenvoorstudenten.be" in row.source
     cohabitant = tables.ris_in_force(RisCategory.COHABITANT, date(2020, 12, 31)).row
     assert cohabitant.amount == D("639.27")
-    # 2021: the SPP IS notice of 1 January 2021
+    # 2021: the SPP IS notice of 1 January 2021, until the +2 % of 1 July 2021 (RD 6.8.2021)
     floors = compute_floors(
         [earned("1500")], Household(RisCategory.SINGLE), date(2021, 3, 1), tables
     )
     assert floors.ris_row.id == "ris-single@2021-01-01" and floors.hard_floor == D("984.68")
     assert "mi-is.be" in floors.ris_row.source
-    family = tables.ris_in_force(RisCategory.FAMILY, date(2021, 8, 31)).row
-    assert family.amount == D("1330.74")
+    assert tables.ris_in_force(RisCategory.FAMILY, date(2021, 6, 30)).row.amount == D("1330.74")
+    assert tables.ris_in_force(RisCategory.FAMILY, date(2021, 7, 1)).row.amount == D("1357.36")
 
 
 def test_a_date_without_a_sourced_row_raises(tables):
     # before the first row
-    with pytest.raises(NoRowInForce, match="01/03/2020") as error:
-        tables.ris_in_force(RisCategory.SINGLE, date(2020, 1, 1))
+    with pytest.raises(NoRowInForce, match="01/01/2020") as error:
+        tables.ris_in_force(RisCategory.SINGLE, date(2019, 12, 31))
     assert error.value.table == "integration_income"
-    # after the 2021 row stops (the next indexation is not encoded): no stale amount
-    with pytest.raises(NoRowInForce, match="31/08/2021") as error:
-        compute_floors([earned("1500")], Household(RisCategory.SINGLE), date(2021, 10, 1), tables)
-    assert "01/01/2022" in str(error.value)
+    # December 2022: the indexation of 1.12.2022 has no sourced amount; the November row
+    # stops rather than apply a stale amount
+    with pytest.raises(NoRowInForce, match="30/11/2022") as error:
+        compute_floors([earned("1500")], Household(RisCategory.SINGLE), date(2022, 12, 15), tables)
+    assert "01/01/2023" in str(error.value)
 
 
 # The gaps the sources still leave (docs/budget-rules.md, 6): each raises, naming its bounds.
 @pytest.mark.parametrize(
     "day,last,following",
     [
-        (date(2021, 12, 31), "31/08/2021", "01/01/2022"),
-        (date(2022, 3, 1), "31/01/2022", "01/05/2022"),
-        (date(2022, 7, 15), "31/05/2022", "01/08/2022"),
-        (date(2023, 6, 1), "31/12/2022", "01/05/2024"),
+        (date(2022, 3, 1), "28/02/2022", "01/05/2022"),
+        (date(2022, 4, 30), "28/02/2022", "01/05/2022"),
+        (date(2022, 12, 1), "30/11/2022", "01/01/2023"),
+        (date(2022, 12, 31), "30/11/2022", "01/01/2023"),
+        (date(2023, 7, 1), "30/06/2023", "01/11/2023"),
+        (date(2023, 10, 31), "30/06/2023", "01/11/2023"),
     ],
 )
 def test_the_gaps_left_raise(tables, day, last, following):
-    with pytest.raises(NoRowInForce, match=last) as error:
-        tables.ris_in_force(RisCategory.COHABITANT, day)
-    assert following in str(error.value)
+    for category in RisCategory:
+        with pytest.raises(NoRowInForce, match=last) as error:
+            tables.ris_in_force(category, day)
+        assert following in str(error.value)
 
 
-# Release 0003_ris_2022: the rows of 2022 found with their source (docs/budget-rules.md, 6).
-@pytest.mark.parametrize(
-    "day,amounts,source",
-    [
-        (date(2022, 1, 15), ("700.86", "1051.30", "1420.77"), "vvsg.be, 15.12.2021"),
-        (date(2022, 5, 31), ("743.78", "1115.67", "1507.77"), "inforjeunesmons.be"),
-        (date(2022, 9, 1), ("758.64", "1137.97", "1537.90"), "ocmwevere.brussels"),
-        (date(2022, 12, 31), ("773.80", "1160.70", "1568.62"), "vvsg.be, 08.11.2022"),
-    ],
-)
-def test_the_2022_rows(tables, day, amounts, source):
+# Every sourced row from 2020 (releases 0002 to 0004, docs/budget-rules.md, 6): the first and
+# the last day each applies, with the amounts and a source named in the row.
+SOURCED = [
+    ("2020-01-01", date(2020, 2, 29), ("626.74", "940.11", "1270.51"), "nathaliemuylle.be"),
+    ("2021-07-01", date(2021, 8, 31), ("669.58", "1004.37", "1357.36"), "AR du 6.08.2021"),
+    ("2021-09-01", date(2021, 12, 31), ("682.99", "1024.49", "1384.54"), "creno.be"),
+    ("2022-01-01", date(2022, 2, 28), ("714.86", "1072.30", "1449.15"), "vvsg.be, 26.01.2022"),
+    ("2022-05-01", date(2022, 7, 31), ("743.78", "1115.67", "1507.77"), "cpaslahulpe.be"),
+    ("2022-08-01", date(2022, 10, 31), ("758.64", "1137.97", "1537.90"), "schoten.be"),
+    ("2022-11-01", date(2022, 11, 30), ("773.80", "1160.70", "1568.62"), "vvsg.be, 08.11.2022"),
+    ("2023-01-01", date(2023, 6, 30), ("809.42", "1214.13", "1640.83"), "cpasseraing.be"),
+    ("2023-11-01", date(2024, 4, 30), ("842.12", "1263.17", "1707.11"), "cpasevere.brussels"),
+]
+
+
+@pytest.mark.parametrize("start,last,amounts,source", SOURCED)
+def test_the_sourced_rows(tables, start, last, amounts, source):
     categories = (RisCategory.COHABITANT, RisCategory.SINGLE, RisCategory.FAMILY)
-    for category, amount in zip(categories, amounts, strict=True):
-        row = tables.ris_in_force(category, day).row
-        assert row.amount == D(amount) and source in row.source
+    for day in (date.fromisoformat(start), last):
+        for category, amount in zip(categories, amounts, strict=True):
+            row = tables.ris_in_force(category, day).row
+            assert row.id == f"ris-{category.value}@{start}"
+            assert row.amount == D(amount) and source in row.source
 
 
 def test_the_newest_row_applies_after_it_with_its_warning(tables):
@@ -289,29 +305,68 @@ def couple_budget(**fields) -> BudgetData:
     return BudgetData(**values)
 
 
-def test_the_database_holds_the_2020_and_2021_rows(db):
+def test_the_database_holds_the_rows_from_2020(db):
     tables = selectors.legal_tables()
+    assert tables.ris_in_force("cohabitant", date(2020, 1, 15)).row.amount == D("626.74")
     assert tables.ris_in_force("cohabitant", date(2020, 6, 1)).row.amount == D("639.27")
+    # release 0004_ris_2020_2024 corrects shipped rows: the 2021 row ends on 30.6.2021, the
+    # January 2022 amounts are the indexed ones, November 2022 ends before December's index
     record = IntegrationIncomeRecord.objects.get(row_id="ris-single@2021-01-01")
-    assert record.valid_until == date(2021, 8, 31) and record.shipped
-    with pytest.raises(NoRowInForce):
-        tables.ris_in_force("single", date(2021, 10, 1))
-    # release 0003_ris_2022
-    assert tables.ris_in_force("single", date(2022, 1, 1)).row.amount == D("1051.30")
+    assert record.valid_until == date(2021, 6, 30) and record.shipped
+    record = IntegrationIncomeRecord.objects.get(row_id="ris-single@2022-01-01")
+    assert record.amount == D("1072.30") and "helderrecht.be" in record.source
     record = IntegrationIncomeRecord.objects.get(row_id="ris-family@2022-11-01")
-    assert record.valid_until == date(2022, 12, 31) and record.shipped
+    assert record.valid_until == date(2022, 11, 30) and record.shipped
+    assert tables.ris_in_force("single", date(2021, 10, 1)).row.amount == D("1024.49")
+    for gap in (date(2022, 3, 15), date(2022, 12, 15), date(2023, 8, 1)):
+        with pytest.raises(NoRowInForce):
+            tables.ris_in_force("single", gap)
 
 
+# A couple without children in each period these releases cover (the art. 1409 brackets
+# exist from 24.12.2020): the budget computes with the row of its date, 2 × the cohabitant
+# rate the source gives.
 @pytest.mark.parametrize(
-    "on", [date(2022, 1, 20), date(2022, 5, 2), date(2022, 8, 1), date(2022, 11, 30)]
+    "on,row,rate",
+    [
+        (date(2021, 7, 15), "ris-cohabitant@2021-07-01", "669.58"),
+        (date(2021, 12, 31), "ris-cohabitant@2021-09-01", "682.99"),
+        (date(2022, 1, 20), "ris-cohabitant@2022-01-01", "714.86"),
+        (date(2022, 6, 15), "ris-cohabitant@2022-05-01", "743.78"),
+        (date(2022, 8, 1), "ris-cohabitant@2022-08-01", "758.64"),
+        (date(2022, 11, 30), "ris-cohabitant@2022-11-01", "773.80"),
+        (date(2023, 3, 1), "ris-cohabitant@2023-01-01", "809.42"),
+        (date(2024, 2, 1), "ris-cohabitant@2023-11-01", "842.12"),
+    ],
 )
-def test_a_budget_dated_in_a_former_gap_computes(world, couple, on):
-    # a couple without children: 2 × the cohabitant rate in force on the budget's date
+def test_a_budget_dated_in_a_former_gap_computes(world, couple, on, row, rate):
     version = budget_version_create(case=couple, data=couple_budget(date=on), by=world.mediator)
     floors = selectors.floors_for(version)
-    rate = selectors.legal_tables().ris_in_force("cohabitant", on).row.amount
-    assert floors.ris_row.effective_from.year == 2022
-    assert floors.hard_floor == 2 * rate
+    assert floors.ris_row.id == row
+    assert floors.hard_floor == 2 * D(rate)
+
+
+@pytest.mark.parametrize("on", [date(2022, 4, 1), date(2022, 12, 1), date(2023, 9, 1)])
+def test_a_budget_dated_in_a_remaining_gap_is_refused_naming_it(world, couple, on):
+    version = budget_version_create(case=couple, data=couple_budget(date=on), by=world.mediator)
+    with pytest.raises(ValidationError) as error:
+        allowance_decide(
+            version=version,
+            data=AllowanceData(amount=D("2000.00")),
+            by=world.mediator,
+            today=on,
+        )
+    message = error.value.message_dict["amount"][0]
+    assert "revenu d'intégration" in message and "cessé de s'appliquer" in message
+
+
+def test_january_2020_has_its_row_but_no_art_1409_brackets(world, couple):
+    on = date(2020, 1, 15)
+    assert selectors.legal_tables().ris_in_force("cohabitant", on).row.amount == D("626.74")
+    version = budget_version_create(case=couple, data=couple_budget(date=on), by=world.mediator)
+    with pytest.raises(NoRowInForce) as error:
+        selectors.floors_for(version)
+    assert error.value.table == "seizure_scales"
 
 
 def test_a_couple_case_gets_twice_the_cohabitant_rate(world, couple):

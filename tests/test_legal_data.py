@@ -124,6 +124,7 @@ def test_every_release_file_is_applied_once_with_its_digest():
         ("0001_initial", None),
         ("0002_ris_2020_2021", None),
         ("0003_ris_2022", None),
+        ("0004_ris_2020_2024", None),
     ]
 
 
