@@ -159,6 +159,33 @@ def test_2021_after_and_during_the_covid_increase(tables):
     assert non_seizable(tables, date(2021, 6, 1), earned("1300")).amount == D("1300.00")
 
 
+def test_2020_the_yearly_amounts_and_the_covid_increase_of_the_summer(tables):
+    # 2020 limits 1.138 / 1.222 / 1.349 / 1.475, 70 € per child (AR 9.12.2019), earned 1.500:
+    # B2 84 × 20 % = 16,80; B3 127 × 30 % = 38,10; B4 126 × 40 % = 50,40; B5 25
+    # seizable 130,30 → non-seizable 1.369,70
+    january = non_seizable(tables, date(2020, 1, 15), earned("1500"))
+    assert january.amount == D("1369.70")
+    assert january.scale_row.id == "art1409@2020-01-01"
+    # replacement income 1.300 (§ 1erbis): B2 84 × 20 % = 16,80; B3 (1.300 − 1.222) = 78 × 40 %
+    # = 31,20 → 48,00 → 1.252,00
+    assert non_seizable(tables, date(2020, 2, 29), replacement("1300")).amount == D("1252.00")
+    # 20.6–31.8.2020 (law of 19.6.2020) limits 1.366 / 1.467 / 1.619 / 1.770, 84 € per child:
+    # B2 101 × 20 % = 20,20; B3 33 × 30 % = 9,90 → 30,10 → 1.469,90
+    summer = non_seizable(tables, date(2020, 6, 20), earned("1500"))
+    assert summer.amount == D("1469.90")
+    assert summer.scale_row.id == "art1409@2020-06-20"
+    # 84 € per child: 30,10 < 84, nothing seizable with one child
+    assert non_seizable(tables, date(2020, 8, 31), earned("1500"), children=1).amount == D(
+        "1500.00"
+    )
+    # 1.9–23.12.2020: back to the 2020 amounts (not prolonged), until the law of 20.12.2020
+    autumn = non_seizable(tables, date(2020, 12, 23), earned("1500"))
+    assert (autumn.scale_row.id, autumn.amount) == ("art1409@2020-09-01", D("1369.70"))
+    # 70 € per child again: 130,30 − 70 = 60,30 seizable
+    assert non_seizable(tables, date(2020, 9, 1), earned("1500"), children=1).amount == D("1439.70")
+    assert non_seizable(tables, date(2020, 12, 24), earned("1500")).amount == D("1469.90")
+
+
 # --- bracket boundaries ----------------------------------------------------------------------
 
 
@@ -290,8 +317,8 @@ def test_hard_floor_adds_the_family_allowances(tables):
 
 
 def test_a_date_before_the_first_row_raises(tables):
-    with pytest.raises(NoRowInForce, match="24/12/2020") as error:
-        non_seizable(tables, date(2020, 12, 23), earned("1500"))
+    with pytest.raises(NoRowInForce, match="01/01/2020") as error:
+        non_seizable(tables, date(2019, 12, 31), earned("1500"))
     assert error.value.table == "seizure_scales"
     # the brackets of 2023 exist, the integration income of July-October 2023 is not
     # encoded (docs/budget-rules.md, 6): no zero
@@ -381,7 +408,7 @@ kinds = st.sampled_from(list(IncomeKind))
 incomes = st.lists(
     st.builds(Income, kind=kinds, amount=amounts, person=st.sampled_from([1, 2])), max_size=5
 )
-dates = st.dates(min_value=date(2020, 12, 24), max_value=date(2027, 12, 31))
+dates = st.dates(min_value=date(2020, 1, 1), max_value=date(2027, 12, 31))
 
 
 @settings(max_examples=300, deadline=None)

@@ -27,7 +27,12 @@ from budget.allowance import (
     load_default_tables,
     rows_from_json,
 )
-from budget.models import AllowanceDecision, BudgetVersion, IntegrationIncomeRecord
+from budget.models import (
+    AllowanceDecision,
+    BudgetVersion,
+    IntegrationIncomeRecord,
+    SeizureScaleRecord,
+)
 from budget.services import (
     AllowanceData,
     BudgetData,
@@ -323,9 +328,8 @@ def test_the_database_holds_the_rows_from_2020(db):
             tables.ris_in_force("single", gap)
 
 
-# A couple without children in each period these releases cover (the art. 1409 brackets
-# exist from 24.12.2020): the budget computes with the row of its date, 2 × the cohabitant
-# rate the source gives.
+# A couple without children in each period these releases cover: the budget computes with
+# the row of its date, 2 × the cohabitant rate the source gives.
 @pytest.mark.parametrize(
     "on,row,rate",
     [
@@ -360,13 +364,52 @@ def test_a_budget_dated_in_a_remaining_gap_is_refused_naming_it(world, couple, o
     assert "revenu d'intégration" in message and "cessé de s'appliquer" in message
 
 
-def test_january_2020_has_its_row_but_no_art_1409_brackets(world, couple):
-    on = date(2020, 1, 15)
-    assert selectors.legal_tables().ris_in_force("cohabitant", on).row.amount == D("626.74")
+# A budget dated in 2020 computes (release 0005_art1409_2020): the art. 1409 brackets of its
+# date and the integration income of its date. The couple: 1.500 earned (person 1) and 1.200
+# disability replacement income (person 2, the replacement brackets, § 1erbis).
+# January and October 2020 (limits 1.138 / 1.222 / 1.349 / 1.475): person 1 keeps 1.369,70
+# (seizable 16,80 + 38,10 + 50,40 + 25); person 2 keeps 1.187,60 (62 × 20 % = 12,40).
+# July 2020 (COVID-19, limits 1.366 / 1.467 / 1.619 / 1.770): person 1 keeps 1.469,90
+# (20,20 + 9,90); person 2's 1.200 is under the first limit.
+@pytest.mark.parametrize(
+    "on,scale,non_seizable,ris,rate",
+    [
+        (date(2020, 1, 15), "art1409@2020-01-01", "2557.30", "ris-cohabitant@2020-01-01", "626.74"),
+        (date(2020, 2, 29), "art1409@2020-01-01", "2557.30", "ris-cohabitant@2020-01-01", "626.74"),
+        (date(2020, 7, 1), "art1409@2020-06-20", "2669.90", "ris-cohabitant@2020-03-01", "639.27"),
+        (date(2020, 10, 1), "art1409@2020-09-01", "2557.30", "ris-cohabitant@2020-03-01", "639.27"),
+    ],
+)
+def test_a_budget_dated_in_2020_computes(world, couple, on, scale, non_seizable, ris, rate):
     version = budget_version_create(case=couple, data=couple_budget(date=on), by=world.mediator)
-    with pytest.raises(NoRowInForce) as error:
+    floors = selectors.floors_for(version)
+    assert floors.non_seizable_part.scale.row.id == scale
+    assert floors.non_seizable == D(non_seizable)
+    assert floors.ris_row.id == ris
+    assert floors.hard_floor == 2 * D(rate)
+    # the shipped rows are in the database with their sources
+    record = SeizureScaleRecord.objects.get(row_id=scale)
+    assert record.shipped and "MB" in record.source
+
+
+def test_a_budget_dated_in_january_2020_gets_its_allowance_decided(world, couple):
+    on = date(2020, 1, 15)
+    version = budget_version_create(case=couple, data=couple_budget(date=on), by=world.mediator)
+    decision = allowance_decide(
+        version=version, data=AllowanceData(amount=D("2600.00")), by=world.mediator, today=on
+    )
+    assert decision.scale_row_id == "art1409@2020-01-01"
+    assert decision.ris_row_id == "ris-cohabitant@2020-01-01"
+
+
+def test_a_budget_dated_before_2020_is_refused_naming_the_first_row(world, couple):
+    on = date(2019, 12, 31)
+    version = budget_version_create(case=couple, data=couple_budget(date=on), by=world.mediator)
+    with pytest.raises(NoRowInForce, match="01/01/2020") as error:
         selectors.floors_for(version)
     assert error.value.table == "seizure_scales"
+    with pytest.raises(NoRowInForce, match="01/01/2020"):
+        selectors.legal_tables().ris_in_force("cohabitant", on)
 
 
 def test_a_couple_case_gets_twice_the_cohabitant_rate(world, couple):
