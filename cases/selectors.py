@@ -9,12 +9,11 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
-from core.dates import add_years, years_between
 from core.roles import Role
 
 from . import registry
 from .models import Applicant, Case
-from .status import ACTIVE_STATUSES, CaseStatus, allowed_next
+from .status import CaseStatus, allowed_next
 from .validators import looks_like_national_number, national_number_hash
 
 SORTABLE = {
@@ -131,36 +130,6 @@ def caseload_list(user: User, filters: CaseFilters) -> QuerySet[Case]:
     column = SORTABLE.get(key, "admissibility_date")
     descending = filters.sort.startswith("-") if key in SORTABLE else True
     return qs.order_by(f"-{column}" if descending else column, "reference")
-
-
-def seven_years_start(case: Case) -> date:
-    """The date the law counts a running case's seven years from (docs/plan-rules.md, 6), never
-    the editable designation date: the judgment of a judicial plan (``homologation_date``, the
-    decision that put the case in that status; art. 1675/12 §2, 1675/13 §2 C.J.), otherwise the
-    admissibility decision (art. 1675/10 §5 al. 3 C.J.). A start the court set otherwise is
-    recorded on the plan (``plans.selectors.case_seven_year_start``, the plan's duty)."""
-    if case.status == CaseStatus.JUDICIAL_PLAN and case.homologation_date:
-        return case.homologation_date
-    return case.admissibility_date
-
-
-def older_than_plan_limit(case: Case, today: date) -> bool:
-    """Running case whose seven years (``seven_years_start``) are over."""
-    return (
-        case.status in ACTIVE_STATUSES
-        and years_between(seven_years_start(case), today) >= MAX_PLAN_YEARS
-    )
-
-
-def over_seven_years(cases: QuerySet[Case], today: date) -> QuerySet[Case]:
-    """The running cases whose seven years are over (``older_than_plan_limit``, in the
-    database): a count of the supervisor's overview (``apps.py``)."""
-    horizon_start = add_years(today, -MAX_PLAN_YEARS)
-    judicial = Q(status=CaseStatus.JUDICIAL_PLAN, homologation_date__isnull=False)
-    return cases.filter(status__in=ACTIVE_STATUSES).filter(
-        (judicial & Q(homologation_date__lte=horizon_start))
-        | (~judicial & Q(admissibility_date__lte=horizon_start))
-    )
 
 
 @dataclass

@@ -18,7 +18,7 @@ class PlansConfig(AppConfig):
         case_views.register_tab(key="plan", label=_("Plan"), url_name="plans:case_plan", order=50)
         from documents.models import DocumentKind
 
-        from . import clocks, conversion, services  # models are ready only now
+        from . import clocks, conversion, selectors, services  # models are ready only now
 
         # A filed plan's title in the reader's language on screens (issue 16).
         register_title_messages(DocumentKind.PLAN, services.title_messages())
@@ -36,4 +36,17 @@ class PlansConfig(AppConfig):
             help=_("Dossiers dont une échéance du plan est manquée et pas encore rattrapée"),
             matching=clocks.cases_in_arrears,
             order=10,
+        )
+        # Running cases whose seven years are over, counted from the start the plan's rule
+        # sets (docs/plan-rules.md, 6): the key and its list (?flag=over_seven_years) as they
+        # were when the count was the cases app's.
+        register_supervisor_count(
+            key="over_seven_years",
+            label=_("Plus de 7 ans"),
+            help=_(
+                "Dossiers en cours depuis plus de 7 ans (depuis la décision d'admissibilité, "
+                "ou le jugement d'un plan judiciaire)"
+            ),
+            matching=selectors.over_seven_years,
+            order=90,
         )

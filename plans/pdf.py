@@ -2,8 +2,11 @@
 addressee, then the plan) and the version filed with the homologation request (court-document
 look: the court's caption, the case's references, tables, totals, page numbers).
 
-The court version is in the language of the procedure (the division's), the proposal in French,
-whatever the interface language."""
+Both are court documents in the sense of issue 12: the court version, the proposal and its cover
+letters are written in the language of the procedure (the division's:
+``core.divisions.procedure_language``), whatever the interface language, and a court of a
+Dutch-language division is named in Dutch, in full ("Arbeidsrechtbank Gent, afdeling Brugge";
+docs/court-documents.md)."""
 
 import re
 from datetime import date
@@ -11,7 +14,7 @@ from datetime import date
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from core.divisions import court_name, procedure_language, tribunal_of
+from core.divisions import court_name, division_label, procedure_language, tribunal_of
 from core.pdf import copies_pdf, html_to_pdf, render_pdf, render_pdf_parts
 from letters.pdf import letterhead, signatory_of
 
@@ -22,6 +25,25 @@ from .selectors import PlanView
 # Creditor columns per schedule table: portrait (yearly summary), landscape (annex).
 PORTRAIT_COLUMNS = 5
 LANDSCAPE_COLUMNS = 8
+
+
+def document_language(view: PlanView) -> str:
+    """The language the plan's documents are written in: the procedure's (law of 15 June 1935,
+    art. 2 and 4), for the court version as for the proposal and its cover letters."""
+    return procedure_language(view.version.case.division)
+
+
+def _court_fields(case, language: str) -> dict:
+    """How a document names its court, in ``language``: ``tribunal`` within a sentence,
+    ``division`` the division's name, ``jurisdiction`` the court in full for a Dutch-language
+    division (a French division's documents keep their "Tribunal ..., division ..." line)."""
+    return {
+        "tribunal": tribunal_of(case.division, language),
+        # its name in the document's language, not the reader's (the cover letters' context
+        # is read outside the document's translation.override)
+        "division": division_label(case.division, language),
+        "jurisdiction": court_name(case.division) if language == "nl" else "",
+    }
 
 
 def document_context(view: PlanView, *, on: date, mode: str) -> dict:
@@ -43,18 +65,9 @@ def document_context(view: PlanView, *, on: date, mode: str) -> dict:
         "available_note": wording.shown_note(version.available_note),
         "fee_estimate_note": wording.shown_note(version.fee_estimate_note),
         "head": letterhead(case.organisation),
-        # in the language the document is written in (plan_html): the procedure's for the
-        # court, French for the proposal to the creditors
-        "tribunal": tribunal_of(
-            case.division, procedure_language(case.division) if mode == "court" else "fr"
-        ),
-        "division": case.get_division_display(),
+        # in the language the document is written in (plan_html), the procedure's
+        **_court_fields(case, document_language(view)),
         "court": court_name(case.division),
-        # The court version of a Dutch division names its court in Dutch, in full (the French
-        # ones keep their "Tribunal ..., division ..." line as it was).
-        "jurisdiction": court_name(case.division)
-        if mode == "court" and procedure_language(case.division) == "nl"
-        else "",
         "applicants": applicants,
         "signatory": signatory_of(case.mediator),
         "on": on,
@@ -86,10 +99,9 @@ def _errors(view: PlanView) -> list[str]:
 
 
 def plan_html(view: PlanView, *, on: date, mode: str) -> str:
-    """The court version is in the language of the procedure, the division's, whatever the
-    interface's (docs/court-documents.md); the proposal to the creditors stays French."""
-    language = procedure_language(view.version.case.division) if mode == "court" else "fr"
-    with translation.override(language):
+    """The court version and the proposal to the creditors are in the language of the
+    procedure, the division's, whatever the interface's (docs/court-documents.md)."""
+    with translation.override(document_language(view)):
         return render_to_string("plans/pdf_plan.html", document_context(view, on=on, mode=mode))
 
 
@@ -110,8 +122,8 @@ def cover_context(view: PlanView, *, sent_on: date) -> dict:
         "result": view.result,
         "terms": view.terms,
         "head": letterhead(case.organisation),
-        "tribunal": tribunal_of(case.division, "fr"),  # the cover letter is French (cover_html)
-        "division": case.get_division_display(),
+        # in the language of the procedure, the cover letter's (cover_html)
+        **_court_fields(case, document_language(view)),
         "applicants": list(case.applicants.order_by("position")),
         "signatory": signatory_of(case.mediator),
         "on": sent_on,
@@ -139,7 +151,7 @@ def cover_html(
             "sent_on": sent_on,
         }
     )
-    with translation.override("fr"):
+    with translation.override(document_language(view)):
         return render_to_string("plans/pdf_cover.html", context)
 
 

@@ -6,10 +6,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.selectors import older_than_plan_limit, supervisor_overview
+from cases.selectors import supervisor_overview
 from cases.services import ApplicantData, case_change_status
-from cases.status import CaseStatus
 from core.dates import add_years
+from plans.selectors import seven_years_over
 
 from .factories import make_case
 
@@ -99,15 +99,17 @@ def test_htmx_request_returns_the_table_only(client, world, caseload):
     assert "LIE-2023-0007" in body and "<html" not in body
 
 
-def test_seven_years():
-    # (the annual reports due are the reports app's: tests/test_annual_report_due.py)
-    class C:
-        status = CaseStatus.AMICABLE_PLAN
-        admissibility_date = date(2019, 11, 24)
-        mediator_designation_date = None
-
-    assert older_than_plan_limit(C, date(2026, 11, 24))
-    assert not older_than_plan_limit(C, date(2026, 11, 23))
+def test_seven_years(world):
+    # (the annual reports due are the reports app's: tests/test_annual_report_due.py; every
+    # kind of start: tests/test_supervisor_seven_years.py)
+    case = make_case(
+        organisation=world.org,
+        mediator=world.mediator,
+        reference="SEVEN-1",
+        admissibility_date=date(2019, 11, 24),
+    )
+    assert seven_years_over(case, date(2026, 11, 24))
+    assert not seven_years_over(case, date(2026, 11, 23))
 
 
 def test_supervisor_overview(client, world, caseload):

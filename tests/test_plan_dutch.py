@@ -6,6 +6,7 @@ the court's PDF in the language of the procedure, the division's
 (``core.divisions.procedure_language``; ``docs/court-documents.md``), whatever the interface's.
 The seven years' source (art. 1675/10 §5 al. 3, 1675/12 §2 C.J.) follows the same way."""
 
+import io
 from datetime import date
 from decimal import Decimal
 
@@ -14,18 +15,21 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from pypdf import PdfReader
 
 from budget.selectors import AVAILABLE_EXPLANATION
 from cases.models import Case
 from claims.models import Claim, ClaimStatus, Creditor, PlanRank
 from core.translate import localize
 from documents.models import Document, DocumentKind
+from letters.pdf import letterhead
 from plans import engine, pdf, selectors, services
 from plans.charts import debt_chart
 from plans.estimates import ESTIMATE_NOTE
 from plans.services import PlanData
 from plans.wording import shown_note
 from tests.pdf import pdf_text
+from tests.test_dutch_audit import french_in
 
 D = Decimal
 TODAY = date(2023, 3, 1)
@@ -252,3 +256,74 @@ def test_a_stored_note_is_shown_in_the_active_language_or_as_stored():
     with translation.override("fr"):  # and back, from a note written on a Dutch screen
         assert shown_note(dutch) == budget
         assert shown_note(budget) == budget  # a French note on a French page: as stored
+
+
+# --- the proposal mailed to the creditors and its cover letters (issue 12) --------------------
+
+
+def _proposal_text(version) -> str:
+    """The text of the proposal the mailing recorded (its cover letters, then the plan), read
+    back with pypdf; a word hyphenated at the end of a line is joined again."""
+    mailing = version.mailings.get()
+    with mailing.pdf.open("rb") as handle:
+        reader = PdfReader(io.BytesIO(handle.read()))
+    return "\n".join(page.extract_text() for page in reader.pages).replace("\u2010\n", "")
+
+
+def _french_words(text: str, world, creditors) -> list[str]:
+    """French left in ``text``, once the names the test data gives are taken out (proper
+    names are not translated; tests/test_dutch_audit.py)."""
+    applicants = [a.full_name for a in world.case.applicants.all()]
+    addresses = [line for c in creditors.values() for line in c.address.splitlines()]
+    names = [c.name for c in creditors.values()]
+    head = letterhead(world.org)
+    data = [
+        *applicants,
+        *addresses,
+        *names,
+        head["name"],
+        *head["address_lines"],
+        world.case.reference,
+    ]
+    return french_in(text, [d for d in data if d])
+
+
+@pytest.mark.django_db
+def test_a_dutch_division_s_proposal_and_cover_letters_are_dutch(world, creditors):
+    Case.objects.filter(pk=world.case.pk).update(division="brugge")
+    world.case.refresh_from_db()
+    with translation.override("fr"):  # a French-speaking mediator sends it
+        version = _plan(world, creditors)
+    text = _proposal_text(version)
+    flat = " ".join(text.split())
+    # Each creditor's cover letter, then the plan, three times, in Dutch.
+    assert flat.count("Geachte mevrouw, geachte heer,") == 3
+    assert flat.count("Rechtbank: Arbeidsrechtbank Gent, afdeling Brugge") == 3
+    assert "arbeidsrechtbank Gent, afdeling Brugge)" in flat  # the cover's first sentence
+    assert "Ontwerp van minnelijke aanzuiveringsregeling".upper() in flat.upper()
+    assert "Arbeidsrechtbank Gent, afdeling Brugge" in flat  # the plan's court, in full
+    # Amounts and dates in the nl-BE style: the euro sign before the amount.
+    assert "€ 1.000,00 per maand" in flat.replace("\u00a0", " ")
+    assert "01/09/2022" in flat
+    assert _french_words(text, world, creditors) == []
+    for french in ("Madame", "Tribunal", "tribunal", "Projet de plan", "division Bruges"):
+        assert french not in flat, french
+    with translation.override("nl"):
+        working = [localize(line) for line in selectors.compute(version).result.working_text]
+    for line in working:
+        assert " ".join(line.split()) in flat, line
+
+
+@pytest.mark.django_db
+def test_a_french_division_s_proposal_stays_french_on_a_dutch_screen(world, creditors):
+    Case.objects.filter(pk=world.case.pk).update(division="dinant")
+    world.case.refresh_from_db()
+    with translation.override("nl"):  # a Dutch-speaking mediator sends it
+        version = _plan(world, creditors)
+    flat = " ".join(_proposal_text(version).split())
+    assert flat.count("RECOMMANDÉ") == 3 and "Madame, Monsieur," in flat
+    assert flat.count("Tribunal : Tribunal du travail de Liège, division Dinant") == 3
+    assert "(tribunal du travail de Liège, division Dinant)" in flat
+    assert "1.000,00 € par mois" in flat.replace("\u00a0", " ")
+    assert "Geachte" not in flat and "arbeidsrechtbank" not in flat.lower()
+    assert "Aux créanciers :" in flat

@@ -22,11 +22,11 @@ from django.urls import reverse
 from assets.models import AssetDecision
 from assets.services import asset_authorise, asset_sell
 from cases.models import Case
-from cases.selectors import older_than_plan_limit, over_seven_years
 from core.dates import add_years
 from ledger.services import account_open
 from plans import clocks, conversion, engine, selectors, services
 from plans.models import OneOffKind, PlanOneOff, PlanState, PlanVersion
+from plans.selectors import over_seven_years, seven_years_over
 from plans.services import OneOffData, PlanData
 
 from .factories import make_case
@@ -219,17 +219,17 @@ def test_the_supervisors_count_ignores_the_designation_date(world):
         admissibility_date=date(2019, 1, 10),
         mediator_designation_date=date(2020, 6, 1),
     )
-    assert older_than_plan_limit(case, on)
+    assert seven_years_over(case, on)
     assert over_seven_years(Case.objects.all(), on).filter(pk=case.pk).exists()
     assert add_years(date(2019, 1, 10), 7) == date(2026, 1, 10)
-    assert not older_than_plan_limit(case, date(2026, 1, 9))
+    assert not seven_years_over(case, date(2026, 1, 9))
     assert not over_seven_years(Case.objects.all(), date(2026, 1, 9)).filter(pk=case.pk).exists()
     # a judicial plan counts from its judgment (the decision of that status)
     Case.objects.filter(pk=case.pk).update(
         status="judicial_plan", homologation_date=date(2020, 3, 1)
     )
     case.refresh_from_db()
-    assert not older_than_plan_limit(case, on)
+    assert not seven_years_over(case, on)
     assert not over_seven_years(Case.objects.all(), on).filter(pk=case.pk).exists()
 
 
