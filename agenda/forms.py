@@ -28,7 +28,8 @@ class AgendaFilterForm(forms.Form):
 
     def __init__(self, data, *, cases, mediators=None):
         super().__init__(data)
-        self.fields["dossier"].queryset = cases.order_by("reference")
+        # the references only: a mediator's select lists every case of theirs (issue 15)
+        self.fields["dossier"].queryset = cases.order_by("reference").only("pk", "reference")
         self.fields["dossier"].label_from_instance = lambda case: case.reference
         if mediators is None:
             del self.fields["mediateur"]

@@ -26,6 +26,7 @@
 Each ``produce`` is a pure read; the plan's arithmetic is ``plans.engine``'s (pure).
 """
 
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
@@ -141,19 +142,21 @@ def settled_amicable_phase(duties: list) -> dict[int, date]:
 def approved_versions(case: Case) -> list[tuple[PlanVersion, date | None]]:
     """The approved versions in the order of their decisions, each with the date the next
     decision replaced it (None: in force)."""
-    return approved_versions_by_case([case.pk]).get(case.pk, [])
+    versions = approved_versions_by_case([case.pk]).get(case.pk, [])
+    for version, _replaced_on in versions:
+        version.case = case
+    return versions
 
 
 def approved_versions_by_case(
     case_ids: list[int],
 ) -> dict[int, list[tuple[PlanVersion, date | None]]]:
-    """``approved_versions`` of many cases in one query."""
+    """``approved_versions`` of many cases in one query (the callers hold the cases: they are
+    not read again with each version)."""
     by_case: dict[int, list[PlanVersion]] = {}
-    for version in (
-        PlanVersion.objects.filter(case_id__in=case_ids, state=PlanState.APPROVED)
-        .select_related("case")
-        .order_by("case_id", "decision_date", "number")
-    ):
+    for version in PlanVersion.objects.filter(
+        case_id__in=case_ids, state=PlanState.APPROVED
+    ).order_by("case_id", "decision_date", "number"):
         by_case.setdefault(version.case_id, []).append(version)
     return {
         case_id: [
@@ -168,8 +171,8 @@ def _in_force_on(version: PlanVersion, replaced_on: date | None, day: date) -> b
     return version.decision_date <= day and (replaced_on is None or day < replaced_on)
 
 
-def _result(version: PlanVersion) -> engine.PlanResult | None:
-    return selectors.plan_result(version)
+def _result(version: PlanVersion) -> engine.InstalmentSchedule | None:
+    return selectors.instalment_schedules([version])[version.pk]
 
 
 def _instalments_due_in(
@@ -179,25 +182,28 @@ def _instalments_due_in(
     the plan is not computed)."""
     if version.decision_date > end or (replaced_on is not None and replaced_on <= start):
         return False  # not in force in the window
-    periods = engine.build_periods(
+    days = engine.instalment_due_days(
         version.start_date, version.duration_months, version.frequency_months
     )
-    return any(start < engine.instalment_due_day(p) <= end for p in periods)
+    after = bisect_right(days, start)  # the first due day after start
+    return after < len(days) and days[after] <= end
 
 
 def _missed(
     case: Case,
     version: PlanVersion,
     replaced_on: date | None,
-    result: engine.PlanResult,
+    result: engine.InstalmentSchedule,
     payments: list[engine.Payment],
     start: date,
     end: date,
 ) -> Iterable[DutySpec]:
-    for period_result in result.periods:
-        period = period_result.period
-        day = engine.instalment_due_day(period)
-        if not (start < day <= end) or _closed_before(case, day):
+    days = engine.instalment_due_days(
+        version.start_date, version.duration_months, version.frequency_months
+    )  # the periods of ``result``, computed on the version's terms
+    for i in range(bisect_right(days, start), bisect_right(days, end)):
+        period, day = result.periods[i], days[i]
+        if _closed_before(case, day):
             continue
         if not _in_force_on(version, replaced_on, day):
             continue
@@ -234,8 +240,9 @@ def produce_instalments_many(
     cases: Sequence[Case], start: date, end: date
 ) -> dict[int, list[DutySpec]]:
     """``produce_instalments`` for many cases: the approved versions in one query; for those
-    with an instalment due in the window, their shares and one-off sums in two and the
-    dividends paid in one (a frozen version's basis is its snapshot: no query)."""
+    with an instalment due in the window, their shares and one-off sums in two, the dividends
+    paid in one, and the bases of those without a snapshot in two (``plans.selectors
+    .instalment_schedules``; a frozen version's basis is its snapshot: no query)."""
     by_case = approved_versions_by_case([case.pk for case in cases])
     needed = [
         (case, version, replaced_on)
@@ -251,9 +258,10 @@ def produce_instalments_many(
         start=min(version.start_date for _c, version, _r in needed),
         end=end,
     )
+    schedules = selectors.instalment_schedules([version for _c, version, _r in needed])
     found: dict[int, list[DutySpec]] = {}
     for case, version, replaced_on in needed:
-        result = _result(version)
+        result = schedules[version.pk]
         if result is None:
             continue
         payments = [p for p in paid.get(case.pk, ()) if p.day >= version.start_date]
@@ -275,7 +283,7 @@ def settled_instalments(duties: list) -> dict[int, date]:
     case = duties[0].case
     versions = approved_versions(case)
     by_number = {version.number: version for version, _replaced in versions}
-    results: dict[int, engine.PlanResult | None] = {}
+    results: dict[int, engine.InstalmentSchedule | None] = {}
     payments = selectors.dividends_paid(case)
     done: dict[int, date] = {}
     for duty in duties:

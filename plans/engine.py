@@ -59,6 +59,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal, localcontext
 from enum import StrEnum
+from functools import lru_cache
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -664,6 +665,9 @@ class Period:
         return self.end - timedelta(days=1)
 
 
+# Kept for the plans read often (the plan's clocks ask each approved version whether an instalment
+# falls in the agenda's week, issue 15): the periods are frozen, a tuple of them is shared safely.
+@lru_cache(maxsize=512)
 def build_periods(start: date, duration_months: int, frequency_months: int) -> tuple[Period, ...]:
     periods = []
     month = 0
@@ -1360,51 +1364,113 @@ def instalment_due_day(period: Period) -> date:
     return period.last_day + timedelta(days=GRACE_DAYS)
 
 
-def planned_through(result: PlanResult, index: int) -> dict[str, Decimal]:
+@lru_cache(maxsize=512)
+def instalment_due_days(
+    start: date, duration_months: int, frequency_months: int
+) -> tuple[date, ...]:
+    """The due days of the periods of :func:`build_periods`, in order (ascending)."""
+    return tuple(
+        instalment_due_day(p) for p in build_periods(start, duration_months, frequency_months)
+    )
+
+
+@dataclass(frozen=True)
+class InstalmentSchedule:
+    """What the monitoring of the instalments reads of a computed plan: its start, its periods
+    and, through each period, the dividends planned to each creditor. A few kilobytes where the
+    whole :class:`PlanResult` takes hundreds, so that the plan's clocks may keep the schedules
+    of the plans they read often (``plans.selectors.instalment_schedules``, issue 15)."""
+
+    start: date
+    periods: tuple[Period, ...]
+    creditor_keys: tuple[str, ...]
+    # planned[i][j]: what the plan pays creditor j through periods[i], cumulated; in cents (an
+    # int) when it is a whole number of cents written to two places (always, as the dividends
+    # are), else the Decimal itself
+    planned: tuple[tuple[int | Decimal, ...], ...]
+
+    def planned_through(self, index: int) -> dict[str, Decimal]:
+        """Each creditor's dividends planned for the periods 1 to ``index``."""
+        done = sum(1 for period in self.periods if period.index <= index)
+        if not done:
+            return dict.fromkeys(self.creditor_keys, ZERO)
+        return {
+            key: Decimal(amount).scaleb(-2) if isinstance(amount, int) else amount
+            for key, amount in zip(self.creditor_keys, self.planned[done - 1], strict=True)
+        }
+
+
+def instalment_schedule(result: PlanResult) -> InstalmentSchedule:
+    """The schedule of ``result``: what :func:`planned_through` gives, period by period, to
+    the cent and to the exponent."""
+    keys: dict[str, list[str]] = {}  # creditor key -> its line keys, as ``result.creditors``
+    for line_result in result.lines:
+        keys.setdefault(line_result.line.creditor_key, []).append(line_result.line.key)
+    running = dict.fromkeys(keys, ZERO)
+    planned = []
+    for period_result in result.periods:
+        row: list[int | Decimal] = []
+        for creditor_key, line_keys in keys.items():
+            amount = running[creditor_key] + sum(
+                (period_result.dividends.get(k, ZERO) for k in line_keys), ZERO
+            )
+            running[creditor_key] = amount
+            row.append(int(amount.scaleb(2)) if amount.as_tuple().exponent == -2 else amount)
+        planned.append(tuple(row))
+    return InstalmentSchedule(
+        start=result.terms.start,
+        periods=tuple(period_result.period for period_result in result.periods),
+        creditor_keys=tuple(keys),
+        planned=tuple(planned),
+    )
+
+
+def _schedule(plan: "PlanResult | InstalmentSchedule") -> InstalmentSchedule:
+    return plan if isinstance(plan, InstalmentSchedule) else instalment_schedule(plan)
+
+
+def planned_through(plan: "PlanResult | InstalmentSchedule", index: int) -> dict[str, Decimal]:
     """Each creditor's dividends planned for the periods 1 to ``index``."""
-    due = [p for p in result.periods if p.period.index <= index]
-    planned: dict[str, Decimal] = {}
-    for creditor in result.creditors:
-        keys = [r.line.key for r in creditor.lines]
-        planned[creditor.creditor_key] = sum(
-            (p.dividends.get(k, ZERO) for p in due for k in keys), ZERO
-        )
-    return planned
+    return _schedule(plan).planned_through(index)
 
 
-def _paid_by(result: PlanResult, payments: Sequence[Payment], day: date) -> dict[str, Decimal]:
+def _paid_by(start: date, payments: Sequence[Payment], day: date) -> dict[str, Decimal]:
     paid: dict[str, Decimal] = {}
     for payment in payments:
-        if result.terms.start <= payment.day <= day:
+        if start <= payment.day <= day:
             paid[payment.creditor_key] = paid.get(payment.creditor_key, ZERO) + payment.amount
     return paid
 
 
 def instalment_shortfall(
-    result: PlanResult, payments: Sequence[Payment], index: int, as_of: date
+    plan: "PlanResult | InstalmentSchedule", payments: Sequence[Payment], index: int, as_of: date
 ) -> Decimal:
     """What the creditors behind were short of, on ``as_of``, of the dividends planned through
     period ``index`` (zero: the instalment is not missed). A creditor is behind when paid <
     planned − ``TOLERANCE``, as in :func:`monitor`."""
-    paid = _paid_by(result, payments, as_of)
+    schedule = _schedule(plan)
+    paid = _paid_by(schedule.start, payments, as_of)
     shortfall = ZERO
-    for key, planned in planned_through(result, index).items():
+    for key, planned in schedule.planned_through(index).items():
         got = paid.get(key, ZERO)
         if got < planned - TOLERANCE:
             shortfall += planned - got
     return shortfall
 
 
-def caught_up_on(result: PlanResult, payments: Sequence[Payment], index: int) -> date | None:
+def caught_up_on(
+    plan: "PlanResult | InstalmentSchedule", payments: Sequence[Payment], index: int
+) -> date | None:
     """The first day on which every creditor had been paid what the plan planned through period
     ``index`` (within ``TOLERANCE``), or None while it is not caught up."""
-    planned = planned_through(result, index)
+    schedule = _schedule(plan)
+    planned = schedule.planned_through(index)
     paid: dict[str, Decimal] = {}
 
     def caught_up() -> bool:
         return all(paid.get(k, ZERO) >= v - TOLERANCE for k, v in planned.items())
 
-    days = sorted({p.day for p in payments if p.day >= result.terms.start})
+    days = sorted({p.day for p in payments if p.day >= schedule.start})
     for day in days:
         for payment in payments:
             if payment.day == day:
