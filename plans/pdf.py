@@ -176,15 +176,27 @@ def render_proposal_pdf(
 
 
 _BODY = re.compile(r"<body[^>]*>(.*)</body>", re.DOTALL)
+# The cover letter's running footer (pdf_cover.html): one line of text, no nested element.
+_FOOTER = re.compile(r'<div class="footer">[^<]*</div>')
 
 
 def _one_document(htmls: list[str]) -> str:
     """The bodies of several renderings of one template (same head and styles) as one HTML
-    document, each body a block starting a page, with the id ``copy-<n>``."""
+    document, each body a block starting a page, with the id ``copy-<n>``.
+
+    When every copy has the same running footer (the organisation's line: it is all of one
+    mailing), it is written once, before the copies: WeasyPrint lays a page out again each
+    time a new running element appears on it, so 50 copies of the same footer cost about 50
+    pages laid out twice (issue #15); one footer gives every page the same line."""
     head = htmls[0][: htmls[0].index("<body")]
     head = head.replace("</head>", "<style>.copy + .copy { break-before: page; }</style></head>")
-    bodies = "".join(
-        f'<div class="copy" id="copy-{n}">{_BODY.search(html).group(1)}</div>'
-        for n, html in enumerate(htmls)
+    bodies = [_BODY.search(html).group(1) for html in htmls]
+    footers = {found.group(0) if found else None for found in map(_FOOTER.search, bodies)}
+    shared = ""
+    if len(footers) == 1 and None not in footers:
+        shared = footers.pop()
+        bodies = [_FOOTER.sub("", body, count=1) for body in bodies]
+    copies = "".join(
+        f'<div class="copy" id="copy-{n}">{body}</div>' for n, body in enumerate(bodies)
     )
-    return f"{head}<body>{bodies}</body></html>"
+    return f"{head}<body>{shared}{copies}</body></html>"

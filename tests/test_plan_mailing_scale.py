@@ -107,3 +107,52 @@ def test_send_approve_and_file_queries_do_not_grow_with_the_creditors(world):
         assert f"Grand {n:02d}" in text and f"REF-{n}" in text
     service = Service.objects.get(case=other)  # one circular letter, billed once
     assert (service.kind, service.quantity) == ("circular_letter", 20)
+
+
+def test_each_cover_page_is_laid_out_once_and_keeps_the_organisation_footer(world, monkeypatch):
+    """The cover letters of one mailing are laid out together with one running footer (the
+    organisation's line): no page is laid out twice (one footer per copy made WeasyPrint lay
+    out again every page where a new copy's footer appeared), and every page of every cover
+    letter, its second page too, still carries that footer."""
+    import weasyprint.layout.page
+
+    laid_out = []
+    make_page = weasyprint.layout.page.make_page
+
+    def counting(*args, **kwargs):
+        laid_out.append(1)
+        return make_page(*args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.layout.page, "make_page", counting)
+    ids = creditors(world, world.case, 6, "Banque")
+    version = services.plan_create(
+        case=world.case,
+        data=PlanData(
+            kind="amicable",
+            start_date=date(2022, 9, 1),
+            duration_months=24,
+            monthly_available=D("900.00"),
+        ),
+        by=world.mediator,
+    )
+    mailing = services.plan_send(
+        version=version,
+        creditor_ids=ids,
+        copy_to_applicants=False,
+        sent_on=date(2022, 8, 1),
+        registered=False,
+        postage=None,
+        by=world.mediator,
+        today=TODAY,
+    )
+    texts = [page.extract_text() for page in PdfReader(io.BytesIO(mailing.pdf.read())).pages]
+    plan_pages = [text for text in texts if "plan, version 1" in text]
+    cover_pages = [text for text in texts if "plan, version 1" not in text]
+    copies = mailing.addressee_count
+    assert copies == 6
+    assert len(plan_pages) % copies == 0
+    assert len(cover_pages) > copies  # some letters run to a second page
+    for text in cover_pages:  # a second page has no letterhead: the name is the footer's
+        assert "CPAS de Namur" in text, text
+    # each cover page once, the plan once (its copies share its pages)
+    assert len(laid_out) == len(cover_pages) + len(plan_pages) // copies
