@@ -38,7 +38,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Case as CaseWhen
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone, translation
@@ -668,6 +668,10 @@ def cases_short_of_next_allowance(cases: QuerySet[Case], today: date) -> QuerySe
     )
     return (
         cases.filter(status__in=ACTIVE_STATUSES)
+        # Only the cases with an allowance decision in force (a semi-join on the decisions):
+        # the two subqueries below, a sort each, then run for them alone, not for every
+        # running case of the organisation (issue 15).
+        .filter(Exists(decision))
         .alias(
             next_paid=Subquery(decision.values("paid_to_applicant")[:1]),
             next_frequency=Subquery(decision.values("frequency")[:1]),

@@ -4,7 +4,7 @@ access): another organisation's case is simply not in the queryset, hence a 404.
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Exists, FilteredRelation, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, FilteredRelation, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -79,7 +79,7 @@ def mediators_of(organisation_id: int) -> QuerySet[User]:
         organisation_id=organisation_id,
         role__in=[Role.MEDIATOR, Role.ADMINISTRATOR],
         is_active=True,
-    ).order_by("last_name", "first_name")
+    ).order_by("last_name", "first_name", "pk")
 
 
 @dataclass
@@ -95,10 +95,10 @@ class CaseFilters:
 
 def caseload_list(user: User, filters: CaseFilters) -> QuerySet[Case]:
     """The caseload, filtered, searched and sorted in the database (issue 15): the search is a
-    semi-join on the applicants (``EXISTS``), never a ``DISTINCT`` over every column; the sort
-    by applicant joins the first applicant only (one row per case: ``position`` is unique in a
-    case). On PostgreSQL the ``icontains`` searches use the trigram indexes of
-    ``cases.migrations.0006_caseload_indexes``."""
+    ``UNION`` of the cases and the applicants that match, never a ``DISTINCT`` over every
+    column; the sort by applicant joins the first applicant only (one row per case:
+    ``position`` is unique in a case). On PostgreSQL the ``icontains`` searches use the trigram
+    indexes of ``cases.migrations.0006_caseload_indexes``."""
     qs = (
         case_queryset_for(user)
         .select_related("mediator")
@@ -121,11 +121,19 @@ def caseload_list(user: User, filters: CaseFilters) -> QuerySet[Case]:
         by_name = Q(last_name__icontains=term) | Q(first_name__icontains=term)
         if looks_like_national_number(term):  # encrypted: an exact search through its hash
             by_name |= Q(national_number_hash=national_number_hash(term))
-        qs = qs.filter(
-            Q(reference__icontains=term)
-            | Q(role_number__icontains=term)
-            | Exists(Applicant.objects.filter(by_name, case=OuterRef("pk")))
+        # The cases matching by reference or R.G. number, with those matching by applicant: a
+        # UNION of two searches each on its own trigram indexes. Written as one condition
+        # ``reference LIKE … OR role_number LIKE … OR EXISTS (applicant …)``, PostgreSQL could
+        # use none of them and tested every case of the organisation (issue 15: 2.5 ms against
+        # 23–41 ms on the 5,000-case benchmark, vacuumed).
+        by_case = Q(reference__icontains=term) | Q(role_number__icontains=term)
+        matching = (
+            Case.objects.filter(by_case)
+            .order_by()
+            .values("pk")
+            .union(Applicant.objects.filter(by_name).order_by().values("case_id"))
         )
+        qs = qs.filter(pk__in=matching)
     key = filters.sort.lstrip("-")
     column = SORTABLE.get(key, "admissibility_date")
     descending = filters.sort.startswith("-") if key in SORTABLE else True
@@ -187,7 +195,10 @@ def supervisor_overview(user: User, today: date) -> list[MediatorCaseload]:
         entry.counts = [
             (spec, found.get(mediator_id, 0)) for spec, found in zip(specs, per_spec, strict=True)
         ]
-    return sorted(rows.values(), key=lambda e: (e.mediator.last_name, e.mediator.first_name))
+    # Two mediators of the same name keep one order (their id), page after page.
+    return sorted(
+        rows.values(), key=lambda e: (e.mediator.last_name, e.mediator.first_name, e.mediator.pk)
+    )
 
 
 def case_page_context(user: User, case: Case) -> dict:

@@ -14,8 +14,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from functools import lru_cache
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from django.utils import translation
+from django.utils.translation import trans_real
 
 from core.phrases import Cased, Joined, Phrase, Plural
 from core.translate import localize
@@ -55,7 +57,20 @@ def _now(text: Any) -> str:
     return str(text)
 
 
+# A msgid in each language, kept per catalog (Django's translation object of the language: a
+# new one, hence an empty cache, whenever Django reloads its catalogs). Reading a title back
+# tries every message in both languages: the clerk's list of 50 documents switched language
+# about 230 times to ask gettext the same few msgids (issue 15).
+_msgids: "WeakKeyDictionary[Any, dict[str, str]]" = WeakKeyDictionary()
+
+
 def _in(language: str, text: Any) -> str:
+    if isinstance(text, str):
+        known = _msgids.setdefault(trans_real.translation(language), {})
+        if text not in known:
+            with translation.override(language):
+                known[text] = _now(text)
+        return known[text]
     with translation.override(language):
         return _now(text)
 

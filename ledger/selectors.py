@@ -378,14 +378,16 @@ def journal_page(
     selected_out = sum((row[2] for row in selected if row[1] == Direction.OUT), ZERO)
 
     shown = period.filter(category=category) if category else period
-    paginator = Paginator(
-        shown.order_by("-sequence").select_related(
-            "creditor", "reverses", "reversed_by", "posted_by"
-        ),
-        per_page,
-    )
+    paginator = Paginator(shown.order_by("-sequence"), per_page)
     current = paginator.get_page(page)
-    entries = list(current.object_list)
+    # The page's entries are chosen first (a subquery on the account's sequence index), then
+    # joined to their creditor, reversals and author: joined before the LIMIT, PostgreSQL
+    # joined and sorted every entry of the account to keep the last 50 (issue 15).
+    entries = list(
+        Entry.objects.filter(pk__in=current.object_list.values("pk"))
+        .select_related("creditor", "reverses", "reversed_by", "posted_by")
+        .order_by("-sequence")
+    )
     lines: list[JournalLine] = []
     if entries:
         first, last = entries[-1].sequence, entries[0].sequence

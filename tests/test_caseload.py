@@ -11,7 +11,7 @@ from cases.services import ApplicantData, case_change_status
 from core.dates import add_years
 from plans.selectors import seven_years_over
 
-from .factories import make_case
+from .factories import UserFactory, make_case
 
 
 @pytest.fixture
@@ -161,3 +161,52 @@ def test_caseload_export_with_progress(client, world, caseload, django_capture_o
     assert lines[0].startswith("Référence;")
     assert len(lines) == 4  # header + the organisation's 3 cases, not the other organisation's
     assert "LIE-2021-0001" not in content
+
+
+def test_mediators_of_the_same_name_keep_one_order(client, world):
+    """Mediators called alike are listed by their id in the overview, a former member still
+    holding cases too (the 5,000-case benchmark had two "Laura Vermeulen" swapping places)."""
+    twins = [
+        UserFactory(username=f"twin{i}", organisation=world.org, first_name="Laura", last_name="Aa")
+        for i in range(3)
+    ]
+    for twin in twins:
+        make_case(organisation=world.org, mediator=twin, reference=f"TW-{twin.pk}")
+    twins[0].is_active = False  # has left: read after the active members, shown in its place
+    twins[0].save()
+    rows = supervisor_overview(world.supervisor, timezone.localdate())
+    assert [r.mediator.pk for r in rows[:3]] == [t.pk for t in twins]
+    client.force_login(world.supervisor)
+    body = client.get(reverse("cases:overview")).content.decode()
+    positions = [body.index(f"?mediator={twin.pk}&amp;status=") for twin in twins]
+    assert positions == sorted(positions)
+
+
+def test_search_matches_each_way_once_and_only_in_the_organisation(client, world, caseload):
+    """The search (a UNION of the cases and the applicants that match, issue 15) finds a case
+    by its reference, its R.G. number, either applicant's last or first name (any case), or
+    the national number; a case matching several ways is listed once; another organisation's
+    case matching the same term is not listed."""
+    both = make_case(
+        organisation=world.org,
+        mediator=world.mediator,
+        reference="MARTIN-2024-1",
+        role_number="24/777/B",
+        applicants=[
+            ApplicantData(last_name="Martin", first_name="Luc"),
+            ApplicantData(last_name="Lambert", first_name="Martine", national_number="90020199803"),
+        ],
+    )
+    make_case(
+        organisation=world.other_org,
+        mediator=world.other_mediator,
+        reference="MARTIN-2024-1",
+        applicants=[ApplicantData(last_name="Martin", first_name="Luc")],
+    )
+    client.force_login(world.mediator)
+    url = reverse("cases:list")
+    for term in ["martin", "MARTIN-2024", "24/777", "lamb", "luc", "90020199803"]:
+        response = client.get(url, {"q": term})
+        assert refs(response) == [both.reference], term
+        assert response.context["page"].paginator.count == 1, term
+    assert refs(client.get(url, {"q": "dubois", "sort": "reference"})) == ["NAM-2022-0042"]
