@@ -197,10 +197,7 @@ def paid_against_ceilings(case: Case, *, before: date | None = None) -> tuple[Cr
             ceilings[claim.creditor_id] = ceilings.get(claim.creditor_id, ZERO) + claim_ceiling(
                 claim
             )
-    paid: dict[int, Decimal] = {}
-    for payment in plan_selectors.dividends_paid(case, before=before):
-        pk = int(payment.creditor_key)
-        paid[pk] = paid.get(pk, ZERO) + payment.amount
+    paid = plan_selectors.dividends_paid_per_creditor(case, before=before)  # summed in SQL
     missing = plan_selectors.creditor_names(str(pk) for pk in paid if pk not in names)
     return tuple(
         CreditorPaid(
