@@ -145,6 +145,16 @@ def representative_cases(user: User, representative: Representative) -> QuerySet
 # A case's claims ------------------------------------------------------------------------
 
 
+# What ``claim_ceiling`` reads of a claim: a list of ceilings loads these fields only.
+CEILING_FIELDS = (
+    "admitted_amount",
+    "principal",
+    "interest",
+    "costs",
+    "interest_after_admissibility",
+)
+
+
 def claim_ceiling(claim: Claim) -> Decimal:
     """What a creditor may receive at most on this claim: its admitted amount (issue 12: "a
     creditor is never paid beyond its admitted claim"; ``Claim.admitted_total``: the amount the

@@ -3,7 +3,7 @@
 item with its state, what is left and where to do it. Reads only; the plan's arithmetic is
 ``plans.engine``'s, the account's state the ledger's, the fees' the fees app's."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -45,6 +45,8 @@ class ChecklistItem:
 class Checklist:
     case: Case
     items: tuple[ChecklistItem, ...]
+    letters_needed: tuple[str, ...] = ()  # closure_letters_needed(case), as the checklist read it
+    letters_sent: dict[str, Letter] = field(default_factory=dict)  # closure_letters_sent(case)
 
     @property
     def complete(self) -> bool:
@@ -63,7 +65,7 @@ def _instalments(case: Case, today: date) -> ChecklistItem:
     """Every instalment of the plan in force paid: each creditor received the dividends the
     plan plans for it in total (``plans.engine.monitor``, within its ``TOLERANCE``)."""
     label = _("Toutes les échéances du plan sont payées")
-    version = plan_selectors.version_in_force(case)
+    version = plan_selectors.version_in_force(case, with_people=False)
     if version is None:
         if case.status == CaseStatus.TOTAL_REMISSION:
             return ChecklistItem("instalments", label, None, _("Remise totale : pas de plan."))
@@ -243,9 +245,7 @@ def closure_letters_sent(case: Case) -> dict[str, Letter]:
     return sent
 
 
-def _letters(case: Case) -> ChecklistItem:
-    needed = closure_letters_needed(case)
-    sent = closure_letters_sent(case)
+def _letters(case: Case, needed: list[str], sent: dict[str, Letter]) -> ChecklistItem:
     missing = [str(LetterKind(kind).label) for kind in needed if kind not in sent]
     label = _("Courriers de fin de procédure envoyés")
     url = _url("closure:case_closure", case, "#courriers")
@@ -273,7 +273,10 @@ def _letters(case: Case) -> ChecklistItem:
 
 
 def closure_checklist(case: Case, today: date) -> Checklist:
-    """The end-of-plan checklist of ``case`` as it stands on ``today``."""
+    """The end-of-plan checklist of ``case`` as it stands on ``today``, with the closure
+    letters it read (the closure page shows them and offers the missing ones)."""
+    needed = closure_letters_needed(case)
+    sent = closure_letters_sent(case)
     return Checklist(
         case=case,
         items=(
@@ -281,8 +284,10 @@ def closure_checklist(case: Case, today: date) -> Checklist:
             _final_statement(case),
             *_account_items(case),
             _final_report(case),
-            _letters(case),
+            _letters(case, needed, sent),
         ),
+        letters_needed=tuple(needed),
+        letters_sent=sent,
     )
 
 

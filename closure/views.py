@@ -28,6 +28,13 @@ def case_closure(request, pk: int):
     case = case_for_user(request, pk)
     can_edit = user_can_edit(request, case) and user.role in WRITE_ROLES
     today = timezone.localdate()
+    # Read once on a GET (the letters it reads are the form's too); a POST reads it after acting.
+    checklist = None if request.method == "POST" else selectors.closure_checklist(case, today)
+    needed = (
+        list(checklist.letters_needed)
+        if checklist is not None
+        else selectors.closure_letters_needed(case)
+    )
     start, last_day = selectors.final_report_period(case, today)
     action = request.POST.get("action") if request.method == "POST" else None
     if action is not None and (not can_edit or action not in ACTIONS):
@@ -38,7 +45,7 @@ def case_closure(request, pk: int):
     )
     letters_form = ClosureLettersForm(
         request.POST if action == "letters" else None,
-        initial={"kinds": selectors.closure_letters_needed(case), "sent_on": today},
+        initial={"kinds": needed, "sent_on": today},
     )
     close_form = CloseForm(
         request.POST if action == "close" else None, initial={"decision_date": today}
@@ -68,11 +75,13 @@ def case_closure(request, pk: int):
             apply_errors(exc, form)
         else:
             return redirect("closure:case_closure", pk=case.pk)
+    if checklist is None:  # a POST refused: the checklist as it stands after it
+        checklist = selectors.closure_checklist(case, today)
     context = case_context(request, case, "closure")
     context.update(
         {
-            "checklist": selectors.closure_checklist(case, today),
-            "sent_letters": selectors.closure_letters_sent(case),
+            "checklist": checklist,
+            "sent_letters": checklist.letters_sent,
             "can_edit": can_edit and case.status not in ("closed", "revoked"),
             "report_form": report_form,
             "letters_form": letters_form,

@@ -59,7 +59,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal, localcontext
 from enum import StrEnum
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -809,7 +809,10 @@ class PlanResult(_LineTotals):
     # the procedure's in a court document (issue 12, 16).
     working_text: tuple[Phrase, ...] = field(default_factory=tuple)
 
-    @property
+    # The result is frozen: what is derived from it is computed once (a page, its tables and its
+    # monitoring read the creditors many times; issue 15). ``cached_property`` stores it in the
+    # instance's ``__dict__``, outside the dataclass's fields (equality and ``replace`` ignore it).
+    @cached_property
     def creditors(self) -> tuple[CreditorResult, ...]:
         grouped: dict[str, list[LineResult]] = {}
         for result in self.lines:
@@ -856,8 +859,20 @@ class PlanResult(_LineTotals):
         return [p.dividends.get(line_key, ZERO) for p in self.periods]
 
     def creditor_dividends(self, creditor_key: str) -> list[Decimal]:
-        keys = [r.line.key for r in self.lines if r.line.creditor_key == creditor_key]
-        return [sum((p.dividends.get(k, ZERO) for k in keys), ZERO) for p in self.periods]
+        return list(self._creditor_dividends.get(creditor_key, [ZERO] * len(self.periods)))
+
+    @cached_property
+    def _creditor_dividends(self) -> dict[str, tuple[Decimal, ...]]:
+        """Each creditor's dividends per period (its lines added up), computed once."""
+        keys: dict[str, list[str]] = {}
+        for r in self.lines:
+            keys.setdefault(r.line.creditor_key, []).append(r.line.key)
+        return {
+            creditor: tuple(
+                sum((p.dividends.get(k, ZERO) for k in line_keys), ZERO) for p in self.periods
+            )
+            for creditor, line_keys in keys.items()
+        }
 
 
 # --- computation ------------------------------------------------------------------------------

@@ -19,7 +19,9 @@ basis frozen in its ``snapshot``.
 """
 
 import calendar
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -53,7 +55,6 @@ from cases.models import Case
 from cases.selectors import MAX_PLAN_YEARS
 from cases.status import ACTIVE_STATUSES, CaseStatus
 from claims.models import Claim, ClaimStatus, Creditor, PlanRank
-from claims.selectors import claims_of_case
 from core.dates import add_years, format_date
 from core.money import CENT, round_cents
 from ledger.models import Category, Direction, Entry
@@ -82,9 +83,20 @@ def latest_version(case: Case) -> PlanVersion | None:
     return plan_versions(case).first()
 
 
-def version_in_force(case: Case) -> PlanVersion | None:
-    """The latest version approved by the court: the plan being executed."""
-    return plan_versions(case).filter(state=PlanState.APPROVED).first()
+def version_in_force(case: Case, *, with_people: bool = True) -> PlanVersion | None:
+    """The latest version approved by the court: the plan being executed (``with_people``: with
+    who made and decided it and its filed document, as the plan's pages show them; without,
+    for a computation: one join-free query)."""
+    versions = plan_versions(case) if with_people else PlanVersion.objects.filter(case=case)
+    version = versions.filter(state=PlanState.APPROVED).order_by("-number").first()
+    if version is not None:
+        version.case = case  # the caller's case: its plan is computed on it
+    return version
+
+
+def version_in_force_of(versions: list[PlanVersion]) -> PlanVersion | None:
+    """``version_in_force`` among the case's ``plan_versions`` already read."""
+    return next((v for v in versions if v.state == PlanState.APPROVED), None)
 
 
 def version_get(case: Case, number: int) -> PlanVersion:
@@ -591,13 +603,55 @@ def dividends_paid_by_case(
     return found
 
 
+def dividends_paid_per_creditor(case: Case, *, before: date | None = None) -> dict[int, Decimal]:
+    """The dividends of ``dividends_paid(case, before=before)`` summed per creditor in the
+    database (creditor pk -> total, by pk): one query and a row a creditor, whatever the number
+    of payments (issue 15)."""
+    qs = live_dividends(account__case=case)
+    if before:
+        qs = qs.filter(value_date__lt=before)
+    rows = qs.values("creditor_id").annotate(total=Sum("amount")).order_by("creditor_id")
+    return {
+        creditor_id: round_cents(total)
+        for creditor_id, total in rows.values_list("creditor_id", "total")
+    }
+
+
 def paid_before(case: Case, start: date) -> dict[str, Decimal]:
-    rows = (
-        live_dividends(account__case=case, value_date__lt=start)
-        .values("creditor_id")
-        .annotate(total=Sum("amount"))
+    return {str(pk): total for pk, total in dividends_paid_per_creditor(case, before=start).items()}
+
+
+# What ``live_basis`` reads of a claim (and of its creditor, the name): the claims tab's
+# ``claims_of_case`` also loads each claim's debtors, representation and position, which the plan
+# never shows (issue 15: three times the time on a case of a few claims).
+_BASIS_FIELDS = (
+    "case_id",
+    "creditor_id",
+    "creditor__name",
+    "creditor_reference",
+    "status",
+    "time_barred",
+    "paid_off_on",
+    "principal",
+    "interest",
+    "costs",
+    "admitted_amount",
+    "interest_after_admissibility",
+    "privilege",
+    "plan_rank",
+    "nature",
+    "rank_reason",
+)
+
+
+def _basis_claims(case: Case) -> QuerySet[Claim]:
+    """The case's claims in ``claims_of_case``'s order, with what the plan's basis reads."""
+    return (
+        Claim.objects.filter(case=case)
+        .select_related("creditor")
+        .only(*_BASIS_FIELDS)
+        .order_by("creditor__name", "declared_on", "id")
     )
-    return {str(row["creditor_id"]): row["total"] for row in rows}
 
 
 def paid_before_by_case(
@@ -630,7 +684,7 @@ def paid_before_by_case(
 
 
 def live_basis(case: Case, start: date) -> Basis:
-    return _basis_of_claims(claims_of_case(case), paid_before(case, start))
+    return _basis_of_claims(_basis_claims(case), paid_before(case, start))
 
 
 def live_bases(wanted: Iterable[tuple[int, date]]) -> dict[tuple[int, date], Basis]:
@@ -647,6 +701,7 @@ def live_bases(wanted: Iterable[tuple[int, date]]) -> dict[tuple[int, date], Bas
     for claim in (
         Claim.objects.filter(case_id__in=list(starts))
         .select_related("creditor")
+        .only(*_BASIS_FIELDS)
         .order_by("creditor__name", "declared_on", "id")  # as ``claims_of_case``
     ):
         claims[claim.case_id].append(claim)
@@ -884,7 +939,41 @@ class PlanView:
         return version_limit(self.version)
 
 
+# Computed once a page ---------------------------------------------------------------------
+# A page may compute one version twice: the plan tab shows the plan, follows it against the
+# ledger, and checks what filing it would meet, whose rules compute the plan in force again
+# (``reports.court_checks.plan_arrears``). Within ``computed_once()`` (a view that only reads),
+# ``compute`` and ``monitoring`` give each version's result once (issue 15); outside it, every
+# call reads the database afresh, as a service must.
+_ONCE: ContextVar[dict | None] = ContextVar("plans_computed_once", default=None)
+
+
+@contextmanager
+def computed_once() -> Iterator[None]:
+    token = _ONCE.set({})
+    try:
+        yield
+    finally:
+        _ONCE.reset(token)
+
+
+def _once(key: tuple, version: PlanVersion, make):
+    memo = _ONCE.get()
+    if memo is None or version.pk is None:
+        return make()
+    key = (*key, version.pk, version.updated_at)
+    if key not in memo:
+        memo[key] = make()
+    return memo[key]
+
+
 def compute(version: PlanVersion, basis: Basis | None = None) -> PlanView:
+    if basis is None:
+        return _once(("compute",), version, lambda: _compute(version))
+    return _compute(version, basis)
+
+
+def _compute(version: PlanVersion, basis: Basis | None = None) -> PlanView:
     basis = basis or basis_of(version)
     terms = terms_of(version, basis)
     try:
@@ -966,6 +1055,10 @@ def ranked_lines(view: "PlanView") -> list[dict]:
 
 
 def monitoring(version: PlanVersion, today: date) -> tuple[PlanView, engine.Monitoring | None]:
+    return _once(("monitoring", today), version, lambda: _monitoring(version, today))
+
+
+def _monitoring(version: PlanVersion, today: date) -> tuple[PlanView, engine.Monitoring | None]:
     view = compute(version)
     if view.result is None:
         return view, None

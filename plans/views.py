@@ -45,21 +45,36 @@ def _context(request, case, **extra) -> dict:
 # Reading -----------------------------------------------------------------------------------
 
 
-def _version_page(request, case, version: PlanVersion | None):
+def _version_page(request, case, number: int | None):
+    """The version ``number`` of the case's plan (the latest when None: 404 for a number the
+    case does not have). The versions are read once: the history, the latest, the one shown and
+    the one in force come from the same list (issue 15)."""
     today = timezone.localdate()
     versions = list(selectors.plan_versions(case))
+    for v in versions:
+        v.case = case  # read once by the view; the basis and the checks read it again otherwise
+    if number is None:
+        version = versions[0] if versions else None
+    else:
+        version = next((v for v in versions if v.number == number), None)
+        if version is None:
+            raise Http404
     context = _context(request, case, versions=versions, today=today)
     if version is None:
         basis = selectors.live_basis(case, today)
         context.update({"basis": basis, "limit": selectors.duration_limit(case)})
         return render(request, "plans/empty.html", context)
+    with selectors.computed_once():  # the filing check computes the plan in force again
+        return _version_detail(request, case, version, context, versions, today)
+
+
+def _version_detail(request, case, version: PlanVersion, context, versions, today: date):
     view = selectors.compute(version)
     result = view.result
-    in_force = selectors.version_in_force(case)
+    in_force = selectors.version_in_force_of(versions)
     follow = None
     if in_force is not None and in_force.pk == version.pk and result is not None:
-        totals = selectors.dividends_paid_totals(case, start=version.start_date, end=today)
-        follow = engine.monitor_totals(result, totals, today)
+        _view, follow = selectors.monitoring(version, today)
     context.update(
         {
             "version": version,
@@ -101,13 +116,13 @@ def _version_page(request, case, version: PlanVersion | None):
 @role_required(*CASE_ROLES)
 def case_plan(request, pk: int):
     case = _readable_case(request, pk)
-    return _version_page(request, case, selectors.latest_version(case))
+    return _version_page(request, case, None)
 
 
 @role_required(*CASE_ROLES)
 def version_detail(request, pk: int, number: int):
     case = _readable_case(request, pk)
-    return _version_page(request, case, selectors.version_get(case, number))
+    return _version_page(request, case, number)
 
 
 @role_required(*CASE_ROLES)

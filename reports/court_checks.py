@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 from banking.selectors import last_statement_balance
 from cases.models import Case
 from claims.models import Claim, ClaimStatus
-from claims.selectors import claim_ceiling
+from claims.selectors import CEILING_FIELDS, claim_ceiling
 from core.dates import add_years, format_date
 from core.money import format_eur
 from documents.models import DocumentKind
@@ -191,16 +191,18 @@ def paid_against_ceilings(case: Case, *, before: date | None = None) -> tuple[Cr
     counts for nothing)."""
     ceilings: dict[int, Decimal] = {}
     names: dict[int, str] = {}
-    for claim in Claim.objects.filter(case=case).select_related("creditor"):
+    claims = (
+        Claim.objects.filter(case=case)
+        .select_related("creditor")
+        .only(*CEILING_FIELDS, "case_id", "creditor_id", "creditor__name", "status")
+    )
+    for claim in claims:
         names[claim.creditor_id] = claim.creditor.name
         if claim.status != ClaimStatus.REJECTED:
             ceilings[claim.creditor_id] = ceilings.get(claim.creditor_id, ZERO) + claim_ceiling(
                 claim
             )
-    paid: dict[int, Decimal] = {}
-    for payment in plan_selectors.dividends_paid(case, before=before):
-        pk = int(payment.creditor_key)
-        paid[pk] = paid.get(pk, ZERO) + payment.amount
+    paid = plan_selectors.dividends_paid_per_creditor(case, before=before)  # summed in SQL
     missing = plan_selectors.creditor_names(str(pk) for pk in paid if pk not in names)
     return tuple(
         CreditorPaid(

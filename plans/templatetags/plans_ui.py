@@ -1,0 +1,187 @@
+"""The plan's schedule tables, written in Python (issue 15).
+
+A 7-year monthly plan of ten creditors is 84 rows of 15 amounts: through the template (a
+``{{ d|eur }}`` and a loop node a cell) the yearly and the detailed schedule made the plan tab
+six times the layout page. ``schedule_table`` writes the same markup as the template did
+(``plans/_schedule_table.html`` until then), with the same messages (``{% translate %}``'s output
+escaped as the tag does) and every text escaped; an amount is formatted once per table (``eur``,
+in the active language).
+"""
+
+from django import template
+from django.template.defaultfilters import floatformat
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext
+
+from core.money import format_eur
+from plans.engine import PlanResult
+from plans.tables import Schedule
+
+register = template.Library()
+
+
+def _translate(message: str) -> str:
+    """``{% translate message %}``: translated, then escaped. The tag looks a message up with its
+    percent signs doubled (``"%% remboursé"`` in the catalogues) and restores them."""
+    return escape(gettext(message.replace("%", "%%")).replace("%%", "%"))
+
+
+@register.simple_tag
+def schedule_table(table: Schedule, first_header: str, due_header: str) -> SafeString:
+    """``table`` (``plans.tables.Schedule``: per period or per plan year) as a table: the period,
+    its due date or months, what is available, the fees, a column per creditor, the dividends'
+    total, what is not allocated (when any period has some) and what is still owed."""
+    language = get_language() or "fr"
+    formatted: dict = {}
+
+    def eur(value) -> str:
+        """``{{ value|eur }}``: the same amount is formatted once."""
+        text = formatted.get(value)
+        if text is None:
+            text = formatted[value] = escape(format_eur(value, language))
+        return text
+
+    unallocated = table.has_unallocated
+    right = '<th scope="col" class="text-end">'
+    out = [
+        '<table class="table table-sm table-striped mb-0 small">',
+        "<thead><tr>",
+        f'<th scope="col">{escape(first_header)}</th>',
+        f'<th scope="col">{escape(due_header)}</th>',
+        f"{right}{_translate('Disponible')}</th>",
+        f"{right}{_translate('Honoraires')}</th>",
+        *(
+            f'<th scope="col" class="text-end creditor-col">{escape(c.name)}</th>'
+            for c in table.columns
+        ),
+        f"{right}{_translate('Total dividendes')}</th>",
+    ]
+    if unallocated:
+        out.append(f"{right}{_translate('Non affecté')}</th>")
+    out += [f"{right}{_translate('Reste dû')}</th>", "</tr></thead>", "<tbody>"]
+    for row in table.rows:
+        cells = "".join(f'<td class="text-end">{eur(d)}</td>' for d in row.dividends)
+        out.append(
+            f"<tr><td>{escape(row.label)}</td><td>{escape(row.due)}</td>"
+            f'<td class="text-end">{eur(row.available)}</td>'
+            f'<td class="text-end">{eur(row.fees)}</td>'
+            f"{cells}"
+            f'<td class="text-end fw-semibold">{eur(row.to_creditors)}</td>'
+            + (f'<td class="text-end">{eur(row.unallocated)}</td>' if unallocated else "")
+            + f'<td class="text-end">{eur(row.remaining)}</td></tr>'
+        )
+    totals = "".join(f'<td class="text-end">{eur(t)}</td>' for t in table.totals)
+    out += [
+        "</tbody>",
+        '<tfoot class="fw-bold"><tr>',
+        f'<td colspan="2">{_translate("Total")}</td>',
+        f'<td class="text-end">{eur(table.available)}</td>',
+        f'<td class="text-end">{eur(table.fees)}</td>',
+        totals,
+        f'<td class="text-end">{eur(table.to_creditors)}</td>',
+        f'<td class="text-end">{eur(table.unallocated)}</td>' if unallocated else "",
+        "<td></td>",
+        "</tr></tfoot>",
+        "</table>",
+    ]
+    return mark_safe("\n".join(out))  # noqa: S308 (every text above is escaped)
+
+
+def _rank_badges(line) -> str:
+    """``plans/_rank_badges.html``."""
+    out = []
+    if line.privileged:
+        out.append(f'<span class="badge text-bg-primary">{_translate("Privilégiée")}</span> ')
+    if line.non_remissible:
+        out.append(f'<span class="badge text-bg-danger">{_translate("Non remissible")}</span> ')
+    if not line.privileged and not line.non_remissible:
+        out.append(
+            f'<span class="badge text-bg-light border">{_translate("Chirographaire")}</span>'
+        )
+    return "".join(out)
+
+
+@register.simple_tag
+def creditors_table(result: PlanResult) -> SafeString:
+    """The plan's split per creditor (``plans/_creditors_table.html`` until issue 15): what each
+    creditor is admitted for, already paid (when any is), its share, usual dividend, what the
+    plan pays it, the percentage repaid, the remission and what is not remitted; a creditor
+    with several lines (ranks) has a row for each below its own."""
+    language = get_language() or "fr"
+
+    def eur(value) -> str:
+        return escape(format_eur(value, language))
+
+    def pct(value) -> str:
+        return escape(floatformat(value, 2))
+
+    paid_before = bool(result.already_paid)
+    cell = '<td class="text-end text-nowrap">'
+    head = '<th scope="col" class="text-end">'
+    out = [
+        '<div class="table-responsive">',
+        '<table class="table table-sm align-middle mb-0" id="plan-creditors">',
+        '<thead class="table-light"><tr>',
+        f'<th scope="col">{_translate("Créancier")}</th>',
+        f"{head}{_translate('Créance admise')}</th>",
+    ]
+    if paid_before:
+        out.append(f"{head}{_translate('Déjà payé')}</th>")
+    out += [
+        f"{head}{_translate('Part')}</th>",
+        f"{head}{_translate('Dividende habituel')}</th>",
+        f"{head}{_translate('Payé par le plan')}</th>",
+        f"{head}{_translate('% remboursé')}</th>",
+        f"{head}{_translate('Remise')}</th>",
+        f"{head}{_translate('Non remis (reste dû)')}</th>",
+        "</tr></thead>",
+        "<tbody>",
+    ]
+    for c in result.creditors:
+        single = len(c.lines) == 1
+        badges = f" {_rank_badges(c.lines[0].line)}" if single else ""
+        not_remitted = c.not_remitted
+        out.append(
+            f'<tr><th scope="row" class="fw-normal">{escape(c.name)}{badges}</th>'
+            f"{cell}{eur(c.admitted)}</td>"
+            + (f"{cell}{eur(c.already_paid)}</td>" if paid_before else "")
+            + f"{cell}{pct(c.share_pct)} %</td>"
+            f"{cell}{eur(c.usual_dividend)}</td>"
+            f'<td class="text-end text-nowrap fw-semibold">{eur(c.paid)}</td>'
+            f"{cell}{pct(c.percent_repaid)} %</td>"
+            f"{cell}{eur(c.remitted)}</td>"
+            f'<td class="text-end text-nowrap {"text-danger fw-semibold" if not_remitted else ""}">'
+            f"{eur(not_remitted)}</td></tr>"
+        )
+        if not single:
+            for r in c.lines:
+                out.append(
+                    '<tr class="small text-muted">'
+                    f'<td class="ps-4">{_rank_badges(r.line)}</td>'
+                    f"{cell}{eur(r.line.admitted)}</td>"
+                    + (f"{cell}{eur(r.line.already_paid)}</td>" if paid_before else "")
+                    + f"{cell}{pct(r.share_pct)} %</td>"
+                    f"{cell}{eur(r.usual_dividend)}</td>"
+                    f"{cell}{eur(r.paid)}</td>"
+                    f"{cell}{pct(r.percent_repaid)} %</td>"
+                    f"{cell}{eur(r.remitted)}</td>"
+                    f"{cell}{eur(r.not_remitted)}</td></tr>"
+                )
+    total = '<td class="text-end text-nowrap">'
+    out += [
+        "</tbody>",
+        '<tfoot class="table-light fw-bold"><tr>',
+        f'<th scope="row">{_translate("Total")}</th>',
+        f"{total}{eur(result.admitted)}</td>",
+        f"{total}{eur(result.already_paid)}</td>" if paid_before else "",
+        f"{total}{'100,00 %' if result.lines else ''}</td>",
+        f"{total}{eur(result.usual_to_creditors)}</td>",
+        f"{total}{eur(result.paid)}</td>",
+        f"{total}{pct(result.percent_repaid)} %</td>",
+        f"{total}{eur(result.remitted)}</td>",
+        f"{total}{eur(result.not_remitted)}</td>",
+        "</tr></tfoot>",
+        "</table></div>",
+    ]
+    return mark_safe("\n".join(out))  # noqa: S308 (every text above is escaped)

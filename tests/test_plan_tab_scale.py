@@ -1,0 +1,292 @@
+"""The plan tab and the closure tab of a long plan (issue 15): a 7-year case of many creditors
+and thousands of dividends. Their queries do not grow with the plan's length, its creditors or
+its payments; the plan is computed once a page (``plans.selectors.computed_once``); the tables
+written in Python (``plans.templatetags.plans_ui``) show every period, creditor and line, their
+texts escaped; the dividends are summed in the database as they were in Python."""
+
+import re
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from claims.models import Claim, ClaimNature, ClaimStatus, Creditor
+from closure import selectors as closure_selectors
+from core.money import format_eur
+from ledger.services import EntryData, account_open, entry_post, entry_post_many, entry_reverse
+from plans import engine, selectors, services
+from plans.services import PlanData
+from reports import court_checks
+
+from .factories import make_case
+
+D = Decimal
+pytestmark = pytest.mark.django_db
+LEDGER_TODAY = date(2030, 1, 1)
+START = date(2022, 7, 1)
+LONG = 83  # months: the longest plan the seven years allow from START (admissibility 15/06/2022)
+
+
+def planned_case(world, case, *, creditors: int, months: int, payments: int, name="Banque"):
+    """``case`` with ``creditors`` accepted claims (the first also owes a maintenance claim: two
+    lines), one dividend paid before the plan, an approved plan of ``months`` months from
+    ``START`` and ``payments`` dividends paid during it."""
+    made = []
+    for n in range(creditors):
+        creditor = Creditor.objects.create(
+            organisation=world.org, name=f"{name} {n}", address="Rue de la Loi 1\n1000 Bruxelles"
+        )
+        made.append(creditor)
+        Claim.objects.create(
+            case=case,
+            creditor=creditor,
+            principal=D("3000.00") + n * 100,
+            declared_on=date(2022, 7, 1),
+            status=ClaimStatus.ACCEPTED,
+        )
+    Claim.objects.create(
+        case=case,
+        creditor=made[0],
+        principal=D("800.00"),
+        declared_on=date(2022, 7, 2),
+        status=ClaimStatus.ACCEPTED,
+        nature=ClaimNature.MAINTENANCE,
+    )
+    account_open(case=case, iban="")
+    entry_post(
+        case=case,
+        data=EntryData(
+            value_date=date(2022, 6, 16), direction="in", amount=D("99000.00"), category="income"
+        ),
+        by=world.mediator,
+        today=LEDGER_TODAY,
+    )
+    entry_post(  # before the plan: imputed on the creditor's lines as already paid
+        case=case,
+        data=EntryData(
+            value_date=date(2022, 6, 25),
+            direction="out",
+            amount=D("25.00"),
+            category="dividend",
+            creditor_id=made[0].pk,
+        ),
+        by=world.mediator,
+        today=LEDGER_TODAY,
+    )
+    version = services.plan_create(
+        case=case,
+        data=PlanData(
+            kind="amicable",
+            start_date=START,
+            duration_months=months,
+            monthly_available=D("400.00"),
+            fee_provision=D("600.00"),
+        ),
+        by=world.mediator,
+    )
+    services.plan_approve(
+        version=version,
+        decision_date=date(2022, 6, 28),
+        decision_reference="",
+        by=world.mediator,
+        today=date(2022, 6, 30),
+    )
+    postings = [
+        (
+            case,
+            EntryData(
+                value_date=date(2022, 7, 20) + timedelta(days=(n * 5) % 1500),
+                direction="out",
+                amount=D("3.00") + D(n % 9) / 100,
+                category="dividend",
+                creditor_id=made[n % creditors].pk,
+            ),
+        )
+        for n in range(payments)
+    ]
+    results = entry_post_many(postings=postings, by=world.mediator, today=LEDGER_TODAY)
+    assert all(hasattr(r, "pk") for r in results)
+    version.refresh_from_db()
+    return version
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def count(client, url) -> int:
+    client.get(url)  # once before: sessions and lazy registries are warm
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(captured)
+
+
+TABS = {"plan": "plans:case_plan", "closure": "closure:case_closure"}
+
+
+@pytest.mark.parametrize("tab", TABS)
+def test_the_tab_reads_as_many_queries_for_a_long_plan_as_for_a_short_one(world, tab):
+    small = world.case
+    planned_case(world, small, creditors=2, months=12, payments=3, name="Petit")
+    large = make_case(organisation=world.org, mediator=world.mediator, reference="NAM-2022-0777")
+    planned_case(world, large, creditors=12, months=LONG, payments=400, name="Grand")
+    client = client_for(world.mediator)
+    few = count(client, reverse(TABS[tab], args=[small.pk]))
+    many = count(client, reverse(TABS[tab], args=[large.pk]))
+    assert many == few, f"{tab}: {few} queries for 12 months, {many} for {LONG}"
+
+
+def test_the_plan_tab_computes_its_plan_once(world, monkeypatch):
+    """The page shows the plan, follows it and checks its filing (whose rules compute the plan
+    in force): the engine runs once. Outside a page, every call computes afresh."""
+    version = planned_case(world, world.case, creditors=3, months=24, payments=20)
+    runs = []
+    compute_plan = engine.compute_plan
+
+    def counted(terms):
+        runs.append(terms)
+        return compute_plan(terms)
+
+    monkeypatch.setattr(engine, "compute_plan", counted)
+    response = client_for(world.mediator).get(reverse("plans:case_plan", args=[world.case.pk]))
+    assert response.status_code == 200
+    assert response.context["court_check"] is not None  # the filing check did run
+    assert response.context["follow"] is not None
+    assert len(runs) == 1
+    runs.clear()
+    selectors.compute(version)
+    selectors.compute(version)
+    assert len(runs) == 2
+    runs.clear()
+    with selectors.computed_once():
+        first, again = selectors.compute(version), selectors.compute(version)
+        assert again is first
+        assert selectors.monitoring(version, LEDGER_TODAY)[0] is first
+    assert len(runs) == 1
+
+
+def rows(html: str) -> list[str]:
+    return re.findall(r"<tr\b.*?</tr>", html, flags=re.S)
+
+
+def test_the_tables_show_every_period_creditor_and_line_escaped(world):
+    version = planned_case(world, world.case, creditors=3, months=LONG, payments=0)
+    result = selectors.compute(version).result
+    html = (
+        client_for(world.mediator)
+        .get(reverse("plans:case_plan", args=[world.case.pk]))
+        .content.decode()
+    )
+    creditors_table = html.split('id="plan-creditors"')[1].split("</table>")[0]
+    # a row a creditor, and a row for each line of the creditor with two (its maintenance
+    # claim, non-remissible), with the dividends paid before the plan in their own column
+    assert len(rows(creditors_table)) == 1 + 3 + 2 + 1
+    assert "Déjà payé" in creditors_table and "25,00\u00a0€" in creditors_table
+    assert creditors_table.count('class="small text-muted"') == 2
+    assert "Non remissible" in creditors_table
+    detail = html.split('id="schedule-detail"')[1].split("</details>")[0]
+    body = detail.split("<tbody>")[1].split("</tbody>")[0]
+    assert len(rows(body)) == len(result.periods) == LONG
+    yearly = html.split("Échéancier par année du plan")[1].split('id="schedule-detail"')[0]
+    assert len(rows(yearly.split("<tbody>")[1].split("</tbody>")[0])) == 7
+    # each creditor's column adds up to what the plan pays it (the footer), name escaped
+    footer = detail.split("<tfoot")[1]
+    for creditor in result.creditors:
+        assert f">{format_eur(creditor.paid)}<" in footer
+    assert detail.count('class="text-end creditor-col"') == 3
+
+
+def test_a_creditor_name_is_escaped_in_every_table(world):
+    planned_case(world, world.case, creditors=2, months=12, payments=0, name="<b>Banque</b> &")
+    html = (
+        client_for(world.mediator)
+        .get(reverse("plans:case_plan", args=[world.case.pk]))
+        .content.decode()
+    )
+    assert "<b>Banque</b>" not in html
+    # the creditors table, the yearly and the detailed schedule
+    assert html.count("&lt;b&gt;Banque&lt;/b&gt; &amp; 0") >= 3
+
+
+def test_the_tables_in_dutch(world):
+    planned_case(world, world.case, creditors=2, months=12, payments=0)
+    client = client_for(world.mediator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    html = client.get(reverse("plans:case_plan", args=[world.case.pk])).content.decode()
+    assert '<html lang="nl"' in html
+    assert "% terugbetaald" in html and "%% terugbetaald" not in html
+    assert "€\u00a0" in html.split('id="plan-creditors"')[1]
+
+
+def test_dividends_summed_in_the_database_as_in_python(world):
+    version = planned_case(world, world.case, creditors=3, months=24, payments=60)
+    case = world.case
+    reversed_one = entry_post(
+        case=case,
+        data=EntryData(
+            value_date=date(2023, 1, 5),
+            direction="out",
+            amount=D("77.00"),
+            category="dividend",
+            creditor_id=Creditor.objects.get(name="Banque 1").pk,
+        ),
+        by=world.mediator,
+        today=LEDGER_TODAY,
+    )
+    entry_reverse(entry=reversed_one, note="Erreur", by=world.mediator, today=LEDGER_TODAY)
+    for before in (date(2023, 6, 1), START, None):  # None last: all of them
+        by_python: dict[int, Decimal] = {}
+        for payment in selectors.dividends_paid(case, before=before):
+            key = int(payment.creditor_key)
+            by_python[key] = by_python.get(key, Decimal("0.00")) + payment.amount
+        assert selectors.dividends_paid_per_creditor(case, before=before) == by_python
+        assert list(selectors.dividends_paid_per_creditor(case, before=before)) == sorted(by_python)
+    assert selectors.paid_before(case, version.start_date) == {
+        str(Creditor.objects.get(name="Banque 0").pk): D("25.00")
+    }
+    paid = court_checks.paid_against_ceilings(case)
+    assert [c.creditor_id for c in paid] == sorted(by_python)
+    assert sum((c.paid for c in paid), D(0)) == sum(by_python.values(), D(0))
+
+
+def test_the_closure_page_reads_the_letters_and_the_checklist_once(world):
+    planned_case(world, world.case, creditors=2, months=12, payments=5)
+    client = client_for(world.mediator)
+    url = reverse("closure:case_closure", args=[world.case.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    letters = [q for q in captured if 'FROM "letters_letter"' in q["sql"]]
+    parties = [q for q in captured if 'FROM "contacts_thirdparty"' in q["sql"]]
+    assert (len(letters), len(parties)) == (1, 1)
+    checklist = response.context["checklist"]
+    assert list(checklist.letters_needed) == closure_selectors.closure_letters_needed(world.case)
+    assert checklist.letters_sent == closure_selectors.closure_letters_sent(world.case)
+    assert response.context["sent_letters"] == checklist.letters_sent
+    instalments = next(i for i in checklist.items if i.key == "instalments")
+    assert instalments.done is False  # 5 dividends of 3 € do not pay a 12-month plan
+
+
+def test_the_result_s_creditors_are_computed_once_and_do_not_change_equality(world):
+    version = planned_case(world, world.case, creditors=3, months=12, payments=0)
+    result = selectors.compute(version).result
+    assert result.creditors is result.creditors
+    again = engine.compute_plan(result.terms)
+    assert again == result  # the cache is not a field
+    assert [c.creditor_key for c in again.creditors] == [c.creditor_key for c in result.creditors]
+    for creditor in result.creditors:
+        dividends = result.creditor_dividends(creditor.creditor_key)
+        keys = [r.line.key for r in creditor.lines]
+        assert dividends == [
+            sum((p.dividends.get(k, Decimal("0.00")) for k in keys), Decimal("0.00"))
+            for p in result.periods
+        ]
+    assert result.creditor_dividends("nobody") == [Decimal("0.00")] * len(result.periods)
