@@ -5,6 +5,7 @@ the judge's taxation order."""
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from html import unescape
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -13,13 +14,15 @@ from django.utils import timezone, translation
 
 from banking.models import StatementBalance, StatementImport
 from cases.models import Case
-from claims.models import Claim, Creditor
+from claims.models import Claim, ClaimStatus, Creditor
 from core.divisions import court_name, procedure_language
 from documents.models import DocumentKind
 from documents.registry import CONFIRM_EARLY, FilingCheck, filing_check
 from fees.services.statements import statement_create, statement_file
+from fees.services.taxation import taxation_order_record
 from ledger.services import EntryData, account_open, entry_post
 from plans import services as plan_services
+from plans.services import PlanData
 from reports import court_checks, pdf, selectors, services
 from reports.court_checks import BankBalance, CourtFacts, CreditorPaid, PlanArrears
 from reports.narrative import ExecutionFacts, execution_sentences
@@ -140,7 +143,11 @@ def overpaid(world):
     account_open(case=world.case, iban=IBAN)
     proximus = Creditor.objects.create(organisation=world.org, name="Proximus SA")
     Claim.objects.create(
-        case=world.case, creditor=proximus, principal=D("900.00"), declared_on=date(2022, 7, 1)
+        case=world.case,
+        creditor=proximus,
+        principal=D("900.00"),
+        declared_on=date(2022, 7, 1),
+        status=ClaimStatus.ACCEPTED,
     )
     post(world, date(2022, 7, 1), "in", "3000", "income", counterparty="Employeur")
     post(world, date(2023, 8, 10), "out", "1239.74", "dividend", creditor_id=proximus.pk)
@@ -153,7 +160,7 @@ def test_the_annual_report_of_an_overpaid_creditor_is_refused_and_says_so(world,
     assert "339,74" in " ".join(exc.value.message_dict["__all__"])
     assert not world.case.documents.exists()
     report = selectors.annual_report(world.case, selectors.ReportPeriod(date(2023, 6, 15), TODAY))
-    html = pdf.report_html(report, observations="", on=TODAY)
+    html = unescape(pdf.report_html(report, observations="", on=TODAY))  # l&#x27;échéancier
     assert AS_SCHEDULED not in html
     assert "payés au-delà de sa créance" in html and "339,74" in html
     assert any("339,74" in w for w in report.warnings)
@@ -183,9 +190,9 @@ def test_a_report_before_its_anniversary_needs_the_confirmation(world):
     assert filed.document.is_filed
 
 
-def test_a_plan_is_not_filed_when_the_journal_disagrees_with_the_bank(world):
-    account_open(case=world.case, iban=IBAN)
-    post(world, date(2024, 5, 2), "in", "1500", "income", counterparty="Employeur")
+def unreconciled_statement(world, closing: str) -> None:
+    """The last imported bank statement of the case's account closes at ``closing`` on
+    31/05/2024."""
     record = StatementImport.objects.create(
         organisation=world.org, file_name="x.cod", file_hash="0" * 64, format="coda"
     )
@@ -194,9 +201,15 @@ def test_a_plan_is_not_filed_when_the_journal_disagrees_with_the_bank(world):
         statement_import=record,
         account_iban=IBAN,
         statement_number="005",
-        closing_balance=D("1620.00"),
+        closing_balance=D(closing),
         closing_date=date(2024, 5, 31),
     )
+
+
+def test_a_journal_that_disagrees_with_the_bank_is_found_until_it_catches_up(world):
+    account_open(case=world.case, iban=IBAN)
+    post(world, date(2024, 5, 2), "in", "1500", "income", counterparty="Employeur")
+    unreconciled_statement(world, "1620.00")
     check = filing_check(case=world.case, kind=DocumentKind.PLAN, today=TODAY)
     assert [f.code for f in check.refusals] == ["unreconciled"]
     assert "120,00" in check.refusals[0].message
@@ -205,10 +218,124 @@ def test_a_plan_is_not_filed_when_the_journal_disagrees_with_the_bank(world):
     assert filing_check(case=world.case, kind=DocumentKind.PLAN, today=TODAY).findings == ()
 
 
-def test_the_plan_filing_service_refuses_an_overpaid_creditor(world, overpaid):
+def imposed_plan(world):
+    """A judicial plan imposed on 20/08/2022 (Banque Plan: 1.200,00 € accepted), 12 × 100 €
+    from 01/09/2022, the account open with 3.000,00 €."""
+    account_open(case=world.case, iban=IBAN)
+    post(world, date(2022, 7, 1), "in", "3000", "income", counterparty="Employeur")
+    bank = Creditor.objects.create(
+        organisation=world.org, name="Banque Plan", address="Rue 1\n5000 Namur"
+    )
+    Claim.objects.create(
+        case=world.case,
+        creditor=bank,
+        principal=D("1200.00"),
+        declared_on=date(2022, 7, 1),
+        status=ClaimStatus.ACCEPTED,
+    )
+    version = plan_services.plan_create(
+        case=world.case,
+        data=PlanData(
+            kind="judicial",
+            start_date=date(2022, 9, 1),
+            duration_months=12,
+            monthly_available=D("100.00"),
+        ),
+        by=world.mediator,
+    )
+    version = plan_services.plan_approve(
+        version=version,
+        decision_date=date(2022, 8, 20),
+        decision_reference="R/22/1",
+        by=world.mediator,
+        today=date(2022, 8, 25),
+    )
+    return version, bank
+
+
+@pytest.mark.parametrize("fault", ["overpaid", "unreconciled", None])
+def test_the_plan_filing_service_refuses_what_contradicts_the_data(world, fault):
+    """``plans.services.plan_file`` itself (not only the check) refuses, files nothing."""
+    version, bank = imposed_plan(world)
+    if fault == "overpaid":  # 1.200,00 € admitted, 1.250,00 € paid
+        post(world, date(2023, 8, 10), "out", "1250", "dividend", creditor_id=bank.pk)
+    elif fault == "unreconciled":
+        unreconciled_statement(world, "3100.00")
+    if fault is None:
+        filed = plan_services.plan_file(version=version, by=world.mediator, today=TODAY)
+        assert filed.filed_document.kind == DocumentKind.PLAN
+        return
+    with pytest.raises(ValidationError) as exc:
+        plan_services.plan_file(version=version, by=world.mediator, today=TODAY)
+    message = " ".join(exc.value.message_dict["__all__"])
+    expected = "soit 50,00" if fault == "overpaid" else "écart 100,00"
+    assert expected in message
+    assert not world.case.documents.exists()
+    version.refresh_from_db()
+    assert version.filed_document_id is None
+
+
+def test_the_plan_filing_service_uses_the_same_registry(world, overpaid):
     assert plan_services.filing_check is filing_check  # the same registry as the others
     result = filing_check(case=world.case, kind=DocumentKind.PLAN, today=TODAY)
     assert isinstance(result, FilingCheck) and [f.code for f in result.refusals] == ["overpaid"]
+
+
+def test_the_fee_statement_filing_refuses_an_overpaid_creditor(world, overpaid, monkeypatch):
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: TODAY)
+    statement = statement_create(
+        case=world.case,
+        period_from=date(2022, 6, 15),
+        period_to=date(2023, 6, 15),
+        occasion="annual_report",
+        by=world.mediator,
+    )
+    with pytest.raises(ValidationError) as exc:
+        statement_file(statement=statement, by=world.mediator, confirm_early=True)
+    assert "339,74" in " ".join(exc.value.message_dict["__all__"])
+    statement.refresh_from_db()
+    assert statement.filed_at is None
+    assert not world.case.documents.exists()
+
+
+def test_plan_arrears_are_a_warning_and_the_report_says_them(world):
+    """An imposed plan nothing was paid under: filing the report meets the arrears as a warning
+    (not a refusal), the report says them instead of "executed as scheduled"; once the
+    dividends are paid, it says "executed as scheduled"."""
+    version, bank = imposed_plan(world)
+    period = selectors.ReportPeriod(date(2023, 6, 15), date(2024, 6, 15))
+    check = filing_check(
+        case=world.case,
+        kind=DocumentKind.ANNUAL_REPORT,
+        today=TODAY,
+        period_start=period.start,
+        period_end=period.end,
+    )
+    assert check.refusals == [] and [f.code for f in check.warnings] == ["arrears"]
+    assert "1.200,00" in check.warnings[0].message and "14/06/2024" in check.warnings[0].message
+    html = unescape(
+        pdf.report_html(selectors.annual_report(world.case, period), observations="", on=TODAY)
+    )
+    assert AS_SCHEDULED not in html
+    assert "retard de paiement de 1.200,00" in html
+    for month in range(9, 13):
+        post(world, date(2022, month, 5), "out", "100", "dividend", creditor_id=bank.pk)
+    for month in range(1, 9):
+        post(world, date(2023, month, 5), "out", "100", "dividend", creditor_id=bank.pk)
+    check = filing_check(
+        case=world.case,
+        kind=DocumentKind.ANNUAL_REPORT,
+        today=TODAY,
+        period_start=period.start,
+        period_end=period.end,
+    )
+    assert check.findings == ()
+    html = unescape(
+        pdf.report_html(selectors.annual_report(world.case, period), observations="", on=TODAY)
+    )
+    assert AS_SCHEDULED in html and "retard de paiement" not in html
+    services.report_file(case=world.case, data=YEAR_2, by=world.mediator, today=TODAY, now=NOW)
+    assert version.case.documents.filter(kind=DocumentKind.ANNUAL_REPORT).count() == 1
 
 
 def test_a_fee_statement_of_a_period_not_ended_is_filed_only_when_confirmed(world, monkeypatch):
@@ -273,3 +400,11 @@ def test_a_filed_statement_is_not_called_taxed_before_the_taxation_order(client,
     assert "Il n'est taxé qu'à l'ordonnance de taxation du juge." in page
     services_page = client.get(reverse("fees:case_services", args=[world.case.pk])).content
     assert "taxée" not in services_page.decode()
+    # the judge's order recorded: now, and only now, the statement is said taxed
+    ordered = timezone.localdate()  # an order cannot precede the filing (today)
+    taxation_order_record(
+        statement=statement, order_date=ordered, allowed_amount=statement.total, by=world.mediator
+    )
+    page = client.get(url).content.decode()
+    assert f"taxé par l'ordonnance du {ordered:%d/%m/%Y}" in page
+    assert "Il n'est taxé qu'à l'ordonnance" not in page

@@ -1,11 +1,13 @@
 """The court's decision on a plan moves the case (cases.status), and the plan filed with the
 court (a filed document of kind "plan" that the clerks of the case's division download)."""
 
+import importlib
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -448,3 +450,17 @@ def test_a_revision_links_to_its_own_filed_copy_not_the_revised_ones(client, wor
     page = client.get(reverse("plans:version_detail", args=[world.case.pk, 2])).content.decode()
     own = reverse("documents:case_document_download", args=[world.case.pk, v2.filed_document.pk])
     assert own in page and first not in page
+
+
+def test_the_data_migration_unlinks_the_copied_filed_documents(world, creditors):
+    """Migration plans.0004: a revision made before the fix holds its revised version's filed
+    document; the copy is unlinked, the version the document was filed for keeps it."""
+    v1 = services.plan_create(case=world.case, data=data(), by=world.mediator)
+    send(world, v1, creditors)
+    v1 = services.plan_file(version=v1, by=world.mediator, today=TODAY)
+    v2 = services.plan_revise(version=v1, reason="Nouvel emploi", by=world.mediator)
+    PlanVersion.objects.filter(pk=v2.pk).update(filed_document=v1.filed_document)  # as before
+    migration = importlib.import_module("plans.migrations.0004_unlink_copied_filed_documents")
+    migration.unlink_copies(apps, None)
+    assert PlanVersion.objects.get(pk=v2.pk).filed_document_id is None
+    assert PlanVersion.objects.get(pk=v1.pk).filed_document_id == v1.filed_document_id

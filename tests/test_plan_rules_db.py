@@ -34,7 +34,7 @@ from plans import selectors, services
 from plans.models import NonRemissibleTreatment, PlanOneOff, PlanState, PlanVersion
 from plans.services import OneOffData, PlanData
 
-from .test_banking_support import open_account, prepare
+from .test_banking_support import approve, open_account, prepare
 
 D = Decimal
 TODAY = date(2023, 3, 1)
@@ -211,6 +211,32 @@ def test_the_data_migration_gives_drafts_equality_and_keeps_frozen_versions(worl
     assert draft.non_remissible_treatment == "priority"
 
 
+def test_beyond_seven_years_only_with_the_recorded_exception(world, creditors):
+    """Art. 1675/10 §6 al. 1 C.J.: admissibility 15/06/2022, an amicable plan from 01/09/2022
+    may last 81 months; 90 months need the exception with its reason, which is recorded."""
+    long = {"duration_months": 90, "exception_granted": True}
+    with pytest.raises(ValidationError) as exc:
+        services.plan_create(case=world.case, data=data(duration_months=90), by=world.mediator)
+    assert "15/06/2029" in " ".join(exc.value.message_dict["duration_months"])
+    with pytest.raises(ValidationError) as exc:
+        services.plan_create(case=world.case, data=data(**long), by=world.mediator)
+    assert "exception_reason" in exc.value.message_dict
+    assert not PlanVersion.objects.exists()
+    version = services.plan_create(
+        case=world.case,
+        data=data(
+            **long,
+            exception_reason="Demande expresse et motivée : sauvegarde du logement familial",
+            exception_reference="Requête du 01/08/2022",
+        ),
+        by=world.mediator,
+    )
+    version.refresh_from_db()
+    assert version.duration_months == 90 and version.exception_granted
+    assert version.exception_reason.startswith("Demande expresse")
+    assert version.exception_reference == "Requête du 01/08/2022"
+
+
 # --- claims: admitted amount and rank -------------------------------------------------------
 
 
@@ -368,6 +394,104 @@ def test_a_dividend_beyond_the_admitted_claim_is_refused(world, creditors):
         ),
     )
     assert ok.pk
+
+
+def overpaid_landlord(world, creditors):
+    """The landlord (1.000,00 € admitted) already paid 950,00 €: 50,00 € of room."""
+    open_account(world.case, balance="2000.00", by=world.mediator)
+    entry_post(
+        case=world.case,
+        data=EntryData(
+            value_date=date(2026, 2, 28),
+            amount=D("950.00"),
+            direction="out",
+            category="dividend",
+            creditor_id=creditors["landlord"].pk,
+            counterparty="Propriétaire",
+        ),
+        by=world.mediator,
+        today=date(2026, 3, 1),
+    )
+
+
+def test_the_payment_page_refuses_a_dividend_beyond_the_admitted_claim(client, world, creditors):
+    """The page itself (issue 12: "the payment page refuses it"), not only the service: the
+    95 € dividend comes back with its message on the amount, nothing prepared."""
+    overpaid_landlord(world, creditors)
+    client.force_login(world.mediator)
+    url = reverse("banking:case_payments", args=[world.case.pk])
+    form = {
+        "category": "dividend",
+        "amount": "95,00",
+        "creditor": creditors["landlord"].pk,
+        "authorisation": "Ordonnance 2023/1",
+    }
+    response = client.post(url, form)
+    assert response.status_code == 200
+    errors = response.context["payment_form"].errors["amount"]
+    assert "au-delà de sa créance admise" in errors[0] and "50,00" in errors[0]
+    assert not Payment.objects.exists()
+    response = client.post(url, {**form, "amount": "50,00"})
+    assert response.status_code == 302
+    assert Payment.objects.get().amount == D("50.00")
+
+
+def test_the_batch_approval_refuses_a_dividend_the_journal_overtook(world, creditors):
+    """Prepared within the room, then a dividend posted in the journal (a bank statement, a
+    manual entry) used it: the approval refuses, nothing is approved."""
+    overpaid_landlord(world, creditors)
+    payment = prepare(
+        world,
+        PaymentData(
+            category="dividend",
+            amount=D("50.00"),
+            creditor=creditors["landlord"],
+            authorisation="Ordonnance 2023/1",
+        ),
+    )
+    entry_post(
+        case=world.case,
+        data=EntryData(
+            value_date=date(2026, 3, 1),
+            amount=D("10.00"),
+            direction="out",
+            category="dividend",
+            creditor_id=creditors["landlord"].pk,
+            counterparty="Propriétaire",
+        ),
+        by=world.mediator,
+        today=date(2026, 3, 1),
+    )
+    with pytest.raises(ValidationError) as exc:
+        approve(world, payments=[payment])
+    assert "au-delà de sa créance admise" in exc.value.message_dict["payments"][0]
+    payment.refresh_from_db()
+    assert payment.batch_id is None and payment.status == "pending"
+
+
+def test_a_total_remission_ranks_no_claim_and_pays_nothing(world, creditors):
+    """Art. 1675/13bis C.J.: a reasoned rank, or an amount to distribute, is refused on
+    ``legal_basis`` with nothing saved; without them the version is saved."""
+    total = {"kind": "judicial", "legal_basis": "total_1675_13bis", "monthly_available": D("0")}
+    with pytest.raises(ValidationError) as exc:
+        services.plan_create(
+            case=world.case,
+            data=data(**{**total, "monthly_available": D("10.00")}),
+            by=world.mediator,
+        )
+    assert "aucun plan de paiement" in exc.value.message_dict["legal_basis"][0]
+    claim = Claim.objects.get(creditor=creditors["landlord"])
+    Claim.objects.filter(pk=claim.pk).update(
+        plan_rank=PlanRank.DIGNITY, rank_reason="Arriérés de loyer"
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.plan_create(case=world.case, data=data(**total), by=world.mediator)
+    assert "Propriétaire" in exc.value.message_dict["legal_basis"][0]
+    assert not PlanVersion.objects.exists()
+    Claim.objects.filter(pk=claim.pk).update(plan_rank=PlanRank.COMMON, rank_reason="")
+    version = services.plan_create(case=world.case, data=data(**total), by=world.mediator)
+    assert version.legal_basis == PlanBasis.TOTAL_1675_13BIS
+    assert selectors.compute(version).result.to_creditors == 0
 
 
 # --- manage.py plan_preview -----------------------------------------------------------------
