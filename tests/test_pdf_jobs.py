@@ -261,3 +261,28 @@ def test_a_real_worker_makes_the_long_pdf(tmp_path, settings, monkeypatch):
             time.sleep(0.5)
     assert job.state == PdfJob.State.DONE, job.error
     assert job.file.read().startswith(b"%PDF")
+
+
+def test_rendering_pauses_the_collector_and_restores_it():
+    """Issue 15: the garbage collector is off while WeasyPrint renders, back on after, even
+    when the rendering fails; left off if it was off."""
+    import gc
+
+    from core.pdf import collector_paused, html_to_pdf
+
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    assert html_to_pdf("<p>x</p>").startswith(b"%PDF")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
