@@ -9,6 +9,7 @@ WeasyPrint is imported only when a PDF is made (it is slow to import)."""
 
 import base64
 import binascii
+import gc
 import io
 import logging
 import mimetypes
@@ -245,16 +246,45 @@ def reporting(progress: Progress | None, pages_expected: int) -> Iterator[None]:
         logger.removeHandler(handler)
 
 
+_GC_LOCK = threading.Lock()
+_GC_HOLDERS = 0
+_GC_WAS_ENABLED = True
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused while WeasyPrint lays a document out (issue 15).
+
+    A layout allocates hundreds of thousands of boxes that all stay alive until the document
+    is written: the collector's passes over them (and over the whole Django heap) find
+    nothing to free and cost 10 % of the rendering (measured on a 9-page statement). Reference
+    counting still frees what it can; the collector resumes when the last rendering of the
+    process ends (counted, for threads)."""
+    global _GC_HOLDERS, _GC_WAS_ENABLED
+    with _GC_LOCK:
+        if _GC_HOLDERS == 0:
+            _GC_WAS_ENABLED = gc.isenabled()
+        _GC_HOLDERS += 1
+        gc.disable()
+    try:
+        yield
+    finally:
+        with _GC_LOCK:
+            _GC_HOLDERS -= 1
+            if _GC_HOLDERS == 0 and _GC_WAS_ENABLED:
+                gc.enable()
+
+
 def render_pdf(html: str, *, progress: Progress | None = None, pages_expected: int = 1):
     """The laid-out ``weasyprint.Document`` (to join several documents' pages)."""
-    with reporting(progress, pages_expected):
+    with reporting(progress, pages_expected), collector_paused():
         return html_document(html).render()
 
 
 def html_to_pdf(html: str, *, progress: Progress | None = None, pages_expected: int = 1) -> bytes:
     """The PDF of ``html``; ``progress`` (optional) is told how far the rendering is, from
     WeasyPrint's own log, ``pages_expected`` giving the scale of the layout."""
-    with reporting(progress, pages_expected):
+    with reporting(progress, pages_expected), collector_paused():
         return html_document(html).write_pdf()
 
 

@@ -301,3 +301,28 @@ def test_the_daily_run_removes_background_pdfs_older_than_a_week(
     assert (
         client.get(reverse("documents:pdf_job_download", args=[case.pk, old.pk])).status_code == 404
     )
+
+
+def test_rendering_pauses_the_collector_and_restores_it():
+    """Issue 15: the garbage collector is off while WeasyPrint renders, back on after, even
+    when the rendering fails; left off if it was off."""
+    import gc
+
+    from core.pdf import collector_paused, html_to_pdf
+
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    assert html_to_pdf("<p>x</p>").startswith(b"%PDF")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
