@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from cases.models import Case
 from cases.selectors import mediators_of
 from core.access import role_required
-from core.case_views import case_context, case_for_user
+from core.case_views import case_context, case_for_user, user_can_edit
 from core.roles import CASE_ROLES, Role
 
 from . import ical, selectors, services
@@ -25,12 +25,22 @@ FEED_ROLES = (Role.MEDIATOR, Role.ADMINISTRATOR)
 SESSION_NEW_FEED = "agenda_new_feed_token"
 
 
-@role_required(*AGENDA_ROLES)
-def agenda(request):
-    """A mediator's own cases; a supervisor's or an administrator's organisation, or one
-    mediator's cases (the links of the overview); filters by period and case."""
+FORECAST_PARAM = "previsions"
+
+
+def _forecast_query(request) -> str:
+    """The page's query string without ``previsions``: the forecast fragment applies the same
+    filters as the page that loads it."""
+    query = request.GET.copy()
+    query.pop(FORECAST_PARAM, None)
+    return query.urlencode()
+
+
+def _agenda_scope(request):
+    """The agenda's filters and cases, the same for the page and its forecast fragment: a
+    mediator's own cases; a supervisor's or an administrator's organisation, or one
+    mediator's cases; filtered by period and case."""
     user = request.user
-    today = timezone.localdate()
     org_wide = user.role in (Role.SUPERVISOR, Role.ADMINISTRATOR)
     mediators = mediators_of(user.organisation_id) if org_wide else None
     form = AgendaFilterForm(
@@ -42,15 +52,33 @@ def agenda(request):
     if filters.get("dossier"):
         cases = cases.filter(pk=filters["dossier"].pk)
     # The forecasts call every kind's ``produce`` per case: for one mediator's cases or one
-    # case, not for a whole organisation at once.
-    forecast = not org_wide or bool(mediator or filters.get("dossier"))
+    # case, not for a whole organisation at once; and only with the coming week shown.
+    forecast = (not org_wide or bool(mediator or filters.get("dossier"))) and filters.get(
+        "periode", ""
+    ) in ("", "semaine")
+    return form, filters, mediator, cases, org_wide, forecast
+
+
+@role_required(*AGENDA_ROLES)
+def agenda(request):
+    """A mediator's own cases; a supervisor's or an administrator's organisation, or one
+    mediator's cases (the links of the overview); filters by period and case. The forecasts
+    (every duty kind's ``produce`` on every case) are loaded after the page from
+    ``agenda_forecast`` (issue 15); ``?previsions=1`` renders them in the page (no script)."""
+    user = request.user
+    today = timezone.localdate()
+    form, filters, mediator, cases, org_wide, forecast = _agenda_scope(request)
+    inline = forecast and request.GET.get(FORECAST_PARAM) == "1"
     return render(
         request,
         "agenda/agenda.html",
         {
             "agenda": selectors.agenda_of(
-                cases, today=today, period=filters.get("periode", ""), forecast=forecast
+                cases, today=today, period=filters.get("periode", ""), forecast=inline
             ),
+            "forecast_deferred": forecast and not inline,
+            "forecast_url": reverse("agenda:forecast"),
+            "forecast_query": _forecast_query(request),
             "form": form,
             "filtered": any(filters.values()),
             "mediator": mediator,
@@ -62,23 +90,65 @@ def agenda(request):
     )
 
 
+@role_required(*AGENDA_ROLES)
+def agenda_forecast(request):
+    """The agenda's "Prévisions des 7 prochains jours" rows alone (loaded by htmx after the
+    page), with the page's filters and scope; nothing where the page shows no forecast."""
+    today = timezone.localdate()
+    _, _, mediator, cases, org_wide, forecast = _agenda_scope(request)
+    items = selectors.forecast_items(cases, today=today) if forecast else []
+    return render(
+        request,
+        "agenda/_forecast.html",
+        {
+            "items": items,
+            "today": today,
+            "show_case": True,
+            "show_mediator": org_wide,
+            "read_only": request.user.role == Role.SUPERVISOR,
+        },
+    )
+
+
 @role_required(*CASE_ROLES)
 def case_agenda(request, pk: int):
-    """The case's "Agenda" tab: its open items, the forecasts of the coming week, the duties
-    settled lately."""
+    """The case's "Agenda" tab: its open items, the forecasts of the coming week (loaded after
+    the page from ``case_agenda_forecast``; ``?previsions=1`` renders them in the page), the
+    duties settled lately."""
     case = case_for_user(request, pk)
     today = timezone.localdate()
     cases = Case.objects.filter(pk=case.pk)
     context = case_context(request, case, "agenda")
+    inline = request.GET.get(FORECAST_PARAM) == "1"
     context.update(
         {
-            "agenda": selectors.agenda_of(cases, today=today),
+            "agenda": selectors.agenda_of(cases, today=today, forecast=inline),
+            "forecast_deferred": not inline,
+            "forecast_url": reverse("agenda:case_agenda_forecast", args=[case.pk]),
+            "forecast_query": "",
             "settled": selectors.case_settled_duties(case),
             "read_only": not context["can_edit"],
             "today": today,
         }
     )
     return render(request, "agenda/case_agenda.html", context)
+
+
+@role_required(*CASE_ROLES)
+def case_agenda_forecast(request, pk: int):
+    """The case agenda tab's forecast rows alone (loaded by htmx after the tab)."""
+    case = case_for_user(request, pk)
+    today = timezone.localdate()
+    return render(
+        request,
+        "agenda/_forecast.html",
+        {
+            "items": selectors.forecast_items(Case.objects.filter(pk=case.pk), today=today),
+            "today": today,
+            "show_case": False,
+            "read_only": not user_can_edit(request, case),
+        },
+    )
 
 
 @role_required(Role.SUPERVISOR, Role.ADMINISTRATOR)

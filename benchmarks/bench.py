@@ -10,7 +10,8 @@ views registered here and nowhere else (``/__bench__/bare/``, an authenticated "
 also given as a ratio to them, measured in the same run.
 
 For each main page (caseload list, sorted by applicant, searched, last page; case page and
-every tab; journal's last page; supervisor overview; clerk list; agenda) it prints the median
+every tab; journal's last page; supervisor overview; clerk list; agenda, and the agenda's
+forecast fragments loaded after the agenda page and tab) it prints the median
 and p95 time on a large subject (the largest organisation, the case with the longest journal,
 the busiest clerk and mediator), the ratio to the bare and to the layout view, and the number
 of queries on a small and on the large subject: it must not grow with the data. Then the jobs,
@@ -327,6 +328,21 @@ def pages(s: Subjects) -> list[Page]:
     rows.append(Page("clerk list", (s.small_clerk, clerk), (s.large_clerk, clerk)))
     agenda = reverse("agenda:agenda")
     rows.append(Page("agenda", (s.small_mediator, agenda), (s.large_mediator, agenda)))
+    # The forecasts ("Prévisions des 7 prochains jours") are loaded after the agenda page and
+    # the case's agenda tab, by htmx: measured on their own, with the same target.
+    forecast = reverse("agenda:forecast")
+    rows.append(
+        Page(
+            "agenda: forecast fragment", (s.small_mediator, forecast), (s.large_mediator, forecast)
+        )
+    )
+    rows.append(
+        Page(
+            "case tab: agenda forecast",
+            (small_user, reverse("agenda:case_agenda_forecast", args=[s.small_case.pk])),
+            (large_user, reverse("agenda:case_agenda_forecast", args=[s.large_case.pk])),
+        )
+    )
     return rows
 
 

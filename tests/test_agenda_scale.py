@@ -61,16 +61,33 @@ def plan_case(world, n: int, *, creditors: int = 2):
 
 
 def instalment_forecasts(response) -> list[str]:
+    """The plan instalments forecast by a forecast fragment (``items``) or a page rendered
+    with its forecasts (``?previsions=1``)."""
+    items = response.context.get("items")
+    if items is None:
+        items = response.context["agenda"].forecast
     return sorted(
-        item.case.reference
-        for item in response.context["agenda"].forecast
-        if item.kind == clocks.PLAN_INSTALMENT_MISSED
+        item.case.reference for item in items if item.kind == clocks.PLAN_INSTALMENT_MISSED
     )
 
 
-def test_the_agenda_page_s_queries_do_not_grow_with_the_plans_it_forecasts(world):
+def test_the_agenda_page_loads_its_forecast_afterwards_with_fewer_queries(world):
+    """The page shows the recorded duties at once; the forecast (every kind's ``produce``)
+    comes from its fragment (issue 15)."""
     client = client_for(world.mediator)
-    url = reverse("agenda:agenda")
+    cases = [plan_case(world, n) for n in range(LARGE)]
+    page = reverse("agenda:agenda")
+    without, inline = query_count(client, page), query_count(client, page + "?previsions=1")
+    assert without < inline, f"{without} queries without the forecast, {inline} with"
+    assert instalment_forecasts(client.get(page + "?previsions=1")) == [c.reference for c in cases]
+    response = client.get(page)
+    assert response.context["agenda"].forecast == []
+    assert "Chargement des prévisions" in response.content.decode()
+
+
+def test_the_agenda_forecast_s_queries_do_not_grow_with_the_plans_it_forecasts(world):
+    client = client_for(world.mediator)
+    url = reverse("agenda:forecast")
     cases = [plan_case(world, n) for n in range(SMALL)]
     few = query_count(client, url)
     assert instalment_forecasts(client.get(url)) == [c.reference for c in cases]
@@ -92,11 +109,15 @@ def test_the_case_tab_s_queries_do_not_grow_with_the_case_s_claims_and_payments(
     for k, claim in enumerate(large.claims.order_by("pk")):  # dividends before and in the plan
         post(large, today - timedelta(days=50 - 5 * k), "25.00", creditor=claim.creditor)
     client = client_for(world.mediator)
-    few = query_count(client, reverse("agenda:case_agenda", args=[small.pk]))
-    many = query_count(client, reverse("agenda:case_agenda", args=[large.pk]))
-    assert many == few
-    response = client.get(reverse("agenda:case_agenda", args=[large.pk]))
+    for name in ("agenda:case_agenda", "agenda:case_agenda_forecast"):
+        few = query_count(client, reverse(name, args=[small.pk]))
+        many = query_count(client, reverse(name, args=[large.pk]))
+        assert many == few, name
+    response = client.get(reverse("agenda:case_agenda_forecast", args=[large.pk]))
     assert instalment_forecasts(response) == [large.reference]
+    tab = reverse("agenda:case_agenda", args=[large.pk])
+    assert query_count(client, tab) < query_count(client, tab + "?previsions=1")
+    assert instalment_forecasts(client.get(tab + "?previsions=1")) == [large.reference]
 
 
 def post(case, on: date, amount: str, *, creditor=None) -> None:

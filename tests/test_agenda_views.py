@@ -199,12 +199,27 @@ def test_forecasts_are_shown_not_recorded_with_bounded_queries(agenda_world, tes
         agenda = selectors.agenda_of(cases, today=today)
     assert len(agenda.forecast) == 6
     assert len(many) == len(few)  # constant in the number of cases
-    page = client_for(world.mediator).get(reverse("agenda:agenda")).content.decode()
-    assert "Prévisions des 7 prochains jours" in page and "prévision" in page
+    # the page loads them afterwards (issue 15): the fragment, or ``?previsions=1`` without script
+    mediator = client_for(world.mediator)
+    page = mediator.get(reverse("agenda:agenda")).content.decode()
+    assert "Prévisions des 7" not in page and "Chargement des prévisions" in page
+    assert f'hx-get="{reverse("agenda:forecast")}"' in page
+    for page in (
+        mediator.get(reverse("agenda:forecast")).content.decode(),
+        mediator.get(reverse("agenda:agenda"), {"previsions": "1"}).content.decode(),
+    ):
+        assert "Prévisions des 7 prochains jours" in page and "prévision" in page
     # the whole organisation at once: no forecasts; one mediator's cases: their forecasts
     admin = client_for(world.administrator)
-    assert "Prévisions des 7" not in admin.get(reverse("agenda:agenda")).content.decode()
-    page = admin.get(reverse("agenda:agenda"), {"mediateur": world.mediator.pk}).content.decode()
+    page = admin.get(reverse("agenda:agenda")).content.decode()
+    assert "Prévisions des 7" not in page and "Chargement des prévisions" not in page
+    assert "Prévisions des 7" not in admin.get(reverse("agenda:forecast")).content.decode()
+    filters = {"mediateur": world.mediator.pk}
+    page = admin.get(reverse("agenda:agenda"), filters).content.decode()
+    assert f'hx-get="{reverse("agenda:forecast")}?mediateur={world.mediator.pk}"' in page
+    page = admin.get(reverse("agenda:forecast"), filters).content.decode()
+    assert "Prévisions des 7" in page
+    page = admin.get(reverse("agenda:agenda"), {**filters, "previsions": "1"}).content.decode()
     assert "Prévisions des 7" in page
     # a forecast already recorded (a run ahead of today) is not shown twice
     duty(world.case, today + timedelta(days=2), due=today + timedelta(days=2))
@@ -224,3 +239,43 @@ def test_the_case_tab(agenda_world, today):
     assert "Échéances réglées récemment" in page
     assert format_date(d["settled"].settled_on) in page
     assert world.other_case.reference not in page
+
+
+def test_the_forecast_fragments_are_scoped_like_their_pages(agenda_world, test_kind, today):
+    """The forecast rows loaded after the agenda page and the case tab (issue 15): the same
+    login, role, organisation and mediator's scope as the pages."""
+    world, colleague_case, _d = agenda_world
+    test_kind.offsets = [2]  # every case has a forecast in two days
+    ours = client_for(world.mediator).get(reverse("agenda:forecast")).content.decode()
+    assert world.case.reference in ours and "prévision" in ours
+    assert colleague_case.reference not in ours  # a colleague's case: not my forecast
+    assert world.other_case.reference not in ours
+    for user in (world.other_mediator, world.other_supervisor):
+        client = client_for(user)
+        filters = {"dossier": world.case.pk, "mediateur": world.mediator.pk}
+        for query in ({}, filters):
+            response = client.get(reverse("agenda:forecast"), query)
+            assert response.status_code == 200
+            assert world.case.reference not in response.content.decode()
+            assert colleague_case.reference not in response.content.decode()
+        url = reverse("agenda:case_agenda_forecast", args=[world.case.pk])
+        assert client.get(url).status_code == 404
+    other = client_for(world.other_mediator).get(reverse("agenda:forecast")).content.decode()
+    assert world.other_case.reference in other  # their own forecast, to show the test can fail
+    assert client_for(world.clerk).get(reverse("agenda:forecast")).status_code == 403
+    anonymous = Client().get(reverse("agenda:forecast"))
+    assert anonymous.status_code == 302 and "forecast" not in anonymous.content.decode()
+    # the case tab: recorded duties at once, the forecast from its fragment or ?previsions=1
+    client = client_for(world.mediator)
+    tab = client.get(reverse("agenda:case_agenda", args=[world.case.pk])).content.decode()
+    url = reverse("agenda:case_agenda_forecast", args=[world.case.pk])
+    assert f'hx-get="{url}"' in tab and "Prévisions des 7" not in tab
+    assert "Chargement des prévisions" in tab and 'href="?previsions=1"' in tab
+    for page in (
+        client.get(url).content.decode(),
+        client.get(
+            reverse("agenda:case_agenda", args=[world.case.pk]), {"previsions": 1}
+        ).content.decode(),
+    ):
+        assert "Prévisions des 7 prochains jours" in page and "prévision" in page
+        assert format_date(today + timedelta(days=2)) in page

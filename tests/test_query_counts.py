@@ -160,10 +160,14 @@ def test_supervisor_overview_queries_are_constant(world, page):
     assert many == few, f"{page}: {few} queries for {SMALL} cases, {many} for {LARGE}"
 
 
-@pytest.mark.parametrize("page", [xfail_if_growing("agenda")])
+AGENDA_URLS = {"agenda": "agenda:agenda", "agenda forecast": "agenda:forecast"}
+
+
+@pytest.mark.parametrize("page", [xfail_if_growing(page) for page in AGENDA_URLS])
 def test_agenda_queries_are_constant(world, page):
+    """The agenda page and its forecast fragment, loaded after it (issue 15)."""
     client = client_for(world.mediator)
-    url = reverse("agenda:agenda")
+    url = reverse(AGENDA_URLS[page])
     today = timezone.localdate()
     add_cases(world, SMALL - 1)
     daily_run(run_date=today)
