@@ -3,6 +3,7 @@ navigation badge to the agenda, settles an item through its link, opens a case's
 makes then revokes the iCalendar address; a supervisor goes from the counts per mediator to the
 list behind a number. Screenshots go to ``test-artifacts/agenda-*.png`` (git-ignored)."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -58,6 +59,22 @@ def test_the_agenda_in_a_browser(live_server, browser_page, test_kind):  # noqa:
         expect(page.locator("#previsions")).to_contain_text("prévision")
         expect(page.locator("body")).not_to_contain_text("NAM-2023-0007")
         shot(page, "01-mediator")
+
+        # the forecast comes after the page: if its request fails, the page says so and links
+        # to the page with the forecast in it, instead of "Chargement…" for ever
+        failing = re.compile(r"/agenda/previsions/")
+        page.route(failing, lambda route: route.fulfill(status=500, body="erreur"))
+        page.reload()
+        expect(page.locator("#previsions")).to_contain_text(
+            "Les prévisions n'ont pas pu être chargées."
+        )
+        fallback = page.locator("#previsions a")
+        expect(fallback).to_have_attribute("href", "?previsions=1")
+        expect(page.locator("#previsions .spinner-border")).to_have_count(0)
+        page.unroute(failing)
+        fallback.click()
+        expect(page.locator("#previsions")).to_contain_text("prévision")
+        page.goto(f"{base}/agenda/")
 
         page.locator("#retard a:has-text('Régler')").first.click()
         page.wait_for_url(f"**/dossiers/{case.pk}/honoraires/**")

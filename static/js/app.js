@@ -10,6 +10,10 @@
 //   link or button opening a new tab (target/formtarget="_blank") or a download comes back
 //   when the user returns to this window or after BUSY_RESTORE_MS; a same-tab page load
 //   replaces it anyway (issue 16, "long work shows progress").
+// - data-load-error="message" (with data-load-retry="link text" and data-load-fallback="URL") on
+//   an element htmx loads after the page (hx-trigger="load"): if that request fails (an error
+//   status or no network), its spinner gives way to the message and a link to the fallback
+//   page, instead of "Loading…" for ever.
 // Listeners are on the document, so content swapped in by htmx behaves the same.
 (function () {
   "use strict";
@@ -118,4 +122,20 @@
       field.form.submit();
     }
   });
+  function loadFailed(event) {
+    var element = event.detail && event.detail.elt;
+    if (!element || !element.hasAttribute("data-load-error")) return;
+    element.removeAttribute("aria-busy");
+    element.removeAttribute("hx-trigger");
+    var spinner = element.querySelector(".spinner-border");
+    if (spinner) spinner.remove();
+    var status = element.querySelector("[role=status]") || element;
+    status.textContent = element.getAttribute("data-load-error") + " ";
+    var link = document.createElement("a");
+    link.href = element.getAttribute("data-load-fallback") || window.location.href;
+    link.textContent = element.getAttribute("data-load-retry") || link.href;
+    status.appendChild(link);
+  }
+  document.addEventListener("htmx:responseError", loadFailed);
+  document.addEventListener("htmx:sendError", loadFailed);
 })();
