@@ -154,5 +154,9 @@ def test_each_cover_page_is_laid_out_once_and_keeps_the_organisation_footer(worl
     assert len(cover_pages) > copies  # some letters run to a second page
     for text in cover_pages:  # a second page has no letterhead: the name is the footer's
         assert "CPAS de Namur" in text, text
+    second_pages = [text for text in cover_pages if "Concerne" not in text]
+    assert second_pages
+    for text in second_pages:  # the signature never stands alone: the closing goes with it
+        assert "salutations distinguées" in " ".join(text.replace("\u2010\n", "").split())
     # each cover page once, the plan once (its copies share its pages)
     assert len(laid_out) == len(cover_pages) + len(plan_pages) // copies
