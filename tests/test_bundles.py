@@ -552,9 +552,9 @@ def test_an_allowance_under_the_hard_floor_is_refused_at_its_path():
 
 
 @pytest.mark.django_db
-def test_a_budget_dated_before_the_legal_rows_cannot_carry_an_allowance():
+def test_a_budget_dated_where_no_legal_row_is_in_force_cannot_carry_an_allowance():
     document = read("namur-case.json")
-    budget_of(document)[0]["date"] = "2023-06-01"  # no integration income row before 05/2024
+    budget_of(document)[0]["date"] = "2023-08-01"  # no integration income row (07–10/2023 gap)
     problems = assert_refused_at(document, {"$.extensions.budget.versions[0].allowances[0].amount"})
     assert "revenu d'intégration" in problems[0].message
 
