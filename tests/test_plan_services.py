@@ -562,4 +562,6 @@ def test_the_proposal_is_laid_out_as_one_cover_letter_at_a_time_was(world, credi
         return [page.extract_text() for page in PdfReader(io.BytesIO(content_bytes)).pages]
 
     assert texts(content) == texts(expected)
-    assert sum("Madame, Monsieur," in text for text in texts(content)) == len(addressees)
+    # each cover letter opens and closes with the salutation (its closing may be on page 2)
+    flat = " ".join(" ".join(texts(content)).split())
+    assert flat.count("Madame, Monsieur,") == 2 * len(addressees)

@@ -52,6 +52,9 @@ MATRIX = {
     "agenda:feed_settings": ("get", lambda o: [], FEED),
     "agenda:ical": ("get", lambda o: [o["feed_token"]], ICAL),
     "agenda:case_agenda": ("get", lambda o: [o["case"].pk], CASE_READ),
+    # the forecast rows loaded after the page and the tab: the same readers
+    "agenda:forecast": ("get", lambda o: [], AGENDA),
+    "agenda:case_agenda_forecast": ("get", lambda o: [o["case"].pk], CASE_READ),
 }
 
 EXTRA = [
@@ -62,6 +65,21 @@ EXTRA = [
     # the other organisation's case tab: 404 for organisation A, never 403
     (
         "agenda:case_agenda",
+        "get",
+        lambda o: [o["other_case"].pk],
+        {
+            **CASE_READ,
+            "mediator": 404,
+            "colleague": 404,
+            "supervisor": 404,
+            "administrator": 404,
+            "other_mediator": 200,
+            "other_supervisor": 200,
+        },
+    ),
+    # the other organisation's case forecast: 404 for organisation A, never 403
+    (
+        "agenda:case_agenda_forecast",
         "get",
         lambda o: [o["other_case"].pk],
         {
