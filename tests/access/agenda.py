@@ -31,6 +31,16 @@ FEED = {
 FEED_POST = {role: 302 if status == 200 else status for role, status in FEED.items()}
 # The feed itself: no login, the address is the secret (the right token: 200 for anyone).
 ICAL = dict.fromkeys(ROLES, 200)
+# The other organisation's case: 404 for organisation A (never 403), read by organisation B.
+OTHER_CASE_READ = {
+    **CASE_READ,
+    "mediator": 404,
+    "colleague": 404,
+    "supervisor": 404,
+    "administrator": 404,
+    "other_mediator": 200,
+    "other_supervisor": 200,
+}
 
 
 def objects(world) -> dict:
@@ -67,29 +77,13 @@ EXTRA = [
         "agenda:case_agenda",
         "get",
         lambda o: [o["other_case"].pk],
-        {
-            **CASE_READ,
-            "mediator": 404,
-            "colleague": 404,
-            "supervisor": 404,
-            "administrator": 404,
-            "other_mediator": 200,
-            "other_supervisor": 200,
-        },
+        OTHER_CASE_READ,
     ),
     # the other organisation's case forecast: 404 for organisation A, never 403
     (
         "agenda:case_agenda_forecast",
         "get",
         lambda o: [o["other_case"].pk],
-        {
-            **CASE_READ,
-            "mediator": 404,
-            "colleague": 404,
-            "supervisor": 404,
-            "administrator": 404,
-            "other_mediator": 200,
-            "other_supervisor": 200,
-        },
+        OTHER_CASE_READ,
     ),
 ]
