@@ -359,7 +359,7 @@ def test_an_administrator_row_for_2026_takes_over(tables):
 
 def test_the_shipped_file_parses_and_every_row_has_a_source():
     scales, ris = rows_from_json(__import__("json").loads(DATA_FILE.read_text("utf-8")))
-    assert len(scales) >= 5 and len(ris) == 39  # 13 dates × 3 categories
+    assert len(scales) >= 5 and len(ris) == 42  # 14 dates × 3 categories
     assert all(row.source for row in (*scales, *ris))
     assert load_tables(DATA_FILE).scale_in_force(date(2025, 1, 1)).row.limits[0] == D("1388.00")
 

@@ -198,8 +198,6 @@ def test_a_date_without_a_sourced_row_raises(tables):
 @pytest.mark.parametrize(
     "day,last,following",
     [
-        (date(2022, 3, 1), "28/02/2022", "01/05/2022"),
-        (date(2022, 4, 30), "28/02/2022", "01/05/2022"),
         (date(2022, 12, 1), "30/11/2022", "01/01/2023"),
         (date(2022, 12, 31), "30/11/2022", "01/01/2023"),
         (date(2023, 7, 1), "30/06/2023", "01/11/2023"),
@@ -213,13 +211,14 @@ def test_the_gaps_left_raise(tables, day, last, following):
         assert following in str(error.value)
 
 
-# Every sourced row from 2020 (releases 0002 to 0004, docs/budget-rules.md, 6): the first and
+# Every sourced row from 2020 (releases 0002 to 0006, docs/budget-rules.md, 6): the first and
 # the last day each applies, with the amounts and a source named in the row.
 SOURCED = [
     ("2020-01-01", date(2020, 2, 29), ("626.74", "940.11", "1270.51"), "nathaliemuylle.be"),
     ("2021-07-01", date(2021, 8, 31), ("669.58", "1004.37", "1357.36"), "AR du 6.08.2021"),
     ("2021-09-01", date(2021, 12, 31), ("682.99", "1024.49", "1384.54"), "creno.be"),
     ("2022-01-01", date(2022, 2, 28), ("714.86", "1072.30", "1449.15"), "vvsg.be, 26.01.2022"),
+    ("2022-03-01", date(2022, 4, 30), ("729.20", "1093.80", "1478.22"), "viewzconnect.be"),
     ("2022-05-01", date(2022, 7, 31), ("743.78", "1115.67", "1507.77"), "cpaslahulpe.be"),
     ("2022-08-01", date(2022, 10, 31), ("758.64", "1137.97", "1537.90"), "schoten.be"),
     ("2022-11-01", date(2022, 11, 30), ("773.80", "1160.70", "1568.62"), "vvsg.be, 08.11.2022"),
@@ -323,9 +322,16 @@ def test_the_database_holds_the_rows_from_2020(db):
     record = IntegrationIncomeRecord.objects.get(row_id="ris-family@2022-11-01")
     assert record.valid_until == date(2022, 11, 30) and record.shipped
     assert tables.ris_in_force("single", date(2021, 10, 1)).row.amount == D("1024.49")
-    for gap in (date(2022, 3, 15), date(2022, 12, 15), date(2023, 8, 1)):
+    for gap in (date(2022, 12, 15), date(2023, 8, 1)):
         with pytest.raises(NoRowInForce):
             tables.ris_in_force("single", gap)
+    # release 0006_ris_2022_03 fills March-April 2022: the January row still ends on 28.2.2022
+    record = IntegrationIncomeRecord.objects.get(row_id="ris-single@2022-03-01")
+    assert record.amount == D("1093.80") and record.shipped and record.valid_until is None
+    assert "viewzconnect.be" in record.source
+    record = IntegrationIncomeRecord.objects.get(row_id="ris-single@2022-01-01")
+    assert record.valid_until == date(2022, 2, 28) and "ne sont pas sourcés" not in record.source
+    assert tables.ris_in_force("single", date(2022, 3, 15)).row.amount == D("1093.80")
 
 
 # A couple without children in each period these releases cover: the budget computes with
@@ -336,6 +342,7 @@ def test_the_database_holds_the_rows_from_2020(db):
         (date(2021, 7, 15), "ris-cohabitant@2021-07-01", "669.58"),
         (date(2021, 12, 31), "ris-cohabitant@2021-09-01", "682.99"),
         (date(2022, 1, 20), "ris-cohabitant@2022-01-01", "714.86"),
+        (date(2022, 4, 1), "ris-cohabitant@2022-03-01", "729.20"),
         (date(2022, 6, 15), "ris-cohabitant@2022-05-01", "743.78"),
         (date(2022, 8, 1), "ris-cohabitant@2022-08-01", "758.64"),
         (date(2022, 11, 30), "ris-cohabitant@2022-11-01", "773.80"),
@@ -350,7 +357,7 @@ def test_a_budget_dated_in_a_former_gap_computes(world, couple, on, row, rate):
     assert floors.hard_floor == 2 * D(rate)
 
 
-@pytest.mark.parametrize("on", [date(2022, 4, 1), date(2022, 12, 1), date(2023, 9, 1)])
+@pytest.mark.parametrize("on", [date(2022, 12, 1), date(2023, 9, 1)])
 def test_a_budget_dated_in_a_remaining_gap_is_refused_naming_it(world, couple, on):
     version = budget_version_create(case=couple, data=couple_budget(date=on), by=world.mediator)
     with pytest.raises(ValidationError) as error:

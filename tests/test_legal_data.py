@@ -126,6 +126,7 @@ def test_every_release_file_is_applied_once_with_its_digest():
         ("0003_ris_2022", None),
         ("0004_ris_2020_2024", None),
         ("0005_art1409_2020", None),
+        ("0006_ris_2022_03", None),
     ]
 
 
