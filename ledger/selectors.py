@@ -607,7 +607,7 @@ def paid_vs_admitted(case: Case, *, before: date | None = None) -> dict[int, Pai
     return {
         pk: PaidVsAdmitted(
             creditor_id=pk,
-            name=names.get(pk, str(pk)),
+            name=names[pk],
             admitted=admitted.get(pk, ZERO),
             paid=paid.get(pk, ZERO),
         )
