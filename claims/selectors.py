@@ -26,6 +26,7 @@ from cases.selectors import case_queryset_for
 from . import deadlines
 from .models import (
     Claim,
+    ClaimStatus,
     Creditor,
     KnownCreditor,
     Position,
@@ -147,6 +148,8 @@ def representative_cases(user: User, representative: Representative) -> QuerySet
 
 # What ``claim_ceiling`` reads of a claim: a list of ceilings loads these fields only.
 CEILING_FIELDS = (
+    "status",
+    "time_barred",
     "admitted_amount",
     "principal",
     "interest",
@@ -155,13 +158,31 @@ CEILING_FIELDS = (
 )
 
 
+def claim_counts_toward_ceiling(claim: Claim) -> bool:
+    """Whether a claim counts toward what its creditor may receive (docs/plan-rules.md, "The
+    ceiling of a creditor"): an **accepted** claim that is not time-barred. A pending or
+    contested claim counts for nothing until the mediator accepts it (the plan pays admitted
+    claims; a dividend on a disputed amount could not be recovered), a rejected or time-barred
+    one never does. The one definition the payment page and the checks before filing share."""
+    return claim.status == ClaimStatus.ACCEPTED and not claim.time_barred
+
+
 def claim_ceiling(claim: Claim) -> Decimal:
-    """What a creditor may receive at most on this claim: its admitted amount (issue 12: "a
-    creditor is never paid beyond its admitted claim"; ``Claim.admitted_total``: the amount the
-    mediator admitted, else the declared one less the interest run after admissibility). The
-    checks before filing with the court (``reports.court_checks``) read the ceiling only
-    through here, as the payment page reads ``ledger.selectors.paid_vs_admitted``."""
-    return claim.admitted_total
+    """What a creditor may receive at most on this claim (issue 12: "a creditor is never paid
+    beyond its admitted claim"): its admitted amount (``Claim.admitted_total``: the amount the
+    mediator admitted, else the declared one less the interest run after admissibility) when
+    it counts toward the ceiling (``claim_counts_toward_ceiling``), else nothing."""
+    return claim.admitted_total if claim_counts_toward_ceiling(claim) else ZERO
+
+
+def admitted_ceilings(case: Case) -> dict[int, Decimal]:
+    """Each creditor that declared a claim in the case -> the most it may receive there: the sum
+    of its claims' ``claim_ceiling`` (0.00 when none is admitted). One query. The payment page
+    and the checks before filing read it through ``ledger.selectors.paid_vs_admitted``."""
+    ceilings: dict[int, Decimal] = {}
+    for claim in Claim.objects.filter(case=case).only("creditor_id", *CEILING_FIELDS):
+        ceilings[claim.creditor_id] = ceilings.get(claim.creditor_id, ZERO) + claim_ceiling(claim)
+    return ceilings
 
 
 def claims_of_case(case: Case) -> QuerySet[Claim]:

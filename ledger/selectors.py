@@ -24,8 +24,10 @@ from django.http import Http404
 
 from cases.models import Case
 from claims.models import Claim, ClaimStatus, Creditor
+from claims.selectors import admitted_ceilings
 from core.dates import add_years
 from core.fields import MoneyField
+from core.money import round_cents
 
 from . import registry
 from .chain import GENESIS_HASH, entry_hash
@@ -556,7 +558,7 @@ class PaidVsAdmitted:
 
     creditor_id: int
     name: str
-    admitted: Decimal  # its participating claims' admitted amounts (Claim.admitted_total)
+    admitted: Decimal  # its ceiling: claims.selectors.admitted_ceilings
     paid: Decimal  # dividends paid, not reversed
 
     @property
@@ -569,42 +571,39 @@ class PaidVsAdmitted:
         return max(self.paid - self.admitted, ZERO)
 
 
-def dividends_paid_by_creditor(case: Case) -> dict[int, Decimal]:
+def dividends_paid_by_creditor(case: Case, *, before: date | None = None) -> dict[int, Decimal]:
     """Dividends paid from the case's account to each creditor (neither reversed nor
-    reversals)."""
-    rows = (
-        Entry.objects.filter(
-            account__case=case,
-            category=Category.DIVIDEND,
-            direction=Direction.OUT,
-            reverses__isnull=True,
-            reversed_by__isnull=True,
-            creditor__isnull=False,
-        )
-        .values("creditor_id")
-        .annotate(total=Sum("amount"))
+    reversals), value-dated before ``before`` when given: summed in the database, one query."""
+    qs = Entry.objects.filter(
+        account__case=case,
+        category=Category.DIVIDEND,
+        direction=Direction.OUT,
+        reverses__isnull=True,
+        reversed_by__isnull=True,
+        creditor__isnull=False,
     )
-    return {row["creditor_id"]: row["total"] for row in rows}
+    if before is not None:
+        qs = qs.filter(value_date__lt=before)
+    rows = qs.values("creditor_id").annotate(total=Sum("amount")).order_by("creditor_id")
+    return {
+        creditor_id: round_cents(total)
+        for creditor_id, total in rows.values_list("creditor_id", "total")
+    }
 
 
-def paid_vs_admitted(case: Case) -> dict[int, PaidVsAdmitted]:
-    """Each creditor of the case (with a claim or a dividend): its admitted claims (accepted,
-    neither time-barred nor rejected; Claim.admitted_total: interest stops at admissibility)
-    against the dividends the account paid it. Other apps reuse it (the payment page refuses a
-    dividend beyond the claim, the filing checks compare)."""
-    admitted: dict[int, Decimal] = {}
-    names: dict[int, str] = {}
-    for claim in Claim.objects.filter(case=case).select_related("creditor"):
-        names[claim.creditor_id] = claim.creditor.name
-        counted = claim.status == ClaimStatus.ACCEPTED and not claim.time_barred
-        admitted[claim.creditor_id] = admitted.get(claim.creditor_id, ZERO) + (
-            claim.admitted_total if counted else ZERO
-        )
-    paid = dividends_paid_by_creditor(case)
-    for creditor_id, name in Creditor.objects.filter(pk__in=set(paid) - set(names)).values_list(
-        "pk", "name"
-    ):
-        names[creditor_id] = name
+def paid_vs_admitted(case: Case, *, before: date | None = None) -> dict[int, PaidVsAdmitted]:
+    """Each creditor of the case (with a claim or a dividend): the most it may receive
+    (``claims.selectors.admitted_ceilings``: its accepted claims that are not time-barred, at
+    their admitted amounts; a pending or contested claim counts for nothing until accepted)
+    against the dividends the account paid it (value-dated before ``before`` when given).
+    The one comparison of the app: the payment page refuses a dividend beyond it, the checks
+    before filing with the court (``reports.court_checks.paid_against_ceilings``) read it.
+    Three queries, whatever the number of claims and dividends."""
+    admitted = admitted_ceilings(case)
+    paid = dividends_paid_by_creditor(case, before=before)
+    names = dict(
+        Creditor.objects.filter(pk__in=set(admitted) | set(paid)).values_list("pk", "name")
+    )
     return {
         pk: PaidVsAdmitted(
             creditor_id=pk,
@@ -612,5 +611,5 @@ def paid_vs_admitted(case: Case) -> dict[int, PaidVsAdmitted]:
             admitted=admitted.get(pk, ZERO),
             paid=paid.get(pk, ZERO),
         )
-        for pk in names
+        for pk in sorted(names, key=lambda pk: (names[pk], pk))
     }

@@ -11,7 +11,9 @@ The rules:
 
 - **a creditor paid beyond its claim** refuses the filing: a creditor is never paid beyond its
   (admitted) claim (issue 12, art. 1675/13 § 1 C.J.: the creditors share what is distributed
-  pro rata of their claims). The ceiling is ``claims.selectors.claim_ceiling``;
+  pro rata of their claims). The ceiling and the dividends are those of the payment page,
+  ``ledger.selectors.paid_vs_admitted`` (the claims' part: ``claims.selectors.claim_ceiling``:
+  accepted claims that are not time-barred; a contested or pending claim counts for nothing);
 - **plan arrears** are a warning: the court must read them (the mediator follows the plan's
   execution and reports on it, art. 1675/17 § 3 C.J.; domain/README.md, step 6), they are not a
   reason not to report;
@@ -35,13 +37,11 @@ from django.utils.translation import gettext as _
 
 from banking.selectors import last_statement_balance
 from cases.models import Case
-from claims.models import Claim, ClaimStatus
-from claims.selectors import CEILING_FIELDS, claim_ceiling
 from core.dates import add_years, format_date
 from core.money import format_eur
 from documents.models import DocumentKind
 from documents.registry import FilingCheck, Finding
-from ledger.selectors import account_of, position_before
+from ledger.selectors import account_of, paid_vs_admitted, position_before
 from plans import selectors as plan_selectors
 from plans.models import PlanState, PlanVersion
 
@@ -89,23 +89,36 @@ class CourtFacts:
 # Pure rules ------------------------------------------------------------------------------------
 
 
+def overpaid_message(c: CreditorPaid) -> str:
+    values = {
+        "name": c.name,
+        "paid": format_eur(c.paid),
+        "ceiling": format_eur(c.ceiling),
+        "beyond": format_eur(c.beyond),
+    }
+    if c.ceiling <= ZERO:
+        return (
+            _(
+                "%(name)s n'a aucune créance admise dans ce dossier et a reçu %(paid)s de "
+                "dividendes : une créance contestée ou en attente ne reçoit rien tant qu'elle "
+                "n'est pas admise. Corrigez les paiements (remboursement, contre-passation) ou "
+                "admettez la créance avant de déposer."
+            )
+            % values
+        )
+    return (
+        _(
+            "%(name)s a reçu %(paid)s de dividendes pour %(ceiling)s de créances, soit "
+            "%(beyond)s de trop : corrigez les paiements (remboursement, contre-passation) "
+            "avant de déposer."
+        )
+        % values
+    )
+
+
 def overpayments(creditors: tuple[CreditorPaid, ...] | list[CreditorPaid]) -> list[Finding]:
     return [
-        Finding(
-            code="overpaid",
-            blocking=True,
-            message=_(
-                "%(name)s a reçu %(paid)s de dividendes pour %(ceiling)s de créances, soit "
-                "%(beyond)s de trop : corrigez les paiements (remboursement, contre-passation) "
-                "avant de déposer."
-            )
-            % {
-                "name": c.name,
-                "paid": format_eur(c.paid),
-                "ceiling": format_eur(c.ceiling),
-                "beyond": format_eur(c.beyond),
-            },
-        )
+        Finding(code="overpaid", blocking=True, message=overpaid_message(c))
         for c in creditors
         if c.beyond > ZERO
     ]
@@ -187,31 +200,21 @@ def check(facts: CourtFacts, *, today: date) -> FilingCheck:
 
 def paid_against_ceilings(case: Case, *, before: date | None = None) -> tuple[CreditorPaid, ...]:
     """Per creditor paid a dividend (value-dated before ``before`` when given): the dividends
-    paid (not reversed) against the sum of its claims' ceilings in the case (a rejected claim
-    counts for nothing)."""
-    ceilings: dict[int, Decimal] = {}
-    names: dict[int, str] = {}
-    claims = (
-        Claim.objects.filter(case=case)
-        .select_related("creditor")
-        .only(*CEILING_FIELDS, "case_id", "creditor_id", "creditor__name", "status")
-    )
-    for claim in claims:
-        names[claim.creditor_id] = claim.creditor.name
-        if claim.status != ClaimStatus.REJECTED:
-            ceilings[claim.creditor_id] = ceilings.get(claim.creditor_id, ZERO) + claim_ceiling(
-                claim
-            )
-    paid = plan_selectors.dividends_paid_per_creditor(case, before=before)  # summed in SQL
-    missing = plan_selectors.creditor_names(str(pk) for pk in paid if pk not in names)
+    paid (not reversed) against its ceiling, read from ``ledger.selectors.paid_vs_admitted``
+    (the payment page's comparison: accepted claims that are not time-barred, at their admitted
+    amounts; ``claims.selectors.claim_counts_toward_ceiling``). A creditor paid without an
+    admitted claim has a ceiling of 0.00: every cent it received is beyond it."""
     return tuple(
         CreditorPaid(
-            creditor_id=pk,
-            name=names.get(pk) or missing.get(str(pk), str(pk)),
-            ceiling=ceilings.get(pk, ZERO),
-            paid=amount,
+            creditor_id=standing.creditor_id,
+            name=standing.name,
+            ceiling=standing.admitted,
+            paid=standing.paid,
         )
-        for pk, amount in sorted(paid.items())
+        for standing in sorted(
+            paid_vs_admitted(case, before=before).values(), key=lambda s: s.creditor_id
+        )
+        if standing.paid > ZERO
     )
 
 

@@ -18,7 +18,7 @@ from budget.services import (
     budget_version_create,
 )
 from cases.services import case_change_status
-from claims.models import Claim, Creditor
+from claims.models import Claim, ClaimStatus, Creditor
 from documents.models import Document
 from ledger.services import EntryData, account_open, entry_post
 from reports import selectors, services
@@ -75,8 +75,12 @@ def filled(world):
     proximus = Creditor.objects.create(organisation=world.org, name="Proximus SA")
     engie = Creditor.objects.create(organisation=world.org, name="Engie")
     for creditor, principal in ((proximus, "900.00"), (engie, "2100.00")):
-        Claim.objects.create(
-            case=world.case, creditor=creditor, principal=D(principal), declared_on=date(2022, 7, 1)
+        Claim.objects.create(  # accepted: only an admitted claim is paid (docs/plan-rules.md)
+            case=world.case,
+            creditor=creditor,
+            principal=D(principal),
+            declared_on=date(2022, 7, 1),
+            status=ClaimStatus.ACCEPTED,
         )
     post(world, date(2022, 7, 1), "in", "1500", "income", counterparty="Employeur")
     post(world, date(2023, 5, 10), "out", "30", "dividend", creditor_id=proximus.pk)

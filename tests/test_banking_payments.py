@@ -172,7 +172,9 @@ def test_overdraft_counts_the_fee_reserve_and_every_waiting_payment(world, accou
     prepare(world, living_allowance("500.00"))
 
 
-@pytest.mark.parametrize("who", ["stranger", "time_barred", "rejected", "none", "no_iban"])
+@pytest.mark.parametrize(
+    "who", ["stranger", "time_barred", "rejected", "contested", "pending", "none", "no_iban"]
+)
 def test_dividend_only_to_a_participating_creditor_with_an_iban(world, account, who):
     from claims.models import ClaimStatus
     from claims.services import ContactData, creditor_create
@@ -185,6 +187,8 @@ def test_dividend_only_to_a_participating_creditor_with_an_iban(world, account, 
         creditor = make_creditor(world, name="Forclos SA", time_barred=True)
     elif who == "rejected":
         creditor = make_creditor(world, name="Rejeté SA", status=ClaimStatus.REJECTED)
+    elif who in ("contested", "pending"):  # nothing until accepted (docs/plan-rules.md)
+        creditor = make_creditor(world, name="Litige SA", status=who)
     elif who == "no_iban":
         creditor = make_creditor(world, name="Sans IBAN SA", iban="")
     else:
@@ -197,6 +201,8 @@ def test_dividend_only_to_a_participating_creditor_with_an_iban(world, account, 
             ),
         )
     assert "creditor" in exc.value.message_dict
+    if who in ("contested", "pending"):
+        assert "Litige SA n'a aucune créance admise" in exc.value.message_dict["creditor"][0]
     assert Payment.objects.count() == 0
 
 

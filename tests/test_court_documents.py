@@ -15,11 +15,13 @@ from django.utils import timezone, translation
 from banking.models import StatementBalance, StatementImport
 from cases.models import Case
 from claims.models import Claim, ClaimStatus, Creditor
+from claims.selectors import admitted_ceilings, claim_ceiling, claim_counts_toward_ceiling
 from core.divisions import court_name, procedure_language
 from documents.models import DocumentKind
 from documents.registry import CONFIRM_EARLY, FilingCheck, filing_check
 from fees.services.statements import statement_create, statement_file
 from fees.services.taxation import taxation_order_record
+from ledger.selectors import paid_vs_admitted
 from ledger.services import EntryData, account_open, entry_post
 from plans import services as plan_services
 from plans.services import PlanData
@@ -408,3 +410,102 @@ def test_a_filed_statement_is_not_called_taxed_before_the_taxation_order(client,
     page = client.get(url).content.decode()
     assert f"taxé par l'ordonnance du {ordered:%d/%m/%Y}" in page
     assert "Il n'est taxé qu'à l'ordonnance" not in page
+
+
+# One ceiling for the payment page and the filing checks (issue 12; docs/plan-rules.md) -------
+
+
+@pytest.mark.parametrize(
+    "status,time_barred,counts",
+    [
+        (ClaimStatus.ACCEPTED, False, True),
+        (ClaimStatus.ACCEPTED, True, False),  # time-barred: outside the plan
+        (ClaimStatus.CONTESTED, False, False),  # nothing until the mediator accepts it
+        (ClaimStatus.PENDING, False, False),
+        (ClaimStatus.REJECTED, False, False),
+    ],
+)
+def test_only_an_accepted_claim_not_time_barred_counts_toward_the_ceiling(
+    status, time_barred, counts
+):
+    claim = Claim(
+        status=status,
+        time_barred=time_barred,
+        principal=D("500.00"),
+        interest=D("40.00"),
+        interest_after_admissibility=D("15.00"),
+    )
+    assert claim_counts_toward_ceiling(claim) is counts
+    # admitted: declared 540,00 € less the 15,00 € run after admissibility
+    assert claim_ceiling(claim) == (D("525.00") if counts else D("0.00"))
+
+
+def test_a_creditor_paid_without_an_admitted_claim_is_named_as_such():
+    facts = CourtFacts(creditors=(CreditorPaid(3, "Engie", ceiling=D("0.00"), paid=D("95.00")),))
+    (finding,) = court_checks.check(facts, today=TODAY).refusals
+    assert finding.code == "overpaid"
+    assert "Engie n'a aucune créance admise" in finding.message and "95,00" in finding.message
+
+
+@pytest.fixture
+def contested(world):
+    """Proximus: 900,00 € accepted, paid 100,00 €. Engie: its only claim (700,00 €) contested,
+    paid a 95,00 € dividend all the same (the journal records what left the account)."""
+    account_open(case=world.case, iban=IBAN)
+    proximus = Creditor.objects.create(organisation=world.org, name="Proximus SA")
+    engie = Creditor.objects.create(organisation=world.org, name="Engie", iban="BE15068987654330")
+    for creditor, amount, status in (
+        (proximus, "900.00", ClaimStatus.ACCEPTED),
+        (engie, "700.00", ClaimStatus.CONTESTED),
+    ):
+        Claim.objects.create(
+            case=world.case,
+            creditor=creditor,
+            principal=D(amount),
+            declared_on=date(2022, 7, 1),
+            status=status,
+        )
+    post(world, date(2022, 7, 1), "in", "3000", "income", counterparty="Employeur")
+    post(world, date(2023, 8, 10), "out", "100", "dividend", creditor_id=proximus.pk)
+    post(world, date(2023, 8, 10), "out", "95", "dividend", creditor_id=engie.pk)
+    return proximus, engie
+
+
+def test_the_filing_checks_read_the_payment_pages_ceilings(world, contested):
+    proximus, engie = contested
+    standing = paid_vs_admitted(world.case)
+    paid = court_checks.paid_against_ceilings(world.case)
+    assert [(c.creditor_id, c.ceiling, c.paid) for c in paid] == [
+        (s.creditor_id, s.admitted, s.paid)
+        for s in sorted(standing.values(), key=lambda s: s.creditor_id)
+    ]
+    assert {c.name: (c.ceiling, c.paid) for c in paid} == {
+        "Proximus SA": (D("900.00"), D("100.00")),
+        "Engie": (D("0.00"), D("95.00")),  # a contested claim counts for nothing
+    }
+    assert admitted_ceilings(world.case) == {proximus.pk: D("900.00"), engie.pk: D("0.00")}
+    # ``before``: the dividends value-dated before that day only
+    assert court_checks.paid_against_ceilings(world.case, before=date(2023, 8, 10)) == ()
+
+
+def test_a_contested_claims_creditor_is_refused_on_the_payment_page_and_flagged_at_filing(
+    client, world, contested, monkeypatch
+):
+    from banking.models import Payment
+
+    _proximus, engie = contested
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: TODAY)
+    result = filing_check(case=world.case, kind=DocumentKind.PLAN, today=TODAY)
+    (finding,) = result.refusals
+    assert "Engie n'a aucune créance admise" in finding.message and "95,00" in finding.message
+    client.force_login(world.mediator)
+    response = client.post(
+        reverse("banking:case_payments", args=[world.case.pk]),
+        {"category": "dividend", "amount": "10", "creditor": engie.pk, "authorisation": "O/1"},
+    )
+    assert response.status_code == 200
+    assert "Engie n&#x27;a aucune créance admise" in response.content.decode()
+    assert not Payment.objects.exists()
+    # once the mediator accepts the claim, Engie is within its ceiling: nothing to refuse
+    Claim.objects.filter(creditor=engie).update(status=ClaimStatus.ACCEPTED)
+    assert filing_check(case=world.case, kind=DocumentKind.PLAN, today=TODAY).refusals == []

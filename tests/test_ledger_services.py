@@ -11,10 +11,11 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from cases.services import case_change_status
-from claims.models import Claim, Creditor
+from claims.models import Claim, ClaimStatus, Creditor
 from ledger.models import Account, Entry
-from ledger.selectors import verify_chain
+from ledger.selectors import paid_vs_admitted, verify_chain
 from ledger.services import EntryData, account_open, entry_post, entry_reverse
+from reports import court_checks
 
 from .factories import make_case
 
@@ -137,7 +138,20 @@ def test_seed_demo_ledger_posts_a_plausible_history_once(world):
         organisation=world.org, name="Proximus SA", iban="BE62510007547061"
     )
     Claim.objects.create(
-        case=world.case, creditor=creditor, principal=Decimal("2500"), declared_on=date(2022, 7, 1)
+        case=world.case,
+        creditor=creditor,
+        principal=Decimal("2500"),
+        declared_on=date(2022, 7, 1),
+        status=ClaimStatus.ACCEPTED,
+    )
+    # contested: paid nothing until accepted (claims.selectors.claim_counts_toward_ceiling)
+    disputed = Creditor.objects.create(organisation=world.org, name="Cofidis SA")
+    Claim.objects.create(
+        case=world.case,
+        creditor=disputed,
+        principal=Decimal("4000"),
+        declared_on=date(2022, 7, 1),
+        status=ClaimStatus.CONTESTED,
     )
     case_change_status(
         case=world.case,
@@ -161,6 +175,15 @@ def test_seed_demo_ledger_posts_a_plausible_history_once(world):
     assert entries.filter(category="living_allowance", standing_order=True).exists()
     assert entries.filter(reverses__isnull=False).count() == 1
     assert not entries.filter(category="dividend", value_date__lt=date(2023, 1, 10)).exists()
+    # only the admitted creditor is paid, never beyond its admitted claim: the filing checks
+    # find nothing to refuse
+    assert set(entries.filter(category="dividend").values_list("creditor_id", flat=True)) == {
+        creditor.pk
+    }
+    standing = paid_vs_admitted(world.case)
+    assert standing[disputed.pk].paid == Decimal("0.00")
+    assert Decimal("0") < standing[creditor.pk].paid <= Decimal("2500.00")
+    assert not court_checks.overpayments(court_checks.paid_against_ceilings(world.case))
     assert verify_chain(account) == []
     assert Account.objects.filter(case=world.other_case).exists()
     count = Entry.objects.count()

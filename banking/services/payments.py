@@ -24,6 +24,7 @@ from budget.models import AllowanceDecision
 from cases.models import Case
 from cases.status import CaseStatus
 from claims.models import Claim, ClaimStatus, Creditor
+from claims.selectors import CEILING_FIELDS, claim_counts_toward_ceiling
 from core.dates import format_date
 from core.money import CENT, format_eur
 from ledger.models import Account, Entry
@@ -98,12 +99,22 @@ def _overdraft_error(account: Account, committed: Decimal, amount: Decimal) -> s
 def _dividend_error(case: Case, creditor: Creditor | None) -> str | None:
     if creditor is None:
         return _("Un dividende désigne le créancier payé.")
-    claims = Claim.objects.filter(case=case, creditor=creditor)
-    if not claims.exists():
+    claims = list(
+        Claim.objects.filter(case=case, creditor=creditor).only("creditor_id", *CEILING_FIELDS)
+    )
+    if not claims:
         return _("%(name)s n'a pas déclaré de créance dans ce dossier.") % {"name": creditor.name}
-    if not claims.filter(time_barred=False).exclude(status=ClaimStatus.REJECTED).exists():
+    if all(c.time_barred or c.status == ClaimStatus.REJECTED for c in claims):
         return _(
             "%(name)s est forclos ou ses créances sont rejetées : il ne reçoit pas de dividende."
+        ) % {"name": creditor.name}
+    if not any(claim_counts_toward_ceiling(c) for c in claims):
+        # the ceiling's one definition (claims.selectors, docs/plan-rules.md): only an accepted
+        # claim is paid; a pending or contested one waits for the mediator's decision
+        return _(
+            "%(name)s n'a aucune créance admise dans ce dossier : ses créances sont contestées "
+            "ou en attente de vérification. Admettez-en une (onglet Créances) avant de lui "
+            "payer un dividende."
         ) % {"name": creditor.name}
     return None
 

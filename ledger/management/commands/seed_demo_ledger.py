@@ -3,7 +3,8 @@ history through ``ledger.services`` (the same rules as the screens): the applica
 income, the living allowance by standing order, the rent and energy paid on their behalf,
 quarterly bank charges and transfers to the fee reserve, one exceptional expense authorised by
 the court in some cases, one income encoded twice by mistake and reversed, and — when the case
-has creditors taking part in a plan — monthly dividends shared in proportion to their claims.
+has creditors with an admitted claim and a plan — monthly dividends shared in proportion to
+their admitted claims, never beyond them (``claims.selectors.admitted_ceilings``).
 
 Idempotent: an account that already has entries is left alone. Run after ``seed_demo``.
 """
@@ -15,12 +16,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 
 from cases.models import Case
 from cases.status import ACTIVE_STATUSES, CaseStatus
-from claims.models import Claim, ClaimStatus
+from claims.models import Creditor
+from claims.selectors import admitted_ceilings
 from core.dates import format_date
 from core.demo import refuse_in_production
 from core.money import CENT
@@ -124,7 +125,7 @@ class History:
         self.count = 0
         self.refused = 0
         self.pending: list | None = None
-        # dividends paid per creditor: never beyond its claims (issue 12)
+        # dividends paid per creditor: never beyond its admitted claims (issue 12)
         self.paid: dict[int, Decimal] = {}
         rng = self.rng
         self.income_label, payers = rng.choice(INCOMES)
@@ -152,27 +153,19 @@ class History:
         self.plan_start = case.homologation_date if case.status in PLAN_STATUSES else None
 
     def _creditors(self) -> list[tuple[int, str, str, Decimal, Decimal]]:
-        """(id, name, iban, share, ceiling: the sum of its claims) of the creditors taking part
-        in the plan."""
-        rows = (
-            Claim.objects.filter(case=self.case, time_barred=False)
-            .exclude(status=ClaimStatus.REJECTED)
-            .values("creditor_id", "creditor__name", "creditor__iban")
-            .annotate(total=Sum("principal") + Sum("interest") + Sum("costs"))
-            .order_by("creditor__name")
-        )
-        grand = sum((r["total"] for r in rows), Decimal(0))
+        """(id, name, iban, share, ceiling) of the creditors the plan pays: those with an
+        admitted claim (``claims.selectors.admitted_ceilings``, the payment page's and the
+        filing checks' one definition: accepted, not time-barred; a contested or pending claim
+        is paid nothing until accepted), each never beyond its ceiling, sharing pro rata of
+        their ceilings."""
+        ceilings = {pk: c for pk, c in admitted_ceilings(self.case).items() if c > 0}
+        grand = sum(ceilings.values(), Decimal(0))
         if not grand:
             return []
+        rows = Creditor.objects.filter(pk__in=ceilings).values_list("pk", "name", "iban")
         return [
-            (
-                r["creditor_id"],
-                r["creditor__name"],
-                r["creditor__iban"],
-                r["total"] / grand,
-                r["total"],
-            )
-            for r in rows
+            (pk, name, iban, ceilings[pk] / grand, ceilings[pk])
+            for pk, name, iban in sorted(rows, key=lambda row: (row[1], row[0]))
         ]
 
     def _day(self, month: date, offset: int) -> date:
