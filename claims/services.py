@@ -267,7 +267,8 @@ class ClaimData:
     plan_rank: str = PlanRank.COMMON
     rank_reason: str = ""
     # The asset a ``mortgage`` rank is secured on (a pk of the case's assets; docs/plan-rules.md
-    # §1): kept by the assets app above this one, reached through ``claims.registry``.
+    # §1): kept by the assets app above this one, reached through ``claims.registry``. The
+    # claim's write sets it as given: ``claim_update`` with None removes the link.
     secured_asset: int | None = None
 
 
