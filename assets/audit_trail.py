@@ -3,8 +3,9 @@
 
 from audit.tracking import track
 
-from .models import Asset
+from .models import Asset, SecuredClaim
 
 
 def register() -> None:
     track(Asset)
+    track(SecuredClaim, case="asset.case")  # the asset a mortgage rank is secured on

@@ -109,3 +109,33 @@ class Asset(models.Model):
         if self.sale_price is None:
             return None
         return self.sale_price - self.sale_costs
+
+
+class SecuredClaim(models.Model):
+    """The asset a claim's mortgage is secured on (issue 12; docs/plan-rules.md §1): the plan's
+    rank ``mortgage`` is a legal cause of preference on ONE asset the applicant keeps (art.
+    1675/13 §1 C.J. "sauf les causes légitimes de préférence"), distinct from a general
+    privilege. The claims app sits below this one: the link lives here and the claim screens and
+    services reach it through ``claims.registry`` (registered in ``assets.apps``). One asset may
+    secure several claims (a first and a second mortgage); a claim is secured on one asset."""
+
+    claim = models.OneToOneField(
+        "claims.Claim",
+        on_delete=models.CASCADE,
+        related_name="secured_on",
+        verbose_name=_("créance"),
+    )
+    asset = models.ForeignKey(
+        Asset,
+        on_delete=models.PROTECT,
+        related_name="secured_claims",
+        verbose_name=_("bien grevé de l'hypothèque"),
+    )
+
+    class Meta:
+        verbose_name = _("hypothèque sur un bien")
+        verbose_name_plural = _("hypothèques sur des biens")
+        ordering = ["asset", "claim"]
+
+    def __str__(self) -> str:
+        return f"{self.claim} → {self.asset}"

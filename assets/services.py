@@ -6,7 +6,10 @@
   §3 C.J.: no disposal without the court's authorisation);
 - ``asset_sell``: the sale of an asset whose sale is authorised: its net proceeds (price less
   costs) are posted into the mediation account through ``ledger.services.entry_post`` in the
-  same transaction (issue 17) and offered to the plan (``selectors.sale_proceeds``).
+  same transaction (issue 17) and offered to the plan (``selectors.sale_proceeds``);
+- ``secured_claim_errors`` / ``secured_claim_link``: the asset a claim's mortgage rank is
+  secured on (issue 12, docs/plan-rules.md §1), reached by the claim services through
+  ``claims.registry`` (``assets.secured``).
 """
 
 from dataclasses import dataclass
@@ -21,13 +24,14 @@ from accounts.models import User
 from audit.services import audit_changes, plain
 from cases.models import Case
 from cases.status import ACTIVE_STATUSES, CaseStatus
+from claims.models import Claim, PlanRank
 from core.dates import format_date
 from core.money import CENT, MAX_AMOUNT, format_eur
 from core.text import forbidden_characters
 from ledger.models import Category, Direction
 from ledger.services import EntryData, entry_post
 
-from .models import Asset, AssetDecision, AssetKind
+from .models import Asset, AssetDecision, AssetKind, SecuredClaim
 
 
 @dataclass
@@ -247,3 +251,93 @@ def asset_sell(
     asset.save()
     audit_changes(actor=by, case=case, obj=asset, before=before, after=_state(asset))
     return asset
+
+
+# The asset a mortgage rank is secured on (issue 12) ---------------------------------------------
+
+SECURED_FIELD = "secured_asset"
+
+
+def secured_claim_errors(*, case: Case, plan_rank: str, asset: int | None) -> dict[str, str]:
+    """The rule of a mortgage on a kept asset (docs/plan-rules.md §1; art. 1675/13 §1 C.J.: the
+    creditors share pro rata "sauf les causes légitimes de préférence"): the plan's rank
+    ``mortgage`` is a preference on ONE asset the applicant keeps, not a general privilege.
+
+    - only a claim ranked ``mortgage`` names the asset it is secured on;
+    - the asset is one of the case's own (never another case's);
+    - it is kept: not sold, and its sale not authorised by the court (art. 1675/7 §3,
+      1675/13 §1 C.J.: the creditor secured on an asset that is sold is paid from its price,
+      art. 1675/14bis C.J., not by a rank in the monthly distribution);
+    - naming it is required when the case has assets recorded (without any, the "Patrimoine"
+      tab is still to be filled: the plan's filing check warns, ``mortgage_asset_unnamed``).
+
+    Field -> French message naming the field; empty when valid. Nothing is written here."""
+    field = _("Bien grevé de l'hypothèque")
+    if asset is None:
+        if plan_rank == PlanRank.MORTGAGE and Asset.objects.filter(case=case).exists():
+            return {
+                SECURED_FIELD: _(
+                    "Indiquez le bien grevé de l'hypothèque (champ « %(field)s ») : le rang « "
+                    "hypothèque sur un bien conservé » vaut sur un bien du patrimoine que le "
+                    "requérant conserve."
+                )
+                % {"field": field}
+            }
+        return {}
+    if plan_rank != PlanRank.MORTGAGE:
+        return {
+            SECURED_FIELD: _(
+                "Le champ « %(field)s » ne s'indique que pour le rang « hypothèque sur un bien "
+                "conservé » : videz-le ou choisissez ce rang."
+            )
+            % {"field": field}
+        }
+    chosen = Asset.objects.filter(case=case, pk=asset).first()
+    if chosen is None:
+        return {
+            SECURED_FIELD: _("Champ « %(field)s » : ce bien n'est pas au patrimoine de ce dossier.")
+            % {"field": field}
+        }
+    if chosen.is_sold:
+        return {
+            SECURED_FIELD: _(
+                "Champ « %(field)s » : %(asset)s est vendu (le %(date)s), le requérant ne le "
+                "conserve plus ; le créancier hypothécaire est payé sur le prix de vente "
+                "(art. 1675/14bis C.J.), pas par le rang « hypothèque sur un bien conservé »."
+            )
+            % {"field": field, "asset": chosen.description, "date": format_date(chosen.sale_date)}
+        }
+    if chosen.decision == AssetDecision.SELL:
+        return {
+            SECURED_FIELD: _(
+                "Champ « %(field)s » : la vente de %(asset)s est autorisée (ordonnance du "
+                "%(date)s, %(ref)s), le requérant ne le conserve pas ; le rang « hypothèque sur "
+                "un bien conservé » ne s'applique pas."
+            )
+            % {
+                "field": field,
+                "asset": chosen.description,
+                "date": format_date(chosen.decision_date),
+                "ref": chosen.decision_reference,
+            }
+        }
+    return {}
+
+
+@transaction.atomic
+def secured_claim_link(*, claim: Claim, asset: int | None) -> SecuredClaim | None:
+    """Record the asset ``claim`` is secured on (``asset``: a pk the claim services validated
+    with ``secured_claim_errors`` in the same transaction), or remove the link (None). The audit
+    trail records the change (``assets.audit_trail``)."""
+    current = SecuredClaim.objects.select_for_update().filter(claim=claim).first()
+    if asset is None:
+        if current is not None:
+            current.delete()
+        return None
+    chosen = Asset.objects.get(case_id=claim.case_id, pk=asset)
+    if current is None:
+        return SecuredClaim.objects.create(claim=claim, asset=chosen)
+    if current.asset_id != chosen.pk:
+        current.asset = chosen
+        current.save()
+    return current

@@ -27,7 +27,7 @@ def case_assets(request, pk: int):
     context = case_context(request, case, "assets")
     context.update(
         {
-            "assets": list(selectors.assets_of(case)),
+            "assets": list(selectors.assets_with_mortgages(case)),
             "proceeds": selectors.sale_proceeds(case),
             "total_valuation": selectors.total_valuation(case),
         }

@@ -15,6 +15,7 @@ from cases.validators import validate_iban
 from core.forms import MoneyField, parse_amount  # noqa: F401 (re-exported)
 from core.text import validate_single_line
 
+from . import registry
 from .models import (
     ClaimNature,
     ClaimStatus,
@@ -206,6 +207,17 @@ class ClaimForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Obligatoire pour un rang avant le rang commun (l'égalité est la règle)."),
     )
+    # the case's assets (claims.registry: the assets app above this one provides them)
+    secured_asset = forms.TypedChoiceField(
+        label=_("Bien grevé de l'hypothèque"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_(
+            "Pour le rang « hypothèque sur un bien conservé » : le bien du patrimoine que le "
+            "requérant conserve et sur lequel porte l'hypothèque."
+        ),
+    )
     debtors = ApplicantChoiceField(
         label=_("Débiteur(s)"),
         queryset=Applicant.objects.none(),
@@ -240,6 +252,10 @@ class ClaimForm(forms.Form):
             .select_related("representative", "creditor")
             .order_by("creditor__name", "representative__name")
         )
+        self.fields["secured_asset"].choices = [
+            ("", _("— Aucun —")),
+            *registry.secured_asset_choices(case),
+        ]
         self.helper = _helper()  # laid out in claims/claim_form.html (links beside fields)
 
     def clean_interest(self):
@@ -274,6 +290,7 @@ class ClaimForm(forms.Form):
             admitted_reason=c.get("admitted_reason") or "",
             plan_rank=c.get("plan_rank") or PlanRank.COMMON,
             rank_reason=c.get("rank_reason") or "",
+            secured_asset=c.get("secured_asset"),
         )
 
     @staticmethod
@@ -296,6 +313,7 @@ class ClaimForm(forms.Form):
             "admitted_reason": claim.admitted_reason,
             "plan_rank": claim.plan_rank,
             "rank_reason": claim.rank_reason,
+            "secured_asset": registry.secured_asset_of(claim),
         }
 
 

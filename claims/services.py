@@ -26,7 +26,7 @@ from core.dates import format_date
 from core.money import CENT, MAX_AMOUNT, format_eur
 from core.uploads import upload_suffix
 
-from . import deadlines, selectors
+from . import deadlines, registry, selectors
 from .models import (
     Claim,
     ClaimStatus,
@@ -266,6 +266,10 @@ class ClaimData:
     admitted_reason: str = ""
     plan_rank: str = PlanRank.COMMON
     rank_reason: str = ""
+    # The asset a ``mortgage`` rank is secured on (a pk of the case's assets; docs/plan-rules.md
+    # §1): kept by the assets app above this one, reached through ``claims.registry``. The
+    # claim's write sets it as given: ``claim_update`` with None removes the link.
+    secured_asset: int | None = None
 
 
 def _check_money(errors: dict, name: str, value: Decimal | None) -> None:
@@ -375,6 +379,13 @@ def validate_claim(
         errors["representation"] = _("Cet intermédiaire n'agit pas pour ce créancier ici.")
     if any(d.case_id != case.pk for d in data.debtors):
         errors["debtors"] = _("Le débiteur doit être un requérant du dossier.")
+    if "plan_rank" not in errors:
+        # a mortgage rank on an asset the applicant keeps (the assets app's rule)
+        errors.update(
+            registry.secured_asset_errors(
+                case=case, plan_rank=data.plan_rank, asset=data.secured_asset
+            )
+        )
     return errors
 
 
@@ -497,6 +508,7 @@ def claim_create(*, case: Case, data: ClaimData, by: User | None = None, declara
     _apply_claim(claim, data)
     known = _declaration_recorded(case=case, data=data, claim=claim, by=by)
     _save_claim(claim, data.debtors or list(case.applicants.all()), declaration, suffix)
+    registry.secured_asset_link(claim=claim, asset=data.secured_asset)
     audit_changes(actor=by, case=case, obj=claim, before={}, after=_audited(claim))
     _after_declaration(case=case, known=known)
     return claim
@@ -525,6 +537,7 @@ def claim_update(
     _apply_claim(claim, data)
     known = _declaration_recorded(case=claim.case, data=data, claim=claim, by=None)
     _save_claim(claim, data.debtors or list(claim.case.applicants.all()), declaration, suffix)
+    registry.secured_asset_link(claim=claim, asset=data.secured_asset)
     audit_changes(actor=by, case=claim.case, obj=claim, before=before, after=_audited(claim))
     _after_declaration(case=claim.case, known=known)
     return claim

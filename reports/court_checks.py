@@ -26,7 +26,14 @@ The rules:
   of the journal goes to the court with the report and is the basis of the taxation
   (domain/README.md, step 6 and "No fee may be collected before the judge has taxed it"). The
   last imported statement's closing balance is compared with the journal's balance at the
-  statement's date.
+  statement's date;
+- **a mortgage rank on an asset the applicant does not keep** (plans only; docs/plan-rules.md
+  §1): a claim ranked ``mortgage`` secured on an asset sold (``mortgage_asset_sold``) or whose
+  sale the court authorised (``mortgage_asset_sale``) refuses the filing: the rank is a
+  preference on an asset the applicant keeps (art. 1675/13 §1 C.J.), the creditor secured on an
+  asset sold is paid from its price (art. 1675/14bis C.J.); a ``mortgage`` rank that names no
+  asset is a warning (``mortgage_asset_unnamed``): the court must be able to see which asset.
+  The facts are ``assets.selectors.mortgage_ranks``.
 """
 
 from dataclasses import dataclass
@@ -35,6 +42,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from assets.selectors import MortgageRank, mortgage_ranks
 from banking.selectors import last_statement_balance
 from cases.models import Case
 from core.dates import add_years, format_date
@@ -84,6 +92,8 @@ class CourtFacts:
     bank: BankBalance | None = None
     # the day from which the document's period has ended (exclusive end), when it has one
     period_over_on: date | None = None
+    # the claims ranked ``mortgage`` and their assets (a plan's filing only)
+    mortgages: tuple[MortgageRank, ...] = ()
 
 
 # Pure rules ------------------------------------------------------------------------------------
@@ -183,6 +193,58 @@ def reconciliation_finding(bank: BankBalance | None) -> list[Finding]:
     ]
 
 
+def mortgage_findings(mortgages: tuple[MortgageRank, ...] | list[MortgageRank]) -> list[Finding]:
+    """A ``mortgage`` rank is a preference on an asset the applicant keeps (docs/plan-rules.md
+    §1): refused on an asset sold or to be sold, a warning when no asset is named."""
+    findings = []
+    for m in mortgages:
+        if m.sold_on is not None:
+            findings.append(
+                Finding(
+                    code="mortgage_asset_sold",
+                    blocking=True,
+                    message=_(
+                        "La créance de %(name)s a le rang « hypothèque sur un bien conservé » sur "
+                        "%(asset)s, vendu le %(date)s : le créancier est payé sur le prix de vente "
+                        "(art. 1675/14bis C.J.). Changez le rang de la créance avant de déposer."
+                    )
+                    % {"name": m.creditor, "asset": m.asset, "date": format_date(m.sold_on)},
+                )
+            )
+        elif m.sale_authorised_on is not None:
+            findings.append(
+                Finding(
+                    code="mortgage_asset_sale",
+                    blocking=True,
+                    message=_(
+                        "La créance de %(name)s a le rang « hypothèque sur un bien conservé » sur "
+                        "%(asset)s, dont la vente est autorisée (ordonnance du %(date)s, %(ref)s) "
+                        ": le requérant ne le conserve pas. Changez le rang de la créance avant "
+                        "de déposer."
+                    )
+                    % {
+                        "name": m.creditor,
+                        "asset": m.asset,
+                        "date": format_date(m.sale_authorised_on),
+                        "ref": m.sale_reference,
+                    },
+                )
+            )
+        elif not m.asset:
+            findings.append(
+                Finding(
+                    code="mortgage_asset_unnamed",
+                    message=_(
+                        "La créance de %(name)s a le rang « hypothèque sur un bien conservé » sans "
+                        "nommer le bien grevé : enregistrez le bien dans l'onglet « Patrimoine » "
+                        "et choisissez-le dans la créance (champ « Bien grevé de l'hypothèque »)."
+                    )
+                    % {"name": m.creditor},
+                )
+            )
+    return findings
+
+
 def check(facts: CourtFacts, *, today: date) -> FilingCheck:
     """Every finding on ``facts``: refusals first, then what needs a confirmation, then the
     warnings."""
@@ -191,6 +253,7 @@ def check(facts: CourtFacts, *, today: date) -> FilingCheck:
         *reconciliation_finding(facts.bank),
         *early_finding(facts.period_over_on, today),
         *arrears_finding(facts.arrears),
+        *mortgage_findings(facts.mortgages),
     ]
     return FilingCheck(tuple(findings))
 
@@ -282,6 +345,7 @@ def court_facts(
         arrears=plan_arrears(case, as_of),
         bank=bank_balance(case),
         period_over_on=period_over_on(case, kind, period_end),
+        mortgages=tuple(mortgage_ranks(case)) if kind == DocumentKind.PLAN else (),
     )
 
 

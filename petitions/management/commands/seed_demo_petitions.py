@@ -2,7 +2,8 @@
 
 - On a case under a plan (a judicial one first) with a mediation account: the applicant's car,
   whose sale the court authorised on the mediator's request, sold (the net proceeds reach the
-  account), and the family home, which the court allowed the household to keep.
+  account), and the family home, which the court allowed the household to keep, with Beobank's
+  mortgage arrears ranked ``mortgage`` and secured on it (issue 12).
 - On a case in the amicable phase whose draft plan the creditors did not accept: the report of
   failure (procès-verbal de carence) filed with the mediator's proposal, which opens the
   judicial phase.
@@ -30,7 +31,7 @@ from assets.services import AssetData, asset_authorise, asset_create, asset_sell
 from cases.models import Case
 from cases.services import ApplicantData, CaseData, case_create
 from cases.status import CaseStatus
-from claims.models import ClaimStatus, Creditor
+from claims.models import ClaimNature, ClaimStatus, Creditor, PlanRank, Privilege
 from claims.services import ClaimData, claim_create
 from core.demo import refuse_in_production
 from ledger.models import Account
@@ -198,6 +199,7 @@ class Command(BaseCommand):
             by=by,
             today=today,
         )
+        self._mortgage_arrears(case, house, today)
         request = petition_draft(
             case=case,
             kind=PetitionKind.ASSET_SALE,
@@ -232,6 +234,35 @@ class Command(BaseCommand):
             today=today,
         )
         return True
+
+    def _mortgage_arrears(self, case: Case, house: Asset, today: date) -> None:
+        """The mortgage on the family home the court let the household keep: Beobank's arrears,
+        ranked ``mortgage`` and secured on the house (issue 12, docs/plan-rules.md §1)."""
+        beobank = Creditor.objects.filter(
+            organisation=case.organisation, name="Beobank NV/SA"
+        ).first()
+        if beobank is None:
+            return
+        claim_create(
+            case=case,
+            data=ClaimData(
+                creditor=beobank,
+                principal=Decimal("3412.57"),
+                interest=Decimal("148.20"),
+                declared_on=_between(case, 30, today),
+                nature=ClaimNature.MORTGAGE_CREDIT,
+                creditor_reference="HYP-2019-118204",
+                status=ClaimStatus.ACCEPTED,
+                privilege=Privilege.MORTGAGE,
+                plan_rank=PlanRank.MORTGAGE,
+                rank_reason=(
+                    "Arriérés du crédit hypothécaire sur le logement familial, que le tribunal "
+                    "a autorisé le ménage à conserver (ordonnance 2/2451)."
+                ),
+                secured_asset=house.pk,
+            ),
+            by=case.mediator,
+        )
 
     def _failure(self, case: Case, today: date) -> bool:
         if not PlanVersion.objects.filter(case=case).exists():
