@@ -10,12 +10,14 @@ WeasyPrint is imported only when a PDF is made (it is slow to import)."""
 import base64
 import binascii
 import gc
+import hashlib
 import io
 import logging
 import mimetypes
 import re
 import threading
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -288,18 +290,85 @@ def html_to_pdf(html: str, *, progress: Progress | None = None, pages_expected: 
         return html_document(html).write_pdf()
 
 
+# Laid-out documents kept for the next rendering of the same HTML (render_pdf_kept).
+_KEPT: "OrderedDict[str, object]" = OrderedDict()
+_KEPT_LOCK = threading.Lock()
+KEPT_DOCUMENTS = 2
+
+
+def render_pdf_kept(html: str):
+    """:func:`render_pdf` of ``html``, the laid-out document kept in this process for the next
+    call with the same HTML (the last ``KEPT_DOCUMENTS`` of them, keyed by the HTML's SHA-256:
+    the HTML, the application's static files and the fonts are all a layout depends on).
+
+    For a long part shared by documents made one after the other (a plan's annex, in the
+    proposal sent to the creditors and in the version filed with the court: issue #15); the
+    pages are only read afterwards (:func:`graft_pages`, writing), never changed."""
+    key = hashlib.sha256(html.encode()).hexdigest()
+    with _KEPT_LOCK:
+        document = _KEPT.get(key)
+        if document is not None:
+            _KEPT.move_to_end(key)
+            return document
+    document = render_pdf(html)
+    with _KEPT_LOCK:
+        _KEPT[key] = document
+        while len(_KEPT) > KEPT_DOCUMENTS:
+            _KEPT.popitem(last=False)
+    return document
+
+
+def forget_kept() -> None:
+    """Drop the documents :func:`render_pdf_kept` keeps (tests, memory)."""
+    with _KEPT_LOCK:
+        _KEPT.clear()
+
+
 def render_pdf_parts(html: str, anchors: list[str]) -> tuple[object, list[list]]:
     """Lay ``html`` out once and cut its pages into parts: part ``i`` starts at the page that
     holds the element whose id is ``anchors[i]`` (each starting a page) and runs to the next
     part. One layout for many short letters costs far less than one layout per letter (issue
     #15: a plan sent to 50 creditors). Returns the ``weasyprint.Document`` and the parts."""
     document = render_pdf(html)
-    starts = {}
+    bounds = page_anchors(document, anchors) + [len(document.pages)]
+    return document, [document.pages[bounds[i] : bounds[i + 1]] for i in range(len(anchors))]
+
+
+def page_anchors(document, anchors: list[str]) -> list[int]:
+    """The index of the page of ``document`` that holds each of ``anchors`` (element ids)."""
+    found = {}
     for index, page in enumerate(document.pages):
         for anchor in page.anchors:
-            starts.setdefault(anchor, index)
-    bounds = [starts[anchor] for anchor in anchors] + [len(document.pages)]
-    return document, [document.pages[bounds[i] : bounds[i + 1]] for i in range(len(anchors))]
+            found.setdefault(anchor, index)
+    return [found[anchor] for anchor in anchors]
+
+
+def graft_pages(document, slots: list[str], sources: list):
+    """A copy of ``document`` whose pages holding the (empty) elements ``slots[i]`` show the
+    content of ``sources[i]`` instead, pages of another rendered document of the same page
+    size, under the slot page's own margin boxes (its running footer and "page X / Y").
+
+    A long part shared by several documents (a plan's annex, the same in the proposal and in
+    the court version: issue #15) is laid out once, in a document of its own, and each
+    document lays out only empty pages in its place: each document then numbers the pages of
+    the shared part in its own sequence and counts them in its total, and the PDF reads as if
+    the whole had been laid out in one. The slots' pages and the sources are not changed (a
+    laid-out source can be grafted again, into another document)."""
+    from weasyprint.document import Page
+    from weasyprint.formatting_structure.boxes import MarginBox
+
+    pages = list(document.pages)
+    for index, source in zip(page_anchors(document, slots), sources, strict=True):
+        slot_box, source_box = pages[index]._page_box, source._page_box
+        if (slot_box.margin_width(), slot_box.margin_height()) != (
+            source_box.margin_width(),
+            source_box.margin_height(),
+        ):
+            raise ValueError("a grafted page must be of its slot's size")
+        content = [box for box in source_box.children if not isinstance(box, MarginBox)]
+        margins = [box for box in slot_box.children if isinstance(box, MarginBox)]
+        pages[index] = Page(source_box.copy_with_children(content + margins))
+    return document.copy(pages)
 
 
 def join_pages(pages, *, main) -> bytes:
