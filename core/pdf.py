@@ -283,6 +283,14 @@ def render_pdf(html: str, *, progress: Progress | None = None, pages_expected: i
         return html_document(html).render()
 
 
+def write_pdf(document) -> bytes:
+    """The PDF of a laid-out ``weasyprint.Document``, the garbage collector paused as for its
+    layout (:func:`collector_paused`: drawing the pages allocates as much, and frees nothing
+    the collector would find)."""
+    with collector_paused():
+        return document.write_pdf()
+
+
 def html_to_pdf(html: str, *, progress: Progress | None = None, pages_expected: int = 1) -> bytes:
     """The PDF of ``html``; ``progress`` (optional) is told how far the rendering is, from
     WeasyPrint's own log, ``pages_expected`` giving the scale of the layout."""
@@ -373,7 +381,7 @@ def graft_pages(document, slots: list[str], sources: list):
 
 def join_pages(pages, *, main) -> bytes:
     """One PDF of ``pages`` (of one or more rendered documents), its metadata ``main``'s."""
-    return main.copy(list(pages)).write_pdf()
+    return write_pdf(main.copy(list(pages)))
 
 
 def join_pdf(documents, *, main=None) -> bytes:
@@ -381,7 +389,7 @@ def join_pdf(documents, *, main=None) -> bytes:
     those of ``main``, by default the first)."""
     documents = list(documents)
     pages = [page for document in documents for page in document.pages]
-    return (main or documents[0]).copy(pages).write_pdf()
+    return write_pdf((main or documents[0]).copy(pages))
 
 
 def copies_pdf(covers, parts: list[list], common) -> bytes:
@@ -391,8 +399,8 @@ def copies_pdf(covers, parts: list[list], common) -> bytes:
     its own page dictionary over the same content, so 50 copies of a plan cost one plan to
     write, not 50 (issue #15). Its title and metadata are ``common``'s."""
     index = {id(page): n for n, page in enumerate(covers.pages)}
-    cover_reader = PdfReader(io.BytesIO(covers.write_pdf()))
-    common_reader = PdfReader(io.BytesIO(common.write_pdf()))
+    cover_reader = PdfReader(io.BytesIO(write_pdf(covers)))
+    common_reader = PdfReader(io.BytesIO(write_pdf(common)))
     writer = PdfWriter()
     for part in parts:
         for page in part:

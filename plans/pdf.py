@@ -15,7 +15,14 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from core.divisions import court_name, division_label, procedure_language, tribunal_of
-from core.pdf import copies_pdf, graft_pages, render_pdf, render_pdf_kept, render_pdf_parts
+from core.pdf import (
+    copies_pdf,
+    graft_pages,
+    render_pdf,
+    render_pdf_kept,
+    render_pdf_parts,
+    write_pdf,
+)
 from letters.pdf import letterhead, signatory_of
 
 from . import engine, selectors, tables, wording
@@ -132,7 +139,7 @@ def plan_document(view: PlanView, *, on: date, mode: str):
 
 
 def render_court_pdf(view: PlanView, *, on: date) -> bytes:
-    return plan_document(view, on=on, mode="court").write_pdf()
+    return write_pdf(plan_document(view, on=on, mode="court"))
 
 
 def cover_context(view: PlanView, *, sent_on: date) -> dict:
