@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
 from claims.models import Claim, ClaimStatus, Creditor
-from fees.models import Service
 from core.pdf import forget_kept, html_to_pdf, write_pdf
+from fees.models import Service
 from plans import pdf, selectors, services
 from plans.services import PlanData
 
