@@ -20,6 +20,7 @@ import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 from urllib.request import url2pathname
@@ -29,6 +30,7 @@ from django.contrib.staticfiles import finders
 from django.utils.safestring import SafeString, mark_safe
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
+from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject, StreamObject
 
 DEFAULT_MAX_IMAGE_PIXELS = 16_000_000  # 4000 × 4000: an A4 page at 300 dpi is 8.7 million
 DEFAULT_MAX_RESOURCE_BYTES = 5 * 2**20
@@ -298,40 +300,6 @@ def html_to_pdf(html: str, *, progress: Progress | None = None, pages_expected: 
         return html_document(html).write_pdf()
 
 
-# Laid-out documents kept for the next rendering of the same HTML (render_pdf_kept).
-_KEPT: "OrderedDict[str, object]" = OrderedDict()
-_KEPT_LOCK = threading.Lock()
-KEPT_DOCUMENTS = 2
-
-
-def render_pdf_kept(html: str):
-    """:func:`render_pdf` of ``html``, the laid-out document kept in this process for the next
-    call with the same HTML (the last ``KEPT_DOCUMENTS`` of them, keyed by the HTML's SHA-256:
-    the HTML, the application's static files and the fonts are all a layout depends on).
-
-    For a long part shared by documents made one after the other (a plan's annex, in the
-    proposal sent to the creditors and in the version filed with the court: issue #15); the
-    pages are only read afterwards (:func:`graft_pages`, writing), never changed."""
-    key = hashlib.sha256(html.encode()).hexdigest()
-    with _KEPT_LOCK:
-        document = _KEPT.get(key)
-        if document is not None:
-            _KEPT.move_to_end(key)
-            return document
-    document = render_pdf(html)
-    with _KEPT_LOCK:
-        _KEPT[key] = document
-        while len(_KEPT) > KEPT_DOCUMENTS:
-            _KEPT.popitem(last=False)
-    return document
-
-
-def forget_kept() -> None:
-    """Drop the documents :func:`render_pdf_kept` keeps (tests, memory)."""
-    with _KEPT_LOCK:
-        _KEPT.clear()
-
-
 def render_pdf_parts(html: str, anchors: list[str]) -> tuple[object, list[list]]:
     """Lay ``html`` out once and cut its pages into parts: part ``i`` starts at the page that
     holds the element whose id is ``anchors[i]`` (each starting a page) and runs to the next
@@ -351,32 +319,115 @@ def page_anchors(document, anchors: list[str]) -> list[int]:
     return [found[anchor] for anchor in anchors]
 
 
-def graft_pages(document, slots: list[str], sources: list):
-    """A copy of ``document`` whose pages holding the (empty) elements ``slots[i]`` show the
-    content of ``sources[i]`` instead, pages of another rendered document of the same page
-    size, under the slot page's own margin boxes (its running footer and "page X / Y").
+# -- pages laid out once, set into several documents (issue 15: a plan's annex) ----------------
 
-    A long part shared by several documents (a plan's annex, the same in the proposal and in
-    the court version: issue #15) is laid out once, in a document of its own, and each
-    document lays out only empty pages in its place: each document then numbers the pages of
-    the shared part in its own sequence and counts them in its total, and the PDF reads as if
-    the whole had been laid out in one. The slots' pages and the sources are not changed (a
-    laid-out source can be grafted again, into another document)."""
+
+@dataclass(frozen=True)
+class Insert:
+    """Pages laid out once, to be set into the empty pages ("slots") several documents keep for
+    them: ``pdf`` the pages' content without their margin boxes (each document numbers them in
+    its own sequence, under its own running footer), ``bookmarks`` each page's bookmarks as
+    ``(level, label)``, for the slots to carry (the document's outline)."""
+
+    pdf: bytes
+    bookmarks: tuple[tuple[tuple[int, str], ...], ...]
+
+    @property
+    def pages(self) -> int:
+        return len(self.bookmarks)
+
+
+_INSERTS: "OrderedDict[str, Insert]" = OrderedDict()
+_INSERTS_LOCK = threading.Lock()
+KEPT_INSERTS = 8  # a few hundred kilobytes each
+
+
+def render_insert(html: str) -> Insert:
+    """The :class:`Insert` of ``html`` laid out, kept in this process for the next call with
+    the same HTML (the last ``KEPT_INSERTS``, keyed by the HTML's SHA-256: the HTML, the
+    application's static files and the fonts are all a layout depends on). A long part shared
+    by documents made one after the other is then laid out and written once: a plan's annex,
+    in the proposal sent to the creditors and in the version filed with the court."""
     from weasyprint.document import Page
     from weasyprint.formatting_structure.boxes import MarginBox
 
-    pages = list(document.pages)
-    for index, source in zip(page_anchors(document, slots), sources, strict=True):
-        slot_box, source_box = pages[index]._page_box, source._page_box
-        if (slot_box.margin_width(), slot_box.margin_height()) != (
-            source_box.margin_width(),
-            source_box.margin_height(),
+    key = hashlib.sha256(html.encode()).hexdigest()
+    with _INSERTS_LOCK:
+        if key in _INSERTS:
+            _INSERTS.move_to_end(key)
+            return _INSERTS[key]
+    document = render_pdf(html)
+    bare = [
+        Page(
+            page._page_box.copy_with_children(
+                [box for box in page._page_box.children if not isinstance(box, MarginBox)]
+            )
+        )
+        for page in document.pages
+    ]
+    insert = Insert(
+        pdf=write_pdf(document.copy(bare)),
+        bookmarks=tuple(
+            tuple((level, label) for level, label, _target, _state in page.bookmarks)
+            for page in document.pages
+        ),
+    )
+    with _INSERTS_LOCK:
+        _INSERTS[key] = insert
+        while len(_INSERTS) > KEPT_INSERTS:
+            _INSERTS.popitem(last=False)
+    return insert
+
+
+def forget_inserts() -> None:
+    """Drop the inserts :func:`render_insert` keeps (tests)."""
+    with _INSERTS_LOCK:
+        _INSERTS.clear()
+
+
+def write_with_insert(document, slots: list[str], insert: Insert) -> bytes:
+    """The PDF of ``document`` whose pages holding the (empty) elements ``slots[i]`` show page
+    ``i`` of ``insert`` beneath their own margin boxes (running footer, "page X / Y").
+
+    The insert's page is drawn as a form XObject, first, then the slot page's own content: as
+    when the whole was laid out in one document, the content then the margin boxes. The
+    insert's content streams and fonts are copied as they are, nothing is laid out or drawn
+    again."""
+    indexes = page_anchors(document, slots)
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(write_pdf(document))))
+    source = PdfReader(io.BytesIO(insert.pdf))
+    for index, page in zip(indexes, source.pages, strict=True):
+        target = writer.pages[index]
+        if (page.mediabox.width, page.mediabox.height) != (
+            target.mediabox.width,
+            target.mediabox.height,
         ):
-            raise ValueError("a grafted page must be of its slot's size")
-        content = [box for box in source_box.children if not isinstance(box, MarginBox)]
-        margins = [box for box in slot_box.children if isinstance(box, MarginBox)]
-        pages[index] = Page(source_box.copy_with_children(content + margins))
-    return document.copy(pages)
+            raise ValueError("an inserted page must be of its slot's size")
+        contents = page.get_contents()
+        form = StreamObject()
+        form.set_data(contents.get_data())
+        form.update(
+            {
+                NameObject("/Type"): NameObject("/XObject"),
+                NameObject("/Subtype"): NameObject("/Form"),
+                NameObject("/BBox"): page.mediabox.clone(writer),
+                NameObject("/Resources"): page["/Resources"].clone(writer),
+            }
+        )
+        form = form.flate_encode()
+        resources = target.setdefault(NameObject("/Resources"), DictionaryObject())
+        xobjects = resources.setdefault(NameObject("/XObject"), DictionaryObject())
+        # a name of its own: the pages of a document may share one resource dictionary
+        name = NameObject(f"/RcdInsert{index}")
+        xobjects[name] = writer._add_object(form)
+        own = target.get_contents()
+        drawn = DecodedStreamObject()
+        own_data = own.get_data() if own is not None else b""
+        drawn.set_data(b"q " + name.encode() + b" Do Q\n" + own_data)
+        target.replace_contents(drawn.flate_encode())
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def join_pages(pages, *, main) -> bytes:
@@ -392,15 +443,15 @@ def join_pdf(documents, *, main=None) -> bytes:
     return write_pdf((main or documents[0]).copy(pages))
 
 
-def copies_pdf(covers, parts: list[list], common) -> bytes:
+def copies_pdf(covers, parts: list[list], common: bytes) -> bytes:
     """One PDF of copies: for each part of ``covers`` (its pages, as :func:`render_pdf_parts`
-    cut them), those pages, then every page of ``common`` (another rendered document). Each
-    document is written once and the copies share ``common``'s pages: pypdf gives each copy
+    cut them), those pages, then every page of ``common`` (a PDF). Each document is written
+    once and the copies share ``common``'s pages: pypdf gives each copy
     its own page dictionary over the same content, so 50 copies of a plan cost one plan to
     write, not 50 (issue #15). Its title and metadata are ``common``'s."""
     index = {id(page): n for n, page in enumerate(covers.pages)}
     cover_reader = PdfReader(io.BytesIO(write_pdf(covers)))
-    common_reader = PdfReader(io.BytesIO(write_pdf(common)))
+    common_reader = PdfReader(io.BytesIO(common))
     writer = PdfWriter()
     for part in parts:
         for page in part:
