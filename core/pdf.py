@@ -10,14 +10,17 @@ WeasyPrint is imported only when a PDF is made (it is slow to import)."""
 import base64
 import binascii
 import gc
+import hashlib
 import io
 import logging
 import mimetypes
 import re
 import threading
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 from urllib.request import url2pathname
@@ -27,6 +30,7 @@ from django.contrib.staticfiles import finders
 from django.utils.safestring import SafeString, mark_safe
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
+from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject, StreamObject
 
 DEFAULT_MAX_IMAGE_PIXELS = 16_000_000  # 4000 × 4000: an A4 page at 300 dpi is 8.7 million
 DEFAULT_MAX_RESOURCE_BYTES = 5 * 2**20
@@ -281,6 +285,14 @@ def render_pdf(html: str, *, progress: Progress | None = None, pages_expected: i
         return html_document(html).render()
 
 
+def write_pdf(document) -> bytes:
+    """The PDF of a laid-out ``weasyprint.Document``, the garbage collector paused as for its
+    layout (:func:`collector_paused`: drawing the pages allocates as much, and frees nothing
+    the collector would find)."""
+    with collector_paused():
+        return document.write_pdf()
+
+
 def html_to_pdf(html: str, *, progress: Progress | None = None, pages_expected: int = 1) -> bytes:
     """The PDF of ``html``; ``progress`` (optional) is told how far the rendering is, from
     WeasyPrint's own log, ``pages_expected`` giving the scale of the layout."""
@@ -294,17 +306,133 @@ def render_pdf_parts(html: str, anchors: list[str]) -> tuple[object, list[list]]
     part. One layout for many short letters costs far less than one layout per letter (issue
     #15: a plan sent to 50 creditors). Returns the ``weasyprint.Document`` and the parts."""
     document = render_pdf(html)
-    starts = {}
+    bounds = page_anchors(document, anchors) + [len(document.pages)]
+    return document, [document.pages[bounds[i] : bounds[i + 1]] for i in range(len(anchors))]
+
+
+def page_anchors(document, anchors: list[str]) -> list[int]:
+    """The index of the page of ``document`` that holds each of ``anchors`` (element ids)."""
+    found = {}
     for index, page in enumerate(document.pages):
         for anchor in page.anchors:
-            starts.setdefault(anchor, index)
-    bounds = [starts[anchor] for anchor in anchors] + [len(document.pages)]
-    return document, [document.pages[bounds[i] : bounds[i + 1]] for i in range(len(anchors))]
+            found.setdefault(anchor, index)
+    return [found[anchor] for anchor in anchors]
+
+
+# -- pages laid out once, set into several documents (issue 15: a plan's annex) ----------------
+
+
+@dataclass(frozen=True)
+class Insert:
+    """Pages laid out once, to be set into the empty pages ("slots") several documents keep for
+    them: ``pdf`` the pages' content without their margin boxes (each document numbers them in
+    its own sequence, under its own running footer), ``bookmarks`` each page's bookmarks as
+    ``(level, label)``, for the slots to carry (the document's outline)."""
+
+    pdf: bytes
+    bookmarks: tuple[tuple[tuple[int, str], ...], ...]
+
+    @property
+    def pages(self) -> int:
+        return len(self.bookmarks)
+
+
+_INSERTS: "OrderedDict[str, Insert]" = OrderedDict()
+_INSERTS_LOCK = threading.Lock()
+KEPT_INSERTS = 8  # a few hundred kilobytes each
+
+
+def render_insert(html: str) -> Insert:
+    """The :class:`Insert` of ``html`` laid out, kept in this process for the next call with
+    the same HTML (the last ``KEPT_INSERTS``, keyed by the HTML's SHA-256: the HTML, the
+    application's static files and the fonts are all a layout depends on). A long part shared
+    by documents made one after the other is then laid out and written once: a plan's annex,
+    in the proposal sent to the creditors and in the version filed with the court."""
+    from weasyprint.document import Page
+    from weasyprint.formatting_structure.boxes import MarginBox
+
+    key = hashlib.sha256(html.encode()).hexdigest()
+    with _INSERTS_LOCK:
+        if key in _INSERTS:
+            _INSERTS.move_to_end(key)
+            return _INSERTS[key]
+    document = render_pdf(html)
+    bare = [
+        Page(
+            page._page_box.copy_with_children(
+                [box for box in page._page_box.children if not isinstance(box, MarginBox)]
+            )
+        )
+        for page in document.pages
+    ]
+    insert = Insert(
+        pdf=write_pdf(document.copy(bare)),
+        bookmarks=tuple(
+            tuple((level, label) for level, label, _target, _state in page.bookmarks)
+            for page in document.pages
+        ),
+    )
+    with _INSERTS_LOCK:
+        _INSERTS[key] = insert
+        while len(_INSERTS) > KEPT_INSERTS:
+            _INSERTS.popitem(last=False)
+    return insert
+
+
+def forget_inserts() -> None:
+    """Drop the inserts :func:`render_insert` keeps (tests)."""
+    with _INSERTS_LOCK:
+        _INSERTS.clear()
+
+
+def write_with_insert(document, slots: list[str], insert: Insert) -> bytes:
+    """The PDF of ``document`` whose pages holding the (empty) elements ``slots[i]`` show page
+    ``i`` of ``insert`` beneath their own margin boxes (running footer, "page X / Y").
+
+    The insert's page is drawn as a form XObject, first, then the slot page's own content: as
+    when the whole was laid out in one document, the content then the margin boxes. The
+    insert's content streams and fonts are copied as they are, nothing is laid out or drawn
+    again."""
+    indexes = page_anchors(document, slots)
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(write_pdf(document))))
+    source = PdfReader(io.BytesIO(insert.pdf))
+    for index, page in zip(indexes, source.pages, strict=True):
+        target = writer.pages[index]
+        if (page.mediabox.width, page.mediabox.height) != (
+            target.mediabox.width,
+            target.mediabox.height,
+        ):
+            raise ValueError("an inserted page must be of its slot's size")
+        contents = page.get_contents()
+        form = StreamObject()
+        form.set_data(contents.get_data())
+        form.update(
+            {
+                NameObject("/Type"): NameObject("/XObject"),
+                NameObject("/Subtype"): NameObject("/Form"),
+                NameObject("/BBox"): page.mediabox.clone(writer),
+                NameObject("/Resources"): page["/Resources"].clone(writer),
+            }
+        )
+        form = form.flate_encode()
+        resources = target.setdefault(NameObject("/Resources"), DictionaryObject())
+        xobjects = resources.setdefault(NameObject("/XObject"), DictionaryObject())
+        # a name of its own: the pages of a document may share one resource dictionary
+        name = NameObject(f"/RcdInsert{index}")
+        xobjects[name] = writer._add_object(form)
+        own = target.get_contents()
+        drawn = DecodedStreamObject()
+        own_data = own.get_data() if own is not None else b""
+        drawn.set_data(b"q " + name.encode() + b" Do Q\n" + own_data)
+        target.replace_contents(drawn.flate_encode())
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def join_pages(pages, *, main) -> bytes:
     """One PDF of ``pages`` (of one or more rendered documents), its metadata ``main``'s."""
-    return main.copy(list(pages)).write_pdf()
+    return write_pdf(main.copy(list(pages)))
 
 
 def join_pdf(documents, *, main=None) -> bytes:
@@ -312,18 +440,18 @@ def join_pdf(documents, *, main=None) -> bytes:
     those of ``main``, by default the first)."""
     documents = list(documents)
     pages = [page for document in documents for page in document.pages]
-    return (main or documents[0]).copy(pages).write_pdf()
+    return write_pdf((main or documents[0]).copy(pages))
 
 
-def copies_pdf(covers, parts: list[list], common) -> bytes:
+def copies_pdf(covers, parts: list[list], common: bytes) -> bytes:
     """One PDF of copies: for each part of ``covers`` (its pages, as :func:`render_pdf_parts`
-    cut them), those pages, then every page of ``common`` (another rendered document). Each
-    document is written once and the copies share ``common``'s pages: pypdf gives each copy
+    cut them), those pages, then every page of ``common`` (a PDF). Each document is written
+    once and the copies share ``common``'s pages: pypdf gives each copy
     its own page dictionary over the same content, so 50 copies of a plan cost one plan to
     write, not 50 (issue #15). Its title and metadata are ``common``'s."""
     index = {id(page): n for n, page in enumerate(covers.pages)}
-    cover_reader = PdfReader(io.BytesIO(covers.write_pdf()))
-    common_reader = PdfReader(io.BytesIO(common.write_pdf()))
+    cover_reader = PdfReader(io.BytesIO(write_pdf(covers)))
+    common_reader = PdfReader(io.BytesIO(common))
     writer = PdfWriter()
     for part in parts:
         for page in part:

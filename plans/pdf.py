@@ -15,7 +15,15 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from core.divisions import court_name, division_label, procedure_language, tribunal_of
-from core.pdf import copies_pdf, html_to_pdf, render_pdf, render_pdf_parts
+from core.pdf import (
+    copies_pdf,
+    css_string,
+    render_insert,
+    render_pdf,
+    render_pdf_parts,
+    write_pdf,
+    write_with_insert,
+)
 from letters.pdf import letterhead, signatory_of
 
 from . import engine, selectors, tables, wording
@@ -98,15 +106,50 @@ def _errors(view: PlanView) -> list[str]:
     return list(view.errors)
 
 
+TEMPLATE = "plans/pdf_plan.html"
+
+
 def plan_html(view: PlanView, *, on: date, mode: str) -> str:
     """The court version and the proposal to the creditors are in the language of the
-    procedure, the division's, whatever the interface's (docs/court-documents.md)."""
+    procedure, the division's, whatever the interface's (docs/court-documents.md). The whole
+    plan in one HTML document: what :func:`render_plan_pdf` prints, laid out in two parts."""
     with translation.override(document_language(view)):
-        return render_to_string("plans/pdf_plan.html", document_context(view, on=on, mode=mode))
+        return render_to_string(TEMPLATE, document_context(view, on=on, mode=mode))
+
+
+def render_plan_pdf(view: PlanView, *, on: date, mode: str) -> bytes:
+    """The plan's PDF, as :func:`plan_html` prints it.
+
+    The annex (the detailed schedule: landscape pages of one row per payment, most of a
+    plan's layout and of its drawing) is the same in the proposal and in the court version:
+    it is laid out and written once, in a document of its own (``core.pdf.render_insert``,
+    kept for the next rendering of the same plan: the proposal, then the court version, issue
+    #15), and set into the plan's pages. The plan lays out empty annex pages in its place,
+    with the annex's bookmarks, so that its running footer and its "page X / Y" number the
+    annex in the plan's sequence and count it in the total, and its outline lists it."""
+    with translation.override(document_language(view)):
+        context = document_context(view, on=on, mode=mode)
+        if view.result is None:  # no schedule, no annex
+            return write_pdf(render_pdf(render_to_string(TEMPLATE, context)))
+        annex = render_insert(render_to_string(TEMPLATE, {**context, "section": "annex"}))
+        slots = [
+            {"id": f"annex-slot-{n}", "bookmark": _bookmark(marks)}
+            for n, marks in enumerate(annex.bookmarks)
+        ]
+        html = render_to_string(TEMPLATE, {**context, "section": "main", "annex_slots": slots})
+    return write_with_insert(render_pdf(html), [slot["id"] for slot in slots], annex)
+
+
+def _bookmark(marks: tuple) -> tuple[int, str] | None:
+    """The first bookmark of an annex page (its heading), its label as a CSS string."""
+    if not marks:
+        return None
+    level, label = marks[0]
+    return level, css_string(label)
 
 
 def render_court_pdf(view: PlanView, *, on: date) -> bytes:
-    return html_to_pdf(plan_html(view, on=on, mode="court"))
+    return render_plan_pdf(view, on=on, mode="court")
 
 
 def cover_context(view: PlanView, *, sent_on: date) -> dict:
@@ -160,7 +203,7 @@ def render_proposal_pdf(
 ) -> bytes:
     """One copy per addressee: its cover letter, then the plan (rendered once, numbered on its
     own). ``addressees`` None: a single copy addressed to the creditors (preview)."""
-    plan = render_pdf(plan_html(view, on=sent_on, mode="proposal"))
+    plan = render_plan_pdf(view, on=sent_on, mode="proposal")
     shared = cover_context(view, sent_on=sent_on)
     covers = [
         cover_html(view, addressee=addressee, sent_on=sent_on, registered=registered, shared=shared)

@@ -13,8 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
 from claims.models import Claim, ClaimStatus, Creditor
+from core.pdf import forget_inserts, html_to_pdf
 from fees.models import Service
-from plans import services
+from plans import pdf, selectors, services
 from plans.services import PlanData
 
 from .factories import make_case
@@ -110,6 +111,7 @@ def test_send_approve_and_file_queries_do_not_grow_with_the_creditors(world):
 
 
 def test_each_cover_page_is_laid_out_once_and_keeps_the_organisation_footer(world, monkeypatch):
+    forget_inserts()  # the annex of an identical plan of another test would not be laid out
     """The cover letters of one mailing are laid out together with one running footer (the
     organisation's line): no page is laid out twice (one footer per copy made WeasyPrint lay
     out again every page where a new copy's footer appeared), and every page of every cover
@@ -145,8 +147,10 @@ def test_each_cover_page_is_laid_out_once_and_keeps_the_organisation_footer(worl
         by=world.mediator,
         today=TODAY,
     )
-    texts = [page.extract_text() for page in PdfReader(io.BytesIO(mailing.pdf.read())).pages]
+    reader = PdfReader(io.BytesIO(mailing.pdf.read()))
+    texts = [page.extract_text() for page in reader.pages]
     plan_pages = [text for text in texts if "plan, version 1" in text]
+    landscape = [page for page in reader.pages if page.mediabox.width > page.mediabox.height]
     cover_pages = [text for text in texts if "plan, version 1" not in text]
     copies = mailing.addressee_count
     assert copies == 6
@@ -158,5 +162,99 @@ def test_each_cover_page_is_laid_out_once_and_keeps_the_organisation_footer(worl
     assert second_pages
     for text in second_pages:  # the signature never stands alone: the closing goes with it
         assert "salutations distinguées" in " ".join(text.replace("\u2010\n", "").split())
-    # each cover page once, the plan once (its copies share its pages)
-    assert len(laid_out) == len(cover_pages) + len(plan_pages) // copies
+    # each cover page once, the plan once (its copies share its pages); the annex's pages
+    # twice: with their content, in a document of their own, and empty in the plan's (for
+    # its running footer and page numbers: plans.pdf.render_plan_pdf)
+    annex_pages = len(landscape) // copies
+    assert annex_pages >= 1
+    assert len(laid_out) == len(cover_pages) + len(plan_pages) // copies + annex_pages
+
+
+def texts_of(content: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(content)).pages]
+
+
+def outline_of(content: bytes) -> list[tuple[str, int]]:
+    reader = PdfReader(io.BytesIO(content))
+    found = []
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                found.append((item.title, reader.get_destination_page_number(item)))
+
+    walk(reader.outline)
+    return found
+
+
+def orientations(content: bytes) -> list[bool]:
+    return [p.mediabox.width > p.mediabox.height for p in PdfReader(io.BytesIO(content)).pages]
+
+
+@pytest.mark.parametrize("mode", ["proposal", "court"])
+def test_the_plan_with_its_annex_laid_out_apart_reads_as_laid_out_in_one(world, mode):
+    """The annex (the detailed schedule) is laid out and written in a document of its own and
+    set into the plan's empty annex pages (issue 15): the PDF reads page for page as the plan
+    laid out in one document, its landscape pages where they were, every page numbered in one
+    sequence ("Page k / n") under the plan's running footer, the annex's pages too, and its
+    outline lists the annex's tables on their pages."""
+    forget_inserts()
+    ids = creditors(world, world.case, 12, "Banque")  # two annex tables: 8 and 4 creditors
+    assert len(ids) == 12
+    version = services.plan_create(
+        case=world.case,
+        data=PlanData(
+            kind="amicable",
+            start_date=date(2022, 9, 1),
+            duration_months=48,
+            monthly_available=D("900.00"),
+        ),
+        by=world.mediator,
+    )
+    view = selectors.compute(version)
+    in_one = html_to_pdf(pdf.plan_html(view, on=TODAY, mode=mode))
+    apart = pdf.render_plan_pdf(view, on=TODAY, mode=mode)
+    expected, got = texts_of(in_one), texts_of(apart)
+    assert got == expected
+    assert orientations(apart) == orientations(in_one)
+    assert outline_of(apart) == outline_of(in_one)
+    assert sum("Annexe" in title for title, _page in outline_of(apart)) == 2
+    landscape = orientations(apart).count(True)
+    assert landscape >= 3, landscape  # two tables, the first over more than one page
+    n = len(got)
+    for k, text in enumerate(got, 1):
+        assert f"Page {k} / {n}" in text, (k, text[-200:])
+        assert "plan, version 1" in text
+    joined = " ".join(got)
+    assert "Annexe — Échéancier détaillé des dividendes par versement (2/2)" in joined
+    # the court version has its caption and signature, the proposal its letterhead
+    assert ("Le médiateur de dettes," in joined) == (mode == "court")
+
+
+def test_the_annex_is_laid_out_once_for_the_proposal_and_the_court_version(world, monkeypatch):
+    """Sent, approved, filed: the annex, the same in the proposal and in the filed version, is
+    laid out once (core.pdf.render_insert); the filed version still has it, numbered in its
+    own sequence."""
+    import core.pdf
+
+    forget_inserts()
+    laid_out = []
+    render_pdf = core.pdf.render_pdf
+
+    def spying(html, **kwargs):
+        laid_out.append(html)
+        return render_pdf(html, **kwargs)
+
+    monkeypatch.setattr(core.pdf, "render_pdf", spying)
+    counts = send_approve_file(world, world.case, creditors(world, world.case, 5, "Banque"))
+    annexes = [html for html in laid_out if "Échéancier détaillé des dividendes" in html]
+    assert len(annexes) == 1
+    version = counts["mailing"].version
+    version.refresh_from_db()
+    filed = texts_of(version.filed_document.file.read())
+    n = len(filed)
+    assert "Échéancier détaillé des dividendes" in " ".join(filed)
+    assert all(f"Page {k} / {n}" in text for k, text in enumerate(filed, 1))
+    assert "homologué par le tribunal le 20/08/2022" in " ".join(filed)
