@@ -185,13 +185,19 @@ def admitted_ceilings(case: Case) -> dict[int, Decimal]:
     return ceilings
 
 
-def claims_of_case(case: Case) -> QuerySet[Claim]:
-    return (
+def claims_of_case(case: Case, *, debtors: bool = True) -> QuerySet[Claim]:
+    """``debtors``: with each claim's debtors (one query more); a screen that does not show
+    them (a case of one applicant: every claim is theirs) goes without (issue 15)."""
+    claims = (
         Claim.objects.filter(case=case)
         .select_related("creditor", "representation__representative", "position")
-        .prefetch_related(Prefetch("debtors", queryset=Applicant.objects.order_by("position")))
         .order_by("creditor__name", "declared_on", "id")
     )
+    if debtors:
+        claims = claims.prefetch_related(
+            Prefetch("debtors", queryset=Applicant.objects.order_by("position"))
+        )
+    return claims
 
 
 def claim_get_for_case(case: Case, pk: int) -> Claim:
@@ -296,12 +302,13 @@ def distribute_shares(amounts: list[Decimal], places: int) -> list[Decimal]:
     return floors
 
 
-def claims_table(case: Case) -> ClaimsTable:
+def claims_table(case: Case, *, debtors: bool = True) -> ClaimsTable:
+    """``debtors``: the claims read with their debtors (:func:`claims_of_case`)."""
     rows: dict[int, CreditorRow] = {}
     positions: dict[int, ClaimGroup] = {}
     claim_count = 0
     non_remissible_total = ZERO
-    for claim in claims_of_case(case):
+    for claim in claims_of_case(case, debtors=debtors):
         claim_count += 1
         row = rows.setdefault(claim.creditor_id, CreditorRow(creditor=claim.creditor))
         row.claims.append(claim)

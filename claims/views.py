@@ -217,7 +217,7 @@ def case_claims(request, pk: int):
     applicant_count = len(case.applicants.all())
     context.update(
         {
-            "table": selectors.claims_table(case),
+            "table": selectors.claims_table(case, debtors=applicant_count > 1),
             "representations": selectors.representations_of_case(case),
             # one applicant: every claim is theirs, the debtors column would only repeat it
             "show_debtors": applicant_count > 1,

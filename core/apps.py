@@ -10,4 +10,5 @@ class CoreConfig(AppConfig):
         from core import choice_guard, perf
 
         perf.install()
+        perf.freeze_after_first_request()
         choice_guard.install()

@@ -11,7 +11,19 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
-from django.db.models import DecimalField, Q, QuerySet, Sum, Value
+from django.db.models import Case as CaseWhen
+from django.db.models import (
+    Count,
+    DecimalField,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -60,6 +72,9 @@ def _sum(qs: QuerySet, field_name: str) -> Decimal:
 def taxed_amount(case: Case) -> Decimal:
     """The total the court has allowed for the case (every taxation order)."""
     return _sum(TaxationOrder.objects.filter(statement__case=case), "allowed_amount")
+
+
+MONEY = DecimalField(max_digits=14, decimal_places=2)
 
 
 def fees_paid_from_account(case: Case) -> Decimal:
@@ -148,9 +163,34 @@ def _order_of(statement: FeeStatement) -> TaxationOrder | None:
         return None
 
 
-def fee_position(case: Case, statements: list[FeeStatement] | None = None) -> FeePosition:
+def _account_with_fees_paid(case: Case) -> Account | None:
+    """The case's account with ``fees_paid``, what :func:`fees_paid_from_account` returns, read
+    with it (one query for both, issue 15)."""
+    net = (
+        Entry.objects.filter(account=OuterRef("pk"), category=Category.FEE_PAYMENT)
+        .order_by()
+        .values("account")
+        .annotate(
+            net=Sum(CaseWhen(When(direction=Direction.OUT, then=F("amount")), default=-F("amount")))
+        )
+        .values("net")
+    )
+    return (
+        Account.objects.filter(case=case)
+        .annotate(fees_paid=Coalesce(Subquery(net), Value(ZERO), output_field=MONEY))
+        .first()
+    )
+
+
+def fee_position(
+    case: Case,
+    statements: list[FeeStatement] | None = None,
+    interventions: list[StateIntervention] | None = None,
+) -> FeePosition:
     """``statements``: the case's statements read with their taxation orders
-    (``statements_of_case``), when the caller has them already (issue 15: one query less)."""
+    (``statements_of_case``), ``interventions`` its state interventions
+    (``interventions_of_case``), when the caller has them already (issue 15: a query less
+    each)."""
     if statements is None:
         orders = list(
             TaxationOrder.objects.filter(statement__case=case)
@@ -162,15 +202,26 @@ def fee_position(case: Case, statements: list[FeeStatement] | None = None) -> Fe
             (o for o in map(_order_of, statements) if o is not None),
             key=lambda o: (o.order_date, o.id),
         )
+    if interventions is None:
+        paid_by_state = fees_paid_by_state(case)
+    else:
+        paid_by_state = sum(
+            (
+                i.amount_paid or ZERO
+                for i in interventions
+                if i.status == InterventionStatus.PAID and i.case_id == case.pk
+            ),
+            ZERO,
+        )
+    account = _account_with_fees_paid(case)  # none: no fee paid from it either
     position = FeePosition(
         taxed=sum((o.allowed_amount for o in orders), ZERO),
-        paid_from_account=fees_paid_from_account(case),
-        paid_by_state=fees_paid_by_state(case),
+        paid_from_account=account.fees_paid if account is not None else ZERO,
+        paid_by_state=paid_by_state,
         orders=orders,
     )
     paid = position.paid_from_account + position.paid_by_state
     position.unpaid = max(position.taxed - paid, ZERO)
-    account = Account.objects.filter(case=case).first()
     if account is not None:
         position.has_account = True
         position.balance, position.reserve = account.balance, account.reserve
@@ -191,8 +242,11 @@ def fee_position(case: Case, statements: list[FeeStatement] | None = None) -> Fe
                 value_date__gte=position.unpaid_since,
                 reversed_by__isnull=True,
             )
-            position.dividends_while_unpaid = dividends.count()
-            position.dividends_while_unpaid_total = _sum(dividends, "amount")
+            figures = dividends.aggregate(
+                n=Count("pk"), total=Coalesce(Sum("amount"), Value(ZERO), output_field=MONEY)
+            )  # one query for both
+            position.dividends_while_unpaid = figures["n"]
+            position.dividends_while_unpaid_total = figures["total"]
     return position
 
 
@@ -444,9 +498,10 @@ def service_totals_of_case(case: Case) -> Totals:
     """The totals per kind of every service of the case, from their figures only."""
     return service_totals(
         ServiceFigures(*row)
-        for row in Service.objects.filter(case=case).values_list(
-            "kind", "quantity", "km", "amount", "registered_postage"
-        )
+        # no ordering: the model's would join the case to sort what is only summed
+        for row in Service.objects.filter(case=case)
+        .order_by()
+        .values_list("kind", "quantity", "km", "amount", "registered_postage")
     )
 
 

@@ -56,6 +56,7 @@ def _page(request, case, form):
     count = sum(row.records for row in totals.rows)
     page = selectors.services_page(case, request.GET.get("page"), count=count)
     statements = list(selectors.statements_of_case(case))
+    interventions = list(selectors.interventions_of_case(case))
     context = case_context(request, case, "fees")
     context.update(
         {
@@ -64,8 +65,8 @@ def _page(request, case, form):
             "totals": totals,
             "form": form,
             "statements": statements,
-            "position": selectors.fee_position(case, statements),
-            "interventions": list(selectors.interventions_of_case(case)),
+            "position": selectors.fee_position(case, statements, interventions),
+            "interventions": interventions,
             "untaxed_in_filed": selectors.untaxed_services_in_filed_periods(case, statements),
             "justrestart_invoices": list(selectors.justrestart_invoices_of_case(case)),
             "today": timezone.localdate(),

@@ -117,25 +117,30 @@ def balance_chart(
     low = (low / step).to_integral_value(rounding=ROUND_FLOOR) * step
     high = (high / step).to_integral_value(rounding=ROUND_CEILING) * step
 
+    # In floats (a pixel to one decimal; issue 15: a long journal draws some 200 points,
+    # two coordinates each, on every page of the account tab).
+    x_scale, x_left = plot_w / days, chart.left
+    y_scale, y_low, y_bottom = plot_h / float(high - low), float(low), float(chart.bottom)
+
     def x(day: date) -> float:
-        return round(chart.left + (day - first_day).days / days * plot_w, 1)
+        return round(x_left + (day - first_day).days * x_scale, 1)
 
     def y(value: Decimal) -> float:
-        return round(float(chart.bottom - (value - low) / (high - low) * plot_h), 1)
+        return round(y_bottom - (float(value) - y_low) * y_scale, 1)
 
     end_x = chart.right
+    xs = [x(point.day) for point in points]
     line = [f"M{chart.left},{y(opening.balance)}"]
-    reserve = [f"M{chart.left},{y(opening.reserve)}"]
-    for point in points:
-        line.append(f"H{x(point.day)}V{y(point.balance)}")
-        reserve.append(f"H{x(point.day)}V{y(point.reserve)}")
+    line += [f"H{px}V{y(point.balance)}" for px, point in zip(xs, points, strict=True)]
     line.append(f"H{end_x}")
-    reserve.append(f"H{end_x}")
     base = y(max(low, Decimal(0)))
     chart.balance_line = "".join(line)
     chart.balance_area = f"{chart.balance_line}V{base}H{chart.left}Z"
     chart.has_reserve = opening.reserve > 0 or any(p.reserve > 0 for p in points)
     if chart.has_reserve:
+        reserve = [f"M{chart.left},{y(opening.reserve)}"]
+        reserve += [f"H{px}V{y(point.reserve)}" for px, point in zip(xs, points, strict=True)]
+        reserve.append(f"H{end_x}")
         chart.reserve_area = f"{''.join(reserve)}V{base}H{chart.left}Z"
     if low < 0:
         chart.zero_y = y(Decimal(0))
@@ -159,5 +164,7 @@ def balance_chart(
             for d in _month_ticks(first_day, last_day)
         ]
     if len(points) <= MAX_MARKERS:
-        chart.markers = [Marker(x(p.day), y(p.balance), _marker_title(p)) for p in points]
+        chart.markers = [
+            Marker(px, y(p.balance), _marker_title(p)) for px, p in zip(xs, points, strict=True)
+        ]
     return chart

@@ -381,6 +381,7 @@ def journal_page(
 
     shown = period.filter(category=category) if category else period
     paginator = Paginator(shown.order_by("-sequence"), per_page)
+    paginator.count = sum(row[3] for row in selected)  # the totals counted them: no COUNT(*)
     current = paginator.get_page(page)
     # The page's entries are chosen first (a subquery on the account's sequence index), then
     # joined to their creditor, reversals and author: joined before the LIMIT, PostgreSQL
@@ -393,22 +394,32 @@ def journal_page(
     lines: list[JournalLine] = []
     if entries:
         first, last = entries[-1].sequence, entries[0].sequence
-        before = (
-            period.filter(sequence__lt=first)
-            .exclude(category=Category.RESERVE_TRANSFER)
-            .aggregate(
-                total=Coalesce(Sum(_signed_amount()), Value(ZERO), output_field=MoneyField())
-            )["total"]
-        )
-        # The balance after each entry of the page's span (the entries of other categories
-        # between them count too: the balance is the account's).
+        if category:
+            # The entries of other categories between the page's count too: the balance is
+            # the account's.
+            span = list(
+                period.filter(sequence__gte=first, sequence__lte=last)
+                .order_by("sequence")
+                .values_list("sequence", "direction", "amount", "category")
+            )
+        else:  # the page is the period's entries from ``first`` to ``last``, none between
+            span = [(e.sequence, e.direction, e.amount, e.category) for e in reversed(entries)]
+        if not category and current.number == paginator.num_pages:
+            before = ZERO  # the period's oldest entries: none before them
+        elif not category and current.number == 1:  # its newest: all but the page's before
+            before = summary.closing.balance - opening.balance - _net(span)
+        else:
+            before = (
+                period.filter(sequence__lt=first)
+                .exclude(category=Category.RESERVE_TRANSFER)
+                .aggregate(
+                    total=Coalesce(Sum(_signed_amount()), Value(ZERO), output_field=MoneyField())
+                )["total"]
+            )
+        # The balance after each entry of the page's span.
         balance = opening.balance + before
         after: dict[int, Decimal] = {}
-        for sequence, direction, amount, row_category in (
-            period.filter(sequence__gte=first, sequence__lte=last)
-            .order_by("sequence")
-            .values_list("sequence", "direction", "amount", "category")
-        ):
+        for sequence, direction, amount, row_category in span:
             if row_category != Category.RESERVE_TRANSFER:
                 balance += amount if direction == Direction.IN else -amount
             after[sequence] = balance
@@ -431,6 +442,18 @@ def journal_page(
         selected_in=selected_in,
         selected_out=selected_out,
         chart=_daily_chart(opening, period, moves),
+    )
+
+
+def _net(rows) -> Decimal:
+    """What ``(sequence, direction, amount, category)`` rows change the balance by."""
+    return sum(
+        (
+            amount if direction == Direction.IN else -amount
+            for _sequence, direction, amount, row_category in rows
+            if row_category != Category.RESERVE_TRANSFER
+        ),
+        ZERO,
     )
 
 
@@ -478,10 +501,16 @@ def journal_export(account: Account, start: date | None, end: date | None) -> Jo
     return JournalExport(summary=summary, lines=lines)
 
 
-def default_export_end(account: Account, today: date) -> date:
+def default_export_end(
+    account: Account, today: date, *, journal: JournalPage | None = None
+) -> date:
     """The exclusive end of "everything so far": the day after today or after the last value
-    date (a payment prepared for next week), whichever is later."""
-    last = account.entries.order_by("-value_date").values_list("value_date", flat=True).first()
+    date (a payment prepared for next week), whichever is later. A ``journal`` page of the
+    whole account (no period chosen) already knows its last value date: no query then."""
+    if journal is not None and journal.summary.start is None and journal.summary.end is None:
+        last = journal.chart[-1].day if journal.chart else None
+    else:
+        last = account.entries.order_by("-value_date").values_list("value_date", flat=True).first()
     return max(today, last or today) + timedelta(days=1)
 
 

@@ -64,7 +64,7 @@ def journal(request, pk: int):
     first_day = start or account.opened_on
     last_day = (end - timedelta(days=1)) if end else max([today] + [p.day for p in page.chart])
     export_start = start or account.opened_on
-    export_end = end or selectors.default_export_end(account, today)
+    export_end = end or selectors.default_export_end(account, today, journal=page)
     context.update(
         {
             "account": account,

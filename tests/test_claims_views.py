@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from cases.models import Applicant
 from claims.models import Claim, Creditor, Position, Representation, Representative
 from claims.services import (
     ClaimData,
@@ -424,3 +427,30 @@ def test_representation_of_another_organisation_cannot_be_used(mediator, world, 
         claim_form(proximus, representation=foreign_representation.pk),
     )
     assert response.status_code == 200 and not Claim.objects.exists()
+
+
+def test_the_debtors_are_read_only_when_the_case_has_two_applicants(mediator, world, proximus):
+    """One applicant: every claim is theirs, the tab neither shows nor reads the claims' debtors
+    (issue 15: a query less); two: the column, and the debtors read in one query."""
+    for _ in range(2):
+        claim_create(
+            case=world.case,
+            data=ClaimData(
+                creditor=proximus, principal=Decimal("100"), declared_on=date(2022, 7, 1)
+            ),
+        )
+    url = reverse("claims:case_claims", args=[world.case.pk])
+
+    def read():
+        with CaptureQueriesContext(connection) as ctx:
+            content = mediator.get(url).content.decode()
+        debtors = [q for q in ctx.captured_queries if "claims_claim_debtors" in q["sql"]]
+        return content, len(debtors)
+
+    content, debtors = read()
+    assert debtors == 0 and "Débiteur(s)" not in content
+    first = world.case.applicants.get()
+    Applicant.objects.create(case=world.case, position=2, last_name="Dubois", first_name="Jean")
+    content, debtors = read()
+    assert debtors == 1 and "Débiteur(s)" in content
+    assert content.count(f'<td class="small">{first.full_name}</td>') == 2

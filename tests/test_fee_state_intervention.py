@@ -7,11 +7,19 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from fees.models import LegalAmount, StateIntervention
-from fees.selectors import intervention_cap, taxed_unpaid_amount
+from fees.selectors import (
+    fee_position,
+    intervention_cap,
+    interventions_of_case,
+    statements_of_case,
+    taxed_unpaid_amount,
+)
 from fees.services import (
     intervention_prepare,
     intervention_set_status,
@@ -20,6 +28,7 @@ from fees.services import (
     taxation_order_record,
 )
 from fees.tests.db import creditors_with_claims, income, open_account, post, service
+from fees.tests.db import reverse as undo
 from ledger.models import Category
 
 D = Decimal
@@ -200,3 +209,50 @@ def test_an_administrator_adds_a_new_cap_row():
     )
     assert intervention_cap(date(2030, 12, 31)).amount == D("1200.00")
     assert intervention_cap(date(2031, 1, 1)).amount == D("1500.00")
+
+
+def test_the_tab_s_fee_position_reads_the_interventions_and_the_account_once(unpaid, world):
+    """The tab passes the interventions it lists and reads the account with its fee payments
+    (issue 15): the same position as the selector computing everything itself."""
+    request = prepare(unpaid, world.mediator, "1000.00")
+    for status, on, extra in (
+        ("submitted", TODAY, {"platform_reference": "DM-2030-000124"}),
+        ("granted", date(2030, 3, 1), {"amount": D("900.00")}),
+        ("paid", date(2030, 4, 1), {"amount": D("900.00")}),
+    ):
+        request = intervention_set_status(
+            intervention=request, status=status, on=on, by=world.mediator, **extra
+        )
+    prepare(unpaid, world.mediator, "100.00")  # a draft: nothing paid by it
+    income(unpaid, date(2030, 4, 2), "2000.00")
+    undone = post(unpaid, date(2030, 4, 3), Category.FEE_PAYMENT, "250.00")
+    undo(undone)  # a fee payment coming back
+    post(unpaid, date(2030, 4, 4), Category.FEE_PAYMENT, "200.00")
+    statements = list(statements_of_case(unpaid))
+    interventions = list(interventions_of_case(unpaid))
+    with CaptureQueriesContext(connection) as ctx:
+        passed = fee_position(unpaid, statements, interventions)
+    alone = fee_position(unpaid)
+    assert (passed.paid_by_state, passed.paid_from_account) == (D("900.00"), D("200.00"))
+    assert passed.unpaid == alone.unpaid == D("400.00")
+    assert (passed.paid_by_state, passed.paid_from_account, passed.balance, passed.reserve) == (
+        alone.paid_by_state,
+        alone.paid_from_account,
+        alone.balance,
+        alone.reserve,
+    )
+    assert (passed.dividends_while_unpaid, passed.dividends_while_unpaid_total) == (
+        alone.dividends_while_unpaid,
+        alone.dividends_while_unpaid_total,
+    )
+    # the account with its fees paid; the dividends paid while fees were unpaid, counted and summed
+    assert len(ctx.captured_queries) == 2
+
+
+def test_a_case_without_account_has_paid_no_fee_from_it(world):
+    position = fee_position(world.case, [], [])
+    assert (position.has_account, position.paid_from_account, position.unpaid) == (
+        False,
+        D("0.00"),
+        D("0.00"),
+    )

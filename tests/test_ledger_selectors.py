@@ -186,6 +186,66 @@ def test_journal_page_queries_do_not_grow_with_the_journal(world, account):
     assert count_queries() == small
 
 
+@pytest.mark.parametrize(
+    "period",
+    [
+        (None, None),
+        (date(2022, 7, 6), None),
+        (None, date(2022, 10, 1)),
+        (date(2022, 7, 6), date(2022, 12, 1)),
+    ],
+)
+@pytest.mark.parametrize("category", ["", "living_allowance", "reserve_transfer"])
+def test_journal_pages_carry_the_balances_of_the_whole_export(world, history, period, category):
+    """The first and last pages derive the balance before them from the period's totals, a
+    middle page or a category asks the database: every page agrees with the full replay."""
+    account = history["income_jul"].account
+    start, end = period
+    expected = [
+        (line.entry.sequence, line.balance, line.reserve)
+        for line in reversed(selectors.journal_export(account, start, end).lines)
+        if not category or line.entry.category == category
+    ]
+    pages, number = [], 1
+    while True:
+        page = selectors.journal_page(
+            account, start=start, end=end, category=category, page=number, per_page=3
+        )
+        pages += [(li.entry.sequence, li.balance, li.reserve) for li in page.page.object_list]
+        assert page.page.paginator.count == len(expected)
+        if not page.page.has_next():
+            break
+        number += 1
+    assert pages == expected
+
+
+def test_first_and_last_journal_pages_need_no_count_nor_balance_query(world, history):
+    account = history["income_jul"].account
+
+    def sql(number):
+        with CaptureQueriesContext(connection) as ctx:
+            selectors.journal_page(account, page=number, per_page=4)
+        return [q["sql"] for q in ctx.captured_queries]
+
+    first, middle, last = sql(1), sql(2), sql(3)
+    assert not any("COUNT(*)" in q for q in first + middle + last)
+    assert len(first) == len(last) == len(middle) - 1  # the balance before a middle page
+
+
+def test_default_export_end_from_a_whole_journal_page(world, history):
+    account = history["income_jul"].account
+    page = selectors.journal_page(account)
+    for today in (date(2022, 11, 1), date(2023, 6, 30)):
+        with CaptureQueriesContext(connection) as ctx:
+            known = selectors.default_export_end(account, today, journal=page)
+        assert not ctx.captured_queries
+        assert known == selectors.default_export_end(account, today)
+    assert known == date(2023, 7, 1)
+    assert selectors.default_export_end(account, date(2022, 11, 1)) == date(2022, 12, 2)
+    empty = selectors.journal_page(account_open(case=world.other_case))
+    assert not empty.chart
+
+
 def test_entry_get_for_case_is_scoped_to_the_case(world, history):
     entry = history["income_jul"]
     assert selectors.entry_get_for_case(world.case, entry.pk) == entry

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django import template
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.urls import reverse
 from django.utils.formats import localize
@@ -34,6 +35,8 @@ def _text(value) -> str:
     """``{{ value }}``: localised, then escaped."""
     if type(value) is str:
         return escape(value)
+    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
+        return str(value)  # what ``localize`` writes of an integer without grouping
     return str(conditional_escape(str(localize(value))))
 
 
