@@ -24,8 +24,10 @@ def clerk_divisions(user: User) -> list[str]:
     return list(user.clerk_divisions.values_list("division", flat=True))
 
 
-def filed_documents_for_clerk(user: User) -> QuerySet[Document]:
-    divisions = clerk_divisions(user)
+def filed_documents_for_clerk(user: User, divisions: list[str] | None = None) -> QuerySet[Document]:
+    """``divisions``: the clerk's (``clerk_divisions``), when the caller has read them."""
+    if divisions is None:
+        divisions = clerk_divisions(user)
     if not divisions:
         return Document.objects.none()
     return (
@@ -63,10 +65,14 @@ def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def clerk_documents(user: User, filters: ClerkFilters) -> QuerySet[Document]:
+def clerk_documents(
+    user: User, filters: ClerkFilters, divisions: list[str] | None = None
+) -> QuerySet[Document]:
     """The clerk's list: filtered and sorted in the database, to be paginated (issue 15: the
-    list of 17,600 documents was built whole). Only the columns the list shows are read."""
-    qs = filed_documents_for_clerk(user)
+    list of 17,600 documents was built whole). Only the columns the list shows are read, the
+    applicants' names included. ``divisions``: the clerk's, when the caller has read them (the
+    page shows them: read once)."""
+    qs = filed_documents_for_clerk(user, divisions)
     if filters.filed_from:
         qs = qs.filter(filed_at__gte=_day_start(filters.filed_from))
     if filters.filed_to:
@@ -89,7 +95,12 @@ def clerk_documents(user: User, filters: ClerkFilters) -> QuerySet[Document]:
         .prefetch_related(None)
         .select_related("case", "case__mediator", "case__organisation")
         .prefetch_related(
-            Prefetch("case__applicants", queryset=Applicant.objects.order_by("position"))
+            Prefetch(
+                "case__applicants",
+                queryset=Applicant.objects.order_by("position").only(
+                    "id", "case_id", "position", "last_name", "first_name"
+                ),
+            )
         )
         .only(
             "id",
