@@ -4,6 +4,7 @@ access): another organisation's case is simply not in the queryset, hence a 404.
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Count, FilteredRelation, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -250,6 +251,8 @@ def _overview_counts(
     organisation and the day only) and run each time with its parameters: the numbers are
     always read afresh, never cached."""
     cases = case_queryset_for(user).order_by()
+    if cases.query.is_empty():  # no organisation: nothing to count
+        return [], [{} for _spec in specs]
     key = (cases.db, user.organisation_id, today, tuple(spec.key for spec in specs))
     compiled = _overview_sql.get(key)
     if compiled is None:
@@ -263,7 +266,10 @@ def _overview_counts(
         ]
         selects, params = [], []
         for slot, part in enumerate(parts):
-            sql, part_params = part.query.get_compiler(using=cases.db).as_sql()
+            try:
+                sql, part_params = part.query.get_compiler(using=cases.db).as_sql()
+            except EmptyResultSet:  # a filter that can match nothing (``pk__in=[]``): zero
+                continue
             status = "p.status" if slot == 0 else "NULL"
             selects.append(
                 f"SELECT {slot} AS slot, p.mediator_id, {status} AS status, p.n FROM ({sql}) p"

@@ -60,3 +60,13 @@ def test_each_organisation_has_its_own_sql(world, compiled):
     }
     assert others == {"other_mediator": 1}
     assert len(compiled) == 2 * len(registry.supervisor_counts())
+
+
+def test_a_count_that_can_match_nothing_is_zero(world, monkeypatch):
+    monkeypatch.setattr(selectors, "_overview_sql", {})
+    nothing = registry.SupervisorCount(
+        key="nothing", label="Rien", matching=lambda cases, today: cases.filter(pk__in=[])
+    )
+    monkeypatch.setattr(registry, "_counts", {**registry._counts, "nothing": nothing})
+    rows = {r.mediator.username: r for r in supervisor_overview(world.supervisor, TODAY)}
+    assert rows["mediator"].total == 1 and rows["mediator"].count("nothing") == 0
