@@ -295,7 +295,10 @@ class CaseFilterForm(forms.Form):
         self.fields["status"].choices = [("", _("Tous"))] + list(CaseStatus.choices)
         self.fields["division"].choices = [("", _("Toutes"))] + list(Division.choices)
         if organisation_id:
-            self.fields["mediator"].queryset = mediators_of(organisation_id)
+            # Their names only: the label is ``str(user)`` (issue 15).
+            self.fields["mediator"].queryset = mediators_of(organisation_id).only(
+                "id", "username", "first_name", "last_name"
+            )
         self.fields["mediator"].empty_label = _("Tous")
         # Written as plain Bootstrap fields in the caseload's filter bar (no crispy layout: the
         # list is the busiest page, issue 15).

@@ -201,6 +201,11 @@ class Case(models.Model):
         return " & ".join(a.full_name for a in self.applicants.all())
 
 
+def applicant_full_name(last_name: str, first_name: str) -> str:
+    """An applicant's name as every page shows it: ``DUPONT Marie``."""
+    return f"{last_name.upper()} {first_name}".strip()
+
+
 class Applicant(models.Model):
     """One of the (at most two) applicants of a case. ``position`` 1 or 2 makes a third
     applicant impossible at the database level."""
@@ -246,7 +251,7 @@ class Applicant(models.Model):
 
     @property
     def full_name(self) -> str:
-        return f"{self.last_name.upper()} {self.first_name}".strip()
+        return applicant_full_name(self.last_name, self.first_name)
 
     @property
     def address_one_line(self) -> str:

@@ -4,10 +4,12 @@ The overview belongs to ``cases``, but some of what a supervisor must see is kno
 above it: the plan arrears are the ``plans`` app's, the allowance the ``budget`` app's, the
 annual reports overdue the ``reports`` app's (from the duties the agenda recorded), and ``cases``
 may import none of them. Such an app registers, from its ``AppConfig.ready()``, a **count**
-(``register_supervisor_count``: a filter of cases, counted per mediator in one aggregate query,
-its list the caseload's ``?flag=<key>``), or a **section** (``register_supervisor_section``: a
-template included on the page with the context its ``context(user, today)`` returns; it must
-read aggregates, never every case). ARCHITECTURE.md, "Registries".
+(``register_supervisor_count``: a filter of cases, counted per mediator in the overview's one
+query, whose SQL is compiled once a day: see "Counts per mediator" below for the rule its
+filter follows; its list the caseload's ``?flag=<key>``), or a **section**
+(``register_supervisor_section``: a template included on the page with the context its
+``context(user, today)`` returns; it must read aggregates, never every case).
+ARCHITECTURE.md, "Registries".
 """
 
 from collections.abc import Callable
@@ -74,8 +76,17 @@ def status_check_errors(case, to_status: str) -> list[str]:
 # 16, "Supervisor": plan arrears, balances too low for the next allowance, overdue reports). The
 # app gives a filter of cases: ``matching(cases, today)`` narrows a queryset of cases to those
 # that count, in the database (an ``Exists``, a subquery, a join: never a list built in
-# Python). ``cases`` counts them per mediator in one aggregate query, and the caseload list
-# shows them (``?flag=<key>``): each number links to the list behind it.
+# Python). ``cases`` counts them per mediator, and the caseload list shows them
+# (``?flag=<key>``): each number links to the list behind it.
+#
+# The rule (issue 15): all the overview's numbers are ONE query, a ``UNION ALL`` of the counts
+# by status and one aggregate per registered count (``cases.selectors._overview_counts``). Its
+# SQL is compiled once per day and organisation and kept (the key: database, organisation, day,
+# registered keys; only the current day's are kept), then run at every request with its
+# parameters: the numbers are never cached. Hence ``matching(cases, today)`` must depend on its
+# queryset and ``today`` alone: no other input (a setting, the time of day, the user), no query
+# run while it builds the filter (its result would be frozen for the day). Whatever changes
+# within a day (the data) stays in the SQL, read when it runs.
 
 
 @dataclass(frozen=True)

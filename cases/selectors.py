@@ -4,6 +4,8 @@ access): another organisation's case is simply not in the queryset, hence a 404.
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import Count, FilteredRelation, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -12,7 +14,7 @@ from accounts.models import User
 from core.roles import Role
 
 from . import registry
-from .models import Applicant, Case
+from .models import Applicant, Case, applicant_full_name
 from .status import CaseStatus, allowed_next
 from .validators import looks_like_national_number, national_number_hash
 
@@ -107,6 +109,53 @@ def caseload_list(user: User, filters: CaseFilters) -> QuerySet[Case]:
             first_applicant=FilteredRelation("applicants", condition=Q(applicants__position=1))
         )
     )
+    qs = _caseload_filtered(qs, filters)
+    key = filters.sort.lstrip("-")
+    column = SORTABLE.get(key, "admissibility_date")
+    descending = filters.sort.startswith("-") if key in SORTABLE else True
+    return qs.order_by(f"-{column}" if descending else column, "reference")
+
+
+# The columns of the caseload's table (``cases:list``), and nothing else: the sort by applicant
+# read 2,100-byte rows (every column of the case and of its mediator) to keep 25 of them.
+LISTED_FIELDS = (
+    "id",
+    "reference",
+    "role_number",
+    "division",
+    "status",
+    "admissibility_date",
+    "mediator__username",
+    "mediator__first_name",
+    "mediator__last_name",
+)
+
+
+def caseload_listed(user: User, filters: CaseFilters) -> QuerySet[Case]:
+    """The caseload as its table lists it (``caseload_list``'s rows and order): the shown
+    columns only, the applicants not prefetched (``attach_listed_applicants`` reads those of
+    one page in one query)."""
+    return caseload_list(user, filters).prefetch_related(None).only(*LISTED_FIELDS)
+
+
+def attach_listed_applicants(cases: list[Case]) -> list[Case]:
+    """Each case's applicants, in order, as ``case.listed_applicants`` (a list of full names),
+    for the cases of one page: one query, two columns."""
+    names: dict[int, list[str]] = {case.pk: [] for case in cases}
+    if names:
+        rows = (
+            Applicant.objects.filter(case_id__in=names)
+            .order_by("case_id", "position")
+            .values_list("case_id", "last_name", "first_name")
+        )
+        for case_id, last_name, first_name in rows:
+            names[case_id].append(applicant_full_name(last_name, first_name))
+    for case in cases:
+        case.listed_applicants = names[case.pk]
+    return cases
+
+
+def _caseload_filtered(qs: QuerySet[Case], filters: CaseFilters) -> QuerySet[Case]:
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.division:
@@ -134,10 +183,7 @@ def caseload_list(user: User, filters: CaseFilters) -> QuerySet[Case]:
             .union(Applicant.objects.filter(by_name).order_by().values("case_id"))
         )
         qs = qs.filter(pk__in=matching)
-    key = filters.sort.lstrip("-")
-    column = SORTABLE.get(key, "admissibility_date")
-    descending = filters.sort.startswith("-") if key in SORTABLE else True
-    return qs.order_by(f"-{column}" if descending else column, "reference")
+    return qs
 
 
 @dataclass
@@ -159,38 +205,24 @@ class MediatorCaseload:
 def supervisor_overview(user: User, today: date) -> list[MediatorCaseload]:
     """The organisation's caseload per mediator: counts by status, then each registered count
     (older than 7 years, plan arrears, balances too low for the next allowance, overdue annual
-    reports...). Every number is one aggregate query over the organisation (issue 15: the
-    running cases were loaded into Python); none grows with the number of cases."""
-    cases = case_queryset_for(user)
+    reports...). Every number comes from ONE query, a ``UNION ALL`` of aggregates over the
+    organisation (``_overview_counts``: issue 15, the running cases were loaded into Python,
+    then one query a count); none grows with the number of cases."""
     rows: dict[int, MediatorCaseload] = {
         m.pk: MediatorCaseload(mediator=m, by_status=dict.fromkeys(CaseStatus.values, 0))
-        for m in mediators_of(user.organisation_id)
+        for m in mediators_of(user.organisation_id).only(*_MEDIATOR_FIELDS)
     }
-    counts = list(
-        cases.order_by()
-        .values("mediator_id", "status")
-        .annotate(n=Count("id"))
-        .values_list("mediator_id", "status", "n")
-    )
-    former = {mediator_id for mediator_id, _status, _n in counts} - rows.keys()
-    for mediator in User.objects.filter(pk__in=former):  # former members still holding cases
-        rows[mediator.pk] = MediatorCaseload(
-            mediator=mediator, by_status=dict.fromkeys(CaseStatus.values, 0)
-        )
-    for mediator_id, status, n in counts:
+    specs = registry.supervisor_counts()
+    by_status, per_spec = _overview_counts(user, today, specs)
+    former = {mediator_id for mediator_id, _status, _n in by_status} - rows.keys()
+    if former:  # former members still holding cases
+        for mediator in User.objects.filter(pk__in=former).only(*_MEDIATOR_FIELDS):
+            rows[mediator.pk] = MediatorCaseload(
+                mediator=mediator, by_status=dict.fromkeys(CaseStatus.values, 0)
+            )
+    for mediator_id, status, n in by_status:
         rows[mediator_id].by_status[status] = n
         rows[mediator_id].total += n
-    specs = registry.supervisor_counts()
-    per_spec = [
-        dict(
-            spec.matching(cases, today)
-            .order_by()
-            .values("mediator_id")
-            .annotate(n=Count("id"))
-            .values_list("mediator_id", "n")
-        )
-        for spec in specs
-    ]
     for mediator_id, entry in rows.items():
         entry.counts = [
             (spec, found.get(mediator_id, 0)) for spec, found in zip(specs, per_spec, strict=True)
@@ -199,6 +231,65 @@ def supervisor_overview(user: User, today: date) -> list[MediatorCaseload]:
     return sorted(
         rows.values(), key=lambda e: (e.mediator.last_name, e.mediator.first_name, e.mediator.pk)
     )
+
+
+_MEDIATOR_FIELDS = ("id", "username", "first_name", "last_name")
+
+# The overview's SQL, compiled once per day and organisation (``_overview_counts``): the key is
+# (database, organisation, day, registered counts); only the current day's are kept.
+_overview_sql: dict[tuple, tuple[str, tuple]] = {}
+_OVERVIEW_SQL_MAX = 1000  # organisations a day, at most, before the oldest is forgotten
+
+
+def _overview_counts(
+    user: User, today: date, specs: list[registry.SupervisorCount]
+) -> tuple[list[tuple[int, str, int]], list[dict[int, int]]]:
+    """The overview's numbers in one query: the cases per mediator and status, then each
+    registered count per mediator, as ``(slot, mediator, status, n)`` rows of a ``UNION ALL``
+    (slot 0: by status; slot i: the i-th count). The SQL is compiled once per day and
+    organisation (cases.registry, "Counts per mediator": a count's filter depends on the
+    organisation and the day only) and run each time with its parameters: the numbers are
+    always read afresh, never cached."""
+    cases = case_queryset_for(user).order_by()
+    if cases.query.is_empty():  # no organisation: nothing to count
+        return [], [{} for _spec in specs]
+    key = (cases.db, user.organisation_id, today, tuple(spec.key for spec in specs))
+    compiled = _overview_sql.get(key)
+    if compiled is None:
+        parts = [cases.values_list("mediator_id", "status").annotate(n=Count("id"))]
+        parts += [
+            spec.matching(cases, today)
+            .order_by()
+            .values_list("mediator_id")
+            .annotate(n=Count("id"))
+            for spec in specs
+        ]
+        selects, params = [], []
+        for slot, part in enumerate(parts):
+            try:
+                sql, part_params = part.query.get_compiler(using=cases.db).as_sql()
+            except EmptyResultSet:  # a filter that can match nothing (``pk__in=[]``): zero
+                continue
+            status = "p.status" if slot == 0 else "NULL"
+            selects.append(
+                f"SELECT {slot} AS slot, p.mediator_id, {status} AS status, p.n FROM ({sql}) p"
+            )
+            params.extend(part_params)
+        compiled = (" UNION ALL ".join(selects), tuple(params))
+        if any(k[2] != today for k in _overview_sql) or len(_overview_sql) >= _OVERVIEW_SQL_MAX:
+            _overview_sql.clear()  # another day: yesterday's SQL is of no use
+        _overview_sql[key] = compiled
+    sql, params = compiled
+    by_status: list[tuple[int, str, int]] = []
+    per_spec: list[dict[int, int]] = [{} for _spec in specs]
+    with connections[cases.db].cursor() as cursor:
+        cursor.execute(sql, list(params))
+        for slot, mediator_id, status, n in cursor.fetchall():
+            if slot == 0:
+                by_status.append((mediator_id, status, n))
+            else:
+                per_spec[slot - 1][mediator_id] = n
+    return by_status, per_spec
 
 
 def case_page_context(user: User, case: Case) -> dict:

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,6 +14,7 @@ from core.access import role_required
 from core.case_views import case_context, case_for_edit, case_for_user, overview_sections
 from core.csv import BOM
 from core.forms import apply_errors
+from core.pagination import ReversiblePaginator
 from core.roles import CASE_ROLES, EDIT_ROLES, Role
 
 from . import exports, registry, selectors, services
@@ -65,8 +65,12 @@ def case_list(request):
         filters.division = data.get("division") or ""
         filters.mediator = data["mediator"].pk if data.get("mediator") else None
         filters.flag = data.get("flag") or ""
-    queryset = selectors.caseload_list(user, filters)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    queryset = selectors.caseload_listed(user, filters)
+    # Searched, the first page comes with the number of matching cases: the trigram search
+    # runs once, not twice (core.pagination).
+    paginator = ReversiblePaginator(queryset, PAGE_SIZE, count_with_rows=bool(filters.q))
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = selectors.attach_listed_applicants(list(page.object_list))
     context = {
         "form": form,
         "page": page,

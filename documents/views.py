@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,12 +10,16 @@ from django.views.decorators.http import require_POST
 from audit.services import audit_download
 from core.access import role_required
 from core.case_views import case_context, case_for_user, require_edit, user_can_edit
+from core.divisions import Division
 from core.forms import apply_errors
+from core.pagination import ReversiblePaginator
 from core.roles import CASE_ROLES, Role
 
 from . import registry, selectors, services
 from .forms import ClerkFilterForm, DocumentUploadForm
 from .models import fileable_kinds_label
+
+DIVISIONS = dict(Division.choices)
 
 CLERK_PAGE_SIZE = 50
 
@@ -114,13 +117,15 @@ def clerk_list(request):
         filters.kind = data.get("kind") or ""
         filters.case = data.get("case") or ""
         filters.taxation = data.get("taxation") or ""
-    documents = selectors.clerk_documents(request.user, filters)
-    page = Paginator(documents, CLERK_PAGE_SIZE).get_page(request.GET.get("page"))
+    divisions = selectors.clerk_divisions(request.user)  # read once: the list's and the page's
+    documents = selectors.clerk_listed(selectors.clerk_documents(request.user, filters, divisions))
+    page = ReversiblePaginator(documents, CLERK_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.clerk_page_rows(page.object_list)  # the names: one query
     context = {
         "form": form,
         "page": page,
         "sort": filters.sort,
-        "divisions": request.user.clerk_divisions.all(),
+        "divisions": [DIVISIONS.get(code, code) for code in divisions],  # get_division_display
         "columns": [
             ("date", _("Déposé le")),
             ("kind", _("Document")),

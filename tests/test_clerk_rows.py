@@ -7,13 +7,15 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.template import Context, Template
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
 from cases.services import ApplicantData
 from documents.models import Document
-from documents.selectors import ClerkFilters, clerk_documents
+from documents.selectors import ClerkFilters, clerk_documents, clerk_listed, clerk_page_rows
 from fees.services.statements import STATEMENT_TITLE
 
 from .factories import make_case
@@ -87,13 +89,21 @@ def documents(world):
 
 
 @pytest.mark.parametrize("language", ["fr", "nl"])
-def test_clerk_rows_are_the_template_s_markup(documents, language):
+@pytest.mark.parametrize("rows", ["models", "tuples"])
+def test_clerk_rows_are_the_template_s_markup(world, documents, language, rows):
     assert len(documents) == 5
     context = {"documents": documents}
+    ours_documents = documents
+    if rows == "tuples":  # as the page reads them: columns as tuples, the names in one query
+        with CaptureQueriesContext(connection) as captured:
+            listed = clerk_listed(clerk_documents(world.clerk, ClerkFilters()))
+            ours_documents = clerk_page_rows(listed)
+        assert len(captured) == 3  # the divisions, the documents, the applicants' names
+        assert [d.pk for d in ours_documents] == [d.pk for d in documents]
     with translation.override(language):
         theirs = Template(ROW_TEMPLATE).render(Context(context))
         ours = Template("{% load documents_ui %}{% clerk_rows documents %}").render(
-            Context(context)
+            Context({"documents": ours_documents})
         )
     assert normal(ours) == normal(theirs)
     assert "<script>" not in ours and "&lt;script&gt;" in ours

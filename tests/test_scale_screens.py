@@ -106,7 +106,8 @@ def test_clerk_filters_sort_and_search_by_role_number(client, world):
     def shown(query: str) -> list:
         response = client.get(url + query)
         assert response.status_code == 200
-        return list(response.context["page"].object_list)
+        # The page's rows (documents.selectors.ClerkRow), as the documents they show.
+        return [Document.objects.get(pk=row.pk) for row in response.context["page"].object_list]
 
     assert shown("") == [report, taxed, statement, plan]  # newest filed first
     assert shown("?sort=date") == [plan, statement, taxed, report]

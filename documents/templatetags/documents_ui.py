@@ -74,7 +74,10 @@ def _row(d, link, known: dict) -> str:
         f'<td class="text-nowrap">{_text(case.role_number or "—")}<br>'
         f'<small class="text-muted">{_text(case.reference)}</small></td>'
     )
-    applicants = " &amp; ".join(_text(a.full_name) for a in case.applicants.all())
+    names = getattr(case, "listed_applicants", None)  # documents.selectors.attach_clerk_applicants
+    if names is None:
+        names = [a.full_name for a in case.applicants.all()]
+    applicants = " &amp; ".join(_text(name) for name in names)
     out.append(f"<td>{applicants}</td>")
     out.append(f"<td>{division}</td>")
     out.append(
@@ -87,8 +90,9 @@ def _row(d, link, known: dict) -> str:
 
 @register.simple_tag
 def clerk_rows(documents) -> SafeString:
-    """The rows of the clerk's table (``documents.selectors.clerk_documents``: each document
-    with its case, the case's applicants, mediator and organisation)."""
+    """The rows of the clerk's table: the page's ``documents.selectors.ClerkRow``
+    (``clerk_page_rows``), or documents of ``clerk_documents`` (each with its case, the case's
+    applicants, mediator and organisation)."""
     link = _download_link()
     known: dict = {}
     return mark_safe("\n".join(_row(d, link, known) for d in documents))  # noqa: S308
