@@ -168,8 +168,8 @@ def approved_versions_by_case(
 
 
 def _plans_in_force_by_case(case_ids: list[int]) -> dict[int, PlanVersion]:
-    """``selectors.plans_in_force_by_case`` from ``approved_versions_by_case``: the version
-    decided last (by decision date, then number) of each case."""
+    """``selectors.plan_in_force`` of many cases, from ``approved_versions_by_case``: the
+    version decided last (by decision date, then number) of each case."""
     return {
         case_id: versions[-1][0]
         for case_id, versions in approved_versions_by_case(case_ids).items()

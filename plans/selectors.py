@@ -280,16 +280,6 @@ def plan_in_force(case: Case) -> PlanVersion | None:
     )
 
 
-def plans_in_force_by_case(case_ids: list[int]) -> dict[int, PlanVersion]:
-    """``plan_in_force`` of many cases in one query (the agenda's batch producers)."""
-    found: dict[int, PlanVersion] = {}
-    for version in PlanVersion.objects.filter(
-        case_id__in=case_ids, state=PlanState.APPROVED
-    ).order_by("case_id", "-decision_date", "-number"):
-        found.setdefault(version.case_id, version)
-    return found
-
-
 _LOAD = object()
 
 
@@ -586,24 +576,6 @@ def dividends_paid_totals(case: Case, *, start: date, end: date) -> list[engine.
         )
         for creditor_id, count, total, first, last in rows
     ]
-
-
-def dividends_paid_by_case(
-    case_ids: list[int], *, start: date, end: date
-) -> dict[int, list[engine.Payment]]:
-    """``dividends_paid(case, start=start, end=end)`` of many cases in one query: case id ->
-    its payments, in the same order."""
-    rows = (
-        live_dividends(account__case_id__in=case_ids, value_date__gte=start, value_date__lte=end)
-        .order_by("value_date", "sequence")
-        .values_list("account__case_id", "creditor_id", "value_date", "amount")
-    )
-    found: dict[int, list[engine.Payment]] = {}
-    for case_id, creditor_id, day, amount in rows:
-        found.setdefault(case_id, []).append(
-            engine.Payment(creditor_key=str(creditor_id), day=day, amount=amount)
-        )
-    return found
 
 
 def dividends_paid_per_creditor(case: Case, *, before: date | None = None) -> dict[int, Decimal]:
