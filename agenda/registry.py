@@ -17,7 +17,9 @@ it must give exactly what ``produce`` gives, in the same order (tests/test_agend
 ``produce_for_cases`` calls it, or ``produce`` case by case for a kind without it.
 """
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -52,6 +54,9 @@ class DutyKind:
     order: int = 100
     # produce_many(cases, start, end) -> {case id: specs}: ``produce`` for many cases at once
     produce_many: Callable[[Sequence[Any], date, date], dict[int, Iterable[DutySpec]]] | None = None
+    # False for a kind whose dates are never in the future (e.g. the day a statement was
+    # filed, the day payments were prepared): the forecast of the coming days skips it.
+    forecast: bool = True
 
 
 _kinds: dict[str, DutyKind] = {}
@@ -90,6 +95,32 @@ def produce_for_cases(
         found = kind.produce_many(cases, start, end)
         return {case.pk: list(found.get(case.pk, ())) for case in cases}
     return {case.pk: list(kind.produce(case, start, end)) for case in cases}
+
+
+# Reads shared by the kinds of one batch: several kinds read the same rows (the claims' kinds
+# the known creditors and first declarations, the plans' kinds the approved versions). Within
+# ``shared_reads()`` (the forecast, the daily run's batch reads) ``shared(key, read)`` reads
+# once per key; outside it, every call reads. The key names the read and its arguments (e.g.
+# ``("claims.known_creditors", case ids)``); callers must not change what they are given.
+_shared: ContextVar[dict | None] = ContextVar("agenda_shared_reads", default=None)
+
+
+@contextmanager
+def shared_reads() -> Iterator[None]:
+    token = _shared.set({})
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
+def shared(key: tuple, read: Callable[[], Any]) -> Any:
+    memo = _shared.get()
+    if memo is None:
+        return read()
+    if key not in memo:
+        memo[key] = read()
+    return memo[key]
 
 
 # Hooks run once at the end of each successful daily run (e.g. the mediators' digest e-mail):

@@ -150,16 +150,25 @@ def produce_batch(
         return None
 
 
-def forecast_items(cases: QuerySet[Case], *, today: date) -> list[registry.AgendaItem]:
+def forecast_items(
+    cases: QuerySet[Case], *, today: date, case_list: Sequence[Case] | None = None
+) -> list[registry.AgendaItem]:
     """What the kinds' ``produce`` foresees in (today, today + 7], not recorded yet: a pure
     read (nothing is written). Each kind reads the cases in batches (``produce_many``): the
     query count does not grow with the number of cases (up to ``registry.BATCH_SIZE`` cases a
-    batch). A case whose data a kind cannot read is skipped (and logged)."""
+    batch), and the kinds that read the same rows share them (``registry.shared_reads``); a
+    kind whose dates are never in the future (``DutyKind.forecast`` false) is not asked. A case
+    whose data a kind cannot read is skipped (and logged). ``case_list``: the cases of
+    ``cases`` when the caller holds them already (the case tab: its case), with their
+    organisation and mediator."""
     end = today + timedelta(days=WEEK_DAYS)
-    kinds = registry.duty_kinds()
+    kinds = [kind for kind in registry.duty_kinds() if kind.forecast]
     if not kinds:
         return []
-    case_list = list(cases.select_related("organisation", "mediator").order_by("reference"))
+    if case_list is None:
+        case_list = list(cases.select_related("organisation", "mediator").order_by("reference"))
+    else:
+        case_list = sorted(case_list, key=lambda case: case.reference)
     if not case_list:
         return []
     recorded = set(
@@ -169,8 +178,9 @@ def forecast_items(cases: QuerySet[Case], *, today: date) -> list[registry.Agend
     )
     items = []
     for batch in chunks(case_list, registry.BATCH_SIZE):
-        for kind in kinds:
-            produced = produce_batch(kind, batch, today, end)
+        with registry.shared_reads():  # the kinds reading the same rows read them once
+            produced_by_kind = [(kind, produce_batch(kind, batch, today, end)) for kind in kinds]
+        for kind, produced in produced_by_kind:
             for case in batch:
                 if produced is not None:
                     specs = produced[case.pk]

@@ -189,12 +189,13 @@ def _batch_reads(
         if produce:
             by_start.setdefault(start, []).append(case)
     for start, cases in by_start.items():
-        for kind in kinds:
-            found = selectors.produce_batch(kind, cases, start, end)
-            if found is None:
-                continue
-            for case in cases:
-                produced[case.pk][kind.code] = found[case.pk]
+        with registry.shared_reads():  # the kinds reading the same rows read them once
+            for kind in kinds:
+                found = selectors.produce_batch(kind, cases, start, end)
+                if found is None:
+                    continue
+                for case in cases:
+                    produced[case.pk][kind.code] = found[case.pk]
     recorded: dict[int, set] = {case.pk: set() for case, _start, _produce in batch}
     if batch:
         first = min(start for _case, start, _produce in batch)

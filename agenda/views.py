@@ -143,7 +143,9 @@ def case_agenda_forecast(request, pk: int):
         request,
         "agenda/_forecast.html",
         {
-            "items": selectors.forecast_items(Case.objects.filter(pk=case.pk), today=today),
+            "items": selectors.forecast_items(
+                Case.objects.filter(pk=case.pk), today=today, case_list=[case]
+            ),
             "today": today,
             "show_case": False,
             "read_only": not user_can_edit(request, case),

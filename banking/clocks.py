@@ -25,5 +25,6 @@ def register() -> None:
             settled=selectors.payment_approvals_done,
             url=payments_url,
             order=60,
+            forecast=False,  # the day the payments were prepared: never in the coming days
         )
     )

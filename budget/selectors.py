@@ -518,17 +518,10 @@ def _rows_in_force(
 def legal_row_dates(start: date, end: date) -> list[date]:
     """The dates in (start, end] on which a new art. 1409 row or integration income row takes
     effect."""
-    found = set(
-        SeizureScaleRecord.objects.filter(
-            effective_from__gt=start, effective_from__lte=end
-        ).values_list("effective_from", flat=True)
-    )
-    found.update(
-        IntegrationIncomeRecord.objects.filter(
-            effective_from__gt=start, effective_from__lte=end
-        ).values_list("effective_from", flat=True)
-    )
-    return sorted(found)
+    window = {"effective_from__gt": start, "effective_from__lte": end}
+    scales = SeizureScaleRecord.objects.filter(**window).order_by().values_list("effective_from")
+    ris = IntegrationIncomeRecord.objects.filter(**window).order_by().values_list("effective_from")
+    return sorted({day for (day,) in scales.union(ris)})  # one query (the agenda's forecast)
 
 
 def _review_spec(version, decision, day: date, scale, ris) -> DutySpec | None:
@@ -586,23 +579,21 @@ def allowance_review_specs_many(cases, start: date, end: date) -> dict[int, list
     decisions and the legal rows; then each date in Python as ``allowance_review_specs``
     does."""
     days = legal_row_dates(start, end)
-    concerned = [case for case in cases if days and _review_concerns(case, days[0])]
-    if not concerned:
+    if not days:
         return {}
+    # From here, the same queries whatever the cases (none left out when none is concerned:
+    # ``[0]`` matches no row), so that the agenda's count does not depend on the data.
+    concerned = [case for case in cases if _review_concerns(case, days[0])]
     versions: dict[int, list[BudgetVersion]] = {}
     for version in BudgetVersion.objects.filter(
-        case_id__in=[case.pk for case in concerned], date__lte=days[-1]
+        case_id__in=[case.pk for case in concerned] or [0], date__lte=days[-1]
     ).order_by("case_id", "-date", "-number"):
         versions.setdefault(version.case_id, []).append(version)
-    if not versions:
-        return {}
     latest: dict[int, AllowanceDecision] = {}
     for decision in AllowanceDecision.objects.filter(
-        version_id__in=[v.pk for found in versions.values() for v in found]
+        version_id__in=[v.pk for found in versions.values() for v in found] or [0]
     ).order_by("version_id", "-decided_at", "-id"):
         latest.setdefault(decision.version_id, decision)
-    if not latest:
-        return {}
     scales = list(
         SeizureScaleRecord.objects.filter(effective_from__lte=days[-1]).order_by("-effective_from")
     )

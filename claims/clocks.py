@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from agenda.registry import DutyKind, DutySpec, register_duty_kind
+from agenda.registry import DutyKind, DutySpec, register_duty_kind, shared
 from cases.models import Case
 from core.dates import format_date
 
@@ -64,12 +64,17 @@ def produce_time_bars(case: Case, start: date, end: date) -> list[DutySpec]:
     return specs
 
 
-# The batch forms (``DutyKind.produce_many``): two queries for any number of cases.
+# The batch forms (``DutyKind.produce_many``): one query for any number of cases (the known
+# creditors with their first declarations), shared by the three kinds within the agenda's
+# ``shared_reads`` (the forecast, the daily run).
 
 
-def _batch(cases: Sequence[Case]):
+def _known_by_case(cases: Sequence[Case]) -> dict[int, list[KnownCreditor]]:
     ids = [case.pk for case in cases]
-    return selectors.known_creditors_by_case(ids), selectors.first_declarations_by_case(ids)
+    return shared(
+        ("claims.known_creditors", tuple(ids)),
+        lambda: selectors.known_creditors_by_case(ids, first_declared=True),
+    )
 
 
 def produce_declarations_many(
@@ -78,12 +83,11 @@ def produce_declarations_many(
     notified = [case for case in cases if case.creditors_notified_on is not None]
     if not notified:
         return {}
-    known_by_case, first_by_case = _batch(notified)
+    known_by_case = _known_by_case(cases)  # every case's: the read the kinds share
     found = {}
     for case in notified:
-        first = first_by_case.get(case.pk, {})
         specs = [
-            selectors.declaration_spec(case, known, first.get(known.creditor_id))
+            selectors.declaration_spec(case, known, known.first_declared)
             for known in known_by_case.get(case.pk, ())
         ]
         found[case.pk] = [spec for spec in specs if _in(spec, start, end)]
@@ -93,9 +97,8 @@ def produce_declarations_many(
 def produce_reminders_many(
     cases: Sequence[Case], start: date, end: date
 ) -> dict[int, list[DutySpec]]:
-    known_by_case = selectors.known_creditors_by_case([case.pk for case in cases])
     found = {}
-    for case_id, knowns in known_by_case.items():
+    for case_id, knowns in _known_by_case(cases).items():
         specs = [selectors.reminder_spec(known) for known in knowns]
         found[case_id] = [spec for spec in specs if _in(spec, start, end)]
     return found
@@ -104,11 +107,9 @@ def produce_reminders_many(
 def produce_time_bars_many(
     cases: Sequence[Case], start: date, end: date
 ) -> dict[int, list[DutySpec]]:
-    known_by_case, first_by_case = _batch(cases)
     found = {}
-    for case_id, knowns in known_by_case.items():
-        first = first_by_case.get(case_id, {})
-        specs = [selectors.time_bar_spec(known, first.get(known.creditor_id)) for known in knowns]
+    for case_id, knowns in _known_by_case(cases).items():
+        specs = [selectors.time_bar_spec(known, known.first_declared) for known in knowns]
         found[case_id] = [spec for spec in specs if _in(spec, start, end)]
     return found
 

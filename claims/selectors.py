@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 
-from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from stdnum import iban as std_iban
 
@@ -428,14 +428,25 @@ def first_declarations(case: Case) -> dict[int, date]:
     return first
 
 
-def known_creditors_by_case(case_ids: list[int]) -> dict[int, list[KnownCreditor]]:
+def known_creditors_by_case(
+    case_ids: list[int], *, first_declared: bool = False
+) -> dict[int, list[KnownCreditor]]:
     """``known_creditors_of`` for many cases in one query: case id -> its known creditors, in
-    the same order."""
+    the same order. ``first_declared``: each with the date of its first declaration in the
+    case (``first_declarations``; None: none), read in the same query (the agenda's clocks)."""
+    known_creditors = KnownCreditor.objects.filter(case_id__in=case_ids)
+    if first_declared:
+        first = (
+            Claim.objects.filter(case_id=OuterRef("case_id"), creditor_id=OuterRef("creditor_id"))
+            .order_by()
+            .values("creditor_id")
+            .annotate(first=Min("declared_on"))
+            .values("first")
+        )
+        known_creditors = known_creditors.annotate(first_declared=Subquery(first))
     found: dict[int, list[KnownCreditor]] = {}
-    for known in (
-        KnownCreditor.objects.filter(case_id__in=case_ids)
-        .select_related("creditor", "time_barred_by")
-        .order_by("creditor__name", "pk")
+    for known in known_creditors.select_related("creditor", "time_barred_by").order_by(
+        "creditor__name", "pk"
     ):
         found.setdefault(known.case_id, []).append(known)
     return found

@@ -215,5 +215,6 @@ KINDS = [
         settled=taxation_settled,
         url=statement_url,
         order=60,
+        forecast=False,  # the day the statement was filed: never in the coming days
     ),
 ]

@@ -30,12 +30,12 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
-from django.db.models import Exists, Min, OuterRef, QuerySet, prefetch_related_objects
+from django.db.models import Exists, Min, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from agenda.models import Duty
-from agenda.registry import DutyKind, DutySpec
+from agenda.registry import DutyKind, DutySpec, shared
 from cases.models import Case, StatusChange
 from cases.selectors import MAX_PLAN_YEARS
 from cases.status import CaseStatus
@@ -71,24 +71,32 @@ def amicable_phase_left_on(case: Case) -> date | None:
 
 
 def amicable_phase_left_on_many(cases: Sequence[Case]) -> dict[int, date | None]:
-    """``amicable_phase_left_on`` of many cases in three queries."""
-    ids = [case.pk for case in cases]
+    """``amicable_phase_left_on`` of many cases in one query and the approved versions
+    (``approved_versions_by_case``, shared with the plan's other kinds)."""
+    ids = [case.pk for case in cases] or [0]
     days: dict[int, list[date]] = {}
-    firsts = (
+    left_status = (
         StatusChange.objects.filter(case_id__in=ids, from_status=CaseStatus.AMICABLE_PHASE)
         .values("case_id")
-        .annotate(first=Min("decision_date")),
-        PlanVersion.objects.filter(case_id__in=ids, state=PlanState.APPROVED)
-        .values("case_id")
-        .annotate(first=Min("decision_date")),
+        .annotate(first=Min("decision_date"))
+        .order_by()
+        .values_list("case_id", "first")
+    )
+    failure_reports = (
         Service.objects.filter(case_id__in=ids, kind=ServiceKind.FAILURE_REPORT)
         .values("case_id")
-        .annotate(first=Min("date")),
+        .annotate(first=Min("date"))
+        .order_by()
+        .values_list("case_id", "first")
     )
-    for rows in firsts:
-        for case_id, first in rows.order_by().values_list("case_id", "first"):
-            if first is not None:
-                days.setdefault(case_id, []).append(first)
+    for case_id, first in left_status.union(failure_reports, all=True):  # one query
+        if first is not None:
+            days.setdefault(case_id, []).append(first)
+    # the first approved plan's decision: from the approved versions the plan's kinds share
+    for case_id, versions in approved_versions_by_case([case.pk for case in cases]).items():
+        decided = [v.decision_date for v, _replaced in versions if v.decision_date is not None]
+        if decided:
+            days.setdefault(case_id, []).append(min(decided))
     left: dict[int, date | None] = {}
     for case in cases:
         found = days.get(case.pk)
@@ -125,9 +133,9 @@ def produce_amicable_phase_many(
 ) -> dict[int, list[DutySpec]]:
     due = {case.pk: _amicable_due(case, start, end) for case in cases}
     pending = [case for case in cases if due[case.pk] is not None]
-    if not pending:
-        return {}
-    left = amicable_phase_left_on_many(pending)
+    # every case's (the approved versions are shared with the other plan kinds): the same
+    # queries whether a case is pending or not
+    left = amicable_phase_left_on_many(cases)
     return {case.pk: _amicable_spec(due[case.pk], left[case.pk]) for case in pending}
 
 
@@ -152,7 +160,25 @@ def approved_versions_by_case(
     case_ids: list[int],
 ) -> dict[int, list[tuple[PlanVersion, date | None]]]:
     """``approved_versions`` of many cases in one query (the callers hold the cases: they are
-    not read again with each version)."""
+    not read again with each version), shared by the plan's kinds within the agenda's
+    ``shared_reads`` (the forecast, the daily run)."""
+    return shared(
+        ("plans.approved_versions", tuple(case_ids)), lambda: _approved_versions_by_case(case_ids)
+    )
+
+
+def _plans_in_force_by_case(case_ids: list[int]) -> dict[int, PlanVersion]:
+    """``selectors.plan_in_force`` of many cases, from ``approved_versions_by_case``: the
+    version decided last (by decision date, then number) of each case."""
+    return {
+        case_id: versions[-1][0]
+        for case_id, versions in approved_versions_by_case(case_ids).items()
+    }
+
+
+def _approved_versions_by_case(
+    case_ids: list[int],
+) -> dict[int, list[tuple[PlanVersion, date | None]]]:
     by_case: dict[int, list[PlanVersion]] = {}
     for version in PlanVersion.objects.filter(
         case_id__in=case_ids, state=PlanState.APPROVED
@@ -239,10 +265,10 @@ def produce_instalments(case: Case, start: date, end: date) -> Iterable[DutySpec
 def produce_instalments_many(
     cases: Sequence[Case], start: date, end: date
 ) -> dict[int, list[DutySpec]]:
-    """``produce_instalments`` for many cases: the approved versions in one query; for those
-    with an instalment due in the window, their shares and one-off sums in two, the dividends
-    paid in one, and the bases of those without a snapshot in two (``plans.selectors
-    .instalment_schedules``; a frozen version's basis is its snapshot: no query)."""
+    """``produce_instalments`` for many cases: the approved versions in one query (shared with
+    the other plan kinds); for those with an instalment due in the window, their schedules and
+    the dividends paid in four (``plans.selectors.clock_schedules``; a frozen version's basis is
+    its snapshot), run whatever the number of those versions, none too."""
     by_case = approved_versions_by_case([case.pk for case in cases])
     needed = [
         (case, version, replaced_on)
@@ -250,21 +276,14 @@ def produce_instalments_many(
         for version, replaced_on in by_case.get(case.pk, ())
         if _instalments_due_in(version, replaced_on, start, end)
     ]
-    if not needed:
-        return {}
-    prefetch_related_objects([version for _c, version, _r in needed], "shares", "one_offs")
-    paid = selectors.dividends_paid_by_case(
-        list({case.pk for case, _v, _r in needed}),
-        start=min(version.start_date for _c, version, _r in needed),
-        end=end,
-    )
-    schedules = selectors.instalment_schedules([version for _c, version, _r in needed])
+    # Read even when no instalment falls due: the same queries whatever the data (issue 15).
+    reads = selectors.clock_schedules([version for _c, version, _r in needed], end=end)
     found: dict[int, list[DutySpec]] = {}
     for case, version, replaced_on in needed:
-        result = schedules[version.pk]
+        result = reads.schedules[version.pk]
         if result is None:
             continue
-        payments = [p for p in paid.get(case.pk, ()) if p.day >= version.start_date]
+        payments = [p for p in reads.paid.get(case.pk, ()) if p.day >= version.start_date]
         found.setdefault(case.pk, []).extend(
             _missed(case, version, replaced_on, result, payments, start, end)
         )
@@ -402,7 +421,7 @@ def settled_seven_years(duties: list) -> dict[int, date]:
 def produce_seven_years_many(
     cases: Sequence[Case], start: date, end: date
 ) -> dict[int, list[DutySpec]]:
-    in_force = selectors.plans_in_force_by_case([case.pk for case in cases])  # one query
+    in_force = _plans_in_force_by_case([case.pk for case in cases])  # shared: one query
     return {
         case.pk: list(
             _seven_years(

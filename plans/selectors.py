@@ -29,9 +29,11 @@ from functools import lru_cache
 
 from django.db.models import Case as DbCase
 from django.db.models import (
+    CharField,
     Count,
     DateField,
     F,
+    IntegerField,
     Max,
     Min,
     OuterRef,
@@ -39,6 +41,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
+    Value,
     When,
 )
 from django.db.models.functions import Coalesce, Greatest, Trim
@@ -60,7 +63,7 @@ from core.money import CENT, round_cents
 from ledger.models import Category, Direction, Entry
 
 from . import engine
-from .models import PlanKind, PlanMailing, PlanState, PlanVersion
+from .models import PlanKind, PlanMailing, PlanOneOff, PlanShare, PlanState, PlanVersion
 
 ZERO = Decimal("0.00")
 # The instalment schedules kept by this process (``instalment_schedules``): about 70 KB for 7
@@ -275,16 +278,6 @@ def plan_in_force(case: Case) -> PlanVersion | None:
         .order_by("-decision_date", "-number")
         .first()
     )
-
-
-def plans_in_force_by_case(case_ids: list[int]) -> dict[int, PlanVersion]:
-    """``plan_in_force`` of many cases in one query (the agenda's batch producers)."""
-    found: dict[int, PlanVersion] = {}
-    for version in PlanVersion.objects.filter(
-        case_id__in=case_ids, state=PlanState.APPROVED
-    ).order_by("case_id", "-decision_date", "-number"):
-        found.setdefault(version.case_id, version)
-    return found
 
 
 _LOAD = object()
@@ -585,24 +578,6 @@ def dividends_paid_totals(case: Case, *, start: date, end: date) -> list[engine.
     ]
 
 
-def dividends_paid_by_case(
-    case_ids: list[int], *, start: date, end: date
-) -> dict[int, list[engine.Payment]]:
-    """``dividends_paid(case, start=start, end=end)`` of many cases in one query: case id ->
-    its payments, in the same order."""
-    rows = (
-        live_dividends(account__case_id__in=case_ids, value_date__gte=start, value_date__lte=end)
-        .order_by("value_date", "sequence")
-        .values_list("account__case_id", "creditor_id", "value_date", "amount")
-    )
-    found: dict[int, list[engine.Payment]] = {}
-    for case_id, creditor_id, day, amount in rows:
-        found.setdefault(case_id, []).append(
-            engine.Payment(creditor_key=str(creditor_id), day=day, amount=amount)
-        )
-    return found
-
-
 def dividends_paid_per_creditor(case: Case, *, before: date | None = None) -> dict[int, Decimal]:
     """The dividends of ``dividends_paid(case, before=before)`` summed per creditor in the
     database (creditor pk -> total, by pk): one query and a row a creditor, whatever the number
@@ -691,21 +666,39 @@ def live_bases(wanted: Iterable[tuple[int, date]]) -> dict[tuple[int, date], Bas
     """``live_basis`` of many (case id, start) in two queries whatever their number (the plan's
     clocks over a batch of cases, issue 15): the claims of every case, the dividends paid before
     each start. The same basis as ``live_basis``, claim for claim in the same order."""
+    starts = _starts_by_case(wanted)
+    if not starts:
+        return {}
+    return _live_bases(starts, _basis_claims_by_case(list(starts)), paid_before_by_case(starts))
+
+
+def _starts_by_case(wanted: Iterable[tuple[int, date]]) -> dict[int, list[date]]:
     starts: dict[int, list[date]] = {}
     for case_id, start in wanted:
         if start not in starts.setdefault(case_id, []):
             starts[case_id].append(start)
-    if not starts:
-        return {}
-    claims: dict[int, list[Claim]] = {case_id: [] for case_id in starts}
+    return starts
+
+
+def _basis_claims_by_case(case_ids: list[int]) -> dict[int, list[Claim]]:
+    """The claims of ``_basis_claims`` of many cases in one query (run even without a case:
+    ``[0]`` matches none, and the count stays the same whatever the data)."""
+    claims: dict[int, list[Claim]] = {case_id: [] for case_id in case_ids}
     for claim in (
-        Claim.objects.filter(case_id__in=list(starts))
+        Claim.objects.filter(case_id__in=case_ids or [0])
         .select_related("creditor")
         .only(*_BASIS_FIELDS)
         .order_by("creditor__name", "declared_on", "id")  # as ``claims_of_case``
     ):
         claims[claim.case_id].append(claim)
-    paid = paid_before_by_case(starts)
+    return claims
+
+
+def _live_bases(
+    starts: dict[int, list[date]],
+    claims: dict[int, list[Claim]],
+    paid: dict[tuple[int, date], dict[str, Decimal]],
+) -> dict[tuple[int, date], Basis]:
     return {
         (case_id, start): _basis_of_claims(claims[case_id], paid[(case_id, start)])
         for case_id, days in starts.items()
@@ -894,10 +887,18 @@ def version_shares(version: PlanVersion) -> dict[str, Decimal]:
     return {str(s.creditor_id): s.monthly_amount for s in version.shares.all()}
 
 
-def terms_of(version: PlanVersion, basis: Basis) -> engine.PlanTerms:
+def terms_of(
+    version: PlanVersion,
+    basis: Basis,
+    *,
+    shares: dict[str, Decimal] | None = None,
+    one_offs: tuple[engine.OneOff, ...] | None = None,
+) -> engine.PlanTerms:
+    """The engine's terms of ``version`` on ``basis``; ``shares`` and ``one_offs``: the
+    version's, when the caller has read them already (``clock_schedules``)."""
     lines = basis.lines
     if version.override_shares:
-        lines = with_shares(lines, version_shares(version))
+        lines = with_shares(lines, version_shares(version) if shares is None else shares)
     return engine.PlanTerms(
         start=version.start_date,
         duration_months=version.duration_months,
@@ -909,17 +910,18 @@ def terms_of(version: PlanVersion, basis: Basis) -> engine.PlanTerms:
         lines=lines,
         legal_basis=engine.LegalBasis(version.legal_basis),
         opening_balance=version.opening_balance,
-        one_offs=one_offs_of(version),
+        one_offs=one_offs_of(version) if one_offs is None else one_offs,
     )
 
 
 def one_offs_of(version: PlanVersion) -> tuple[engine.OneOff, ...]:
     if version.pk is None:
         return ()
-    return tuple(
-        engine.OneOff(day=o.received_on, amount=o.amount, label=o.label or o.get_kind_display())
-        for o in version.one_offs.all()
-    )
+    return tuple(_one_off(o) for o in version.one_offs.all())
+
+
+def _one_off(o: PlanOneOff) -> engine.OneOff:
+    return engine.OneOff(day=o.received_on, amount=o.amount, label=o.label or o.get_kind_display())
 
 
 # The plan as shown ----------------------------------------------------------------------------
@@ -1022,6 +1024,96 @@ def instalment_schedules(
             basis = live[(version.case_id, version.start_date)]
         schedules[version.pk] = _schedule_of_terms(terms_of(version, basis))
     return schedules
+
+
+@dataclass
+class ClockReads:
+    """What the plan's instalment clock reads of a batch of versions (``clock_schedules``)."""
+
+    schedules: dict[int, engine.InstalmentSchedule | None]  # version pk -> its schedule
+    paid: dict[int, list[engine.Payment]]  # case id -> the dividends paid, a total a day
+
+
+def clock_schedules(versions: Sequence[PlanVersion], *, end: date) -> ClockReads:
+    """``instalment_schedules`` of ``versions`` and the dividends paid in their cases up to
+    ``end`` (``dividends_paid``, summed per creditor and day: what the monitoring adds up), in
+    four queries whatever their number, none of them left out when there is nothing to read
+    (the agenda's forecast: a count constant in the data, issue 15): the versions' shares, their
+    one-off sums, the dividends paid (the payments and, for the bases of the versions without a
+    frozen snapshot, what was paid before their starts), the claims of those bases."""
+    ids = [version.pk for version in versions] or [0]  # [0]: no version, the same queries
+    case_ids = sorted({version.case_id for version in versions})
+    # The shares and the one-off sums in one query: (version, share's creditor or None, amount,
+    # one-off's day, label, kind, id).
+    no_date = Value(None, output_field=DateField())
+    no_text = Value("", output_field=CharField())
+    share_rows = (
+        PlanShare.objects.filter(version_id__in=ids)
+        .annotate(day=no_date, text=no_text, code=no_text)
+        .order_by()
+        .values_list("version_id", "creditor_id", "monthly_amount", "day", "text", "code", "id")
+    )
+    one_off_rows = (
+        PlanOneOff.objects.filter(version_id__in=ids)
+        .annotate(nobody=Value(None, output_field=IntegerField()))
+        .order_by()
+        .values_list("version_id", "nobody", "amount", "received_on", "label", "kind", "id")
+    )
+    shares: dict[int, dict[str, Decimal]] = {}
+    found_one_offs: list[tuple] = []
+    for row in share_rows.union(one_off_rows, all=True):
+        version_id, creditor_id, amount, day, label, kind, pk = row
+        if day is None:
+            shares.setdefault(version_id, {})[str(creditor_id)] = amount
+        else:
+            found_one_offs.append((version_id, day, pk, amount, label, kind))
+    one_offs: dict[int, list[engine.OneOff]] = {}
+    kinds = dict(PlanOneOff._meta.get_field("kind").flatchoices)
+    for version_id, day, _pk, amount, label, kind in sorted(found_one_offs):  # the model's order
+        one_offs.setdefault(version_id, []).append(
+            engine.OneOff(day=day, amount=amount, label=label or str(kinds.get(kind, kind)))
+        )
+    daily = (
+        live_dividends(account__case_id__in=case_ids or [0], value_date__lte=end)
+        .values("account__case_id", "creditor_id", "value_date")
+        .annotate(total=Sum("amount"))
+        .order_by("account__case_id", "value_date", "creditor_id")
+        .values_list("account__case_id", "creditor_id", "value_date", "total")
+    )
+    paid: dict[int, list[engine.Payment]] = {}
+    for case_id, creditor_id, day, total in daily:
+        paid.setdefault(case_id, []).append(
+            engine.Payment(creditor_key=str(creditor_id), day=day, amount=total)
+        )
+    starts = _starts_by_case(
+        (version.case_id, version.start_date)
+        for version in versions
+        if not (version.is_frozen and version.snapshot)
+    )
+    before: dict[tuple[int, date], dict[str, Decimal]] = {}
+    for case_id, days in starts.items():
+        for start in days:
+            totals = before[(case_id, start)] = {}
+            for payment in paid.get(case_id, ()):
+                if payment.day < start:
+                    totals[payment.creditor_key] = (
+                        totals.get(payment.creditor_key, ZERO) + payment.amount
+                    )
+    live = _live_bases(starts, _basis_claims_by_case(list(starts)), before)
+    schedules = {}
+    for version in versions:
+        if version.is_frozen and version.snapshot:
+            basis = basis_from_snapshot(version.snapshot)
+        else:
+            basis = live[(version.case_id, version.start_date)]
+        terms = terms_of(
+            version,
+            basis,
+            shares=shares.get(version.pk, {}),
+            one_offs=tuple(one_offs.get(version.pk, ())),
+        )
+        schedules[version.pk] = _schedule_of_terms(terms)
+    return ClockReads(schedules=schedules, paid=paid)
 
 
 @lru_cache(maxsize=SCHEDULES_KEPT)

@@ -305,3 +305,71 @@ def test_the_daily_run_reads_each_kind_once_per_batch_of_cases(world):
     many, many_cases = run_queries(today + timedelta(days=2))
     assert many_cases == few_cases + 10
     assert many - few <= 3 * 10, (few, many)
+
+
+def _forecast_queries(cases, today: date) -> tuple[int, list]:
+    with CaptureQueriesContext(connection) as captured:
+        items = forecast_items(cases, today=today)
+    return len(captured), items
+
+
+def forecast_days() -> list[date]:
+    """Days whose coming week holds the data set's dates: missed plan instalments and the
+    plan's end, declaration periods and the reminder's, anniversaries, the seven years."""
+    days = [timezone.localdate()]
+    day = date(2022, 9, 20)
+    while day < date(2031, 1, 1):
+        days.append(day)
+        day += timedelta(days=23)
+    return days
+
+
+def test_the_forecast_s_queries_are_the_same_whatever_the_cases_hold(cases):
+    """The forecast (the agenda's fragment, the case tab's) runs the same queries for a case
+    with nothing to foresee and for every case of the data set (a plan with instalments due
+    and missed, known creditors, budgets...), whatever falls due in the coming week (issue
+    15: the case tab's count grew with a plan's instalment due); and a handful of them: the
+    kinds that read the same rows share them, a kind that never forecasts is not asked."""
+    plain = Case.objects.filter(reference="B")  # nothing but anniversaries
+    everything = Case.objects.all()
+    counts = set()
+    foreseen = 0
+    for today in forecast_days():
+        few, _items = _forecast_queries(plain, today)
+        many, items = _forecast_queries(everything, today)
+        assert many == few, (today, few, many)
+        counts.add(many)
+        foreseen += len(items)
+    assert foreseen > 50  # the data set has dates to foresee (else this proves little)
+    # cases, recorded duties, known creditors with their first declarations, tariff rows,
+    # approved plans, when their cases left the amicable phase, their shares and one-off
+    # sums, dividends, claims, the dates of new legal rows (and, in a week when one takes
+    # effect, the budget versions, decisions and the two legal tables: 4 more)
+    assert min(counts) <= 10 and max(counts) <= 14, counts
+
+
+def test_the_forecast_gives_what_each_kind_s_produce_gives(cases):
+    """The shared reads change nothing: the forecast is every forecasting kind's ``produce``
+    case by case, less what is recorded; the kinds that never forecast foresee nothing."""
+    everything = Case.objects.all()
+    for today in forecast_days():
+        end = today + timedelta(days=7)
+        expected = sorted(
+            (case.pk, spec.kind, spec.due_date, spec.subject)
+            for kind in registry.duty_kinds()
+            for case in everything
+            for spec in kind.produce(case, today, end)
+            if today < spec.due_date <= end
+        )
+        recorded = set(
+            Duty.objects.filter(due_date__gt=today, due_date__lte=end).values_list(
+                "case_id", "kind", "due_date", "subject"
+            )
+        )
+        got = sorted(
+            (item.case.pk, item.kind, item.due_date, item.uid.split("-", 6)[-1])
+            for item in forecast_items(everything, today=today)
+        )
+        assert got == [key for key in expected if key not in recorded], today
+    never = [kind for kind in registry.duty_kinds() if not kind.forecast]
+    assert {kind.code for kind in never} == {"taxation_order_awaited", "payment_approval_pending"}
