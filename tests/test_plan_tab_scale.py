@@ -273,6 +273,10 @@ def test_the_closure_page_reads_the_letters_and_the_checklist_once(world):
     assert response.context["sent_letters"] == checklist.letters_sent
     instalments = next(i for i in checklist.items if i.key == "instalments")
     assert instalments.done is False  # 5 dividends of 3 € do not pay a 12-month plan
+    # its three forms are written in Python (``{% bs_layout %}``), not by crispy's templates
+    html = response.content.decode()
+    assert all(f'id="div_id_{name}"' in html for name in ("decision_date", "kinds", "observations"))
+    assert not [t.name for t in response.templates if t.name.startswith("bootstrap5/")]
 
 
 def test_the_result_s_creditors_are_computed_once_and_do_not_change_equality(world):
