@@ -66,6 +66,8 @@ ZERO = Decimal("0.00")
 # The instalment schedules kept by this process (``instalment_schedules``): about 70 KB for 7
 # years of 20 creditors, 9 MB at most (a whole result would take 280 KB).
 SCHEDULES_KEPT = 128
+# The plans shown kept by this process (``_plan_of_terms``): 4.5 MB at most.
+PLANS_KEPT = 16
 
 
 # Versions --------------------------------------------------------------------------------
@@ -977,7 +979,7 @@ def _compute(version: PlanVersion, basis: Basis | None = None) -> PlanView:
     basis = basis or basis_of(version)
     terms = terms_of(version, basis)
     try:
-        result = engine.compute_plan(terms)
+        result = _plan_of_terms(terms)
         errors: list[str] = []
     except engine.PlanInputError as exc:
         result, errors = None, [m for msgs in exc.errors.values() for m in msgs]
@@ -1035,6 +1037,19 @@ def _result_of_terms(terms: engine.PlanTerms) -> engine.PlanResult | None:
         return engine.compute_plan(terms)
     except engine.PlanInputError:
         return None
+
+
+@lru_cache(maxsize=PLANS_KEPT)
+def _plan_of_terms(terms: engine.PlanTerms) -> engine.PlanResult:
+    """The engine's result for ``terms``, kept for the latest terms computed (issue 15: the plan
+    tab and the closure tab of a 7-year plan spent some 5 ms in the engine on every request;
+    the schedules the agenda reads are kept apart, ``_schedule_of_terms``).
+    The key is the whole terms (frozen and compared field by field: the claims and their ranks,
+    the dividends paid before the plan, the shares, the one-offs, the version's figures), so
+    that any change gives another key and the plan is computed again; the result is frozen and
+    pure of the terms. The database is still read on every call: only the arithmetic is kept.
+    Terms the engine refuses raise every time (``PlanInputError`` is not kept)."""
+    return engine.compute_plan(terms)
 
 
 def ranked_lines(view: "PlanView") -> list[dict]:

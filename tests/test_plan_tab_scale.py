@@ -20,6 +20,7 @@ from closure import selectors as closure_selectors
 from core.money import format_eur
 from ledger.services import EntryData, account_open, entry_post, entry_post_many, entry_reverse
 from plans import engine, selectors, services
+from plans.models import PlanVersion
 from plans.services import PlanData
 from reports import court_checks
 
@@ -146,7 +147,9 @@ def test_the_tab_reads_as_many_queries_for_a_long_plan_as_for_a_short_one(world,
 
 def test_the_plan_tab_computes_its_plan_once(world, monkeypatch):
     """The page shows the plan, follows it and checks its filing (whose rules compute the plan
-    in force): the engine runs once. Outside a page, every call computes afresh."""
+    in force): the engine runs once. Outside a page, every call reads the database afresh; the
+    engine's arithmetic is kept by the whole terms (``_plan_of_terms``), so that terms that
+    change, however little, are computed again."""
     version = planned_case(world, world.case, creditors=3, months=24, payments=20)
     runs = []
     compute_plan = engine.compute_plan
@@ -156,16 +159,29 @@ def test_the_plan_tab_computes_its_plan_once(world, monkeypatch):
         return compute_plan(terms)
 
     monkeypatch.setattr(engine, "compute_plan", counted)
+    selectors._plan_of_terms.cache_clear()
     response = client_for(world.mediator).get(reverse("plans:case_plan", args=[world.case.pk]))
     assert response.status_code == 200
     assert response.context["court_check"] is not None  # the filing check did run
     assert response.context["follow"] is not None
     assert len(runs) == 1
     runs.clear()
-    selectors.compute(version)
-    selectors.compute(version)
-    assert len(runs) == 2
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as captured:
+            view = selectors.compute(version)
+        assert len(captured) > 0  # the claims, the dividends, the one-offs: read again
+    assert runs == []  # the same terms: computed once in this process
+    assert view.result == compute_plan(view.terms)
+    # the terms change (a euro more a month): the engine runs again, on the new terms
+    PlanVersion.objects.filter(pk=version.pk).update(
+        monthly_available=version.monthly_available + 1
+    )
+    changed = selectors.compute(PlanVersion.objects.get(pk=version.pk))
+    assert len(runs) == 1 and runs[0] == changed.terms != view.terms
+    assert changed.result.terms.monthly_available == version.monthly_available + 1
+    PlanVersion.objects.filter(pk=version.pk).update(monthly_available=version.monthly_available)
     runs.clear()
+    selectors._plan_of_terms.cache_clear()
     with selectors.computed_once():
         first, again = selectors.compute(version), selectors.compute(version)
         assert again is first
