@@ -65,6 +65,9 @@ def _version_page(request, case, number: int | None):
         context.update({"basis": basis, "limit": selectors.duration_limit(case)})
         return render(request, "plans/empty.html", context)
     with selectors.computed_once():  # the filing check computes the plan in force again
+        # the filing check finds the plan in force among these versions, and the basis, the
+        # monitoring and the filing check read the dividends around the plan in one query
+        selectors.read_once(case, versions=versions, start=version.start_date, end=today)
         return _version_detail(request, case, version, context, versions, today)
 
 

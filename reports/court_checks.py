@@ -35,15 +35,14 @@ from django.utils.translation import gettext as _
 
 from banking.selectors import last_statement_balance
 from cases.models import Case
-from claims.models import Claim, ClaimStatus
-from claims.selectors import CEILING_FIELDS, claim_ceiling
+from claims.models import ClaimStatus
+from claims.selectors import claim_ceiling
 from core.dates import add_years, format_date
 from core.money import format_eur
 from documents.models import DocumentKind
 from documents.registry import FilingCheck, Finding
 from ledger.selectors import account_of, position_before
 from plans import selectors as plan_selectors
-from plans.models import PlanState, PlanVersion
 
 ZERO = Decimal("0.00")
 
@@ -191,12 +190,7 @@ def paid_against_ceilings(case: Case, *, before: date | None = None) -> tuple[Cr
     counts for nothing)."""
     ceilings: dict[int, Decimal] = {}
     names: dict[int, str] = {}
-    claims = (
-        Claim.objects.filter(case=case)
-        .select_related("creditor")
-        .only(*CEILING_FIELDS, "case_id", "creditor_id", "creditor__name", "status")
-    )
-    for claim in claims:
+    for claim in plan_selectors.basis_claims(case):  # read once with the plan's basis
         names[claim.creditor_id] = claim.creditor.name
         if claim.status != ClaimStatus.REJECTED:
             ceilings[claim.creditor_id] = ceilings.get(claim.creditor_id, ZERO) + claim_ceiling(
@@ -217,11 +211,7 @@ def paid_against_ceilings(case: Case, *, before: date | None = None) -> tuple[Cr
 
 def plan_arrears(case: Case, as_of: date) -> PlanArrears | None:
     """The shortfall of the plan in force on ``as_of`` (the court's latest approved version)."""
-    version = (
-        PlanVersion.objects.filter(case=case, state=PlanState.APPROVED, decision_date__lte=as_of)
-        .order_by("-decision_date", "-number")
-        .first()
-    )
+    version = plan_selectors.approved_as_of(case, as_of)
     if version is None:
         return None
     _view, monitoring = plan_selectors.monitoring(version, as_of)
