@@ -79,6 +79,8 @@ def _instalments(case: Case, today: date) -> ChecklistItem:
         )
     last_day = plan_engine.add_months(version.start_date, version.duration_months)
     as_of = max(today, last_day - timedelta(days=1) + timedelta(days=plan_engine.GRACE_DAYS))
+    # the basis (paid before the plan) and the monitoring (paid during it): one query
+    plan_selectors.read_once(case, start=version.start_date, end=as_of)
     view, monitoring = plan_selectors.monitoring(version, as_of)
     url = _url("plans:monitoring", case)
     if monitoring is None:
@@ -277,10 +279,12 @@ def closure_checklist(case: Case, today: date) -> Checklist:
     letters it read (the closure page shows them and offers the missing ones)."""
     needed = closure_letters_needed(case)
     sent = closure_letters_sent(case)
+    with plan_selectors.computed_once():  # it only reads: the plan's reads kept for the call
+        instalments = _instalments(case, today)
     return Checklist(
         case=case,
         items=(
-            _instalments(case, today),
+            instalments,
             _final_statement(case),
             *_account_items(case),
             _final_report(case),
