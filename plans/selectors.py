@@ -1070,15 +1070,18 @@ def computed_once() -> Iterator[None]:
         _ONCE.reset(token)
 
 
-def read_once(case: Case, *, versions: list[PlanVersion], start: date, end: date) -> None:
-    """Within ``computed_once()``: the page has read the case's ``versions`` (the plan in force
-    on a day is found among them, ``approved_as_of``), and the dividends it asks for are those
-    around a plan from ``start`` to ``end`` (read together when first asked,
-    ``dividends_paid_around``). Outside it, nothing is kept."""
+def read_once(
+    case: Case, *, start: date, end: date, versions: list[PlanVersion] | None = None
+) -> None:
+    """Within ``computed_once()``: the dividends the page asks for are those around a plan from
+    ``start`` to ``end`` (read together when first asked, ``dividends_paid_around``), and, when
+    given, the page has read all the case's ``versions`` (the plan in force on a day is found
+    among them, ``approved_as_of``). Outside it, nothing is kept."""
     memo = _ONCE.get()
     if memo is None or case.pk is None:
         return
-    memo[("versions", case.pk)] = versions
+    if versions is not None:
+        memo[("versions", case.pk)] = versions
     memo[("around", case.pk)] = (start, end)
 
 

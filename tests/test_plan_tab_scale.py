@@ -20,7 +20,7 @@ from claims.models import Claim, ClaimNature, ClaimStatus, Creditor
 from closure import selectors as closure_selectors
 from core.money import format_eur
 from ledger.services import EntryData, account_open, entry_post, entry_post_many, entry_reverse
-from plans import engine, selectors, services
+from plans import engine, selectors, services, tables
 from plans.models import PlanVersion
 from plans.services import PlanData
 from reports import court_checks
@@ -216,6 +216,32 @@ def test_the_plan_tab_reads_its_claims_dividends_and_versions_once(world):
         with CaptureQueriesContext(connection) as captured:
             inside = [selectors.approved_as_of(case, day) for day in (LEDGER_TODAY, before)]
         assert inside == outside and len(captured) == 0
+
+
+def test_what_is_drawn_of_a_plan_is_kept_with_its_result(world, monkeypatch):
+    """The same plan shown again is the same result (kept by its terms): its chart and tables
+    are drawn once; in another language, again; for other terms, again."""
+    version = planned_case(world, world.case, creditors=3, months=24, payments=5)
+    selectors._plan_of_terms.cache_clear()
+    tables._drawn.cache_clear()
+    draws = []
+    schedule = tables.schedule
+    monkeypatch.setattr(tables, "schedule", lambda result: draws.append(result) or schedule(result))
+    client = client_for(world.mediator)
+    url = reverse("plans:case_plan", args=[world.case.pk])
+
+    def detail() -> str:
+        return client.get(url).content.decode().split('id="schedule-detail"')[1]
+
+    first = detail()
+    assert detail() == first and len(draws) == 1
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    assert detail() != first and len(draws) == 2
+    PlanVersion.objects.filter(pk=version.pk).update(
+        monthly_available=version.monthly_available + 10
+    )
+    detail()
+    assert len(draws) == 3 and draws[2].terms.monthly_available == version.monthly_available + 10
 
 
 def rows(html: str) -> list[str]:
