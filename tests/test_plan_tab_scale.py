@@ -23,6 +23,7 @@ from ledger.services import EntryData, account_open, entry_post, entry_post_many
 from plans import engine, selectors, services, tables
 from plans.models import PlanVersion
 from plans.services import PlanData
+from plans.templatetags import plans_ui
 from reports import court_checks
 
 from .factories import make_case
@@ -227,6 +228,13 @@ def test_what_is_drawn_of_a_plan_is_kept_with_its_result(world, monkeypatch):
     draws = []
     schedule = tables.schedule
     monkeypatch.setattr(tables, "schedule", lambda result: draws.append(result) or schedule(result))
+    written = []
+    creditors_table = plans_ui._creditors_table
+    monkeypatch.setattr(
+        plans_ui,
+        "_creditors_table",
+        lambda result: written.append(result) or creditors_table(result),
+    )
     client = client_for(world.mediator)
     url = reverse("plans:case_plan", args=[world.case.pk])
 
@@ -234,14 +242,16 @@ def test_what_is_drawn_of_a_plan_is_kept_with_its_result(world, monkeypatch):
         return client.get(url).content.decode().split('id="schedule-detail"')[1]
 
     first = detail()
-    assert detail() == first and len(draws) == 1
+    assert detail() == first and len(draws) == 1 and len(written) == 1
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
-    assert detail() != first and len(draws) == 2
+    assert detail() != first and len(draws) == 2 and len(written) == 2
+    assert "€\u00a0" in detail() and len(written) == 2
     PlanVersion.objects.filter(pk=version.pk).update(
         monthly_available=version.monthly_available + 10
     )
     detail()
     assert len(draws) == 3 and draws[2].terms.monthly_available == version.monthly_available + 10
+    assert len(written) == 3
 
 
 def rows(html: str) -> list[str]:

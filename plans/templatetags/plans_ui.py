@@ -27,8 +27,31 @@ def _translate(message: str) -> str:
     return escape(gettext(message.replace("%", "%%")).replace("%%", "%"))
 
 
+def _kept(owner, key: tuple, write) -> SafeString:
+    """What ``write()`` writes of ``owner`` (a plan's result or schedule), kept in the owner's
+    ``__dict__`` (outside a dataclass's fields: equality and ``replace`` ignore it) under
+    ``key`` and the active language: a plan shown again is the same result (kept by its terms,
+    ``plans.selectors._plan_of_terms``, and what is drawn of it, ``plans.tables.drawn``), so
+    its tables are written once (issue 15). The markup is the result's alone: no URL, no date
+    of the day, nothing of the case or the reader but the language."""
+    kept = owner.__dict__.setdefault("_plans_ui_html", {})
+    key = (*key, get_language() or "fr")
+    html = kept.get(key)
+    if html is None:
+        html = kept[key] = write()
+    return html
+
+
 @register.simple_tag
 def schedule_table(table: Schedule, first_header: str, due_header: str) -> SafeString:
+    return _kept(
+        table,
+        ("schedule", str(first_header), str(due_header)),
+        lambda: _schedule_table(table, first_header, due_header),
+    )
+
+
+def _schedule_table(table: Schedule, first_header: str, due_header: str) -> SafeString:
     """``table`` (``plans.tables.Schedule``: per period or per plan year) as a table: the period,
     its due date or months, what is available, the fees, a column per creditor, the dividends'
     total, what is not allocated (when any period has some) and what is still owed."""
@@ -104,6 +127,10 @@ def _rank_badges(line) -> str:
 
 @register.simple_tag
 def creditors_table(result: PlanResult) -> SafeString:
+    return _kept(result, ("creditors",), lambda: _creditors_table(result))
+
+
+def _creditors_table(result: PlanResult) -> SafeString:
     """The plan's split per creditor (``plans/_creditors_table.html`` until issue 15): what each
     creditor is admitted for, already paid (when any is), its share, usual dividend, what the
     plan pays it, the percentage repaid, the remission and what is not remitted; a creditor
