@@ -359,11 +359,18 @@ def test_the_closure_page_reads_the_letters_and_the_checklist_once(world):
         response = client.get(url)
     letters = [q for q in captured if 'FROM "letters_letter"' in q["sql"]]
     parties = [q for q in captured if 'FROM "contacts_thirdparty"' in q["sql"]]
-    assert (len(letters), len(parties)) == (1, 1)
+    reports = [q for q in captured if 'FROM "reports_filedreport"' in q["sql"]]
+    dividends = [q for q in captured if 'FROM "ledger_entry"' in q["sql"]]
+    assert (len(letters), len(parties), len(reports)) == (1, 1, 1)
+    # the dividends around the plan in one query, the fee payments with the taxed fees in one
+    assert len(dividends) == 2
     checklist = response.context["checklist"]
     assert list(checklist.letters_needed) == closure_selectors.closure_letters_needed(world.case)
     assert checklist.letters_sent == closure_selectors.closure_letters_sent(world.case)
     assert response.context["sent_letters"] == checklist.letters_sent
+    today = response.context["report_form"].initial["last_day"]
+    assert checklist.report_period == closure_selectors.final_report_period(world.case, today)
+    assert response.context["report_form"].initial["period_from"] == checklist.report_period[0]
     instalments = next(i for i in checklist.items if i.key == "instalments")
     assert instalments.done is False  # 5 dividends of 3 € do not pay a 12-month plan
     # its three forms are written in Python (``{% bs_layout %}``), not by crispy's templates
