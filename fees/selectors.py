@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
-from django.db.models import DecimalField, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -91,40 +91,8 @@ def taxed_unpaid_amount(case: Case) -> Decimal:
     amounts of the taxation orders, minus the fee payments posted to the mediation account (net
     of reversals) and what the SPF Economie paid. The ledger allows fee payments up to it
     (``ledger.services.fee_payment_allowance``) and not a cent more; never negative."""
-    taxed, paid, returned, by_state = _taxed_and_paid(case)
-    return max(taxed - (paid - returned) - by_state, ZERO)
-
-
-def _taxed_and_paid(case: Case) -> tuple[Decimal, Decimal, Decimal, Decimal]:
-    """``taxed_amount``, the fee payments out of and back into the account
-    (``fees_paid_from_account``) and ``fees_paid_by_state`` in one query: each summed in a
-    subquery of its own (the closure tab and every fee payment read them, issue 15)."""
-    money = DecimalField(max_digits=14, decimal_places=2)
-
-    def total(qs: QuerySet, expression) -> Coalesce:
-        summed = qs.order_by().annotate(grouped=Value(1)).values("grouped")
-        return Coalesce(
-            Subquery(summed.annotate(total=expression).values("total")[:1], output_field=money),
-            Value(ZERO),
-            output_field=money,
-        )
-
-    fee_payments = Entry.objects.filter(account__case=case, category=Category.FEE_PAYMENT)
-    row = (
-        Case.objects.filter(pk=case.pk)
-        .annotate(
-            taxed=total(TaxationOrder.objects.filter(statement__case=case), Sum("allowed_amount")),
-            paid=total(fee_payments, Sum("amount", filter=Q(direction=Direction.OUT))),
-            returned=total(fee_payments, Sum("amount", filter=Q(direction=Direction.IN))),
-            by_state=total(
-                StateIntervention.objects.filter(case=case, status=InterventionStatus.PAID),
-                Sum("amount_paid"),
-            ),
-        )
-        .values_list("taxed", "paid", "returned", "by_state")
-        .first()
-    )
-    return row if row is not None else (ZERO, ZERO, ZERO, ZERO)
+    unpaid = taxed_amount(case) - fees_paid_from_account(case) - fees_paid_by_state(case)
+    return max(unpaid, ZERO)
 
 
 @dataclass
