@@ -236,7 +236,9 @@ def closure_letters_needed(case: Case) -> list[str]:
     """The letters that end this case's procedure: to the creditors always; to the employer
     and benefit payers when the case has any (they paid the income into the account); to the
     bank when the case has one (the mediation account is closed)."""
-    kinds = set(ThirdParty.objects.filter(case=case, active=True).values_list("kind", flat=True))
+    kinds = set(  # a set: no ordering (the model's joins the case to sort)
+        ThirdParty.objects.filter(case=case, active=True).order_by().values_list("kind", flat=True)
+    )
     needed = [LetterKind.CLOSURE_CREDITORS]
     if kinds & INCOME_PAYERS:
         needed.append(LetterKind.CLOSURE_INCOME)
