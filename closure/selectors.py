@@ -47,6 +47,8 @@ class Checklist:
     items: tuple[ChecklistItem, ...]
     letters_needed: tuple[str, ...] = ()  # closure_letters_needed(case), as the checklist read it
     letters_sent: dict[str, Letter] = field(default_factory=dict)  # closure_letters_sent(case)
+    # final_report_period(case, today), from the filed reports the checklist read
+    report_period: tuple[date, date] | None = None
 
     @property
     def complete(self) -> bool:
@@ -79,6 +81,8 @@ def _instalments(case: Case, today: date) -> ChecklistItem:
         )
     last_day = plan_engine.add_months(version.start_date, version.duration_months)
     as_of = max(today, last_day - timedelta(days=1) + timedelta(days=plan_engine.GRACE_DAYS))
+    # the basis (paid before the plan) and the monitoring (paid during it): one query
+    plan_selectors.read_once(case, start=version.start_date, end=as_of)
     view, monitoring = plan_selectors.monitoring(version, as_of)
     url = _url("plans:monitoring", case)
     if monitoring is None:
@@ -195,9 +199,15 @@ def _account_items(case: Case) -> list[ChecklistItem]:
     ]
 
 
-def _final_report(case: Case) -> ChecklistItem:
+def _filed_reports(case: Case) -> list[FiledReport]:
+    """The case's filed reports, the latest filed first (one a year: a few), read once for the
+    checklist's final report and the final report's period (issue 15)."""
+    return list(FiledReport.objects.filter(case=case).order_by("-filed_at", "-pk"))
+
+
+def _final_report(case: Case, reports: list[FiledReport]) -> ChecklistItem:
     label = _("Rapport final déposé")
-    report = FiledReport.objects.filter(case=case, final=True).order_by("-filed_at").first()
+    report = next((r for r in reports if r.final), None)
     if report is None:
         return ChecklistItem(
             "final_report",
@@ -226,7 +236,9 @@ def closure_letters_needed(case: Case) -> list[str]:
     """The letters that end this case's procedure: to the creditors always; to the employer
     and benefit payers when the case has any (they paid the income into the account); to the
     bank when the case has one (the mediation account is closed)."""
-    kinds = set(ThirdParty.objects.filter(case=case, active=True).values_list("kind", flat=True))
+    kinds = set(  # a set: no ordering (the model's joins the case to sort)
+        ThirdParty.objects.filter(case=case, active=True).order_by().values_list("kind", flat=True)
+    )
     needed = [LetterKind.CLOSURE_CREDITORS]
     if kinds & INCOME_PAYERS:
         needed.append(LetterKind.CLOSURE_INCOME)
@@ -277,29 +289,38 @@ def closure_checklist(case: Case, today: date) -> Checklist:
     letters it read (the closure page shows them and offers the missing ones)."""
     needed = closure_letters_needed(case)
     sent = closure_letters_sent(case)
+    with plan_selectors.computed_once():  # it only reads: the plan's reads kept for the call
+        instalments = _instalments(case, today)
+    reports = _filed_reports(case)
     return Checklist(
         case=case,
         items=(
-            _instalments(case, today),
+            instalments,
             _final_statement(case),
             *_account_items(case),
-            _final_report(case),
+            _final_report(case, reports),
             _letters(case, needed, sent),
         ),
         letters_needed=tuple(needed),
         letters_sent=sent,
+        report_period=final_report_period(case, today, reports=reports),
     )
 
 
-def final_report_period(case: Case, today: date) -> tuple[date, date]:
+def final_report_period(
+    case: Case, today: date, *, reports: list[FiledReport] | None = None
+) -> tuple[date, date]:
     """The last period of the case, which the final report covers (first and last day, both
     included): from the start of the current follow-up year (the last anniversary of the
     admissibility, ``reports.selectors.anniversary_periods``) or the end of the last report
-    filed since, to ``today``."""
+    filed since, to ``today``. ``reports``: the case's filed reports, already read."""
     periods = report_selectors.anniversary_periods(case, today)  # the most recent first
     start = periods[0].start if periods else case.admissibility_date
     if start >= today and len(periods) > 1:  # an anniversary today: the year that ends
         start = periods[1].start
+    if reports is not None:
+        covered = max((r.period_to for r in reports if start < r.period_to <= today), default=None)
+        return covered or start, today
     covered = (
         FiledReport.objects.filter(case=case, period_to__gt=start, period_to__lte=today)
         .order_by("-period_to")

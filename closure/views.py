@@ -35,7 +35,9 @@ def case_closure(request, pk: int):
         if checklist is not None
         else selectors.closure_letters_needed(case)
     )
-    start, last_day = selectors.final_report_period(case, today)
+    start, last_day = (
+        checklist.report_period if checklist is not None else None
+    ) or selectors.final_report_period(case, today)
     action = request.POST.get("action") if request.method == "POST" else None
     if action is not None and (not can_edit or action not in ACTIONS):
         raise PermissionDenied

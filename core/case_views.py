@@ -14,10 +14,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 
 @dataclass(frozen=True)
@@ -108,11 +110,29 @@ def case_for_edit(request, pk: int):
 
 
 def case_tabs(case) -> list[tuple[str, str, str]]:
-    """(key, label, url) of the case page's tabs, in their order."""
-    return [
-        (tab.key, tab.label, reverse(tab.url_name, args=[case.pk]))
-        for tab in sorted(_tabs.values(), key=lambda t: (t.order, t.key))
-    ]
+    """(key, label, url) of the case page's tabs, in their order. Each tab's URL is reversed
+    once (``_tab_url``, with a stand-in number for the case), then given the case's: every case
+    page shows some fifteen tabs, and a ``reverse`` costs some 0.1 ms (issue 15)."""
+    where = (get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    pk = str(case.pk)
+    tabs = []
+    for tab in sorted(_tabs.values(), key=lambda t: (t.order, t.key)):
+        url = _tab_url(tab.url_name, *where)
+        url = url.replace(_STAND_IN, pk, 1) if url else reverse(tab.url_name, args=[case.pk])
+        tabs.append((tab.key, tab.label, url))
+    return tabs
+
+
+_STAND_IN = "918273645"
+
+
+@lru_cache(maxsize=256)
+def _tab_url(url_name: str, prefix: str, urlconf: str) -> str:
+    """The tab's URL for the case numbered ``_STAND_IN`` ("" if that number shows elsewhere in
+    the URL too: then reversed for each case); the script prefix and the URL configuration,
+    which ``reverse`` reads, are part of the key."""
+    url = reverse(url_name, args=[int(_STAND_IN)])
+    return url if url.count(_STAND_IN) == 1 else ""
 
 
 def overview_sections(case, today: date) -> tuple[list[str], dict]:

@@ -88,12 +88,14 @@ def debt_chart(result: PlanResult) -> DebtChart | None:
     if start_nr > 0:
         chart.non_remissible_line = "".join(nr)
     every = max(1, len(result.periods) // 120)
+    # translated once, not once a marker (84 of them for a 7-year plan, issue 15)
+    title = _("Après le versement n° %(n)s (%(d)s) : reste dû %(amount)s")
     for p in result.periods[::every]:
         chart.markers.append(
             Marker(
                 x(p.period.end),
                 y(p.remaining),
-                _("Après le versement n° %(n)s (%(d)s) : reste dû %(amount)s")
+                title
                 % {
                     "n": p.period.index,
                     "d": format_date(p.period.last_day),

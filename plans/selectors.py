@@ -69,6 +69,8 @@ ZERO = Decimal("0.00")
 # The instalment schedules kept by this process (``instalment_schedules``): about 70 KB for 7
 # years of 20 creditors, 9 MB at most (a whole result would take 280 KB).
 SCHEDULES_KEPT = 128
+# The plans shown kept by this process (``_plan_of_terms``): 4.5 MB at most.
+PLANS_KEPT = 16
 
 
 # Versions --------------------------------------------------------------------------------
@@ -100,6 +102,28 @@ def version_in_force(case: Case, *, with_people: bool = True) -> PlanVersion | N
 def version_in_force_of(versions: list[PlanVersion]) -> PlanVersion | None:
     """``version_in_force`` among the case's ``plan_versions`` already read."""
     return next((v for v in versions if v.state == PlanState.APPROVED), None)
+
+
+def approved_as_of(case: Case, as_of: date) -> PlanVersion | None:
+    """The plan in force on ``as_of``: the court's latest approved version decided by then.
+    Within ``computed_once()``, from the versions the page read (``versions_read``), without a
+    query (issue 15)."""
+    memo = _ONCE.get()
+    versions = memo.get(("versions", case.pk)) if memo is not None else None
+    if versions is None:
+        return (
+            PlanVersion.objects.filter(
+                case=case, state=PlanState.APPROVED, decision_date__lte=as_of
+            )
+            .order_by("-decision_date", "-number")
+            .first()
+        )
+    decided = [
+        v
+        for v in versions
+        if v.state == PlanState.APPROVED and v.decision_date and v.decision_date <= as_of
+    ]
+    return max(decided, key=lambda v: (v.decision_date, v.number), default=None)
 
 
 def version_get(case: Case, number: int) -> PlanVersion:
@@ -557,6 +581,9 @@ def dividends_paid_totals(case: Case, *, start: date, end: date) -> list[engine.
     """The dividends of ``dividends_paid(case, start=start, end=end)`` summed per creditor in
     the database (``GROUP BY creditor``): one query, and a few rows whatever the number of
     payments (the plan tab and its monitoring, issue 15)."""
+    around = _around(case)
+    if around is not None and (around.start, around.end) == (start, end):
+        return list(around.during)
     rows = (
         live_dividends(account__case=case, value_date__gte=start, value_date__lte=end)
         .values("creditor_id")
@@ -582,6 +609,11 @@ def dividends_paid_per_creditor(case: Case, *, before: date | None = None) -> di
     """The dividends of ``dividends_paid(case, before=before)`` summed per creditor in the
     database (creditor pk -> total, by pk): one query and a row a creditor, whatever the number
     of payments (issue 15)."""
+    around = _around(case)
+    if around is not None and not before:
+        return dict(around.total)
+    if around is not None and before == around.start:
+        return dict(around.before)
     qs = live_dividends(account__case=case)
     if before:
         qs = qs.filter(value_date__lt=before)
@@ -594,6 +626,75 @@ def dividends_paid_per_creditor(case: Case, *, before: date | None = None) -> di
 
 def paid_before(case: Case, start: date) -> dict[str, Decimal]:
     return {str(pk): total for pk, total in dividends_paid_per_creditor(case, before=start).items()}
+
+
+@dataclass(frozen=True)
+class DividendsAround:
+    """The dividends paid to a case's creditors around a plan, per creditor (by pk): before its
+    start (``paid_before``), from its start to ``end`` included (``dividends_paid_totals``), and
+    all of them (``dividends_paid_per_creditor``)."""
+
+    start: date
+    end: date
+    before: dict[int, Decimal]
+    during: tuple[engine.PaidTotal, ...]
+    total: dict[int, Decimal]
+
+
+def dividends_paid_around(case: Case, *, start: date, end: date) -> DividendsAround:
+    """``paid_before(case, start)``, ``dividends_paid_totals(case, start=start, end=end)`` and
+    ``dividends_paid_per_creditor(case)`` in one query: a row a creditor (the plan tab reads the
+    three, its basis, its monitoring and its filing check, issue 15)."""
+    earlier = Q(value_date__lt=start)
+    within = Q(value_date__gte=start, value_date__lte=end)
+    rows = (
+        live_dividends(account__case=case)
+        .values("creditor_id")
+        .annotate(
+            n_before=Count("id", filter=earlier),
+            before=Sum("amount", filter=earlier),
+            n_during=Count("id", filter=within),
+            during=Sum("amount", filter=within),
+            first=Min("value_date", filter=within),
+            last=Max("value_date", filter=within),
+            total=Sum("amount"),
+        )
+        .order_by("creditor_id")
+        .values_list(
+            "creditor_id", "n_before", "before", "n_during", "during", "first", "last", "total"
+        )
+    )
+    before: dict[int, Decimal] = {}
+    during: list[engine.PaidTotal] = []
+    total: dict[int, Decimal] = {}
+    for creditor_id, n_before, paid_before_, n_during, paid, first, last, paid_in_all in rows:
+        if n_before:
+            before[creditor_id] = round_cents(paid_before_)
+        if n_during:
+            during.append(
+                engine.PaidTotal(
+                    creditor_key=str(creditor_id),
+                    count=n_during,
+                    amount=round_cents(paid),
+                    first_day=first,
+                    last_day=last,
+                )
+            )
+        total[creditor_id] = round_cents(paid_in_all)
+    return DividendsAround(start=start, end=end, before=before, during=tuple(during), total=total)
+
+
+def _around(case: Case) -> DividendsAround | None:
+    """The page's ``dividends_paid_around`` (``read_once``), read when first asked."""
+    memo = _ONCE.get()
+    if memo is None or case.pk is None:
+        return None
+    wanted = memo.get(("around", case.pk))
+    if wanted is None:
+        return None
+    if ("around read", case.pk) not in memo:
+        memo[("around read", case.pk)] = dividends_paid_around(case, start=wanted[0], end=wanted[1])
+    return memo[("around read", case.pk)]
 
 
 # What ``live_basis`` reads of a claim (and of its creditor, the name): the claims tab's
@@ -658,8 +759,20 @@ def paid_before_by_case(
     return found
 
 
+def basis_claims(case: Case) -> list[Claim]:
+    """The case's claims as the plan's basis reads them (their creditor's name, their ceiling
+    too: ``claims.selectors.CEILING_FIELDS``); within ``computed_once()``, read once a page
+    (the basis and the filing check's ceilings, issue 15)."""
+    memo = _ONCE.get()
+    if memo is None or case.pk is None:
+        return list(_basis_claims(case))
+    if ("claims", case.pk) not in memo:
+        memo[("claims", case.pk)] = list(_basis_claims(case))
+    return memo[("claims", case.pk)]
+
+
 def live_basis(case: Case, start: date) -> Basis:
-    return _basis_of_claims(_basis_claims(case), paid_before(case, start))
+    return _basis_of_claims(basis_claims(case), paid_before(case, start))
 
 
 def live_bases(wanted: Iterable[tuple[int, date]]) -> dict[tuple[int, date], Basis]:
@@ -959,6 +1072,21 @@ def computed_once() -> Iterator[None]:
         _ONCE.reset(token)
 
 
+def read_once(
+    case: Case, *, start: date, end: date, versions: list[PlanVersion] | None = None
+) -> None:
+    """Within ``computed_once()``: the dividends the page asks for are those around a plan from
+    ``start`` to ``end`` (read together when first asked, ``dividends_paid_around``), and, when
+    given, the page has read all the case's ``versions`` (the plan in force on a day is found
+    among them, ``approved_as_of``). Outside it, nothing is kept."""
+    memo = _ONCE.get()
+    if memo is None or case.pk is None:
+        return
+    if versions is not None:
+        memo[("versions", case.pk)] = versions
+    memo[("around", case.pk)] = (start, end)
+
+
 def _once(key: tuple, version: PlanVersion, make):
     memo = _ONCE.get()
     if memo is None or version.pk is None:
@@ -979,7 +1107,7 @@ def _compute(version: PlanVersion, basis: Basis | None = None) -> PlanView:
     basis = basis or basis_of(version)
     terms = terms_of(version, basis)
     try:
-        result = engine.compute_plan(terms)
+        result = _plan_of_terms(terms)
         errors: list[str] = []
     except engine.PlanInputError as exc:
         result, errors = None, [m for msgs in exc.errors.values() for m in msgs]
@@ -1127,6 +1255,19 @@ def _result_of_terms(terms: engine.PlanTerms) -> engine.PlanResult | None:
         return engine.compute_plan(terms)
     except engine.PlanInputError:
         return None
+
+
+@lru_cache(maxsize=PLANS_KEPT)
+def _plan_of_terms(terms: engine.PlanTerms) -> engine.PlanResult:
+    """The engine's result for ``terms``, kept for the latest terms computed (issue 15: the plan
+    tab and the closure tab of a 7-year plan spent some 5 ms in the engine on every request;
+    the schedules the agenda reads are kept apart, ``_schedule_of_terms``).
+    The key is the whole terms (frozen and compared field by field: the claims and their ranks,
+    the dividends paid before the plan, the shares, the one-offs, the version's figures), so
+    that any change gives another key and the plan is computed again; the result is frozen and
+    pure of the terms. The database is still read on every call: only the arithmetic is kept.
+    Terms the engine refuses raise every time (``PlanInputError`` is not kept)."""
+    return engine.compute_plan(terms)
 
 
 def ranked_lines(view: "PlanView") -> list[dict]:

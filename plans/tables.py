@@ -4,11 +4,14 @@ is rounded again."""
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.dates import format_date
 
+from .charts import DebtChart, debt_chart
 from .engine import CreditorResult, PlanResult
 
 ZERO = Decimal("0.00")
@@ -126,3 +129,36 @@ def yearly(result: PlanResult) -> Schedule:
             )
         )
     return table
+
+
+class _Same:
+    """A result as a cache key: the same object, not an equal one (comparing two results field
+    by field costs more than drawing them)."""
+
+    __slots__ = ("result",)
+
+    def __init__(self, result: PlanResult):
+        self.result = result
+
+    def __hash__(self) -> int:
+        return id(self.result)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, _Same) and other.result is self.result
+
+
+DRAWN_KEPT = 16  # as many as ``plans.selectors.PLANS_KEPT``
+
+
+def drawn(result: PlanResult) -> tuple[DebtChart | None, "Schedule", "Schedule"]:
+    """The plan tab's chart, yearly and detailed schedules of ``result``, in the active
+    language. The engine's results are kept by their terms (``plans.selectors._plan_of_terms``):
+    a plan shown again is the same result, and what is drawn of it is kept with it (issue 15:
+    some 3 ms for a 7-year plan). Read only: the page and the PDFs never change them."""
+    return _drawn(_Same(result), get_language() or "fr")
+
+
+@lru_cache(maxsize=DRAWN_KEPT)
+def _drawn(same: _Same, language: str) -> tuple[DebtChart | None, "Schedule", "Schedule"]:
+    result = same.result  # the key holds the result: its id is not reused while kept
+    return debt_chart(result), yearly(result), schedule(result)

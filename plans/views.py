@@ -24,7 +24,6 @@ from documents.models import DocumentKind
 from documents.registry import filing_check
 
 from . import engine, estimates, pdf, selectors, services, tables, wording
-from .charts import debt_chart
 from .forms import ApproveForm, PlanForm, ReviseForm, SendForm
 from .models import FeeSource, PlanBasis, PlanKind, PlanState, PlanVersion
 
@@ -65,12 +64,16 @@ def _version_page(request, case, number: int | None):
         context.update({"basis": basis, "limit": selectors.duration_limit(case)})
         return render(request, "plans/empty.html", context)
     with selectors.computed_once():  # the filing check computes the plan in force again
+        # the filing check finds the plan in force among these versions, and the basis, the
+        # monitoring and the filing check read the dividends around the plan in one query
+        selectors.read_once(case, versions=versions, start=version.start_date, end=today)
         return _version_detail(request, case, version, context, versions, today)
 
 
 def _version_detail(request, case, version: PlanVersion, context, versions, today: date):
     view = selectors.compute(version)
     result = view.result
+    chart, yearly, schedule = tables.drawn(result) if result else (None, None, None)
     in_force = selectors.version_in_force_of(versions)
     follow = None
     if in_force is not None and in_force.pk == version.pk and result is not None:
@@ -88,9 +91,9 @@ def _version_detail(request, case, version: PlanVersion, context, versions, toda
             "in_force": in_force,
             "follow": follow,
             "mailings": selectors.mailings_of(version),
-            "chart": debt_chart(result) if result else None,
-            "yearly": tables.yearly(result) if result else None,
-            "schedule": tables.schedule(result) if result else None,
+            "chart": chart,
+            "yearly": yearly,
+            "schedule": schedule,
             "can_revise": version.pk == versions[0].pk and version.is_frozen,
             "can_file": (
                 version.is_frozen

@@ -51,7 +51,6 @@ from documents.models import DocumentKind
 from documents.registry import FilingCheck, Finding
 from ledger.selectors import account_of, paid_vs_admitted, position_before
 from plans import selectors as plan_selectors
-from plans.models import PlanState, PlanVersion
 
 ZERO = Decimal("0.00")
 
@@ -283,11 +282,7 @@ def paid_against_ceilings(case: Case, *, before: date | None = None) -> tuple[Cr
 
 def plan_arrears(case: Case, as_of: date) -> PlanArrears | None:
     """The shortfall of the plan in force on ``as_of`` (the court's latest approved version)."""
-    version = (
-        PlanVersion.objects.filter(case=case, state=PlanState.APPROVED, decision_date__lte=as_of)
-        .order_by("-decision_date", "-number")
-        .first()
-    )
+    version = plan_selectors.approved_as_of(case, as_of)
     if version is None:
         return None
     _view, monitoring = plan_selectors.monitoring(version, as_of)

@@ -2,6 +2,8 @@
 included, and the display labels of model choices follow the reader's language (core/perf.py)."""
 
 import re
+from datetime import date
+from decimal import Decimal
 
 import pytest
 from django import forms
@@ -81,3 +83,50 @@ def test_a_choice_too_large_for_the_database_is_an_invalid_choice_not_a_crash():
     with pytest.raises(forms.ValidationError) as several:
         many.clean([huge])
     assert several.value.code in ("invalid_pk_value", "invalid_choice")
+
+
+class Inputs(forms.Form):
+    text = forms.CharField(max_length=20, required=False, widget=forms.TextInput({"class": "a<b"}))
+    when = forms.DateField(required=False, widget=forms.DateInput(format="%d/%m/%Y"))
+    count = forms.IntegerField(required=False, help_text="Aide")
+    amount = forms.DecimalField(required=False, localize=True)
+    flag = forms.BooleanField(required=False)
+    secret = forms.CharField(required=False, widget=forms.PasswordInput(render_value=True))
+    hidden = forms.CharField(required=False, widget=forms.HiddenInput)
+    mail = forms.EmailField(required=False)
+    note = forms.CharField(required=False, widget=forms.Textarea({"rows": 3}))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {},
+        {
+            "text": "\"<b>\" & 'x'",
+            "when": "31/02/2024",
+            "count": "x<y",
+            "amount": "1234,5",
+            "flag": "on",
+            "secret": "<s>",
+            "hidden": "&amp;",
+            "mail": "a@b",
+            "note": "<i>deux</i>\nlignes &amp;",
+        },
+        {"when": "01/02/2024", "count": "3", "amount": "-0,5", "note": ""},
+    ],
+)
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_the_python_inputs_and_textarea_are_django_s_markup(data, language):
+    initial = {"when": date(2024, 2, 1), "amount": Decimal("1234.5"), "flag": True, "note": "n"}
+    with translation.override(language):
+        ours = Inputs(data=data, initial=initial, renderer=FormRenderer())
+        django = Inputs(data=data, initial=initial, renderer=DjangoTemplates())
+        if data is not None:
+            ours.is_valid()
+            django.is_valid()
+        for name in Inputs.base_fields:
+            assert str(ours[name]) == str(django[name]), name
+    if data and data.get("note"):
+        assert "&lt;i&gt;" in str(ours["note"]) and "<i>" not in str(ours["note"])
+        assert "&amp;quot;&lt;b&gt;" not in str(ours["text"]) and "&lt;b&gt;" in str(ours["text"])

@@ -5,6 +5,7 @@ written in Python (``plans.templatetags.plans_ui``) show every period, creditor 
 texts escaped; the dividends are summed in the database as they were in Python."""
 
 import re
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -19,8 +20,10 @@ from claims.models import Claim, ClaimNature, ClaimStatus, Creditor
 from closure import selectors as closure_selectors
 from core.money import format_eur
 from ledger.services import EntryData, account_open, entry_post, entry_post_many, entry_reverse
-from plans import engine, selectors, services
+from plans import engine, selectors, services, tables
+from plans.models import PlanVersion
 from plans.services import PlanData
+from plans.templatetags import plans_ui
 from reports import court_checks
 
 from .factories import make_case
@@ -146,7 +149,9 @@ def test_the_tab_reads_as_many_queries_for_a_long_plan_as_for_a_short_one(world,
 
 def test_the_plan_tab_computes_its_plan_once(world, monkeypatch):
     """The page shows the plan, follows it and checks its filing (whose rules compute the plan
-    in force): the engine runs once. Outside a page, every call computes afresh."""
+    in force): the engine runs once. Outside a page, every call reads the database afresh; the
+    engine's arithmetic is kept by the whole terms (``_plan_of_terms``), so that terms that
+    change, however little, are computed again."""
     version = planned_case(world, world.case, creditors=3, months=24, payments=20)
     runs = []
     compute_plan = engine.compute_plan
@@ -156,21 +161,97 @@ def test_the_plan_tab_computes_its_plan_once(world, monkeypatch):
         return compute_plan(terms)
 
     monkeypatch.setattr(engine, "compute_plan", counted)
+    selectors._plan_of_terms.cache_clear()
     response = client_for(world.mediator).get(reverse("plans:case_plan", args=[world.case.pk]))
     assert response.status_code == 200
     assert response.context["court_check"] is not None  # the filing check did run
     assert response.context["follow"] is not None
     assert len(runs) == 1
     runs.clear()
-    selectors.compute(version)
-    selectors.compute(version)
-    assert len(runs) == 2
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as captured:
+            view = selectors.compute(version)
+        assert len(captured) > 0  # the claims, the dividends, the one-offs: read again
+    assert runs == []  # the same terms: computed once in this process
+    assert view.result == compute_plan(view.terms)
+    # the terms change (a euro more a month): the engine runs again, on the new terms
+    PlanVersion.objects.filter(pk=version.pk).update(
+        monthly_available=version.monthly_available + 1
+    )
+    changed = selectors.compute(PlanVersion.objects.get(pk=version.pk))
+    assert len(runs) == 1 and runs[0] == changed.terms != view.terms
+    assert changed.result.terms.monthly_available == version.monthly_available + 1
+    PlanVersion.objects.filter(pk=version.pk).update(monthly_available=version.monthly_available)
     runs.clear()
+    selectors._plan_of_terms.cache_clear()
     with selectors.computed_once():
         first, again = selectors.compute(version), selectors.compute(version)
         assert again is first
         assert selectors.monitoring(version, LEDGER_TODAY)[0] is first
     assert len(runs) == 1
+
+
+def test_the_plan_tab_reads_its_claims_dividends_and_versions_once(world):
+    """The basis, the monitoring and the filing check read the same claims, the dividends
+    around the plan and the plan in force: one query each (issue 15)."""
+    planned_case(world, world.case, creditors=3, months=24, payments=20)
+    client = client_for(world.mediator)
+    url = reverse("plans:case_plan", args=[world.case.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.context["court_check"] is not None and response.context["follow"] is not None
+    selects = [q["sql"] for q in captured if q["sql"].startswith("SELECT")]
+    for table in ("claims_claim", "ledger_entry", "plans_planversion"):
+        assert len([q for q in selects if f'FROM "{table}"' in q]) == 1, table
+    # the plan in force on a day: found among the versions read, as the database finds it
+    case = world.case
+    version = selectors.version_in_force(case)
+    before = version.decision_date - timedelta(days=1)
+    outside = [selectors.approved_as_of(case, day) for day in (LEDGER_TODAY, before)]
+    assert outside == [version, None]
+    with selectors.computed_once():
+        selectors.read_once(
+            case, versions=list(selectors.plan_versions(case)), start=START, end=LEDGER_TODAY
+        )
+        with CaptureQueriesContext(connection) as captured:
+            inside = [selectors.approved_as_of(case, day) for day in (LEDGER_TODAY, before)]
+        assert inside == outside and len(captured) == 0
+
+
+def test_what_is_drawn_of_a_plan_is_kept_with_its_result(world, monkeypatch):
+    """The same plan shown again is the same result (kept by its terms): its chart and tables
+    are drawn once; in another language, again; for other terms, again."""
+    version = planned_case(world, world.case, creditors=3, months=24, payments=5)
+    selectors._plan_of_terms.cache_clear()
+    tables._drawn.cache_clear()
+    draws = []
+    schedule = tables.schedule
+    monkeypatch.setattr(tables, "schedule", lambda result: draws.append(result) or schedule(result))
+    written = []
+    creditors_table = plans_ui._creditors_table
+    monkeypatch.setattr(
+        plans_ui,
+        "_creditors_table",
+        lambda result: written.append(result) or creditors_table(result),
+    )
+    client = client_for(world.mediator)
+    url = reverse("plans:case_plan", args=[world.case.pk])
+
+    def detail() -> str:
+        return client.get(url).content.decode().split('id="schedule-detail"')[1]
+
+    first = detail()
+    assert detail() == first and len(draws) == 1 and len(written) == 1
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    assert detail() != first and len(draws) == 2 and len(written) == 2
+    assert "€\u00a0" in detail() and len(written) == 2
+    PlanVersion.objects.filter(pk=version.pk).update(
+        monthly_available=version.monthly_available + 10
+    )
+    detail()
+    assert len(draws) == 3 and draws[2].terms.monthly_available == version.monthly_available + 10
+    assert len(written) == 3
 
 
 def rows(html: str) -> list[str]:
@@ -252,6 +333,18 @@ def test_dividends_summed_in_the_database_as_in_python(world):
     assert selectors.paid_before(case, version.start_date) == {
         str(Creditor.objects.get(name="Banque 0").pk): D("25.00")
     }
+    # the three together in one query, as the plan tab reads them
+    arounds = []
+    for start, end in ((START, LEDGER_TODAY), (date(2023, 6, 1), date(2023, 9, 30))):
+        with CaptureQueriesContext(connection) as captured:
+            around = selectors.dividends_paid_around(case, start=start, end=end)
+        assert len(captured) == 1
+        assert around.before == selectors.dividends_paid_per_creditor(case, before=start)
+        assert list(around.during) == selectors.dividends_paid_totals(case, start=start, end=end)
+        assert around.total == selectors.dividends_paid_per_creditor(case)
+        arounds.append(around)
+    # one creditor paid before the plan, all three during it: creditors without are left out
+    assert len(arounds[0].before) == 1 and len(arounds[0].during) == len(arounds[0].total) == 3
     paid = court_checks.paid_against_ceilings(case)
     assert [c.creditor_id for c in paid] == sorted(by_python)
     assert sum((c.paid for c in paid), D(0)) == sum(by_python.values(), D(0))
@@ -266,13 +359,24 @@ def test_the_closure_page_reads_the_letters_and_the_checklist_once(world):
         response = client.get(url)
     letters = [q for q in captured if 'FROM "letters_letter"' in q["sql"]]
     parties = [q for q in captured if 'FROM "contacts_thirdparty"' in q["sql"]]
-    assert (len(letters), len(parties)) == (1, 1)
+    reports = [q for q in captured if 'FROM "reports_filedreport"' in q["sql"]]
+    dividends = [q for q in captured if 'FROM "ledger_entry"' in q["sql"]]
+    assert (len(letters), len(parties), len(reports)) == (1, 1, 1)
+    # the dividends around the plan in one query, the fee payments with the taxed fees in one
+    assert len(dividends) == 2
     checklist = response.context["checklist"]
     assert list(checklist.letters_needed) == closure_selectors.closure_letters_needed(world.case)
     assert checklist.letters_sent == closure_selectors.closure_letters_sent(world.case)
     assert response.context["sent_letters"] == checklist.letters_sent
+    today = response.context["report_form"].initial["last_day"]
+    assert checklist.report_period == closure_selectors.final_report_period(world.case, today)
+    assert response.context["report_form"].initial["period_from"] == checklist.report_period[0]
     instalments = next(i for i in checklist.items if i.key == "instalments")
     assert instalments.done is False  # 5 dividends of 3 € do not pay a 12-month plan
+    # its three forms are written in Python (``{% bs_layout %}``), not by crispy's templates
+    html = response.content.decode()
+    assert all(f'id="div_id_{name}"' in html for name in ("decision_date", "kinds", "observations"))
+    assert not [t.name for t in response.templates if t.name.startswith("bootstrap5/")]
 
 
 def test_the_result_s_creditors_are_computed_once_and_do_not_change_equality(world):
@@ -290,3 +394,52 @@ def test_the_result_s_creditors_are_computed_once_and_do_not_change_equality(wor
             for p in result.periods
         ]
     assert result.creditor_dividends("nobody") == [Decimal("0.00")] * len(result.periods)
+
+
+# The chart's template before ``{% debt_chart_svg %}`` wrote it in Python (issue 15).
+CHART_TEMPLATE = """{% load i18n %}<svg class="plan-chart" viewBox="0 0 {{ chart.width }} {{ chart.height }}" role="img" aria-labelledby="plan-chart-title" preserveAspectRatio="xMidYMid meet" xmlns="http://www.w3.org/2000/svg">
+  <title id="plan-chart-title">{% translate "Évolution du solde restant dû pendant le plan" %}</title>
+  {% for y, label in chart.y_ticks %}
+  <line class="grid" x1="{{ chart.left }}" x2="{{ chart.right }}" y1="{{ y|stringformat:'s' }}" y2="{{ y|stringformat:'s' }}" stroke="#e5e7eb"/>
+  <text class="axis" x="{{ chart.left|add:'-8' }}" y="{{ y|stringformat:'s' }}" text-anchor="end" dominant-baseline="middle" font-size="12" fill="#555">{{ label }}</text>
+  {% endfor %}
+  {% for x, label in chart.x_ticks %}
+  <line class="tick" x1="{{ x|stringformat:'s' }}" x2="{{ x|stringformat:'s' }}" y1="{{ chart.bottom }}" y2="{{ chart.bottom|add:'5' }}" stroke="#999"/>
+  <text class="axis" x="{{ x|stringformat:'s' }}" y="{{ chart.bottom|add:'20' }}" text-anchor="middle" font-size="12" fill="#555">{{ label }}</text>
+  {% endfor %}
+  <path class="debt-area" d="{{ chart.debt_area }}" fill="#0d6efd" fill-opacity="0.12"/>
+  <path class="debt-line" d="{{ chart.debt_line }}" fill="none" stroke="#0d6efd" stroke-width="2.5"/>
+  {% if chart.non_remissible_line %}<path class="nr-line" d="{{ chart.non_remissible_line }}" fill="none" stroke="#b02a37" stroke-width="2" stroke-dasharray="6 4"/>{% endif %}
+  <line class="axis-line" x1="{{ chart.left }}" x2="{{ chart.right }}" y1="{{ chart.bottom }}" y2="{{ chart.bottom }}" stroke="#999"/>
+  <text class="end-label" x="{{ chart.right|add:'-4' }}" y="{{ chart.end_y|stringformat:'s' }}" dy="-6" text-anchor="end" font-size="12" fill="#0d6efd">{{ chart.end_label }}</text>
+  {% if interactive %}{% for m in chart.markers %}<circle class="marker" cx="{{ m.x|stringformat:'s' }}" cy="{{ m.y|stringformat:'s' }}" r="5"><title>{{ m.title }}</title></circle>{% endfor %}{% endif %}
+</svg>
+"""  # noqa: E501
+
+
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_the_debt_chart_is_the_template_s_markup(world, language):
+    """With and without the non-remissible line, with and without the markers (the PDF)."""
+    from django.template import Context, Template
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from plans.charts import debt_chart
+
+    planned_case(world, world.case, creditors=3, months=LONG, payments=0, name="<b>B</b>")
+    version = PlanVersion.objects.get(case=world.case)
+    with translation.override(language):
+        result = selectors.compute(version).result
+        chart = debt_chart(result)
+        assert chart.non_remissible_line and len(chart.markers) == LONG
+        plain = replace(chart, non_remissible_line="")
+        for drawn in (chart, plain):
+            for interactive in (True, False):
+                context = {"chart": drawn, "interactive": interactive}
+                ours = render_to_string("plans/_debt_chart.html", context)
+                theirs = Template(CHART_TEMPLATE).render(Context(context))
+                assert ours == theirs
+        pdf = render_to_string("plans/_debt_chart.html", {"chart": chart})  # as the PDF
+        assert "<circle" not in pdf and pdf == Template(CHART_TEMPLATE).render(
+            Context({"chart": chart})
+        )

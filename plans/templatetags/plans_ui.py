@@ -27,8 +27,31 @@ def _translate(message: str) -> str:
     return escape(gettext(message.replace("%", "%%")).replace("%%", "%"))
 
 
+def _kept(owner, key: tuple, write) -> SafeString:
+    """What ``write()`` writes of ``owner`` (a plan's result or schedule), kept in the owner's
+    ``__dict__`` (outside a dataclass's fields: equality and ``replace`` ignore it) under
+    ``key`` and the active language: a plan shown again is the same result (kept by its terms,
+    ``plans.selectors._plan_of_terms``, and what is drawn of it, ``plans.tables.drawn``), so
+    its tables are written once (issue 15). The markup is the result's alone: no URL, no date
+    of the day, nothing of the case or the reader but the language."""
+    kept = owner.__dict__.setdefault("_plans_ui_html", {})
+    key = (*key, get_language() or "fr")
+    html = kept.get(key)
+    if html is None:
+        html = kept[key] = write()
+    return html
+
+
 @register.simple_tag
 def schedule_table(table: Schedule, first_header: str, due_header: str) -> SafeString:
+    return _kept(
+        table,
+        ("schedule", str(first_header), str(due_header)),
+        lambda: _schedule_table(table, first_header, due_header),
+    )
+
+
+def _schedule_table(table: Schedule, first_header: str, due_header: str) -> SafeString:
     """``table`` (``plans.tables.Schedule``: per period or per plan year) as a table: the period,
     its due date or months, what is available, the fees, a column per creditor, the dividends'
     total, what is not allocated (when any period has some) and what is still owed."""
@@ -104,6 +127,10 @@ def _rank_badges(line) -> str:
 
 @register.simple_tag
 def creditors_table(result: PlanResult) -> SafeString:
+    return _kept(result, ("creditors",), lambda: _creditors_table(result))
+
+
+def _creditors_table(result: PlanResult) -> SafeString:
     """The plan's split per creditor (``plans/_creditors_table.html`` until issue 15): what each
     creditor is admitted for, already paid (when any is), its share, usual dividend, what the
     plan pays it, the percentage repaid, the remission and what is not remitted; a creditor
@@ -185,3 +212,59 @@ def creditors_table(result: PlanResult) -> SafeString:
         "</table></div>",
     ]
     return mark_safe("\n".join(out))  # noqa: S308 (every text above is escaped)
+
+
+@register.simple_tag
+def debt_chart_svg(chart, interactive=False) -> SafeString:
+    """The chart of the remaining debt (``plans.charts.DebtChart``) as an inline SVG: the same
+    markup as the template did (``plans/_debt_chart.html`` until then), written in Python (issue
+    15: a loop node and a few filters a marker, 84 markers for a 7-year plan). ``interactive``:
+    with a marker and its tooltip a period (the page; not the PDF)."""
+    out = [
+        f'<svg class="plan-chart" viewBox="0 0 {chart.width} {chart.height}" role="img"'
+        ' aria-labelledby="plan-chart-title" preserveAspectRatio="xMidYMid meet"'
+        ' xmlns="http://www.w3.org/2000/svg">\n'
+        '  <title id="plan-chart-title">'
+        f"{_translate('Évolution du solde restant dû pendant le plan')}</title>\n  "
+    ]
+    left, right, bottom = chart.left, chart.right, chart.bottom
+    for y, label in chart.y_ticks:
+        out.append(
+            f'\n  <line class="grid" x1="{left}" x2="{right}" y1="{y}" y2="{y}"'
+            ' stroke="#e5e7eb"/>\n'
+            f'  <text class="axis" x="{left - 8}" y="{y}" text-anchor="end"'
+            f' dominant-baseline="middle" font-size="12" fill="#555">{escape(label)}</text>\n  '
+        )
+    out.append("\n  ")
+    for x, label in chart.x_ticks:
+        out.append(
+            f'\n  <line class="tick" x1="{x}" x2="{x}" y1="{bottom}" y2="{bottom + 5}"'
+            ' stroke="#999"/>\n'
+            f'  <text class="axis" x="{x}" y="{bottom + 20}" text-anchor="middle" font-size="12"'
+            f' fill="#555">{escape(label)}</text>\n  '
+        )
+    out.append(
+        f'\n  <path class="debt-area" d="{escape(chart.debt_area)}" fill="#0d6efd"'
+        ' fill-opacity="0.12"/>\n'
+        f'  <path class="debt-line" d="{escape(chart.debt_line)}" fill="none" stroke="#0d6efd"'
+        ' stroke-width="2.5"/>\n  '
+    )
+    if chart.non_remissible_line:
+        out.append(
+            f'<path class="nr-line" d="{escape(chart.non_remissible_line)}" fill="none"'
+            ' stroke="#b02a37" stroke-width="2" stroke-dasharray="6 4"/>'
+        )
+    out.append(
+        f'\n  <line class="axis-line" x1="{left}" x2="{right}" y1="{bottom}" y2="{bottom}"'
+        ' stroke="#999"/>\n'
+        f'  <text class="end-label" x="{right - 4}" y="{chart.end_y}" dy="-6" text-anchor="end"'
+        f' font-size="12" fill="#0d6efd">{escape(chart.end_label)}</text>\n  '
+    )
+    if interactive:
+        out.extend(
+            f'<circle class="marker" cx="{m.x}" cy="{m.y}" r="5"><title>{escape(m.title)}</title>'
+            "</circle>"
+            for m in chart.markers
+        )
+    out.append("\n</svg>")
+    return mark_safe("".join(out))
