@@ -1,6 +1,7 @@
 """Reads of the assets app, scoped by the case the view fetched for its user
 (``core.case_views.case_for_user``): another case's asset is a 404."""
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
@@ -63,17 +64,30 @@ class MortgageRank(NamedTuple):
     sale_reference: str
 
 
-def mortgage_ranks(case: Case) -> list[MortgageRank]:
+def mortgage_ranks(case: Case, *, claims: Iterable[Claim] | None = None) -> list[MortgageRank]:
     """The case's claims ranked ``mortgage`` that the plan still pays (not rejected, not paid
     off), in the order of the claims, each with its asset's state: sold, sale authorised, or
-    none named."""
-    claims = (
-        Claim.objects.filter(case=case, plan_rank=PlanRank.MORTGAGE, paid_off_on__isnull=True)
-        .exclude(status=ClaimStatus.REJECTED)
-        .select_related("creditor")
-        .only("pk", "case_id", "creditor__name")
-        .order_by("pk")
-    )
+    none named. ``claims``: the case's claims already read by the caller (with their rank,
+    status, payoff date and creditor's name: the plan page reads them once, issue 15)."""
+    if claims is None:
+        claims = (
+            Claim.objects.filter(case=case, plan_rank=PlanRank.MORTGAGE, paid_off_on__isnull=True)
+            .exclude(status=ClaimStatus.REJECTED)
+            .select_related("creditor")
+            .only("pk", "case_id", "creditor__name")
+            .order_by("pk")
+        )
+    else:
+        claims = sorted(
+            (
+                claim
+                for claim in claims
+                if claim.plan_rank == PlanRank.MORTGAGE
+                and claim.paid_off_on is None
+                and claim.status != ClaimStatus.REJECTED
+            ),
+            key=lambda claim: claim.pk,
+        )
     secured = {
         link.claim_id: link.asset
         for link in SecuredClaim.objects.filter(asset__case=case).select_related("asset")

@@ -10,6 +10,7 @@ position is not in the queryset, hence a 404.
 """
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
@@ -175,12 +176,16 @@ def claim_ceiling(claim: Claim) -> Decimal:
     return claim.admitted_total if claim_counts_toward_ceiling(claim) else ZERO
 
 
-def admitted_ceilings(case: Case) -> dict[int, Decimal]:
+def admitted_ceilings(case: Case, *, claims: Iterable[Claim] | None = None) -> dict[int, Decimal]:
     """Each creditor that declared a claim in the case -> the most it may receive there: the sum
-    of its claims' ``claim_ceiling`` (0.00 when none is admitted). One query. The payment page
-    and the checks before filing read it through ``ledger.selectors.paid_vs_admitted``."""
+    of its claims' ``claim_ceiling`` (0.00 when none is admitted). One query, or none when the
+    caller has already read the case's ``claims`` (with ``CEILING_FIELDS``: the plan page reads
+    them once, issue 15). The payment page and the checks before filing read it through
+    ``ledger.selectors.paid_vs_admitted``."""
     ceilings: dict[int, Decimal] = {}
-    for claim in Claim.objects.filter(case=case).only("creditor_id", *CEILING_FIELDS):
+    if claims is None:
+        claims = Claim.objects.filter(case=case).only("creditor_id", *CEILING_FIELDS)
+    for claim in claims:
         ceilings[claim.creditor_id] = ceilings.get(claim.creditor_id, ZERO) + claim_ceiling(claim)
     return ceilings
 

@@ -620,16 +620,25 @@ def dividends_paid_by_creditor(case: Case, *, before: date | None = None) -> dic
     }
 
 
-def paid_vs_admitted(case: Case, *, before: date | None = None) -> dict[int, PaidVsAdmitted]:
+def paid_vs_admitted(
+    case: Case,
+    *,
+    before: date | None = None,
+    claims: Iterable | None = None,
+    paid: dict[int, Decimal] | None = None,
+) -> dict[int, PaidVsAdmitted]:
     """Each creditor of the case (with a claim or a dividend): the most it may receive
     (``claims.selectors.admitted_ceilings``: its accepted claims that are not time-barred, at
     their admitted amounts; a pending or contested claim counts for nothing until accepted)
     against the dividends the account paid it (value-dated before ``before`` when given).
     The one comparison of the app: the payment page refuses a dividend beyond it, the checks
     before filing with the court (``reports.court_checks.paid_against_ceilings``) read it.
-    Three queries, whatever the number of claims and dividends."""
-    admitted = admitted_ceilings(case)
-    paid = dividends_paid_by_creditor(case, before=before)
+    Three queries, whatever the number of claims and dividends; fewer when the caller has
+    already read the case's ``claims`` (with ``claims.selectors.CEILING_FIELDS``) or the
+    dividends ``paid`` per creditor before ``before`` (the plan page, issue 15)."""
+    admitted = admitted_ceilings(case, claims=claims)
+    if paid is None:
+        paid = dividends_paid_by_creditor(case, before=before)
     names = dict(
         Creditor.objects.filter(pk__in=set(admitted) | set(paid)).values_list("pk", "name")
     )

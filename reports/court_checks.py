@@ -274,7 +274,14 @@ def paid_against_ceilings(case: Case, *, before: date | None = None) -> tuple[Cr
             paid=standing.paid,
         )
         for standing in sorted(
-            paid_vs_admitted(case, before=before).values(), key=lambda s: s.creditor_id
+            paid_vs_admitted(
+                case,
+                before=before,
+                # read once a page with the plan's basis (``plans.selectors.computed_once``)
+                claims=plan_selectors.basis_claims(case),
+                paid=plan_selectors.dividends_paid_per_creditor(case, before=before),
+            ).values(),
+            key=lambda s: s.creditor_id,
         )
         if standing.paid > ZERO
     )
@@ -340,7 +347,9 @@ def court_facts(
         arrears=plan_arrears(case, as_of),
         bank=bank_balance(case),
         period_over_on=period_over_on(case, kind, period_end),
-        mortgages=tuple(mortgage_ranks(case)) if kind == DocumentKind.PLAN else (),
+        mortgages=tuple(mortgage_ranks(case, claims=plan_selectors.basis_claims(case)))
+        if kind == DocumentKind.PLAN
+        else (),
     )
 
 
