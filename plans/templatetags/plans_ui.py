@@ -12,13 +12,23 @@ from django import template
 from django.template.defaultfilters import floatformat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, gettext_noop
 
 from core.money import format_eur
 from plans.engine import PlanResult
 from plans.tables import Schedule
 
 register = template.Library()
+
+# Messages written only inside the f-strings below, which xgettext does not read: marked here so
+# that makemessages keeps them in the catalogues (tests/test_i18n_extraction.py).
+_IN_F_STRINGS = (
+    gettext_noop("Non affecté"),
+    gettext_noop("Privilégiée"),
+    gettext_noop("Payé par le plan"),
+    gettext_noop("Non remis (reste dû)"),
+    gettext_noop("Évolution du solde restant dû pendant le plan"),
+)
 
 
 def _translate(message: str) -> str:
