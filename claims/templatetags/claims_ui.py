@@ -6,18 +6,16 @@ URLs, five money filters): ``{% claim_row %}`` writes the markup the include wro
 escaped as the tag does, ``{% blocktranslate %}``'s value escaped) and every text of the claim
 escaped."""
 
-from decimal import Decimal
-
 from django import template
-from django.conf import settings
 from django.urls import reverse
-from django.utils.formats import localize
-from django.utils.html import conditional_escape, escape
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 
 from core.dates import format_date
-from core.money import format_eur
+from core.html_rows import eur as _eur
+from core.html_rows import text as _text
+from core.html_rows import translated as _t
 
 register = template.Library()
 
@@ -26,27 +24,6 @@ _STATUS_BADGES = {
     "contested": "text-bg-warning",
     "rejected": "text-bg-dark",
 }
-
-
-def _text(value) -> str:
-    """``{{ value }}``: localised, then escaped."""
-    if type(value) is str:
-        return escape(value)
-    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
-        return str(value)  # what ``localize`` writes of an integer without grouping
-    return str(conditional_escape(str(localize(value))))
-
-
-def _t(message: str) -> str:
-    """``{% translate message %}``: translated, then escaped."""
-    return str(conditional_escape(gettext(message)))
-
-
-def _eur(value) -> str:
-    """``{{ value|eur }}``."""
-    if value is None or value == "":
-        return ""
-    return _text(format_eur(Decimal(str(value)), get_language() or "fr"))
 
 
 def _debtors(claim, applicant_count: int) -> str:

@@ -3,15 +3,14 @@
 from decimal import Decimal
 
 from django import template
-from django.conf import settings
 from django.urls import reverse
-from django.utils.formats import localize
-from django.utils.html import conditional_escape, escape, format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext
 
 from core.dates import format_date
-from core.money import format_eur
+from core.html_rows import eur as _eur
+from core.html_rows import text as _text
+from core.html_rows import translated as _translated
 
 register = template.Library()
 
@@ -46,20 +45,6 @@ def get_item(mapping, key):
 # money filters, a URL and a CSRF token): 50 rows made the tab 3.7 × the layout page.
 # ``service_rows`` writes the markup the template wrote (tests/data/service_row_reference.html),
 # with the same messages and every text of the service escaped.
-
-
-def _text(value) -> str:
-    """``{{ value }}``: localised, then escaped."""
-    if type(value) is str:
-        return escape(value)
-    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
-        return str(value)  # what ``localize`` writes of an integer without grouping
-    return str(conditional_escape(str(localize(value))))
-
-
-def _translated(message: str) -> str:
-    """``{% translate message %}``: translated, then escaped."""
-    return str(conditional_escape(gettext(message)))
 
 
 _MARK = 987654321
@@ -102,13 +87,6 @@ def _service_row(s, can_edit: bool, shared: dict) -> str:
         f'<td class="text-end">{action}</td>'
         "</tr>"
     )
-
-
-def _eur(value) -> str:
-    """``{{ value|eur }}``."""
-    if value is None or value == "":
-        return ""
-    return _text(format_eur(Decimal(str(value)), get_language() or "fr"))
 
 
 @register.simple_tag(takes_context=True)

@@ -1,19 +1,17 @@
 """Display helpers of the mediation account: ``{{ iban|iban }}`` -> BE71 0961 2345 6769."""
 
-from decimal import Decimal
-
 from django import template
-from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.urls import reverse
-from django.utils.formats import localize
-from django.utils.html import conditional_escape, escape
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 
 from core.dates import format_date, format_datetime
-from core.money import format_eur
+from core.html_rows import eur as _eur
+from core.html_rows import text as _text
+from core.html_rows import translated as _translate
 from ledger.exports import iban_display
 
 register = template.Library()
@@ -29,27 +27,6 @@ def iban(value):
 # 50 rows made the tab 4 to 5 × the layout page. ``journal_rows`` writes the same markup as the
 # template did, with the same messages (``{% translate %}``'s output escaped as the tag does,
 # ``{% blocktranslate %}``'s values escaped) and every text of the entry escaped.
-
-
-def _text(value) -> str:
-    """``{{ value }}``: localised, then escaped."""
-    if type(value) is str:
-        return escape(value)
-    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
-        return str(value)  # what ``localize`` writes of an integer without grouping
-    return str(conditional_escape(str(localize(value))))
-
-
-def _translate(message: str) -> str:
-    """``{% translate message %}``: translated, then escaped."""
-    return str(conditional_escape(gettext(message)))
-
-
-def _eur(value) -> str:
-    """``{{ value|eur }}``."""
-    if value is None or value == "":
-        return ""
-    return _text(format_eur(Decimal(str(value)), get_language() or "fr"))
 
 
 def _reversed_by(entry):

@@ -1,0 +1,35 @@
+"""What the template language does to a value, for the table rows written in Python (issue 15:
+``claims_ui``, ``fees_ui``, ``ledger_ui``): the same output as the template tags and filters
+they replace, with the same escaping. One definition for every app's rows."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils.formats import localize
+from django.utils.html import conditional_escape, escape
+from django.utils.translation import get_language, gettext
+
+from core.money import format_eur
+
+
+def text(value) -> str:
+    """``{{ value }}``: localised, then escaped."""
+    if type(value) is str:
+        return escape(value)
+    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
+        return str(value)  # what ``localize`` writes of an integer without grouping
+    return str(conditional_escape(str(localize(value))))
+
+
+def translated(message: str) -> str:
+    """``{% translate message %}`` of a message without a percent sign: translated, then
+    escaped. Callers name it ``_translate``, ``_translated`` or ``_t``, which makemessages reads
+    as gettext keywords (core/management/commands/makemessages.py)."""
+    return str(conditional_escape(gettext(message)))
+
+
+def eur(value) -> str:
+    """``{{ value|eur }}``: an amount in the active language, escaped; nothing for none."""
+    if value is None or value == "":
+        return ""
+    return text(format_eur(Decimal(str(value)), get_language() or "fr"))
