@@ -5,6 +5,7 @@ they replace, with the same escaping. One definition for every app's rows."""
 from decimal import Decimal
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, escape
 from django.utils.translation import get_language, gettext
@@ -33,3 +34,17 @@ def eur(value) -> str:
     if value is None or value == "":
         return ""
     return text(format_eur(Decimal(str(value)), get_language() or "fr"))
+
+
+_STAND_IN = 987654321  # a number no row has: its place in the reversed URL
+
+
+def url_of_rows(viewname: str, *args):
+    """``pk -> reverse(viewname, args=[*args, pk])`` for every row of a table, the URL reversed
+    once with a stand-in number (a reverse a row costs more than the row's markup, issue 15);
+    a plain ``reverse`` a row if the stand-in cannot be told apart in the URL."""
+    url = reverse(viewname, args=[*args, _STAND_IN])
+    if url.count(str(_STAND_IN)) != 1:
+        return lambda pk: reverse(viewname, args=[*args, pk])
+    before, after = url.split(str(_STAND_IN))
+    return lambda pk: f"{before}{int(pk)}{after}"

@@ -7,17 +7,16 @@ time in them. ``agenda_rows`` writes the markup the row template wrote
 escaped as the tag does, ``{% blocktranslate %}``'s values escaped) and every text escaped."""
 
 from django import template
-from django.urls import reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 from django.utils.translation import gettext
 
 from core.dates import format_date
+from core.html_rows import translated as _translate
+from core.html_rows import url_of_rows
 
 register = template.Library()
-
-_MARK = 987654321
 
 
 def _text(value) -> str:
@@ -25,18 +24,9 @@ def _text(value) -> str:
     return str(conditional_escape(value))
 
 
-def _translate(message: str) -> str:
-    """``{% translate message %}``: translated, then escaped."""
-    return str(conditional_escape(gettext(message)))
-
-
 def _case_link():
     """The case agenda's address of a case, reversed once for the whole table."""
-    url = reverse("agenda:case_agenda", args=[_MARK])
-    if url.count(str(_MARK)) != 1:
-        return lambda pk: reverse("agenda:case_agenda", args=[pk])
-    before, after = url.split(str(_MARK))
-    return lambda pk: f"{before}{int(pk)}{after}"
+    return url_of_rows("agenda:case_agenda")
 
 
 def _late(deadline, today) -> str:

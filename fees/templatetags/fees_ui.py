@@ -11,6 +11,7 @@ from core.dates import format_date
 from core.html_rows import eur as _eur
 from core.html_rows import text as _text
 from core.html_rows import translated as _translated
+from core.html_rows import url_of_rows
 
 register = template.Library()
 
@@ -47,16 +48,9 @@ def get_item(mapping, key):
 # with the same messages and every text of the service escaped.
 
 
-_MARK = 987654321
-
-
 def _delete_link(case_pk: int):
     """The delete URL of a service of the case, reversed once for the whole table."""
-    url = reverse("fees:service_delete", args=[case_pk, _MARK])
-    if url.count(str(_MARK)) != 1:
-        return lambda pk: reverse("fees:service_delete", args=[case_pk, pk])
-    before, after = url.split(str(_MARK))
-    return lambda pk: f"{before}{int(pk)}{after}"
+    return url_of_rows("fees:service_delete", case_pk)
 
 
 def _service_row(s, can_edit: bool, shared: dict) -> str:

@@ -2,7 +2,6 @@
 
 from django import template
 from django.core.exceptions import ObjectDoesNotExist
-from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
@@ -12,6 +11,7 @@ from core.dates import format_date, format_datetime
 from core.html_rows import eur as _eur
 from core.html_rows import text as _text
 from core.html_rows import translated as _translate
+from core.html_rows import url_of_rows
 from ledger.exports import iban_display
 
 register = template.Library()
@@ -36,16 +36,9 @@ def _reversed_by(entry):
         return None
 
 
-_MARK = 987654321
-
-
 def _reverse_link(case_pk: int):
     """The reversal link of an entry of the case, reversed once for the whole table."""
-    url = reverse("ledger:entry_reverse", args=[case_pk, _MARK])
-    if url.count(str(_MARK)) != 1:
-        return lambda pk: reverse("ledger:entry_reverse", args=[case_pk, pk])
-    before, after = url.split(str(_MARK))
-    return lambda pk: f"{before}{int(pk)}{after}"
+    return url_of_rows("ledger:entry_reverse", case_pk)
 
 
 def _row(line, case_pk: int, can_edit: bool, reverse_link) -> str:
