@@ -600,17 +600,24 @@ class PaidVsAdmitted:
         return max(self.paid - self.admitted, ZERO)
 
 
-def dividends_paid_by_creditor(case: Case, *, before: date | None = None) -> dict[int, Decimal]:
-    """Dividends paid from the case's account to each creditor (neither reversed nor
-    reversals), value-dated before ``before`` when given: summed in the database, one query."""
-    qs = Entry.objects.filter(
-        account__case=case,
+def live_dividends(**scope) -> QuerySet[Entry]:
+    """The dividends paid out to a creditor that stand (neither reversed nor reversals), within
+    ``scope`` (the case or cases, the value dates): the one definition the payment page, the
+    checks before filing and the plan's selectors share."""
+    return Entry.objects.filter(
+        **scope,
         category=Category.DIVIDEND,
         direction=Direction.OUT,
         reverses__isnull=True,
         reversed_by__isnull=True,
         creditor__isnull=False,
     )
+
+
+def dividends_paid_by_creditor(case: Case, *, before: date | None = None) -> dict[int, Decimal]:
+    """Dividends paid from the case's account to each creditor (``live_dividends``),
+    value-dated before ``before`` when given: summed in the database, one query."""
+    qs = live_dividends(account__case=case)
     if before is not None:
         qs = qs.filter(value_date__lt=before)
     rows = qs.values("creditor_id").annotate(total=Sum("amount")).order_by("creditor_id")

@@ -60,7 +60,7 @@ from cases.status import ACTIVE_STATUSES, CaseStatus
 from claims.models import Claim, ClaimStatus, Creditor, PlanRank
 from core.dates import add_years, format_date
 from core.money import CENT, round_cents
-from ledger.models import Category, Direction, Entry
+from ledger.selectors import dividends_paid_by_creditor, live_dividends
 
 from . import engine
 from .models import PlanKind, PlanMailing, PlanOneOff, PlanShare, PlanState, PlanVersion
@@ -543,20 +543,6 @@ def _line_order(line: engine.Line) -> tuple:
     )
 
 
-def live_dividends(**scope):
-    """The dividends paid out to a creditor that stand (neither reversed nor reversals), within
-    ``scope`` (the case or cases, the value dates): the one definition the plan's selectors
-    share."""
-    return Entry.objects.filter(
-        **scope,
-        category=Category.DIVIDEND,
-        direction=Direction.OUT,
-        reverses__isnull=True,
-        reversed_by__isnull=True,
-        creditor__isnull=False,
-    )
-
-
 def dividends_paid(
     case: Case, *, before: date | None = None, start: date | None = None, end: date | None = None
 ) -> list[engine.Payment]:
@@ -614,14 +600,7 @@ def dividends_paid_per_creditor(case: Case, *, before: date | None = None) -> di
         return dict(around.total)
     if around is not None and before == around.start:
         return dict(around.before)
-    qs = live_dividends(account__case=case)
-    if before:
-        qs = qs.filter(value_date__lt=before)
-    rows = qs.values("creditor_id").annotate(total=Sum("amount")).order_by("creditor_id")
-    return {
-        creditor_id: round_cents(total)
-        for creditor_id, total in rows.values_list("creditor_id", "total")
-    }
+    return dividends_paid_by_creditor(case, before=before)
 
 
 def paid_before(case: Case, start: date) -> dict[str, Decimal]:
