@@ -187,6 +187,8 @@ class ClaimForm(forms.Form):
     admitted_amount = MoneyField(
         label=_("Montant admis (€)"),
         required=False,
+        # Empty means "the declared amount": a "0,00" placeholder would suggest nothing admitted.
+        widget=forms.TextInput(attrs={"placeholder": _("Montant déclaré")}),
         help_text=_("Vide : le montant déclaré, sans les intérêts postérieurs à l'admissibilité."),
     )
     admitted_reason = forms.CharField(

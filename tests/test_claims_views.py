@@ -2,6 +2,7 @@
 claim with its declaration, representatives, join/dissolve), and what bad input does on the
 page (a French message on the form, nothing saved). Exports: tests/test_claims_exports.py."""
 
+import re
 from datetime import date
 from decimal import Decimal
 from html import unescape
@@ -454,3 +455,12 @@ def test_the_debtors_are_read_only_when_the_case_has_two_applicants(mediator, wo
     content, debtors = read()
     assert debtors == 1 and "Débiteur(s)" in content
     assert content.count(f'<td class="small">{first.full_name}</td>') == 2
+
+
+def test_the_admitted_amount_suggests_the_declared_amount_not_zero(mediator, world):
+    # Empty means "the declared amount": a "0,00" placeholder read as "nothing admitted".
+    page = mediator.get(reverse("claims:claim_create", args=[world.case.pk])).content.decode()
+    field = re.search(r'<input[^>]*name="admitted_amount"[^>]*>', page).group(0)
+    assert 'placeholder="Montant déclaré"' in field
+    principal = re.search(r'<input[^>]*name="principal"[^>]*>', page).group(0)
+    assert 'placeholder="0,00"' in principal
