@@ -11,6 +11,8 @@ balance and the reserve follow the rules of the posting trigger (migration 0002)
 balance (in = set aside, out = released); a ``fee_payment`` out is drawn from the reserve first.
 """
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -18,7 +20,18 @@ from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Case as CaseWhen
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -44,6 +57,14 @@ JOURNAL_PAGE_SIZE = 50
 
 def account_of(case: Case) -> Account | None:
     return Account.objects.filter(case=case).first()
+
+
+def account_for_journal(case: Case) -> Account | None:
+    """The case's account (:func:`account_of`, the same one query) with ``last_hash``, the
+    chain hash of its latest entry (``None`` before the first): what the journal tab keeps its
+    period figures by (:func:`journal_page`)."""
+    last = Entry.objects.filter(account=OuterRef("pk")).order_by("-sequence").values("hash")[:1]
+    return Account.objects.filter(case=case).annotate(last_hash=Subquery(last)).first()
 
 
 def entry_get_for_case(case: Case, pk: int) -> Entry:
@@ -139,9 +160,13 @@ def _signed_amount():
 def position_before(account: Account, day: date | None) -> Position:
     """The account's position from the entries value-dated before ``day`` (the opening position
     of a period starting on ``day``). ``None``: the very beginning (zero)."""
+    return _position_before(account.entries.all(), day)
+
+
+def _position_before(entries: QuerySet[Entry], day: date | None) -> Position:
     if day is None:
         return Position()
-    dated = account.entries.filter(value_date__lt=day)
+    dated = entries.filter(value_date__lt=day)
     balance = dated.exclude(category=Category.RESERVE_TRANSFER).aggregate(
         total=Coalesce(Sum(_signed_amount()), Value(ZERO), output_field=MoneyField())
     )["total"]
@@ -271,6 +296,7 @@ class JournalPage:
     selected_in: Decimal  # totals of the rows matching the filters (category included)
     selected_out: Decimal
     chart: list[ChartPoint]  # end-of-day position, value-date order, from the opening
+    figures_key: tuple | None = None  # what the period's figures are kept by (period_figures)
 
 
 def daily_positions(opening: Position, rows: Iterable[Movement]) -> list[ChartPoint]:
@@ -342,6 +368,79 @@ def _summary_from_totals(
     return summary
 
 
+@dataclass(frozen=True)
+class PeriodFigures:
+    """What the journal tab reads of a whole period ``[start, end)``, whatever its page: the
+    opening position, the totals per category and direction, the entries that move the fee
+    reserve, the end-of-day positions (the chart). Read only."""
+
+    key: tuple | None
+    opening: Position
+    totals: tuple  # (category, direction, total, count)
+    moves: tuple  # (sequence, value_date, direction, amount, category), posting order
+    chart: tuple[ChartPoint, ...]
+
+
+FIGURES_KEPT = 32  # periods kept per process (a long journal's figures: some 100 kB)
+_figures_kept: "OrderedDict[tuple, PeriodFigures]" = OrderedDict()
+_figures_lock = threading.Lock()
+
+
+def _figures_key(account: Account, start: date | None, end: date | None) -> tuple | None:
+    last_hash = getattr(account, "last_hash", None)  # account_for_journal
+    if not last_hash:
+        return None
+    return (account.pk, account.entry_count, last_hash, start, end)
+
+
+def period_figures(account: Account, start: date | None, end: date | None) -> PeriodFigures:
+    """The figures of ``[start, end)`` (:class:`PeriodFigures`), in five queries (three without
+    a start date), or none at all when they were read before for the same journal (issue 15:
+    they are some 4 ms of the account tab of a long journal, on every page of it).
+
+    They are kept per process by the account, its number of entries and the chain hash of its
+    latest entry (``last_hash``: :func:`account_for_journal` reads it with the account, on
+    every request), and the period. The journal is append-only (database triggers) and each
+    entry's hash covers the previous hash and the entry's value date, direction, amount and
+    category (``chain.entry_hash``): the same key is the same entries, and a new entry gives
+    another key. Read without ``last_hash`` (an account from :func:`account_of`), or before
+    the first entry, nothing is kept. Kept figures are only read, never changed."""
+    key = _figures_key(account, start, end)
+    if key is not None:
+        with _figures_lock:
+            kept = _figures_kept.get(key)
+            if kept is not None:
+                _figures_kept.move_to_end(key)
+                return kept
+    entries = account.entries.all()
+    if key is not None:  # the entries the key names, not one posted since it was read
+        entries = entries.filter(sequence__lte=account.entry_count)
+    opening = _position_before(entries, start)
+    period = entries
+    if start:
+        period = period.filter(value_date__gte=start)
+    if end:
+        period = period.filter(value_date__lt=end)
+    totals = tuple(
+        period.order_by()
+        .values_list("category", "direction")
+        .annotate(total=Sum("amount"), n=Count("id"))
+    )
+    moves = tuple(
+        _reserve_moves(period)
+        .order_by("sequence")
+        .values_list("sequence", "value_date", "direction", "amount", "category")
+    )
+    chart = tuple(_daily_chart(opening, period, list(moves)))
+    figures = PeriodFigures(key=key, opening=opening, totals=totals, moves=moves, chart=chart)
+    if key is not None:
+        with _figures_lock:
+            _figures_kept[key] = figures
+            while len(_figures_kept) > FIGURES_KEPT:
+                _figures_kept.popitem(last=False)
+    return figures
+
+
 def journal_page(
     account: Account,
     *,
@@ -357,18 +456,9 @@ def journal_page(
     page is paginated in the database, the balance before the page's first entry is one
     aggregate, and the reserve is replayed from the few entries that move it. The chart reads
     one total per value date."""
-    opening = position_before(account, start)
+    figures = period_figures(account, start, end)
+    opening, totals, moves = figures.opening, figures.totals, figures.moves
     period = _period(account, start, end)
-    totals = list(
-        period.order_by()
-        .values_list("category", "direction")
-        .annotate(total=Sum("amount"), n=Count("id"))
-    )
-    moves = list(
-        _reserve_moves(period)
-        .order_by("sequence")
-        .values_list("sequence", "value_date", "direction", "amount", "category")
-    )
     reserve_after: list[tuple[int, Decimal]] = []  # (sequence, reserve after it), posting order
     position = opening
     for sequence, _day, direction, amount, row_category in moves:
@@ -441,7 +531,8 @@ def journal_page(
         page=current,
         selected_in=selected_in,
         selected_out=selected_out,
-        chart=_daily_chart(opening, period, moves),
+        chart=list(figures.chart),
+        figures_key=figures.key,
     )
 
 
