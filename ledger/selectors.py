@@ -15,9 +15,10 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Page, Paginator
 from django.db.models import Case as CaseWhen
 from django.db.models import (
@@ -35,6 +36,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from accounts.models import User
 from cases.models import Case
 from claims.models import Claim, ClaimStatus, Creditor
 from claims.selectors import admitted_ceilings
@@ -62,9 +64,17 @@ def account_of(case: Case) -> Account | None:
 def account_for_journal(case: Case) -> Account | None:
     """The case's account (:func:`account_of`, the same one query) with ``last_hash``, the
     chain hash of its latest entry (``None`` before the first): what the journal tab keeps its
-    period figures by (:func:`journal_page`)."""
-    last = Entry.objects.filter(account=OuterRef("pk")).order_by("-sequence").values("hash")[:1]
-    return Account.objects.filter(case=case).annotate(last_hash=Subquery(last)).first()
+    period figures by (:func:`journal_page`); and ``last_value_date``, its latest value date
+    (:func:`default_export_end`)."""
+    entries = Entry.objects.filter(account=OuterRef("pk"))
+    return (
+        Account.objects.filter(case=case)
+        .annotate(
+            last_hash=Subquery(entries.order_by("-sequence").values("hash")[:1]),
+            last_value_date=Subquery(entries.order_by("-value_date").values("value_date")[:1]),
+        )
+        .first()
+    )
 
 
 def entry_get_for_case(case: Case, pk: int) -> Entry:
@@ -94,9 +104,98 @@ def journal(
     return qs
 
 
+@dataclass(slots=True)
+class JournalRow:
+    """An entry as a row of the journal tab shows it, read as plain values (issue 15: a page of
+    50 entries with their creditor, reversals and author was some 120 model instances). The
+    names are the entry's; its creditor, reversals and author are what the row shows of them
+    (``None``: none)."""
+
+    pk: int
+    sequence: int
+    value_date: date
+    booked_at: datetime
+    direction: str
+    amount: Decimal
+    category: str
+    counterparty: str
+    counterparty_iban: str
+    communication: str
+    standing_order: bool
+    authorisation: str
+    bank_reference: str
+    note: str
+    settlement_reason: str
+    creditor_name: str | None  # the creditor's name
+    reverses_sequence: int | None  # the number of the entry it reverses
+    reversed_by_sequence: int | None  # the number of the entry that reverses it
+    posted_by: str | None  # who posted it (``str(user)``); none: imported
+
+
+_ROW_FIELDS = (
+    "pk",
+    "sequence",
+    "value_date",
+    "booked_at",
+    "direction",
+    "amount",
+    "category",
+    "counterparty",
+    "counterparty_iban",
+    "communication",
+    "standing_order",
+    "authorisation",
+    "bank_reference",
+    "note",
+    "settlement_reason",
+    "creditor__name",
+    "reverses__sequence",
+    "reversed_by__sequence",
+)
+_AUTHOR_FIELDS = (
+    "posted_by_id",
+    "posted_by__first_name",
+    "posted_by__last_name",
+    "posted_by__username",
+)
+
+
+def journal_row(entry: Entry) -> JournalRow:
+    """The row of an entry read as a model (with its creditor, reversals and author)."""
+    try:
+        reversed_by = entry.reversed_by
+    except ObjectDoesNotExist:
+        reversed_by = None
+    values = [getattr(entry, name) for name in _ROW_FIELDS[:15]]
+    return JournalRow(
+        *values,
+        creditor_name=entry.creditor.name if entry.creditor is not None else None,
+        reverses_sequence=entry.reverses.sequence if entry.reverses is not None else None,
+        reversed_by_sequence=reversed_by.sequence if reversed_by is not None else None,
+        posted_by=str(entry.posted_by) if entry.posted_by is not None else None,
+    )
+
+
+def _journal_rows(entries: QuerySet[Entry]) -> list[JournalRow]:
+    """``entries`` as rows, in one query; each author read once (``str(user)``)."""
+    authors: dict[int, str] = {}
+    rows = []
+    for *values, author_id, first_name, last_name, username in entries.values_list(
+        *_ROW_FIELDS, *_AUTHOR_FIELDS
+    ):
+        author = None
+        if author_id is not None:
+            author = authors.get(author_id)
+            if author is None:
+                user = User(first_name=first_name, last_name=last_name, username=username)
+                author = authors[author_id] = str(user)
+        rows.append(JournalRow(*values, posted_by=author))
+    return rows
+
+
 @dataclass
 class JournalLine:
-    entry: Entry
+    entry: Entry | JournalRow  # a row on the journal tab (journal_page), else the entry
     balance: Decimal  # running balance after the entry (in posting order)
     reserve: Decimal | None = None  # fee reserve after the entry
 
@@ -459,6 +558,8 @@ def journal_page(
     figures = period_figures(account, start, end)
     opening, totals, moves = figures.opening, figures.totals, figures.moves
     period = _period(account, start, end)
+    if figures.key is not None:  # the entries the figures count, not one posted since
+        period = period.filter(sequence__lte=account.entry_count)
     reserve_after: list[tuple[int, Decimal]] = []  # (sequence, reserve after it), posting order
     position = opening
     for sequence, _day, direction, amount, row_category in moves:
@@ -476,10 +577,8 @@ def journal_page(
     # The page's entries are chosen first (a subquery on the account's sequence index), then
     # joined to their creditor, reversals and author: joined before the LIMIT, PostgreSQL
     # joined and sorted every entry of the account to keep the last 50 (issue 15).
-    entries = list(
-        Entry.objects.filter(pk__in=current.object_list.values("pk"))
-        .select_related("creditor", "reverses", "reversed_by", "posted_by")
-        .order_by("-sequence")
+    entries = _journal_rows(
+        Entry.objects.filter(pk__in=current.object_list.values("pk")).order_by("-sequence")
     )
     lines: list[JournalLine] = []
     if entries:
@@ -597,9 +696,12 @@ def default_export_end(
 ) -> date:
     """The exclusive end of "everything so far": the day after today or after the last value
     date (a payment prepared for next week), whichever is later. A ``journal`` page of the
-    whole account (no period chosen) already knows its last value date: no query then."""
+    whole account (no period chosen) already knows its last value date, and so does an account
+    read by :func:`account_for_journal`: no query then."""
     if journal is not None and journal.summary.start is None and journal.summary.end is None:
         last = journal.chart[-1].day if journal.chart else None
+    elif hasattr(account, "last_value_date"):
+        last = account.last_value_date
     else:
         last = account.entries.order_by("-value_date").values_list("value_date", flat=True).first()
     return max(today, last or today) + timedelta(days=1)
