@@ -41,6 +41,7 @@ class BalanceChart:
     x_ticks: list[tuple[float, str]] = field(default_factory=list)
     markers: list[Marker] = field(default_factory=list)
     has_reserve: bool = False
+    svg: str = ""  # the chart's markup (ledger/_balance_chart.html), written once (ledger.views)
 
 
 def _nice_step(span: Decimal) -> Decimal:

@@ -11,17 +11,32 @@ balance and the reserve follow the rules of the posting trigger (migration 0002)
 balance (in = set aside, out = released); a ``fee_payment`` out is drawn from the reserve first.
 """
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Page, Paginator
 from django.db.models import Case as CaseWhen
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from accounts.models import User
 from cases.models import Case
 from claims.models import Claim, ClaimStatus, Creditor
 from claims.selectors import admitted_ceilings
@@ -44,6 +59,22 @@ JOURNAL_PAGE_SIZE = 50
 
 def account_of(case: Case) -> Account | None:
     return Account.objects.filter(case=case).first()
+
+
+def account_for_journal(case: Case) -> Account | None:
+    """The case's account (:func:`account_of`, the same one query) with ``last_hash``, the
+    chain hash of its latest entry (``None`` before the first): what the journal tab keeps its
+    period figures by (:func:`journal_page`); and ``last_value_date``, its latest value date
+    (:func:`default_export_end`)."""
+    entries = Entry.objects.filter(account=OuterRef("pk"))
+    return (
+        Account.objects.filter(case=case)
+        .annotate(
+            last_hash=Subquery(entries.order_by("-sequence").values("hash")[:1]),
+            last_value_date=Subquery(entries.order_by("-value_date").values("value_date")[:1]),
+        )
+        .first()
+    )
 
 
 def entry_get_for_case(case: Case, pk: int) -> Entry:
@@ -73,9 +104,98 @@ def journal(
     return qs
 
 
+@dataclass(slots=True)
+class JournalRow:
+    """An entry as a row of the journal tab shows it, read as plain values (issue 15: a page of
+    50 entries with their creditor, reversals and author was some 120 model instances). The
+    names are the entry's; its creditor, reversals and author are what the row shows of them
+    (``None``: none)."""
+
+    pk: int
+    sequence: int
+    value_date: date
+    booked_at: datetime
+    direction: str
+    amount: Decimal
+    category: str
+    counterparty: str
+    counterparty_iban: str
+    communication: str
+    standing_order: bool
+    authorisation: str
+    bank_reference: str
+    note: str
+    settlement_reason: str
+    creditor_name: str | None  # the creditor's name
+    reverses_sequence: int | None  # the number of the entry it reverses
+    reversed_by_sequence: int | None  # the number of the entry that reverses it
+    posted_by: str | None  # who posted it (``str(user)``); none: imported
+
+
+_ROW_FIELDS = (
+    "pk",
+    "sequence",
+    "value_date",
+    "booked_at",
+    "direction",
+    "amount",
+    "category",
+    "counterparty",
+    "counterparty_iban",
+    "communication",
+    "standing_order",
+    "authorisation",
+    "bank_reference",
+    "note",
+    "settlement_reason",
+    "creditor__name",
+    "reverses__sequence",
+    "reversed_by__sequence",
+)
+_AUTHOR_FIELDS = (
+    "posted_by_id",
+    "posted_by__first_name",
+    "posted_by__last_name",
+    "posted_by__username",
+)
+
+
+def journal_row(entry: Entry) -> JournalRow:
+    """The row of an entry read as a model (with its creditor, reversals and author)."""
+    try:
+        reversed_by = entry.reversed_by
+    except ObjectDoesNotExist:
+        reversed_by = None
+    values = [getattr(entry, name) for name in _ROW_FIELDS[:15]]
+    return JournalRow(
+        *values,
+        creditor_name=entry.creditor.name if entry.creditor is not None else None,
+        reverses_sequence=entry.reverses.sequence if entry.reverses is not None else None,
+        reversed_by_sequence=reversed_by.sequence if reversed_by is not None else None,
+        posted_by=str(entry.posted_by) if entry.posted_by is not None else None,
+    )
+
+
+def _journal_rows(entries: QuerySet[Entry]) -> list[JournalRow]:
+    """``entries`` as rows, in one query; each author read once (``str(user)``)."""
+    authors: dict[int, str] = {}
+    rows = []
+    for *values, author_id, first_name, last_name, username in entries.values_list(
+        *_ROW_FIELDS, *_AUTHOR_FIELDS
+    ):
+        author = None
+        if author_id is not None:
+            author = authors.get(author_id)
+            if author is None:
+                user = User(first_name=first_name, last_name=last_name, username=username)
+                author = authors[author_id] = str(user)
+        rows.append(JournalRow(*values, posted_by=author))
+    return rows
+
+
 @dataclass
 class JournalLine:
-    entry: Entry
+    entry: Entry | JournalRow  # a row on the journal tab (journal_page), else the entry
     balance: Decimal  # running balance after the entry (in posting order)
     reserve: Decimal | None = None  # fee reserve after the entry
 
@@ -139,9 +259,13 @@ def _signed_amount():
 def position_before(account: Account, day: date | None) -> Position:
     """The account's position from the entries value-dated before ``day`` (the opening position
     of a period starting on ``day``). ``None``: the very beginning (zero)."""
+    return _position_before(account.entries.all(), day)
+
+
+def _position_before(entries: QuerySet[Entry], day: date | None) -> Position:
     if day is None:
         return Position()
-    dated = account.entries.filter(value_date__lt=day)
+    dated = entries.filter(value_date__lt=day)
     balance = dated.exclude(category=Category.RESERVE_TRANSFER).aggregate(
         total=Coalesce(Sum(_signed_amount()), Value(ZERO), output_field=MoneyField())
     )["total"]
@@ -271,6 +395,7 @@ class JournalPage:
     selected_in: Decimal  # totals of the rows matching the filters (category included)
     selected_out: Decimal
     chart: list[ChartPoint]  # end-of-day position, value-date order, from the opening
+    figures_key: tuple | None = None  # what the period's figures are kept by (period_figures)
 
 
 def daily_positions(opening: Position, rows: Iterable[Movement]) -> list[ChartPoint]:
@@ -342,6 +467,79 @@ def _summary_from_totals(
     return summary
 
 
+@dataclass(frozen=True)
+class PeriodFigures:
+    """What the journal tab reads of a whole period ``[start, end)``, whatever its page: the
+    opening position, the totals per category and direction, the entries that move the fee
+    reserve, the end-of-day positions (the chart). Read only."""
+
+    key: tuple | None
+    opening: Position
+    totals: tuple  # (category, direction, total, count)
+    moves: tuple  # (sequence, value_date, direction, amount, category), posting order
+    chart: tuple[ChartPoint, ...]
+
+
+FIGURES_KEPT = 32  # periods kept per process (a long journal's figures: some 100 kB)
+_figures_kept: "OrderedDict[tuple, PeriodFigures]" = OrderedDict()
+_figures_lock = threading.Lock()
+
+
+def _figures_key(account: Account, start: date | None, end: date | None) -> tuple | None:
+    last_hash = getattr(account, "last_hash", None)  # account_for_journal
+    if not last_hash:
+        return None
+    return (account.pk, account.entry_count, last_hash, start, end)
+
+
+def period_figures(account: Account, start: date | None, end: date | None) -> PeriodFigures:
+    """The figures of ``[start, end)`` (:class:`PeriodFigures`), in five queries (three without
+    a start date), or none at all when they were read before for the same journal (issue 15:
+    they are some 4 ms of the account tab of a long journal, on every page of it).
+
+    They are kept per process by the account, its number of entries and the chain hash of its
+    latest entry (``last_hash``: :func:`account_for_journal` reads it with the account, on
+    every request), and the period. The journal is append-only (database triggers) and each
+    entry's hash covers the previous hash and the entry's value date, direction, amount and
+    category (``chain.entry_hash``): the same key is the same entries, and a new entry gives
+    another key. Read without ``last_hash`` (an account from :func:`account_of`), or before
+    the first entry, nothing is kept. Kept figures are only read, never changed."""
+    key = _figures_key(account, start, end)
+    if key is not None:
+        with _figures_lock:
+            kept = _figures_kept.get(key)
+            if kept is not None:
+                _figures_kept.move_to_end(key)
+                return kept
+    entries = account.entries.all()
+    if key is not None:  # the entries the key names, not one posted since it was read
+        entries = entries.filter(sequence__lte=account.entry_count)
+    opening = _position_before(entries, start)
+    period = entries
+    if start:
+        period = period.filter(value_date__gte=start)
+    if end:
+        period = period.filter(value_date__lt=end)
+    totals = tuple(
+        period.order_by()
+        .values_list("category", "direction")
+        .annotate(total=Sum("amount"), n=Count("id"))
+    )
+    moves = tuple(
+        _reserve_moves(period)
+        .order_by("sequence")
+        .values_list("sequence", "value_date", "direction", "amount", "category")
+    )
+    chart = tuple(_daily_chart(opening, period, list(moves)))
+    figures = PeriodFigures(key=key, opening=opening, totals=totals, moves=moves, chart=chart)
+    if key is not None:
+        with _figures_lock:
+            _figures_kept[key] = figures
+            while len(_figures_kept) > FIGURES_KEPT:
+                _figures_kept.popitem(last=False)
+    return figures
+
+
 def journal_page(
     account: Account,
     *,
@@ -357,18 +555,11 @@ def journal_page(
     page is paginated in the database, the balance before the page's first entry is one
     aggregate, and the reserve is replayed from the few entries that move it. The chart reads
     one total per value date."""
-    opening = position_before(account, start)
+    figures = period_figures(account, start, end)
+    opening, totals, moves = figures.opening, figures.totals, figures.moves
     period = _period(account, start, end)
-    totals = list(
-        period.order_by()
-        .values_list("category", "direction")
-        .annotate(total=Sum("amount"), n=Count("id"))
-    )
-    moves = list(
-        _reserve_moves(period)
-        .order_by("sequence")
-        .values_list("sequence", "value_date", "direction", "amount", "category")
-    )
+    if figures.key is not None:  # the entries the figures count, not one posted since
+        period = period.filter(sequence__lte=account.entry_count)
     reserve_after: list[tuple[int, Decimal]] = []  # (sequence, reserve after it), posting order
     position = opening
     for sequence, _day, direction, amount, row_category in moves:
@@ -386,10 +577,8 @@ def journal_page(
     # The page's entries are chosen first (a subquery on the account's sequence index), then
     # joined to their creditor, reversals and author: joined before the LIMIT, PostgreSQL
     # joined and sorted every entry of the account to keep the last 50 (issue 15).
-    entries = list(
-        Entry.objects.filter(pk__in=current.object_list.values("pk"))
-        .select_related("creditor", "reverses", "reversed_by", "posted_by")
-        .order_by("-sequence")
+    entries = _journal_rows(
+        Entry.objects.filter(pk__in=current.object_list.values("pk")).order_by("-sequence")
     )
     lines: list[JournalLine] = []
     if entries:
@@ -441,7 +630,8 @@ def journal_page(
         page=current,
         selected_in=selected_in,
         selected_out=selected_out,
-        chart=_daily_chart(opening, period, moves),
+        chart=list(figures.chart),
+        figures_key=figures.key,
     )
 
 
@@ -506,9 +696,12 @@ def default_export_end(
 ) -> date:
     """The exclusive end of "everything so far": the day after today or after the last value
     date (a payment prepared for next week), whichever is later. A ``journal`` page of the
-    whole account (no period chosen) already knows its last value date: no query then."""
+    whole account (no period chosen) already knows its last value date, and so does an account
+    read by :func:`account_for_journal`: no query then."""
     if journal is not None and journal.summary.start is None and journal.summary.end is None:
         last = journal.chart[-1].day if journal.chart else None
+    elif hasattr(account, "last_value_date"):
+        last = account.last_value_date
     else:
         last = account.entries.order_by("-value_date").values_list("value_date", flat=True).first()
     return max(today, last or today) + timedelta(days=1)

@@ -3,15 +3,19 @@ journal exports (PDF for the court, CSV). Thin views: forms parse, services writ
 read. Reads: the organisation's mediators, supervisors and administrators; writes: the case's
 designated mediator and the organisation's administrator (``cases.selectors.can_edit_case``)."""
 
+import threading
+from collections import OrderedDict
 from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.access import role_required
@@ -21,7 +25,7 @@ from core.forms import apply_errors
 from core.roles import CASE_ROLES, Role
 
 from . import exports, selectors, services
-from .charts import balance_chart
+from .charts import BalanceChart, balance_chart
 from .forms import AccountOpenForm, EntryForm, JournalFilterForm, PeriodForm, ReverseForm
 from .models import BILLABLE_PAYMENT_CATEGORIES, Direction
 
@@ -43,10 +47,42 @@ def _period_query(start, end) -> str:
     return urlencode(params)
 
 
+CHARTS_KEPT = 32  # balance charts kept per process (a long journal's: some 30 kB of SVG)
+_charts_kept: "OrderedDict[tuple, BalanceChart | None]" = OrderedDict()
+_charts_lock = threading.Lock()
+
+
+def _drawn(page: selectors.JournalPage, first_day, last_day) -> BalanceChart | None:
+    chart = balance_chart(page.summary.opening, page.chart, first_day, last_day)
+    if chart is not None:
+        chart.svg = render_to_string("ledger/_balance_chart.html", {"chart": chart})
+    return chart
+
+
+def _balance_chart(page: selectors.JournalPage, first_day, last_day) -> BalanceChart | None:
+    """The balance chart of the page's period and its SVG, in the active language. Drawn from
+    the period's figures, it is kept with them (``selectors.period_figures``: by the journal's
+    latest entry and the period) for the days it spans and the language (issue 15: some 2 ms
+    of a long journal's tab, on every page of it). Read only."""
+    if page.figures_key is None:
+        return _drawn(page, first_day, last_day)
+    key = (page.figures_key, first_day, last_day, get_language())
+    with _charts_lock:
+        if key in _charts_kept:
+            _charts_kept.move_to_end(key)
+            return _charts_kept[key]
+    chart = _drawn(page, first_day, last_day)
+    with _charts_lock:
+        _charts_kept[key] = chart
+        while len(_charts_kept) > CHARTS_KEPT:
+            _charts_kept.popitem(last=False)
+    return chart
+
+
 @role_required(*CASE_ROLES)
 def journal(request, pk: int):
     case = case_for_user(request, pk)
-    account = selectors.account_of(case)
+    account = selectors.account_for_journal(case)
     context = case_context(request, case, "account")
     if account is None:
         context.update({"account": None, "open_form": _account_open_form(case)})
@@ -73,7 +109,7 @@ def journal(request, pk: int):
             "category": category,
             "journal": page,
             "summary": page.summary,
-            "chart": balance_chart(page.summary.opening, page.chart, first_day, last_day),
+            "chart": _balance_chart(page, first_day, last_day),
             "export_query": _period_query(export_start, export_end),
             "export_start": export_start,
             "export_last_day": export_end - timedelta(days=1),

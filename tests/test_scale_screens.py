@@ -388,6 +388,11 @@ def test_journal_tab_query_count_is_constant(client, world, journal_entries):
     large_last, response = count_queries(client, url + "?page=99")
     assert large_last == small_last
     assert len(response.context["journal"].page.object_list) == 71 - 50  # 11 entries + 60
+    # Shown again, the period's totals, reserve moves and daily positions are kept
+    # (ledger.selectors.period_figures): three queries fewer, until the next entry.
+    assert count_queries(client, url)[0] == count_queries(client, url + "?page=99")[0] == small - 3
+    ledger_post(world, date(2023, 2, 1), "out", "1", "payment_on_behalf")
+    assert count_queries(client, url)[0] == small
 
 
 # --- the fee tab ------------------------------------------------------------------------------
