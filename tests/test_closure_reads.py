@@ -1,8 +1,9 @@
-"""The closure checklist reads its case in one query (issue 15): the third parties, closure
+"""The closure tab (issue 15). The checklist reads its case in one query: the third parties, closure
 letters, filed reports, fee statements and their taxation orders, account, fees paid from it and
 by the SPF Economie, as one ``UNION ALL`` whose SQL is compiled once. Its items are those of the
 reads it replaced, one query a table (``reference_items`` below, the code before it), on varied
-data, on SQLite and on PostgreSQL (``DATABASE_URL``); another case's rows never show."""
+data, on SQLite and on PostgreSQL (``DATABASE_URL``); another case's rows never show. The page's
+empty forms are written once, as ``{% bs_layout %}`` writes them."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -18,11 +19,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from closure import selectors
+from closure import views as closure_views
+from closure.forms import CloseForm, ClosureLettersForm
 from closure.selectors import ChecklistItem, _url
 from contacts.models import ThirdParty
 from contacts.services import ThirdPartyData, third_party_create
 from core.dates import format_date
 from core.money import format_eur
+from core.templatetags.bs_forms import bs_layout
 from documents.services import document_file, document_upload
 from fees.models import (
     FeeStatement,
@@ -35,7 +39,8 @@ from fees.models import (
 from ledger.models import Account
 from ledger.selectors import fee_payment_allowance
 from ledger.services import EntryData, account_open, entry_post, entry_reverse
-from letters.models import Letter, LetterKind
+from letters.models import CLOSURE_KINDS, Letter, LetterKind
+from reports.forms import AnnualReportForm
 from reports.models import FiledReport
 
 from .pdf import MINIMAL_PDF
@@ -429,3 +434,41 @@ def test_the_closure_page_s_queries(world):
         assert len([q for q in selects if f'FROM "{table}"' in q]) == 1, table
     assert len([q for q in selects if '"fees_taxationorder"' in q]) == 1
     assert len(captured) == 17  # 24 before (a case without a plan: its version, no more)
+
+
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_the_empty_forms_are_written_once_as_bs_layout_writes_them(world, language):
+    """The page's forms left empty are kept by their class, initial values and language
+    (``closure.views._layout``): each as ``{% bs_layout %}`` writes it afresh; a bound form
+    (a POST refused) is written with its data and errors, never kept."""
+    closure_views._unbound.clear()
+    with override(language):
+        forms = []
+        for day, kinds in (
+            (date(2024, 3, 10), [LetterKind.CLOSURE_CREDITORS]),
+            (date(2024, 3, 11), [LetterKind.CLOSURE_CREDITORS, LetterKind.CLOSURE_BANK]),
+            (date(2024, 3, 10), list(CLOSURE_KINDS)),
+        ):
+            forms += [
+                AnnualReportForm(
+                    initial={"period_from": day - timedelta(days=90), "last_day": day}
+                ),
+                ClosureLettersForm(initial={"kinds": kinds, "sent_on": day}),
+                CloseForm(initial={"decision_date": day}),
+            ]
+        for form in forms:
+            assert closure_views._layout(form) == bs_layout(form)
+            assert closure_views._layout(form) is closure_views._layout(form)  # kept
+        assert len(closure_views._unbound) == 2 + 3 + 2  # 2 periods, 3 lists of letters, 2 days
+        written = {closure_views._layout(form) for form in forms}
+        assert len(written) == len(closure_views._unbound)
+        bound = CloseForm({"decision_date": "99/99/2024", "reason": "<b>x</b>"})
+        assert not bound.is_valid()
+        html = closure_views._layout(bound)
+        assert html == bs_layout(bound) and "is-invalid" in html and "&lt;b&gt;x" in html
+        assert len(closure_views._unbound) == 7
+        mine = closure_views._layout(forms[2])
+    with override("nl" if language == "fr" else "fr"):
+        other = closure_views._layout(forms[2])
+        assert other == bs_layout(forms[2])
+    assert other != mine  # the other language's, kept apart
