@@ -7,6 +7,20 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.db import connections, router
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    DateField,
+    DateTimeField,
+    DecimalField,
+    F,
+    IntegerField,
+    QuerySet,
+    TextField,
+    Value,
+)
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -15,9 +29,9 @@ from cases.status import CaseStatus
 from contacts.models import INCOME_PAYERS, ThirdParty, ThirdPartyKind
 from core.dates import format_date
 from core.money import format_eur
+from fees import selectors as fee_selectors
 from fees.models import FeeStatement, Occasion, StatementState
 from ledger.models import Account
-from ledger.selectors import fee_payment_allowance
 from letters.models import CLOSURE_KINDS, Letter, LetterKind
 from plans import engine as plan_engine
 from plans import selectors as plan_selectors
@@ -118,21 +132,20 @@ def _instalments(case: Case, today: date) -> ChecklistItem:
     )
 
 
-def _final_statement(case: Case) -> ChecklistItem:
-    """The final fee statement (occasion « demande de clôture », fees.md §8) filed and taxed."""
+def _final_statement(case: Case, statements: list["_Statement"]) -> ChecklistItem:
+    """The final fee statement (occasion « demande de clôture », fees.md §8) filed and taxed.
+    ``statements``: the case's fee statements, the latest period first."""
     label = _("État final de frais et honoraires déposé et taxé")
-    statements = FeeStatement.objects.filter(case=case, occasion=Occasion.CLOSURE).order_by(
-        "-period_to", "-pk"
-    )
-    filed = statements.filter(state=StatementState.FILED).select_related("taxation_order")
-    taxed = [s for s in filed if hasattr(s, "taxation_order")]
+    filed = [
+        s for s in statements if s.occasion == Occasion.CLOSURE and s.state == StatementState.FILED
+    ]
+    taxed = [s for s in filed if s.allowed_amount is not None]
     if taxed:
-        order = taxed[0].taxation_order
         return ChecklistItem(
             "final_fee_statement",
             label,
             True,
-            _("Taxé à %(amount)s.") % {"amount": format_eur(order.allowed_amount)},
+            _("Taxé à %(amount)s.") % {"amount": format_eur(taxed[0].allowed_amount)},
             reverse("fees:statement_detail", args=[case.pk, taxed[0].pk]),
             _("Voir l'état"),
         )
@@ -156,10 +169,17 @@ def _final_statement(case: Case) -> ChecklistItem:
     )
 
 
-def _account_items(case: Case) -> list[ChecklistItem]:
-    account = Account.objects.filter(case=case).first()
+def _account_items(case: Case, reads: "_Reads") -> list[ChecklistItem]:
+    account = reads.account
     url = _url("ledger:entry_create", case)
-    unpaid = fee_payment_allowance(case)
+    # what the ledger allows in fee payments (``ledger.selectors.fee_payment_allowance``)
+    unpaid = fee_selectors.unpaid_of(
+        taxed=sum(
+            (s.allowed_amount for s in reads.statements if s.allowed_amount is not None), ZERO
+        ),
+        paid_from_account=account.fees_paid if account is not None else ZERO,
+        paid_by_state=reads.paid_by_state,
+    )
     fees_paid = ChecklistItem(
         "fees_paid",
         _("Honoraires taxés payés"),
@@ -199,12 +219,6 @@ def _account_items(case: Case) -> list[ChecklistItem]:
     ]
 
 
-def _filed_reports(case: Case) -> list[FiledReport]:
-    """The case's filed reports, the latest filed first (one a year: a few), read once for the
-    checklist's final report and the final report's period (issue 15)."""
-    return list(FiledReport.objects.filter(case=case).order_by("-filed_at", "-pk"))
-
-
 def _final_report(case: Case, reports: list[FiledReport]) -> ChecklistItem:
     label = _("Rapport final déposé")
     report = next((r for r in reports if r.final), None)
@@ -232,13 +246,15 @@ def _final_report(case: Case, reports: list[FiledReport]) -> ChecklistItem:
     )
 
 
-def closure_letters_needed(case: Case) -> list[str]:
+def closure_letters_needed(case: Case, *, kinds: set[str] | None = None) -> list[str]:
     """The letters that end this case's procedure: to the creditors always; to the employer
     and benefit payers when the case has any (they paid the income into the account); to the
-    bank when the case has one (the mediation account is closed)."""
-    kinds = set(  # a set: no ordering (the model's joins the case to sort)
-        ThirdParty.objects.filter(case=case, active=True).order_by().values_list("kind", flat=True)
-    )
+    bank when the case has one (the mediation account is closed). ``kinds``: the kinds of the
+    case's active third parties, when the caller has read them."""
+    if kinds is None:
+        kinds = set(  # a set: no ordering (the model's joins the case to sort)
+            _active_parties(case).values_list("kind", flat=True)
+        )
     needed = [LetterKind.CLOSURE_CREDITORS]
     if kinds & INCOME_PAYERS:
         needed.append(LetterKind.CLOSURE_INCOME)
@@ -247,12 +263,21 @@ def closure_letters_needed(case: Case) -> list[str]:
     return [kind for kind in CLOSURE_KINDS if kind in needed]
 
 
-def closure_letters_sent(case: Case) -> dict[str, Letter]:
-    """The latest letter of each closure kind sent in the case."""
+def _active_parties(case: Case) -> QuerySet[ThirdParty]:
+    return ThirdParty.objects.filter(case=case, active=True).order_by()
+
+
+def _closure_letters(case: Case) -> QuerySet[Letter]:
+    return Letter.objects.filter(case=case, kind__in=list(CLOSURE_KINDS))
+
+
+def closure_letters_sent(case: Case, *, letters: list[Letter] | None = None) -> dict[str, Letter]:
+    """The latest letter of each closure kind sent in the case. ``letters``: the case's
+    closure letters, when the caller has read them (in any order)."""
+    if letters is None:
+        letters = list(_closure_letters(case))
     sent: dict[str, Letter] = {}
-    for letter in Letter.objects.filter(case=case, kind__in=list(CLOSURE_KINDS)).order_by(
-        "sent_on", "pk"
-    ):
+    for letter in sorted(letters, key=lambda letter: (letter.sent_on, letter.pk)):
         sent[letter.kind] = letter
     return sent
 
@@ -287,23 +312,210 @@ def _letters(case: Case, needed: list[str], sent: dict[str, Letter]) -> Checklis
 def closure_checklist(case: Case, today: date) -> Checklist:
     """The end-of-plan checklist of ``case`` as it stands on ``today``, with the closure
     letters it read (the closure page shows them and offers the missing ones)."""
-    needed = closure_letters_needed(case)
-    sent = closure_letters_sent(case)
+    reads = _reads(case)
+    needed = closure_letters_needed(case, kinds=reads.party_kinds)
+    sent = closure_letters_sent(case, letters=reads.letters)
     with plan_selectors.computed_once():  # it only reads: the plan's reads kept for the call
         instalments = _instalments(case, today)
-    reports = _filed_reports(case)
     return Checklist(
         case=case,
         items=(
             instalments,
-            _final_statement(case),
-            *_account_items(case),
-            _final_report(case, reports),
+            _final_statement(case, reads.statements),
+            *_account_items(case, reads),
+            _final_report(case, reads.reports),
             _letters(case, needed, sent),
         ),
         letters_needed=tuple(needed),
         letters_sent=sent,
-        report_period=final_report_period(case, today, reports=reports),
+        report_period=final_report_period(case, today, reports=reads.reports),
+    )
+
+
+# What the checklist reads of the case besides its plan, in one query (issue 15: eight queries,
+# one a table, made the closure tab the page of the most queries) -----------------------------
+
+
+@dataclass(frozen=True)
+class _Statement:
+    pk: int
+    occasion: str
+    state: str
+    period_to: date
+    allowed_amount: Decimal | None  # its taxation order's, None: not taxed
+
+
+@dataclass(frozen=True)
+class _Account:
+    balance: Decimal
+    reserve: Decimal
+    fees_paid: Decimal  # fees.selectors.fees_paid_from_account
+
+
+@dataclass(frozen=True)
+class _Reads:
+    party_kinds: set[str]  # of the case's active third parties
+    letters: list[Letter]  # the closure letters sent (their kind and date)
+    reports: list[FiledReport]  # the filed reports, the latest filed first
+    statements: list[_Statement]  # the fee statements, the latest period first
+    account: _Account | None
+    paid_by_state: Decimal  # fees.selectors.fees_paid_by_state
+
+
+_MONEY = DecimalField(max_digits=14, decimal_places=2)
+# The columns of the union: a row's slot says which table it comes from, the other columns hold
+# what the checklist reads of that table (NULL elsewhere, typed for the database's union).
+_COLUMNS = {
+    "c_slot": IntegerField(),
+    "c_id": BigIntegerField(),
+    "c_text": TextField(),
+    "c_text2": TextField(),
+    "c_day": DateField(),
+    "c_day2": DateField(),
+    "c_at": DateTimeField(),
+    "c_flag": BooleanField(),
+    "c_amount": _MONEY,
+    "c_amount2": _MONEY,
+    "c_amount3": _MONEY,
+}
+_STATEMENT, _ACCOUNT, _STATE, _PARTY, _LETTER, _REPORT = range(6)
+
+
+def _rows(queryset: QuerySet, slot: int, **columns) -> QuerySet:
+    """``queryset`` as rows of ``_COLUMNS``: ``columns`` name the expressions read, the others
+    are typed NULLs."""
+    values = {
+        name: columns.get(name) or Cast(Value(None), output_field=output)
+        for name, output in _COLUMNS.items()
+        if name != "c_slot"
+    }
+    return (
+        queryset.order_by()
+        .annotate(c_slot=Value(slot, output_field=IntegerField()), **values)
+        .values_list(*_COLUMNS)
+    )
+
+
+# The union's SQL is compiled once per process and database (issue 15: the ORM took some 4 ms
+# to build it at each request) with ``_CASE_ID`` standing for the case's id, then run with the
+# case's id in its place: the rows are always read afresh, only the SQL is kept.
+_CASE_ID = -(2**62) - 1675  # no case has it
+_compiled: dict[str, tuple[str, tuple, tuple[int, ...], tuple]] = {}
+
+
+def _union(case: Case) -> QuerySet:
+    """The case's active third parties, closure letters, filed reports, fee statements and
+    their taxation orders, account with the fees paid from it, and the fees the SPF Economie
+    paid, as rows of ``_COLUMNS`` (``UNION ALL``: one query)."""
+    parts = [
+        _rows(  # first: its columns type the union's (taxation order: LEFT JOIN, NULL if none)
+            FeeStatement.objects.filter(case=case),
+            _STATEMENT,
+            c_id=F("pk"),
+            c_text=F("occasion"),
+            c_text2=F("state"),
+            c_day=F("period_to"),
+            c_amount=F("taxation_order__allowed_amount"),
+        ),
+        _rows(
+            Account.objects.filter(case=case),
+            _ACCOUNT,
+            c_id=F("pk"),
+            c_amount=F("balance"),
+            c_amount2=F("reserve"),
+            c_amount3=fee_selectors.fees_paid_of_account(),
+        ),
+        _rows(
+            fee_selectors.paid_interventions(case), _STATE, c_id=F("pk"), c_amount=F("amount_paid")
+        ),
+        _rows(_active_parties(case), _PARTY, c_id=F("pk"), c_text=F("kind")),
+        _rows(_closure_letters(case), _LETTER, c_id=F("pk"), c_text=F("kind"), c_day=F("sent_on")),
+        _rows(
+            FiledReport.objects.filter(case=case),
+            _REPORT,
+            c_id=F("pk"),
+            c_day=F("period_from"),
+            c_day2=F("period_to"),
+            c_at=F("filed_at"),
+            c_flag=F("final"),
+        ),
+    ]
+    return parts[0].union(*parts[1:], all=True)
+
+
+def _compile(db: str) -> tuple[str, tuple, tuple[int, ...], tuple]:
+    """``_union``'s SQL and parameters for a case whose id is ``_CASE_ID``, where that id
+    stands in the parameters (one a table), and the columns' expressions (their converters)."""
+    compiler = _union(Case(pk=_CASE_ID)).query.get_compiler(using=db)
+    sql, params = compiler.as_sql()
+    at = tuple(i for i, p in enumerate(params) if type(p) is int and p == _CASE_ID)
+    if len(at) != 6:  # a part that reads its case otherwise: compile it per case instead
+        raise AssertionError(f"the case's id is {len(at)} parameters of the union, not 6")
+    columns = tuple(column[0] for column in compiler.select[: compiler.col_count])
+    return sql, tuple(params), at, columns
+
+
+def _fetch(case: Case) -> list[list]:
+    """``_union``'s rows for ``case``, converted as the ORM converts them."""
+    db = router.db_for_read(Case)
+    if db not in _compiled:
+        _compiled[db] = _compile(db)
+    sql, params, at, columns = _compiled[db]
+    values = list(params)
+    for i in at:
+        values[i] = case.pk
+    connection = connections[db]
+    converters = [
+        (i, converters, column)
+        for i, column in enumerate(columns)
+        if (
+            converters := connection.ops.get_db_converters(column)
+            + column.get_db_converters(connection)
+        )
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        rows = [list(row) for row in cursor.fetchall()]
+    for row in rows:
+        for i, functions, column in converters:
+            for convert in functions:
+                row[i] = convert(row[i], column, connection)
+    return rows
+
+
+def _reads(case: Case) -> _Reads:
+    """What the checklist reads of the case besides its plan (``_union``): the order and the
+    sums are Python's, over a few rows each."""
+    rows: dict[int, list[tuple]] = {slot: [] for slot in range(6)}
+    for row in _fetch(case):
+        rows[row[0]].append(row[1:])
+    db = router.db_for_read(Case)
+    accounts = [
+        _Account(balance=balance, reserve=reserve, fees_paid=fees_paid)
+        for _pk, _t, _t2, _d, _d2, _at, _f, balance, reserve, fees_paid in rows[_ACCOUNT]
+    ]
+    statements = [
+        _Statement(pk=pk, occasion=occasion, state=state, period_to=period_to, allowed_amount=a)
+        for pk, occasion, state, period_to, _d2, _at, _f, a, _a2, _a3 in rows[_STATEMENT]
+    ]
+    reports = [
+        FiledReport.from_db(
+            db,
+            ["id", "case_id", "period_from", "period_to", "filed_at", "final"],
+            [pk, case.pk, period_from, period_to, filed_at, final],
+        )
+        for pk, _t, _t2, period_from, period_to, filed_at, final, *_a in rows[_REPORT]
+    ]
+    return _Reads(
+        party_kinds={kind for _pk, kind, *_rest in rows[_PARTY]},
+        letters=[
+            Letter.from_db(db, ["id", "case_id", "kind", "sent_on"], [pk, case.pk, kind, sent_on])
+            for pk, kind, _t2, sent_on, *_rest in rows[_LETTER]
+        ],
+        reports=sorted(reports, key=lambda r: (r.filed_at, r.pk), reverse=True),
+        statements=sorted(statements, key=lambda s: (s.period_to, s.pk), reverse=True),
+        account=accounts[0] if accounts else None,
+        paid_by_state=sum((row[7] for row in rows[_STATE]), ZERO),
     )
 
 

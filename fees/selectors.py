@@ -93,12 +93,16 @@ def fees_paid_from_account(case: Case) -> Decimal:
     return totals["paid"] - totals["returned"]
 
 
+def paid_interventions(case: Case) -> QuerySet[StateIntervention]:
+    """The case's requests to the SPF Economie marked paid: their ``amount_paid`` add up to
+    :func:`fees_paid_by_state`."""
+    return StateIntervention.objects.filter(case=case, status=InterventionStatus.PAID)
+
+
 def fees_paid_by_state(case: Case) -> Decimal:
     """What the SPF Economie paid the mediator directly (requests marked paid, fees.md §9): that
     part of the taxed fees may no longer be taken from the mediation account."""
-    return _sum(
-        StateIntervention.objects.filter(case=case, status=InterventionStatus.PAID), "amount_paid"
-    )
+    return _sum(paid_interventions(case), "amount_paid")
 
 
 def taxed_unpaid_amount(case: Case) -> Decimal:
@@ -106,8 +110,17 @@ def taxed_unpaid_amount(case: Case) -> Decimal:
     amounts of the taxation orders, minus the fee payments posted to the mediation account (net
     of reversals) and what the SPF Economie paid. The ledger allows fee payments up to it
     (``ledger.services.fee_payment_allowance``) and not a cent more; never negative."""
-    unpaid = taxed_amount(case) - fees_paid_from_account(case) - fees_paid_by_state(case)
-    return max(unpaid, ZERO)
+    return unpaid_of(
+        taxed=taxed_amount(case),
+        paid_from_account=fees_paid_from_account(case),
+        paid_by_state=fees_paid_by_state(case),
+    )
+
+
+def unpaid_of(*, taxed: Decimal, paid_from_account: Decimal, paid_by_state: Decimal) -> Decimal:
+    """:func:`taxed_unpaid_amount` from its three terms, read by the caller (the closure's
+    checklist reads them with the rest, issue 15); never negative."""
+    return max(taxed - paid_from_account - paid_by_state, ZERO)
 
 
 @dataclass
@@ -163,9 +176,9 @@ def _order_of(statement: FeeStatement) -> TaxationOrder | None:
         return None
 
 
-def _account_with_fees_paid(case: Case) -> Account | None:
-    """The case's account with ``fees_paid``, what :func:`fees_paid_from_account` returns, read
-    with it (one query for both, issue 15)."""
+def fees_paid_of_account() -> Coalesce:
+    """What :func:`fees_paid_from_account` returns, as an expression over ``Account`` rows (read
+    with the account: one query for both, issue 15)."""
     net = (
         Entry.objects.filter(account=OuterRef("pk"), category=Category.FEE_PAYMENT)
         .order_by()
@@ -175,11 +188,13 @@ def _account_with_fees_paid(case: Case) -> Account | None:
         )
         .values("net")
     )
-    return (
-        Account.objects.filter(case=case)
-        .annotate(fees_paid=Coalesce(Subquery(net), Value(ZERO), output_field=MONEY))
-        .first()
-    )
+    return Coalesce(Subquery(net), Value(ZERO), output_field=MONEY)
+
+
+def _account_with_fees_paid(case: Case) -> Account | None:
+    """The case's account with ``fees_paid``, what :func:`fees_paid_from_account` returns, read
+    with it (one query for both, issue 15)."""
+    return Account.objects.filter(case=case).annotate(fees_paid=fees_paid_of_account()).first()
 
 
 def fee_position(

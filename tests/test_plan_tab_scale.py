@@ -362,8 +362,12 @@ def test_the_closure_page_reads_the_letters_and_the_checklist_once(world):
     reports = [q for q in captured if 'FROM "reports_filedreport"' in q["sql"]]
     dividends = [q for q in captured if 'FROM "ledger_entry"' in q["sql"]]
     assert (len(letters), len(parties), len(reports)) == (1, 1, 1)
-    # the dividends around the plan in one query, the fee payments with the taxed fees in one
+    # the dividends around the plan in one query, the fee payments with the rest of the
+    # checklist's reads in one (``closure.selectors._reads``)
     assert len(dividends) == 2
+    assert len([q for q in captured if "UNION ALL" in q["sql"]]) == 1
+    # all told: 27 before the checklist's reads were one query (tests/test_closure_reads.py)
+    assert len(captured) == 20
     checklist = response.context["checklist"]
     assert list(checklist.letters_needed) == closure_selectors.closure_letters_needed(world.case)
     assert checklist.letters_sent == closure_selectors.closure_letters_sent(world.case)
