@@ -334,8 +334,13 @@ def warm_up() -> None:
     layout of a few words in the serif and sans-serif faces, regular, bold and italic. Called
     by the web process (``mediation/wsgi.py``) and each Celery worker process
     (``mediation/celery.py``) when ``settings.PDF_WARM_UP`` is on; never by tests or
-    management commands. Costs about 25 MB of memory a process."""
+    management commands. Costs about 25 MB of memory a process. The templates of the long
+    PDFs (``settings.PDF_WARM_UP_TEMPLATES``) are compiled then too (30 ms for a statement's)."""
+    from django.template.loader import get_template
+
     html_to_pdf(_WARM_UP_HTML)
+    for name in getattr(settings, "PDF_WARM_UP_TEMPLATES", ()):
+        get_template(name)
 
 
 def render_pdf_parts(html: str, anchors: list[str]) -> tuple[object, list[list]]:

@@ -360,8 +360,17 @@ PDF_TABLE_ROWS = int(os.environ.get("PDF_TABLE_ROWS", "40"))
 # a case's figures: it is not kept for ever); the daily run removes older ones.
 PDF_JOB_KEEP_DAYS = int(os.environ.get("PDF_JOB_KEEP_DAYS", "7"))
 # The web process and each Celery worker process load WeasyPrint when they start, not when their
-# first PDF is asked for (core.pdf.warm_up: 0.4 s of CPU saved on that PDF, 25 MB a process).
+# first PDF is asked for (core.pdf.warm_up: 0.4 s of CPU saved on that PDF, 25 MB a process),
+# and compile the templates of the long PDFs.
 PDF_WARM_UP = env_bool("PDF_WARM_UP", True)
+PDF_WARM_UP_TEMPLATES = (
+    "fees/statement_pdf.html",
+    "reports/annual_report_pdf.html",
+    "plans/pdf_plan.html",
+    "plans/pdf_cover.html",
+    "letters/letter_pdf.html",
+    "ledger/journal_pdf.html",
+)
 
 LOGGING = {
     "version": 1,
