@@ -335,12 +335,16 @@ def warm_up() -> None:
     by the web process (``mediation/wsgi.py``) and each Celery worker process
     (``mediation/celery.py``) when ``settings.PDF_WARM_UP`` is on; never by tests or
     management commands. Costs about 25 MB of memory a process. The templates of the long
-    PDFs (``settings.PDF_WARM_UP_TEMPLATES``) are compiled then too (30 ms for a statement's)."""
+    PDFs (``settings.PDF_WARM_UP_TEMPLATES``) are compiled then too (30 ms for a statement's).
+    A failure is logged, never raised: the process starts, its PDFs load what they need."""
     from django.template.loader import get_template
 
-    html_to_pdf(_WARM_UP_HTML)
-    for name in getattr(settings, "PDF_WARM_UP_TEMPLATES", ()):
-        get_template(name)
+    try:
+        html_to_pdf(_WARM_UP_HTML)
+        for name in getattr(settings, "PDF_WARM_UP_TEMPLATES", ()):
+            get_template(name)
+    except Exception:
+        logging.getLogger(__name__).exception("PDF warm-up failed")
 
 
 def render_pdf_parts(html: str, anchors: list[str]) -> tuple[object, list[list]]:

@@ -361,13 +361,20 @@ def test_renderings_of_a_thread_share_its_fonts():
     assert other[0] is not font_config()
 
 
-def test_warm_up_loads_weasyprint_and_this_threads_fonts(settings):
-    """Issue 15: the web and worker processes load WeasyPrint when they start
-    (settings.PDF_WARM_UP), so that their first PDF does not pay for it."""
+def test_warm_up_loads_weasyprint_and_this_threads_fonts(settings, caplog, monkeypatch):
+    """Issue 15: the web and worker processes load WeasyPrint and compile the long PDFs'
+    templates when they start (settings.PDF_WARM_UP), so that their first PDF does not pay for
+    it; a failure is logged, the process still starts."""
     import sys
 
     from core import pdf
 
     pdf.warm_up()
     assert "weasyprint" in sys.modules and pdf._FONTS.config is pdf.font_config()
-    assert settings.PDF_WARM_UP
+    assert settings.PDF_WARM_UP and "fees/statement_pdf.html" in settings.PDF_WARM_UP_TEMPLATES
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]  # every template found
+    monkeypatch.setattr(settings, "PDF_WARM_UP_TEMPLATES", ("no/such_template.html",))
+    pdf.warm_up()
+    assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == [
+        "PDF warm-up failed"
+    ]
