@@ -7,7 +7,9 @@ issue's budget: a 5,000-case database within about 20 minutes). Everything runs 
 process, on loopback only: Django's test client against the real URL configuration, with two
 views registered here and nowhere else (``/__bench__/bare/``, an authenticated "ok", and
 ``/__bench__/layout/``, the empty layout page ``base.html``), so that every page's time is
-also given as a ratio to them, measured in the same run.
+also given as a ratio to them, measured in the same run. The process starts as a web process
+does (``mediation.wsgi``: WeasyPrint is loaded then, ``PDF_WARM_UP``), so that the first PDF
+timed does not pay for loading it.
 
 For each main page (caseload list, sorted by applicant, searched, last page; case page and
 every tab; journal's last page; supervisor overview; clerk list; agenda, and the agenda's
@@ -83,6 +85,7 @@ from django.utils import timezone  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 
 import mediation.urls  # noqa: E402
+import mediation.wsgi  # noqa: E402, F401  (started as the web process is: core.pdf.warm_up)
 from accounts.models import ClerkDivision, Organisation, User  # noqa: E402
 from agenda.services import daily_run  # noqa: E402
 from banking.coda_writer import CodaMovement, CodaStatement, write_coda  # noqa: E402

@@ -326,3 +326,55 @@ def test_rendering_pauses_the_collector_and_restores_it():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_renderings_of_a_thread_share_its_fonts():
+    """Issue 15: one Fontconfig configuration and Pango font map a thread, given to every
+    rendering (not one a document); another thread has its own. Documents rendered one after
+    the other read the same."""
+    import threading
+
+    import weasyprint
+
+    from core.pdf import font_config
+
+    calls = []
+    original = weasyprint.HTML.write_pdf
+
+    def spy(self, *args, **kwargs):
+        calls.append(kwargs.get("font_config"))
+        return original(self, *args, **kwargs)
+
+    weasyprint.HTML.write_pdf = spy
+    try:
+        first = html_to_pdf("<p>Un <b>deux</b> <i>trois</i></p>")
+        second = html_to_pdf("<p>Un <b>deux</b> <i>trois</i></p>")
+    finally:
+        weasyprint.HTML.write_pdf = original
+    assert calls == [font_config(), font_config()] and calls[0] is not None
+    text = [PdfReader(io.BytesIO(pdf)).pages[0].extract_text() for pdf in (first, second)]
+    assert text[0] == text[1] == "Un deux trois"
+    other = []
+    thread = threading.Thread(target=lambda: other.append(font_config()))
+    thread.start()
+    thread.join()
+    assert other[0] is not font_config()
+
+
+def test_warm_up_loads_weasyprint_and_this_threads_fonts(settings, caplog, monkeypatch):
+    """Issue 15: the web and worker processes load WeasyPrint and compile the long PDFs'
+    templates when they start (settings.PDF_WARM_UP), so that their first PDF does not pay for
+    it; a failure is logged, the process still starts."""
+    import sys
+
+    from core import pdf
+
+    pdf.warm_up()
+    assert "weasyprint" in sys.modules and pdf._FONTS.config is pdf.font_config()
+    assert settings.PDF_WARM_UP and "fees/statement_pdf.html" in settings.PDF_WARM_UP_TEMPLATES
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]  # every template found
+    monkeypatch.setattr(settings, "PDF_WARM_UP_TEMPLATES", ("no/such_template.html",))
+    pdf.warm_up()
+    assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == [
+        "PDF warm-up failed"
+    ]
