@@ -26,9 +26,12 @@ def normal(html: str) -> str:
     return re.sub(r"\s*(<|>)\s*", r"\1", html)
 
 
-def rows_of_every_kind() -> list[Service]:
+def rows_of_every_kind(saved: bool = False) -> list[Service]:
+    """``saved``: the mediators with their ids (the rows write each one's name once a table)."""
     anne = User(username="anne", first_name="Anne<i>", last_name="Dupont & fils")
     bare = User(username="b&b")  # no name: the username
+    if saved:
+        anne.pk, bare.pk = 5, 6
     return [
         Service(pk=1, date=date(2024, 3, 1), kind="hearing", quantity=1, mediator=anne),
         Service(
@@ -63,8 +66,9 @@ def rows_of_every_kind() -> list[Service]:
 @pytest.mark.parametrize("language", ["fr", "nl"])
 @pytest.mark.parametrize("can_edit", [True, False])
 @pytest.mark.parametrize("csrf_token", ["tok<en>", "NOTPROVIDED", None])
-def test_service_rows_are_the_template_s_markup(language, can_edit, csrf_token):
-    rows = rows_of_every_kind()
+@pytest.mark.parametrize("saved", [False, True])
+def test_service_rows_are_the_template_s_markup(language, can_edit, csrf_token, saved):
+    rows = rows_of_every_kind(saved)
     context = {
         "services": rows,
         "case": type("C", (), {"pk": 7})(),
