@@ -1,8 +1,10 @@
 """Caseload list (filters, sort, pagination) and the supervisor's overview."""
 
+import importlib
 from datetime import date, timedelta
 
 import pytest
+from django.apps import apps as django_apps
 from django.urls import reverse
 from django.utils import timezone
 
@@ -273,3 +275,11 @@ def test_applicant_sort_names_refresh_rewrites_them_from_the_applicants(world, c
     assert applicant_sort_names_refresh(cases=Case.objects.filter(organisation=world.org)) == 3
     _sort_names_agree_with_the_applicants(world.org)
     assert Case.objects.get(pk=caseload["liege"].pk).applicant_sort_name == "Renamed"
+
+
+def test_the_migration_fills_the_sort_names_of_existing_cases(world, caseload):
+    migration = importlib.import_module("cases.migrations.0007_case_applicant_sort_name")
+    Case.objects.update(applicant_sort_name=None)
+    migration.fill_applicant_sort_names(django_apps, None)
+    _sort_names_agree_with_the_applicants(world.org)
+    assert Case.objects.filter(applicant_sort_name__isnull=True).count() == 0
