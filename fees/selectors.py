@@ -459,7 +459,21 @@ def legal_amount_in_force(key: str, on: date) -> LegalAmount | None:
 
 
 def interventions_of_case(case: Case) -> QuerySet[StateIntervention]:
-    return StateIntervention.objects.filter(case=case).order_by("-prepared_on", "-id")
+    """The case's requests to the SPF as the fee tab lists them and ``fee_position`` sums them
+    (issue 15: the columns read, not the request's whole text and figures)."""
+    return (
+        StateIntervention.objects.filter(case=case)
+        .only(
+            "id",
+            "case_id",
+            "prepared_on",
+            "remission_type",
+            "amount_requested",
+            "status",
+            "amount_paid",
+        )
+        .order_by("-prepared_on", "-id")
+    )
 
 
 def intervention_get(case: Case, pk: int) -> StateIntervention:
