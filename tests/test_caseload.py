@@ -2,12 +2,15 @@
 
 import importlib
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.apps import apps as django_apps
+from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 
+from cases.admin import CaseAdmin
 from cases.models import Applicant, Case
 from cases.selectors import supervisor_overview
 from cases.services import (
@@ -283,3 +286,13 @@ def test_the_migration_fills_the_sort_names_of_existing_cases(world, caseload):
     migration.fill_applicant_sort_names(django_apps, None)
     _sort_names_agree_with_the_applicants(world.org)
     assert Case.objects.filter(applicant_sort_name__isnull=True).count() == 0
+
+
+def test_the_admin_s_inline_applicants_keep_the_sort_name(world, caseload, rf):
+    """The admin edits applicants inline, without the services: it refreshes the sort name."""
+    liege = caseload["liege"]
+    Applicant.objects.filter(case=liege).update(last_name="Aardvark")  # as the inline saves it
+    form = SimpleNamespace(instance=liege, save_m2m=lambda: None)
+    CaseAdmin(Case, admin.site).save_related(rf.post("/"), form, [], change=True)
+    assert Case.objects.get(pk=liege.pk).applicant_sort_name == "Aardvark"
+    _sort_names_agree_with_the_applicants(world.org)
