@@ -33,6 +33,7 @@ from psycopg.types.json import Jsonb
 
 from accounts.models import ClerkDivision, Organisation, Profession, User
 from cases.models import Applicant, Case, MediatorAssignment, StatusChange
+from cases.services import applicant_sort_names_refresh
 from cases.status import CaseStatus
 from claims.models import Claim, ClaimNature, ClaimStatus, Creditor
 from core.dates import add_years, format_date
@@ -415,6 +416,10 @@ class ScaleSeeder:
                 p["id"] = first_case + i
             self._cases(cursor, plans)
             stats.applicants = self._applicants(cursor, plans)
+            # the caseload's sort by applicant, as cases.services keeps it
+            applicant_sort_names_refresh(
+                cases=Case.objects.filter(pk__range=(first_case, first_case + len(plans) - 1))
+            )
             stats.claims = self._claims(cursor, plans)
             stats.plans = self._plans(cursor, plans)
             stats.services = self._services(cursor, plans)

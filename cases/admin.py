@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from .models import Applicant, Case, MediatorAssignment, StatusChange
+from .services import applicant_sort_names_refresh
 
 
 class ApplicantInline(admin.StackedInline):
@@ -40,3 +41,8 @@ class CaseAdmin(admin.ModelAdmin):
     inlines = [ApplicantInline, AssignmentInline, StatusChangeInline]
     # Status and mediator change through the services, which keep their history.
     readonly_fields = ("status", "mediator")
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # the applicants edited inline: the caseload's sort by applicant follows them
+        applicant_sort_names_refresh(cases=Case.objects.filter(pk=form.instance.pk))

@@ -6,7 +6,7 @@ from datetime import date
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Count, FilteredRelation, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -20,7 +20,7 @@ from .validators import looks_like_national_number, national_number_hash
 
 SORTABLE = {
     "reference": "reference",
-    "applicant": "first_applicant__last_name",
+    "applicant": "applicant_sort_name",  # the first applicant's last name
     "division": "division",
     "status": "status",
     "admissibility": "admissibility_date",
@@ -98,16 +98,14 @@ class CaseFilters:
 def caseload_list(user: User, filters: CaseFilters) -> QuerySet[Case]:
     """The caseload, filtered, searched and sorted in the database (issue 15): the search is a
     ``UNION`` of the cases and the applicants that match, never a ``DISTINCT`` over every
-    column; the sort by applicant joins the first applicant only (one row per case:
-    ``position`` is unique in a case). On PostgreSQL the ``icontains`` searches use the trigram
-    indexes of ``cases.migrations.0006_caseload_indexes``."""
+    column; the sort by applicant reads the first applicant's last name kept on the case
+    (``Case.applicant_sort_name``, indexed with the organisation and the reference), without
+    joining the applicants. On PostgreSQL the ``icontains`` searches use the trigram indexes of
+    ``cases.migrations.0006_caseload_indexes``."""
     qs = (
         case_queryset_for(user)
         .select_related("mediator")
         .prefetch_related(Prefetch("applicants", queryset=Applicant.objects.order_by("position")))
-        .annotate(
-            first_applicant=FilteredRelation("applicants", condition=Q(applicants__position=1))
-        )
     )
     qs = _caseload_filtered(qs, filters)
     key = filters.sort.lstrip("-")

@@ -8,6 +8,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
@@ -251,6 +252,7 @@ def _save_applicants(case: Case, applicants: list[ApplicantData]) -> None:
     kept = sorted((row for row, _data in matched if row is not None), key=lambda a: a.position)
     case.applicants.exclude(pk__in=[row.pk for row in kept]).delete()
     data_of = {id(row): data for row, data in matched if row is not None}
+    saved: list[Applicant] = []
     for position, row in enumerate(kept, start=1):
         updated = _applicant(case, position, data_of[id(row)])
         # the keyed search hash goes with the (encrypted) national number it is computed from
@@ -259,12 +261,37 @@ def _save_applicants(case: Case, applicants: list[ApplicantData]) -> None:
             setattr(row, name, getattr(updated, name))
         row.full_clean(exclude=["case"], validate_constraints=False)
         row.save(update_fields=fields)
+        saved.append(row)
     for position, data in enumerate(
         (data for row, data in matched if row is None), start=len(kept) + 1
     ):
         applicant = _applicant(case, position, data)
         applicant.full_clean(exclude=["case"])
         applicant.save()
+        saved.append(applicant)
+    _keep_applicant_sort_name(case, saved[0].last_name if saved else None)
+
+
+def _first_applicant_name(applicants: list[ApplicantData]) -> str | None:
+    """The last name of the first applicant of a new case (``_applicant`` strips it)."""
+    return applicants[0].last_name.strip() if applicants else None
+
+
+def _keep_applicant_sort_name(case: Case, name: str | None) -> None:
+    """``Case.applicant_sort_name`` (the caseload's sort by applicant) follows the first
+    applicant's last name: written when it changes, without saving the rest of the case."""
+    if case.applicant_sort_name != name:
+        Case.objects.filter(pk=case.pk).update(applicant_sort_name=name)
+        case.applicant_sort_name = name
+
+
+@transaction.atomic
+def applicant_sort_names_refresh(*, cases: QuerySet[Case]) -> int:
+    """Write ``applicant_sort_name`` of ``cases`` from their applicants, in one query: for the
+    rows written without ``case_create`` / ``case_update`` (the scale seed's bulk copy, the
+    admin's inline forms). Returns the number of cases."""
+    first = Applicant.objects.filter(case_id=OuterRef("pk"), position=1).values("last_name")
+    return cases.update(applicant_sort_name=Subquery(first[:1]))
 
 
 def _audited(case: Case) -> dict:
@@ -356,6 +383,7 @@ def case_create(
     _apply(case, data)
     case.status = CaseStatus.AMICABLE_PHASE
     _validate_all(case, data, applicants)
+    case.applicant_sort_name = _first_applicant_name(applicants)  # saved with the case
     _save(case)
     _save_applicants(case, applicants)
     MediatorAssignment.objects.create(

@@ -197,6 +197,14 @@ def clerk_listed(documents: QuerySet[Document]) -> QuerySet:
     return documents.select_related(None).prefetch_related(None).values_list(*CLERK_ROW_COLUMNS)
 
 
+def clerk_count(documents: QuerySet[Document]) -> int:
+    """The number of documents of ``clerk_documents``, counted on the documents alone (joined
+    to their case only when its number is searched): the count of ``clerk_listed`` joined every
+    document's case, mediator and organisation for nothing (issue 15: 4.3 ms for the 3,183
+    documents of a division; alone, 0.5 ms, an index-only scan of ``document_clerk_kind``)."""
+    return documents.count()
+
+
 def clerk_page_rows(tuples) -> list[ClerkRow]:
     """One page of ``clerk_listed``: its rows, the applicants' names attached (one query)."""
     rows = []

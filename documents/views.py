@@ -118,8 +118,10 @@ def clerk_list(request):
         filters.case = data.get("case") or ""
         filters.taxation = data.get("taxation") or ""
     divisions = selectors.clerk_divisions(request.user)  # read once: the list's and the page's
-    documents = selectors.clerk_listed(selectors.clerk_documents(request.user, filters, divisions))
-    page = ReversiblePaginator(documents, CLERK_PAGE_SIZE).get_page(request.GET.get("page"))
+    documents = selectors.clerk_documents(request.user, filters, divisions)
+    paginator = ReversiblePaginator(selectors.clerk_listed(documents), CLERK_PAGE_SIZE)
+    paginator.count = selectors.clerk_count(documents)  # without the listed columns' joins
+    page = paginator.get_page(request.GET.get("page"))
     page.object_list = selectors.clerk_page_rows(page.object_list)  # the names: one query
     context = {
         "form": form,

@@ -68,7 +68,7 @@ def _page(request, case, form):
             "position": selectors.fee_position(case, statements, interventions),
             "interventions": interventions,
             "untaxed_in_filed": selectors.untaxed_services_in_filed_periods(case, statements),
-            "justrestart_invoices": list(selectors.justrestart_invoices_of_case(case)),
+            "justrestart_invoices": list(selectors.justrestart_invoices_listed(case)),
             "today": timezone.localdate(),
         }
     )

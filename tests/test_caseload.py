@@ -1,13 +1,25 @@
 """Caseload list (filters, sort, pagination) and the supervisor's overview."""
 
+import importlib
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps as django_apps
+from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 
+from cases.admin import CaseAdmin
+from cases.models import Applicant, Case
 from cases.selectors import supervisor_overview
-from cases.services import ApplicantData, case_change_status
+from cases.services import (
+    ApplicantData,
+    CaseData,
+    applicant_sort_names_refresh,
+    case_change_status,
+    case_update,
+)
 from core.dates import add_years
 from plans.selectors import seven_years_over
 
@@ -210,3 +222,77 @@ def test_search_matches_each_way_once_and_only_in_the_organisation(client, world
         assert refs(response) == [both.reference], term
         assert response.context["page"].paginator.count == 1, term
     assert refs(client.get(url, {"q": "dubois", "sort": "reference"})) == ["NAM-2022-0042"]
+
+
+def _sort_names_agree_with_the_applicants(organisation) -> None:
+    """``Case.applicant_sort_name`` is each case's first applicant's last name (None: none)."""
+    for case in Case.objects.filter(organisation=organisation).prefetch_related("applicants"):
+        first = next((a for a in case.applicants.all() if a.position == 1), None)
+        assert case.applicant_sort_name == (first.last_name if first else None), case.reference
+
+
+def test_the_sort_by_applicant_follows_the_first_applicant(client, world, caseload):
+    """The sort by applicant reads the first applicant's last name kept on the case (issue 15):
+    ``case_create`` writes it, ``case_update`` follows a renamed, removed or added applicant."""
+    _sort_names_agree_with_the_applicants(world.org)
+    client.force_login(world.mediator)
+    url = reverse("cases:list")
+    liege = caseload["liege"]
+    data = CaseData(
+        reference=liege.reference, division="liege", admissibility_date=liege.admissibility_date
+    )
+    peeters = liege.applicants.get()
+    # the first applicant renamed: Adams comes first
+    case_update(
+        case=liege,
+        data=data,
+        applicants=[
+            ApplicantData(last_name=" Adams ", first_name="Jan", pk=peeters.pk),
+            ApplicantData(last_name="Zorro", first_name="Lea"),
+        ],
+        updated_by=world.mediator,
+    )
+    _sort_names_agree_with_the_applicants(world.org)
+    assert refs(client.get(url, {"sort": "applicant"}))[0] == "LIE-2023-0007"
+    assert refs(client.get(url, {"sort": "-applicant"}))[-1] == "LIE-2023-0007"
+    # the first applicant removed: the second (Zorro) becomes the first, the case comes last
+    zorro = liege.applicants.get(position=2)
+    case_update(
+        case=liege,
+        data=data,
+        applicants=[ApplicantData(last_name="Zorro", first_name="Lea", pk=zorro.pk)],
+        updated_by=world.mediator,
+    )
+    _sort_names_agree_with_the_applicants(world.org)
+    assert refs(client.get(url, {"sort": "applicant"})) == [
+        "NAM-2022-0042",
+        "NAM-2015-0001",
+        "LIE-2023-0007",  # Dubois, Zeller, Zorro
+    ]
+
+
+def test_applicant_sort_names_refresh_rewrites_them_from_the_applicants(world, caseload):
+    """For rows written without the services (the scale seed's copy, the admin's inlines)."""
+    Case.objects.filter(organisation=world.org).update(applicant_sort_name="stale")
+    Applicant.objects.filter(case=caseload["liege"]).update(last_name="Renamed")
+    assert applicant_sort_names_refresh(cases=Case.objects.filter(organisation=world.org)) == 3
+    _sort_names_agree_with_the_applicants(world.org)
+    assert Case.objects.get(pk=caseload["liege"].pk).applicant_sort_name == "Renamed"
+
+
+def test_the_migration_fills_the_sort_names_of_existing_cases(world, caseload):
+    migration = importlib.import_module("cases.migrations.0007_case_applicant_sort_name")
+    Case.objects.update(applicant_sort_name=None)
+    migration.fill_applicant_sort_names(django_apps, None)
+    _sort_names_agree_with_the_applicants(world.org)
+    assert Case.objects.filter(applicant_sort_name__isnull=True).count() == 0
+
+
+def test_the_admin_s_inline_applicants_keep_the_sort_name(world, caseload, rf):
+    """The admin edits applicants inline, without the services: it refreshes the sort name."""
+    liege = caseload["liege"]
+    Applicant.objects.filter(case=liege).update(last_name="Aardvark")  # as the inline saves it
+    form = SimpleNamespace(instance=liege, save_m2m=lambda: None)
+    CaseAdmin(Case, admin.site).save_related(rf.post("/"), form, [], change=True)
+    assert Case.objects.get(pk=liege.pk).applicant_sort_name == "Aardvark"
+    _sort_names_agree_with_the_applicants(world.org)

@@ -104,10 +104,16 @@ def test_clerk_filters_sort_and_search_by_role_number(client, world):
     url = reverse("documents:clerk_list")
 
     def shown(query: str) -> list:
-        response = client.get(url + query)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url + query)
         assert response.status_code == 200
         # The page's rows (documents.selectors.ClerkRow), as the documents they show.
-        return [Document.objects.get(pk=row.pk) for row in response.context["page"].object_list]
+        rows = [Document.objects.get(pk=row.pk) for row in response.context["page"].object_list]
+        # counted on the documents alone, joined to their case only to search its number
+        (count,) = [q["sql"] for q in queries if "COUNT(" in q["sql"] and "document" in q["sql"]]
+        assert ("JOIN" in count) == ("case=" in query), count
+        assert response.context["page"].paginator.count == len(rows)
+        return rows
 
     assert shown("") == [report, taxed, statement, plan]  # newest filed first
     assert shown("?sort=date") == [plan, statement, taxed, report]

@@ -15,7 +15,7 @@ from django.db.models import Sum
 from stdnum import iban
 
 from bundles.scale import Org, ScaleSeeder, be_iban
-from cases.models import Case
+from cases.models import Applicant, Case
 from core.divisions import Division
 from documents.models import Document
 from ledger.models import Account, Entry
@@ -69,6 +69,9 @@ def test_bulk_data_keeps_the_journal_s_invariants():
     assert set(Case.objects.values_list("division", flat=True)) <= set(Division.values)
     claims = Case.objects.values_list("claims__case").distinct().count()
     assert claims == 40
+    # the caseload's sort by applicant, kept as cases.services keeps it
+    firsts = dict(Applicant.objects.filter(position=1).values_list("case_id", "last_name"))
+    assert dict(Case.objects.values_list("pk", "applicant_sort_name")) == firsts
     for account in Account.objects.filter(entry_count__gt=0)[:10]:
         entries = account.entries.order_by("sequence")
         assert list(entries.values_list("sequence", flat=True)) == list(

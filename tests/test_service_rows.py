@@ -10,12 +10,17 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.template import Context, Template
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from accounts.models import User
 from fees.models import Service
+from fees.selectors import services_of_case, services_page
 from fees.tests.db import service
+
+from .factories import UserFactory
 
 REFERENCE = (Path(__file__).parent / "data" / "service_row_reference.html").read_text()
 EVIL = "<script>\"x\" & 'y'</script>"
@@ -26,9 +31,12 @@ def normal(html: str) -> str:
     return re.sub(r"\s*(<|>)\s*", r"\1", html)
 
 
-def rows_of_every_kind() -> list[Service]:
+def rows_of_every_kind(saved: bool = False) -> list[Service]:
+    """``saved``: the mediators with their ids (the rows write each one's name once a table)."""
     anne = User(username="anne", first_name="Anne<i>", last_name="Dupont & fils")
     bare = User(username="b&b")  # no name: the username
+    if saved:
+        anne.pk, bare.pk = 5, 6
     return [
         Service(pk=1, date=date(2024, 3, 1), kind="hearing", quantity=1, mediator=anne),
         Service(
@@ -63,8 +71,9 @@ def rows_of_every_kind() -> list[Service]:
 @pytest.mark.parametrize("language", ["fr", "nl"])
 @pytest.mark.parametrize("can_edit", [True, False])
 @pytest.mark.parametrize("csrf_token", ["tok<en>", "NOTPROVIDED", None])
-def test_service_rows_are_the_template_s_markup(language, can_edit, csrf_token):
-    rows = rows_of_every_kind()
+@pytest.mark.parametrize("saved", [False, True])
+def test_service_rows_are_the_template_s_markup(language, can_edit, csrf_token, saved):
+    rows = rows_of_every_kind(saved)
     context = {
         "services": rows,
         "case": type("C", (), {"pk": 7})(),
@@ -92,3 +101,27 @@ def test_the_tab_writes_them_and_says_when_there_are_none(client, world):
     content = client.get(url).content.decode()
     assert "Aucune prestation enregistrée." not in content
     assert "Audience &lt;b&gt;" in content and 'name="csrfmiddlewaretoken"' in content
+
+
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_the_tab_s_page_of_rows_is_written_as_its_services(world, language):
+    """The tab reads its page as tuples (``fees.selectors.ServiceRow``): the same markup as
+    the services themselves, the mediator's name or username, the labels of every kind."""
+    anne = UserFactory(username="anne", first_name="Anne<i>", last_name="Dupont & fils")
+    bare = UserFactory(username="b&b", first_name="", last_name="")
+    rows = rows_of_every_kind()
+    for row, mediator in zip(rows, (anne, bare, anne, bare), strict=True):
+        row.pk, row.case, row.mediator = None, world.case, mediator
+        row.km = row.km or None  # the database refuses 0 km
+    Service.objects.bulk_create(rows)
+    models = list(services_of_case(world.case).order_by("-date", "-id"))
+    with CaptureQueriesContext(connection) as queries:
+        page = services_page(world.case, 1)
+    assert len(queries) == 2  # the count, the page
+    assert [r.pk for r in page.object_list] == [m.pk for m in models]
+    template = Template("{% load fees_ui %}{% service_rows services 7 True %}")
+    with translation.override(language):
+        theirs = template.render(Context({"services": models, "csrf_token": "t"}))
+        ours = template.render(Context({"services": page.object_list, "csrf_token": "t"}))
+    assert ours == theirs
+    assert "Anne&lt;i&gt; Dupont &amp; fils" in ours and "b&amp;b" in ours

@@ -53,13 +53,26 @@ def _delete_link(case_pk: int):
     return url_of_rows("fees:service_delete", case_pk)
 
 
+def _once(shared: dict, key: tuple, make) -> str:
+    """What ``make()`` writes, written once a table for each ``key`` (a kind's or an origin's
+    label, a mediator's name: a handful for 50 rows)."""
+    found = shared.get(key)
+    if found is None:
+        found = shared[key] = make()
+    return found
+
+
 def _service_row(s, can_edit: bool, shared: dict) -> str:
     km = "" if s.km is None else _text(s.km)
-    origin = _text(s.get_origin_display())
+    origin = _once(shared, ("origin", s.origin), lambda: _text(s.get_origin_display()))
     if s.origin == "letter":
         origin = f'<a href="{shared["letters"]}">{origin}</a>'
     taxed = f' <span class="badge text-bg-success">{shared["taxed"]}</span>' if s.taxed else ""
     note = f'<br><small class="text-muted">{_text(s.note)}</small>' if s.note else ""
+    if s.mediator_id is None:  # not saved (a preview): no id to know it by
+        mediator = _text(s.mediator)
+    else:
+        mediator = _once(shared, ("mediator", s.mediator_id), lambda: _text(s.mediator))
     action = ""
     if can_edit and not s.taxed:
         action = (
@@ -71,13 +84,13 @@ def _service_row(s, can_edit: bool, shared: dict) -> str:
     return (
         "<tr>"
         f'<td class="text-nowrap">{_text(format_date(s.date))}</td>'
-        f"<td>{_text(s.get_kind_display())}{note}</td>"
+        f"<td>{_once(shared, ('kind', s.kind), lambda: _text(s.get_kind_display()))}{note}</td>"
         f'<td class="text-end">{_text(s.quantity)}</td>'
         f'<td class="text-end">{km}</td>'
         f'<td class="text-end text-nowrap">{_eur(s.amount)}</td>'
         f'<td class="text-end text-nowrap">{_eur(s.registered_postage)}</td>'
         f"<td><small>{origin}</small>{taxed}</td>"
-        f"<td><small>{_text(s.mediator)}</small></td>"
+        f"<td><small>{mediator}</small></td>"
         f'<td class="text-end">{action}</td>'
         "</tr>"
     )
