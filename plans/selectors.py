@@ -57,7 +57,8 @@ from budget.selectors import (
 from cases.models import Case
 from cases.selectors import MAX_PLAN_YEARS
 from cases.status import ACTIVE_STATUSES, CaseStatus
-from claims.models import Claim, ClaimStatus, Creditor, PlanRank
+from claims.amounts import claim_admitted_total, claim_total
+from claims.models import NON_REMISSIBLE_NATURES, Claim, ClaimStatus, Creditor, PlanRank
 from core.dates import add_years, format_date
 from core.money import CENT, round_cents
 from ledger.selectors import dividends_paid_by_creditor, live_dividends
@@ -751,7 +752,9 @@ def basis_claims(case: Case) -> list[Claim]:
 
 
 def live_basis(case: Case, start: date) -> Basis:
-    return _basis_of_claims(basis_claims(case), paid_before(case, start))
+    return _basis_of_claims(
+        [BasisClaim.of_claim(claim) for claim in basis_claims(case)], paid_before(case, start)
+    )
 
 
 def live_bases(wanted: Iterable[tuple[int, date]]) -> dict[tuple[int, date], Basis]:
@@ -772,23 +775,106 @@ def _starts_by_case(wanted: Iterable[tuple[int, date]]) -> dict[int, list[date]]
     return starts
 
 
-def _basis_claims_by_case(case_ids: list[int]) -> dict[int, list[Claim]]:
-    """The claims of ``_basis_claims`` of many cases in one query (run even without a case:
-    ``[0]`` matches none, and the count stays the same whatever the data)."""
-    claims: dict[int, list[Claim]] = {case_id: [] for case_id in case_ids}
-    for claim in (
+@dataclass(frozen=True, slots=True)
+class BasisClaim:
+    """What the plan's basis reads of a claim, as plain data: built from a ``Claim``
+    (``of_claim``: the plan page, which holds the case's claims) or from a row of
+    ``_BASIS_FIELDS`` (``of_row``: the agenda's forecast and the daily run read the claims of
+    every plan in force, issue 15: no model instance a claim). Both compute the amounts with
+    ``claims.amounts``, the rules ``Claim.total`` and ``Claim.admitted_total`` apply."""
+
+    creditor_id: int
+    creditor_name: str
+    reference: str
+    status: str
+    time_barred: bool
+    paid_off_on: date | None
+    principal: Decimal
+    total: Decimal
+    admitted_total: Decimal
+    privilege: str
+    plan_rank: str
+    non_remissible: bool
+    rank_reason: str
+
+    @classmethod
+    def of_claim(cls, claim: Claim) -> "BasisClaim":
+        return cls(
+            creditor_id=claim.creditor_id,
+            creditor_name=claim.creditor.name,
+            reference=claim.creditor_reference,
+            status=claim.status,
+            time_barred=claim.time_barred,
+            paid_off_on=claim.paid_off_on,
+            principal=claim.principal,
+            total=claim.total,
+            admitted_total=claim.admitted_total,
+            privilege=claim.privilege,
+            plan_rank=claim.plan_rank,
+            non_remissible=claim.non_remissible,
+            rank_reason=claim.rank_reason,
+        )
+
+    @classmethod
+    def of_row(cls, row: tuple) -> "BasisClaim":
+        """A row of ``values_list(*_BASIS_FIELDS)``."""
+        (
+            _case_id,
+            creditor_id,
+            creditor_name,
+            reference,
+            status,
+            time_barred,
+            paid_off_on,
+            principal,
+            interest,
+            costs,
+            admitted_amount,
+            interest_after_admissibility,
+            privilege,
+            plan_rank,
+            nature,
+            rank_reason,
+        ) = row
+        return cls(
+            creditor_id=creditor_id,
+            creditor_name=creditor_name,
+            reference=reference,
+            status=status,
+            time_barred=time_barred,
+            paid_off_on=paid_off_on,
+            principal=principal,
+            total=claim_total(principal, interest, costs),
+            admitted_total=claim_admitted_total(
+                principal=principal,
+                interest=interest,
+                costs=costs,
+                admitted_amount=admitted_amount,
+                interest_after_admissibility=interest_after_admissibility,
+            ),
+            privilege=privilege,
+            plan_rank=plan_rank,
+            non_remissible=nature in NON_REMISSIBLE_NATURES,
+            rank_reason=rank_reason,
+        )
+
+
+def _basis_claims_by_case(case_ids: list[int]) -> dict[int, list[BasisClaim]]:
+    """The claims of ``_basis_claims`` of many cases in one query, as plain rows (run even
+    without a case: ``[0]`` matches none, and the count stays the same whatever the data)."""
+    claims: dict[int, list[BasisClaim]] = {case_id: [] for case_id in case_ids}
+    for row in (
         Claim.objects.filter(case_id__in=case_ids or [0])
-        .select_related("creditor")
-        .only(*_BASIS_FIELDS)
         .order_by("creditor__name", "declared_on", "id")  # as ``claims_of_case``
+        .values_list(*_BASIS_FIELDS)
     ):
-        claims[claim.case_id].append(claim)
+        claims[row[0]].append(BasisClaim.of_row(row))
     return claims
 
 
 def _live_bases(
     starts: dict[int, list[date]],
-    claims: dict[int, list[Claim]],
+    claims: dict[int, list[BasisClaim]],
     paid: dict[tuple[int, date], dict[str, Decimal]],
 ) -> dict[tuple[int, date], Basis]:
     return {
@@ -798,7 +884,7 @@ def _live_bases(
     }
 
 
-def _basis_of_claims(claims: Iterable[Claim], paid: dict[str, Decimal]) -> Basis:
+def _basis_of_claims(claims: Iterable[BasisClaim], paid: dict[str, Decimal]) -> Basis:
     """The basis of one case's claims (in ``claims_of_case``'s order) and the dividends paid to
     each creditor before the plan (``paid_before``)."""
     groups: dict[str, dict] = {}
@@ -821,8 +907,8 @@ def _basis_of_claims(claims: Iterable[Claim], paid: dict[str, Decimal]) -> Basis
             out.append(
                 OutOfPlan(
                     creditor_id=claim.creditor_id,
-                    creditor_name=claim.creditor.name,
-                    reference=claim.creditor_reference,
+                    creditor_name=claim.creditor_name,
+                    reference=claim.reference,
                     total=claim.total,
                     code=code,
                     paid_off_on=claim.paid_off_on if code == "paid_off" else None,
@@ -838,7 +924,7 @@ def _basis_of_claims(claims: Iterable[Claim], paid: dict[str, Decimal]) -> Basis
             {
                 "key": key,
                 "creditor_key": str(claim.creditor_id),
-                "name": claim.creditor.name,
+                "name": claim.creditor_name,
                 "admitted": ZERO,
                 "privileged": privileged,
                 "non_remissible": claim.non_remissible,
