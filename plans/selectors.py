@@ -1224,16 +1224,27 @@ class ClockReads:
     """What the plan's instalment clock reads of a batch of versions (``clock_schedules``)."""
 
     schedules: dict[int, engine.InstalmentSchedule | None]  # version pk -> its schedule
-    paid: dict[int, list[engine.Payment]]  # case id -> the dividends paid, a total a day
+    # case id -> the dividends paid, a total a day (with ``clock_schedules``'s ``start``: a
+    # total a span between the versions' starts for the days up to it)
+    paid: dict[int, list[engine.Payment]]
 
 
-def clock_schedules(versions: Sequence[PlanVersion], *, end: date) -> ClockReads:
+def clock_schedules(
+    versions: Sequence[PlanVersion], *, end: date, start: date | None = None
+) -> ClockReads:
     """``instalment_schedules`` of ``versions`` and the dividends paid in their cases up to
     ``end`` (``dividends_paid``, summed per creditor and day: what the monitoring adds up), in
     four queries whatever their number, none of them left out when there is nothing to read
     (the agenda's forecast: a count constant in the data, issue 15): the versions' shares, their
     one-off sums, the dividends paid (the payments and, for the bases of the versions without a
-    frozen snapshot, what was paid before their starts), the claims of those bases."""
+    frozen snapshot, what was paid before their starts), the claims of those bases.
+
+    ``start``: the clock asks for the instalments due after it only (``_paid_by``: the payments
+    from a version's start to a due day after ``start``). The payments of the days up to
+    ``start`` are then summed per creditor between the versions' starts (the database sums
+    them: a few rows a creditor instead of one a day, issue 15), each such total dated its
+    first day: from a version's start, before it, up to a due day, each total counts as its
+    days did."""
     ids = [version.pk for version in versions] or [0]  # [0]: no version, the same queries
     case_ids = sorted({version.case_id for version in versions})
     # The shares and the one-off sums in one query: (version, share's creditor or None, amount,
@@ -1266,13 +1277,7 @@ def clock_schedules(versions: Sequence[PlanVersion], *, end: date) -> ClockReads
         one_offs.setdefault(version_id, []).append(
             engine.OneOff(day=day, amount=amount, label=label or str(kinds.get(kind, kind)))
         )
-    daily = (
-        live_dividends(account__case_id__in=case_ids or [0], value_date__lte=end)
-        .values("account__case_id", "creditor_id", "value_date")
-        .annotate(total=Sum("amount"))
-        .order_by("account__case_id", "value_date", "creditor_id")
-        .values_list("account__case_id", "creditor_id", "value_date", "total")
-    )
+    daily = _dividends_by_day_or_span(case_ids, ids, start=start, end=end)
     paid: dict[int, list[engine.Payment]] = {}
     for case_id, creditor_id, day, total in daily:
         paid.setdefault(case_id, []).append(
@@ -1307,6 +1312,42 @@ def clock_schedules(versions: Sequence[PlanVersion], *, end: date) -> ClockReads
         )
         schedules[version.pk] = _schedule_of_terms(terms)
     return ClockReads(schedules=schedules, paid=paid)
+
+
+def _dividends_by_day_or_span(
+    case_ids: list[int], version_ids: list[int], *, start: date | None, end: date
+) -> QuerySet:
+    """(case, creditor, day, total) of the dividends paid in ``case_ids`` up to ``end``: a total
+    a day; with ``start``, the days up to ``start`` summed over the spans between the starts of
+    the versions ``version_ids`` (the latest start of the case's versions on or before the day;
+    none: the span before them all), each span's total dated its first day paid."""
+    dividends = live_dividends(account__case_id__in=case_ids or [0], value_date__lte=end)
+    if start is None:
+        span = F("value_date")
+    else:
+        latest_start = (
+            PlanVersion.objects.filter(
+                pk__in=version_ids,
+                case_id=OuterRef("account__case_id"),
+                start_date__lte=OuterRef("value_date"),
+            )
+            .order_by()
+            .values("case_id")
+            .annotate(latest=Max("start_date"))
+            .values("latest")
+        )
+        span = DbCase(
+            When(value_date__gt=start, then=F("value_date")),
+            default=Subquery(latest_start, output_field=DateField()),
+            output_field=DateField(),
+        )
+    return (
+        dividends.annotate(span=span)
+        .values("account__case_id", "creditor_id", "span")
+        .annotate(day=Min("value_date"), total=Sum("amount"))
+        .order_by("account__case_id", "day", "creditor_id")
+        .values_list("account__case_id", "creditor_id", "day", "total")
+    )
 
 
 @lru_cache(maxsize=SCHEDULES_KEPT)
