@@ -160,13 +160,15 @@ def forecast_items(
     kind whose dates are never in the future (``DutyKind.forecast`` false) is not asked. A case
     whose data a kind cannot read is skipped (and logged). ``case_list``: the cases of
     ``cases`` when the caller holds them already (the case tab: its case), with their
-    organisation and mediator."""
+    mediator."""
     end = today + timedelta(days=WEEK_DAYS)
     kinds = [kind for kind in registry.duty_kinds() if kind.forecast]
     if not kinds:
         return []
     if case_list is None:
-        case_list = list(cases.select_related("organisation", "mediator").order_by("reference"))
+        # with their mediator (the rows name it); no kind reads the organisation (issue 15:
+        # one model instance less a case)
+        case_list = list(cases.select_related("mediator").order_by("reference"))
     else:
         case_list = sorted(case_list, key=lambda case: case.reference)
     if not case_list:

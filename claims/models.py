@@ -23,6 +23,8 @@ from cases.validators import validate_iban
 from core.fields import MoneyField
 from core.text import validate_single_line
 
+from .amounts import claim_admitted_total, claim_total
+
 
 def normalise_enterprise_number(value: str) -> str:
     """'BE 0403.170.701' -> '0403170701'. An unparsable value is kept (compacted) so that the
@@ -383,7 +385,7 @@ class Claim(models.Model):
 
     @property
     def total(self) -> Decimal:
-        return self.principal + self.interest + self.costs
+        return claim_total(self.principal, self.interest, self.costs)
 
     @property
     def declared_total(self) -> Decimal:
@@ -392,10 +394,14 @@ class Claim(models.Model):
     @property
     def admitted_total(self) -> Decimal:
         """What the plan counts: the admitted amount, or the declared one less the interest
-        run after admissibility."""
-        if self.admitted_amount is not None:
-            return self.admitted_amount
-        return max(self.total - self.interest_after_admissibility, Decimal("0.00"))
+        run after admissibility (``amounts.claim_admitted_total``)."""
+        return claim_admitted_total(
+            principal=self.principal,
+            interest=self.interest,
+            costs=self.costs,
+            admitted_amount=self.admitted_amount,
+            interest_after_admissibility=self.interest_after_admissibility,
+        )
 
     @property
     def non_remissible(self) -> bool:

@@ -427,22 +427,25 @@ def suggested_period(case: Case, today: date) -> tuple[date, date]:
 # --- tariff rows and legal amounts --------------------------------------------------------
 
 
-def _amount(record: TariffRowRecord) -> Decimal:
+def _amount(key: str, amount: Decimal) -> Decimal:
     # money rows have two decimals (checked on save); the VAT row is a rate
-    return record.amount.normalize() if record.key == "vat" else record.amount.quantize(CENT)
+    return amount.normalize() if key == "vat" else amount.quantize(CENT)
 
 
 def tariff_table() -> TariffTable:
-    """The tariff rows of the database, as the fee engine's pure ``TariffTable``."""
+    """The tariff rows of the database, as the fee engine's pure ``TariffTable`` (read as plain
+    rows: the agenda's forecast reads them on every request, issue 15)."""
     return TariffTable(
         TariffRow(
-            id=record.row_id,
-            key=record.key,
-            effective_from=record.effective_from,
-            amount=_amount(record),
-            source=record.source,
+            id=row_id,
+            key=key,
+            effective_from=effective_from,
+            amount=_amount(key, amount),
+            source=source,
         )
-        for record in TariffRowRecord.objects.order_by("key", "effective_from")
+        for row_id, key, effective_from, amount, source in TariffRowRecord.objects.order_by(
+            "key", "effective_from"
+        ).values_list("row_id", "key", "effective_from", "amount", "source")
     )
 
 

@@ -277,7 +277,7 @@ def produce_instalments_many(
         if _instalments_due_in(version, replaced_on, start, end)
     ]
     # Read even when no instalment falls due: the same queries whatever the data (issue 15).
-    reads = selectors.clock_schedules([version for _c, version, _r in needed], end=end)
+    reads = selectors.clock_schedules([version for _c, version, _r in needed], start=start, end=end)
     found: dict[int, list[DutySpec]] = {}
     for case, version, replaced_on in needed:
         result = reads.schedules[version.pk]

@@ -57,7 +57,8 @@ from budget.selectors import (
 from cases.models import Case
 from cases.selectors import MAX_PLAN_YEARS
 from cases.status import ACTIVE_STATUSES, CaseStatus
-from claims.models import Claim, ClaimStatus, Creditor, PlanRank
+from claims.amounts import claim_admitted_total, claim_total
+from claims.models import NON_REMISSIBLE_NATURES, Claim, ClaimStatus, Creditor, PlanRank
 from core.dates import add_years, format_date
 from core.money import CENT, round_cents
 from ledger.selectors import dividends_paid_by_creditor, live_dividends
@@ -751,7 +752,9 @@ def basis_claims(case: Case) -> list[Claim]:
 
 
 def live_basis(case: Case, start: date) -> Basis:
-    return _basis_of_claims(basis_claims(case), paid_before(case, start))
+    return _basis_of_claims(
+        [BasisClaim.of_claim(claim) for claim in basis_claims(case)], paid_before(case, start)
+    )
 
 
 def live_bases(wanted: Iterable[tuple[int, date]]) -> dict[tuple[int, date], Basis]:
@@ -772,23 +775,106 @@ def _starts_by_case(wanted: Iterable[tuple[int, date]]) -> dict[int, list[date]]
     return starts
 
 
-def _basis_claims_by_case(case_ids: list[int]) -> dict[int, list[Claim]]:
-    """The claims of ``_basis_claims`` of many cases in one query (run even without a case:
-    ``[0]`` matches none, and the count stays the same whatever the data)."""
-    claims: dict[int, list[Claim]] = {case_id: [] for case_id in case_ids}
-    for claim in (
+@dataclass(frozen=True, slots=True)
+class BasisClaim:
+    """What the plan's basis reads of a claim, as plain data: built from a ``Claim``
+    (``of_claim``: the plan page, which holds the case's claims) or from a row of
+    ``_BASIS_FIELDS`` (``of_row``: the agenda's forecast and the daily run read the claims of
+    every plan in force, issue 15: no model instance a claim). Both compute the amounts with
+    ``claims.amounts``, the rules ``Claim.total`` and ``Claim.admitted_total`` apply."""
+
+    creditor_id: int
+    creditor_name: str
+    reference: str
+    status: str
+    time_barred: bool
+    paid_off_on: date | None
+    principal: Decimal
+    total: Decimal
+    admitted_total: Decimal
+    privilege: str
+    plan_rank: str
+    non_remissible: bool
+    rank_reason: str
+
+    @classmethod
+    def of_claim(cls, claim: Claim) -> "BasisClaim":
+        return cls(
+            creditor_id=claim.creditor_id,
+            creditor_name=claim.creditor.name,
+            reference=claim.creditor_reference,
+            status=claim.status,
+            time_barred=claim.time_barred,
+            paid_off_on=claim.paid_off_on,
+            principal=claim.principal,
+            total=claim.total,
+            admitted_total=claim.admitted_total,
+            privilege=claim.privilege,
+            plan_rank=claim.plan_rank,
+            non_remissible=claim.non_remissible,
+            rank_reason=claim.rank_reason,
+        )
+
+    @classmethod
+    def of_row(cls, row: tuple) -> "BasisClaim":
+        """A row of ``values_list(*_BASIS_FIELDS)``."""
+        (
+            _case_id,
+            creditor_id,
+            creditor_name,
+            reference,
+            status,
+            time_barred,
+            paid_off_on,
+            principal,
+            interest,
+            costs,
+            admitted_amount,
+            interest_after_admissibility,
+            privilege,
+            plan_rank,
+            nature,
+            rank_reason,
+        ) = row
+        return cls(
+            creditor_id=creditor_id,
+            creditor_name=creditor_name,
+            reference=reference,
+            status=status,
+            time_barred=time_barred,
+            paid_off_on=paid_off_on,
+            principal=principal,
+            total=claim_total(principal, interest, costs),
+            admitted_total=claim_admitted_total(
+                principal=principal,
+                interest=interest,
+                costs=costs,
+                admitted_amount=admitted_amount,
+                interest_after_admissibility=interest_after_admissibility,
+            ),
+            privilege=privilege,
+            plan_rank=plan_rank,
+            non_remissible=nature in NON_REMISSIBLE_NATURES,
+            rank_reason=rank_reason,
+        )
+
+
+def _basis_claims_by_case(case_ids: list[int]) -> dict[int, list[BasisClaim]]:
+    """The claims of ``_basis_claims`` of many cases in one query, as plain rows (run even
+    without a case: ``[0]`` matches none, and the count stays the same whatever the data)."""
+    claims: dict[int, list[BasisClaim]] = {case_id: [] for case_id in case_ids}
+    for row in (
         Claim.objects.filter(case_id__in=case_ids or [0])
-        .select_related("creditor")
-        .only(*_BASIS_FIELDS)
         .order_by("creditor__name", "declared_on", "id")  # as ``claims_of_case``
+        .values_list(*_BASIS_FIELDS)
     ):
-        claims[claim.case_id].append(claim)
+        claims[row[0]].append(BasisClaim.of_row(row))
     return claims
 
 
 def _live_bases(
     starts: dict[int, list[date]],
-    claims: dict[int, list[Claim]],
+    claims: dict[int, list[BasisClaim]],
     paid: dict[tuple[int, date], dict[str, Decimal]],
 ) -> dict[tuple[int, date], Basis]:
     return {
@@ -798,7 +884,7 @@ def _live_bases(
     }
 
 
-def _basis_of_claims(claims: Iterable[Claim], paid: dict[str, Decimal]) -> Basis:
+def _basis_of_claims(claims: Iterable[BasisClaim], paid: dict[str, Decimal]) -> Basis:
     """The basis of one case's claims (in ``claims_of_case``'s order) and the dividends paid to
     each creditor before the plan (``paid_before``)."""
     groups: dict[str, dict] = {}
@@ -821,8 +907,8 @@ def _basis_of_claims(claims: Iterable[Claim], paid: dict[str, Decimal]) -> Basis
             out.append(
                 OutOfPlan(
                     creditor_id=claim.creditor_id,
-                    creditor_name=claim.creditor.name,
-                    reference=claim.creditor_reference,
+                    creditor_name=claim.creditor_name,
+                    reference=claim.reference,
                     total=claim.total,
                     code=code,
                     paid_off_on=claim.paid_off_on if code == "paid_off" else None,
@@ -838,7 +924,7 @@ def _basis_of_claims(claims: Iterable[Claim], paid: dict[str, Decimal]) -> Basis
             {
                 "key": key,
                 "creditor_key": str(claim.creditor_id),
-                "name": claim.creditor.name,
+                "name": claim.creditor_name,
                 "admitted": ZERO,
                 "privileged": privileged,
                 "non_remissible": claim.non_remissible,
@@ -1138,16 +1224,27 @@ class ClockReads:
     """What the plan's instalment clock reads of a batch of versions (``clock_schedules``)."""
 
     schedules: dict[int, engine.InstalmentSchedule | None]  # version pk -> its schedule
-    paid: dict[int, list[engine.Payment]]  # case id -> the dividends paid, a total a day
+    # case id -> the dividends paid, a total a day (with ``clock_schedules``'s ``start``: a
+    # total a span between the versions' starts for the days up to it)
+    paid: dict[int, list[engine.Payment]]
 
 
-def clock_schedules(versions: Sequence[PlanVersion], *, end: date) -> ClockReads:
+def clock_schedules(
+    versions: Sequence[PlanVersion], *, end: date, start: date | None = None
+) -> ClockReads:
     """``instalment_schedules`` of ``versions`` and the dividends paid in their cases up to
     ``end`` (``dividends_paid``, summed per creditor and day: what the monitoring adds up), in
     four queries whatever their number, none of them left out when there is nothing to read
     (the agenda's forecast: a count constant in the data, issue 15): the versions' shares, their
     one-off sums, the dividends paid (the payments and, for the bases of the versions without a
-    frozen snapshot, what was paid before their starts), the claims of those bases."""
+    frozen snapshot, what was paid before their starts), the claims of those bases.
+
+    ``start``: the clock asks for the instalments due after it only (``_paid_by``: the payments
+    from a version's start to a due day after ``start``). The payments of the days up to
+    ``start`` are then summed per creditor between the versions' starts (the database sums
+    them: a few rows a creditor instead of one a day, issue 15), each such total dated its
+    first day: from a version's start, before it, up to a due day, each total counts as its
+    days did."""
     ids = [version.pk for version in versions] or [0]  # [0]: no version, the same queries
     case_ids = sorted({version.case_id for version in versions})
     # The shares and the one-off sums in one query: (version, share's creditor or None, amount,
@@ -1180,13 +1277,7 @@ def clock_schedules(versions: Sequence[PlanVersion], *, end: date) -> ClockReads
         one_offs.setdefault(version_id, []).append(
             engine.OneOff(day=day, amount=amount, label=label or str(kinds.get(kind, kind)))
         )
-    daily = (
-        live_dividends(account__case_id__in=case_ids or [0], value_date__lte=end)
-        .values("account__case_id", "creditor_id", "value_date")
-        .annotate(total=Sum("amount"))
-        .order_by("account__case_id", "value_date", "creditor_id")
-        .values_list("account__case_id", "creditor_id", "value_date", "total")
-    )
+    daily = _dividends_by_day_or_span(case_ids, ids, start=start, end=end)
     paid: dict[int, list[engine.Payment]] = {}
     for case_id, creditor_id, day, total in daily:
         paid.setdefault(case_id, []).append(
@@ -1221,6 +1312,42 @@ def clock_schedules(versions: Sequence[PlanVersion], *, end: date) -> ClockReads
         )
         schedules[version.pk] = _schedule_of_terms(terms)
     return ClockReads(schedules=schedules, paid=paid)
+
+
+def _dividends_by_day_or_span(
+    case_ids: list[int], version_ids: list[int], *, start: date | None, end: date
+) -> QuerySet:
+    """(case, creditor, day, total) of the dividends paid in ``case_ids`` up to ``end``: a total
+    a day; with ``start``, the days up to ``start`` summed over the spans between the starts of
+    the versions ``version_ids`` (the latest start of the case's versions on or before the day;
+    none: the span before them all), each span's total dated its first day paid."""
+    dividends = live_dividends(account__case_id__in=case_ids or [0], value_date__lte=end)
+    if start is None:
+        span = F("value_date")
+    else:
+        latest_start = (
+            PlanVersion.objects.filter(
+                pk__in=version_ids,
+                case_id=OuterRef("account__case_id"),
+                start_date__lte=OuterRef("value_date"),
+            )
+            .order_by()
+            .values("case_id")
+            .annotate(latest=Max("start_date"))
+            .values("latest")
+        )
+        span = DbCase(
+            When(value_date__gt=start, then=F("value_date")),
+            default=Subquery(latest_start, output_field=DateField()),
+            output_field=DateField(),
+        )
+    return (
+        dividends.annotate(span=span)
+        .values("account__case_id", "creditor_id", "span")
+        .annotate(day=Min("value_date"), total=Sum("amount"))
+        .order_by("account__case_id", "day", "creditor_id")
+        .values_list("account__case_id", "creditor_id", "day", "total")
+    )
 
 
 @lru_cache(maxsize=SCHEDULES_KEPT)
