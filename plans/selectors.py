@@ -1280,8 +1280,9 @@ def clock_schedules(
     daily = _dividends_by_day_or_span(case_ids, ids, start=start, end=end)
     paid: dict[int, list[engine.Payment]] = {}
     for case_id, creditor_id, day, total in daily:
+        # a sum of cents is exact; SQLite gives its sums back as floats: round them to the cent
         paid.setdefault(case_id, []).append(
-            engine.Payment(creditor_key=str(creditor_id), day=day, amount=total)
+            engine.Payment(creditor_key=str(creditor_id), day=day, amount=round_cents(total))
         )
     starts = _starts_by_case(
         (version.case_id, version.start_date)
