@@ -84,6 +84,29 @@ def plan_versions(case: Case) -> QuerySet[PlanVersion]:
     )
 
 
+# What the plan's pages show of a version's author and decider (``get_full_name``, ``__str__``)
+# and of its filed document: a version page reads no more of them (issue 15: the users' other
+# columns took a third of the versions' query).
+_USER_SHOWN = ("first_name", "last_name", "username")
+_VERSION_SHOWN = (
+    *(f.name for f in PlanVersion._meta.concrete_fields if f.name != "updated_by"),
+    *(f"created_by__{name}" for name in _USER_SHOWN),
+    *(f"decided_by__{name}" for name in _USER_SHOWN),
+    "filed_document__filed_at",
+)
+
+
+def plan_versions_shown(case: Case) -> QuerySet[PlanVersion]:
+    """``plan_versions`` as the plan tab shows them: with their author's and decider's names
+    and their filed document's date, without who last changed them."""
+    return (
+        PlanVersion.objects.filter(case=case)
+        .select_related("created_by", "decided_by", "filed_document")
+        .only(*_VERSION_SHOWN)
+        .order_by("-number")
+    )
+
+
 def latest_version(case: Case) -> PlanVersion | None:
     return plan_versions(case).first()
 
@@ -143,7 +166,12 @@ def mailing_get(case: Case, pk: int) -> PlanMailing:
 
 
 def mailings_of(version: PlanVersion) -> QuerySet[PlanMailing]:
-    return version.mailings.select_related("sent_by", "service").order_by("-sent_on", "-id")
+    """The version's mailings with their billable service (the plan tab: not who sent them)."""
+    return (
+        PlanMailing.objects.filter(version_id=version.pk)
+        .select_related("service")
+        .order_by("-sent_on", "-id")
+    )
 
 
 # The court's decision and the case's status -----------------------------------------------
@@ -1009,7 +1037,9 @@ def terms_of(
 def one_offs_of(version: PlanVersion) -> tuple[engine.OneOff, ...]:
     if version.pk is None:
         return ()
-    return tuple(_one_off(o) for o in version.one_offs.all())
+    # the version's own, by date (``Meta.ordering`` would join the versions to order by them)
+    one_offs = PlanOneOff.objects.filter(version_id=version.pk).order_by("received_on", "id")
+    return tuple(_one_off(o) for o in one_offs)
 
 
 def _one_off(o: PlanOneOff) -> engine.OneOff:

@@ -219,6 +219,71 @@ def test_the_plan_tab_reads_its_claims_dividends_and_versions_once(world):
         assert inside == outside and len(captured) == 0
 
 
+def test_the_plan_tab_reads_nothing_its_filing_check_already_has(world):
+    """The filing check takes its creditors' names from the claims the page read, looks for no
+    asset when no claim is ranked ``mortgage``, and looks for the last bank statement of the
+    account's IBAN without reading the account first (issue 15)."""
+    planned_case(world, world.case, creditors=3, months=24, payments=20)
+    client = client_for(world.mediator)
+    url = reverse("plans:case_plan", args=[world.case.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.context["court_check"] is not None
+    read = [  # the table each query reads (the first FROM: not its subqueries')
+        re.search(r'FROM "(\w+)"', q["sql"]).group(1)
+        for q in captured
+        if q["sql"].startswith("SELECT")
+    ]
+    for table in ("claims_creditor", "assets_securedclaim", "ledger_account"):
+        assert table not in read
+    for table in ("banking_statementbalance", "plans_planoneoff", "plans_planmailing"):
+        assert read.count(table) == 1, table
+    # the session, the user and its second factor (6), the layout's badges and organisation
+    # (4), the page read in the audit trail (3); the page's own: the case and its applicants,
+    # the versions, their one-offs, the claims, the dividends, the last bank statement, the
+    # mailings (8; 11 until the filing check read names, assets and the account again)
+    assert len(captured) == 21
+
+
+def test_the_result_part_is_the_template_s_markup_and_follows_the_version(world, monkeypatch):
+    """The figures, alerts, tables and chart of the plan tab (``plans/_result.html``) are written
+    once per result, version figures, note and language (``plans_ui.result_part``): the page is
+    the same as the part rendered afresh every time, and a change of what the version shows
+    outside the plan's terms (its fee source, the source of its available amount, its note)
+    shows at once, in French and in Dutch."""
+    version = planned_case(world, world.case, creditors=3, months=24, payments=5)
+    client = client_for(world.mediator)
+    url = reverse("plans:case_plan", args=[world.case.pk])
+    kept = plans_ui._kept
+
+    def page(fresh: bool) -> str:
+        if fresh:
+            monkeypatch.setattr(plans_ui, "_kept", lambda owner, key, write: write())
+        html = client.get(url).content.decode()
+        monkeypatch.setattr(plans_ui, "_kept", kept)
+        return re.sub(r'(csrfmiddlewaretoken" value=|X-CSRFToken": )"[^"]+"', "", html)
+
+    seen = set()
+    for language in ("fr", "nl"):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        for changes in (
+            {"fee_source": "manual", "available_source": "manual", "available_note": ""},
+            {"fee_source": "estimate"},
+            {"available_source": "budget", "available_note": "Budget <revu> & signé"},
+            {"fee_source": "manual"},
+        ):
+            PlanVersion.objects.filter(pk=version.pk).update(**changes)
+            page(fresh=False)
+            shown = page(fresh=False)  # kept
+            assert shown == page(fresh=True)
+            part = shown.split('<div class="row g-3 mb-3">')[1]
+            assert part not in seen
+            seen.add(part)
+            assert "<revu>" not in shown
+    assert sum("&lt;revu&gt; &amp; signé" in part for part in seen) == 4  # twice a language
+
+
 def test_what_is_drawn_of_a_plan_is_kept_with_its_result(world, monkeypatch):
     """The same plan shown again is the same result (kept by its terms): its chart and tables
     are drawn once; in another language, again; for other terms, again."""

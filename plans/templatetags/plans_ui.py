@@ -278,3 +278,33 @@ def debt_chart_svg(chart, interactive=False) -> SafeString:
         )
     out.append("\n</svg>")
     return mark_safe("".join(out))
+
+
+# What ``plans/_result.html`` reads of the version shown, besides the result and what is drawn
+# of it: the markup is kept under these values (and the note shown, and the language).
+_RESULT_PART_FIELDS = (
+    "monthly_available",
+    "available_source",
+    "duration_months",
+    "start_date",
+    "fee_source",
+    "frequency_months",
+)
+
+
+@register.simple_tag(takes_context=True)
+def result_part(context) -> SafeString:
+    """The plan tab's figures, alerts, creditors, chart and schedules of ``result``
+    (``plans/_result.html``, rendered in the page's context), written once per result, figures
+    of the version shown (``_RESULT_PART_FIELDS``), note shown (``available_note``) and
+    language, and kept with the result (``_kept``; issue 15: some 60 nodes and 20 messages a
+    request). The part shows nothing of the case or the reader but the language: no URL, no
+    date of the day."""
+    version, result = context["version"], context["result"]
+    key = (
+        "result part",
+        *(getattr(version, name) for name in _RESULT_PART_FIELDS),
+        str(context.get("available_note") or ""),
+    )
+    template = context.template.engine.get_template("plans/_result.html")
+    return _kept(result, key, lambda: mark_safe(template.render(context)))
