@@ -6,7 +6,7 @@ texts escaped; the dividends are summed in the database as they were in Python."
 
 import re
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -508,3 +508,69 @@ def test_the_debt_chart_is_the_template_s_markup(world, language):
         assert "<circle" not in pdf and pdf == Template(CHART_TEMPLATE).render(
             Context({"chart": chart})
         )
+
+
+# The versions' history as ``plans/_history.html`` wrote it until ``plans_ui.plan_history``.
+HISTORY_TEMPLATE = """{% load i18n fr_be %}<div class="card shadow-sm mb-3"><div class="card-header">{% translate "Historique des versions" %}</div>
+<div class="table-responsive"><table class="table table-sm mb-0 small" id="plan-history">
+  <thead class="table-light"><tr><th>{% translate "Version" %}</th><th>{% translate "Type" %}</th><th>{% translate "État" %}</th><th>{% translate "Établie" %}</th><th>{% translate "Motif" %}</th><th>{% translate "Décision du tribunal" %}</th></tr></thead>
+  <tbody>{% for v in versions %}
+    <tr{% if version and v.pk == version.pk %} class="table-active"{% endif %}>
+      <td><a href="{% url 'plans:version_detail' case.pk v.number %}">v{{ v.number }}</a></td>
+      <td>{{ v.get_kind_display }}</td>
+      <td>{{ v.state_label }}{% if in_force and v.state == 'approved' and v.number < in_force.number %} <span class="badge text-bg-light border">{% translate "remplacée" %}</span>{% elif in_force and v.pk == in_force.pk %} <span class="badge text-bg-success">{% translate "en vigueur" %}</span>{% endif %}{% if v.filed_document %}<br><span class="text-muted">{% blocktranslate with d=v.filed_document.filed_at|dmy %}déposé au greffe le {{ d }}{% endblocktranslate %}</span>{% endif %}</td>
+      <td>{{ v.created_at|dmy_hm }}<br><span class="text-muted">{{ v.created_by.get_full_name|default:v.created_by }}</span></td>
+      <td>{{ v.reason|default:"—"|linebreaksbr }}</td>
+      <td>{% if v.decision_date %}{{ v.decision_date|dmy }}{% if v.decision_reference %} · {{ v.decision_reference }}{% endif %}<br><span class="text-muted">{% blocktranslate with who=v.decided_by.get_full_name|default:v.decided_by %}encodée par {{ who }}{% endblocktranslate %}</span>{% else %}—{% endif %}</td>
+    </tr>
+  {% endfor %}</tbody>
+</table></div></div>
+"""  # noqa: E501
+
+
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_the_history_is_the_template_s_markup(world, language):
+    """Versions replaced, in force, filed, decided (with and without a reference, by nobody
+    recorded), a draft, authors with and without a name, reasons on several lines: the table
+    written in Python is the template's, texts escaped, times in local time."""
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from accounts.models import User
+    from documents.models import Document
+
+    named = User(username="marie", first_name="Marie", last_name="<Dupont>")
+    bare = User(username="<jan>")
+    filed = Document(pk=77, filed_at=datetime(2024, 3, 31, 22, 30, tzinfo=UTC))
+
+    def version(pk, number, **fields):
+        defaults = {
+            "kind": "amicable",
+            "state": "approved",
+            "created_at": datetime(2023, 12, 31, 23, 15, tzinfo=UTC),
+            "created_by": named,
+            "decision_date": date(2024, 1, 15),
+            "decided_by": named,
+        }
+        return PlanVersion(pk=pk, number=number, case=world.case, **{**defaults, **fields})
+
+    versions = [
+        version(5, 5, state="draft", decision_date=None, reason="Revu\n<b>deux</b> & «lignes»"),
+        version(4, 4, kind="judicial", created_by=bare, decision_reference="R/24 <1>"),
+        version(3, 3, filed_document=filed, decided_by=None),
+        version(2, 2, state="sent", decision_date=None),
+        version(1, 1, reason="a\r\nb", decision_reference="x"),
+    ]
+    with translation.override(language):
+        for shown in (versions[0], versions[2], None):
+            for in_force in (versions[1], versions[2], None):
+                context = {
+                    "case": world.case,
+                    "versions": versions,
+                    "version": shown,
+                    "in_force": in_force,
+                }
+                ours = Template("{% load plans_ui %}{% plan_history %}").render(Context(context))
+                theirs = Template(HISTORY_TEMPLATE).render(Context(context))
+                assert ours == theirs
+                assert "<Dupont>" not in ours and "<b>deux" not in ours
