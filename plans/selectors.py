@@ -652,25 +652,7 @@ def dividends_paid_around(case: Case, *, start: date, end: date) -> DividendsAro
     """``paid_before(case, start)``, ``dividends_paid_totals(case, start=start, end=end)`` and
     ``dividends_paid_per_creditor(case)`` in one query: a row a creditor (the plan tab reads the
     three, its basis, its monitoring and its filing check, issue 15)."""
-    earlier = Q(value_date__lt=start)
-    within = Q(value_date__gte=start, value_date__lte=end)
-    rows = (
-        live_dividends(account__case=case)
-        .values("creditor_id")
-        .annotate(
-            n_before=Count("id", filter=earlier),
-            before=Sum("amount", filter=earlier),
-            n_during=Count("id", filter=within),
-            during=Sum("amount", filter=within),
-            first=Min("value_date", filter=within),
-            last=Max("value_date", filter=within),
-            total=Sum("amount"),
-        )
-        .order_by("creditor_id")
-        .values_list(
-            "creditor_id", "n_before", "before", "n_during", "during", "first", "last", "total"
-        )
-    )
+    rows = _around_query(case.pk, start, end).all()  # a clone: read afresh
     before: dict[int, Decimal] = {}
     during: list[engine.PaidTotal] = []
     total: dict[int, Decimal] = {}
@@ -689,6 +671,37 @@ def dividends_paid_around(case: Case, *, start: date, end: date) -> DividendsAro
             )
         total[creditor_id] = round_cents(paid_in_all)
     return DividendsAround(start=start, end=end, before=before, during=tuple(during), total=total)
+
+
+# The ``dividends_paid_around`` queries kept by this process, unevaluated (a few KB each).
+AROUNDS_KEPT = 256
+
+
+@lru_cache(maxsize=AROUNDS_KEPT)
+def _around_query(case_id: int, start: date, end: date) -> QuerySet:
+    """The query of ``dividends_paid_around``, built once per case and dates by this process and
+    never evaluated itself: each call runs a clone of it (``.all()``, as Django's generic views
+    run their ``queryset``), so the dividends are read afresh every time; only building its
+    seven filtered sums is saved (issue 15: 0.9 ms of the plan tab's 1.5 ms for this query)."""
+    earlier = Q(value_date__lt=start)
+    within = Q(value_date__gte=start, value_date__lte=end)
+    return (
+        live_dividends(account__case_id=case_id)
+        .values("creditor_id")
+        .annotate(
+            n_before=Count("id", filter=earlier),
+            before=Sum("amount", filter=earlier),
+            n_during=Count("id", filter=within),
+            during=Sum("amount", filter=within),
+            first=Min("value_date", filter=within),
+            last=Max("value_date", filter=within),
+            total=Sum("amount"),
+        )
+        .order_by("creditor_id")
+        .values_list(
+            "creditor_id", "n_before", "before", "n_during", "during", "first", "last", "total"
+        )
+    )
 
 
 def _around(case: Case) -> DividendsAround | None:

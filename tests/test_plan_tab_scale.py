@@ -413,6 +413,23 @@ def test_dividends_summed_in_the_database_as_in_python(world):
     paid = court_checks.paid_against_ceilings(case)
     assert [c.creditor_id for c in paid] == sorted(by_python)
     assert sum((c.paid for c in paid), D(0)) == sum(by_python.values(), D(0))
+    # the query is built once for these dates (``_around_query``) and run afresh every time
+    creditor = Creditor.objects.get(name="Banque 2")
+    entry_post(
+        case=case,
+        data=EntryData(
+            value_date=date(2023, 7, 1),
+            direction="out",
+            amount=D("5.00"),
+            category="dividend",
+            creditor_id=creditor.pk,
+        ),
+        by=world.mediator,
+        today=LEDGER_TODAY,
+    )
+    again = selectors.dividends_paid_around(case, start=START, end=LEDGER_TODAY)
+    assert again.total[creditor.pk] == arounds[0].total[creditor.pk] + D("5.00")
+    assert again.total == selectors.dividends_paid_per_creditor(case)
 
 
 def test_the_closure_page_reads_the_letters_and_the_checklist_once(world):
