@@ -591,3 +591,22 @@ def test_the_history_is_the_template_s_markup(world, language):
                 theirs = Template(HISTORY_TEMPLATE).render(Context(context))
                 assert ours == theirs
                 assert "<Dupont>" not in ours and "<b>deux" not in ours
+
+
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_the_working_text_is_the_template_s_markup(world, language):
+    from django.template import Context, Template
+    from django.utils import translation
+
+    planned_case(world, world.case, creditors=3, months=LONG, payments=0, name="<b>B</b>")
+    version = PlanVersion.objects.get(case=world.case)
+    with translation.override(language):
+        result = selectors.compute(version).result
+        context = Context({"result": result})
+        theirs = Template(
+            '{% load fr_be %}<ul class="plan-working mb-0">{% for w in result.working_text %}'
+            "<li>{{ w|phrase }}</li>{% endfor %}</ul>"
+        ).render(context)
+        ours = Template("{% load plans_ui %}{% working_text result %}").render(context)
+        assert ours == theirs and theirs.count("<li>") == len(result.working_text) > 3
+        assert ours == Template("{% load plans_ui %}{% working_text result %}").render(context)

@@ -9,6 +9,7 @@ in the active language).
 """
 
 from django import template
+from django.template.base import render_value_in_context
 from django.template.defaultfilters import floatformat, linebreaksbr
 from django.urls import reverse
 from django.utils.formats import localize
@@ -19,6 +20,7 @@ from django.utils.translation import get_language, gettext, gettext_noop
 
 from core.dates import format_date, format_datetime
 from core.money import format_eur
+from core.templatetags.fr_be import phrase
 from plans.engine import PlanResult
 from plans.models import PlanState
 from plans.tables import Schedule
@@ -380,3 +382,17 @@ def plan_history(context) -> SafeString:
         )
     out.append("</tbody>\n</table></div></div>\n")
     return mark_safe("".join(out))
+
+
+@register.simple_tag(takes_context=True)
+def working_text(context, result: PlanResult) -> SafeString:
+    """The engine's working of ``result``, a line an item (``{{ w|phrase }}``, escaped), as the
+    template wrote it: written once per result and language (``_kept``; issue 15)."""
+
+    def write() -> SafeString:
+        items = "".join(
+            f"<li>{render_value_in_context(phrase(w), context)}</li>" for w in result.working_text
+        )
+        return mark_safe(f'<ul class="plan-working mb-0">{items}</ul>')
+
+    return _kept(result, ("working",), write)
