@@ -88,6 +88,8 @@ def mortgage_ranks(case: Case, *, claims: Iterable[Claim] | None = None) -> list
             ),
             key=lambda claim: claim.pk,
         )
+        if not claims:  # no claim ranked ``mortgage``: no asset to look up (issue 15)
+            return []
     secured = {
         link.claim_id: link.asset
         for link in SecuredClaim.objects.filter(asset__case=case).select_related("asset")

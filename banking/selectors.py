@@ -20,7 +20,7 @@ from cases.models import Case
 from cases.selectors import case_queryset_for
 from claims.models import Claim, ClaimStatus, Creditor
 from core.roles import Role
-from ledger.models import Category, Direction, Entry
+from ledger.models import Account, Category, Direction, Entry
 
 from .models import (
     BatchStatus,
@@ -547,6 +547,20 @@ def last_statement_balance(case: Case, iban: str) -> StatementBalance | None:
         return None
     return (
         StatementBalance.objects.filter(organisation_id=case.organisation_id, account_iban=iban)
+        .order_by("-closing_date", "-statement_import__imported_at", "-id")
+        .first()
+    )
+
+
+def last_statement_balance_of_case(case: Case) -> StatementBalance | None:
+    """``last_statement_balance(case, iban)`` of the case's mediation account's IBAN, without
+    reading the account first: one query (None when the case has no account, its account no
+    IBAN, or no statement was imported for it; the checks before filing, issue 15)."""
+    ibans = Account.objects.filter(case=case).exclude(iban="").values("iban")
+    return (
+        StatementBalance.objects.filter(
+            organisation_id=case.organisation_id, account_iban__in=ibans
+        )
         .order_by("-closing_date", "-statement_import__imported_at", "-id")
         .first()
     )

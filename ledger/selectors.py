@@ -834,14 +834,24 @@ def paid_vs_admitted(
     The one comparison of the app: the payment page refuses a dividend beyond it, the checks
     before filing with the court (``reports.court_checks.paid_against_ceilings``) read it.
     Three queries, whatever the number of claims and dividends; fewer when the caller has
-    already read the case's ``claims`` (with ``claims.selectors.CEILING_FIELDS``) or the
-    dividends ``paid`` per creditor before ``before`` (the plan page, issue 15)."""
+    already read the case's ``claims`` (with ``claims.selectors.CEILING_FIELDS``, and their
+    creditor's name when read with ``select_related("creditor")``: no query for the names unless
+    a creditor was paid without a claim) or the dividends ``paid`` per creditor before
+    ``before`` (the plan page, issue 15)."""
+    names: dict[int, str] = {}
+    if claims is not None:
+        claims = list(claims)
+        # the creditors' names the caller read with its claims (``select_related("creditor")``)
+        for claim in claims:
+            if Claim.creditor.is_cached(claim):
+                names[claim.creditor_id] = claim.creditor.name
     admitted = admitted_ceilings(case, claims=claims)
     if paid is None:
         paid = dividends_paid_by_creditor(case, before=before)
-    names = dict(
-        Creditor.objects.filter(pk__in=set(admitted) | set(paid)).values_list("pk", "name")
-    )
+    unnamed = (set(admitted) | set(paid)) - names.keys()
+    if unnamed:  # a creditor paid without a claim, or claims read without their creditor
+        names.update(Creditor.objects.filter(pk__in=unnamed).values_list("pk", "name"))
+    names = {pk: names[pk] for pk in set(admitted) | set(paid)}
     return {
         pk: PaidVsAdmitted(
             creditor_id=pk,

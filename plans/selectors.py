@@ -85,6 +85,29 @@ def plan_versions(case: Case) -> QuerySet[PlanVersion]:
     )
 
 
+# What the plan's pages show of a version's author and decider (``get_full_name``, ``__str__``)
+# and of its filed document: a version page reads no more of them (issue 15: the users' other
+# columns took a third of the versions' query).
+_USER_SHOWN = ("first_name", "last_name", "username")
+_VERSION_SHOWN = (
+    *(f.name for f in PlanVersion._meta.concrete_fields if f.name != "updated_by"),
+    *(f"created_by__{name}" for name in _USER_SHOWN),
+    *(f"decided_by__{name}" for name in _USER_SHOWN),
+    "filed_document__filed_at",
+)
+
+
+def plan_versions_shown(case: Case) -> QuerySet[PlanVersion]:
+    """``plan_versions`` as the plan tab shows them: with their author's and decider's names
+    and their filed document's date, without who last changed them."""
+    return (
+        PlanVersion.objects.filter(case=case)
+        .select_related("created_by", "decided_by", "filed_document")
+        .only(*_VERSION_SHOWN)
+        .order_by("-number")
+    )
+
+
 def latest_version(case: Case) -> PlanVersion | None:
     return plan_versions(case).first()
 
@@ -144,7 +167,12 @@ def mailing_get(case: Case, pk: int) -> PlanMailing:
 
 
 def mailings_of(version: PlanVersion) -> QuerySet[PlanMailing]:
-    return version.mailings.select_related("sent_by", "service").order_by("-sent_on", "-id")
+    """The version's mailings with their billable service (the plan tab: not who sent them)."""
+    return (
+        PlanMailing.objects.filter(version_id=version.pk)
+        .select_related("service")
+        .order_by("-sent_on", "-id")
+    )
 
 
 # The court's decision and the case's status -----------------------------------------------
@@ -625,25 +653,7 @@ def dividends_paid_around(case: Case, *, start: date, end: date) -> DividendsAro
     """``paid_before(case, start)``, ``dividends_paid_totals(case, start=start, end=end)`` and
     ``dividends_paid_per_creditor(case)`` in one query: a row a creditor (the plan tab reads the
     three, its basis, its monitoring and its filing check, issue 15)."""
-    earlier = Q(value_date__lt=start)
-    within = Q(value_date__gte=start, value_date__lte=end)
-    rows = (
-        live_dividends(account__case=case)
-        .values("creditor_id")
-        .annotate(
-            n_before=Count("id", filter=earlier),
-            before=Sum("amount", filter=earlier),
-            n_during=Count("id", filter=within),
-            during=Sum("amount", filter=within),
-            first=Min("value_date", filter=within),
-            last=Max("value_date", filter=within),
-            total=Sum("amount"),
-        )
-        .order_by("creditor_id")
-        .values_list(
-            "creditor_id", "n_before", "before", "n_during", "during", "first", "last", "total"
-        )
-    )
+    rows = _around_query(case.pk, start, end).all()  # a clone: read afresh
     before: dict[int, Decimal] = {}
     during: list[engine.PaidTotal] = []
     total: dict[int, Decimal] = {}
@@ -662,6 +672,37 @@ def dividends_paid_around(case: Case, *, start: date, end: date) -> DividendsAro
             )
         total[creditor_id] = round_cents(paid_in_all)
     return DividendsAround(start=start, end=end, before=before, during=tuple(during), total=total)
+
+
+# The ``dividends_paid_around`` queries kept by this process, unevaluated (a few KB each).
+AROUNDS_KEPT = 256
+
+
+@lru_cache(maxsize=AROUNDS_KEPT)
+def _around_query(case_id: int, start: date, end: date) -> QuerySet:
+    """The query of ``dividends_paid_around``, built once per case and dates by this process and
+    never evaluated itself: each call runs a clone of it (``.all()``, as Django's generic views
+    run their ``queryset``), so the dividends are read afresh every time; only building its
+    seven filtered sums is saved (issue 15: 0.9 ms of the plan tab's 1.5 ms for this query)."""
+    earlier = Q(value_date__lt=start)
+    within = Q(value_date__gte=start, value_date__lte=end)
+    return (
+        live_dividends(account__case_id=case_id)
+        .values("creditor_id")
+        .annotate(
+            n_before=Count("id", filter=earlier),
+            before=Sum("amount", filter=earlier),
+            n_during=Count("id", filter=within),
+            during=Sum("amount", filter=within),
+            first=Min("value_date", filter=within),
+            last=Max("value_date", filter=within),
+            total=Sum("amount"),
+        )
+        .order_by("creditor_id")
+        .values_list(
+            "creditor_id", "n_before", "before", "n_during", "during", "first", "last", "total"
+        )
+    )
 
 
 def _around(case: Case) -> DividendsAround | None:
@@ -1095,7 +1136,9 @@ def terms_of(
 def one_offs_of(version: PlanVersion) -> tuple[engine.OneOff, ...]:
     if version.pk is None:
         return ()
-    return tuple(_one_off(o) for o in version.one_offs.all())
+    # the version's own, by date (``Meta.ordering`` would join the versions to order by them)
+    one_offs = PlanOneOff.objects.filter(version_id=version.pk).order_by("received_on", "id")
+    return tuple(_one_off(o) for o in one_offs)
 
 
 def _one_off(o: PlanOneOff) -> engine.OneOff:

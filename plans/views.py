@@ -49,7 +49,7 @@ def _version_page(request, case, number: int | None):
     case does not have). The versions are read once: the history, the latest, the one shown and
     the one in force come from the same list (issue 15)."""
     today = timezone.localdate()
-    versions = list(selectors.plan_versions(case))
+    versions = list(selectors.plan_versions_shown(case))
     for v in versions:
         v.case = case  # read once by the view; the basis and the checks read it again otherwise
     if number is None:

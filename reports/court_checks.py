@@ -43,7 +43,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from assets.selectors import MortgageRank, mortgage_ranks
-from banking.selectors import last_statement_balance
+from banking.selectors import last_statement_balance_of_case
 from cases.models import Case
 from core.dates import add_years, format_date
 from core.money import format_eur
@@ -299,12 +299,11 @@ def plan_arrears(case: Case, as_of: date) -> PlanArrears | None:
 
 
 def bank_balance(case: Case) -> BankBalance | None:
-    account = account_of(case)
-    if account is None or not account.iban:
-        return None
-    last = last_statement_balance(case, account.iban)
+    # the last statement of the account's IBAN in one query; the account only when there is one
+    last = last_statement_balance_of_case(case)
     if last is None:
         return None
+    account = account_of(case)
     journal = position_before(account, last.closing_date + timedelta(days=1)).balance
     return BankBalance(
         statement_number=last.statement_number,

@@ -6,7 +6,7 @@ texts escaped; the dividends are summed in the database as they were in Python."
 
 import re
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -219,6 +219,71 @@ def test_the_plan_tab_reads_its_claims_dividends_and_versions_once(world):
         assert inside == outside and len(captured) == 0
 
 
+def test_the_plan_tab_reads_nothing_its_filing_check_already_has(world):
+    """The filing check takes its creditors' names from the claims the page read, looks for no
+    asset when no claim is ranked ``mortgage``, and looks for the last bank statement of the
+    account's IBAN without reading the account first (issue 15)."""
+    planned_case(world, world.case, creditors=3, months=24, payments=20)
+    client = client_for(world.mediator)
+    url = reverse("plans:case_plan", args=[world.case.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.context["court_check"] is not None
+    read = [  # the table each query reads (the first FROM: not its subqueries')
+        re.search(r'FROM "(\w+)"', q["sql"]).group(1)
+        for q in captured
+        if q["sql"].startswith("SELECT")
+    ]
+    for table in ("claims_creditor", "assets_securedclaim", "ledger_account"):
+        assert table not in read
+    for table in ("banking_statementbalance", "plans_planoneoff", "plans_planmailing"):
+        assert read.count(table) == 1, table
+    # the session, the user and its second factor (6), the layout's badges and organisation
+    # (4), the page read in the audit trail (3); the page's own: the case and its applicants,
+    # the versions, their one-offs, the claims, the dividends, the last bank statement, the
+    # mailings (8; 11 until the filing check read names, assets and the account again)
+    assert len(captured) == 21
+
+
+def test_the_result_part_is_the_template_s_markup_and_follows_the_version(world, monkeypatch):
+    """The figures, alerts, tables and chart of the plan tab (``plans/_result.html``) are written
+    once per result, version figures, note and language (``plans_ui.result_part``): the page is
+    the same as the part rendered afresh every time, and a change of what the version shows
+    outside the plan's terms (its fee source, the source of its available amount, its note)
+    shows at once, in French and in Dutch."""
+    version = planned_case(world, world.case, creditors=3, months=24, payments=5)
+    client = client_for(world.mediator)
+    url = reverse("plans:case_plan", args=[world.case.pk])
+    kept = plans_ui._kept
+
+    def page(fresh: bool) -> str:
+        if fresh:
+            monkeypatch.setattr(plans_ui, "_kept", lambda owner, key, write: write())
+        html = client.get(url).content.decode()
+        monkeypatch.setattr(plans_ui, "_kept", kept)
+        return re.sub(r'(csrfmiddlewaretoken" value=|X-CSRFToken": )"[^"]+"', "", html)
+
+    seen = set()
+    for language in ("fr", "nl"):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        for changes in (
+            {"fee_source": "manual", "available_source": "manual", "available_note": ""},
+            {"fee_source": "estimate"},
+            {"available_source": "budget", "available_note": "Budget <revu> & signé"},
+            {"fee_source": "manual"},
+        ):
+            PlanVersion.objects.filter(pk=version.pk).update(**changes)
+            page(fresh=False)
+            shown = page(fresh=False)  # kept
+            assert shown == page(fresh=True)
+            part = shown.split('<div class="row g-3 mb-3">')[1]
+            assert part not in seen
+            seen.add(part)
+            assert "<revu>" not in shown
+    assert sum("&lt;revu&gt; &amp; signé" in part for part in seen) == 4  # twice a language
+
+
 def test_what_is_drawn_of_a_plan_is_kept_with_its_result(world, monkeypatch):
     """The same plan shown again is the same result (kept by its terms): its chart and tables
     are drawn once; in another language, again; for other terms, again."""
@@ -348,6 +413,23 @@ def test_dividends_summed_in_the_database_as_in_python(world):
     paid = court_checks.paid_against_ceilings(case)
     assert [c.creditor_id for c in paid] == sorted(by_python)
     assert sum((c.paid for c in paid), D(0)) == sum(by_python.values(), D(0))
+    # the query is built once for these dates (``_around_query``) and run afresh every time
+    creditor = Creditor.objects.get(name="Banque 2")
+    entry_post(
+        case=case,
+        data=EntryData(
+            value_date=date(2023, 7, 1),
+            direction="out",
+            amount=D("5.00"),
+            category="dividend",
+            creditor_id=creditor.pk,
+        ),
+        by=world.mediator,
+        today=LEDGER_TODAY,
+    )
+    again = selectors.dividends_paid_around(case, start=START, end=LEDGER_TODAY)
+    assert again.total[creditor.pk] == arounds[0].total[creditor.pk] + D("5.00")
+    assert again.total == selectors.dividends_paid_per_creditor(case)
 
 
 def test_the_closure_page_reads_the_letters_and_the_checklist_once(world):
@@ -447,3 +529,88 @@ def test_the_debt_chart_is_the_template_s_markup(world, language):
         assert "<circle" not in pdf and pdf == Template(CHART_TEMPLATE).render(
             Context({"chart": chart})
         )
+
+
+# The versions' history as ``plans/_history.html`` wrote it until ``plans_ui.plan_history``.
+HISTORY_TEMPLATE = """{% load i18n fr_be %}<div class="card shadow-sm mb-3"><div class="card-header">{% translate "Historique des versions" %}</div>
+<div class="table-responsive"><table class="table table-sm mb-0 small" id="plan-history">
+  <thead class="table-light"><tr><th>{% translate "Version" %}</th><th>{% translate "Type" %}</th><th>{% translate "État" %}</th><th>{% translate "Établie" %}</th><th>{% translate "Motif" %}</th><th>{% translate "Décision du tribunal" %}</th></tr></thead>
+  <tbody>{% for v in versions %}
+    <tr{% if version and v.pk == version.pk %} class="table-active"{% endif %}>
+      <td><a href="{% url 'plans:version_detail' case.pk v.number %}">v{{ v.number }}</a></td>
+      <td>{{ v.get_kind_display }}</td>
+      <td>{{ v.state_label }}{% if in_force and v.state == 'approved' and v.number < in_force.number %} <span class="badge text-bg-light border">{% translate "remplacée" %}</span>{% elif in_force and v.pk == in_force.pk %} <span class="badge text-bg-success">{% translate "en vigueur" %}</span>{% endif %}{% if v.filed_document %}<br><span class="text-muted">{% blocktranslate with d=v.filed_document.filed_at|dmy %}déposé au greffe le {{ d }}{% endblocktranslate %}</span>{% endif %}</td>
+      <td>{{ v.created_at|dmy_hm }}<br><span class="text-muted">{{ v.created_by.get_full_name|default:v.created_by }}</span></td>
+      <td>{{ v.reason|default:"—"|linebreaksbr }}</td>
+      <td>{% if v.decision_date %}{{ v.decision_date|dmy }}{% if v.decision_reference %} · {{ v.decision_reference }}{% endif %}<br><span class="text-muted">{% blocktranslate with who=v.decided_by.get_full_name|default:v.decided_by %}encodée par {{ who }}{% endblocktranslate %}</span>{% else %}—{% endif %}</td>
+    </tr>
+  {% endfor %}</tbody>
+</table></div></div>
+"""  # noqa: E501
+
+
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_the_history_is_the_template_s_markup(world, language):
+    """Versions replaced, in force, filed, decided (with and without a reference, by nobody
+    recorded), a draft, authors with and without a name, reasons on several lines: the table
+    written in Python is the template's, texts escaped, times in local time."""
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from accounts.models import User
+    from documents.models import Document
+
+    named = User(username="marie", first_name="Marie", last_name="<Dupont>")
+    bare = User(username="<jan>")
+    filed = Document(pk=77, filed_at=datetime(2024, 3, 31, 22, 30, tzinfo=UTC))
+
+    def version(pk, number, **fields):
+        defaults = {
+            "kind": "amicable",
+            "state": "approved",
+            "created_at": datetime(2023, 12, 31, 23, 15, tzinfo=UTC),
+            "created_by": named,
+            "decision_date": date(2024, 1, 15),
+            "decided_by": named,
+        }
+        return PlanVersion(pk=pk, number=number, case=world.case, **{**defaults, **fields})
+
+    versions = [
+        version(5, 5, state="draft", decision_date=None, reason="Revu\n<b>deux</b> & «lignes»"),
+        version(4, 4, kind="judicial", created_by=bare, decision_reference="R/24 <1>"),
+        version(3, 3, filed_document=filed, decided_by=None),
+        version(2, 2, state="sent", decision_date=None),
+        version(1, 1, reason="a\r\nb", decision_reference="x"),
+    ]
+    with translation.override(language):
+        for shown in (versions[0], versions[2], None):
+            for in_force in (versions[1], versions[2], None):
+                context = {
+                    "case": world.case,
+                    "versions": versions,
+                    "version": shown,
+                    "in_force": in_force,
+                }
+                ours = Template("{% load plans_ui %}{% plan_history %}").render(Context(context))
+                theirs = Template(HISTORY_TEMPLATE).render(Context(context))
+                assert ours == theirs
+                assert "<Dupont>" not in ours and "<b>deux" not in ours
+
+
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_the_working_text_is_the_template_s_markup(world, language):
+    from django.template import Context, Template
+    from django.utils import translation
+
+    planned_case(world, world.case, creditors=3, months=LONG, payments=0, name="<b>B</b>")
+    version = PlanVersion.objects.get(case=world.case)
+    with translation.override(language):
+        result = selectors.compute(version).result
+        context = Context({"result": result})
+        theirs = Template(
+            '{% load fr_be %}<ul class="plan-working mb-0">{% for w in result.working_text %}'
+            "<li>{{ w|phrase }}</li>{% endfor %}</ul>"
+        ).render(context)
+        ours = Template("{% load plans_ui %}{% working_text result %}").render(context)
+        assert ours == theirs and theirs.count("<li>") == len(result.working_text) > 3
+        assert ours == Template("{% load plans_ui %}{% working_text result %}").render(context)

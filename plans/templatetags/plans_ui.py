@@ -9,13 +9,20 @@ in the active language).
 """
 
 from django import template
-from django.template.defaultfilters import floatformat
+from django.template.base import render_value_in_context
+from django.template.defaultfilters import floatformat, linebreaksbr
+from django.urls import reverse
+from django.utils.formats import localize
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import template_localtime
 from django.utils.translation import get_language, gettext, gettext_noop
 
+from core.dates import format_date, format_datetime
 from core.money import format_eur
+from core.templatetags.fr_be import phrase
 from plans.engine import PlanResult
+from plans.models import PlanState
 from plans.tables import Schedule
 
 register = template.Library()
@@ -28,6 +35,15 @@ _IN_F_STRINGS = (
     gettext_noop("Payé par le plan"),
     gettext_noop("Non remis (reste dû)"),
     gettext_noop("Évolution du solde restant dû pendant le plan"),
+    gettext_noop("Version"),
+    gettext_noop("Type"),
+    gettext_noop("État"),
+    gettext_noop("Établie"),
+    gettext_noop("Motif"),
+    gettext_noop("Décision du tribunal"),
+    gettext_noop("Historique des versions"),
+    gettext_noop("remplacée"),
+    gettext_noop("en vigueur"),
 )
 
 
@@ -278,3 +294,105 @@ def debt_chart_svg(chart, interactive=False) -> SafeString:
         )
     out.append("\n</svg>")
     return mark_safe("".join(out))
+
+
+# What ``plans/_result.html`` reads of the version shown, besides the result and what is drawn
+# of it: the markup is kept under these values (and the note shown, and the language).
+_RESULT_PART_FIELDS = (
+    "monthly_available",
+    "available_source",
+    "duration_months",
+    "start_date",
+    "fee_source",
+    "frequency_months",
+)
+
+
+@register.simple_tag(takes_context=True)
+def result_part(context) -> SafeString:
+    """The plan tab's figures, alerts, creditors, chart and schedules of ``result``
+    (``plans/_result.html``, rendered in the page's context), written once per result, figures
+    of the version shown (``_RESULT_PART_FIELDS``), note shown (``available_note``) and
+    language, and kept with the result (``_kept``; issue 15: some 60 nodes and 20 messages a
+    request). The part shows nothing of the case or the reader but the language: no URL, no
+    date of the day."""
+    version, result = context["version"], context["result"]
+    key = (
+        "result part",
+        *(getattr(version, name) for name in _RESULT_PART_FIELDS),
+        str(context.get("available_note") or ""),
+    )
+    template = context.template.engine.get_template("plans/_result.html")
+    return _kept(result, key, lambda: mark_safe(template.render(context)))
+
+
+def _shown_user(user) -> str:
+    """``{{ user.get_full_name|default:user }}``, escaped (no user: "None", as the template)."""
+    return escape((user.get_full_name() if user is not None else "") or user)
+
+
+@register.simple_tag(takes_context=True)
+def plan_history(context) -> SafeString:
+    """The versions of the case's plan (``versions``, the one shown ``version``, the one in
+    force ``in_force``) as the table ``plans/_history.html`` wrote (issue 15: some 40 nodes and
+    filters a version), every text escaped."""
+    case, shown, in_force = context["case"], context.get("version"), context.get("in_force")
+    out = [
+        '<div class="card shadow-sm mb-3"><div class="card-header">'
+        f"{_translate('Historique des versions')}</div>\n"
+        '<div class="table-responsive"><table class="table table-sm mb-0 small"'
+        ' id="plan-history">\n  <thead class="table-light"><tr>',
+        *(
+            f"<th>{_translate(header)}</th>"
+            for header in ("Version", "Type", "État", "Établie", "Motif", "Décision du tribunal")
+        ),
+        "</tr></thead>\n  <tbody>",
+    ]
+    for v in context["versions"]:
+        url = reverse("plans:version_detail", args=[case.pk, v.number])
+        state = escape(v.state_label)
+        if in_force and v.state == PlanState.APPROVED and v.number < in_force.number:
+            state += f' <span class="badge text-bg-light border">{_translate("remplacée")}</span>'
+        elif in_force and v.pk == in_force.pk:
+            state += f' <span class="badge text-bg-success">{_translate("en vigueur")}</span>'
+        if v.filed_document:
+            filed = gettext("déposé au greffe le %(d)s") % {
+                "d": escape(format_date(template_localtime(v.filed_document.filed_at)))
+            }
+            state += f'<br><span class="text-muted">{filed}</span>'
+        if v.decision_date:
+            decision = escape(format_date(v.decision_date))
+            if v.decision_reference:
+                decision += f" · {escape(v.decision_reference)}"
+            by = gettext("encodée par %(who)s") % {"who": _shown_user(v.decided_by)}
+            decision += f'<br><span class="text-muted">{by}</span>'
+        else:
+            decision = "—"
+        active = ' class="table-active"' if shown and v.pk == shown.pk else ""
+        out.append(
+            f"\n    <tr{active}>\n"
+            f'      <td><a href="{escape(url)}">v{escape(localize(v.number))}</a></td>\n'
+            f"      <td>{escape(v.get_kind_display())}</td>\n"
+            f"      <td>{state}</td>\n"
+            f"      <td>{escape(format_datetime(template_localtime(v.created_at)))}<br>"
+            f'<span class="text-muted">{_shown_user(v.created_by)}</span></td>\n'
+            f"      <td>{linebreaksbr(v.reason or '—', autoescape=True)}</td>\n"
+            f"      <td>{decision}</td>\n"
+            "    </tr>\n  "
+        )
+    out.append("</tbody>\n</table></div></div>\n")
+    return mark_safe("".join(out))
+
+
+@register.simple_tag(takes_context=True)
+def working_text(context, result: PlanResult) -> SafeString:
+    """The engine's working of ``result``, a line an item (``{{ w|phrase }}``, escaped), as the
+    template wrote it: written once per result and language (``_kept``; issue 15)."""
+
+    def write() -> SafeString:
+        items = "".join(
+            f"<li>{render_value_in_context(phrase(w), context)}</li>" for w in result.working_text
+        )
+        return mark_safe(f'<ul class="plan-working mb-0">{items}</ul>')
+
+    return _kept(result, ("working",), write)
