@@ -521,37 +521,10 @@ def open_intervention_amount(case: Case, *, exclude_pk: int | None = None) -> De
 NIL = Decimal("0")  # starting value of the totals below
 
 
-# What the fee tab's rows show of a service and its mediator (``fees_ui.service_rows``).
-TAB_SERVICE_FIELDS = (
-    "id",
-    "case_id",
-    "date",
-    "kind",
-    "quantity",
-    "km",
-    "amount",
-    "registered_postage",
-    "note",
-    "origin",
-    "taxed",
-    "mediator__id",
-    "mediator__username",
-    "mediator__first_name",
-    "mediator__last_name",
-)
-
-
 def services_of_case(case: Case) -> QuerySet[Service]:
-    """The case's services as the fee tab lists them (``TAB_SERVICE_FIELDS``: issue 15, not
-    every column of the service and of its mediator's user)."""
-    return (
-        # the tab shows no letter of a service (a letter's service links to the case's letters):
-        # no prefetch of them (issue 15)
-        Service.objects.filter(case=case)
-        .select_related("mediator")
-        .only(*TAB_SERVICE_FIELDS)
-        .order_by("date", "id")
-    )
+    """The case's services with their mediator, in date order (the fee tab reads them as
+    :class:`ServiceRow`, ``services_page``)."""
+    return Service.objects.filter(case=case).select_related("mediator").order_by("date", "id")
 
 
 def service_get(case: Case, pk: int) -> Service:
