@@ -175,6 +175,7 @@ def _lean_html_class():
             def _ua_stylesheets(self, forms=False):
                 return [lean]
 
+        _install_line_memo()
         _LEAN_HTML = LeanHTML
     return _LEAN_HTML
 
@@ -196,6 +197,109 @@ def font_config():
 
         config = _FONTS.config = FontConfiguration()
     return config
+
+
+# -- lines of text split once per document (issue 15: 50 cover letters of the same words) ------
+
+# Every property of a text box's style that WeasyPrint's line splitting reads
+# (weasyprint.text.line_break: split_first_line, Layout, first_line_metrics, line_size;
+# weasyprint.text.fonts: get_font_description, font_features), WeasyPrint 70.
+_LINE_STYLE = (
+    "direction",
+    "font_family",
+    "font_feature_settings",
+    "font_kerning",
+    "font_language_override",
+    "font_size",
+    "font_stretch",
+    "font_style",
+    "font_variant_alternates",
+    "font_variant_caps",
+    "font_variant_east_asian",
+    "font_variant_ligatures",
+    "font_variant_numeric",
+    "font_variant_position",
+    "font_variation_settings",
+    "font_weight",
+    "hyphenate_character",
+    "hyphenate_limit_chars",
+    "hyphenate_limit_zone",
+    "hyphens",
+    "lang",
+    "letter_spacing",
+    "line_height",
+    "overflow_wrap",
+    "tab_size",
+    "text_decoration_line",
+    "white_space",
+    "word_break",
+    "word_spacing",
+)
+_LINE_PARAMETERS = [
+    "text",
+    "style",
+    "context",
+    "max_width",
+    "justification_spacing",
+    "is_line_start",
+    "minimum",
+]
+LINE_MEMO = True  # tests turn it off to compare
+
+
+def _install_line_memo() -> None:
+    """WeasyPrint's ``split_first_line`` remembered per document (issue 15).
+
+    Laying a line out asks Pango for the first line of the rest of a paragraph, several times
+    (the line, the next word, each hyphenation point): the same question for each of 50 cover
+    letters of one mailing (the same paragraphs, the same width) and for each cell of an
+    annex showing the same amounts. The answer depends only on the text, the width, the
+    style's text properties (``_LINE_STYLE``) and the document's fonts: it is kept in the
+    document's layout context and given again (its Pango layout is "deactivated", a few
+    plain values, copied for each box: drawing recreates it from them). The PDF is the same,
+    byte for byte (tests/test_pdf_lines.py). Installed only on the WeasyPrint it was written
+    for: another signature leaves WeasyPrint as it is."""
+    import copy
+    import inspect
+
+    from weasyprint.layout import inline, preferred
+    from weasyprint.text import line_break
+
+    original = line_break.split_first_line
+    if list(inspect.signature(original).parameters) != _LINE_PARAMETERS:
+        return
+    if inline.split_first_line is not original or preferred.split_first_line is not original:
+        return  # already installed (or changed by someone else)
+
+    def split_first_line(
+        text, style, context, max_width, justification_spacing, is_line_start=True, minimum=False
+    ):
+        cache = getattr(context, "rcd_lines", None)
+        if not LINE_MEMO or cache is None and not hasattr(context, "dictionaries"):
+            return original(
+                text, style, context, max_width, justification_spacing, is_line_start, minimum
+            )
+        if cache is None:
+            cache = context.rcd_lines = {}
+        key = (
+            text,
+            repr(tuple(style[name] for name in _LINE_STYLE)),
+            id(style.font_config),
+            max_width,
+            justification_spacing,
+            is_line_start,
+            minimum,
+        )
+        found = cache.get(key)
+        if found is None:
+            found = cache[key] = original(
+                text, style, context, max_width, justification_spacing, is_line_start, minimum
+            )
+        layout, *metrics = found
+        return (copy.copy(layout), *metrics)
+
+    inline.split_first_line = split_first_line
+    preferred.split_first_line = split_first_line
 
 
 def html_document(html: str):
