@@ -7,7 +7,12 @@ class CoreConfig(AppConfig):
     verbose_name = _("Socle")
 
     def ready(self):
-        from core import choice_guard, perf
+        from celery.signals import worker_process_init
+
+        from core import choice_guard, pdf, perf
+
+        # each Celery worker process loads WeasyPrint when it starts (issue 15)
+        worker_process_init.connect(pdf.warm_up_when_enabled, weak=False)
 
         perf.install()
         perf.freeze_after_first_request()

@@ -437,7 +437,7 @@ def warm_up() -> None:
     Fontconfig, fontTools), its lean user-agent sheet, this thread's fonts, and a first
     layout of a few words in the serif and sans-serif faces, regular, bold and italic. Called
     by the web process (``mediation/wsgi.py``) and each Celery worker process
-    (``mediation/celery.py``) when ``settings.PDF_WARM_UP`` is on; never by tests or
+    (``core.apps``: ``worker_process_init``) when ``settings.PDF_WARM_UP`` is on; never by tests or
     management commands. Costs about 25 MB of memory a process. The templates of the long
     PDFs (``settings.PDF_WARM_UP_TEMPLATES``) are compiled then too (30 ms for a statement's).
     A failure is logged, never raised: the process starts, its PDFs load what they need."""
@@ -449,6 +449,13 @@ def warm_up() -> None:
             get_template(name)
     except Exception:
         logging.getLogger(__name__).exception("PDF warm-up failed")
+
+
+def warm_up_when_enabled(**_signal) -> None:
+    """``warm_up`` if ``settings.PDF_WARM_UP`` is on: run by ``mediation/wsgi.py`` when the web
+    process starts, and connected by ``core.apps`` to Celery's ``worker_process_init``."""
+    if settings.PDF_WARM_UP:
+        warm_up()
 
 
 def render_pdf_parts(html: str, anchors: list[str]) -> tuple[object, list[list]]:

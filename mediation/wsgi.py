@@ -5,15 +5,8 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mediation.settings")
 application = get_wsgi_application()
 
+# WeasyPrint loaded when the web process starts, not on its first PDF (issue 15); imported
+# once the application (and so Django's apps) is set up.
+from core.pdf import warm_up_when_enabled  # noqa: E402
 
-def _warm_up() -> None:
-    """WeasyPrint loaded when the worker starts, not on its first PDF (core.pdf.warm_up)."""
-    from django.conf import settings
-
-    if settings.PDF_WARM_UP:
-        from core.pdf import warm_up
-
-        warm_up()
-
-
-_warm_up()
+warm_up_when_enabled()
