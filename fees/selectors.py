@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from cases.models import Case, MediatorAssignment
 from cases.selectors import can_edit_case, case_queryset_for
+from core.compiled_reads import filled, run_compiled
 from core.dates import add_years, anniversaries_in, anniversary, format_date, years_between
 from core.money import CENT, format_eur
 from fees.engine.compute import JUSTRESTART_KEY, JUSTRESTART_RULE
@@ -335,8 +336,13 @@ TAB_STATEMENT_FIELDS = (
 def statements_of_case(case: Case) -> QuerySet[FeeStatement]:
     """The case's statements as the fee tab lists them, the latest period first, each with its
     taxation order (``TAB_STATEMENT_FIELDS`` only)."""
+    rows = run_compiled("fees.statements_of_case", FeeStatement, _statements_of, case=case.pk)
+    return filled(_statements_of(case.pk), rows)
+
+
+def _statements_of(case: int) -> QuerySet[FeeStatement]:
     return (
-        FeeStatement.objects.filter(case=case)
+        FeeStatement.objects.filter(case_id=case)
         .select_related("taxation_order")
         .only(*TAB_STATEMENT_FIELDS)
         .order_by("-period_from", "-id")
@@ -464,8 +470,15 @@ def legal_amount_in_force(key: str, on: date) -> LegalAmount | None:
 def interventions_of_case(case: Case) -> QuerySet[StateIntervention]:
     """The case's requests to the SPF as the fee tab lists them and ``fee_position`` sums them
     (issue 15: the columns read, not the request's whole text and figures)."""
+    rows = run_compiled(
+        "fees.interventions_of_case", StateIntervention, _interventions_of, case=case.pk
+    )
+    return filled(_interventions_of(case.pk), rows)
+
+
+def _interventions_of(case: int) -> QuerySet[StateIntervention]:
     return (
-        StateIntervention.objects.filter(case=case)
+        StateIntervention.objects.filter(case_id=case)
         .only(
             "id",
             "case_id",
@@ -780,8 +793,15 @@ def justrestart_invoices_listed(case: Case) -> QuerySet[JustRestartInvoice]:
     """The case's JustRestart invoices as the fee tab lists them, by anniversary: what the
     table shows, the paying entry's number (issue 15: not every column of the invoice, its duty
     and its entry, nor the model's ordering, which joined the case to sort by it)."""
+    rows = run_compiled(
+        "fees.justrestart_invoices_listed", JustRestartInvoice, _invoices_listed, case=case.pk
+    )
+    return filled(_invoices_listed(case.pk), rows)
+
+
+def _invoices_listed(case: int) -> QuerySet[JustRestartInvoice]:
     return (
-        JustRestartInvoice.objects.filter(case=case)
+        JustRestartInvoice.objects.filter(case_id=case)
         .select_related("paid_entry")
         .only(
             "id",
