@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
-from core.compiled_reads import filled, run_compiled
+from core.compiled import filled, kept_sql, models_of
 from core.roles import Role
 
 from . import registry
@@ -44,7 +44,7 @@ def case_queryset_for(user: User) -> QuerySet[Case]:
 def case_get_for_user(user: User, pk: int) -> Case:
     """The case ``pk`` with its organisation, mediator and applicants if ``user`` may open it
     (``case_queryset_for``); 404 otherwise. Every case page starts here: its two statements
-    are compiled once per process (``core.compiled_reads``), then run with this user's organisation
+    are compiled once per process (``core.compiled``), then run with this user's organisation
     and this case's id (issue 15: the ORM took some 2 ms to build them at each request)."""
     if not user.is_authenticated or not user.is_active:
         raise Http404
@@ -57,7 +57,7 @@ def case_get_for_user(user: User, pk: int) -> Case:
     low, high = connections[db].ops.integer_field_range(Case._meta.pk.get_internal_type())
     if not low <= pk <= high:  # as the ORM: a number no column holds matches nothing
         raise Http404
-    cases = run_compiled(
+    cases = models_of(
         "cases.case_for_user",
         Case,
         lambda organisation, case: (
@@ -73,7 +73,7 @@ def case_get_for_user(user: User, pk: int) -> Case:
     case = cases[0]
     # in their order: ``position`` is unique within a case (the model's ordering begins with
     # the case's own, which joins the case)
-    applicants = run_compiled(
+    applicants = models_of(
         "cases.applicants_of_case",
         Applicant,
         lambda case: Applicant.objects.filter(case_id=case).order_by("position"),
@@ -271,11 +271,6 @@ def supervisor_overview(user: User, today: date) -> list[MediatorCaseload]:
 
 _MEDIATOR_FIELDS = ("id", "username", "first_name", "last_name")
 
-# The overview's SQL, compiled once per day and organisation (``_overview_counts``): the key is
-# (database, organisation, day, registered counts); only the current day's are kept.
-_overview_sql: dict[tuple, tuple[str, tuple]] = {}
-_OVERVIEW_SQL_MAX = 1000  # organisations a day, at most, before the oldest is forgotten
-
 
 def _overview_counts(
     user: User, today: date, specs: list[registry.SupervisorCount]
@@ -289,9 +284,9 @@ def _overview_counts(
     cases = case_queryset_for(user).order_by()
     if cases.query.is_empty():  # no organisation: nothing to count
         return [], [{} for _spec in specs]
-    key = (cases.db, user.organisation_id, today, tuple(spec.key for spec in specs))
-    compiled = _overview_sql.get(key)
-    if compiled is None:
+    key = ("cases.overview", cases.db, user.organisation_id, today, *(s.key for s in specs))
+
+    def make() -> tuple[str, list]:
         parts = [cases.values_list("mediator_id", "status").annotate(n=Count("id"))]
         parts += [
             spec.matching(cases, today)
@@ -311,11 +306,9 @@ def _overview_counts(
                 f"SELECT {slot} AS slot, p.mediator_id, {status} AS status, p.n FROM ({sql}) p"
             )
             params.extend(part_params)
-        compiled = (" UNION ALL ".join(selects), tuple(params))
-        if any(k[2] != today for k in _overview_sql) or len(_overview_sql) >= _OVERVIEW_SQL_MAX:
-            _overview_sql.clear()  # another day: yesterday's SQL is of no use
-        _overview_sql[key] = compiled
-    sql, params = compiled
+        return " UNION ALL ".join(selects), params
+
+    sql, params = kept_sql(key, make, day=today)
     by_status: list[tuple[int, str, int]] = []
     per_spec: list[dict[int, int]] = [{} for _spec in specs]
     with connections[cases.db].cursor() as cursor:

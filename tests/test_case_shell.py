@@ -19,7 +19,7 @@ from agenda.services import daily_run
 from cases import selectors
 from cases.models import Applicant, Case
 from cases.services import ApplicantData, case_replace_mediator
-from core.compiled_reads import filled, run_compiled
+from core.compiled import filled, models_of
 from core.roles import Role
 from fees import selectors as fees
 
@@ -178,13 +178,13 @@ def test_a_huge_case_number_in_the_url_is_a_404(client, world):
 
 def test_a_compiled_read_needs_each_id_as_one_parameter(world):
     with pytest.raises(AssertionError):
-        run_compiled("tests.no_id", Case, lambda case: Case.objects.filter(pk__gt=0), case=1)
+        models_of("tests.no_id", Case, lambda case: Case.objects.filter(pk__gt=0), case=1)
     with pytest.raises(AssertionError):  # values(): no instances to make
-        run_compiled("tests.values", Case, lambda c: Case.objects.filter(pk=c).values(), c=1)
+        models_of("tests.values", Case, lambda c: Case.objects.filter(pk=c).values(), c=1)
 
 
 def test_a_filled_queryset_reads_its_rows_once_and_filters_afresh(world):
-    applicants = run_compiled(
+    applicants = models_of(
         "tests.applicants",
         Applicant,
         lambda case: Applicant.objects.filter(case_id=case).order_by("position"),
