@@ -171,3 +171,37 @@ def test_the_agenda_s_case_list_is_agenda_cases_for_s(world, data):
     assert agenda_case_list(world.clerk, mediator_id=world.mediator.pk) == []
     other = agenda_case_list(world.other_mediator, mediator_id=world.mediator.pk)
     assert [case.pk for case in other] == [c.pk for c in expected(world.other_mediator)]
+
+
+def test_named_ids_read_rows_converted_and_keyed_by_database(data):
+    """``rows_of``: one SQL per key and database alias, the rows converted (Decimals, dates on
+    SQLite too) and read afresh with each id; ``uses`` holds how many parameters the ids are."""
+
+    def principal_of(case):
+        return Claim.objects.filter(case_id=case).order_by("pk").values_list("principal")
+
+    for case in data:
+        got = compiled.rows_of("test.principal", Claim, principal_of, case=case.pk)
+        assert got == [list(row) for row in principal_of(case.pk)]
+        assert all(type(value) is Decimal for (value,) in got)
+    assert [key[:2] for key in compiled._compiled] == [("test.principal", "default")]
+    with pytest.raises(AssertionError):  # the id is one parameter, not two
+        compiled.rows_of("test.uses", Claim, principal_of, uses=2, case=data[1].pk)
+
+
+def test_kept_sql_is_made_once_per_key_and_forgets_other_days(monkeypatch):
+    monkeypatch.setattr(compiled, "_kept_sql", {})
+    made = []
+
+    def make(day):
+        made.append(day)
+        return f"SELECT {len(made)}", [day]
+
+    first = date(2026, 3, 2)
+    assert compiled.kept_sql(("t", first), lambda: make(first), day=first) == ("SELECT 1", (first,))
+    assert compiled.kept_sql(("t", first), lambda: make(first), day=first) == ("SELECT 1", (first,))
+    assert compiled.kept_sql(("t", "no day"), lambda: make(None)) == ("SELECT 2", (None,))
+    second = date(2026, 3, 3)
+    compiled.kept_sql(("t", second), lambda: make(second), day=second)
+    assert made == [first, None, second]
+    assert set(compiled._kept_sql) == {("t", "no day"), ("t", second)}  # yesterday's forgotten
