@@ -7,10 +7,11 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.db.models import CharField, F, Min, OuterRef, Subquery, Value
+from django.db.models import CharField, F, Min, Value
 from django.test.utils import CaptureQueriesContext
 
 from claims.models import Claim, ClaimStatus, Creditor, KnownCreditor
+from claims.selectors import _known_first_declared as _known  # select_related + annotation
 from core import compiled
 from core.compiled import models_for_ids, rows_for_ids
 
@@ -68,22 +69,6 @@ def _sums(ids):
             .values_list("case_id", "d"),
             all=True,
         )
-    )
-
-
-def _known(ids):
-    first = (
-        Claim.objects.filter(case_id=OuterRef("case_id"), creditor_id=OuterRef("creditor_id"))
-        .order_by()
-        .values("creditor_id")
-        .annotate(first=Min("declared_on"))
-        .values("first")
-    )
-    return (
-        KnownCreditor.objects.filter(case_id__in=ids)
-        .select_related("creditor", "time_barred_by")
-        .order_by("creditor__name", "pk")
-        .annotate(first_declared=Subquery(first))
     )
 
 
