@@ -95,8 +95,19 @@ def agenda_forecast(request):
     """The agenda's "Prévisions des 7 prochains jours" rows alone (loaded by htmx after the
     page), with the page's filters and scope; nothing where the page shows no forecast."""
     today = timezone.localdate()
-    _, _, mediator, cases, org_wide, forecast = _agenda_scope(request)
-    items = selectors.forecast_items(cases, today=today) if forecast else []
+    _, filters, mediator, cases, org_wide, forecast = _agenda_scope(request)
+    # the cases' mediator: the user's own agenda, or the one the agenda is filtered on
+    known = [request.user] if request.user.role == Role.MEDIATOR else [mediator] if mediator else []
+    items = []
+    if forecast and known:  # one mediator's cases: read with their SQL compiled once
+        case_list = selectors.agenda_case_list(
+            request.user,
+            mediator_id=mediator.pk if mediator else None,
+            case_id=filters["dossier"].pk if filters.get("dossier") else None,
+        )
+        items = selectors.forecast_items(cases, today=today, case_list=case_list, mediators=known)
+    elif forecast:
+        items = selectors.forecast_items(cases, today=today)
     return render(
         request,
         "agenda/_forecast.html",

@@ -23,6 +23,7 @@ from accounts.models import Organisation, User
 from agenda.registry import DutySpec
 from cases.models import Applicant, Case
 from cases.selectors import case_queryset_for
+from core.compiled import models_for_ids
 
 from . import deadlines
 from .models import (
@@ -439,22 +440,36 @@ def known_creditors_by_case(
     """``known_creditors_of`` for many cases in one query: case id -> its known creditors, in
     the same order. ``first_declared``: each with the date of its first declaration in the
     case (``first_declarations``; None: none), read in the same query (the agenda's clocks)."""
-    known_creditors = KnownCreditor.objects.filter(case_id__in=case_ids)
-    if first_declared:
-        first = (
-            Claim.objects.filter(case_id=OuterRef("case_id"), creditor_id=OuterRef("creditor_id"))
-            .order_by()
-            .values("creditor_id")
-            .annotate(first=Min("declared_on"))
-            .values("first")
-        )
-        known_creditors = known_creditors.annotate(first_declared=Subquery(first))
     found: dict[int, list[KnownCreditor]] = {}
-    for known in known_creditors.select_related("creditor", "time_barred_by").order_by(
-        "creditor__name", "pk"
-    ):
+    if first_declared:  # the agenda's clocks: the SQL compiled once per number of cases
+        known_creditors = models_for_ids(
+            "claims.known_first_declared", _known_first_declared, case_ids, KnownCreditor
+        )
+    else:
+        known_creditors = _known_creditors_query(case_ids)
+    for known in known_creditors:
         found.setdefault(known.case_id, []).append(known)
     return found
+
+
+def _known_creditors_query(case_ids: list[int]) -> QuerySet[KnownCreditor]:
+    return (
+        KnownCreditor.objects.filter(case_id__in=case_ids)
+        .select_related("creditor", "time_barred_by")
+        .order_by("creditor__name", "pk")
+    )
+
+
+def _known_first_declared(case_ids: list[int]) -> QuerySet[KnownCreditor]:
+    """The known creditors, each with the date of its first declaration in the case."""
+    first = (
+        Claim.objects.filter(case_id=OuterRef("case_id"), creditor_id=OuterRef("creditor_id"))
+        .order_by()
+        .values("creditor_id")
+        .annotate(first=Min("declared_on"))
+        .values("first")
+    )
+    return _known_creditors_query(case_ids).annotate(first_declared=Subquery(first))
 
 
 def first_declarations_by_case(case_ids: list[int]) -> dict[int, dict[int, date]]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db import connections, router
+from django.db import router
 from django.db.models import (
     BigIntegerField,
     BooleanField,
@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from cases.models import Case
 from cases.status import CaseStatus
 from contacts.models import INCOME_PAYERS, ThirdParty, ThirdPartyKind
+from core.compiled import rows_of
 from core.dates import format_date
 from core.money import format_eur
 from fees import selectors as fee_selectors
@@ -396,11 +397,8 @@ def _rows(queryset: QuerySet, slot: int, **columns) -> QuerySet:
     )
 
 
-# The union's SQL is compiled once per process and database (issue 15: the ORM took some 4 ms
-# to build it at each request) with ``_CASE_ID`` standing for the case's id, then run with the
-# case's id in its place: the rows are always read afresh, only the SQL is kept.
-_CASE_ID = -(2**62) - 1675  # no case has it
-_compiled: dict[str, tuple[str, tuple, tuple[int, ...], tuple]] = {}
+# The union's SQL is compiled once per process and database (``_fetch``, issue 15: the ORM
+# took some 4 ms to build it at each request); the rows are always read afresh.
 
 
 def _union(case: Case) -> QuerySet:
@@ -443,44 +441,10 @@ def _union(case: Case) -> QuerySet:
     return parts[0].union(*parts[1:], all=True)
 
 
-def _compile(db: str) -> tuple[str, tuple, tuple[int, ...], tuple]:
-    """``_union``'s SQL and parameters for a case whose id is ``_CASE_ID``, where that id
-    stands in the parameters (one a table), and the columns' expressions (their converters)."""
-    compiler = _union(Case(pk=_CASE_ID)).query.get_compiler(using=db)
-    sql, params = compiler.as_sql()
-    at = tuple(i for i, p in enumerate(params) if type(p) is int and p == _CASE_ID)
-    if len(at) != 6:  # a part that reads its case otherwise: compile it per case instead
-        raise AssertionError(f"the case's id is {len(at)} parameters of the union, not 6")
-    columns = tuple(column[0] for column in compiler.select[: compiler.col_count])
-    return sql, tuple(params), at, columns
-
-
 def _fetch(case: Case) -> list[list]:
-    """``_union``'s rows for ``case``, converted as the ORM converts them."""
-    db = router.db_for_read(Case)
-    if db not in _compiled:
-        _compiled[db] = _compile(db)
-    sql, params, at, columns = _compiled[db]
-    values = list(params)
-    for i in at:
-        values[i] = case.pk
-    connection = connections[db]
-    converters = [
-        (i, converters, column)
-        for i, column in enumerate(columns)
-        if (
-            converters := connection.ops.get_db_converters(column)
-            + column.get_db_converters(connection)
-        )
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        rows = [list(row) for row in cursor.fetchall()]
-    for row in rows:
-        for i, functions, column in converters:
-            for convert in functions:
-                row[i] = convert(row[i], column, connection)
-    return rows
+    """``_union``'s rows for ``case``, converted as the ORM converts them; its SQL compiled
+    once per database (``core.compiled``), the case's id a parameter of each of its 6 parts."""
+    return rows_of("closure.union", Case, lambda case: _union(Case(pk=case)), uses=6, case=case.pk)
 
 
 def _reads(case: Case) -> _Reads:

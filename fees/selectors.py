@@ -11,7 +11,6 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
-from django.db import connections, router
 from django.db.models import Case as CaseWhen
 from django.db.models import (
     Count,
@@ -32,6 +31,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from cases.models import Case, MediatorAssignment
 from cases.selectors import can_edit_case, case_queryset_for
+from core.compiled import filled, models_of, rows_of
 from core.dates import add_years, anniversaries_in, anniversary, format_date, years_between
 from core.money import CENT, format_eur
 from fees.engine.compute import JUSTRESTART_KEY, JUSTRESTART_RULE
@@ -212,36 +212,12 @@ def _account_figures(case_id: int) -> QuerySet:
     )
 
 
-# ``_account_figures``'s SQL, compiled once per database: the same for every case but its id
-# (issue 15: compiling the subquery took 1.2 ms a request, running it 0.1 ms). The row is read
-# afresh each time and goes through the query's converters (Decimal on SQLite).
-_CASE_STAND_IN = -987654321  # a case id no case has: its place among the parameters
-_account_sql: dict[str, tuple] = {}
-
-
 def _account_with_fees_paid(case: Case) -> AccountFigures | None:
-    db = router.db_for_read(Account)
-    compiled = _account_sql.get(db)
-    if compiled is None:
-        compiler = _account_figures(_CASE_STAND_IN).query.get_compiler(using=db)
-        sql, params = compiler.as_sql()
-        slots = [i for i, value in enumerate(params) if value == _CASE_STAND_IN]
-        if len(slots) != 1:  # not told apart: the ORM every time
-            rows = list(_account_figures(case.pk).using(db))
-            return AccountFigures(*rows[0]) if rows else None
-        converters = compiler.get_converters([column for column, _sql, _alias in compiler.select])
-        compiled = _account_sql[db] = (sql, list(params), slots[0], compiler, converters)
-    sql, params, slot, compiler, converters = compiled
-    params = list(params)
-    params[slot] = case.pk
-    with connections[db].cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    if converters:
-        row = next(iter(compiler.apply_converters([row], converters)))
-    return AccountFigures(*row)
+    """``_account_figures``'s row, its SQL compiled once per database (``core.compiled``): the
+    same for every case but its id (issue 15: compiling the subquery took 1.2 ms a request,
+    running it 0.1 ms)."""
+    rows = rows_of("fees.account_figures", Account, _account_figures, case_id=case.pk)
+    return AccountFigures(*rows[0]) if rows else None
 
 
 def fee_position(
@@ -335,8 +311,13 @@ TAB_STATEMENT_FIELDS = (
 def statements_of_case(case: Case) -> QuerySet[FeeStatement]:
     """The case's statements as the fee tab lists them, the latest period first, each with its
     taxation order (``TAB_STATEMENT_FIELDS`` only)."""
+    rows = models_of("fees.statements_of_case", FeeStatement, _statements_of, case=case.pk)
+    return filled(_statements_of(case.pk), rows)
+
+
+def _statements_of(case: int) -> QuerySet[FeeStatement]:
     return (
-        FeeStatement.objects.filter(case=case)
+        FeeStatement.objects.filter(case_id=case)
         .select_related("taxation_order")
         .only(*TAB_STATEMENT_FIELDS)
         .order_by("-period_from", "-id")
@@ -464,8 +445,15 @@ def legal_amount_in_force(key: str, on: date) -> LegalAmount | None:
 def interventions_of_case(case: Case) -> QuerySet[StateIntervention]:
     """The case's requests to the SPF as the fee tab lists them and ``fee_position`` sums them
     (issue 15: the columns read, not the request's whole text and figures)."""
+    rows = models_of(
+        "fees.interventions_of_case", StateIntervention, _interventions_of, case=case.pk
+    )
+    return filled(_interventions_of(case.pk), rows)
+
+
+def _interventions_of(case: int) -> QuerySet[StateIntervention]:
     return (
-        StateIntervention.objects.filter(case=case)
+        StateIntervention.objects.filter(case_id=case)
         .only(
             "id",
             "case_id",
@@ -780,8 +768,15 @@ def justrestart_invoices_listed(case: Case) -> QuerySet[JustRestartInvoice]:
     """The case's JustRestart invoices as the fee tab lists them, by anniversary: what the
     table shows, the paying entry's number (issue 15: not every column of the invoice, its duty
     and its entry, nor the model's ordering, which joined the case to sort by it)."""
+    rows = models_of(
+        "fees.justrestart_invoices_listed", JustRestartInvoice, _invoices_listed, case=case.pk
+    )
+    return filled(_invoices_listed(case.pk), rows)
+
+
+def _invoices_listed(case: int) -> QuerySet[JustRestartInvoice]:
     return (
-        JustRestartInvoice.objects.filter(case=case)
+        JustRestartInvoice.objects.filter(case_id=case)
         .select_related("paid_entry")
         .only(
             "id",

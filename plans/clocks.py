@@ -39,6 +39,7 @@ from agenda.registry import DutyKind, DutySpec, shared
 from cases.models import Case, StatusChange
 from cases.selectors import MAX_PLAN_YEARS
 from cases.status import CaseStatus
+from core.compiled import models_for_ids, rows_for_ids
 from core.dates import add_years
 from fees.models import Service, ServiceKind
 
@@ -70,11 +71,9 @@ def amicable_phase_left_on(case: Case) -> date | None:
     return amicable_phase_left_on_many([case])[case.pk]
 
 
-def amicable_phase_left_on_many(cases: Sequence[Case]) -> dict[int, date | None]:
-    """``amicable_phase_left_on`` of many cases in one query and the approved versions
-    (``approved_versions_by_case``, shared with the plan's other kinds)."""
-    ids = [case.pk for case in cases] or [0]
-    days: dict[int, list[date]] = {}
+def _left_amicable_query(ids: list[int]) -> QuerySet:
+    """The first decision that moved each case out of the amicable phase, and its first
+    failure report (``UNION ALL``)."""
     left_status = (
         StatusChange.objects.filter(case_id__in=ids, from_status=CaseStatus.AMICABLE_PHASE)
         .values("case_id")
@@ -89,7 +88,16 @@ def amicable_phase_left_on_many(cases: Sequence[Case]) -> dict[int, date | None]
         .order_by()
         .values_list("case_id", "first")
     )
-    for case_id, first in left_status.union(failure_reports, all=True):  # one query
+    return left_status.union(failure_reports, all=True)
+
+
+def amicable_phase_left_on_many(cases: Sequence[Case]) -> dict[int, date | None]:
+    """``amicable_phase_left_on`` of many cases in one query and the approved versions
+    (``approved_versions_by_case``, shared with the plan's other kinds)."""
+    ids = [case.pk for case in cases] or [0]
+    days: dict[int, list[date]] = {}
+    # one query, its SQL compiled once per number of cases (issue 15)
+    for case_id, first in rows_for_ids("plans.left_amicable", _left_amicable_query, ids, Case):
         if first is not None:
             days.setdefault(case_id, []).append(first)
     # the first approved plan's decision: from the approved versions the plan's kinds share
@@ -176,13 +184,19 @@ def _plans_in_force_by_case(case_ids: list[int]) -> dict[int, PlanVersion]:
     }
 
 
+def _approved_versions_query(case_ids: list[int]) -> QuerySet[PlanVersion]:
+    return PlanVersion.objects.filter(case_id__in=case_ids, state=PlanState.APPROVED).order_by(
+        "case_id", "decision_date", "number"
+    )
+
+
 def _approved_versions_by_case(
     case_ids: list[int],
 ) -> dict[int, list[tuple[PlanVersion, date | None]]]:
     by_case: dict[int, list[PlanVersion]] = {}
-    for version in PlanVersion.objects.filter(
-        case_id__in=case_ids, state=PlanState.APPROVED
-    ).order_by("case_id", "decision_date", "number"):
+    for version in models_for_ids(
+        "plans.approved_versions", _approved_versions_query, case_ids, PlanVersion
+    ):
         by_case.setdefault(version.case_id, []).append(version)
     return {
         case_id: [

@@ -59,6 +59,7 @@ from cases.selectors import MAX_PLAN_YEARS
 from cases.status import ACTIVE_STATUSES, CaseStatus
 from claims.amounts import claim_admitted_total, claim_total
 from claims.models import NON_REMISSIBLE_NATURES, Claim, ClaimStatus, Creditor, PlanRank
+from core.compiled import rows_for_ids
 from core.dates import add_years, format_date
 from core.money import CENT, round_cents
 from ledger.selectors import dividends_paid_by_creditor, live_dividends
@@ -904,13 +905,18 @@ def _basis_claims_by_case(case_ids: list[int]) -> dict[int, list[BasisClaim]]:
     """The claims of ``_basis_claims`` of many cases in one query, as plain rows (run even
     without a case: ``[0]`` matches none, and the count stays the same whatever the data)."""
     claims: dict[int, list[BasisClaim]] = {case_id: [] for case_id in case_ids}
-    for row in (
-        Claim.objects.filter(case_id__in=case_ids or [0])
-        .order_by("creditor__name", "declared_on", "id")  # as ``claims_of_case``
-        .values_list(*_BASIS_FIELDS)
-    ):
+    # its SQL compiled once per number of cases (issue 15: the agenda's forecast)
+    for row in rows_for_ids("plans.basis_claims", _basis_claims_query, case_ids or [0], Claim):
         claims[row[0]].append(BasisClaim.of_row(row))
     return claims
+
+
+def _basis_claims_query(case_ids: list[int]) -> QuerySet:
+    return (
+        Claim.objects.filter(case_id__in=case_ids)
+        .order_by("creditor__name", "declared_on", "id")  # as ``claims_of_case``
+        .values_list(*_BASIS_FIELDS)
+    )
 
 
 def _live_bases(
@@ -1272,6 +1278,26 @@ class ClockReads:
     paid: dict[int, list[engine.Payment]]
 
 
+def _shares_and_one_offs(ids: list[int]) -> QuerySet:
+    """The shares and the one-off sums of the versions ``ids`` in one query: (version, share's
+    creditor or None, amount, one-off's day, label, kind, id)."""
+    no_date = Value(None, output_field=DateField())
+    no_text = Value("", output_field=CharField())
+    share_rows = (
+        PlanShare.objects.filter(version_id__in=ids)
+        .annotate(day=no_date, text=no_text, code=no_text)
+        .order_by()
+        .values_list("version_id", "creditor_id", "monthly_amount", "day", "text", "code", "id")
+    )
+    one_off_rows = (
+        PlanOneOff.objects.filter(version_id__in=ids)
+        .annotate(nobody=Value(None, output_field=IntegerField()))
+        .order_by()
+        .values_list("version_id", "nobody", "amount", "received_on", "label", "kind", "id")
+    )
+    return share_rows.union(one_off_rows, all=True)
+
+
 def clock_schedules(
     versions: Sequence[PlanVersion], *, end: date, start: date | None = None
 ) -> ClockReads:
@@ -1290,25 +1316,10 @@ def clock_schedules(
     days did."""
     ids = [version.pk for version in versions] or [0]  # [0]: no version, the same queries
     case_ids = sorted({version.case_id for version in versions})
-    # The shares and the one-off sums in one query: (version, share's creditor or None, amount,
-    # one-off's day, label, kind, id).
-    no_date = Value(None, output_field=DateField())
-    no_text = Value("", output_field=CharField())
-    share_rows = (
-        PlanShare.objects.filter(version_id__in=ids)
-        .annotate(day=no_date, text=no_text, code=no_text)
-        .order_by()
-        .values_list("version_id", "creditor_id", "monthly_amount", "day", "text", "code", "id")
-    )
-    one_off_rows = (
-        PlanOneOff.objects.filter(version_id__in=ids)
-        .annotate(nobody=Value(None, output_field=IntegerField()))
-        .order_by()
-        .values_list("version_id", "nobody", "amount", "received_on", "label", "kind", "id")
-    )
     shares: dict[int, dict[str, Decimal]] = {}
     found_one_offs: list[tuple] = []
-    for row in share_rows.union(one_off_rows, all=True):
+    # its SQL compiled once per number of versions (issue 15)
+    for row in rows_for_ids("plans.shares_one_offs", _shares_and_one_offs, ids, PlanShare):
         version_id, creditor_id, amount, day, label, kind, pk = row
         if day is None:
             shares.setdefault(version_id, {})[str(creditor_id)] = amount
@@ -1320,7 +1331,22 @@ def clock_schedules(
         one_offs.setdefault(version_id, []).append(
             engine.OneOff(day=day, amount=amount, label=label or str(kinds.get(kind, kind)))
         )
-    daily = _dividends_by_day_or_span(case_ids, ids, start=start, end=end)
+    # its SQL compiled once per number of cases and versions (issue 15); without ``start``
+    # the versions are not read
+    case_ids = case_ids or [0]
+    version_ids = ids if start is not None else []
+    daily = rows_for_ids(
+        f"plans.dividends:{len(case_ids)}:{start is None}",
+        lambda all_ids, *days: _dividends_by_day_or_span(
+            all_ids[: len(case_ids)],
+            all_ids[len(case_ids) :],
+            start=days[0] if start is not None else None,
+            end=days[-1],
+        ),
+        [*case_ids, *version_ids],
+        PlanVersion,
+        days=(end,) if start is None else (start, end),
+    )
     paid: dict[int, list[engine.Payment]] = {}
     for case_id, creditor_id, day, total in daily:
         # a sum of cents is exact; SQLite gives its sums back as floats: round them to the cent

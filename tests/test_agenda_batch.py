@@ -373,3 +373,50 @@ def test_the_forecast_gives_what_each_kind_s_produce_gives(cases):
         assert got == [key for key in expected if key not in recorded], today
     never = [kind for kind in registry.duty_kinds() if not kind.forecast]
     assert {kind.code for kind in never} == {"taxation_order_awaited", "payment_approval_pending"}
+
+
+def _forecast_rows(items) -> list[tuple]:
+    return [
+        (
+            item.kind,
+            item.case.pk,
+            item.case.reference,
+            item.due_date,
+            item.deadline,
+            item.uid,
+            str(item.label),
+            item.url,
+            item.case.mediator.pk if item.case.mediator else None,
+            str(item.case.mediator),
+        )
+        for item in items
+    ]
+
+
+def test_the_forecast_with_the_mediators_known_gives_the_same_items(cases, world):
+    """``mediators``: the cases are read without their mediator, each given it (issue 15): the
+    same items, the rows naming the same mediator, in one query less a case's mediator for the
+    cases of a mediator not given (here a colleague's case); none more when all are known."""
+    colleague_case = make_case(
+        organisation=world.org,
+        mediator=world.colleague,
+        reference="COLL",
+        admissibility_date=date(2022, 3, 10),
+    )
+    ours = Case.objects.filter(mediator=world.mediator)
+    everything = Case.objects.filter(pk__in=[*ours.values_list("pk", flat=True), colleague_case.pk])
+    for today in forecast_days()[::3]:
+        expected = _forecast_rows(forecast_items(ours, today=today))
+        with CaptureQueriesContext(connection) as plain:
+            forecast_items(ours, today=today)
+        with CaptureQueriesContext(connection) as known:
+            got = _forecast_rows(forecast_items(ours, today=today, mediators=[world.mediator]))
+        assert got == expected, today
+        assert len(known) == len(plain)
+        expected = _forecast_rows(forecast_items(everything, today=today))
+        with CaptureQueriesContext(connection) as one_more:
+            got = _forecast_rows(
+                forecast_items(everything, today=today, mediators=[world.mediator])
+            )
+        assert got == expected, today
+        assert len(one_more) == len(plain) + 1

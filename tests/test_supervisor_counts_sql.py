@@ -9,8 +9,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cases import registry, selectors
+from cases import registry
 from cases.selectors import supervisor_overview
+from core import compiled as core_compiled
 
 from .factories import make_case
 
@@ -20,7 +21,7 @@ TODAY = date(2026, 3, 2)
 @pytest.fixture
 def compiled(monkeypatch):
     """Each registered count's filter, counting the times it is built (compiled)."""
-    monkeypatch.setattr(selectors, "_overview_sql", {})
+    monkeypatch.setattr(core_compiled, "_kept_sql", {})
     calls: list[tuple[str, date]] = []
     counts = {}
     for key, spec in registry._counts.items():
@@ -50,7 +51,7 @@ def test_the_sql_is_compiled_once_a_day_and_the_numbers_read_afresh(world, compi
     supervisor_overview(world.supervisor, TODAY + timedelta(days=1))  # the next day: again
     assert len(compiled) == 2 * len(registry.supervisor_counts())
     assert {day for _key, day in compiled} == {TODAY, TODAY + timedelta(days=1)}
-    assert len(selectors._overview_sql) == 1  # yesterday's forgotten
+    assert len(core_compiled._kept_sql) == 1  # yesterday's forgotten
 
 
 def test_each_organisation_has_its_own_sql(world, compiled):
@@ -63,7 +64,7 @@ def test_each_organisation_has_its_own_sql(world, compiled):
 
 
 def test_a_count_that_can_match_nothing_is_zero(world, monkeypatch):
-    monkeypatch.setattr(selectors, "_overview_sql", {})
+    monkeypatch.setattr(core_compiled, "_kept_sql", {})
     nothing = registry.SupervisorCount(
         key="nothing", label="Rien", matching=lambda cases, today: cases.filter(pk__in=[])
     )
