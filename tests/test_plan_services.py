@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from pypdf import PdfReader
 
+from cases.models import Applicant
 from claims.models import Claim, ClaimNature, ClaimStatus, Creditor, Privilege
 from core.pdf import join_pdf, render_pdf
 from fees.models import Service
@@ -562,6 +563,56 @@ def test_the_proposal_is_laid_out_as_one_cover_letter_at_a_time_was(world, credi
         return [page.extract_text() for page in PdfReader(io.BytesIO(content_bytes)).pages]
 
     assert texts(content) == texts(expected)
-    # each cover letter opens and closes with the salutation (its closing may be on page 2)
+    # each cover letter opens and closes with the salutation
     flat = " ".join(" ".join(texts(content)).split())
     assert flat.count("Madame, Monsieur,") == 2 * len(addressees)
+
+
+@pytest.mark.parametrize("division", ["namur", "gent"])
+def test_a_cover_letter_fits_on_one_page(world, creditors, division):
+    """A cover letter is one A4 page, as a professional letter is, in French and in Dutch (the
+    procedure's language: docs/court-documents.md), for a creditor with a long name, a long
+    address and its reference, registered, two applicants, every figure of its claim shown."""
+    case = world.case
+    case.division = division
+    case.save(update_fields=["division"])
+    Applicant.objects.create(
+        case=case, position=2, last_name="Vandenbroucke-Delvaux", first_name="Marie-Christine"
+    )
+    claim = Claim.objects.get(case=case, creditor=creditors["a"])
+    claim.creditor_reference = "DOSS-2022/004518-VDB/RCD-Invordering"
+    claim.save()
+    long = creditors["a"]
+    long.name = "Openbaar Centrum voor Maatschappelijk Welzijn van Sint-Jans-Molenbeek"
+    long.address = (
+        "Dienst Invordering en Geschillen\nT.a.v. mevrouw Van den Bossche-Verhaegen\n"
+        "Koning Albert II-laan 35, bus 12\n1030 Schaarbeek\nBelgië"
+    )
+    long.save()
+    version = services.plan_create(
+        case=case, data=data(duration_months=60, monthly_available=D("95.37")), by=world.mediator
+    )
+    view = selectors.compute(version)
+    addressees, errors = selectors.mailing_addressees(
+        case=case, creditor_ids=[long.pk], copy_to_applicants=False
+    )
+    assert not errors and addressees[0].reference
+    html = pdf.cover_html(view, addressee=addressees[0], sent_on=TODAY, registered=True)
+    assert len(render_pdf(html).pages) == 1
+    text = " ".join(
+        " ".join(
+            p.extract_text()
+            for p in PdfReader(
+                io.BytesIO(
+                    pdf.render_proposal_pdf(
+                        view, addressees=addressees, sent_on=TODAY, registered=True
+                    )
+                )
+            ).pages[:1]
+        ).split()
+    )
+    # the whole letter is on its page: the addressee's last line to the signature
+    assert "België" in text and "VANDENBROUCKE-DELVAUX" in text.upper()
+    closing = "salutations distinguées" if division == "namur" else "met de meeste hoogachting"
+    signed = "Médiateur de dettes" if division == "namur" else "Schuldbemiddelaar"
+    assert text.rindex(signed) > text.index(closing)
