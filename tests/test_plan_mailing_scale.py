@@ -127,6 +127,11 @@ def test_each_cover_page_is_laid_out_once_and_keeps_the_organisation_footer(worl
 
     monkeypatch.setattr(weasyprint.layout.page, "make_page", counting)
     ids = creditors(world, world.case, 6, "Banque")
+    # A letter fits one page (templates/plans/pdf_cover.html); an address of many lines (the
+    # window grows with it) makes one letter run to a second page, whose footer is checked.
+    Creditor.objects.filter(pk=ids[2]).update(
+        address="\n".join(f"Service {n}, bureau {n}" for n in range(30)) + "\n5000 Namur"
+    )
     version = services.plan_create(
         case=world.case,
         data=PlanData(
@@ -155,7 +160,7 @@ def test_each_cover_page_is_laid_out_once_and_keeps_the_organisation_footer(worl
     copies = mailing.addressee_count
     assert copies == 6
     assert len(plan_pages) % copies == 0
-    assert len(cover_pages) > copies  # some letters run to a second page
+    assert len(cover_pages) > copies  # the letter of the long address runs to a second page
     for text in cover_pages:  # a second page has no letterhead: the name is the footer's
         assert "CPAS de Namur" in text, text
     second_pages = [text for text in cover_pages if "Concerne" not in text]
