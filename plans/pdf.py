@@ -87,7 +87,10 @@ def document_context(view: PlanView, *, on: date, mode: str) -> dict:
         context.update(
             {
                 "yearly_parts": tables.yearly(result).chunks(PORTRAIT_COLUMNS),
-                "schedule_parts": tables.schedule(result).chunks(LANDSCAPE_COLUMNS),
+                "schedule_parts": [
+                    tables.schedule_text(part, document_language(view))
+                    for part in tables.schedule(result).chunks(LANDSCAPE_COLUMNS)
+                ],
                 "chart": debt_chart(result),
             }
         )
