@@ -86,7 +86,10 @@ def document_context(view: PlanView, *, on: date, mode: str) -> dict:
     if result is not None:
         context.update(
             {
-                "yearly_parts": tables.yearly(result).chunks(PORTRAIT_COLUMNS),
+                "yearly_parts": [
+                    tables.yearly_text(part, document_language(view))
+                    for part in tables.yearly(result).chunks(PORTRAIT_COLUMNS)
+                ],
                 "schedule_parts": [
                     tables.schedule_text(part, document_language(view))
                     for part in tables.schedule(result).chunks(LANDSCAPE_COLUMNS)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
+import pyphen
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -184,6 +185,8 @@ MONEY_MIN = 10  # characters of a money column, at least (its heading wraps to i
 # character 0.602 em wide; a line 1.3 em high plus its .4pt rule and .25 mm padding).
 LINE_MM = 297 - 28
 PAGE_MM = 210 - 32
+# the plan's portrait pages ("@page": A4, margins 20 mm left, 16 mm right): the yearly summary
+PORTRAIT_LINE_MM = 210 - 36
 CHAR_EM = 0.602
 LINE_EM = 1.3
 PT_MM = 25.4 / 72
@@ -229,8 +232,27 @@ def _clean(text: str) -> str:
     )
 
 
+@lru_cache(maxsize=4)
+def _hyphenator(language: str) -> pyphen.Pyphen:
+    return pyphen.Pyphen(lang="nl_NL" if language.startswith("nl") else "fr_FR")
+
+
+def _pieces(word: str, width: int, language: str) -> list[str]:
+    """``word`` cut in pieces of at most ``width`` characters, hyphenated where the
+    language's rules allow (a piece ends with "-"), else cut."""
+    pieces = []
+    while len(word) > width:
+        cut = _hyphenator(language).wrap(word, width)
+        first, word = cut if cut else (word[:width], word[width:])
+        pieces.append(first)
+    return [*pieces, word]
+
+
 def _heading_lines(title: str, width: int) -> list[str]:
-    return textwrap.wrap(_clean(title), width, break_long_words=True) or [""]
+    """``title`` wrapped to ``width``; a longer word is hyphenated (in the active language)."""
+    language = get_language() or "fr"
+    words = [piece for word in _clean(title).split() for piece in _pieces(word, width, language)]
+    return textwrap.wrap(" ".join(words), width, break_long_words=True) or [""]
 
 
 def text_table(
@@ -270,11 +292,17 @@ def text_table(
     return heading, lines[:-1], lines[-1], sum(widths) + len(GAP) * (len(widths) - 1)
 
 
+def _font_pt(chars: int, width_mm: float) -> float:
+    """The font size (a tenth of a point, ``MAX_PT`` at most) at which a line of ``chars``
+    characters fits ``width_mm``."""
+    font_pt = min(MAX_PT, width_mm / (max(chars, 1) * CHAR_EM * PT_MM))
+    return max(MIN_PT, math.floor(font_pt * 10) / 10)
+
+
 def paged(heading: str, rows: list[str], total: str, chars: int) -> TextTable:
     """The table cut in pages of as many rows as the annex's page holds at the font size at
     which a line of ``chars`` characters fits its width (``MAX_PT`` at most)."""
-    font_pt = min(MAX_PT, LINE_MM / (max(chars, 1) * CHAR_EM * PT_MM))
-    font_pt = max(MIN_PT, math.floor(font_pt * 10) / 10)
+    font_pt = _font_pt(chars, LINE_MM)
     line_mm = font_pt * LINE_EM * PT_MM
     row_mm = line_mm + ROW_EXTRA_MM
     heading_mm = (heading.count("\n") + 1) * line_mm + 2.0
@@ -333,3 +361,48 @@ def schedule_text(part: Schedule, language: str) -> TextTable:
         "",
     ]
     return paged(*text_table(columns, rows, total))
+
+
+def yearly_text(part: Schedule, language: str) -> TextTable:
+    """The schedule's summary per plan year (a chunk of its creditor columns) as a
+    :class:`TextTable` of one page (a few lines: the plan's portrait pages keep it whole): the
+    columns of the former table, each year on two lines, its figures on the first, the months
+    it spans on the second, under its label; a last line of totals."""
+
+    def money(value: Decimal) -> str:
+        return format_eur(value, language)
+
+    span = max((len(r.due) for r in part.rows), default=0)
+    columns = [
+        (_("Année du plan"), False, span),
+        (_("Disponible"), True, MONEY_MIN),
+        (_("Honoraires"), True, MONEY_MIN),
+        *((c.name, True, MONEY_MIN) for c in part.columns),
+        (_("Reste dû en fin d'année"), True, MONEY_MIN),
+    ]
+    rows = [
+        [
+            r.label,
+            money(r.available),
+            money(r.fees),
+            *(money(d) for d in r.dividends),
+            money(r.remaining),
+        ]
+        for r in part.rows
+    ]
+    total = [
+        _("Total"),
+        money(part.available),
+        money(part.fees),
+        *(money(t) for t in part.totals),
+        "",
+    ]
+    heading, lines, last, chars = text_table(columns, rows, total)
+    lines = [f"{line}\n{r.due}" for line, r in zip(lines, part.rows, strict=True)]
+    return TextTable(
+        heading=heading,
+        pages=[TextPage(rows=lines, first=True, last=True)],
+        total=last,
+        font_pt=_font_pt(chars, PORTRAIT_LINE_MM),
+        chars=chars,
+    )

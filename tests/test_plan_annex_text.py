@@ -178,3 +178,26 @@ def test_the_annex_of_a_plan_prints_every_creditor_and_escapes_its_name(world):
     # every annex page repeats the headings
     for text in annex:
         assert "Échéance" in text and "Reste dû" in text
+
+
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_the_yearly_summary_prints_each_year_on_two_lines_and_hyphenates_long_words(language):
+    names = ["Kredietmaatschappijvoorsociaalwonen", "ING"]
+    part = schedule(names, 5)
+    for n, row in enumerate(part.rows):
+        row.label, row.due = f"Année {n + 1}", f"0{n + 1}/2024 – 0{n + 1}/2025"
+    with translation.override(language):
+        text = tables.yearly_text(part, language)
+    assert len(text.pages) == 1
+    head = text.heading.split("\n")
+    assert all(len(line) <= text.chars for line in head)
+    # the long name is hyphenated over the heading's lines: its pieces make it up again
+    pieces = [word for line in head for word in line.split() if word.endswith("-")]
+    assert pieces and all(len(piece) <= text.chars for piece in pieces)
+    for line, row in zip(text.pages[0].rows, part.rows, strict=True):
+        first, second = line.split("\n")
+        assert first.startswith(row.label) and second == row.due
+        for value in (row.available, row.fees, *row.dividends):
+            assert format_eur(value, language) in first
+        assert first.endswith(format_eur(row.remaining, language))
+    assert format_eur(part.totals[0], language) in text.total
