@@ -23,9 +23,9 @@ from django.utils.translation import gettext as _
 from cases.models import Case
 from core.dates import format_date
 from core.divisions import court_name, procedure_language, tribunal_of
+from core.money import format_eur
 from core.pdf import Progress, html_to_pdf
 from core.pdf import css_string as _css_string
-from core.money import format_eur
 from core.pricing import PricingMethod
 from core.templatetags.pdf_layout import mono_lines
 from ledger.exports import entry_label, iban_display
@@ -178,12 +178,14 @@ def _journal(case: Case, start: date, end: date) -> dict | None:
     opening = [_("Solde d'ouverture")]
     if summary.opening.reserve:
         opening.append(
-            "(%s)" % (_("dont réserve pour honoraires %(r)s") % {"r": _eur(summary.opening.reserve)})
+            "(%s)"
+            % (_("dont réserve pour honoraires %(r)s") % {"r": _eur(summary.opening.reserve)})
         )
     closing = [_("Totaux de la période et solde de clôture")]
     if summary.closing.reserve:
         closing.append(
-            "(%s)" % (_("dont réserve pour honoraires %(r)s") % {"r": _eur(summary.closing.reserve)})
+            "(%s)"
+            % (_("dont réserve pour honoraires %(r)s") % {"r": _eur(summary.closing.reserve)})
         )
     return {
         "account": account,

@@ -49,8 +49,7 @@ def mono_lines(cells, columns) -> list[str]:
         lines = []
         for part in parts:
             lines.extend(
-                textwrap.wrap(str(part), room, break_on_hyphens=False, drop_whitespace=True)
-                or [""]
+                textwrap.wrap(str(part), room, break_on_hyphens=False, drop_whitespace=True) or [""]
             )
         wrapped.append(lines)
     height = max((len(lines) for lines in wrapped), default=0) or 1
