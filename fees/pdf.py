@@ -49,11 +49,11 @@ def tribunal_label(case: Case) -> str:
     return capfirst(tribunal_of(case.division))
 
 
-# The journal excerpt's columns, in characters of DejaVu Sans Mono at 7 pt (116 of the 117 that
-# fit the A4 page's width): n°, date, operation (and its flags, the creditor), counterparty (and
+# The journal excerpt's columns, in characters of DejaVu Sans Mono at 7 pt (114: as many as fit the
+# A4 page's width, less the body's and the cell's margins): n°, date, operation (and its flags, the creditor), counterparty (and
 # the communication), in, out, balance. Each entry is one cell of monospaced text (issue 15:
 # a row's cost in WeasyPrint is its boxes; ``core.templatetags.pdf_layout``).
-JOURNAL_COLUMNS = ((5, "r"), (11, "r"), (30, "l"), (33, "l"), (12, "r"), (12, "r"), (13, "r"))
+JOURNAL_COLUMNS = ((5, "r"), (11, "r"), (30, "l"), (31, "l"), (12, "r"), (12, "r"), (13, "r"))
 # Where the in and out columns start on a line (the amounts of a reversed entry are struck).
 _AMOUNTS_FROM = sum(width for width, _align in JOURNAL_COLUMNS[:4])
 _AMOUNTS_TO = _AMOUNTS_FROM + JOURNAL_COLUMNS[4][0] + JOURNAL_COLUMNS[5][0]
@@ -123,12 +123,15 @@ def _journal_entry(line) -> str | SafeString:
     if reversed_by is None:
         return "\n".join(lines)
     first = lines[0].ljust(_AMOUNTS_TO)
+    amounts = first[_AMOUNTS_FROM:_AMOUNTS_TO]
+    start = _AMOUNTS_FROM + len(amounts) - len(amounts.lstrip())  # strike the figure only
+    end = _AMOUNTS_TO - (len(amounts) - len(amounts.rstrip()))
     struck = (
-        escape(first[:_AMOUNTS_FROM])
+        escape(first[:start])
         + mark_safe('<span class="struck">')
-        + escape(first[_AMOUNTS_FROM:_AMOUNTS_TO])
+        + escape(first[start:end])
         + mark_safe("</span>")
-        + escape(first[_AMOUNTS_TO:])
+        + escape(first[end:])
     )
     return mark_safe("\n".join([struck, *(escape(rest) for rest in lines[1:])]))
 
