@@ -51,8 +51,9 @@ def tribunal_label(case: Case) -> str:
 
 # The journal excerpt's columns, in characters of DejaVu Sans Mono at 7 pt (114: as many as fit the
 # A4 page's width, less the body's and the cell's margins): n°, date, operation (and its
-# flags, the creditor), counterparty (and the communication), in, out, balance. Each entry is one cell of monospaced text (issue 15:
-# a row's cost in WeasyPrint is its boxes; ``core.templatetags.pdf_layout``).
+# flags, the creditor), counterparty (and the communication), in, out, balance. Each entry is
+# one cell of monospaced text (issue 15: a row's cost in WeasyPrint is its boxes;
+# ``core.templatetags.pdf_layout``).
 JOURNAL_COLUMNS = ((5, "r"), (11, "r"), (30, "l"), (31, "l"), (12, "r"), (12, "r"), (13, "r"))
 # Where the in and out columns start on a line (the amounts of a reversed entry are struck).
 _AMOUNTS_FROM = sum(width for width, _align in JOURNAL_COLUMNS[:4])
