@@ -24,10 +24,10 @@ from cases.models import Case
 from core.dates import format_date
 from core.divisions import court_name, procedure_language, tribunal_of
 from core.money import format_eur
+from core.monotext import mono_lines
 from core.pdf import Progress, html_to_pdf
 from core.pdf import css_string as _css_string
 from core.pricing import PricingMethod
-from core.templatetags.pdf_layout import mono_lines
 from ledger.exports import entry_label, iban_display
 from ledger.selectors import account_of, entry_count, journal_export
 

@@ -3,18 +3,16 @@ column per creditor) and its summary per plan year. Pure: sums of the engine's f
 is rounded again."""
 
 import math
-import textwrap
-import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
-import pyphen
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.dates import format_date
 from core.money import format_eur
+from core.monotext import CHAR_EM, text_table
 
 from .charts import DebtChart, debt_chart
 from .engine import CreditorResult, PlanResult
@@ -169,30 +167,26 @@ def _drawn(same: _Same, language: str) -> tuple[DebtChart | None, "Schedule", "S
     return debt_chart(result), yearly(result), schedule(result)
 
 
-# -- the detailed schedule set as lines of monospaced text (the plan's PDF annex) -------------
+# -- the schedules set as lines of monospaced text (the plan's PDF: annex and yearly summary) ---
 #
 # Issue 15: WeasyPrint's cost is per box. The annex of a plan for 50 creditors over 5 years is
 # some 6,000 table cells, most of the whole mailing's layout and drawing; the same figures set
-# as one line of text per payment, its columns aligned by padding in a monospaced face, cost a
-# tenth (measured: 1,680 cells laid out in 1.43 s and written in 0.59 s; as 120 lines, 0.15 s
-# and 0.18 s). Every figure of the table is still printed, in the same columns and the same
-# fr-BE / nl-BE formats.
+# as one line of text per payment, its columns aligned by padding in a monospaced face
+# (``core.monotext``), cost a tenth. Every figure of the table is still printed, in the same
+# columns and the same fr-BE / nl-BE formats.
 
-GAP = "  "  # between two columns
 MONEY_MIN = 10  # characters of a money column, at least (its heading wraps to it)
 # The annex's page (templates/plans/_pdf_style.html, "@page annex": A4 landscape, margins 14 mm
 # left and right, 14 mm top, 18 mm bottom) and the text's metrics (DejaVu Sans Mono: every
-# character 0.602 em wide; a line 1.3 em high plus its .4pt rule and .25 mm padding).
+# character ``CHAR_EM`` wide; a line 1.3 em high plus its .4pt rule and .25 mm padding).
 LINE_MM = 297 - 28
 PAGE_MM = 210 - 32
 # the plan's portrait pages ("@page": A4, margins 20 mm left, 16 mm right): the yearly summary
 PORTRAIT_LINE_MM = 210 - 36
-CHAR_EM = 0.602
 LINE_EM = 1.3
 PT_MM = 25.4 / 72
 ROW_EXTRA_MM = 0.4 * PT_MM + 0.25
 HEADING_MM = 13.0  # the part's heading (h2) on its first page, with its margins
-WORD_MAX = 16  # a column widens to its heading's longest word up to this; a longer word is cut
 MAX_PT = 7.0
 MIN_PT = 5.0
 
@@ -217,79 +211,6 @@ class TextTable:
     total: str
     font_pt: float
     chars: int
-
-
-def _cell(text: str, width: int, right: bool) -> str:
-    return text.rjust(width) if right else text.ljust(width)
-
-
-def _clean(text: str) -> str:
-    """One line of text whose every character takes one column (composed accents; no
-    control or zero-width character: a creditor's name is typed by users)."""
-    text = unicodedata.normalize("NFC", " ".join(text.split()))
-    return "".join(
-        c for c in text if unicodedata.category(c)[0] != "C" and not unicodedata.combining(c)
-    )
-
-
-@lru_cache(maxsize=4)
-def _hyphenator(language: str) -> pyphen.Pyphen:
-    return pyphen.Pyphen(lang="nl_NL" if language.startswith("nl") else "fr_FR")
-
-
-def _pieces(word: str, width: int, language: str) -> list[str]:
-    """``word`` cut in pieces of at most ``width`` characters, hyphenated where the
-    language's rules allow (a piece ends with "-"), else cut."""
-    pieces = []
-    while len(word) > width:
-        cut = _hyphenator(language).wrap(word, width)
-        first, word = cut if cut else (word[:width], word[width:])
-        pieces.append(first)
-    return [*pieces, word]
-
-
-def _heading_lines(title: str, width: int) -> list[str]:
-    """``title`` wrapped to ``width``; a longer word is hyphenated (in the active language)."""
-    language = get_language() or "fr"
-    words = [piece for word in _clean(title).split() for piece in _pieces(word, width, language)]
-    return textwrap.wrap(" ".join(words), width, break_long_words=True) or [""]
-
-
-def text_table(
-    columns: list[tuple[str, bool, int]], rows: list[list[str]], total: list[str]
-) -> tuple[str, list[str], str, int]:
-    """``columns``: (heading, right-aligned, least width) of each column; ``rows`` and
-    ``total`` their cells. Returns the heading lines (joined), the row lines, the total line
-    and the line's length in characters. A column is as wide as its widest cell or its
-    least width, or as its heading's longest word (up to ``WORD_MAX``); its heading wraps to
-    that width (a longer word is cut)."""
-    cells = [*rows, total]  # figures and dates: the headings are what users typed
-    widths = [
-        max(
-            [
-                least,
-                min(WORD_MAX, max(map(len, _clean(heading).split()), default=0)),
-                *(len(row[i]) for row in cells),
-            ]
-        )
-        for i, (heading, _r, least) in enumerate(columns)
-    ]
-    headings = [_heading_lines(h, w) for (h, _r, _l), w in zip(columns, widths, strict=True)]
-    depth = max(len(lines) for lines in headings)
-    heading = "\n".join(
-        GAP.join(
-            _cell(lines[k - (depth - len(lines))] if k >= depth - len(lines) else "", w, right)
-            for lines, w, (_h, right, _l) in zip(headings, widths, columns, strict=True)
-        ).rstrip()
-        for k in range(depth)
-    )
-    lines = [
-        GAP.join(
-            _cell(c, w, right) for c, w, (_h, right, _l) in zip(row, widths, columns, strict=True)
-        ).rstrip()
-        for row in cells
-    ]
-    return heading, lines[:-1], lines[-1], sum(widths) + len(GAP) * (len(widths) - 1)
 
 
 def _font_pt(chars: int, width_mm: float) -> float:
@@ -322,45 +243,47 @@ def paged(heading: str, rows: list[str], total: str, chars: int) -> TextTable:
     return TextTable(heading=heading, pages=pages, total=total, font_pt=font_pt, chars=chars)
 
 
-def schedule_text(part: Schedule, language: str) -> TextTable:
-    """The detailed schedule (a chunk of its creditor columns) as a :class:`TextTable`, the
-    columns of the annex's table: n°, due date, available, fees, each creditor's dividend,
-    every creditor's dividends, remaining due; a last line of totals."""
+def _figures(part: Schedule, language: str):
+    """The columns both text tables share, with their cells: available, fees and each
+    creditor's dividend (a creditor's name is its heading); per row, and their totals."""
 
     def money(value: Decimal) -> str:
         return format_eur(value, language)
 
     columns = [
-        (_("N°"), True, 3),
-        (_("Échéance"), False, 10),
         (_("Disponible"), True, MONEY_MIN),
         (_("Honoraires"), True, MONEY_MIN),
         *((c.name, True, MONEY_MIN) for c in part.columns),
-        (_("Total dividendes"), True, MONEY_MIN),
-        (_("Reste dû"), True, MONEY_MIN),
     ]
     rows = [
-        [
-            r.label,
-            r.due,
-            money(r.available),
-            money(r.fees),
-            *(money(d) for d in r.dividends),
-            money(r.to_creditors),
-            money(r.remaining),
-        ]
-        for r in part.rows
+        [money(r.available), money(r.fees), *(money(d) for d in r.dividends)] for r in part.rows
     ]
-    total = [
-        "",
-        _("Total"),
-        money(part.available),
-        money(part.fees),
-        *(money(t) for t in part.totals),
-        money(part.to_creditors),
-        "",
-    ]
-    return paged(*text_table(columns, rows, total))
+    total = [money(part.available), money(part.fees), *(money(t) for t in part.totals)]
+    return money, columns, rows, total
+
+
+def schedule_text(part: Schedule, language: str) -> TextTable:
+    """The detailed schedule (a chunk of its creditor columns) as a :class:`TextTable`, the
+    columns of the annex's table: n°, due date, available, fees, each creditor's dividend,
+    every creditor's dividends, remaining due; a last line of totals."""
+    money, columns, rows, total = _figures(part, language)
+    return paged(
+        *text_table(
+            [
+                (_("N°"), True, 3),
+                (_("Échéance"), False, 10),
+                *columns,
+                (_("Total dividendes"), True, MONEY_MIN),
+                (_("Reste dû"), True, MONEY_MIN),
+            ],
+            [
+                [r.label, r.due, *cells, money(r.to_creditors), money(r.remaining)]
+                for r, cells in zip(part.rows, rows, strict=True)
+            ],
+            ["", _("Total"), *total, money(part.to_creditors), ""],
+            language,
+        )
+    )
 
 
 def yearly_text(part: Schedule, language: str) -> TextTable:
@@ -368,36 +291,18 @@ def yearly_text(part: Schedule, language: str) -> TextTable:
     :class:`TextTable` of one page (a few lines: the plan's portrait pages keep it whole): the
     columns of the former table, each year on two lines, its figures on the first, the months
     it spans on the second, under its label; a last line of totals."""
-
-    def money(value: Decimal) -> str:
-        return format_eur(value, language)
-
+    money, columns, rows, total = _figures(part, language)
     span = max((len(r.due) for r in part.rows), default=0)
-    columns = [
-        (_("Année du plan"), False, span),
-        (_("Disponible"), True, MONEY_MIN),
-        (_("Honoraires"), True, MONEY_MIN),
-        *((c.name, True, MONEY_MIN) for c in part.columns),
-        (_("Reste dû en fin d'année"), True, MONEY_MIN),
-    ]
-    rows = [
+    heading, lines, last, chars = text_table(
         [
-            r.label,
-            money(r.available),
-            money(r.fees),
-            *(money(d) for d in r.dividends),
-            money(r.remaining),
-        ]
-        for r in part.rows
-    ]
-    total = [
-        _("Total"),
-        money(part.available),
-        money(part.fees),
-        *(money(t) for t in part.totals),
-        "",
-    ]
-    heading, lines, last, chars = text_table(columns, rows, total)
+            (_("Année du plan"), False, span),
+            *columns,
+            (_("Reste dû en fin d'année"), True, MONEY_MIN),
+        ],
+        [[r.label, *cells, money(r.remaining)] for r, cells in zip(part.rows, rows, strict=True)],
+        [_("Total"), *total, ""],
+        language,
+    )
     lines = [f"{line}\n{r.due}" for line, r in zip(lines, part.rows, strict=True)]
     return TextTable(
         heading=heading,

@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from core.money import format_eur
-from core.templatetags.pdf_layout import mono_lines
+from core.monotext import mono_lines
 from fees.pdf import JOURNAL_COLUMNS, statement_html, statement_pdf
 from fees.services import statement_create
 from ledger.services import EntryData, account_open, entry_post
