@@ -1,4 +1,5 @@
 from datetime import date
+from decimal import Decimal
 
 import factory
 
@@ -6,6 +7,7 @@ from accounts.models import ClerkDivision, Organisation, Profession, User
 from accounts.services import organisation_create
 from cases.services import ApplicantData, CaseData, case_create
 from core.roles import Role
+from ledger.services import EntryData, entry_post
 
 PASSWORD = "test-pass-123"
 
@@ -72,4 +74,16 @@ def make_case(
         applicants=applicants
         or [ApplicantData(last_name="Dubois", first_name="Marie", national_number="85073003328")],
         created_by=mediator,
+    )
+
+
+def post_entry(world, day, direction, amount, category, *, today, **kw):
+    """A journal entry posted on ``world.case`` by its mediator (``amount`` as text)."""
+    return entry_post(
+        case=world.case,
+        data=EntryData(
+            value_date=day, direction=direction, amount=Decimal(amount), category=category, **kw
+        ),
+        by=world.mediator,
+        today=today,
     )

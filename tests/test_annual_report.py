@@ -20,10 +20,11 @@ from budget.services import (
 from cases.services import case_change_status
 from claims.models import Claim, ClaimStatus, Creditor
 from documents.models import Document
-from ledger.services import EntryData, account_open, entry_post
+from ledger.services import account_open
 from reports import selectors, services
 from reports.models import FiledReport
 
+from .factories import post_entry
 from .pdf import MINIMAL_PDF, pdf_text
 
 D = Decimal
@@ -36,14 +37,7 @@ YEAR_2 = services.ReportData(period_from=date(2023, 6, 15), last_day=date(2024, 
 
 
 def post(world, day, direction, amount, category, **kw):
-    return entry_post(
-        case=world.case,
-        data=EntryData(
-            value_date=day, direction=direction, amount=D(amount), category=category, **kw
-        ),
-        by=world.mediator,
-        today=TODAY,
-    )
+    return post_entry(world, day, direction, amount, category, today=TODAY, **kw)
 
 
 def budget(world, day, earned="2000.00", allowance="1700.00"):

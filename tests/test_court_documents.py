@@ -22,12 +22,14 @@ from documents.registry import CONFIRM_EARLY, FilingCheck, filing_check
 from fees.services.statements import statement_create, statement_file
 from fees.services.taxation import taxation_order_record
 from ledger.selectors import paid_vs_admitted
-from ledger.services import EntryData, account_open, entry_post
+from ledger.services import account_open
 from plans import services as plan_services
 from plans.services import PlanData
 from reports import court_checks, pdf, selectors, services
 from reports.court_checks import BankBalance, CourtFacts, CreditorPaid, PlanArrears
 from reports.narrative import ExecutionFacts, execution_sentences
+
+from .factories import post_entry
 
 D = Decimal
 IBAN = "BE71096123456769"
@@ -129,14 +131,7 @@ def test_the_report_says_executed_as_scheduled_only_when_the_figures_do():
 
 
 def post(world, day, direction, amount, category, **kw):
-    return entry_post(
-        case=world.case,
-        data=EntryData(
-            value_date=day, direction=direction, amount=D(amount), category=category, **kw
-        ),
-        by=world.mediator,
-        today=TODAY,
-    )
+    return post_entry(world, day, direction, amount, category, today=TODAY, **kw)
 
 
 @pytest.fixture

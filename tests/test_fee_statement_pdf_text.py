@@ -15,7 +15,9 @@ from core.money import format_eur
 from core.monotext import mono_lines
 from fees.pdf import JOURNAL_COLUMNS, statement_html, statement_pdf
 from fees.services import statement_create
-from ledger.services import EntryData, account_open, entry_post
+from ledger.services import account_open
+
+from .factories import post_entry
 
 D = Decimal
 pytestmark = pytest.mark.django_db
@@ -24,14 +26,7 @@ COMMUNICATION = '<b>Loyer & "ch"</b> 05/24'
 
 
 def post(world, day, direction, amount, category, **kw):
-    return entry_post(
-        case=world.case,
-        data=EntryData(
-            value_date=day, direction=direction, amount=D(amount), category=category, **kw
-        ),
-        by=world.mediator,
-        today=TODAY,
-    )
+    return post_entry(world, day, direction, amount, category, today=TODAY, **kw)
 
 
 @pytest.fixture
