@@ -11,6 +11,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.models import Case, StatusChange
 from cases.services import case_change_status
@@ -365,7 +366,7 @@ def test_the_mediator_files_through_the_version_page(client, world, creditors):
     assert document is not None and document.is_filed
     content = response.content.decode()
     assert "Plan déposé au greffe" in content  # the message
-    assert f"Déposé au greffe le {document.filed_at:%d/%m/%Y}" in content
+    assert f"Déposé au greffe le {timezone.localtime(document.filed_at):%d/%m/%Y}" in content
     assert reverse("documents:case_document_download", args=[world.case.pk, document.pk]) in (
         content
     )
