@@ -57,6 +57,9 @@ class PresentedLine:
     # A 2,2° payment whose justification is the group's introduction (printed once).
     compact: bool = False
     journal: str = ""  # "n° 12 — La Maison Liégeoise SCRL" for a line from a journal entry
+    # The notes printed on the line itself: none when they are its group's (printed once above
+    # the group's lines, ``ArticleGroup.notes``).
+    own_notes: list[tuple[str, str, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -66,6 +69,11 @@ class ArticleGroup:
     lines: list[PresentedLine] = field(default_factory=list)
     subtotal: Decimal = ZERO
     intro: str = ""
+    # The tariff rows most of the group's lines share, printed once above them (issue 15: the
+    # same "2,2° du 01/01/2023 [1]" on every payment); ``notes_for_all`` when every line's are
+    # these, otherwise a line with other rows prints its own.
+    notes: list[tuple[str, str, int]] = field(default_factory=list)
+    notes_for_all: bool = False
 
     @property
     def is_fee(self) -> bool:
@@ -154,7 +162,28 @@ def present(
             group.intro = payments_intro(pricing_method, reference_anniversary)
         group.lines.append(presented)
         group.subtotal += line.amount
+    for group in groups.values():
+        _share_notes(group)
     return PresentedStatement(list(groups.values()), sources)
+
+
+def _share_notes(group: ArticleGroup) -> None:
+    """Print the tariff rows shared by most of the group's lines once for the group: only when
+    at least two lines share them and every line has rows of its own (a line without rows is
+    never said to use the group's), the lines with other rows printing theirs."""
+    counts: dict[tuple, int] = {}
+    for presented in group.lines:
+        key = tuple(presented.notes)
+        counts[key] = counts.get(key, 0) + 1
+    common, shared = max(counts.items(), key=lambda item: item[1], default=((), 0))
+    if shared < 2 or () in counts:
+        for presented in group.lines:
+            presented.own_notes = list(presented.notes)
+        return
+    group.notes = list(common)
+    group.notes_for_all = shared == len(group.lines)
+    for presented in group.lines:
+        presented.own_notes = [] if tuple(presented.notes) == common else list(presented.notes)
 
 
 @dataclass(frozen=True)
