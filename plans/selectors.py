@@ -1334,18 +1334,26 @@ def clock_schedules(
     # its SQL compiled once per number of cases and versions (issue 15); without ``start``
     # the versions are not read
     case_ids = case_ids or [0]
-    version_ids = ids if start is not None else []
+    # the versions' starts, latest first in each case (without ``start``: not read)
+    spans = (
+        sorted(
+            {(version.case_id, version.start_date) for version in versions},
+            key=lambda case_start: (case_start[0], -case_start[1].toordinal()),
+        )
+        if start is not None
+        else []
+    )
     daily = rows_for_ids(
         f"plans.dividends:{len(case_ids)}:{start is None}",
         lambda all_ids, *days: _dividends_by_day_or_span(
             all_ids[: len(case_ids)],
-            all_ids[len(case_ids) :],
+            list(zip(all_ids[len(case_ids) :], days[2:], strict=True)),
             start=days[0] if start is not None else None,
-            end=days[-1],
+            end=days[1] if start is not None else days[0],
         ),
-        [*case_ids, *version_ids],
+        [*case_ids, *(case_id for case_id, _ in spans)],
         PlanVersion,
-        days=(end,) if start is None else (start, end),
+        days=(end,) if start is None else (start, end, *(day for _, day in spans)),
     )
     paid: dict[int, list[engine.Payment]] = {}
     for case_id, creditor_id, day, total in daily:
@@ -1385,30 +1393,29 @@ def clock_schedules(
 
 
 def _dividends_by_day_or_span(
-    case_ids: list[int], version_ids: list[int], *, start: date | None, end: date
+    case_ids: list[int], starts: list[tuple[int, date]], *, start: date | None, end: date
 ) -> QuerySet:
     """(case, creditor, day, total) of the dividends paid in ``case_ids`` up to ``end``: a total
-    a day; with ``start``, the days up to ``start`` summed over the spans between the starts of
-    the versions ``version_ids`` (the latest start of the case's versions on or before the day;
-    none: the span before them all), each span's total dated its first day paid."""
+    a day; with ``start``, the days up to ``start`` summed over the spans between the versions'
+    ``starts`` ((case, start) pairs, each case's latest first: the latest start of the case's
+    versions on or before the day; none: the span before them all), each span's total dated
+    its first day paid.
+
+    The span is a ``CASE`` over the starts, given as parameters (issue 15: the agenda's
+    forecast): no subquery run for each dividend (it read the case's versions again for every
+    row), and no join to the versions either (PostgreSQL probed them for every row as well,
+    slower still)."""
     dividends = live_dividends(account__case_id__in=case_ids or [0], value_date__lte=end)
     if start is None:
         span = F("value_date")
     else:
-        latest_start = (
-            PlanVersion.objects.filter(
-                pk__in=version_ids,
-                case_id=OuterRef("account__case_id"),
-                start_date__lte=OuterRef("value_date"),
-            )
-            .order_by()
-            .values("case_id")
-            .annotate(latest=Max("start_date"))
-            .values("latest")
-        )
         span = DbCase(
             When(value_date__gt=start, then=F("value_date")),
-            default=Subquery(latest_start, output_field=DateField()),
+            *(
+                When(account__case_id=case_id, value_date__gte=day, then=Value(day))
+                for case_id, day in starts
+            ),
+            default=Value(None),
             output_field=DateField(),
         )
     return (
