@@ -1334,18 +1334,19 @@ def clock_schedules(
     # its SQL compiled once per number of cases and versions (issue 15); without ``start``
     # the versions are not read
     case_ids = case_ids or [0]
-    version_ids = ids if start is not None else []
+    # the versions' starts, in order (without ``start``: not read)
+    spans = sorted({(v.case_id, v.start_date) for v in versions}) if start is not None else []
     daily = rows_for_ids(
         f"plans.dividends:{len(case_ids)}:{start is None}",
         lambda all_ids, *days: _dividends_by_day_or_span(
             all_ids[: len(case_ids)],
-            all_ids[len(case_ids) :],
+            list(zip(all_ids[len(case_ids) :], days[2:], strict=True)),
             start=days[0] if start is not None else None,
-            end=days[-1],
+            end=days[1] if start is not None else days[0],
         ),
-        [*case_ids, *version_ids],
+        [*case_ids, *(case_id for case_id, _ in spans)],
         PlanVersion,
-        days=(end,) if start is None else (start, end),
+        days=(end,) if start is None else (start, end, *(day for _, day in spans)),
     )
     paid: dict[int, list[engine.Payment]] = {}
     for case_id, creditor_id, day, total in daily:
@@ -1385,30 +1386,25 @@ def clock_schedules(
 
 
 def _dividends_by_day_or_span(
-    case_ids: list[int], version_ids: list[int], *, start: date | None, end: date
+    case_ids: list[int], starts: list[tuple[int, date]], *, start: date | None, end: date
 ) -> QuerySet:
     """(case, creditor, day, total) of the dividends paid in ``case_ids`` up to ``end``: a total
-    a day; with ``start``, the days up to ``start`` summed over the spans between the starts of
-    the versions ``version_ids`` (the latest start of the case's versions on or before the day;
-    none: the span before them all), each span's total dated its first day paid."""
+    a day; with ``start``, the days up to ``start`` summed over the spans between the versions'
+    ``starts`` ((case, start) pairs, in order: the latest start of the case's versions on or
+    before the day; none: the span before them all), each span's total dated its first day
+    paid.
+
+    The span is found by ``_latest_start``, an expression over the starts given as parameters
+    (issue 15: the agenda's forecast): no subquery run for each dividend (it read the case's
+    versions again for every row), nor a join to the versions (PostgreSQL probed them for
+    every row as well, slower still)."""
     dividends = live_dividends(account__case_id__in=case_ids or [0], value_date__lte=end)
     if start is None:
         span = F("value_date")
     else:
-        latest_start = (
-            PlanVersion.objects.filter(
-                pk__in=version_ids,
-                case_id=OuterRef("account__case_id"),
-                start_date__lte=OuterRef("value_date"),
-            )
-            .order_by()
-            .values("case_id")
-            .annotate(latest=Max("start_date"))
-            .values("latest")
-        )
         span = DbCase(
             When(value_date__gt=start, then=F("value_date")),
-            default=Subquery(latest_start, output_field=DateField()),
+            default=_latest_start(starts, 0, len(starts)),
             output_field=DateField(),
         )
     return (
@@ -1417,6 +1413,32 @@ def _dividends_by_day_or_span(
         .annotate(day=Min("value_date"), total=Sum("amount"))
         .order_by("account__case_id", "day", "creditor_id")
         .values_list("account__case_id", "creditor_id", "day", "total")
+    )
+
+
+def _latest_start(starts: list[tuple[int, date]], low: int, high: int) -> DbCase | Value:
+    """The latest of ``starts[low:high]`` ((case, start) pairs, in order) that is the
+    dividend's case's and on or before its day, or None: a search by halves, (case, day)
+    compared with the middle pair, so that a dividend is compared with a few pairs only
+    however many there are (a ``CASE`` a level; its shape depends on their number alone)."""
+    if high - low == 0:
+        return Value(None, output_field=DateField())
+    if high - low == 1:
+        case_id, day = starts[low]
+        return DbCase(
+            When(account__case_id=case_id, value_date__gte=day, then=Value(day)),
+            default=Value(None),
+            output_field=DateField(),
+        )
+    middle = (low + high) // 2
+    case_id, day = starts[middle]
+    return DbCase(
+        When(
+            Q(account__case_id__gt=case_id) | Q(account__case_id=case_id, value_date__gte=day),
+            then=_latest_start(starts, middle, high),
+        ),
+        default=_latest_start(starts, low, middle),
+        output_field=DateField(),
     )
 
 
