@@ -16,8 +16,6 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext
 
-from core.templatetags.fr_be import dmy, eur
-
 from core.divisions import court_name, division_label, procedure_language, tribunal_of
 from core.pdf import (
     copies_pdf,
@@ -28,6 +26,7 @@ from core.pdf import (
     write_pdf,
     write_with_insert,
 )
+from core.templatetags.fr_be import dmy, eur
 from letters.pdf import letterhead, signatory_of
 
 from . import engine, selectors, tables, wording
@@ -224,7 +223,9 @@ def cover_figures(creditor) -> list[tuple[str, str]]:
             )
         )
         if creditor.usual_dividend != creditor.first_paid:
-            lines.append((gettext("Dividende habituel par versement"), eur(creditor.usual_dividend)))
+            lines.append(
+                (gettext("Dividende habituel par versement"), eur(creditor.usual_dividend))
+            )
     paid = f"{eur(creditor.paid)} ({floatformat(creditor.percent_repaid, 2)} %)"
     lines.append((gettext("Total payé par le plan"), paid))
     if creditor.remitted:
