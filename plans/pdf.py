@@ -11,8 +11,10 @@ docs/court-documents.md)."""
 import re
 from datetime import date
 
+from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext
 
 from core.divisions import court_name, division_label, procedure_language, tribunal_of
 from core.pdf import (
@@ -24,6 +26,7 @@ from core.pdf import (
     write_pdf,
     write_with_insert,
 )
+from core.templatetags.fr_be import dmy, eur
 from letters.pdf import letterhead, signatory_of
 
 from . import engine, selectors, tables, wording
@@ -201,7 +204,37 @@ def cover_html(
         }
     )
     with translation.override(document_language(view)):
+        context["figures"] = cover_figures(creditor) if creditor is not None else []
         return render_to_string("plans/pdf_cover.html", context)
+
+
+def cover_figures(creditor) -> list[tuple[str, str]]:
+    """What the plan provides for one creditor, as the cover letter prints it: (label, amount)
+    lines, in the active language. The letter sets them as two columns of lines, not a table
+    (issue 15: a table is some twenty boxes to style and lay out, per letter)."""
+    lines = [(gettext("Créance admise"), eur(creditor.admitted))]
+    if creditor.already_paid:
+        lines.append((gettext("Déjà payé avant le plan"), eur(creditor.already_paid)))
+    if creditor.first_paid_on:
+        lines.append(
+            (
+                gettext("Premier dividende, au %(d)s") % {"d": dmy(creditor.first_paid_on)},
+                eur(creditor.first_paid),
+            )
+        )
+        if creditor.usual_dividend != creditor.first_paid:
+            lines.append(
+                (gettext("Dividende habituel par versement"), eur(creditor.usual_dividend))
+            )
+    paid = f"{eur(creditor.paid)} ({floatformat(creditor.percent_repaid, 2)} %)"
+    lines.append((gettext("Total payé par le plan"), paid))
+    if creditor.remitted:
+        lines.append((gettext("Remise de dettes sollicitée"), eur(creditor.remitted)))
+    if creditor.not_remitted:
+        lines.append(
+            (gettext("Solde non remis, restant dû après le plan"), eur(creditor.not_remitted))
+        )
+    return lines
 
 
 def render_proposal_pdf(
