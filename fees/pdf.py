@@ -98,7 +98,8 @@ def _journal_entry(line) -> str | SafeString:
     reserve = None
     if entry.category == "reserve_transfer":
         sign = "+" if entry.direction == "in" else "−"
-        reserve = f"({_('réserve')} {sign}{_eur(entry.amount)})"
+        word = _("réserve")  # not inside the f-string: makemessages would not see it
+        reserve = f"({word} {sign}{_eur(entry.amount)})"
     elif entry.direction == "in":
         inflow = _eur(entry.amount)
     else:
