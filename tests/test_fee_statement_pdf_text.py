@@ -32,6 +32,17 @@ def post(world, day, direction, amount, category, **kw):
     return post_entry(world, day, direction, amount, category, today=TODAY, **kw)
 
 
+def year_statement(world):
+    """The statement of the case's second year (15/06/2023 – 15/06/2024)."""
+    return statement_create(
+        case=world.case,
+        period_from=date(2023, 6, 15),
+        period_to=date(2024, 6, 15),
+        occasion="annual_report",
+        by=world.mediator,
+    )
+
+
 @pytest.fixture
 def statement(world):
     account_open(case=world.case, iban="BE71096123456769", opened_on=date(2023, 6, 1))
@@ -46,13 +57,7 @@ def statement(world):
         communication=COMMUNICATION,
         standing_order=True,
     )
-    return statement_create(
-        case=world.case,
-        period_from=date(2023, 6, 15),
-        period_to=date(2024, 6, 15),
-        occasion="annual_report",
-        by=world.mediator,
-    )
+    return year_statement(world)
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -134,13 +139,7 @@ def payments_statement(world):
     for day, payee in ((date(2023, 9, 4), "Logis SRL"), (date(2023, 10, 2), "Engie")):
         post(world, day, "out", "100.00", "payment_on_behalf", counterparty=payee)
     post(world, date(2023, 11, 6), "out", "50.00", "living_allowance", counterparty="Dubois Marie")
-    return statement_create(
-        case=world.case,
-        period_from=date(2023, 6, 15),
-        period_to=date(2024, 6, 15),
-        occasion="annual_report",
-        by=world.mediator,
-    )
+    return year_statement(world)
 
 
 def test_each_line_s_label_explanation_journal_reference_and_tariff_rows_are_in_the_pdf(
