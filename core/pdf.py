@@ -176,6 +176,7 @@ def _lean_html_class():
                 return [lean]
 
         _install_line_memo()
+        _install_draw_memo()
         _LEAN_HTML = LeanHTML
     return _LEAN_HTML
 
@@ -300,6 +301,144 @@ def _install_line_memo() -> None:
 
     inline.split_first_line = split_first_line
     preferred.split_first_line = split_first_line
+
+
+# -- lines of text drawn once per PDF written (issue 15: the same 50 cover letters, drawn) -----
+
+DRAW_MEMO = True  # tests turn it off to compare
+_DRAWING = threading.local()
+# What WeasyPrint's ``draw_first_line`` writes to a page's content stream, recorded to be
+# written again: the text matrix (the line's place: given anew each time), the font and size,
+# the glyphs and their spacing, a rise.
+_DRAWN_OPS = ("matrix", "set_font_size", "show_text", "set_text_rise")
+
+
+class _Recorder:
+    """A page's content stream, as ``draw_first_line`` uses it, that writes to the stream and
+    records what is written (``ops``); anything else goes to the stream itself."""
+
+    def __init__(self, stream, ops: list):
+        self._stream = stream
+        self._ops = ops
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+    def set_text_matrix(self, *values):
+        self._ops.append(("matrix", ()))
+        self._stream.set_text_matrix(*values)
+
+    def set_font_size(self, *args):
+        self._ops.append(("set_font_size", args))
+        self._stream.set_font_size(*args)
+
+    def show_text(self, *args):
+        self._ops.append(("show_text", args))
+        self._stream.show_text(*args)
+
+    def set_text_rise(self, *args):
+        self._ops.append(("set_text_rise", args))
+        self._stream.set_text_rise(*args)
+
+
+def _install_draw_memo() -> None:
+    """WeasyPrint's drawing of a line of text remembered while one PDF is written (issue 15).
+
+    Drawing a line asks Pango to shape it again (a new Pango layout, its first line) and
+    writes its glyphs one by one, in Python: the same work for the same sentence in each of
+    50 cover letters. What it writes to the page depends only on the line's text, its
+    justification, the style's text properties (``_LINE_STYLE``), the document's fonts, and its
+    place on the page (the text matrix, written first): for a line already drawn in the same
+    PDF, the text matrix is written for the new place and the rest as recorded, through the
+    stream's own methods (its current font is tracked as when drawn). Lines with a decoration,
+    an ellipsis or an emoji are drawn as WeasyPrint draws them. The PDF is the same, byte for
+    byte (tests/test_pdf_lines.py). Installed only on the WeasyPrint it was written for."""
+    import inspect
+
+    from weasyprint import document as wp_document
+    from weasyprint import draw as wp_draw
+    from weasyprint.draw import text as wp_text
+    from weasyprint.matrix import Matrix
+
+    original_draw = wp_text.draw_text
+    original_line = wp_text.draw_first_line
+    original_generate = wp_document.generate_pdf
+    if (
+        list(inspect.signature(original_draw).parameters)
+        != ["stream", "textbox", "offset_x", "text_overflow", "block_ellipsis"]
+        or list(inspect.signature(original_line).parameters)
+        != ["stream", "textbox", "text_overflow", "block_ellipsis", "matrix"]
+        or wp_draw.draw_text is not original_draw
+    ):
+        return
+
+    def generate_pdf(*args, **kwargs):
+        outer = getattr(_DRAWING, "lines", None)
+        _DRAWING.lines = {}  # one PDF: its fonts, the fonts of the recorded glyphs
+        try:
+            return original_generate(*args, **kwargs)
+        finally:
+            _DRAWING.lines = outer
+
+    def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
+        ops = getattr(_DRAWING, "recording", None)
+        if ops is None:
+            return original_line(stream, textbox, text_overflow, block_ellipsis, matrix)
+        _DRAWING.recording = None
+        emojis = original_line(
+            _Recorder(stream, ops), textbox, text_overflow, block_ellipsis, matrix
+        )
+        if emojis:  # drawn after the text, as images: such a line is not remembered
+            ops.append(("emojis", ()))
+        return emojis
+
+    def draw_text(stream, textbox, offset_x, text_overflow, block_ellipsis="none"):
+        lines = getattr(_DRAWING, "lines", None)
+        style = textbox.style
+        if (
+            not DRAW_MEMO
+            or lines is None
+            or text_overflow == "ellipsis"
+            or block_ellipsis != "none"
+            or style["text_decoration_line"] != "none"
+            or style["visibility"] != "visible"
+            or not style["font_size"]
+        ):
+            return original_draw(stream, textbox, offset_x, text_overflow, block_ellipsis)
+        layout = textbox.pango_layout
+        key = (
+            textbox.text,
+            layout.text,
+            layout.justification_spacing,
+            repr(tuple(style[name] for name in _LINE_STYLE)),
+            id(style.font_config),
+        )
+        ops = lines.get(key)
+        if ops is None:
+            ops = _DRAWING.recording = []
+            try:
+                original_draw(stream, textbox, offset_x, text_overflow, block_ellipsis)
+            finally:
+                _DRAWING.recording = None
+            lines[key] = ops if all(op in _DRAWN_OPS for op, _args in ops) else False
+            return
+        if ops is False:
+            original_draw(stream, textbox, offset_x, text_overflow, block_ellipsis)
+            return
+        x, y = textbox.position_x, textbox.position_y + textbox.baseline
+        stream.set_color(style["color"])
+        stream.begin_text()
+        for op, args in ops:
+            if op == "matrix":
+                stream.set_text_matrix(*Matrix(d=-1, e=x, f=y).values)
+            else:
+                getattr(stream, op)(*args)
+        stream.end_text()
+
+    wp_text.draw_first_line = draw_first_line
+    wp_text.draw_text = draw_text
+    wp_draw.draw_text = draw_text
+    wp_document.generate_pdf = generate_pdf
 
 
 def html_document(html: str):

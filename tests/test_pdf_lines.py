@@ -1,8 +1,9 @@
-"""Lines of text split once per document (``core.pdf._install_line_memo``, issue 15): the PDFs
-are the same, page for page and drawing for drawing, as WeasyPrint's own line splitting makes
-them, on text that exercises every path of it (justified and hyphenated French and Dutch,
-soft hyphens, words broken in narrow cells, tables sized on their content, spacing, preserved
-white space, underlines) and on a plan sent to creditors (cover letters, plan, annex)."""
+"""Lines of text split once per document (``core.pdf._install_line_memo``) and drawn once per PDF
+written (``core.pdf._install_draw_memo``), issue 15: the PDFs are the same, page for page and
+drawing for drawing, as WeasyPrint's own line splitting makes them, on text that exercises every
+path of it (justified and hyphenated French and Dutch, soft hyphens, words broken in narrow
+cells, tables sized on their content, spacing, preserved white space, underlines) and on a plan
+sent to creditors (cover letters, plan, annex)."""
 
 import io
 from datetime import date
@@ -72,12 +73,12 @@ def drawn(content: bytes) -> list[tuple]:
     return pages
 
 
-def both_ways(monkeypatch, make) -> tuple[bytes, bytes]:
+def both_ways(monkeypatch, make, memo: str = "LINE_MEMO") -> tuple[bytes, bytes]:
     html_to_pdf("<p>WeasyPrint loaded, the line memo installed</p>")
-    monkeypatch.setattr(core.pdf, "LINE_MEMO", False)
+    monkeypatch.setattr(core.pdf, memo, False)
     forget_inserts()
     plain = make()
-    monkeypatch.setattr(core.pdf, "LINE_MEMO", True)
+    monkeypatch.setattr(core.pdf, memo, True)
     forget_inserts()
     remembered = make()
     return plain, remembered
@@ -92,14 +93,43 @@ def test_the_line_memo_is_installed():
     assert preferred.split_first_line is inline.split_first_line
 
 
-def test_remembered_lines_draw_the_same_pdf_on_varied_text(monkeypatch):
-    plain, remembered = both_ways(monkeypatch, lambda: html_to_pdf(varied_html()))
+def test_the_draw_memo_is_installed():
+    from weasyprint import document, draw
+    from weasyprint.draw import text
+
+    html_to_pdf("<p>x</p>")
+    assert draw.draw_text is text.draw_text
+    assert draw.draw_text.__module__ == "core.pdf"
+    assert document.generate_pdf.__module__ == "core.pdf"
+
+
+@pytest.mark.parametrize("memo", ["LINE_MEMO", "DRAW_MEMO"])
+def test_remembered_lines_draw_the_same_pdf_on_varied_text(monkeypatch, memo):
+    plain, remembered = both_ways(monkeypatch, lambda: html_to_pdf(varied_html()), memo)
     assert len(drawn(plain)) >= 6
     assert drawn(remembered) == drawn(plain)
 
 
+def test_lines_drawn_again_are_the_same_bytes_at_their_own_place(monkeypatch):
+    """The same sentence in several letters, at other heights, a colour of its own, in bold:
+    every PDF byte the same as WeasyPrint draws it (the memo on, lines drawn from it)."""
+    letter = (
+        '<div class="copy"><p style="margin-top: {n}mm">{p}</p><p class="b">{p}</p>'
+        '<p style="color: #{n}{n}0000">{p}</p><p>Créance {n} — € 1.000,{n}0</p></div>'
+    )
+    html = (
+        "<style>p { text-align: justify; hyphens: auto; } .b { font-weight: bold; }"
+        ".copy + .copy { break-before: page; }</style>"
+        + "".join(letter.format(n=n, p=PARAGRAPH_FR) for n in range(1, 6))
+    )
+    plain, remembered = both_ways(monkeypatch, lambda: html_to_pdf(html), "DRAW_MEMO")
+    assert len(drawn(plain)) == 5
+    assert drawn(remembered) == drawn(plain)
+
+
 @pytest.mark.django_db
-def test_a_plan_sent_to_creditors_is_the_same_pdf_with_remembered_lines(world, monkeypatch):
+@pytest.mark.parametrize("memo", ["LINE_MEMO", "DRAW_MEMO"])
+def test_a_plan_sent_to_creditors_is_the_same_pdf_with_remembered_lines(world, monkeypatch, memo):
     ids = creditors(world, world.case, 10, "Banque")
     version = services.plan_create(
         case=world.case,
@@ -119,8 +149,8 @@ def test_a_plan_sent_to_creditors_is_the_same_pdf_with_remembered_lines(world, m
     def proposal():
         return pdf.render_proposal_pdf(view, addressees=addressees, sent_on=TODAY, registered=True)
 
-    plain, remembered = both_ways(monkeypatch, proposal)
+    plain, remembered = both_ways(monkeypatch, proposal, memo)
     assert len(drawn(plain)) > len(addressees)
     assert drawn(remembered) == drawn(plain)
-    plain, remembered = both_ways(monkeypatch, lambda: pdf.render_court_pdf(view, on=TODAY))
+    plain, remembered = both_ways(monkeypatch, lambda: pdf.render_court_pdf(view, on=TODAY), memo)
     assert drawn(remembered) == drawn(plain)
