@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 from PIL import Image
-from pypdf import PdfWriter
+from pypdf import PdfReader, PdfWriter
 
 
 def pdf_text(content: bytes, tmp_path) -> str:
@@ -18,6 +18,17 @@ def pdf_text(content: bytes, tmp_path) -> str:
     return subprocess.run(
         ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
+
+
+def drawn(content: bytes) -> list[tuple]:
+    """Each page's size and what is drawn on it (its content stream), in order."""
+    reader = PdfReader(io.BytesIO(content))
+    pages = []
+    for page in reader.pages:
+        contents = page.get_contents()
+        pages.append((tuple(page.mediabox), contents.get_data() if contents is not None else b""))
+    assert all(data for _size, data in pages)
+    return pages
 
 
 def _minimal_pdf() -> bytes:

@@ -5,18 +5,17 @@ path of it (justified and hyphenated French and Dutch, soft hyphens, words broke
 cells, tables sized on their content, spacing, preserved white space, underlines) and on a plan
 sent to creditors (cover letters, plan, annex)."""
 
-import io
 from datetime import date
 from decimal import Decimal
 
 import pytest
-from pypdf import PdfReader
 
 import core.pdf
 from core.pdf import forget_inserts, html_to_pdf
 from plans import pdf, selectors, services
 from plans.services import PlanData
 
+from .pdf import drawn
 from .test_plan_mailing_scale import TODAY, creditors
 
 PARAGRAPH_FR = (
@@ -60,17 +59,6 @@ table.fixed {{ table-layout: fixed; width: 40mm; }}
 table.fixed td {{ overflow-wrap: break-word; hyphens: auto; border: .4pt solid #777; }}
 .copy + .copy {{ break-before: page; }}
 </style></head><body>{letters}</body></html>"""
-
-
-def drawn(content: bytes) -> list[tuple]:
-    """Each page's size and what is drawn on it (its content stream), in order."""
-    reader = PdfReader(io.BytesIO(content))
-    pages = []
-    for page in reader.pages:
-        contents = page.get_contents()
-        pages.append((tuple(page.mediabox), contents.get_data() if contents is not None else b""))
-    assert all(data for _size, data in pages)
-    return pages
 
 
 def both_ways(monkeypatch, make, memo: str = "LINE_MEMO") -> tuple[bytes, bytes]:

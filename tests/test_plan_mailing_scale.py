@@ -4,6 +4,7 @@ number of creditors, and every creditor still gets its own cover letter, the pla
 and the service billed once for the circular letter."""
 
 import io
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -13,12 +14,13 @@ from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
 from claims.models import Claim, ClaimStatus, Creditor
-from core.pdf import forget_inserts, html_to_pdf
+from core.pdf import forget_inserts, html_to_pdf, render_pdf_parts, write_pdf
 from fees.models import Service
 from plans import pdf, selectors, services
 from plans.services import PlanData
 
 from .factories import make_case
+from .pdf import drawn
 
 pytestmark = pytest.mark.django_db
 
@@ -319,3 +321,43 @@ def test_the_collector_stays_paused_through_the_whole_proposal_and_court_version
     assert gc.isenabled()
     assert seen and not any(on for _name, on in seen)
     assert len(PdfReader(io.BytesIO(content)).pages) % len(addressees) == 0
+
+
+def test_the_copies_anchors_on_an_empty_block_change_nothing_drawn(world):
+    """Issue 15: each copy's anchor is an empty block opening it (``plans.pdf._one_document``),
+    not the copy itself, so that WeasyPrint shares the copies' computed styles: the letters
+    are drawn exactly as with the id on the copy, cut into the same copies."""
+    ids = creditors(world, world.case, 4, "Banque")
+    Creditor.objects.filter(pk=ids[1]).update(  # a letter of two pages
+        address="\n".join(f"Service {n}, bureau {n}" for n in range(30)) + "\n5000 Namur"
+    )
+    version = services.plan_create(
+        case=world.case,
+        data=PlanData(
+            kind="amicable",
+            start_date=date(2022, 9, 1),
+            duration_months=24,
+            monthly_available=D("900.00"),
+        ),
+        by=world.mediator,
+    )
+    view = selectors.compute(version)
+    addressees, _errors = selectors.mailing_addressees(
+        case=world.case, creditor_ids=ids, copy_to_applicants=True
+    )
+    shared = pdf.cover_context(view, sent_on=TODAY)
+    covers = [
+        pdf.cover_html(view, addressee=a, sent_on=TODAY, registered=False, shared=shared)
+        for a in addressees
+    ]
+    html = pdf._one_document(covers)
+    on_the_copy = re.sub(
+        r'<div class="copy"><div id="(copy-\d+)"></div>', r'<div class="copy" id="\1">', html
+    )
+    assert on_the_copy != html and 'id="copy-0"' in on_the_copy
+    anchors = [f"copy-{n}" for n in range(len(covers))]
+    document, parts = render_pdf_parts(html, anchors)
+    before, parts_before = render_pdf_parts(on_the_copy, anchors)
+    assert [len(part) for part in parts] == [len(part) for part in parts_before]
+    assert len(document.pages) > len(covers)  # the long address's letter runs to two pages
+    assert drawn(write_pdf(document)) == drawn(write_pdf(before))
