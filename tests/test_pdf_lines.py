@@ -5,18 +5,14 @@ path of it (justified and hyphenated French and Dutch, soft hyphens, words broke
 cells, tables sized on their content, spacing, preserved white space, underlines) and on a plan
 sent to creditors (cover letters, plan, annex)."""
 
-from datetime import date
-from decimal import Decimal
-
 import pytest
 
 import core.pdf
 from core.pdf import forget_inserts, html_to_pdf
-from plans import pdf, selectors, services
-from plans.services import PlanData
+from plans import pdf
 
 from .pdf import drawn
-from .test_plan_mailing_scale import TODAY, creditors
+from .test_plan_mailing_scale import TODAY, creditors, mailed, plan_for
 
 PARAGRAPH_FR = (
     "Conformément à l'article 1675/10, § 4, du Code judiciaire, tout contredit doit être "
@@ -119,20 +115,8 @@ def test_lines_drawn_again_are_the_same_bytes_at_their_own_place(monkeypatch):
 @pytest.mark.parametrize("memo", ["LINE_MEMO", "DRAW_MEMO"])
 def test_a_plan_sent_to_creditors_is_the_same_pdf_with_remembered_lines(world, monkeypatch, memo):
     ids = creditors(world, world.case, 10, "Banque")
-    version = services.plan_create(
-        case=world.case,
-        data=PlanData(
-            kind="amicable",
-            start_date=date(2022, 9, 1),
-            duration_months=24,
-            monthly_available=Decimal("900.00"),
-        ),
-        by=world.mediator,
-    )
-    view = selectors.compute(version)
-    addressees, _errors = selectors.mailing_addressees(
-        case=world.case, creditor_ids=ids, copy_to_applicants=True
-    )
+    version = plan_for(world)
+    view, addressees = mailed(world, version, ids, copy_to_applicants=True)
 
     def proposal():
         return pdf.render_proposal_pdf(view, addressees=addressees, sent_on=TODAY, registered=True)

@@ -28,6 +28,29 @@ D = Decimal
 TODAY = date(2023, 3, 1)
 
 
+def plan_for(world, months: int = 24):
+    """An amicable plan of the case's claims: ``months`` from 01/09/2022, 900,00 € a month."""
+    return services.plan_create(
+        case=world.case,
+        data=PlanData(
+            kind="amicable",
+            start_date=date(2022, 9, 1),
+            duration_months=months,
+            monthly_available=D("900.00"),
+        ),
+        by=world.mediator,
+    )
+
+
+def mailed(world, version, ids, *, copy_to_applicants: bool):
+    """The plan's view and the addressees of a mailing to the creditors ``ids``."""
+    view = selectors.compute(version)
+    addressees, _errors = selectors.mailing_addressees(
+        case=world.case, creditor_ids=ids, copy_to_applicants=copy_to_applicants
+    )
+    return view, addressees
+
+
 def creditors(world, case, count: int, tag: str) -> list[int]:
     made = Creditor.objects.bulk_create(
         Creditor(organisation=world.org, name=f"{tag} {n:02d}", address=f"Rue {n} 1\n5000 Namur")
@@ -134,16 +157,7 @@ def test_each_cover_page_is_laid_out_once_and_keeps_the_organisation_footer(worl
     Creditor.objects.filter(pk=ids[2]).update(
         address="\n".join(f"Service {n}, bureau {n}" for n in range(30)) + "\n5000 Namur"
     )
-    version = services.plan_create(
-        case=world.case,
-        data=PlanData(
-            kind="amicable",
-            start_date=date(2022, 9, 1),
-            duration_months=24,
-            monthly_available=D("900.00"),
-        ),
-        by=world.mediator,
-    )
+    version = plan_for(world)
     mailing = services.plan_send(
         version=version,
         creditor_ids=ids,
@@ -210,16 +224,7 @@ def test_the_plan_with_its_annex_laid_out_apart_reads_as_laid_out_in_one(world, 
     forget_inserts()
     ids = creditors(world, world.case, 12, "Banque")  # two annex tables: 8 and 4 creditors
     assert len(ids) == 12
-    version = services.plan_create(
-        case=world.case,
-        data=PlanData(
-            kind="amicable",
-            start_date=date(2022, 9, 1),
-            duration_months=48,
-            monthly_available=D("900.00"),
-        ),
-        by=world.mediator,
-    )
+    version = plan_for(world, months=48)
     view = selectors.compute(version)
     in_one = html_to_pdf(pdf.plan_html(view, on=TODAY, mode=mode))
     apart = pdf.render_plan_pdf(view, on=TODAY, mode=mode)
@@ -291,20 +296,8 @@ def test_the_collector_stays_paused_through_the_whole_proposal_and_court_version
     watching("copies_pdf")
     forget_inserts()
     ids = creditors(world, world.case, 3, "Banque")
-    version = services.plan_create(
-        case=world.case,
-        data=PlanData(
-            kind="amicable",
-            start_date=date(2022, 9, 1),
-            duration_months=24,
-            monthly_available=D("900.00"),
-        ),
-        by=world.mediator,
-    )
-    view = selectors.compute(version)
-    addressees, _errors = selectors.mailing_addressees(
-        case=world.case, creditor_ids=ids, copy_to_applicants=False
-    )
+    version = plan_for(world)
+    view, addressees = mailed(world, version, ids, copy_to_applicants=False)
     assert gc.isenabled()
     content = pdf.render_proposal_pdf(view, addressees=addressees, sent_on=TODAY, registered=False)
     assert gc.isenabled()
@@ -331,20 +324,8 @@ def test_the_copies_anchors_on_an_empty_block_change_nothing_drawn(world):
     Creditor.objects.filter(pk=ids[1]).update(  # a letter of two pages
         address="\n".join(f"Service {n}, bureau {n}" for n in range(30)) + "\n5000 Namur"
     )
-    version = services.plan_create(
-        case=world.case,
-        data=PlanData(
-            kind="amicable",
-            start_date=date(2022, 9, 1),
-            duration_months=24,
-            monthly_available=D("900.00"),
-        ),
-        by=world.mediator,
-    )
-    view = selectors.compute(version)
-    addressees, _errors = selectors.mailing_addressees(
-        case=world.case, creditor_ids=ids, copy_to_applicants=True
-    )
+    version = plan_for(world)
+    view, addressees = mailed(world, version, ids, copy_to_applicants=True)
     shared = pdf.cover_context(view, sent_on=TODAY)
     covers = [
         pdf.cover_html(view, addressee=a, sent_on=TODAY, registered=False, shared=shared)
